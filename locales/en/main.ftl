@@ -1,0 +1,146 @@
+## Suku: common texts, login, portals.
+
+app-description = The school portal: marks, report cards, absences, school fees.
+skip-to-content = Skip to content
+nav-main = Main navigation
+nav-home = Home
+nav-my-classes = My classes
+nav-my-children = My children
+nav-dashboard = Dashboard
+nav-students = Students
+nav-classes = Classes
+nav-guardians = Parents
+nav-staff = Staff
+nav-users = Accounts
+nav-password = Password
+logout = Log out
+language = Language
+switch-to-english = English
+switch-to-french = Français
+switch-to-role = Switch to { $role }
+back-home = Back to the home page
+retry = Try again
+save = Save
+saved = Changes saved.
+colon = {": "}
+you = you
+
+portal-student = Student area
+portal-teacher = Teacher area
+portal-parent = Parents' area
+portal-admin = Administration
+
+role-student = student
+role-teacher = teacher
+role-parent = parent
+role-director = director
+role-bursar = bursar
+role-secretary = secretary
+
+## Login
+login-title = Log in
+login-intro = Log in with your e-mail address or your phone number.
+login-identifier = E-mail or phone
+login-identifier-help = For example: 90 12 34 56 or name@school.tg
+login-password = Password
+login-remember = Stay logged in on this device
+login-submit = Log in
+login-error-bad = Wrong login or password.
+login-error-format = Enter an e-mail address or a Togolese phone number (+228 and 8 digits).
+login-error-inactive = This account is deactivated. Please contact the school office.
+login-error-no-role = This account has no role in the school. Please contact the school office.
+login-error-locked-account = { $minutes ->
+    [one] Too many attempts for this account. Try again in { $minutes } minute.
+   *[other] Too many attempts for this account. Try again in { $minutes } minutes.
+}
+login-error-locked-ip = { $minutes ->
+    [one] Too many attempts from this device. Try again in { $minutes } minute.
+   *[other] Too many attempts from this device. Try again in { $minutes } minutes.
+}
+
+## Password
+password-title = Change password
+password-current = Current password
+password-new = New password (at least 8 characters)
+password-confirm = Confirm the new password
+password-changed = Your password was changed. Your other sessions were closed.
+
+## Errors
+error-title-400 = Bad request
+error-title-401 = Login required
+error-title-403 = Access denied
+error-title-404 = Page not found
+error-title-413 = Upload too large
+error-title-422 = Incomplete form
+error-title-429 = Too many attempts
+error-title-500 = Server error
+error-title-503 = Service unavailable
+error-not-found = This page does not exist or no longer exists.
+error-forbidden = You do not have access to this page.
+error-csrf = The form has expired. Reload the page and try again.
+error-internal = Something went wrong on our side. Try again in a moment; if it persists, tell the school.
+error-bad-request = The request is not valid.
+error-too-large = The upload is too large.
+error-required = This field is required.
+error-too-long = This text is too long.
+error-phone-format = Invalid number: 8 digits starting with 2, 7 or 9, for example 90 12 34 56.
+error-phone-country = Only Togolese numbers (+228) are accepted.
+error-email-format = Invalid e-mail address.
+error-date-format = Invalid date (dd/mm/yyyy).
+error-sex = Choose F or M.
+error-password-short = The password must have at least 8 characters.
+error-password-current = The current password is wrong.
+error-password-confirm = The two passwords differ.
+
+## Pages
+pagination = Pages
+page-prev = ← Previous
+page-next = Next →
+page-of = Page { $page } of { $pages }
+results-count = { $count ->
+    [0] No results
+    [one] { $count } result
+   *[other] { $count } results
+}
+offline-title = No connection
+offline-text = You are offline. Pages you have already opened are still available; the others will show when the network is back.
+
+## Portals
+school-year = School year { $year }
+class = Class
+level = Level
+room = Room
+headcount = Number of students
+head-teacher = Form teacher
+you-are-head-teacher = You are the form teacher
+matricule = Registration no.
+name = Name
+first-name = First name(s)
+last-name = Surname
+sex = Sex
+sex-f = Girl
+sex-m = Boy
+birth-date = Date of birth
+birth-place = Place of birth
+subject = Subject
+teacher = Teacher
+phone = Phone
+email = E-mail
+roster = Class list
+number-short = No.
+teachers-of-class = Subjects and teachers
+no-teachers = No teacher assigned yet.
+not-enrolled = Not enrolled yet
+student-no-record = Your account is not linked to a student record. Please contact the school office.
+students-count = { $count ->
+    [one] { $count } student
+   *[other] { $count } students
+}
+no-classes = No classes.
+back-to-classes = ← My classes
+choose-child = Choose a child
+guardians = Parents and guardians
+relationship-pere = father
+relationship-mere = mother
+relationship-tuteur = guardian
+no-children = No child is linked to your account. Please contact the school office.

@@ -1,0 +1,146 @@
+## Suku: textes communs, connexion, portails.
+
+app-description = Le portail de l'école : notes, bulletins, absences, frais scolaires.
+skip-to-content = Aller au contenu
+nav-main = Navigation principale
+nav-home = Accueil
+nav-my-classes = Mes classes
+nav-my-children = Mes enfants
+nav-dashboard = Tableau de bord
+nav-students = Élèves
+nav-classes = Classes
+nav-guardians = Parents
+nav-staff = Personnel
+nav-users = Comptes
+nav-password = Mot de passe
+logout = Se déconnecter
+language = Langue
+switch-to-english = English
+switch-to-french = Français
+switch-to-role = Passer en { $role }
+back-home = Retour à l'accueil
+retry = Réessayer
+save = Enregistrer
+saved = Modifications enregistrées.
+colon = {"\u00A0: "}
+you = vous
+
+portal-student = Espace élève
+portal-teacher = Espace enseignant
+portal-parent = Espace parents
+portal-admin = Administration
+
+role-student = élève
+role-teacher = enseignant
+role-parent = parent
+role-director = directeur
+role-bursar = économe
+role-secretary = secrétaire
+
+## Connexion
+login-title = Connexion
+login-intro = Connectez-vous avec votre e-mail ou votre numéro de téléphone.
+login-identifier = E-mail ou téléphone
+login-identifier-help = Par exemple : 90 12 34 56 ou nom@ecole.tg
+login-password = Mot de passe
+login-remember = Rester connecté sur cet appareil
+login-submit = Se connecter
+login-error-bad = Identifiant ou mot de passe incorrect.
+login-error-format = Saisissez une adresse e-mail ou un numéro de téléphone togolais (+228 et 8 chiffres).
+login-error-inactive = Ce compte est désactivé. Adressez-vous au secrétariat de l'école.
+login-error-no-role = Ce compte n'a aucun rôle dans l'école. Adressez-vous au secrétariat.
+login-error-locked-account = { $minutes ->
+    [one] Trop de tentatives pour ce compte. Réessayez dans { $minutes } minute.
+   *[other] Trop de tentatives pour ce compte. Réessayez dans { $minutes } minutes.
+}
+login-error-locked-ip = { $minutes ->
+    [one] Trop de tentatives depuis cet appareil. Réessayez dans { $minutes } minute.
+   *[other] Trop de tentatives depuis cet appareil. Réessayez dans { $minutes } minutes.
+}
+
+## Mot de passe
+password-title = Changer de mot de passe
+password-current = Mot de passe actuel
+password-new = Nouveau mot de passe (8 caractères au moins)
+password-confirm = Confirmez le nouveau mot de passe
+password-changed = Votre mot de passe a été changé. Vos autres sessions ont été fermées.
+
+## Erreurs
+error-title-400 = Demande incorrecte
+error-title-401 = Connexion requise
+error-title-403 = Accès refusé
+error-title-404 = Page introuvable
+error-title-413 = Envoi trop volumineux
+error-title-422 = Formulaire incomplet
+error-title-429 = Trop de tentatives
+error-title-500 = Erreur du serveur
+error-title-503 = Service indisponible
+error-not-found = Cette page n'existe pas ou n'existe plus.
+error-forbidden = Vous n'avez pas accès à cette page.
+error-csrf = Le formulaire a expiré. Rechargez la page et recommencez.
+error-internal = Une erreur est survenue de notre côté. Réessayez dans un instant ; si elle persiste, prévenez l'école.
+error-bad-request = La demande est incorrecte.
+error-too-large = L'envoi est trop volumineux.
+error-required = Ce champ est obligatoire.
+error-too-long = Ce texte est trop long.
+error-phone-format = Numéro invalide : 8 chiffres commençant par 2, 7 ou 9, par exemple 90 12 34 56.
+error-phone-country = Seuls les numéros du Togo (+228) sont acceptés.
+error-email-format = Adresse e-mail invalide.
+error-date-format = Date invalide (jj/mm/aaaa).
+error-sex = Choisissez F ou M.
+error-password-short = Le mot de passe doit contenir au moins 8 caractères.
+error-password-current = Le mot de passe actuel est incorrect.
+error-password-confirm = Les deux mots de passe ne sont pas identiques.
+
+## Pages
+pagination = Pages
+page-prev = ← Précédente
+page-next = Suivante →
+page-of = Page { $page } sur { $pages }
+results-count = { $count ->
+    [0] Aucun résultat
+    [one] { $count } résultat
+   *[other] { $count } résultats
+}
+offline-title = Pas de connexion
+offline-text = Vous êtes hors ligne. Les pages déjà consultées restent disponibles ; les autres s'afficheront au retour du réseau.
+
+## Portails
+school-year = Année scolaire { $year }
+class = Classe
+level = Niveau
+room = Salle
+headcount = Effectif
+head-teacher = Professeur principal
+you-are-head-teacher = Vous êtes professeur principal
+matricule = Matricule
+name = Nom et prénoms
+first-name = Prénom(s)
+last-name = Nom
+sex = Sexe
+sex-f = Fille
+sex-m = Garçon
+birth-date = Date de naissance
+birth-place = Lieu de naissance
+subject = Matière
+teacher = Enseignant
+phone = Téléphone
+email = E-mail
+roster = Liste de la classe
+number-short = N°
+teachers-of-class = Matières et enseignants
+no-teachers = Aucun enseignant affecté pour le moment.
+not-enrolled = Pas encore inscrit
+student-no-record = Votre compte n'est relié à aucune fiche d'élève. Adressez-vous au secrétariat.
+students-count = { $count ->
+    [one] { $count } élève
+   *[other] { $count } élèves
+}
+no-classes = Aucune classe.
+back-to-classes = ← Mes classes
+choose-child = Choisir un enfant
+guardians = Parents et tuteurs
+relationship-pere = père
+relationship-mere = mère
+relationship-tuteur = tuteur
+no-children = Aucun enfant n'est relié à votre compte. Adressez-vous au secrétariat de l'école.

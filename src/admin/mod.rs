@@ -1,0 +1,97 @@
+//! The administration portal: dashboard, students, classes, guardians, staff and accounts.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::{get, post};
+use rand::Rng;
+
+use crate::app::AppState;
+use crate::auth::{CurrentUser, Portal};
+use crate::error::{AppError, AppResult};
+use crate::school::{self, Counts};
+use crate::web::{Ctx, html};
+
+mod classes;
+pub mod people;
+pub mod repo;
+mod students;
+
+pub use classes::class_name;
+
+/// Routes of the administration portal.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(dashboard))
+        .route("/eleves", get(students::index).post(students::create))
+        .route("/eleves/nouveau", get(students::new))
+        .route("/eleves/{id}", get(students::show).post(students::update))
+        .route("/eleves/{id}/inscription", post(students::enroll))
+        .route("/eleves/{id}/activation", post(students::toggle_active))
+        .route("/eleves/{id}/parents", post(students::link_guardian))
+        .route("/classes", get(classes::index).post(classes::create))
+        .route("/classes/nouvelle", get(classes::new))
+        .route("/classes/{id}", get(classes::show).post(classes::update))
+        .route("/parents", get(people::guardians).post(people::create_guardian))
+        .route("/parents/nouveau", get(people::new_guardian))
+        .route("/personnel", get(people::staff).post(people::create_staff))
+        .route("/personnel/nouveau", get(people::new_staff))
+        .route("/utilisateurs", get(people::users))
+        .route("/utilisateurs/{id}", get(people::show).post(people::update))
+        .route("/utilisateurs/{id}/mot-de-passe", post(people::reset_password))
+        .route("/utilisateurs/{id}/activation", post(people::toggle_active))
+}
+
+/// The administration user, when the action is about records (director, secretary).
+fn records_manager(ctx: &Ctx) -> AppResult<&CurrentUser> {
+    let u = ctx.require(Portal::Admin)?;
+    if crate::authz::can_manage_records(u) {
+        Ok(u)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// A temporary password to hand to a person, easy to read aloud: no 0/O or 1/l.
+pub fn temporary_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut rng = rand::rng();
+    let mut s: String = (0..10)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect();
+    s.insert(5, '-');
+    s
+}
+
+#[derive(Template)]
+#[template(path = "admin/dashboard.html")]
+struct Dashboard<'a> {
+    ctx: &'a Ctx,
+    year: Option<school::Year>,
+    counts: Counts,
+}
+
+async fn dashboard(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    ctx.require(Portal::Admin)?;
+    let year = school::current_year(&app.db).await?;
+    let counts = match &year {
+        Some(y) => school::counts(&app.db, y.id).await?,
+        None => Counts::default(),
+    };
+    html(&Dashboard {
+        ctx: &ctx,
+        year,
+        counts,
+    })
+}
+
+/// The staff kind, for templates comparing kinds.
+pub fn people_kind_staff() -> people::Kind {
+    people::Kind::Staff
+}
+
+/// The guardians kind, for templates comparing kinds.
+pub fn people_kind_guardians() -> people::Kind {
+    people::Kind::Guardians
+}

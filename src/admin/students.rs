@@ -1,0 +1,333 @@
+//! Students: list, search, create, edit, enroll, deactivate, link guardians.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Form;
+use serde::Deserialize;
+
+use super::{records_manager, repo as people};
+use crate::app::AppState;
+use crate::auth::Portal;
+use crate::db;
+use crate::domain::{self, Email, Phone, Sex};
+use crate::error::{AppError, AppResult};
+use crate::school::{self, ClassRow, GuardianRow, StudentInput, StudentRow};
+use crate::web::pagination::ListQuery;
+use crate::web::{Ctx, FormErrors, Pagination, PathId, html, html_status, redirect};
+
+const PER_PAGE: i64 = 25;
+
+#[derive(Template)]
+#[template(path = "admin/students.html", blocks = ["results"])]
+struct Index<'a> {
+    ctx: &'a Ctx,
+    q: ListQuery,
+    classes: Vec<ClassRow>,
+    students: Vec<StudentRow>,
+    pages: Pagination,
+}
+
+pub async fn index(State(app): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> AppResult<Response> {
+    ctx.require(Portal::Admin)?;
+    let class_id = q.filtre.parse::<i64>().ok();
+    let page = q.page();
+    let (students, total) =
+        school::search_students(&app.db, &q.like(), class_id, PER_PAGE, (page - 1) * PER_PAGE).await?;
+    let pages = Pagination::new(page, PER_PAGE, total, &q);
+    let classes = match school::current_year(&app.db).await? {
+        Some(y) => school::classes(&app.db, y.id).await?,
+        None => Vec::new(),
+    };
+    let tpl = Index {
+        ctx: &ctx,
+        q,
+        classes,
+        students,
+        pages,
+    };
+    if ctx.htmx.wants_fragment() {
+        let mut res = axum::response::Html(tpl.as_results().render()?).into_response();
+        crate::web::vary_htmx(&mut res);
+        return Ok(res);
+    }
+    html(&tpl)
+}
+
+use axum::response::IntoResponse;
+
+/// The student form's fields as typed.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct StudentForm {
+    #[serde(default)]
+    matricule: String,
+    #[serde(default)]
+    first_name: String,
+    #[serde(default)]
+    last_name: String,
+    #[serde(default)]
+    sex: String,
+    #[serde(default)]
+    birth_date: String,
+    #[serde(default)]
+    birth_place: String,
+    #[serde(default)]
+    class_id: String,
+}
+
+impl StudentForm {
+    fn from_row(s: &StudentRow) -> Self {
+        StudentForm {
+            matricule: s.matricule.clone(),
+            first_name: s.first_name.clone(),
+            last_name: s.last_name.clone(),
+            sex: s.sex.clone(),
+            birth_date: s.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+            birth_place: s.birth_place.clone().unwrap_or_default(),
+            class_id: s.class_id.map(|c| c.to_string()).unwrap_or_default(),
+        }
+    }
+
+    fn validate(&self, ctx: &Ctx) -> Result<StudentInput, FormErrors> {
+        let mut e = FormErrors::default();
+        let mut field = |name: &str, r: Result<String, &'static str>| match r {
+            Ok(v) => v,
+            Err(k) => {
+                e.add(name, ctx.t.t(k));
+                String::new()
+            }
+        };
+        let matricule = field("matricule", domain::required_text(&self.matricule, 20));
+        let first_name = field("first_name", domain::required_text(&self.first_name, 80));
+        let last_name = field("last_name", domain::required_text(&self.last_name, 80));
+        let sex = Sex::parse(&self.sex).map(|s| s.code()).unwrap_or_else(|k| {
+            e.add("sex", ctx.t.t(k));
+            "F"
+        });
+        let birth_date = if self.birth_date.trim().is_empty() {
+            None
+        } else {
+            match domain::parse_date(&self.birth_date) {
+                Ok(d) => Some(d),
+                Err(k) => {
+                    e.add("birth_date", ctx.t.t(k));
+                    None
+                }
+            }
+        };
+        let birth_place = domain::optional_text(&self.birth_place, 80).unwrap_or_else(|k| {
+            e.add("birth_place", ctx.t.t(k));
+            None
+        });
+        if e.is_empty() {
+            Ok(StudentInput {
+                matricule: matricule.to_uppercase(),
+                first_name,
+                last_name,
+                sex,
+                birth_date,
+                birth_place,
+            })
+        } else {
+            Err(e)
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/student_form.html")]
+struct FormPage<'a> {
+    ctx: &'a Ctx,
+    student: Option<StudentRow>,
+    form: StudentForm,
+    errors: FormErrors,
+    classes: Vec<ClassRow>,
+    guardians: Vec<GuardianRow>,
+    can_edit: bool,
+}
+
+async fn current_classes(app: &AppState) -> AppResult<Vec<ClassRow>> {
+    Ok(match school::current_year(&app.db).await? {
+        Some(y) => school::classes(&app.db, y.id).await?,
+        None => Vec::new(),
+    })
+}
+
+pub async fn new(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    records_manager(&ctx)?;
+    html(&FormPage {
+        ctx: &ctx,
+        student: None,
+        form: StudentForm::default(),
+        errors: FormErrors::default(),
+        classes: current_classes(&app).await?,
+        guardians: Vec::new(),
+        can_edit: true,
+    })
+}
+
+fn unique_error(ctx: &Ctx, err: &sqlx::Error) -> Option<FormErrors> {
+    if db::is_unique_violation(err) {
+        let mut e = FormErrors::default();
+        e.add("matricule", ctx.t.t("error-matricule-taken"));
+        Some(e)
+    } else {
+        None
+    }
+}
+
+pub async fn create(State(app): State<AppState>, ctx: Ctx, Form(f): Form<StudentForm>) -> AppResult<Response> {
+    records_manager(&ctx)?;
+    let classes = current_classes(&app).await?;
+    let class_id = f.class_id.parse::<i64>().ok().filter(|id| classes.iter().any(|c| c.id == *id));
+    let fail = |errors: FormErrors, form: StudentForm, classes: Vec<ClassRow>| {
+        html_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &FormPage {
+                ctx: &ctx,
+                student: None,
+                form,
+                errors,
+                classes,
+                guardians: Vec::new(),
+                can_edit: true,
+            },
+        )
+    };
+    let input = match f.validate(&ctx) {
+        Ok(i) => i,
+        Err(e) => return fail(e, f, classes),
+    };
+    let mut tx = app.db.begin().await?;
+    let id = match school::insert_student(&mut *tx, &input, None).await {
+        Ok(id) => id,
+        Err(err) => match unique_error(&ctx, &err) {
+            Some(e) => return fail(e, f, classes),
+            None => return Err(err.into()),
+        },
+    };
+    if let Some(cid) = class_id {
+        school::enroll(&mut *tx, id, cid).await?;
+    }
+    tx.commit().await?;
+    ctx.flash("success", "student-created").await?;
+    Ok(redirect(&format!("/admin/eleves/{id}")))
+}
+
+pub async fn show(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
+    let u = ctx.require(Portal::Admin)?;
+    let student = school::student(&app.db, id).await?.ok_or(AppError::NotFound)?;
+    html(&FormPage {
+        ctx: &ctx,
+        form: StudentForm::from_row(&student),
+        student: Some(student),
+        errors: FormErrors::default(),
+        classes: current_classes(&app).await?,
+        guardians: school::guardians_of(&app.db, id).await?,
+        can_edit: crate::authz::can_manage_records(u),
+    })
+}
+
+pub async fn update(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId, Form(f): Form<StudentForm>) -> AppResult<Response> {
+    records_manager(&ctx)?;
+    let student = school::student(&app.db, id).await?.ok_or(AppError::NotFound)?;
+    let input = match f.validate(&ctx) {
+        Ok(i) => i,
+        Err(errors) => {
+            return html_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &FormPage {
+                    ctx: &ctx,
+                    student: Some(student),
+                    form: f,
+                    errors,
+                    classes: current_classes(&app).await?,
+                    guardians: school::guardians_of(&app.db, id).await?,
+                    can_edit: true,
+                },
+            );
+        }
+    };
+    if let Err(err) = school::update_student(&app.db, id, &input).await {
+        return match unique_error(&ctx, &err) {
+            Some(errors) => html_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &FormPage {
+                    ctx: &ctx,
+                    student: Some(student),
+                    form: f,
+                    errors,
+                    classes: current_classes(&app).await?,
+                    guardians: school::guardians_of(&app.db, id).await?,
+                    can_edit: true,
+                },
+            ),
+            None => Err(err.into()),
+        };
+    }
+    ctx.flash("success", "saved").await?;
+    Ok(redirect(&format!("/admin/eleves/{id}")))
+}
+
+#[derive(Deserialize)]
+pub struct EnrollForm {
+    #[serde(default)]
+    class_id: String,
+}
+
+pub async fn enroll(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId, Form(f): Form<EnrollForm>) -> AppResult<Response> {
+    records_manager(&ctx)?;
+    school::student(&app.db, id).await?.ok_or(AppError::NotFound)?;
+    let classes = current_classes(&app).await?;
+    let Some(cid) = f.class_id.parse::<i64>().ok().filter(|c| classes.iter().any(|x| x.id == *c)) else {
+        return Err(AppError::BadRequest("error-class-unknown"));
+    };
+    school::enroll(&app.db, id, cid).await?;
+    ctx.flash("success", "student-enrolled").await?;
+    Ok(redirect(&format!("/admin/eleves/{id}")))
+}
+
+pub async fn toggle_active(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
+    records_manager(&ctx)?;
+    let s = school::student(&app.db, id).await?.ok_or(AppError::NotFound)?;
+    school::set_student_active(&app.db, id, !s.active).await?;
+    ctx.flash("success", if s.active { "student-deactivated" } else { "student-reactivated" })
+        .await?;
+    Ok(redirect(&format!("/admin/eleves/{id}")))
+}
+
+#[derive(Deserialize)]
+pub struct GuardianLinkForm {
+    #[serde(default)]
+    contact: String,
+    #[serde(default)]
+    relationship: String,
+}
+
+pub async fn link_guardian(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId, Form(f): Form<GuardianLinkForm>) -> AppResult<Response> {
+    records_manager(&ctx)?;
+    school::student(&app.db, id).await?.ok_or(AppError::NotFound)?;
+    let relationship = match f.relationship.as_str() {
+        "pere" | "mere" | "tuteur" => f.relationship.as_str(),
+        _ => return Err(AppError::BadRequest("error-bad-request")),
+    };
+    let (email, phone) = if f.contact.contains('@') {
+        (Email::parse(&f.contact).ok().map(|e| e.as_str().to_string()), None)
+    } else {
+        (None, Phone::parse(&f.contact).ok().map(|p| p.as_str().to_string()))
+    };
+    let found = if email.is_none() && phone.is_none() {
+        None
+    } else {
+        people::find_by_contact(&app.db, email.as_deref(), phone.as_deref()).await?
+    };
+    match found.filter(|p| p.role_list().contains(&crate::auth::Role::Parent)) {
+        Some(p) => {
+            school::link_guardian(&app.db, id, p.id, relationship).await?;
+            ctx.flash("success", "guardian-linked").await?;
+        }
+        None => ctx.flash("error", "guardian-not-found").await?,
+    }
+    Ok(redirect(&format!("/admin/eleves/{id}")))
+}

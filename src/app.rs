@@ -1,0 +1,161 @@
+//! The application: shared state, the router assembled from the feature routers, the layers.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use crate::auth::store::SqlStore;
+use crate::config::Config;
+use crate::db::Pool;
+use crate::i18n::I18n;
+use crate::settings::Settings;
+
+/// What every handler can reach; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// The database pool.
+    pub db: Pool,
+    /// The configuration.
+    pub config: Arc<Config>,
+    /// The translation catalogs.
+    pub i18n: Arc<I18n>,
+    /// Cached school settings.
+    pub settings: Settings,
+}
+
+impl AppState {
+    /// Builds the state on an open pool.
+    pub fn new(db: Pool, config: Config) -> anyhow::Result<Self> {
+        Ok(AppState {
+            db,
+            config: Arc::new(config),
+            i18n: Arc::new(I18n::load()?),
+            settings: Settings::default(),
+        })
+    }
+}
+
+/// The whole application as a router, ready to serve or to call in tests.
+pub fn router(state: AppState) -> Router {
+    let store = SqlStore::new(state.db.clone());
+    let sessions = SessionManagerLayer::new(store)
+        .with_name("suku_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.config.secure_cookies())
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
+            state.config.session_idle_minutes,
+        )));
+
+    let pages = Router::new()
+        .merge(crate::auth::router())
+        .merge(crate::portals::router())
+        .merge(crate::pwa::router())
+        .nest("/admin", crate::admin::router())
+        .fallback(not_found)
+        .layer(middleware::from_fn(crate::web::csrf::guard))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::web::layer::web))
+        .layer(sessions)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+
+    // Vendored and our own assets never change under the same URL within a release:
+    // vendored files carry their version in the path, ours a `?v=` of the crate version.
+    let statics = Router::new()
+        .nest_service("/static", ServeDir::new(static_dir()))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        ));
+
+    let x_request_id = HeaderName::from_static("x-request-id");
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .merge(statics)
+        .merge(pages)
+        .with_state(state)
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(x_request_id.clone(), MakeRequestUuid))
+                .layer(
+                    TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+                        let id = req
+                            .headers()
+                            .get("x-request-id")
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or("");
+                        tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                    }),
+                )
+                .layer(PropagateRequestIdLayer::new(x_request_id))
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    Duration::from_secs(30),
+                ))
+                .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
+                .layer(CompressionLayer::new())
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    HeaderName::from_static("x-content-type-options"),
+                    HeaderValue::from_static("nosniff"),
+                ))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    HeaderName::from_static("x-frame-options"),
+                    HeaderValue::from_static("DENY"),
+                ))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    HeaderName::from_static("referrer-policy"),
+                    HeaderValue::from_static("same-origin"),
+                )),
+        )
+}
+
+/// Where static files are: next to the binary's working directory, or `SUKU_STATIC_DIR`.
+fn static_dir() -> String {
+    std::env::var("SUKU_STATIC_DIR").unwrap_or_else(|_| {
+        let here = concat!(env!("CARGO_MANIFEST_DIR"), "/static");
+        if std::path::Path::new("static").is_dir() {
+            "static".into()
+        } else {
+            here.into()
+        }
+    })
+}
+
+async fn not_found() -> crate::error::AppError {
+    crate::error::AppError::NotFound
+}
+
+/// Liveness: the process answers.
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Readiness: the database answers.
+async fn readyz(State(app): State<AppState>) -> impl IntoResponse {
+    match sqlx::query("SELECT 1").execute(&app.db).await {
+        Ok(_) => (StatusCode::OK, "ready"),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! SQL of accounts: looking users up for login and for each request.
+
+use chrono::Utc;
+use sqlx::FromRow;
+
+use crate::db::{Db, Pool};
+
+/// An active user with their roles joined as `a,b,c`.
+#[derive(Debug, FromRow)]
+pub struct UserWithRoles {
+    /// Id.
+    pub id: i64,
+    /// Prénom.
+    pub first_name: String,
+    /// Nom.
+    pub last_name: String,
+    /// Language code.
+    pub locale: String,
+    /// Role codes, comma-separated.
+    pub roles: String,
+}
+
+#[cfg(not(feature = "postgres"))]
+const ROLES_AGG: &str = "COALESCE((SELECT group_concat(role, ',') FROM user_roles r WHERE r.user_id = u.id), '')";
+#[cfg(feature = "postgres")]
+const ROLES_AGG: &str = "COALESCE((SELECT string_agg(role, ',') FROM user_roles r WHERE r.user_id = u.id), '')";
+
+/// The active user `id` with their roles, in one query.
+pub async fn active_user(db: &Pool, id: i64) -> Result<Option<UserWithRoles>, sqlx::Error> {
+    let sql = format!(
+        "SELECT u.id, u.first_name, u.last_name, u.locale, {ROLES_AGG} AS roles \
+         FROM users u WHERE u.id = $1 AND u.active = TRUE"
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(db).await
+}
+
+/// What login needs to know about an account.
+#[derive(Debug, FromRow)]
+pub struct LoginRow {
+    /// Id.
+    pub id: i64,
+    /// PHC hash.
+    pub password_hash: String,
+    /// Deactivated accounts cannot log in.
+    pub active: bool,
+    /// Language code.
+    pub locale: String,
+}
+
+/// Finds an account by e-mail (lowercased) or normalized phone.
+pub async fn find_for_login(db: &Pool, email: Option<&str>, phone: Option<&str>) -> Result<Option<LoginRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, password_hash, active, locale FROM users \
+         WHERE ($1 IS NOT NULL AND email = $1) OR ($2 IS NOT NULL AND phone = $2)",
+    )
+    .bind(email)
+    .bind(phone)
+    .fetch_optional(db)
+    .await
+}
+
+/// Stamps the login time.
+pub async fn touch_login(db: &Pool, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
+        .bind(Utc::now())
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// The password hash of a user.
+pub async fn password_hash(db: &Pool, id: i64) -> Result<String, sqlx::Error> {
+    let (h,): (String,) = sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_one(db)
+        .await?;
+    Ok(h)
+}
+
+/// Replaces a user's password hash.
+pub async fn set_password<'e>(db: impl sqlx::Executor<'e, Database = Db>, id: i64, hash: &str) -> Result<u64, sqlx::Error> {
+    let r = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(r.rows_affected())
+}
+
+/// Ends every session of a user except `keep` (after a password change or reset).
+pub async fn end_other_sessions(db: &Pool, user_id: i64, keep: Option<&str>) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+        .bind(user_id)
+        .bind(keep.unwrap_or(""))
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Saves the preferred language.
+pub async fn set_locale(db: &Pool, id: i64, locale: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET locale = $1 WHERE id = $2")
+        .bind(locale)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}

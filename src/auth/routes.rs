@@ -1,0 +1,285 @@
+//! Login, logout, password change, role and language switches.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use chrono::Utc;
+use serde::Deserialize;
+use tower_sessions::Expiry;
+
+use super::ratelimit::{self, Limited, Limits};
+use super::{Role, keys, password, repo};
+use crate::app::AppState;
+use crate::domain::{Email, Phone};
+use crate::error::AppResult;
+use crate::i18n::Locale;
+use crate::web::layer::LANG_KEY;
+use crate::web::{ClientIp, Ctx, FormErrors, csrf, html, html_status, redirect};
+
+/// Routes of this feature.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(root))
+        .route("/connexion", get(login_form).post(login))
+        .route("/deconnexion", post(logout))
+        .route("/compte/mot-de-passe", get(password_form).post(change_password))
+        .route("/compte/role", post(switch_role))
+        .route("/langue", post(switch_language))
+}
+
+async fn root(ctx: Ctx) -> Response {
+    match &ctx.user {
+        Some(u) => redirect(u.active_portal().home()),
+        None => redirect("/connexion"),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "auth/login.html")]
+struct LoginPage<'a> {
+    ctx: &'a Ctx,
+    login: String,
+    next: String,
+    remember: bool,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct NextQuery {
+    #[serde(default)]
+    suivant: String,
+}
+
+/// Only local paths are followed after login, never another site.
+fn safe_next(next: &str) -> Option<&str> {
+    (next.starts_with('/') && !next.starts_with("//") && !next.contains('\\')).then_some(next)
+}
+
+async fn login_form(ctx: Ctx, Query(q): Query<NextQuery>) -> AppResult<Response> {
+    if let Some(u) = &ctx.user {
+        return Ok(redirect(u.active_portal().home()));
+    }
+    html(&LoginPage {
+        ctx: &ctx,
+        login: String::new(),
+        next: q.suivant,
+        remember: false,
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    remember: Option<String>,
+    #[serde(default)]
+    suivant: String,
+}
+
+/// The login typed by the user, normalized: an e-mail or a +228 phone.
+enum LoginId {
+    Email(Email),
+    Phone(Phone),
+}
+
+impl LoginId {
+    fn parse(s: &str) -> Option<LoginId> {
+        if s.contains('@') {
+            Email::parse(s).ok().map(LoginId::Email)
+        } else {
+            Phone::parse(s).ok().map(LoginId::Phone)
+        }
+    }
+
+    fn key(&self) -> &str {
+        match self {
+            LoginId::Email(e) => e.as_str(),
+            LoginId::Phone(p) => p.as_str(),
+        }
+    }
+}
+
+async fn login(State(app): State<AppState>, ctx: Ctx, ip: ClientIp, Form(f): Form<LoginForm>) -> AppResult<Response> {
+    let remember = f.remember.is_some();
+    let page = |status: StatusCode, error: String| {
+        html_status(
+            status,
+            &LoginPage {
+                ctx: &ctx,
+                login: f.login.chars().take(254).collect(),
+                next: f.suivant.clone(),
+                remember,
+                error: Some(error),
+            },
+        )
+    };
+    if f.login.len() > 254 || f.password.chars().count() > password::MAX_LEN {
+        return page(StatusCode::UNPROCESSABLE_ENTITY, ctx.t.t("login-error-format"));
+    }
+    let Some(id) = LoginId::parse(&f.login) else {
+        return page(StatusCode::UNPROCESSABLE_ENTITY, ctx.t.t("login-error-format"));
+    };
+    let limits = Limits {
+        per_account: app.config.login_max_per_account,
+        per_ip: app.config.login_max_per_ip,
+        window: app.config.login_window_minutes * 60,
+    };
+    match ratelimit::check(&app.db, limits, id.key(), &ip.0).await? {
+        Some(Limited::Account(m)) => {
+            return page(StatusCode::TOO_MANY_REQUESTS, ctx.t.tn("login-error-locked-account", "minutes", m));
+        }
+        Some(Limited::Ip(m)) => {
+            return page(StatusCode::TOO_MANY_REQUESTS, ctx.t.tn("login-error-locked-ip", "minutes", m));
+        }
+        None => {}
+    }
+    let (email, phone) = match &id {
+        LoginId::Email(e) => (Some(e.as_str()), None),
+        LoginId::Phone(p) => (None, Some(p.as_str())),
+    };
+    let row = repo::find_for_login(&app.db, email, phone).await?;
+    let hash = row
+        .as_ref()
+        .map(|r| r.password_hash.clone())
+        .unwrap_or_else(|| password::dummy_hash().to_string());
+    let ok = password::verify(f.password.clone(), hash).await;
+    let Some(user) = row.filter(|_| ok) else {
+        ratelimit::record_failure(&app.db, id.key(), &ip.0).await?;
+        tracing::info!(ip = %ip.0, "failed login");
+        return page(StatusCode::UNAUTHORIZED, ctx.t.t("login-error-bad"));
+    };
+    if !user.active {
+        return page(StatusCode::FORBIDDEN, ctx.t.t("login-error-inactive"));
+    }
+    ratelimit::clear_account(&app.db, id.key()).await?;
+    let Some(u) = repo::active_user(&app.db, user.id).await? else {
+        return page(StatusCode::FORBIDDEN, ctx.t.t("login-error-inactive"));
+    };
+    let first_role = u
+        .roles
+        .split(',')
+        .filter_map(Role::parse)
+        .min_by_key(|r| Role::ALL.iter().position(|x| x == r));
+    let Some(role) = first_role else {
+        return page(StatusCode::FORBIDDEN, ctx.t.t("login-error-no-role"));
+    };
+
+    // A new session id at login: a session id planted before login is worthless after it.
+    let s = &ctx.session;
+    s.cycle_id().await?;
+    s.insert(keys::USER, user.id).await?;
+    s.insert(keys::LOGIN_AT, Utc::now().timestamp()).await?;
+    s.insert(keys::REMEMBER, remember).await?;
+    s.insert(keys::ROLE, role.code()).await?;
+    s.insert(LANG_KEY, Locale::parse(&user.locale).unwrap_or_default())
+        .await?;
+    if remember {
+        s.set_expiry(Some(Expiry::OnInactivity(time::Duration::days(app.config.remember_days))));
+    }
+    csrf::rotate(s).await?;
+    repo::touch_login(&app.db, user.id).await?;
+    tracing::info!(user_id = user.id, "login");
+    let to = safe_next(&f.suivant).unwrap_or(role.portal().home());
+    Ok(redirect(to))
+}
+
+async fn logout(ctx: Ctx) -> AppResult<Response> {
+    ctx.session.flush().await?;
+    Ok(redirect("/connexion"))
+}
+
+#[derive(Template)]
+#[template(path = "auth/password.html")]
+struct PasswordPage<'a> {
+    ctx: &'a Ctx,
+    errors: FormErrors,
+}
+
+async fn password_form(ctx: Ctx) -> AppResult<Response> {
+    ctx.user()?;
+    html(&PasswordPage {
+        ctx: &ctx,
+        errors: FormErrors::default(),
+    })
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+async fn change_password(State(app): State<AppState>, ctx: Ctx, Form(f): Form<PasswordForm>) -> AppResult<Response> {
+    let uid = ctx.user()?.id;
+    let mut errors = FormErrors::default();
+    let hash = repo::password_hash(&app.db, uid).await?;
+    if f.current.chars().count() > password::MAX_LEN || !password::verify(f.current.clone(), hash).await {
+        errors.add("current", ctx.t.t("error-password-current"));
+    }
+    if let Err(k) = password::check_new(&f.new) {
+        errors.add("new", ctx.t.t(k));
+    } else if f.new != f.confirm {
+        errors.add("confirm", ctx.t.t("error-password-confirm"));
+    }
+    if !errors.is_empty() {
+        return html_status(StatusCode::UNPROCESSABLE_ENTITY, &PasswordPage { ctx: &ctx, errors });
+    }
+    let new_hash = password::hash(f.new).await?;
+    repo::set_password(&app.db, uid, &new_hash).await?;
+    let keep = ctx.session.id().map(|i| i.to_string());
+    repo::end_other_sessions(&app.db, uid, keep.as_deref()).await?;
+    ctx.flash("success", "password-changed").await?;
+    Ok(redirect(ctx.user()?.active_portal().home()))
+}
+
+#[derive(Deserialize)]
+struct RoleForm {
+    #[serde(default)]
+    role: String,
+}
+
+async fn switch_role(ctx: Ctx, Form(f): Form<RoleForm>) -> AppResult<Response> {
+    let u = ctx.user()?;
+    let role = Role::parse(&f.role).filter(|r| u.has(*r)).ok_or(crate::error::AppError::Forbidden)?;
+    ctx.session.insert(keys::ROLE, role.code()).await?;
+    Ok(redirect(role.portal().home()))
+}
+
+#[derive(Deserialize)]
+struct LangForm {
+    #[serde(default)]
+    lang: String,
+    #[serde(default)]
+    retour: String,
+}
+
+async fn switch_language(State(app): State<AppState>, ctx: Ctx, Form(f): Form<LangForm>) -> AppResult<Response> {
+    let locale = Locale::parse(&f.lang).ok_or(crate::error::AppError::BadRequest("error-bad-request"))?;
+    ctx.session.insert(LANG_KEY, locale).await?;
+    if let Some(u) = &ctx.user {
+        repo::set_locale(&app.db, u.id, locale.code()).await?;
+    }
+    Ok(redirect(safe_next(&f.retour).unwrap_or("/")))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn next_must_be_local() {
+        assert_eq!(super::safe_next("/parent"), Some("/parent"));
+        assert_eq!(super::safe_next("//evil.example"), None);
+        assert_eq!(super::safe_next("https://evil.example"), None);
+        assert_eq!(super::safe_next("/\\evil"), None);
+    }
+}

@@ -1,0 +1,95 @@
+//! Authorization: the one place that answers "may this user see or act on this record?",
+//! from the school's relationships (guardian of, teaches, enrolled in, administration role).
+//! Every handler that touches a student or a class asks here.
+
+use crate::auth::CurrentUser;
+use crate::db::Pool;
+use crate::error::{AppError, AppResult};
+
+async fn exists(db: &Pool, sql: &'static str, a: i64, b: i64) -> Result<bool, sqlx::Error> {
+    let row: Option<(i64,)> = sqlx::query_as(sql).bind(a).bind(b).fetch_optional(db).await?;
+    Ok(row.is_some())
+}
+
+/// May `u` see student `student_id`? The administration sees everyone; a parent their own
+/// children; a student themself; a teacher the students of the classes they teach or head.
+pub async fn can_see_student(db: &Pool, u: &CurrentUser, student_id: i64) -> Result<bool, sqlx::Error> {
+    if u.is_admin() {
+        return Ok(true);
+    }
+    if exists(
+        db,
+        "SELECT 1 FROM student_guardians WHERE student_id = $1 AND user_id = $2",
+        student_id,
+        u.id,
+    )
+    .await?
+    {
+        return Ok(true);
+    }
+    if exists(db, "SELECT 1 FROM students WHERE id = $1 AND user_id = $2", student_id, u.id).await? {
+        return Ok(true);
+    }
+    exists(
+        db,
+        "SELECT 1 FROM enrollments e JOIN classes c ON c.id = e.class_id \
+         WHERE e.student_id = $1 AND (c.head_teacher_user_id = $2 OR EXISTS \
+         (SELECT 1 FROM teaching_assignments t WHERE t.class_id = c.id AND t.teacher_user_id = $2))",
+        student_id,
+        u.id,
+    )
+    .await
+}
+
+/// May `u` see class `class_id` (its roster and teachers)? The administration, its teachers
+/// and professeur principal, its students, and the parents of its students.
+pub async fn can_see_class(db: &Pool, u: &CurrentUser, class_id: i64) -> Result<bool, sqlx::Error> {
+    if u.is_admin() {
+        return Ok(true);
+    }
+    exists(
+        db,
+        "SELECT 1 FROM classes c WHERE c.id = $1 AND (c.head_teacher_user_id = $2 \
+         OR EXISTS (SELECT 1 FROM teaching_assignments t WHERE t.class_id = c.id AND t.teacher_user_id = $2) \
+         OR EXISTS (SELECT 1 FROM enrollments e JOIN students s ON s.id = e.student_id \
+                    WHERE e.class_id = c.id AND s.user_id = $2) \
+         OR EXISTS (SELECT 1 FROM enrollments e JOIN student_guardians g ON g.student_id = e.student_id \
+                    WHERE e.class_id = c.id AND g.user_id = $2))",
+        class_id,
+        u.id,
+    )
+    .await
+}
+
+/// May `u` see the class roster with the students' details? Staff only: the administration
+/// and the class's teachers (students and parents see the class, not their classmates' data).
+pub async fn can_see_roster(db: &Pool, u: &CurrentUser, class_id: i64) -> Result<bool, sqlx::Error> {
+    if u.is_admin() {
+        return Ok(true);
+    }
+    exists(
+        db,
+        "SELECT 1 FROM classes c WHERE c.id = $1 AND (c.head_teacher_user_id = $2 \
+         OR EXISTS (SELECT 1 FROM teaching_assignments t WHERE t.class_id = c.id AND t.teacher_user_id = $2))",
+        class_id,
+        u.id,
+    )
+    .await
+}
+
+/// Turns a "no" into 403, for handlers.
+pub fn require(allowed: bool) -> AppResult<()> {
+    if allowed { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+/// May `u` manage people and classes (create, edit, deactivate)? The director and the
+/// secretary; the bursar manages money, not records.
+pub fn can_manage_records(u: &CurrentUser) -> bool {
+    use crate::auth::Role;
+    u.has(Role::Director) || u.has(Role::Secretary)
+}
+
+/// May `u` manage accounts (reset passwords, roles, deactivation)? The director only.
+pub fn can_manage_accounts(u: &CurrentUser) -> bool {
+    u.has(crate::auth::Role::Director)
+}

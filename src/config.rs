@@ -1,0 +1,76 @@
+//! Configuration from the environment (and an optional `.env`), built once in `main`.
+
+use std::net::SocketAddr;
+
+/// Everything the server needs to know about its deployment.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Address to listen on.
+    pub addr: SocketAddr,
+    /// Database URL (`sqlite:suku.db` or `postgres://…`).
+    pub database_url: String,
+    /// Public base URL; an `https://` one turns on Secure cookies.
+    pub public_url: String,
+    /// Trust `X-Forwarded-For` for the client address (only behind a reverse proxy).
+    pub trust_proxy: bool,
+    /// Idle session lifetime, in minutes.
+    pub session_idle_minutes: i64,
+    /// Absolute session lifetime without "remember me", in hours.
+    pub session_absolute_hours: i64,
+    /// Lifetime of a "remember me" session, in days.
+    pub remember_days: i64,
+    /// Failed logins per account within the window before the account is paused.
+    pub login_max_per_account: i64,
+    /// Failed logins per client address within the window.
+    pub login_max_per_ip: i64,
+    /// The rate-limit window, in minutes.
+    pub login_window_minutes: i64,
+    /// Maximum database connections.
+    pub db_max_connections: u32,
+}
+
+impl Config {
+    /// Defaults that suit a single school server, for tests and the demo.
+    pub fn new(database_url: impl Into<String>) -> Self {
+        Config {
+            addr: "127.0.0.1:8080".parse().expect("valid default address"),
+            database_url: database_url.into(),
+            public_url: "http://127.0.0.1:8080".into(),
+            trust_proxy: false,
+            session_idle_minutes: 120,
+            session_absolute_hours: 12,
+            remember_days: 30,
+            login_max_per_account: 5,
+            login_max_per_ip: 50,
+            login_window_minutes: 15,
+            db_max_connections: if cfg!(feature = "postgres") { 16 } else { 8 },
+        }
+    }
+
+    /// Reads the optional variables that the command line does not set.
+    pub fn with_env(mut self) -> anyhow::Result<Self> {
+        fn var<T: std::str::FromStr>(name: &str, into: &mut T) -> anyhow::Result<()> {
+            if let Ok(v) = std::env::var(name) {
+                *into = v
+                    .parse()
+                    .map_err(|_| anyhow::anyhow!("{name}: invalid value {v:?}"))?;
+            }
+            Ok(())
+        }
+        var("SUKU_PUBLIC_URL", &mut self.public_url)?;
+        var("SUKU_TRUST_PROXY", &mut self.trust_proxy)?;
+        var("SUKU_SESSION_IDLE_MINUTES", &mut self.session_idle_minutes)?;
+        var("SUKU_SESSION_ABSOLUTE_HOURS", &mut self.session_absolute_hours)?;
+        var("SUKU_REMEMBER_DAYS", &mut self.remember_days)?;
+        var("SUKU_LOGIN_MAX_PER_ACCOUNT", &mut self.login_max_per_account)?;
+        var("SUKU_LOGIN_MAX_PER_IP", &mut self.login_max_per_ip)?;
+        var("SUKU_LOGIN_WINDOW_MINUTES", &mut self.login_window_minutes)?;
+        var("SUKU_DB_MAX_CONNECTIONS", &mut self.db_max_connections)?;
+        Ok(self)
+    }
+
+    /// Cookies carry the Secure flag when the portal is served over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}

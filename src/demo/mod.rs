@@ -1,0 +1,458 @@
+//! The demo school: a deterministic, realistic Togolese school (primaire, collège, lycée),
+//! generated in one transaction when the database is empty.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::admin::repo::{self as people, PersonInput};
+use crate::auth::{Role, password};
+use crate::db::{Pool, Tx};
+use crate::school::{self, StudentInput};
+use crate::settings::{self, PeriodKind, SchoolSettings};
+
+mod names;
+
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "suku2026";
+
+/// One printed demo login.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DemoLogin {
+    /// The role, as a code.
+    pub role: String,
+    /// E-mail or phone.
+    pub login: String,
+    /// The password.
+    pub password: String,
+}
+
+/// What the demo made, for the command line and the tests.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DemoSchool {
+    /// One login per role: admin, teacher, parent, student.
+    pub logins: Vec<DemoLogin>,
+}
+
+/// Level code, name, cycle, number of classes (groups), série list for the lycée.
+const LEVELS: &[(&str, &str, &str, usize)] = &[
+    ("CP1", "Cours préparatoire 1", "primaire", 3),
+    ("CP2", "Cours préparatoire 2", "primaire", 2),
+    ("CE1", "Cours élémentaire 1", "primaire", 3),
+    ("CE2", "Cours élémentaire 2", "primaire", 2),
+    ("CM1", "Cours moyen 1", "primaire", 2),
+    ("CM2", "Cours moyen 2", "primaire", 3),
+    ("6e", "Sixième", "college", 4),
+    ("5e", "Cinquième", "college", 4),
+    ("4e", "Quatrième", "college", 4),
+    ("3e", "Troisième", "college", 4),
+    ("2nde", "Seconde", "lycee", 0),
+    ("1ère", "Première", "lycee", 0),
+    ("Tle", "Terminale", "lycee", 0),
+];
+
+/// Lycée classes per level: (série, group).
+const LYCEE: &[(&str, &str)] = &[("A4", "1"), ("A4", "2"), ("C", ""), ("D", "1"), ("D", "2")];
+
+const SERIES: &[(&str, &str)] = &[
+    ("A4", "Lettres et langues"),
+    ("C", "Mathématiques et sciences physiques"),
+    ("D", "Sciences de la nature"),
+];
+
+/// Subjects: code, name, taught in collège, in lycée séries (A4, C, D).
+const SUBJECTS: &[(&str, &str)] = &[
+    ("FR", "Français"),
+    ("MATH", "Mathématiques"),
+    ("ANG", "Anglais"),
+    ("HG", "Histoire-Géographie"),
+    ("SVT", "Sciences de la vie et de la terre"),
+    ("PC", "Physique-Chimie"),
+    ("PHILO", "Philosophie"),
+    ("ALL", "Allemand"),
+    ("ECM", "Éducation civique et morale"),
+    ("EPS", "Éducation physique et sportive"),
+    ("ENS", "Enseignement primaire (toutes matières)"),
+];
+
+fn secondary_subjects(cycle: &str, level: &str) -> &'static [&'static str] {
+    match (cycle, level) {
+        ("college", _) => &["FR", "MATH", "ANG", "HG", "SVT", "PC", "ECM", "EPS"],
+        (_, "2nde") => &["FR", "MATH", "ANG", "HG", "SVT", "PC", "ALL", "EPS"],
+        _ => &["FR", "MATH", "ANG", "HG", "SVT", "PC", "PHILO", "EPS"],
+    }
+}
+
+struct Names {
+    rng: ChaCha8Rng,
+    phones: HashSet<String>,
+    emails: HashSet<String>,
+}
+
+impl Names {
+    fn pick<'a>(&mut self, list: &'a [&'a str]) -> &'a str {
+        list[self.rng.random_range(0..list.len())]
+    }
+
+    fn given(&mut self, girl: bool) -> String {
+        let first = self.pick(if girl { names::GIRLS } else { names::BOYS }).to_string();
+        // Many children carry a French and a local name: "Marie Akossiwa".
+        if self.rng.random_bool(0.25) {
+            let second = self.pick(if girl { names::GIRLS } else { names::BOYS });
+            if second != first {
+                return format!("{first} {second}");
+            }
+        }
+        first
+    }
+
+    fn phone(&mut self) -> String {
+        const PREFIXES: &[&str] = &["90", "91", "92", "93", "96", "97", "98", "99", "70", "79"];
+        loop {
+            let p = format!("+228{}{:06}", self.pick(PREFIXES), self.rng.random_range(0..1_000_000));
+            if self.phones.insert(p.clone()) {
+                return p;
+            }
+        }
+    }
+
+    fn email(&mut self, first: &str, last: &str, domain: &str) -> String {
+        let base: String = format!("{}.{}", first.split(' ').next().unwrap_or(first), last)
+            .to_lowercase()
+            .chars()
+            .map(|c| match c {
+                'é' | 'è' | 'ê' => 'e',
+                'ï' | 'î' => 'i',
+                'â' | 'à' => 'a',
+                'ô' => 'o',
+                c if c.is_ascii_alphanumeric() || c == '.' => c,
+                _ => '-',
+            })
+            .collect();
+        let mut n = 1;
+        loop {
+            let e = if n == 1 {
+                format!("{base}@{domain}")
+            } else {
+                format!("{base}{n}@{domain}")
+            };
+            if self.emails.insert(e.clone()) {
+                return e;
+            }
+            n += 1;
+        }
+    }
+}
+
+/// True when the database has no users yet.
+pub async fn is_empty(db: &Pool) -> anyhow::Result<bool> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(db).await?;
+    Ok(n == 0)
+}
+
+/// The demo logins recorded when the demo school was made.
+pub async fn logins(db: &Pool) -> anyhow::Result<Option<DemoSchool>> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT value FROM settings WHERE key = 'demo'")
+        .fetch_optional(db)
+        .await?;
+    Ok(match row {
+        Some((v,)) => Some(serde_json::from_str(&v)?),
+        None => None,
+    })
+}
+
+async fn user(tx: &mut Tx<'_>, hash: &str, first: &str, last: &str, email: Option<String>, phone: Option<String>, roles: &[Role]) -> anyhow::Result<i64> {
+    let p = PersonInput {
+        first_name: first.into(),
+        last_name: last.into(),
+        email,
+        phone,
+    };
+    Ok(people::insert_user(tx, &p, hash, roles).await?)
+}
+
+/// Generates the demo school in one transaction. Deterministic: the same seed gives the same
+/// school, so that screenshots and benchmarks are comparable between runs.
+pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
+    let hash = password::hash(DEMO_PASSWORD.into()).await?;
+    let mut n = Names {
+        rng: ChaCha8Rng::seed_from_u64(228),
+        phones: HashSet::new(),
+        emails: HashSet::new(),
+    };
+    let mut tx = db.begin().await?;
+    let school = SchoolSettings {
+        name: "Complexe scolaire La Lumière".into(),
+        city: "Lomé".into(),
+        phone: "+22822214365".into(),
+        logo: Some("/static/icons/logo.svg".into()),
+        period_kind: PeriodKind::Trimestre,
+    };
+    settings::store(&mut *tx, "school", &school).await?;
+
+    let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).expect("valid demo date");
+    let (year_id,): (i64,) = sqlx::query_as(
+        "INSERT INTO school_years (label, starts_on, ends_on, current) VALUES ('2026-2027', $1, $2, TRUE) RETURNING id",
+    )
+    .bind(d(2026, 10, 5))
+    .bind(d(2027, 7, 3))
+    .fetch_one(&mut *tx)
+    .await?;
+    for (i, (s, e)) in [
+        (d(2026, 10, 5), d(2026, 12, 19)),
+        (d(2027, 1, 4), d(2027, 3, 27)),
+        (d(2027, 4, 7), d(2027, 7, 3)),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        sqlx::query("INSERT INTO periods (school_year_id, ordinal, kind, starts_on, ends_on) VALUES ($1, $2, 'trimestre', $3, $4)")
+            .bind(year_id)
+            .bind(i as i64 + 1)
+            .bind(s)
+            .bind(e)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let mut series_ids = std::collections::HashMap::new();
+    for (code, name) in SERIES {
+        let (id,): (i64,) = sqlx::query_as("INSERT INTO series (code, name) VALUES ($1, $2) RETURNING id")
+            .bind(code)
+            .bind(name)
+            .fetch_one(&mut *tx)
+            .await?;
+        series_ids.insert(*code, id);
+    }
+    let mut subject_ids = std::collections::HashMap::new();
+    for (code, name) in SUBJECTS {
+        let (id,): (i64,) = sqlx::query_as("INSERT INTO subjects (code, name) VALUES ($1, $2) RETURNING id")
+            .bind(code)
+            .bind(name)
+            .fetch_one(&mut *tx)
+            .await?;
+        subject_ids.insert(*code, id);
+    }
+
+    // Administration.
+    let director = user(&mut tx, &hash, "Kossi", "Amegan", Some("directeur@lumiere.tg".into()), Some(n.phone()), &[Role::Director]).await?;
+    people::set_position(&mut *tx, director, "Directeur général").await?;
+    let bursar = user(&mut tx, &hash, "Akossiwa", "Lawson", Some("econome@lumiere.tg".into()), Some(n.phone()), &[Role::Bursar]).await?;
+    people::set_position(&mut *tx, bursar, "Économe").await?;
+    let secretary = user(&mut tx, &hash, "Béatrice", "Mensah", Some("secretariat@lumiere.tg".into()), Some(n.phone()), &[Role::Secretary]).await?;
+    people::set_position(&mut *tx, secretary, "Secrétaire").await?;
+    let censeur = user(&mut tx, &hash, "Emmanuel", "Tchalla", Some("censeur@lumiere.tg".into()), Some(n.phone()), &[Role::Director, Role::Teacher]).await?;
+    people::set_position(&mut *tx, censeur, "Censeur").await?;
+
+    // Classes.
+    struct Class {
+        id: i64,
+        level_ord: usize,
+        cycle: &'static str,
+        level: &'static str,
+    }
+    let mut classes = Vec::new();
+    for (ord, (code, name, cycle, groups)) in LEVELS.iter().enumerate() {
+        let (level_id,): (i64,) = sqlx::query_as("INSERT INTO levels (code, name, cycle, ordinal) VALUES ($1, $2, $3, $4) RETURNING id")
+            .bind(code)
+            .bind(name)
+            .bind(cycle)
+            .bind(ord as i64)
+            .fetch_one(&mut *tx)
+            .await?;
+        let specs: Vec<(Option<&str>, String)> = if *cycle == "lycee" {
+            LYCEE.iter().map(|(s, g)| (Some(*s), g.to_string())).collect()
+        } else {
+            (0..*groups).map(|g| (None, ((b'A' + g as u8) as char).to_string())).collect()
+        };
+        for (serie, grp) in specs {
+            let cname = crate::admin::class_name(code, serie.unwrap_or(""), &grp);
+            let room = format!("Salle {}", classes.len() + 1);
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO classes (school_year_id, level_id, series_id, grp, name, room) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(year_id)
+            .bind(level_id)
+            .bind(serie.map(|s| series_ids[s]))
+            .bind(&grp)
+            .bind(&cname)
+            .bind(room)
+            .fetch_one(&mut *tx)
+            .await?;
+            classes.push(Class { id, level_ord: ord, cycle, level: code });
+        }
+    }
+
+    // Teachers: one instituteur per primary class; secondary teachers by subject, each
+    // carrying about five classes.
+    let mut teacher_ids = Vec::new();
+    let mut demo_teacher = None;
+    let teacher = |n: &mut Names| {
+        let girl = n.rng.random_bool(0.4);
+        let first = n.given(girl);
+        let last = n.pick(names::SURNAMES).to_string();
+        let email = n.email(&first, &last, "lumiere.tg");
+        let phone = n.phone();
+        (first, last, email, phone)
+    };
+    for c in classes.iter().filter(|c| c.cycle == "primaire") {
+        let (first, last, email, phone) = teacher(&mut n);
+        let id = user(&mut tx, &hash, &first, &last, Some(email), Some(phone), &[Role::Teacher]).await?;
+        people::set_position(&mut *tx, id, "Instituteur").await?;
+        sqlx::query("INSERT INTO teaching_assignments (class_id, subject_id, teacher_user_id) VALUES ($1, $2, $3)")
+            .bind(c.id)
+            .bind(subject_ids["ENS"])
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE classes SET head_teacher_user_id = $1 WHERE id = $2")
+            .bind(id)
+            .bind(c.id)
+            .execute(&mut *tx)
+            .await?;
+        teacher_ids.push(id);
+    }
+    let secondary: Vec<&Class> = classes.iter().filter(|c| c.cycle != "primaire").collect();
+    let mut pools: std::collections::HashMap<&str, Vec<(i64, usize)>> = Default::default();
+    for c in &secondary {
+        for subj in secondary_subjects(c.cycle, c.level) {
+            let pool = pools.entry(subj).or_default();
+            let tid = match pool.iter_mut().find(|(_, load)| *load < 5) {
+                Some((tid, load)) => {
+                    *load += 1;
+                    *tid
+                }
+                None => {
+                    let (first, last, email, phone) = teacher(&mut n);
+                    let id = user(&mut tx, &hash, &first, &last, Some(email), Some(phone), &[Role::Teacher]).await?;
+                    people::set_position(&mut *tx, id, "Professeur").await?;
+                    teacher_ids.push(id);
+                    pool.push((id, 1));
+                    id
+                }
+            };
+            sqlx::query("INSERT INTO teaching_assignments (class_id, subject_id, teacher_user_id) VALUES ($1, $2, $3)")
+                .bind(c.id)
+                .bind(subject_ids[subj])
+                .bind(tid)
+                .execute(&mut *tx)
+                .await?;
+        }
+        // The French teacher is professeur principal in the collège, the maths teacher in the lycée.
+        let main_subject = if c.cycle == "college" { "FR" } else { "MATH" };
+        let (head,): (i64,) = sqlx::query_as(
+            "SELECT teacher_user_id FROM teaching_assignments WHERE class_id = $1 AND subject_id = $2",
+        )
+        .bind(c.id)
+        .bind(subject_ids[main_subject])
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE classes SET head_teacher_user_id = $1 WHERE id = $2")
+            .bind(head)
+            .bind(c.id)
+            .execute(&mut *tx)
+            .await?;
+        if demo_teacher.is_none() && c.level == "1ère" {
+            demo_teacher = Some(head);
+        }
+    }
+
+    // Students and families: siblings share a surname and a guardian.
+    let total_students = 2_000usize;
+    let mut made = 0usize;
+    let mut matricule = 0u32;
+    let mut class_fill: Vec<usize> = classes
+        .iter()
+        .map(|c| if c.cycle == "primaire" { 41 } else if c.cycle == "college" { 47 } else { 42 })
+        .collect();
+    let scale = total_students as f64 / class_fill.iter().sum::<usize>() as f64;
+    for f in class_fill.iter_mut() {
+        *f = ((*f as f64) * scale).round() as usize;
+    }
+    let mut seats: Vec<usize> = Vec::new();
+    for (i, f) in class_fill.iter().enumerate() {
+        seats.extend(std::iter::repeat_n(i, *f));
+    }
+    // Shuffle seats deterministically so that families spread across classes.
+    for i in (1..seats.len()).rev() {
+        let j = n.rng.random_range(0..=i);
+        seats.swap(i, j);
+    }
+    let mut demo_parent: Option<(String, Vec<usize>)> = None;
+    let mut demo_student: Option<String> = None;
+    while made < seats.len() {
+        let family = n.pick(names::SURNAMES).to_string();
+        let kids = [1, 1, 1, 2, 2, 3, 4][n.rng.random_range(0..7usize)].min(seats.len() - made);
+        let mother = n.rng.random_bool(0.55);
+        let g_first = n.given(mother);
+        let g_phone = n.phone();
+        let g_email = n.rng.random_bool(0.3).then(|| n.email(&g_first, &family, "gmail.com"));
+        let guardian = user(&mut tx, &hash, &g_first, &family, g_email, Some(g_phone.clone()), &[Role::Parent]).await?;
+        let relationship = if mother { "mere" } else { "pere" };
+        let mut kid_classes = Vec::new();
+        for _ in 0..kids {
+            let ci = seats[made];
+            made += 1;
+            let c = &classes[ci];
+            let girl = n.rng.random_bool(0.49);
+            let first = n.given(girl);
+            let born_year = 2020 - c.level_ord as i32 - i32::from(n.rng.random_bool(0.2));
+            let birth = NaiveDate::from_ymd_opt(born_year, n.rng.random_range(1..=12), n.rng.random_range(1..=28))
+                .expect("valid birth date");
+            matricule += 1;
+            let input = StudentInput {
+                matricule: format!("LUM-{:05}", 26_000 + matricule),
+                first_name: first.clone(),
+                last_name: family.clone(),
+                sex: if girl { "F" } else { "M" },
+                birth_date: Some(birth),
+                birth_place: Some(n.pick(names::TOWNS).to_string()),
+            };
+            // Collège and lycée students have their own login.
+            let uid = if c.cycle != "primaire" {
+                let email = n.email(&first, &family, "eleves.lumiere.tg");
+                let id = user(&mut tx, &hash, &first, &family, Some(email.clone()), None, &[Role::Student]).await?;
+                if demo_student.is_none() && c.level == "1ère" {
+                    demo_student = Some(email);
+                }
+                Some(id)
+            } else {
+                None
+            };
+            let sid = school::insert_student(&mut *tx, &input, uid).await?;
+            school::enroll(&mut *tx, sid, c.id).await?;
+            school::link_guardian(&mut *tx, sid, guardian, relationship).await?;
+            kid_classes.push(ci);
+        }
+        if demo_parent.is_none() && kid_classes.len() == 2 && kid_classes[0] != kid_classes[1] {
+            demo_parent = Some((g_phone, kid_classes));
+        }
+    }
+
+    let director_login = "directeur@lumiere.tg".to_string();
+    let (teacher_email,): (String,) = sqlx::query_as("SELECT email FROM users WHERE id = $1")
+        .bind(demo_teacher.unwrap_or(teacher_ids[0]))
+        .fetch_one(&mut *tx)
+        .await?;
+    let demo = DemoSchool {
+        logins: vec![
+            DemoLogin { role: "admin".into(), login: director_login, password: DEMO_PASSWORD.into() },
+            DemoLogin { role: "teacher".into(), login: teacher_email, password: DEMO_PASSWORD.into() },
+            DemoLogin {
+                role: "parent".into(),
+                login: demo_parent.map(|p| p.0).unwrap_or_default(),
+                password: DEMO_PASSWORD.into(),
+            },
+            DemoLogin {
+                role: "student".into(),
+                login: demo_student.unwrap_or_default(),
+                password: DEMO_PASSWORD.into(),
+            },
+        ],
+    };
+    settings::store(&mut *tx, "demo", &demo).await?;
+    tx.commit().await?;
+    Ok(demo)
+}

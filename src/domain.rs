@@ -1,0 +1,206 @@
+//! Validated values shared by several features: they can only be built valid.
+
+use std::fmt;
+
+/// A Togolese phone number, always stored as `+228` followed by 8 digits.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Phone(String);
+
+impl Phone {
+    /// Accepts "90 12 34 56", "90123456", "+228 90123456", "00228 90-12-34-56", "228…".
+    /// Returns the catalog key of the problem otherwise.
+    pub fn parse(input: &str) -> Result<Phone, &'static str> {
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
+            return Err("error-phone-format");
+        }
+        if trimmed
+            .chars()
+            .any(|c| !(c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '+' | '(' | ')' | '\u{a0}')))
+        {
+            return Err("error-phone-format");
+        }
+        let plus = trimmed.starts_with('+');
+        let digits: String = trimmed.chars().filter(|c| c.is_ascii_digit()).collect();
+        let local = if let Some(rest) = digits.strip_prefix("00228") {
+            rest
+        } else if let Some(rest) = digits.strip_prefix("228").filter(|r| plus || r.len() == 8) {
+            rest
+        } else if plus {
+            return Err("error-phone-country");
+        } else {
+            digits.as_str()
+        };
+        if local.len() != 8 {
+            return Err("error-phone-format");
+        }
+        // Togolese mobile and fixed numbers start with 2 (fixed), 7 or 9 (mobile).
+        if !matches!(local.as_bytes()[0], b'2' | b'7' | b'9') {
+            return Err("error-phone-format");
+        }
+        Ok(Phone(format!("+228{local}")))
+    }
+
+    /// The normalized form, `+22890123456`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The readable form, `+228 90 12 34 56`.
+    pub fn display(&self) -> String {
+        let l = &self.0[4..];
+        format!("+228 {} {} {} {}", &l[0..2], &l[2..4], &l[4..6], &l[6..8])
+    }
+}
+
+impl fmt::Display for Phone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.display())
+    }
+}
+
+/// Formats a stored phone for display, leaving anything unexpected as it is.
+pub fn display_phone(stored: &str) -> String {
+    Phone::parse(stored)
+        .map(|p| p.display())
+        .unwrap_or_else(|_| stored.to_string())
+}
+
+/// An e-mail address, trimmed and lowercased, checked for a plausible shape.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    /// Parses an address; the catalog key of the problem otherwise.
+    pub fn parse(input: &str) -> Result<Email, &'static str> {
+        let s = input.trim().to_lowercase();
+        if s.len() > 254 {
+            return Err("error-too-long");
+        }
+        let Some((local, domain)) = s.split_once('@') else {
+            return Err("error-email-format");
+        };
+        let ok = !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !s.chars().any(|c| c.is_whitespace() || c == '<' || c == '>');
+        if ok { Ok(Email(s)) } else { Err("error-email-format") }
+    }
+
+    /// The normalized address.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A required text field of at most `max` characters, trimmed.
+pub fn required_text(input: &str, max: usize) -> Result<String, &'static str> {
+    let s = input.trim();
+    if s.is_empty() {
+        Err("error-required")
+    } else if s.chars().count() > max {
+        Err("error-too-long")
+    } else {
+        Ok(s.to_string())
+    }
+}
+
+/// An optional text field of at most `max` characters: empty becomes `None`.
+pub fn optional_text(input: &str, max: usize) -> Result<Option<String>, &'static str> {
+    let s = input.trim();
+    if s.is_empty() {
+        Ok(None)
+    } else if s.chars().count() > max {
+        Err("error-too-long")
+    } else {
+        Ok(Some(s.to_string()))
+    }
+}
+
+/// A sex as recorded by the school.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sex {
+    /// Fille.
+    F,
+    /// Garçon.
+    M,
+}
+
+impl Sex {
+    /// Parses `F` or `M`.
+    pub fn parse(s: &str) -> Result<Sex, &'static str> {
+        match s.trim() {
+            "F" | "f" => Ok(Sex::F),
+            "M" | "m" => Ok(Sex::M),
+            _ => Err("error-sex"),
+        }
+    }
+
+    /// The stored letter.
+    pub fn code(self) -> &'static str {
+        match self {
+            Sex::F => "F",
+            Sex::M => "M",
+        }
+    }
+}
+
+/// A date typed in a form: ISO (`2012-05-31`, what `<input type=date>` sends) or French
+/// (`31/05/2012`).
+pub fn parse_date(input: &str) -> Result<chrono::NaiveDate, &'static str> {
+    let s = input.trim();
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(s, "%d/%m/%Y"))
+        .map_err(|_| "error-date-format")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones_are_normalized_to_plus_228() {
+        for input in [
+            "90 12 34 56",
+            "90123456",
+            "+228 90123456",
+            "+228 90 12 34 56",
+            "0022890123456",
+            "00228 90-12-34-56",
+            "22890123456",
+        ] {
+            assert_eq!(Phone::parse(input).unwrap().as_str(), "+22890123456", "{input}");
+        }
+        assert_eq!(Phone::parse("90123456").unwrap().display(), "+228 90 12 34 56");
+    }
+
+    #[test]
+    fn bad_phones_are_refused() {
+        assert_eq!(Phone::parse("+233 24 123 4567"), Err("error-phone-country"));
+        for input in ["", "9012345", "901234567", "abc", "50123456", "90 12 34 5x"] {
+            assert!(Phone::parse(input).is_err(), "{input}");
+        }
+    }
+
+    #[test]
+    fn emails() {
+        assert_eq!(Email::parse(" A.B@Ecole.TG ").unwrap().as_str(), "a.b@ecole.tg");
+        assert!(Email::parse("nope").is_err());
+        assert!(Email::parse("a@b").is_err());
+        assert!(Email::parse("a b@c.tg").is_err());
+    }
+
+    #[test]
+    fn texts_and_dates() {
+        assert_eq!(required_text("  Kossi ", 10), Ok("Kossi".into()));
+        assert_eq!(required_text("   ", 10), Err("error-required"));
+        assert_eq!(required_text("abcdefghijk", 10), Err("error-too-long"));
+        assert_eq!(optional_text(" ", 10), Ok(None));
+        assert_eq!(
+            parse_date("31/05/2012").unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2012, 5, 31).unwrap()
+        );
+        assert!(parse_date("2012-02-30").is_err());
+    }
+}

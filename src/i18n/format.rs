@@ -1,0 +1,66 @@
+//! Number, money and date formatting as French and English readers expect them.
+
+use super::Locale;
+
+/// Groups thousands: a narrow no-break space in French ("125 000"), a comma in English.
+pub fn format_int(locale: Locale, n: i64) -> String {
+    let sep = match locale {
+        Locale::Fr => '\u{202f}',
+        Locale::En => ',',
+    };
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// An amount of francs CFA, which have no minor unit: "125 000 FCFA".
+pub fn format_xof(locale: Locale, n: i64) -> String {
+    format!("{}\u{a0}FCFA", format_int(locale, n))
+}
+
+/// A date as written in Togo, day first, in both languages: "24/11/2026".
+pub fn format_date(_locale: Locale, d: &chrono::NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_thousands_per_locale() {
+        assert_eq!(format_int(Locale::Fr, 0), "0");
+        assert_eq!(format_int(Locale::Fr, 999), "999");
+        assert_eq!(format_int(Locale::Fr, 125_000), "125\u{202f}000");
+        assert_eq!(format_int(Locale::Fr, -1_234_567), "-1\u{202f}234\u{202f}567");
+        assert_eq!(format_int(Locale::En, 2045), "2,045");
+    }
+
+    #[test]
+    fn money_is_whole_francs() {
+        assert_eq!(format_xof(Locale::Fr, 125_000), "125\u{202f}000\u{a0}FCFA");
+    }
+
+    #[test]
+    fn dates_are_day_first() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        assert_eq!(format_date(Locale::Fr, &d), "24/11/2026");
+    }
+
+    #[test]
+    fn accept_language_prefers_highest_q() {
+        assert_eq!(Locale::from_accept_language("en-US,en;q=0.9,fr;q=0.8"), Locale::En);
+        assert_eq!(Locale::from_accept_language("de,fr;q=0.5,en;q=0.4"), Locale::Fr);
+        assert_eq!(Locale::from_accept_language("de"), Locale::Fr);
+        assert_eq!(Locale::from_accept_language(""), Locale::Fr);
+    }
+}

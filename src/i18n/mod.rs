@@ -1,0 +1,217 @@
+//! Translations (Fluent catalogs in `locales/`) and French/English formatting of numbers,
+//! money and dates.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use serde::{Deserialize, Serialize};
+
+mod format;
+pub use format::{format_date, format_int, format_xof};
+
+/// A language the portal speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum Locale {
+    /// French, the default.
+    #[default]
+    #[serde(rename = "fr")]
+    Fr,
+    /// English.
+    #[serde(rename = "en")]
+    En,
+}
+
+impl Locale {
+    /// Every locale, default first.
+    pub const ALL: [Locale; 2] = [Locale::Fr, Locale::En];
+
+    /// The BCP 47 code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::Fr => "fr",
+            Locale::En => "en",
+        }
+    }
+
+    /// Parses a code such as `fr`, `en-GB`; unknown codes give `None`.
+    pub fn parse(s: &str) -> Option<Locale> {
+        let primary = s.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "fr" => Some(Locale::Fr),
+            "en" => Some(Locale::En),
+            _ => None,
+        }
+    }
+
+    /// Chooses from an `Accept-Language` header, honouring q-values; French when nothing fits.
+    pub fn from_accept_language(header: &str) -> Locale {
+        let mut best: Option<(f32, Locale)> = None;
+        for part in header.split(',') {
+            let mut it = part.split(';');
+            let tag = it.next().unwrap_or("");
+            let q = it
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            if let Some(l) = Locale::parse(tag)
+                && best.is_none_or(|(bq, _)| q > bq)
+            {
+                best = Some((q, l));
+            }
+        }
+        best.map(|(_, l)| l).unwrap_or_default()
+    }
+}
+
+/// The catalog files, embedded so that the binary runs from anywhere. Each feature adds its
+/// file here, in both languages (a test checks that every key exists in both).
+const CATALOGS: &[(&str, &str, &str)] = &[
+    (
+        "main",
+        include_str!("../../locales/fr/main.ftl"),
+        include_str!("../../locales/en/main.ftl"),
+    ),
+    (
+        "admin",
+        include_str!("../../locales/fr/admin.ftl"),
+        include_str!("../../locales/en/admin.ftl"),
+    ),
+];
+
+/// The source text of every catalog file, per locale, for the consistency tests.
+pub fn catalog_sources() -> Vec<(&'static str, Locale, &'static str)> {
+    CATALOGS
+        .iter()
+        .flat_map(|(name, fr, en)| [(*name, Locale::Fr, *fr), (*name, Locale::En, *en)])
+        .collect()
+}
+
+/// Every loaded catalog, shared by all requests.
+pub struct I18n {
+    bundles: HashMap<Locale, FluentBundle<FluentResource>>,
+}
+
+impl std::fmt::Debug for I18n {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("I18n")
+    }
+}
+
+impl I18n {
+    /// Parses the embedded catalogs; a syntax error is a programming error caught by tests.
+    pub fn load() -> anyhow::Result<Self> {
+        let mut bundles = HashMap::new();
+        for locale in Locale::ALL {
+            let langid: unic_langid::LanguageIdentifier = locale.code().parse()?;
+            let mut bundle = FluentBundle::new_concurrent(vec![langid]);
+            bundle.set_use_isolating(false);
+            for (name, fr, en) in CATALOGS {
+                let src = if locale == Locale::Fr { fr } else { en };
+                let res = FluentResource::try_new(src.to_string()).map_err(|(_, errs)| {
+                    anyhow::anyhow!("locales/{}/{name}.ftl: {errs:?}", locale.code())
+                })?;
+                bundle
+                    .add_resource(res)
+                    .map_err(|e| anyhow::anyhow!("locales/{}/{name}.ftl: {e:?}", locale.code()))?;
+            }
+            bundles.insert(locale, bundle);
+        }
+        Ok(I18n { bundles })
+    }
+
+    /// True when `key` exists in `locale`.
+    pub fn has(&self, locale: Locale, key: &str) -> bool {
+        self.bundles[&locale].has_message(key)
+    }
+
+    /// Translates `key` with named arguments. A missing key shows the key itself and is
+    /// logged, so that a gap is visible rather than fatal.
+    pub fn tr(&self, locale: Locale, key: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+        let bundle = &self.bundles[&locale];
+        let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else {
+            tracing::warn!(key, locale = locale.code(), "missing translation");
+            return key.to_string();
+        };
+        let fargs = if args.is_empty() {
+            None
+        } else {
+            let mut a = FluentArgs::new();
+            for (k, v) in args {
+                a.set(*k, v.clone());
+            }
+            Some(a)
+        };
+        let mut errors = Vec::new();
+        let s = bundle.format_pattern(pattern, fargs.as_ref(), &mut errors);
+        if !errors.is_empty() {
+            tracing::warn!(key, ?errors, "translation formatting error");
+        }
+        s.into_owned()
+    }
+}
+
+/// A translator bound to one request's language: what templates call as `t.t("key")`.
+#[derive(Clone, Debug)]
+pub struct Tr {
+    i18n: Arc<I18n>,
+    /// The language of this request.
+    pub locale: Locale,
+}
+
+impl Tr {
+    /// Binds `i18n` to `locale`.
+    pub fn new(i18n: Arc<I18n>, locale: Locale) -> Self {
+        Tr { i18n, locale }
+    }
+
+    /// The text of `key`.
+    pub fn t(&self, key: impl AsRef<str>) -> String {
+        self.i18n.tr(self.locale, key.as_ref(), &[])
+    }
+
+    /// The text of `key` with one argument.
+    pub fn t1(&self, key: &str, name: &str, value: impl ToString) -> String {
+        self.i18n
+            .tr(self.locale, key, &[(name, FluentValue::from(value.to_string()))])
+    }
+
+    /// The text of `key` with a numeric argument (drives plural forms).
+    pub fn tn(&self, key: &str, name: &str, value: impl std::borrow::Borrow<i64>) -> String {
+        self.i18n
+            .tr(self.locale, key, &[(name, FluentValue::from(*value.borrow()))])
+    }
+
+    /// The text of `key` with two arguments.
+    pub fn t2(&self, key: &str, n1: &str, v1: impl ToString, n2: &str, v2: impl ToString) -> String {
+        self.i18n.tr(
+            self.locale,
+            key,
+            &[
+                (n1, FluentValue::from(v1.to_string())),
+                (n2, FluentValue::from(v2.to_string())),
+            ],
+        )
+    }
+
+    /// A whole number with the locale's grouping ("2 045" / "2,045").
+    pub fn int(&self, n: impl std::borrow::Borrow<i64>) -> String {
+        format_int(self.locale, *n.borrow())
+    }
+
+    /// An amount in francs CFA ("125 000 FCFA").
+    pub fn xof(&self, n: i64) -> String {
+        format_xof(self.locale, n)
+    }
+
+    /// A date as the school writes it ("24/11/2026").
+    pub fn date(&self, d: &chrono::NaiveDate) -> String {
+        format_date(self.locale, d)
+    }
+
+    /// An optional date, or a dash.
+    pub fn odate(&self, d: &Option<chrono::NaiveDate>) -> String {
+        d.as_ref().map(|d| self.date(d)).unwrap_or_else(|| "—".into())
+    }
+}

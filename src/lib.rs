@@ -1,0 +1,19 @@
+//! Suku: a school portal for francophone West Africa.
+
+pub mod admin;
+pub mod app;
+pub mod auth;
+pub mod authz;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod portals;
+pub mod pwa;
+pub mod school;
+pub mod settings;
+pub mod web;
+/// The crate version, used to bust caches of our own static files.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,216 @@
+//! The `suku` command: serve the portal, migrate, run the demo school, manage accounts.
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use suku::app::{self, AppState};
+use suku::auth::{Role, password};
+use suku::config::Config;
+use suku::{db, demo};
+
+#[derive(Parser)]
+#[command(name = "suku", version, about = "Suku, le portail scolaire / the school portal")]
+struct Cli {
+    /// Database URL: a SQLite file (`sqlite:suku.db`) or, when built with the `postgres`
+    /// feature, `postgres://…`.
+    #[arg(long, env = "DATABASE_URL", global = true, default_value = "sqlite:suku.db")]
+    database_url: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the portal.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "SUKU_ADDR", default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    /// Migrate, create the demo school if the database is empty, print its logins, serve.
+    Demo {
+        /// Address to listen on.
+        #[arg(long, env = "SUKU_ADDR", default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+    },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Create an administration account (prints a temporary password).
+    Create {
+        /// E-mail used to log in.
+        #[arg(long)]
+        email: String,
+        /// Prénom.
+        #[arg(long)]
+        first_name: String,
+        /// Nom.
+        #[arg(long)]
+        last_name: String,
+        /// director, bursar or secretary.
+        #[arg(long, default_value = "director")]
+        role: String,
+    },
+    /// Set a new temporary password for an account (prints it) and end its sessions.
+    ResetPassword {
+        /// E-mail or +228 phone of the account.
+        login: String,
+    },
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
+    let json = std::env::var("SUKU_LOG_FORMAT").is_ok_and(|v| v == "json");
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let _ = dotenvy::dotenv();
+    init_tracing();
+    let cli = Cli::parse();
+    let mut config = Config::new(cli.database_url.clone()).with_env()?;
+    let pool = db::connect(&config.database_url, config.db_max_connections)
+        .await
+        .with_context(|| format!("cannot open the database ({})", db::KIND))?;
+    db::migrate(&pool).await.context("migrations failed")?;
+    match cli.command {
+        Command::Migrate => {
+            println!("migrations applied ({})", db::KIND);
+            Ok(())
+        }
+        Command::Serve { addr } => {
+            config.addr = addr;
+            serve(pool, config).await
+        }
+        Command::Demo { addr } => {
+            config.addr = addr;
+            let started = std::time::Instant::now();
+            let school = if demo::is_empty(&pool).await? {
+                let s = demo::generate(&pool).await?;
+                tracing::info!(seconds = started.elapsed().as_secs_f64(), "demo school created");
+                Some(s)
+            } else {
+                demo::logins(&pool).await?
+            };
+            println!("Suku: http://{addr}");
+            match school {
+                Some(s) => {
+                    for l in s.logins {
+                        println!("{}\t{}\t{}", l.role, l.login, l.password);
+                    }
+                }
+                None => println!("(this database was not created by `suku demo`: no demo logins)"),
+            }
+            serve(pool, config).await
+        }
+        Command::User { action } => user_command(&pool, action).await,
+    }
+}
+
+async fn user_command(pool: &db::Pool, action: UserAction) -> anyhow::Result<()> {
+    match action {
+        UserAction::Create {
+            email,
+            first_name,
+            last_name,
+            role,
+        } => {
+            let email = suku::domain::Email::parse(&email)
+                .map_err(|_| anyhow::anyhow!("invalid e-mail: {email}"))?;
+            let role = Role::parse(&role)
+                .filter(|r| r.is_admin())
+                .ok_or_else(|| anyhow::anyhow!("role must be director, bursar or secretary"))?;
+            let temp = suku::admin::temporary_password();
+            let hash = password::hash(temp.clone()).await?;
+            let mut tx = pool.begin().await?;
+            let p = suku::admin::repo::PersonInput {
+                first_name,
+                last_name,
+                email: Some(email.as_str().to_string()),
+                phone: None,
+            };
+            let id = suku::admin::repo::insert_user(&mut tx, &p, &hash, &[role]).await?;
+            tx.commit().await?;
+            println!("account {id} created\t{}\t{temp}", email.as_str());
+            Ok(())
+        }
+        UserAction::ResetPassword { login } => {
+            let (email, phone) = if login.contains('@') {
+                (suku::domain::Email::parse(&login).ok().map(|e| e.as_str().to_string()), None)
+            } else {
+                (None, suku::domain::Phone::parse(&login).ok().map(|p| p.as_str().to_string()))
+            };
+            let p = suku::admin::repo::find_by_contact(pool, email.as_deref(), phone.as_deref())
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no account with login {login}"))?;
+            let temp = suku::admin::temporary_password();
+            let hash = password::hash(temp.clone()).await?;
+            suku::auth::repo::set_password(pool, p.id, &hash).await?;
+            suku::auth::repo::end_other_sessions(pool, p.id, None).await?;
+            println!("new temporary password for {login}\t{temp}");
+            Ok(())
+        }
+    }
+}
+
+async fn serve(pool: db::Pool, config: Config) -> anyhow::Result<()> {
+    let addr = config.addr;
+    let state = AppState::new(pool.clone(), config)?;
+    let store = suku::auth::store::SqlStore::new(pool.clone());
+    // Expired sessions are swept hourly; the sweep is idempotent, so several nodes may run it.
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            if let Err(e) = store.delete_expired().await {
+                tracing::warn!(error = %e, "session sweep failed");
+            }
+        }
+    });
+    let app = app::router(state);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    tracing::info!(%addr, db = db::KIND, "listening");
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown())
+        .await?;
+    pool.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

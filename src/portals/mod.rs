@@ -1,0 +1,159 @@
+//! The homes of the student, teacher and parent portals.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+
+use crate::app::AppState;
+use crate::auth::Portal;
+use crate::authz;
+use crate::error::{AppError, AppResult};
+use crate::school::{self, ClassRow, GuardianRow, StudentRow, TeacherOfClass};
+use crate::web::{Ctx, PathId, html, redirect};
+
+/// Routes of the three family and teacher portals.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/eleve", get(student_home))
+        .route("/enseignant", get(teacher_home))
+        .route("/enseignant/classes/{id}", get(teacher_class))
+        .route("/parent", get(parent_home))
+        .route("/parent/enfants/{id}", get(parent_child))
+}
+
+#[derive(Template)]
+#[template(path = "portals/student.html")]
+struct StudentHome<'a> {
+    ctx: &'a Ctx,
+    student: Option<StudentRow>,
+    class: Option<ClassRow>,
+    teachers: Vec<TeacherOfClass>,
+}
+
+async fn student_home(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let u = ctx.require(Portal::Student)?;
+    let student = school::student_by_user(&app.db, u.id).await?;
+    let (class, teachers) = match student.as_ref().and_then(|s| s.class_id) {
+        Some(cid) => (
+            school::class(&app.db, cid).await?,
+            school::class_teachers(&app.db, cid).await?,
+        ),
+        None => (None, Vec::new()),
+    };
+    html(&StudentHome {
+        ctx: &ctx,
+        student,
+        class,
+        teachers,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "portals/teacher.html")]
+struct TeacherHome<'a> {
+    ctx: &'a Ctx,
+    year: Option<school::Year>,
+    classes: Vec<(ClassRow, Vec<String>)>,
+}
+
+async fn teacher_home(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let u = ctx.require(Portal::Teacher)?;
+    let year = school::current_year(&app.db).await?;
+    let mut classes = Vec::new();
+    if let Some(y) = &year {
+        for c in school::teacher_classes(&app.db, y.id, u.id).await? {
+            let subjects = school::teacher_subjects_in(&app.db, c.id, u.id).await?;
+            classes.push((c, subjects));
+        }
+    }
+    html(&TeacherHome {
+        ctx: &ctx,
+        year,
+        classes,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "portals/teacher_class.html")]
+struct TeacherClass<'a> {
+    ctx: &'a Ctx,
+    class: ClassRow,
+    is_head: bool,
+    teachers: Vec<TeacherOfClass>,
+    students: Vec<StudentRow>,
+}
+
+async fn teacher_class(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
+    let u = ctx.require(Portal::Teacher)?;
+    let class = school::class(&app.db, id).await?.ok_or(AppError::NotFound)?;
+    authz::require(authz::can_see_roster(&app.db, u, id).await?)?;
+    let teachers = school::class_teachers(&app.db, id).await?;
+    let students = school::roster(&app.db, id).await?;
+    html(&TeacherClass {
+        ctx: &ctx,
+        is_head: class.head_teacher_user_id == Some(u.id),
+        class,
+        teachers,
+        students,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "portals/parent.html")]
+struct ParentChild<'a> {
+    ctx: &'a Ctx,
+    children: Vec<StudentRow>,
+    child: StudentRow,
+    class: Option<ClassRow>,
+    teachers: Vec<TeacherOfClass>,
+    guardians: Vec<GuardianRow>,
+}
+
+#[derive(Template)]
+#[template(path = "portals/parent_empty.html")]
+struct ParentEmpty<'a> {
+    ctx: &'a Ctx,
+}
+
+async fn parent_home(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let u = ctx.require(Portal::Parent)?;
+    let children = school::children(&app.db, u.id).await?;
+    match children.first() {
+        Some(c) if children.len() == 1 => Ok(redirect(&format!("/parent/enfants/{}", c.id))),
+        Some(_) => show_child(&app, &ctx, children, 0).await,
+        None => html(&ParentEmpty { ctx: &ctx }),
+    }
+}
+
+async fn parent_child(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
+    let u = ctx.require(Portal::Parent)?;
+    let children = school::children(&app.db, u.id).await?;
+    // The parent portal shows the parent's own children only: another family's id is
+    // refused even when the user could see it through another role.
+    let idx = children.iter().position(|c| c.id == id);
+    authz::require(idx.is_some())?;
+    let idx = idx.unwrap_or_default();
+    show_child(&app, &ctx, children, idx).await
+}
+
+async fn show_child(app: &AppState, ctx: &Ctx, children: Vec<StudentRow>, idx: usize) -> AppResult<Response> {
+    let child = children[idx].clone();
+    let (class, teachers) = match child.class_id {
+        Some(cid) => (
+            school::class(&app.db, cid).await?,
+            school::class_teachers(&app.db, cid).await?,
+        ),
+        None => (None, Vec::new()),
+    };
+    let guardians = school::guardians_of(&app.db, child.id).await?;
+    html(&ParentChild {
+        ctx,
+        children,
+        child,
+        class,
+        teachers,
+        guardians,
+    })
+}

@@ -1,0 +1,405 @@
+//! SQL of the school's structure and people.
+
+use chrono::{NaiveDate, Utc};
+use sqlx::FromRow;
+
+use crate::db::{Db, Pool};
+
+/// The school year marked current, if any.
+#[derive(Clone, Debug, FromRow)]
+pub struct Year {
+    /// Id.
+    pub id: i64,
+    /// "2026-2027".
+    pub label: String,
+}
+
+/// The current school year.
+pub async fn current_year(db: &Pool) -> Result<Option<Year>, sqlx::Error> {
+    sqlx::query_as("SELECT id, label FROM school_years WHERE current = TRUE ORDER BY id DESC LIMIT 1")
+        .fetch_optional(db)
+        .await
+}
+
+/// A class with its level, professeur principal and head count.
+#[derive(Clone, Debug, FromRow)]
+pub struct ClassRow {
+    /// Id.
+    pub id: i64,
+    /// "1ère D 2".
+    pub name: String,
+    /// Level name ("Première").
+    pub level_name: String,
+    /// primaire, college or lycee.
+    pub cycle: String,
+    /// The room, if fixed.
+    pub room: Option<String>,
+    /// Professeur principal's user id.
+    pub head_teacher_user_id: Option<i64>,
+    /// Professeur principal's name.
+    pub head_teacher: Option<String>,
+    /// Students enrolled.
+    pub student_count: i64,
+    /// Seats.
+    pub capacity: i64,
+}
+
+const CLASS_SELECT: &str = "SELECT c.id, c.name, l.name AS level_name, l.cycle, c.room, \
+    c.head_teacher_user_id, \
+    (SELECT u.first_name || ' ' || u.last_name FROM users u WHERE u.id = c.head_teacher_user_id) AS head_teacher, \
+    (SELECT COUNT(*) FROM enrollments e WHERE e.class_id = c.id) AS student_count, c.capacity \
+    FROM classes c JOIN levels l ON l.id = c.level_id";
+
+/// One class.
+pub async fn class(db: &Pool, id: i64) -> Result<Option<ClassRow>, sqlx::Error> {
+    sqlx::query_as(crate::sql!("{CLASS_SELECT} WHERE c.id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+/// Every class of a year, in level order.
+pub async fn classes(db: &Pool, year_id: i64) -> Result<Vec<ClassRow>, sqlx::Error> {
+    sqlx::query_as(crate::sql!(
+        "{CLASS_SELECT} WHERE c.school_year_id = $1 ORDER BY l.ordinal, c.name"
+    ))
+    .bind(year_id)
+    .fetch_all(db)
+    .await
+}
+
+/// The classes a teacher teaches in or heads this year.
+pub async fn teacher_classes(db: &Pool, year_id: i64, teacher: i64) -> Result<Vec<ClassRow>, sqlx::Error> {
+    sqlx::query_as(crate::sql!(
+        "{CLASS_SELECT} WHERE c.school_year_id = $1 AND (c.head_teacher_user_id = $2 OR EXISTS \
+         (SELECT 1 FROM teaching_assignments t WHERE t.class_id = c.id AND t.teacher_user_id = $2)) \
+         ORDER BY l.ordinal, c.name"
+    ))
+    .bind(year_id)
+    .bind(teacher)
+    .fetch_all(db)
+    .await
+}
+
+/// A subject taught in a class, and by whom.
+#[derive(Clone, Debug, FromRow)]
+pub struct TeacherOfClass {
+    /// The subject's name.
+    pub subject: String,
+    /// The teacher's user id.
+    pub teacher_user_id: i64,
+    /// The teacher's name.
+    pub teacher: String,
+    /// The teacher's phone, for parents.
+    pub phone: Option<String>,
+}
+
+/// The subjects and teachers of a class.
+pub async fn class_teachers(db: &Pool, class_id: i64) -> Result<Vec<TeacherOfClass>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT s.name AS subject, u.id AS teacher_user_id, u.first_name || ' ' || u.last_name AS teacher, u.phone \
+         FROM teaching_assignments t JOIN subjects s ON s.id = t.subject_id JOIN users u ON u.id = t.teacher_user_id \
+         WHERE t.class_id = $1 ORDER BY s.name",
+    )
+    .bind(class_id)
+    .fetch_all(db)
+    .await
+}
+
+/// The subjects a teacher teaches in a class, as text.
+pub async fn teacher_subjects_in(db: &Pool, class_id: i64, teacher: i64) -> Result<Vec<String>, sqlx::Error> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT s.name FROM teaching_assignments t JOIN subjects s ON s.id = t.subject_id \
+         WHERE t.class_id = $1 AND t.teacher_user_id = $2 ORDER BY s.name",
+    )
+    .bind(class_id)
+    .bind(teacher)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// A student with their class of the current year.
+#[derive(Clone, Debug, FromRow)]
+pub struct StudentRow {
+    /// Id.
+    pub id: i64,
+    /// The school's registration number.
+    pub matricule: String,
+    /// Prénom(s).
+    pub first_name: String,
+    /// Nom.
+    pub last_name: String,
+    /// F or M.
+    pub sex: String,
+    /// Date de naissance.
+    pub birth_date: Option<NaiveDate>,
+    /// Lieu de naissance.
+    pub birth_place: Option<String>,
+    /// Still at the school.
+    pub active: bool,
+    /// The current class.
+    pub class_id: Option<i64>,
+    /// The current class's name.
+    pub class_name: Option<String>,
+}
+
+impl StudentRow {
+    /// "NOM Prénom", as class lists write it.
+    pub fn list_name(&self) -> String {
+        format!("{} {}", self.last_name.to_uppercase(), self.first_name)
+    }
+}
+
+const STUDENT_SELECT: &str = "SELECT s.id, s.matricule, s.first_name, s.last_name, s.sex, s.birth_date, \
+    s.birth_place, s.active, c.id AS class_id, c.name AS class_name FROM students s \
+    LEFT JOIN enrollments e ON e.student_id = s.id \
+      AND e.school_year_id = (SELECT y.id FROM school_years y WHERE y.current = TRUE ORDER BY y.id DESC LIMIT 1) \
+    LEFT JOIN classes c ON c.id = e.class_id";
+
+/// One student.
+pub async fn student(db: &Pool, id: i64) -> Result<Option<StudentRow>, sqlx::Error> {
+    sqlx::query_as(crate::sql!("{STUDENT_SELECT} WHERE s.id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+/// The student whose login is `user_id`.
+pub async fn student_by_user(db: &Pool, user_id: i64) -> Result<Option<StudentRow>, sqlx::Error> {
+    sqlx::query_as(crate::sql!("{STUDENT_SELECT} WHERE s.user_id = $1"))
+        .bind(user_id)
+        .fetch_optional(db)
+        .await
+}
+
+/// The children of a guardian.
+pub async fn children(db: &Pool, guardian: i64) -> Result<Vec<StudentRow>, sqlx::Error> {
+    sqlx::query_as(crate::sql!(
+        "{STUDENT_SELECT} JOIN student_guardians g ON g.student_id = s.id \
+         WHERE g.user_id = $1 AND s.active = TRUE ORDER BY s.birth_date, s.first_name"
+    ))
+    .bind(guardian)
+    .fetch_all(db)
+    .await
+}
+
+/// The students of a class, in list order.
+pub async fn roster(db: &Pool, class_id: i64) -> Result<Vec<StudentRow>, sqlx::Error> {
+    sqlx::query_as(crate::sql!(
+        "{STUDENT_SELECT} WHERE c.id = $1 AND s.active = TRUE ORDER BY s.last_name, s.first_name"
+    ))
+    .bind(class_id)
+    .fetch_all(db)
+    .await
+}
+
+/// A page of students matching a search (name or matricule) and an optional class.
+pub async fn search_students(
+    db: &Pool,
+    like: &str,
+    class_id: Option<i64>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<StudentRow>, i64), sqlx::Error> {
+    let filter = "WHERE (LOWER(s.last_name) LIKE $1 OR LOWER(s.first_name) LIKE $1 \
+        OR LOWER(s.matricule) LIKE $1 OR LOWER(s.first_name || ' ' || s.last_name) LIKE $1 \
+        OR LOWER(s.last_name || ' ' || s.first_name) LIKE $1) AND ($2 IS NULL OR c.id = $2)";
+    let rows = sqlx::query_as(crate::sql!(
+        "{STUDENT_SELECT} {filter} ORDER BY s.last_name, s.first_name, s.id LIMIT $3 OFFSET $4"
+    ))
+    .bind(like)
+    .bind(class_id)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(db)
+    .await?;
+    let (total,): (i64,) = sqlx::query_as(crate::sql!(
+        "SELECT COUNT(*) FROM ({STUDENT_SELECT} {filter}) AS x"
+    ))
+    .bind(like)
+    .bind(class_id)
+    .fetch_one(db)
+    .await?;
+    Ok((rows, total))
+}
+
+/// A guardian of a student.
+#[derive(Clone, Debug, FromRow)]
+pub struct GuardianRow {
+    /// The guardian's user id.
+    pub user_id: i64,
+    /// Full name.
+    pub name: String,
+    /// Phone.
+    pub phone: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// pere, mere or tuteur.
+    pub relationship: String,
+}
+
+/// The guardians of a student.
+pub async fn guardians_of(db: &Pool, student_id: i64) -> Result<Vec<GuardianRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id AS user_id, u.first_name || ' ' || u.last_name AS name, u.phone, u.email, g.relationship \
+         FROM student_guardians g JOIN users u ON u.id = g.user_id WHERE g.student_id = $1 ORDER BY u.last_name",
+    )
+    .bind(student_id)
+    .fetch_all(db)
+    .await
+}
+
+/// Fields of a new or edited student.
+#[derive(Clone, Debug)]
+pub struct StudentInput {
+    /// Matricule.
+    pub matricule: String,
+    /// Prénom(s).
+    pub first_name: String,
+    /// Nom.
+    pub last_name: String,
+    /// F or M.
+    pub sex: &'static str,
+    /// Date de naissance.
+    pub birth_date: Option<NaiveDate>,
+    /// Lieu de naissance.
+    pub birth_place: Option<String>,
+}
+
+/// Inserts a student; returns the id.
+pub async fn insert_student<'e>(db: impl sqlx::Executor<'e, Database = Db>, s: &StudentInput, user_id: Option<i64>) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO students (matricule, first_name, last_name, sex, birth_date, birth_place, user_id, active, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8) RETURNING id",
+    )
+    .bind(&s.matricule)
+    .bind(&s.first_name)
+    .bind(&s.last_name)
+    .bind(s.sex)
+    .bind(s.birth_date)
+    .bind(&s.birth_place)
+    .bind(user_id)
+    .bind(Utc::now())
+    .fetch_one(db)
+    .await?;
+    Ok(id)
+}
+
+/// Updates a student's identity.
+pub async fn update_student<'e>(db: impl sqlx::Executor<'e, Database = Db>, id: i64, s: &StudentInput) -> Result<u64, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE students SET matricule = $1, first_name = $2, last_name = $3, sex = $4, birth_date = $5, birth_place = $6 WHERE id = $7",
+    )
+    .bind(&s.matricule)
+    .bind(&s.first_name)
+    .bind(&s.last_name)
+    .bind(s.sex)
+    .bind(s.birth_date)
+    .bind(&s.birth_place)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(r.rows_affected())
+}
+
+/// Marks a student as gone or back.
+pub async fn set_student_active(db: &Pool, id: i64, active: bool) -> Result<u64, sqlx::Error> {
+    let r = sqlx::query("UPDATE students SET active = $1 WHERE id = $2")
+        .bind(active)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(r.rows_affected())
+}
+
+/// Enrolls a student in a class for the class's year, replacing an enrollment of that year.
+pub async fn enroll<'e>(db: impl sqlx::Executor<'e, Database = Db>, student_id: i64, class_id: i64) -> Result<u64, sqlx::Error> {
+    let r = sqlx::query(
+        "INSERT INTO enrollments (student_id, class_id, school_year_id, enrolled_on) \
+         SELECT $1, c.id, c.school_year_id, $3 FROM classes c WHERE c.id = $2 \
+         ON CONFLICT (student_id, school_year_id) DO UPDATE SET class_id = excluded.class_id",
+    )
+    .bind(student_id)
+    .bind(class_id)
+    .bind(Utc::now().date_naive())
+    .execute(db)
+    .await?;
+    Ok(r.rows_affected())
+}
+
+/// Links a guardian to a student (or updates the relationship).
+pub async fn link_guardian<'e>(db: impl sqlx::Executor<'e, Database = Db>, student_id: i64, user_id: i64, relationship: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO student_guardians (student_id, user_id, relationship) VALUES ($1, $2, $3) \
+         ON CONFLICT (student_id, user_id) DO UPDATE SET relationship = excluded.relationship",
+    )
+    .bind(student_id)
+    .bind(user_id)
+    .bind(relationship)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Removes a guardian link.
+pub async fn unlink_guardian(db: &Pool, student_id: i64, user_id: i64) -> Result<u64, sqlx::Error> {
+    let r = sqlx::query("DELETE FROM student_guardians WHERE student_id = $1 AND user_id = $2")
+        .bind(student_id)
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(r.rows_affected())
+}
+
+/// Headline counts for the administration's home.
+#[derive(Clone, Debug, Default)]
+pub struct Counts {
+    /// Active students.
+    pub students: i64,
+    /// Girls among them.
+    pub girls: i64,
+    /// Classes this year.
+    pub classes: i64,
+    /// Staff accounts.
+    pub staff: i64,
+    /// Guardian accounts.
+    pub guardians: i64,
+    /// Students per cycle: (cycle, count).
+    pub per_cycle: Vec<(String, i64)>,
+}
+
+/// Counts for the dashboard.
+pub async fn counts(db: &Pool, year_id: i64) -> Result<Counts, sqlx::Error> {
+    let (students, girls): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN sex = 'F' THEN 1 ELSE 0 END), 0) FROM students WHERE active = TRUE",
+    )
+    .fetch_one(db)
+    .await?;
+    let (classes,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM classes WHERE school_year_id = $1")
+        .bind(year_id)
+        .fetch_one(db)
+        .await?;
+    let (staff,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM staff")
+        .fetch_one(db)
+        .await?;
+    let (guardians,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM user_roles WHERE role = 'parent'")
+            .fetch_one(db)
+            .await?;
+    let per_cycle: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT l.cycle, COUNT(*) FROM enrollments e JOIN classes c ON c.id = e.class_id \
+         JOIN levels l ON l.id = c.level_id WHERE e.school_year_id = $1 GROUP BY l.cycle ORDER BY MIN(l.ordinal)",
+    )
+    .bind(year_id)
+    .fetch_all(db)
+    .await?;
+    Ok(Counts {
+        students,
+        girls,
+        classes,
+        staff,
+        guardians,
+        per_cycle,
+    })
+}

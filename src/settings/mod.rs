@@ -1,0 +1,156 @@
+//! School settings: typed, validated in one place, with defaults that suit a Togolese school.
+//! Stored as JSON documents in the `settings` table, one row per section.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::RwLock;
+
+use crate::db::Pool;
+
+/// How the school year is divided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum PeriodKind {
+    /// Three trimestres (the usual case).
+    #[default]
+    Trimestre,
+    /// Two semestres.
+    Semestre,
+}
+
+impl PeriodKind {
+    /// How many periods a year has.
+    pub fn count(self) -> i64 {
+        match self {
+            PeriodKind::Trimestre => 3,
+            PeriodKind::Semestre => 2,
+        }
+    }
+
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            PeriodKind::Trimestre => "trimestre",
+            PeriodKind::Semestre => "semestre",
+        }
+    }
+}
+
+/// The school's identity, shown in every header and on every document.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SchoolSettings {
+    /// The full name ("Complexe scolaire La Lumière").
+    pub name: String,
+    /// The city.
+    pub city: String,
+    /// The school's phone, +228.
+    pub phone: String,
+    /// The path of the logo under `/static`, if any.
+    pub logo: Option<String>,
+    /// Trimestres or semestres.
+    pub period_kind: PeriodKind,
+}
+
+impl Default for SchoolSettings {
+    fn default() -> Self {
+        SchoolSettings {
+            name: "Suku".into(),
+            city: "Lomé".into(),
+            phone: String::new(),
+            logo: None,
+            period_kind: PeriodKind::Trimestre,
+        }
+    }
+}
+
+impl SchoolSettings {
+    /// Checks the values an administrator typed; returns the catalog keys of the problems.
+    pub fn validate(&self) -> Vec<(&'static str, &'static str)> {
+        let mut errs = Vec::new();
+        if self.name.trim().is_empty() {
+            errs.push(("name", "error-required"));
+        } else if self.name.chars().count() > 120 {
+            errs.push(("name", "error-too-long"));
+        }
+        errs
+    }
+}
+
+/// Reads and caches settings. The cache lives a few seconds so that a change made on one
+/// node shows on every node almost at once, while pages do not query settings each time.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    school: Arc<RwLock<Option<(Instant, SchoolSettings)>>>,
+}
+
+const TTL: Duration = Duration::from_secs(5);
+
+impl Settings {
+    /// The school's settings (defaults when none are stored).
+    pub async fn school(&self, db: &Pool) -> anyhow::Result<SchoolSettings> {
+        if let Some((at, s)) = self.school.read().await.as_ref()
+            && at.elapsed() < TTL
+        {
+            return Ok(s.clone());
+        }
+        let s: SchoolSettings = load(db, "school").await?.unwrap_or_default();
+        *self.school.write().await = Some((Instant::now(), s.clone()));
+        Ok(s)
+    }
+
+    /// Saves the school's settings after validation.
+    pub async fn save_school(&self, db: &Pool, s: &SchoolSettings) -> anyhow::Result<()> {
+        store(db, "school", s).await?;
+        *self.school.write().await = None;
+        Ok(())
+    }
+}
+
+async fn load<T: for<'de> Deserialize<'de>>(db: &Pool, key: &str) -> anyhow::Result<Option<T>> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT value FROM settings WHERE key = $1")
+        .bind(key)
+        .fetch_optional(db)
+        .await?;
+    Ok(match row {
+        Some((v,)) => Some(serde_json::from_str(&v)?),
+        None => None,
+    })
+}
+
+/// Writes one settings section, replacing what was there.
+pub async fn store<T: Serialize>(
+    db: impl sqlx::Executor<'_, Database = crate::db::Db>,
+    key: &str,
+    value: &T,
+) -> anyhow::Result<()> {
+    let v = serde_json::to_string(value)?;
+    sqlx::query(
+        "INSERT INTO settings (key, value) VALUES ($1, $2) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(key)
+    .bind(v)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_suit_a_togolese_school() {
+        let s = SchoolSettings::default();
+        assert_eq!(s.period_kind.count(), 3);
+        assert!(s.validate().is_empty());
+        let bad = SchoolSettings {
+            name: " ".into(),
+            ..Default::default()
+        };
+        assert_eq!(bad.validate(), vec![("name", "error-required")]);
+    }
+}

@@ -1,0 +1,104 @@
+//! CSRF protection: a random token per session, required on every state-changing request,
+//! in the `X-CSRF-Token` header (htmx sends it from `hx-headers` on `<body>`) or in the
+//! `_csrf` field of a form (plain forms without JavaScript).
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use rand::Rng;
+use tower_sessions::Session;
+
+use crate::error::AppError;
+
+const KEY: &str = "csrf";
+/// Form bodies are read whole to find the token; larger bodies must use the header.
+const MAX_FORM: usize = 256 * 1024;
+
+/// The session's token, created on first use.
+pub async fn token(session: &Session) -> Result<String, AppError> {
+    if let Some(t) = session.get::<String>(KEY).await? {
+        return Ok(t);
+    }
+    let t = new_token();
+    session.insert(KEY, &t).await?;
+    Ok(t)
+}
+
+/// Replaces the token (at login, so a token seen before login is worthless after it).
+pub async fn rotate(session: &Session) -> Result<(), AppError> {
+    session.insert(KEY, new_token()).await?;
+    Ok(())
+}
+
+fn new_token() -> String {
+    let bytes: [u8; 32] = rand::rng().random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Constant-time comparison, so the token cannot be guessed byte by byte from timings.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a
+            .bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// Middleware: rejects unsafe requests whose token is missing or wrong.
+pub async fn guard(session: Session, req: Request, next: Next) -> Response {
+    if matches!(
+        *req.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+    ) {
+        return next.run(req).await;
+    }
+    let expected = match session.get::<String>(KEY).await {
+        Ok(Some(t)) => t,
+        Ok(None) => return AppError::Csrf.into_response(),
+        Err(e) => return AppError::from(e).into_response(),
+    };
+    if let Some(h) = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()) {
+        return if same(h, &expected) {
+            next.run(req).await
+        } else {
+            AppError::Csrf.into_response()
+        };
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return AppError::Csrf.into_response();
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = match axum::body::to_bytes(body, MAX_FORM).await {
+        Ok(b) => b,
+        Err(_) => return AppError::BadRequest("error-too-large").into_response(),
+    };
+    let ok = form_urlencoded::parse(&bytes)
+        .find(|(k, _)| k == "_csrf")
+        .is_some_and(|(_, v)| same(&v, &expected));
+    if !ok {
+        return AppError::Csrf.into_response();
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes))).await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn tokens_are_random_hex() {
+        let a = super::new_token();
+        let b = super::new_token();
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, b);
+        assert!(super::same(&a, &a.clone()));
+        assert!(!super::same(&a, &b));
+        assert!(!super::same(&a, "short"));
+    }
+}

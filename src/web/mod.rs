@@ -1,0 +1,302 @@
+//! What every page needs: the request context (language, user, CSRF token, flash, htmx
+//! flags), rendering, redirects that work for htmx and plain forms, flash messages and
+//! pagination.
+
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+
+use crate::app::AppState;
+use crate::auth::{CurrentUser, Portal};
+use crate::error::{AppError, AppResult};
+use crate::i18n::{Locale, Tr};
+use crate::settings::SchoolSettings;
+
+pub mod csrf;
+pub mod layer;
+pub mod pagination;
+
+pub use pagination::Pagination;
+
+/// A one-time message shown on the next page (after a redirect).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Flash {
+    /// `success` or `error`: picks the colour and the ARIA role.
+    pub kind: String,
+    /// The translated text.
+    pub text: String,
+}
+
+/// htmx request headers, read once.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct HtmxInfo {
+    /// `HX-Request` is present.
+    pub request: bool,
+    /// `HX-Boosted` is present: a boosted link or form wants a whole page.
+    pub boosted: bool,
+    /// `HX-History-Restore-Request`: htmx lost its cache and wants a whole page.
+    pub history_restore: bool,
+}
+
+impl HtmxInfo {
+    /// Reads the headers of a request.
+    pub fn from_headers(h: &axum::http::HeaderMap) -> Self {
+        HtmxInfo {
+            request: h.contains_key("hx-request"),
+            boosted: h.contains_key("hx-boosted"),
+            history_restore: h.contains_key("hx-history-restore-request"),
+        }
+    }
+
+    /// A fragment answers only a targeted htmx request; everything else gets the full page.
+    pub fn wants_fragment(&self) -> bool {
+        self.request && !self.boosted && !self.history_restore
+    }
+}
+
+/// One entry of a portal's navigation.
+#[derive(Clone, Debug)]
+pub struct NavItem {
+    /// The link.
+    pub href: &'static str,
+    /// The translated label.
+    pub label: String,
+    /// The current page is in this section.
+    pub active: bool,
+}
+
+/// The request context every page handler takes: language, user, token, flash and branding.
+pub struct Ctx {
+    /// The translator for this request's language.
+    pub t: Tr,
+    /// The CSRF token to put in forms and htmx headers.
+    pub csrf: String,
+    /// A message left by the previous request.
+    pub flash: Option<Flash>,
+    /// The logged-in user, if any.
+    pub user: Option<CurrentUser>,
+    /// The school's name and branding.
+    pub school: SchoolSettings,
+    /// The request path (for navigation state and the language switch).
+    pub path: String,
+    /// htmx request headers.
+    pub htmx: HtmxInfo,
+    /// The session, for handlers that change it.
+    pub session: Session,
+}
+
+impl<S> FromRequestParts<S> for Ctx
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let app = AppState::from_ref(state);
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(|(_, msg)| AppError::Internal(anyhow::anyhow!(msg)))?;
+        let locale = parts
+            .extensions
+            .get::<Locale>()
+            .copied()
+            .unwrap_or_default();
+        let user = crate::auth::current_user(&app, &session).await?;
+        let csrf = csrf::token(&session).await?;
+        let flash = session.remove::<Flash>("flash").await?;
+        let school = app.settings.school(&app.db).await?;
+        Ok(Ctx {
+            t: Tr::new(app.i18n.clone(), locale),
+            csrf,
+            flash,
+            user,
+            school,
+            path: parts.uri.path().to_string(),
+            htmx: HtmxInfo::from_headers(&parts.headers),
+            session,
+        })
+    }
+}
+
+impl Ctx {
+    /// The logged-in user, or a redirect to the login page that comes back here.
+    pub fn user(&self) -> AppResult<&CurrentUser> {
+        self.user.as_ref().ok_or_else(|| AppError::Unauthorized {
+            next: self.path.clone(),
+        })
+    }
+
+    /// The logged-in user if they hold a role of `portal`; 403 otherwise.
+    pub fn require(&self, portal: Portal) -> AppResult<&CurrentUser> {
+        let u = self.user()?;
+        if u.can_use(portal) {
+            Ok(u)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// The portal whose navigation the header shows.
+    pub fn portal(&self) -> Option<Portal> {
+        self.user.as_ref().map(|u| u.active_portal())
+    }
+
+    /// The navigation of the active portal, only to pages that exist.
+    pub fn nav(&self) -> Vec<NavItem> {
+        let Some(portal) = self.portal() else {
+            return Vec::new();
+        };
+        let items: &[(&'static str, &str)] = match portal {
+            Portal::Student => &[("/eleve", "nav-home")],
+            Portal::Teacher => &[("/enseignant", "nav-my-classes")],
+            Portal::Parent => &[("/parent", "nav-my-children")],
+            Portal::Admin => &[
+                ("/admin", "nav-dashboard"),
+                ("/admin/eleves", "nav-students"),
+                ("/admin/classes", "nav-classes"),
+                ("/admin/parents", "nav-guardians"),
+                ("/admin/personnel", "nav-staff"),
+                ("/admin/utilisateurs", "nav-users"),
+            ],
+        };
+        items
+            .iter()
+            .map(|(href, key)| NavItem {
+                href,
+                label: self.t.t(key),
+                active: if href.matches('/').count() == 1 && !href.contains("/admin/") {
+                    self.path == *href
+                } else {
+                    self.path.starts_with(href)
+                },
+            })
+            .collect()
+    }
+
+    /// True when the user may create and edit students, classes and people.
+    pub fn can_manage_records(&self) -> bool {
+        self.user.as_ref().is_some_and(crate::authz::can_manage_records)
+    }
+
+    /// The logged-in user's id, or 0.
+    pub fn user_id(&self) -> i64 {
+        self.user.as_ref().map(|u| u.id).unwrap_or_default()
+    }
+
+    /// Leaves a message for the next page.
+    pub async fn flash(&self, kind: &str, key: &str) -> AppResult<()> {
+        let f = Flash {
+            kind: kind.into(),
+            text: self.t.t(key),
+        };
+        self.session.insert("flash", f).await?;
+        Ok(())
+    }
+}
+
+/// Renders a template into an HTML response; a render error becomes a logged 500.
+pub fn html<T: askama::Template>(tpl: &T) -> AppResult<Response> {
+    Ok(Html(tpl.render()?).into_response())
+}
+
+/// Renders a template with a status (422 for a form with errors).
+pub fn html_status<T: askama::Template>(status: StatusCode, tpl: &T) -> AppResult<Response> {
+    Ok((status, Html(tpl.render()?)).into_response())
+}
+
+/// A 303 redirect; the web layer turns it into `HX-Redirect` for htmx requests.
+pub fn redirect(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+/// Marks an htmx fragment response so caches keep full pages and fragments apart.
+pub fn vary_htmx(res: &mut Response) {
+    res.headers_mut()
+        .append(header::VARY, HeaderValue::from_static("HX-Request"));
+}
+
+/// Field errors of a form, keyed by field name, with translated messages.
+#[derive(Clone, Debug, Default)]
+pub struct FormErrors(pub Vec<(String, String)>);
+
+impl FormErrors {
+    /// Records an error on `field`.
+    pub fn add(&mut self, field: &str, msg: String) {
+        self.0.push((field.into(), msg));
+    }
+
+    /// The message for `field`, if any.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    /// True when `field` has an error.
+    pub fn has(&self, field: &str) -> bool {
+        self.get(field).is_some()
+    }
+
+    /// True when the form is valid.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// The client's address, for rate limiting and logs: the socket's peer, or the first
+/// `X-Forwarded-For` hop when the portal runs behind a trusted reverse proxy.
+#[derive(Clone, Debug)]
+pub struct ClientIp(pub String);
+
+impl<S> FromRequestParts<S> for ClientIp
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let app = AppState::from_ref(state);
+        if app.config.trust_proxy
+            && let Some(ip) = parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+        {
+            return Ok(ClientIp(ip.trim().to_string()));
+        }
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_else(|| "local".into());
+        Ok(ClientIp(peer))
+    }
+}
+
+/// A numeric id from the path; anything else (`/eleves/abc`, overflow) is a localized 404,
+/// not a framework error.
+#[derive(Clone, Copy, Debug)]
+pub struct PathId(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathId {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| AppError::NotFound)?;
+        raw.parse::<i64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .map(PathId)
+            .ok_or(AppError::NotFound)
+    }
+}
