@@ -70,7 +70,10 @@ pub fn router(state: AppState) -> Router {
         .nest("/admin", crate::admin::router())
         .fallback(not_found)
         .layer(middleware::from_fn(crate::web::csrf::guard))
-        .layer(middleware::from_fn_with_state(state.clone(), crate::web::layer::web))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::web::layer::web,
+        ))
         .layer(sessions)
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,

@@ -60,9 +60,15 @@ impl Config {
         var("SUKU_PUBLIC_URL", &mut self.public_url)?;
         var("SUKU_TRUST_PROXY", &mut self.trust_proxy)?;
         var("SUKU_SESSION_IDLE_MINUTES", &mut self.session_idle_minutes)?;
-        var("SUKU_SESSION_ABSOLUTE_HOURS", &mut self.session_absolute_hours)?;
+        var(
+            "SUKU_SESSION_ABSOLUTE_HOURS",
+            &mut self.session_absolute_hours,
+        )?;
         var("SUKU_REMEMBER_DAYS", &mut self.remember_days)?;
-        var("SUKU_LOGIN_MAX_PER_ACCOUNT", &mut self.login_max_per_account)?;
+        var(
+            "SUKU_LOGIN_MAX_PER_ACCOUNT",
+            &mut self.login_max_per_account,
+        )?;
         var("SUKU_LOGIN_MAX_PER_IP", &mut self.login_max_per_ip)?;
         var("SUKU_LOGIN_WINDOW_MINUTES", &mut self.login_window_minutes)?;
         var("SUKU_DB_MAX_CONNECTIONS", &mut self.db_max_connections)?;

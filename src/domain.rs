@@ -14,10 +14,9 @@ impl Phone {
         if trimmed.is_empty() {
             return Err("error-phone-format");
         }
-        if trimmed
-            .chars()
-            .any(|c| !(c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '+' | '(' | ')' | '\u{a0}')))
-        {
+        if trimmed.chars().any(|c| {
+            !(c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '+' | '(' | ')' | '\u{a0}'))
+        }) {
             return Err("error-phone-format");
         }
         let plus = trimmed.starts_with('+');
@@ -85,7 +84,11 @@ impl Email {
             && !domain.starts_with('.')
             && !domain.ends_with('.')
             && !s.chars().any(|c| c.is_whitespace() || c == '<' || c == '>');
-        if ok { Ok(Email(s)) } else { Err("error-email-format") }
+        if ok {
+            Ok(Email(s))
+        } else {
+            Err("error-email-format")
+        }
     }
 
     /// The normalized address.
@@ -170,9 +173,16 @@ mod tests {
             "00228 90-12-34-56",
             "22890123456",
         ] {
-            assert_eq!(Phone::parse(input).unwrap().as_str(), "+22890123456", "{input}");
+            assert_eq!(
+                Phone::parse(input).unwrap().as_str(),
+                "+22890123456",
+                "{input}"
+            );
         }
-        assert_eq!(Phone::parse("90123456").unwrap().display(), "+228 90 12 34 56");
+        assert_eq!(
+            Phone::parse("90123456").unwrap().display(),
+            "+228 90 12 34 56"
+        );
     }
 
     #[test]
@@ -185,7 +195,10 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(Email::parse(" A.B@Ecole.TG ").unwrap().as_str(), "a.b@ecole.tg");
+        assert_eq!(
+            Email::parse(" A.B@Ecole.TG ").unwrap().as_str(),
+            "a.b@ecole.tg"
+        );
         assert!(Email::parse("nope").is_err());
         assert!(Email::parse("a@b").is_err());
         assert!(Email::parse("a b@c.tg").is_err());

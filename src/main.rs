@@ -10,11 +10,20 @@ use suku::config::Config;
 use suku::{db, demo};
 
 #[derive(Parser)]
-#[command(name = "suku", version, about = "Suku, le portail scolaire / the school portal")]
+#[command(
+    name = "suku",
+    version,
+    about = "Suku, le portail scolaire / the school portal"
+)]
 struct Cli {
     /// Database URL: a SQLite file (`sqlite:suku.db`) or, when built with the `postgres`
     /// feature, `postgres://…`.
-    #[arg(long, env = "DATABASE_URL", global = true, default_value = "sqlite:suku.db")]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        global = true,
+        default_value = "sqlite:suku.db"
+    )]
     database_url: String,
     #[command(subcommand)]
     command: Command,
@@ -72,7 +81,9 @@ fn init_tracing() {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
     let json = std::env::var("SUKU_LOG_FORMAT").is_ok_and(|v| v == "json");
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false);
     if json {
         builder.json().init();
     } else {
@@ -104,7 +115,10 @@ async fn main() -> anyhow::Result<()> {
             let started = std::time::Instant::now();
             let school = if demo::is_empty(&pool).await? {
                 let s = demo::generate(&pool).await?;
-                tracing::info!(seconds = started.elapsed().as_secs_f64(), "demo school created");
+                tracing::info!(
+                    seconds = started.elapsed().as_secs_f64(),
+                    "demo school created"
+                );
                 Some(s)
             } else {
                 demo::logins(&pool).await?
@@ -153,9 +167,19 @@ async fn user_command(pool: &db::Pool, action: UserAction) -> anyhow::Result<()>
         }
         UserAction::ResetPassword { login } => {
             let (email, phone) = if login.contains('@') {
-                (suku::domain::Email::parse(&login).ok().map(|e| e.as_str().to_string()), None)
+                (
+                    suku::domain::Email::parse(&login)
+                        .ok()
+                        .map(|e| e.as_str().to_string()),
+                    None,
+                )
             } else {
-                (None, suku::domain::Phone::parse(&login).ok().map(|p| p.as_str().to_string()))
+                (
+                    None,
+                    suku::domain::Phone::parse(&login)
+                        .ok()
+                        .map(|p| p.as_str().to_string()),
+                )
             };
             let p = suku::admin::repo::find_by_contact(pool, email.as_deref(), phone.as_deref())
                 .await?
@@ -189,9 +213,12 @@ async fn serve(pool: db::Pool, config: Config) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
     tracing::info!(%addr, db = db::KIND, "listening");
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown())
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await?;
     pool.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -203,7 +230,8 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

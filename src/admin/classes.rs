@@ -1,10 +1,10 @@
 //! Classes: list, create, show roster and teachers, set the professeur principal and room.
 
 use askama::Template;
+use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
 use serde::Deserialize;
 use sqlx::FromRow;
 
@@ -32,7 +32,11 @@ pub async fn index(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response>
         Some(y) => school::classes(&app.db, y.id).await?,
         None => Vec::new(),
     };
-    html(&Index { ctx: &ctx, year, classes })
+    html(&Index {
+        ctx: &ctx,
+        year,
+        classes,
+    })
 }
 
 #[derive(Clone, Debug, FromRow)]
@@ -70,9 +74,10 @@ async fn choices(app: &AppState) -> AppResult<(Vec<Choice>, Vec<Choice>, Vec<(i6
     let levels = sqlx::query_as("SELECT id, name FROM levels ORDER BY ordinal")
         .fetch_all(&app.db)
         .await?;
-    let series = sqlx::query_as("SELECT id, code || ' — ' || name AS name FROM series ORDER BY code")
-        .fetch_all(&app.db)
-        .await?;
+    let series =
+        sqlx::query_as("SELECT id, code || ' — ' || name AS name FROM series ORDER BY code")
+            .fetch_all(&app.db)
+            .await?;
     Ok((levels, series, people::teachers(&app.db).await?))
 }
 
@@ -89,15 +94,27 @@ pub async fn new(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     })
 }
 
-pub async fn create(State(app): State<AppState>, ctx: Ctx, Form(f): Form<ClassForm>) -> AppResult<Response> {
+pub async fn create(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<ClassForm>,
+) -> AppResult<Response> {
     records_manager(&ctx)?;
     let (levels, series, teachers) = choices(&app).await?;
     let mut errors = FormErrors::default();
-    let level = f.level_id.parse::<i64>().ok().and_then(|id| levels.iter().find(|l| l.id == id));
+    let level = f
+        .level_id
+        .parse::<i64>()
+        .ok()
+        .and_then(|id| levels.iter().find(|l| l.id == id));
     if level.is_none() {
         errors.add("level_id", ctx.t.t("error-required"));
     }
-    let serie = f.series_id.parse::<i64>().ok().and_then(|id| series.iter().find(|s| s.id == id));
+    let serie = f
+        .series_id
+        .parse::<i64>()
+        .ok()
+        .and_then(|id| series.iter().find(|s| s.id == id));
     let grp = domain::optional_text(&f.grp, 10).unwrap_or_else(|k| {
         errors.add("grp", ctx.t.t(k));
         None
@@ -106,7 +123,11 @@ pub async fn create(State(app): State<AppState>, ctx: Ctx, Form(f): Form<ClassFo
         errors.add("room", ctx.t.t(k));
         None
     });
-    let head = f.head_teacher.parse::<i64>().ok().filter(|id| teachers.iter().any(|t| t.0 == *id));
+    let head = f
+        .head_teacher
+        .parse::<i64>()
+        .ok()
+        .filter(|id| teachers.iter().any(|t| t.0 == *id));
     let year = school::current_year(&app.db).await?;
     if year.is_none() {
         errors.add("level_id", ctx.t.t("error-no-year"));
@@ -187,9 +208,15 @@ struct Show<'a> {
     can_edit: bool,
 }
 
-pub async fn show(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
+pub async fn show(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+) -> AppResult<Response> {
     let u = ctx.require(Portal::Admin)?;
-    let class = school::class(&app.db, id).await?.ok_or(AppError::NotFound)?;
+    let class = school::class(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     html(&Show {
         ctx: &ctx,
         class,
@@ -208,11 +235,22 @@ pub struct UpdateForm {
     head_teacher: String,
 }
 
-pub async fn update(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId, Form(f): Form<UpdateForm>) -> AppResult<Response> {
+pub async fn update(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+    Form(f): Form<UpdateForm>,
+) -> AppResult<Response> {
     records_manager(&ctx)?;
-    school::class(&app.db, id).await?.ok_or(AppError::NotFound)?;
+    school::class(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let teachers = people::teachers(&app.db).await?;
-    let head = f.head_teacher.parse::<i64>().ok().filter(|t| teachers.iter().any(|x| x.0 == *t));
+    let head = f
+        .head_teacher
+        .parse::<i64>()
+        .ok()
+        .filter(|t| teachers.iter().any(|x| x.0 == *t));
     let Ok(room) = domain::optional_text(&f.room, 40) else {
         return Err(AppError::BadRequest("error-too-long"));
     };

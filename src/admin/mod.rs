@@ -33,13 +33,19 @@ pub fn router() -> Router<AppState> {
         .route("/classes", get(classes::index).post(classes::create))
         .route("/classes/nouvelle", get(classes::new))
         .route("/classes/{id}", get(classes::show).post(classes::update))
-        .route("/parents", get(people::guardians).post(people::create_guardian))
+        .route(
+            "/parents",
+            get(people::guardians).post(people::create_guardian),
+        )
         .route("/parents/nouveau", get(people::new_guardian))
         .route("/personnel", get(people::staff).post(people::create_staff))
         .route("/personnel/nouveau", get(people::new_staff))
         .route("/utilisateurs", get(people::users))
         .route("/utilisateurs/{id}", get(people::show).post(people::update))
-        .route("/utilisateurs/{id}/mot-de-passe", post(people::reset_password))
+        .route(
+            "/utilisateurs/{id}/mot-de-passe",
+            post(people::reset_password),
+        )
         .route("/utilisateurs/{id}/activation", post(people::toggle_active))
 }
 

@@ -2,10 +2,10 @@
 //! password reset.
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
 use serde::Deserialize;
 
 use super::repo::{self, PersonInput, PersonRow};
@@ -77,7 +77,8 @@ async fn list(app: &AppState, ctx: &Ctx, kind: Kind, q: ListQuery) -> AppResult<
         _ => kind.roles().to_vec(),
     };
     let page = q.page();
-    let (people, total) = repo::search(&app.db, &roles, &q.like(), PER_PAGE, (page - 1) * PER_PAGE).await?;
+    let (people, total) =
+        repo::search(&app.db, &roles, &q.like(), PER_PAGE, (page - 1) * PER_PAGE).await?;
     let pages = Pagination::new(page, PER_PAGE, total, &q);
     let tpl = Index {
         ctx,
@@ -88,22 +89,36 @@ async fn list(app: &AppState, ctx: &Ctx, kind: Kind, q: ListQuery) -> AppResult<
         can_create: kind != Kind::Users && authz::can_manage_records(u),
     };
     if ctx.htmx.wants_fragment() {
-        let mut res = axum::response::IntoResponse::into_response(axum::response::Html(tpl.as_results().render()?));
+        let mut res = axum::response::IntoResponse::into_response(axum::response::Html(
+            tpl.as_results().render()?,
+        ));
         crate::web::vary_htmx(&mut res);
         return Ok(res);
     }
     html(&tpl)
 }
 
-pub async fn guardians(State(app): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> AppResult<Response> {
+pub async fn guardians(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
     list(&app, &ctx, Kind::Guardians, q).await
 }
 
-pub async fn staff(State(app): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> AppResult<Response> {
+pub async fn staff(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
     list(&app, &ctx, Kind::Staff, q).await
 }
 
-pub async fn users(State(app): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> AppResult<Response> {
+pub async fn users(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
     list(&app, &ctx, Kind::Users, q).await
 }
 
@@ -222,7 +237,14 @@ impl FormPage<'_> {
     }
 }
 
-fn form_page<'a>(ctx: &'a Ctx, kind: Kind, person: Option<PersonRow>, form: PersonForm, errors: FormErrors, children: Vec<StudentRow>) -> FormPage<'a> {
+fn form_page<'a>(
+    ctx: &'a Ctx,
+    kind: Kind,
+    person: Option<PersonRow>,
+    form: PersonForm,
+    errors: FormErrors,
+    children: Vec<StudentRow>,
+) -> FormPage<'a> {
     let (can_edit, can_accounts) = ctx
         .user
         .as_ref()
@@ -243,7 +265,14 @@ fn form_page<'a>(ctx: &'a Ctx, kind: Kind, person: Option<PersonRow>, form: Pers
 
 pub async fn new_guardian(ctx: Ctx) -> AppResult<Response> {
     records_manager(&ctx)?;
-    html(&form_page(&ctx, Kind::Guardians, None, PersonForm::default(), FormErrors::default(), Vec::new()))
+    html(&form_page(
+        &ctx,
+        Kind::Guardians,
+        None,
+        PersonForm::default(),
+        FormErrors::default(),
+        Vec::new(),
+    ))
 }
 
 pub async fn new_staff(ctx: Ctx) -> AppResult<Response> {
@@ -252,7 +281,14 @@ pub async fn new_staff(ctx: Ctx) -> AppResult<Response> {
         roles: vec!["teacher".into()],
         ..Default::default()
     };
-    html(&form_page(&ctx, Kind::Staff, None, form, FormErrors::default(), Vec::new()))
+    html(&form_page(
+        &ctx,
+        Kind::Staff,
+        None,
+        form,
+        FormErrors::default(),
+        Vec::new(),
+    ))
 }
 
 fn contact_taken(ctx: &Ctx, err: &sqlx::Error) -> Option<FormErrors> {
@@ -295,7 +331,7 @@ async fn create(app: &AppState, ctx: &Ctx, kind: Kind, f: PersonForm) -> AppResu
         let position = domain::optional_text(&f.position, 80)
             .ok()
             .flatten()
-            .unwrap_or_else(|| ctx.t.t(&roles[0].label_key()));
+            .unwrap_or_else(|| ctx.t.t(roles[0].label_key()));
         repo::set_position(&mut *tx, id, &position).await?;
     }
     tx.commit().await?;
@@ -307,13 +343,21 @@ async fn create(app: &AppState, ctx: &Ctx, kind: Kind, f: PersonForm) -> AppResu
     Ok(redirect(&format!("/admin/utilisateurs/{id}")))
 }
 
-pub async fn create_guardian(State(app): State<AppState>, ctx: Ctx, Form(f): Form<PersonForm>) -> AppResult<Response> {
+pub async fn create_guardian(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<PersonForm>,
+) -> AppResult<Response> {
     create(&app, &ctx, Kind::Guardians, f).await
 }
 
 /// Staff forms send several `roles` fields, which `Form` (serde_urlencoded) cannot collect
 /// into a list; this reads the body by hand.
-pub async fn create_staff(State(app): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -> AppResult<Response> {
+pub async fn create_staff(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
     let f = parse_person_form(&body);
     create(&app, &ctx, Kind::Staff, f).await
 }
@@ -346,16 +390,32 @@ fn kind_of(p: &PersonRow) -> Kind {
     }
 }
 
-pub async fn show(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
+pub async fn show(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+) -> AppResult<Response> {
     ctx.require(Portal::Admin)?;
     let p = repo::person(&app.db, id).await?.ok_or(AppError::NotFound)?;
     let children = school::children(&app.db, id).await?;
     let form = PersonForm::from_row(&p);
     let kind = kind_of(&p);
-    html(&form_page(&ctx, kind, Some(p), form, FormErrors::default(), children))
+    html(&form_page(
+        &ctx,
+        kind,
+        Some(p),
+        form,
+        FormErrors::default(),
+        children,
+    ))
 }
 
-pub async fn update(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId, body: axum::body::Bytes) -> AppResult<Response> {
+pub async fn update(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
     let u = records_manager(&ctx)?;
     let p = repo::person(&app.db, id).await?.ok_or(AppError::NotFound)?;
     let mut f = parse_person_form(&body);
@@ -371,7 +431,14 @@ pub async fn update(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId, b
             &form_page(&ctx, kind, Some(p), f, errors, children),
         )
     };
-    let (input, roles) = match f.validate(&ctx, if kind == Kind::Guardians { Kind::Users } else { kind }) {
+    let (input, roles) = match f.validate(
+        &ctx,
+        if kind == Kind::Guardians {
+            Kind::Users
+        } else {
+            kind
+        },
+    ) {
         Ok(v) => v,
         Err(e) => {
             let children = school::children(&app.db, id).await?;
@@ -416,7 +483,11 @@ fn accounts_manager(ctx: &Ctx) -> AppResult<i64> {
     }
 }
 
-pub async fn reset_password(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
+pub async fn reset_password(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+) -> AppResult<Response> {
     accounts_manager(&ctx)?;
     repo::person(&app.db, id).await?.ok_or(AppError::NotFound)?;
     let temp = temporary_password();
@@ -434,7 +505,11 @@ pub async fn reset_password(State(app): State<AppState>, ctx: Ctx, PathId(id): P
 #[derive(Deserialize)]
 pub struct Empty {}
 
-pub async fn toggle_active(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
+pub async fn toggle_active(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+) -> AppResult<Response> {
     let me = accounts_manager(&ctx)?;
     let p = repo::person(&app.db, id).await?.ok_or(AppError::NotFound)?;
     if id == me {
@@ -442,7 +517,14 @@ pub async fn toggle_active(State(app): State<AppState>, ctx: Ctx, PathId(id): Pa
         return Ok(redirect(&format!("/admin/utilisateurs/{id}")));
     }
     repo::set_active(&app.db, id, !p.active).await?;
-    ctx.flash("success", if p.active { "account-deactivated" } else { "account-reactivated" })
-        .await?;
+    ctx.flash(
+        "success",
+        if p.active {
+            "account-deactivated"
+        } else {
+            "account-reactivated"
+        },
+    )
+    .await?;
     Ok(redirect(&format!("/admin/utilisateurs/{id}")))
 }

@@ -43,9 +43,11 @@ impl PersonRow {
 }
 
 #[cfg(not(feature = "postgres"))]
-const ROLES_AGG: &str = "COALESCE((SELECT group_concat(role, ',') FROM user_roles r WHERE r.user_id = u.id), '')";
+const ROLES_AGG: &str =
+    "COALESCE((SELECT group_concat(role, ',') FROM user_roles r WHERE r.user_id = u.id), '')";
 #[cfg(feature = "postgres")]
-const ROLES_AGG: &str = "COALESCE((SELECT string_agg(role, ',') FROM user_roles r WHERE r.user_id = u.id), '')";
+const ROLES_AGG: &str =
+    "COALESCE((SELECT string_agg(role, ',') FROM user_roles r WHERE r.user_id = u.id), '')";
 
 fn select() -> String {
     format!(
@@ -55,8 +57,18 @@ fn select() -> String {
 }
 
 /// A page of users holding one of `roles`, matching a search on name, e-mail or phone.
-pub async fn search(db: &Pool, roles: &[Role], like: &str, limit: i64, offset: i64) -> Result<(Vec<PersonRow>, i64), sqlx::Error> {
-    let codes = roles.iter().map(|r| format!("'{}'", r.code())).collect::<Vec<_>>().join(",");
+pub async fn search(
+    db: &Pool,
+    roles: &[Role],
+    like: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<PersonRow>, i64), sqlx::Error> {
+    let codes = roles
+        .iter()
+        .map(|r| format!("'{}'", r.code()))
+        .collect::<Vec<_>>()
+        .join(",");
     let filter = format!(
         "WHERE EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role IN ({codes})) \
          AND (LOWER(u.last_name) LIKE $1 OR LOWER(u.first_name) LIKE $1 \
@@ -88,7 +100,11 @@ pub async fn person(db: &Pool, id: i64) -> Result<Option<PersonRow>, sqlx::Error
 }
 
 /// Finds a user by normalized e-mail or phone.
-pub async fn find_by_contact(db: &Pool, email: Option<&str>, phone: Option<&str>) -> Result<Option<PersonRow>, sqlx::Error> {
+pub async fn find_by_contact(
+    db: &Pool,
+    email: Option<&str>,
+    phone: Option<&str>,
+) -> Result<Option<PersonRow>, sqlx::Error> {
     sqlx::query_as(crate::sql!(
         "{} WHERE ($1 IS NOT NULL AND u.email = $1) OR ($2 IS NOT NULL AND u.phone = $2)",
         select()
@@ -113,7 +129,12 @@ pub struct PersonInput {
 }
 
 /// Inserts a user with roles; returns the id.
-pub async fn insert_user<'c>(tx: &mut sqlx::Transaction<'c, Db>, p: &PersonInput, hash: &str, roles: &[Role]) -> Result<i64, sqlx::Error> {
+pub async fn insert_user<'c>(
+    tx: &mut sqlx::Transaction<'c, Db>,
+    p: &PersonInput,
+    hash: &str,
+    roles: &[Role],
+) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO users (email, phone, password_hash, first_name, last_name, locale, active, created_at) \
          VALUES ($1, $2, $3, $4, $5, 'fr', TRUE, $6) RETURNING id",
@@ -131,7 +152,11 @@ pub async fn insert_user<'c>(tx: &mut sqlx::Transaction<'c, Db>, p: &PersonInput
 }
 
 /// Replaces a user's roles.
-pub async fn set_roles<'c>(tx: &mut sqlx::Transaction<'c, Db>, id: i64, roles: &[Role]) -> Result<(), sqlx::Error> {
+pub async fn set_roles<'c>(
+    tx: &mut sqlx::Transaction<'c, Db>,
+    id: i64,
+    roles: &[Role],
+) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM user_roles WHERE user_id = $1")
         .bind(id)
         .execute(&mut **tx)
@@ -147,20 +172,30 @@ pub async fn set_roles<'c>(tx: &mut sqlx::Transaction<'c, Db>, id: i64, roles: &
 }
 
 /// Updates a user's identity.
-pub async fn update_user<'e>(db: impl sqlx::Executor<'e, Database = Db>, id: i64, p: &PersonInput) -> Result<u64, sqlx::Error> {
-    let r = sqlx::query("UPDATE users SET email = $1, phone = $2, first_name = $3, last_name = $4 WHERE id = $5")
-        .bind(&p.email)
-        .bind(&p.phone)
-        .bind(&p.first_name)
-        .bind(&p.last_name)
-        .bind(id)
-        .execute(db)
-        .await?;
+pub async fn update_user<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    id: i64,
+    p: &PersonInput,
+) -> Result<u64, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE users SET email = $1, phone = $2, first_name = $3, last_name = $4 WHERE id = $5",
+    )
+    .bind(&p.email)
+    .bind(&p.phone)
+    .bind(&p.first_name)
+    .bind(&p.last_name)
+    .bind(id)
+    .execute(db)
+    .await?;
     Ok(r.rows_affected())
 }
 
 /// Sets the staff position of a user (creating the staff record).
-pub async fn set_position<'e>(db: impl sqlx::Executor<'e, Database = Db>, user_id: i64, position: &str) -> Result<(), sqlx::Error> {
+pub async fn set_position<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    user_id: i64,
+    position: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO staff (user_id, position) VALUES ($1, $2) ON CONFLICT (user_id) DO UPDATE SET position = excluded.position",
     )

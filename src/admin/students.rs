@@ -1,10 +1,10 @@
 //! Students: list, search, create, edit, enroll, deactivate, link guardians.
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
 use serde::Deserialize;
 
 use super::{records_manager, repo as people};
@@ -29,12 +29,22 @@ struct Index<'a> {
     pages: Pagination,
 }
 
-pub async fn index(State(app): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> AppResult<Response> {
+pub async fn index(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
     ctx.require(Portal::Admin)?;
     let class_id = q.filtre.parse::<i64>().ok();
     let page = q.page();
-    let (students, total) =
-        school::search_students(&app.db, &q.like(), class_id, PER_PAGE, (page - 1) * PER_PAGE).await?;
+    let (students, total) = school::search_students(
+        &app.db,
+        &q.like(),
+        class_id,
+        PER_PAGE,
+        (page - 1) * PER_PAGE,
+    )
+    .await?;
     let pages = Pagination::new(page, PER_PAGE, total, &q);
     let classes = match school::current_year(&app.db).await? {
         Some(y) => school::classes(&app.db, y.id).await?,
@@ -177,10 +187,18 @@ fn unique_error(ctx: &Ctx, err: &sqlx::Error) -> Option<FormErrors> {
     }
 }
 
-pub async fn create(State(app): State<AppState>, ctx: Ctx, Form(f): Form<StudentForm>) -> AppResult<Response> {
+pub async fn create(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<StudentForm>,
+) -> AppResult<Response> {
     records_manager(&ctx)?;
     let classes = current_classes(&app).await?;
-    let class_id = f.class_id.parse::<i64>().ok().filter(|id| classes.iter().any(|c| c.id == *id));
+    let class_id = f
+        .class_id
+        .parse::<i64>()
+        .ok()
+        .filter(|id| classes.iter().any(|c| c.id == *id));
     let fail = |errors: FormErrors, form: StudentForm, classes: Vec<ClassRow>| {
         html_status(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -215,9 +233,15 @@ pub async fn create(State(app): State<AppState>, ctx: Ctx, Form(f): Form<Student
     Ok(redirect(&format!("/admin/eleves/{id}")))
 }
 
-pub async fn show(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
+pub async fn show(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+) -> AppResult<Response> {
     let u = ctx.require(Portal::Admin)?;
-    let student = school::student(&app.db, id).await?.ok_or(AppError::NotFound)?;
+    let student = school::student(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     html(&FormPage {
         ctx: &ctx,
         form: StudentForm::from_row(&student),
@@ -229,9 +253,16 @@ pub async fn show(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> 
     })
 }
 
-pub async fn update(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId, Form(f): Form<StudentForm>) -> AppResult<Response> {
+pub async fn update(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+    Form(f): Form<StudentForm>,
+) -> AppResult<Response> {
     records_manager(&ctx)?;
-    let student = school::student(&app.db, id).await?.ok_or(AppError::NotFound)?;
+    let student = school::student(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let input = match f.validate(&ctx) {
         Ok(i) => i,
         Err(errors) => {
@@ -276,11 +307,23 @@ pub struct EnrollForm {
     class_id: String,
 }
 
-pub async fn enroll(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId, Form(f): Form<EnrollForm>) -> AppResult<Response> {
+pub async fn enroll(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+    Form(f): Form<EnrollForm>,
+) -> AppResult<Response> {
     records_manager(&ctx)?;
-    school::student(&app.db, id).await?.ok_or(AppError::NotFound)?;
+    school::student(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let classes = current_classes(&app).await?;
-    let Some(cid) = f.class_id.parse::<i64>().ok().filter(|c| classes.iter().any(|x| x.id == *c)) else {
+    let Some(cid) = f
+        .class_id
+        .parse::<i64>()
+        .ok()
+        .filter(|c| classes.iter().any(|x| x.id == *c))
+    else {
         return Err(AppError::BadRequest("error-class-unknown"));
     };
     school::enroll(&app.db, id, cid).await?;
@@ -288,12 +331,25 @@ pub async fn enroll(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId, F
     Ok(redirect(&format!("/admin/eleves/{id}")))
 }
 
-pub async fn toggle_active(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
+pub async fn toggle_active(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+) -> AppResult<Response> {
     records_manager(&ctx)?;
-    let s = school::student(&app.db, id).await?.ok_or(AppError::NotFound)?;
+    let s = school::student(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     school::set_student_active(&app.db, id, !s.active).await?;
-    ctx.flash("success", if s.active { "student-deactivated" } else { "student-reactivated" })
-        .await?;
+    ctx.flash(
+        "success",
+        if s.active {
+            "student-deactivated"
+        } else {
+            "student-reactivated"
+        },
+    )
+    .await?;
     Ok(redirect(&format!("/admin/eleves/{id}")))
 }
 
@@ -305,17 +361,34 @@ pub struct GuardianLinkForm {
     relationship: String,
 }
 
-pub async fn link_guardian(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId, Form(f): Form<GuardianLinkForm>) -> AppResult<Response> {
+pub async fn link_guardian(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+    Form(f): Form<GuardianLinkForm>,
+) -> AppResult<Response> {
     records_manager(&ctx)?;
-    school::student(&app.db, id).await?.ok_or(AppError::NotFound)?;
+    school::student(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let relationship = match f.relationship.as_str() {
         "pere" | "mere" | "tuteur" => f.relationship.as_str(),
         _ => return Err(AppError::BadRequest("error-bad-request")),
     };
     let (email, phone) = if f.contact.contains('@') {
-        (Email::parse(&f.contact).ok().map(|e| e.as_str().to_string()), None)
+        (
+            Email::parse(&f.contact)
+                .ok()
+                .map(|e| e.as_str().to_string()),
+            None,
+        )
     } else {
-        (None, Phone::parse(&f.contact).ok().map(|p| p.as_str().to_string()))
+        (
+            None,
+            Phone::parse(&f.contact)
+                .ok()
+                .map(|p| p.as_str().to_string()),
+        )
     };
     let found = if email.is_none() && phone.is_none() {
         None

@@ -1,8 +1,8 @@
 //! Password hashing with argon2id, off the async threads (a hash takes tens of milliseconds).
 
+use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rand::Rng;
-use argon2::Argon2;
 
 /// The shortest password accepted.
 pub const MIN_LEN: usize = 8;
@@ -29,7 +29,11 @@ pub async fn hash(password: String) -> anyhow::Result<String> {
 pub async fn verify(password: String, phc: String) -> bool {
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&phc)
-            .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+            .map(|h| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            })
             .unwrap_or(false)
     })
     .await

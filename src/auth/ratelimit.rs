@@ -26,9 +26,17 @@ pub struct Limits {
 }
 
 /// Checks both counters. The wait is counted from the oldest failure still in the window.
-pub async fn check(db: &Pool, limits: Limits, account: &str, ip: &str) -> Result<Option<Limited>, sqlx::Error> {
+pub async fn check(
+    db: &Pool,
+    limits: Limits,
+    account: &str,
+    ip: &str,
+) -> Result<Option<Limited>, sqlx::Error> {
     let now = Utc::now().timestamp();
-    for (scope, key, max) in [("account", account, limits.per_account), ("ip", ip, limits.per_ip)] {
+    for (scope, key, max) in [
+        ("account", account, limits.per_account),
+        ("ip", ip, limits.per_ip),
+    ] {
         let (count, oldest): (i64, Option<i64>) = sqlx::query_as(
             "SELECT COUNT(*), MIN(at) FROM login_attempts WHERE scope = $1 AND key = $2 AND at > $3",
         )

@@ -21,9 +21,11 @@ pub struct UserWithRoles {
 }
 
 #[cfg(not(feature = "postgres"))]
-const ROLES_AGG: &str = "COALESCE((SELECT group_concat(role, ',') FROM user_roles r WHERE r.user_id = u.id), '')";
+const ROLES_AGG: &str =
+    "COALESCE((SELECT group_concat(role, ',') FROM user_roles r WHERE r.user_id = u.id), '')";
 #[cfg(feature = "postgres")]
-const ROLES_AGG: &str = "COALESCE((SELECT string_agg(role, ',') FROM user_roles r WHERE r.user_id = u.id), '')";
+const ROLES_AGG: &str =
+    "COALESCE((SELECT string_agg(role, ',') FROM user_roles r WHERE r.user_id = u.id), '')";
 
 /// The active user `id` with their roles, in one query.
 pub async fn active_user(db: &Pool, id: i64) -> Result<Option<UserWithRoles>, sqlx::Error> {
@@ -31,7 +33,10 @@ pub async fn active_user(db: &Pool, id: i64) -> Result<Option<UserWithRoles>, sq
         "SELECT u.id, u.first_name, u.last_name, u.locale, {ROLES_AGG} AS roles \
          FROM users u WHERE u.id = $1 AND u.active = TRUE"
     );
-    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(db).await
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(db)
+        .await
 }
 
 /// What login needs to know about an account.
@@ -48,7 +53,11 @@ pub struct LoginRow {
 }
 
 /// Finds an account by e-mail (lowercased) or normalized phone.
-pub async fn find_for_login(db: &Pool, email: Option<&str>, phone: Option<&str>) -> Result<Option<LoginRow>, sqlx::Error> {
+pub async fn find_for_login(
+    db: &Pool,
+    email: Option<&str>,
+    phone: Option<&str>,
+) -> Result<Option<LoginRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, password_hash, active, locale FROM users \
          WHERE ($1 IS NOT NULL AND email = $1) OR ($2 IS NOT NULL AND phone = $2)",
@@ -79,7 +88,11 @@ pub async fn password_hash(db: &Pool, id: i64) -> Result<String, sqlx::Error> {
 }
 
 /// Replaces a user's password hash.
-pub async fn set_password<'e>(db: impl sqlx::Executor<'e, Database = Db>, id: i64, hash: &str) -> Result<u64, sqlx::Error> {
+pub async fn set_password<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    id: i64,
+    hash: &str,
+) -> Result<u64, sqlx::Error> {
     let r = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
         .bind(hash)
         .bind(id)
@@ -89,7 +102,11 @@ pub async fn set_password<'e>(db: impl sqlx::Executor<'e, Database = Db>, id: i6
 }
 
 /// Ends every session of a user except `keep` (after a password change or reset).
-pub async fn end_other_sessions(db: &Pool, user_id: i64, keep: Option<&str>) -> Result<(), sqlx::Error> {
+pub async fn end_other_sessions(
+    db: &Pool,
+    user_id: i64,
+    keep: Option<&str>,
+) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
         .bind(user_id)
         .bind(keep.unwrap_or(""))

@@ -25,7 +25,10 @@ pub fn router() -> Router<AppState> {
         .route("/", get(root))
         .route("/connexion", get(login_form).post(login))
         .route("/deconnexion", post(logout))
-        .route("/compte/mot-de-passe", get(password_form).post(change_password))
+        .route(
+            "/compte/mot-de-passe",
+            get(password_form).post(change_password),
+        )
         .route("/compte/role", post(switch_role))
         .route("/langue", post(switch_language))
 }
@@ -106,7 +109,12 @@ impl LoginId {
     }
 }
 
-async fn login(State(app): State<AppState>, ctx: Ctx, ip: ClientIp, Form(f): Form<LoginForm>) -> AppResult<Response> {
+async fn login(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    ip: ClientIp,
+    Form(f): Form<LoginForm>,
+) -> AppResult<Response> {
     let remember = f.remember.is_some();
     let page = |status: StatusCode, error: String| {
         html_status(
@@ -121,10 +129,16 @@ async fn login(State(app): State<AppState>, ctx: Ctx, ip: ClientIp, Form(f): For
         )
     };
     if f.login.len() > 254 || f.password.chars().count() > password::MAX_LEN {
-        return page(StatusCode::UNPROCESSABLE_ENTITY, ctx.t.t("login-error-format"));
+        return page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ctx.t.t("login-error-format"),
+        );
     }
     let Some(id) = LoginId::parse(&f.login) else {
-        return page(StatusCode::UNPROCESSABLE_ENTITY, ctx.t.t("login-error-format"));
+        return page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ctx.t.t("login-error-format"),
+        );
     };
     let limits = Limits {
         per_account: app.config.login_max_per_account,
@@ -133,10 +147,16 @@ async fn login(State(app): State<AppState>, ctx: Ctx, ip: ClientIp, Form(f): For
     };
     match ratelimit::check(&app.db, limits, id.key(), &ip.0).await? {
         Some(Limited::Account(m)) => {
-            return page(StatusCode::TOO_MANY_REQUESTS, ctx.t.tn("login-error-locked-account", "minutes", m));
+            return page(
+                StatusCode::TOO_MANY_REQUESTS,
+                ctx.t.tn("login-error-locked-account", "minutes", m),
+            );
         }
         Some(Limited::Ip(m)) => {
-            return page(StatusCode::TOO_MANY_REQUESTS, ctx.t.tn("login-error-locked-ip", "minutes", m));
+            return page(
+                StatusCode::TOO_MANY_REQUESTS,
+                ctx.t.tn("login-error-locked-ip", "minutes", m),
+            );
         }
         None => {}
     }
@@ -181,7 +201,9 @@ async fn login(State(app): State<AppState>, ctx: Ctx, ip: ClientIp, Form(f): For
     s.insert(LANG_KEY, Locale::parse(&user.locale).unwrap_or_default())
         .await?;
     if remember {
-        s.set_expiry(Some(Expiry::OnInactivity(time::Duration::days(app.config.remember_days))));
+        s.set_expiry(Some(Expiry::OnInactivity(time::Duration::days(
+            app.config.remember_days,
+        ))));
     }
     csrf::rotate(s).await?;
     repo::touch_login(&app.db, user.id).await?;
@@ -220,11 +242,17 @@ struct PasswordForm {
     confirm: String,
 }
 
-async fn change_password(State(app): State<AppState>, ctx: Ctx, Form(f): Form<PasswordForm>) -> AppResult<Response> {
+async fn change_password(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<PasswordForm>,
+) -> AppResult<Response> {
     let uid = ctx.user()?.id;
     let mut errors = FormErrors::default();
     let hash = repo::password_hash(&app.db, uid).await?;
-    if f.current.chars().count() > password::MAX_LEN || !password::verify(f.current.clone(), hash).await {
+    if f.current.chars().count() > password::MAX_LEN
+        || !password::verify(f.current.clone(), hash).await
+    {
         errors.add("current", ctx.t.t("error-password-current"));
     }
     if let Err(k) = password::check_new(&f.new) {
@@ -233,7 +261,10 @@ async fn change_password(State(app): State<AppState>, ctx: Ctx, Form(f): Form<Pa
         errors.add("confirm", ctx.t.t("error-password-confirm"));
     }
     if !errors.is_empty() {
-        return html_status(StatusCode::UNPROCESSABLE_ENTITY, &PasswordPage { ctx: &ctx, errors });
+        return html_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &PasswordPage { ctx: &ctx, errors },
+        );
     }
     let new_hash = password::hash(f.new).await?;
     repo::set_password(&app.db, uid, &new_hash).await?;
@@ -251,7 +282,9 @@ struct RoleForm {
 
 async fn switch_role(ctx: Ctx, Form(f): Form<RoleForm>) -> AppResult<Response> {
     let u = ctx.user()?;
-    let role = Role::parse(&f.role).filter(|r| u.has(*r)).ok_or(crate::error::AppError::Forbidden)?;
+    let role = Role::parse(&f.role)
+        .filter(|r| u.has(*r))
+        .ok_or(crate::error::AppError::Forbidden)?;
     ctx.session.insert(keys::ROLE, role.code()).await?;
     Ok(redirect(role.portal().home()))
 }
@@ -264,8 +297,13 @@ struct LangForm {
     retour: String,
 }
 
-async fn switch_language(State(app): State<AppState>, ctx: Ctx, Form(f): Form<LangForm>) -> AppResult<Response> {
-    let locale = Locale::parse(&f.lang).ok_or(crate::error::AppError::BadRequest("error-bad-request"))?;
+async fn switch_language(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<LangForm>,
+) -> AppResult<Response> {
+    let locale =
+        Locale::parse(&f.lang).ok_or(crate::error::AppError::BadRequest("error-bad-request"))?;
     ctx.session.insert(LANG_KEY, locale).await?;
     if let Some(u) = &ctx.user {
         repo::set_locale(&app.db, u.id, locale.code()).await?;

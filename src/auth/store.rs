@@ -85,13 +85,14 @@ impl SessionStore for SqlStore {
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        let row: Option<(Vec<u8>, i64)> =
-            sqlx::query_as("SELECT data, expiry_date FROM sessions WHERE id = $1 AND expiry_date > $2")
-                .bind(id.to_string())
-                .bind(now)
-                .fetch_optional(&self.db)
-                .await
-                .map_err(backend)?;
+        let row: Option<(Vec<u8>, i64)> = sqlx::query_as(
+            "SELECT data, expiry_date FROM sessions WHERE id = $1 AND expiry_date > $2",
+        )
+        .bind(id.to_string())
+        .bind(now)
+        .fetch_optional(&self.db)
+        .await
+        .map_err(backend)?;
         let Some((data, expiry)) = row else {
             return Ok(None);
         };

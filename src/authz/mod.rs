@@ -7,13 +7,21 @@ use crate::db::Pool;
 use crate::error::{AppError, AppResult};
 
 async fn exists(db: &Pool, sql: &'static str, a: i64, b: i64) -> Result<bool, sqlx::Error> {
-    let row: Option<(i64,)> = sqlx::query_as(sql).bind(a).bind(b).fetch_optional(db).await?;
+    let row: Option<(i64,)> = sqlx::query_as(sql)
+        .bind(a)
+        .bind(b)
+        .fetch_optional(db)
+        .await?;
     Ok(row.is_some())
 }
 
 /// May `u` see student `student_id`? The administration sees everyone; a parent their own
 /// children; a student themself; a teacher the students of the classes they teach or head.
-pub async fn can_see_student(db: &Pool, u: &CurrentUser, student_id: i64) -> Result<bool, sqlx::Error> {
+pub async fn can_see_student(
+    db: &Pool,
+    u: &CurrentUser,
+    student_id: i64,
+) -> Result<bool, sqlx::Error> {
     if u.is_admin() {
         return Ok(true);
     }
@@ -27,7 +35,14 @@ pub async fn can_see_student(db: &Pool, u: &CurrentUser, student_id: i64) -> Res
     {
         return Ok(true);
     }
-    if exists(db, "SELECT 1 FROM students WHERE id = $1 AND user_id = $2", student_id, u.id).await? {
+    if exists(
+        db,
+        "SELECT 1 FROM students WHERE id = $1 AND user_id = $2",
+        student_id,
+        u.id,
+    )
+    .await?
+    {
         return Ok(true);
     }
     exists(
@@ -63,7 +78,11 @@ pub async fn can_see_class(db: &Pool, u: &CurrentUser, class_id: i64) -> Result<
 
 /// May `u` see the class roster with the students' details? Staff only: the administration
 /// and the class's teachers (students and parents see the class, not their classmates' data).
-pub async fn can_see_roster(db: &Pool, u: &CurrentUser, class_id: i64) -> Result<bool, sqlx::Error> {
+pub async fn can_see_roster(
+    db: &Pool,
+    u: &CurrentUser,
+    class_id: i64,
+) -> Result<bool, sqlx::Error> {
     if u.is_admin() {
         return Ok(true);
     }
@@ -79,7 +98,11 @@ pub async fn can_see_roster(db: &Pool, u: &CurrentUser, class_id: i64) -> Result
 
 /// Turns a "no" into 403, for handlers.
 pub fn require(allowed: bool) -> AppResult<()> {
-    if allowed { Ok(()) } else { Err(AppError::Forbidden) }
+    if allowed {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 /// May `u` manage people and classes (create, edit, deactivate)? The director and the

@@ -98,7 +98,9 @@ impl Names {
     }
 
     fn given(&mut self, girl: bool) -> String {
-        let first = self.pick(if girl { names::GIRLS } else { names::BOYS }).to_string();
+        let first = self
+            .pick(if girl { names::GIRLS } else { names::BOYS })
+            .to_string();
         // Many children carry a French and a local name: "Marie Akossiwa".
         if self.rng.random_bool(0.25) {
             let second = self.pick(if girl { names::GIRLS } else { names::BOYS });
@@ -112,7 +114,11 @@ impl Names {
     fn phone(&mut self) -> String {
         const PREFIXES: &[&str] = &["90", "91", "92", "93", "96", "97", "98", "99", "70", "79"];
         loop {
-            let p = format!("+228{}{:06}", self.pick(PREFIXES), self.rng.random_range(0..1_000_000));
+            let p = format!(
+                "+228{}{:06}",
+                self.pick(PREFIXES),
+                self.rng.random_range(0..1_000_000)
+            );
             if self.phones.insert(p.clone()) {
                 return p;
             }
@@ -149,7 +155,9 @@ impl Names {
 
 /// True when the database has no users yet.
 pub async fn is_empty(db: &Pool) -> anyhow::Result<bool> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(db).await?;
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
+        .fetch_one(db)
+        .await?;
     Ok(n == 0)
 }
 
@@ -164,7 +172,15 @@ pub async fn logins(db: &Pool) -> anyhow::Result<Option<DemoSchool>> {
     })
 }
 
-async fn user(tx: &mut Tx<'_>, hash: &str, first: &str, last: &str, email: Option<String>, phone: Option<String>, roles: &[Role]) -> anyhow::Result<i64> {
+async fn user(
+    tx: &mut Tx<'_>,
+    hash: &str,
+    first: &str,
+    last: &str,
+    email: Option<String>,
+    phone: Option<String>,
+    roles: &[Role],
+) -> anyhow::Result<i64> {
     let p = PersonInput {
         first_name: first.into(),
         last_name: last.into(),
@@ -219,31 +235,69 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
     }
     let mut series_ids = std::collections::HashMap::new();
     for (code, name) in SERIES {
-        let (id,): (i64,) = sqlx::query_as("INSERT INTO series (code, name) VALUES ($1, $2) RETURNING id")
-            .bind(code)
-            .bind(name)
-            .fetch_one(&mut *tx)
-            .await?;
+        let (id,): (i64,) =
+            sqlx::query_as("INSERT INTO series (code, name) VALUES ($1, $2) RETURNING id")
+                .bind(code)
+                .bind(name)
+                .fetch_one(&mut *tx)
+                .await?;
         series_ids.insert(*code, id);
     }
     let mut subject_ids = std::collections::HashMap::new();
     for (code, name) in SUBJECTS {
-        let (id,): (i64,) = sqlx::query_as("INSERT INTO subjects (code, name) VALUES ($1, $2) RETURNING id")
-            .bind(code)
-            .bind(name)
-            .fetch_one(&mut *tx)
-            .await?;
+        let (id,): (i64,) =
+            sqlx::query_as("INSERT INTO subjects (code, name) VALUES ($1, $2) RETURNING id")
+                .bind(code)
+                .bind(name)
+                .fetch_one(&mut *tx)
+                .await?;
         subject_ids.insert(*code, id);
     }
 
     // Administration.
-    let director = user(&mut tx, &hash, "Kossi", "Amegan", Some("directeur@lumiere.tg".into()), Some(n.phone()), &[Role::Director]).await?;
+    let director = user(
+        &mut tx,
+        &hash,
+        "Kossi",
+        "Amegan",
+        Some("directeur@lumiere.tg".into()),
+        Some(n.phone()),
+        &[Role::Director],
+    )
+    .await?;
     people::set_position(&mut *tx, director, "Directeur général").await?;
-    let bursar = user(&mut tx, &hash, "Akossiwa", "Lawson", Some("econome@lumiere.tg".into()), Some(n.phone()), &[Role::Bursar]).await?;
+    let bursar = user(
+        &mut tx,
+        &hash,
+        "Akossiwa",
+        "Lawson",
+        Some("econome@lumiere.tg".into()),
+        Some(n.phone()),
+        &[Role::Bursar],
+    )
+    .await?;
     people::set_position(&mut *tx, bursar, "Économe").await?;
-    let secretary = user(&mut tx, &hash, "Béatrice", "Mensah", Some("secretariat@lumiere.tg".into()), Some(n.phone()), &[Role::Secretary]).await?;
+    let secretary = user(
+        &mut tx,
+        &hash,
+        "Béatrice",
+        "Mensah",
+        Some("secretariat@lumiere.tg".into()),
+        Some(n.phone()),
+        &[Role::Secretary],
+    )
+    .await?;
     people::set_position(&mut *tx, secretary, "Secrétaire").await?;
-    let censeur = user(&mut tx, &hash, "Emmanuel", "Tchalla", Some("censeur@lumiere.tg".into()), Some(n.phone()), &[Role::Director, Role::Teacher]).await?;
+    let censeur = user(
+        &mut tx,
+        &hash,
+        "Emmanuel",
+        "Tchalla",
+        Some("censeur@lumiere.tg".into()),
+        Some(n.phone()),
+        &[Role::Director, Role::Teacher],
+    )
+    .await?;
     people::set_position(&mut *tx, censeur, "Censeur").await?;
 
     // Classes.
@@ -255,17 +309,24 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
     }
     let mut classes = Vec::new();
     for (ord, (code, name, cycle, groups)) in LEVELS.iter().enumerate() {
-        let (level_id,): (i64,) = sqlx::query_as("INSERT INTO levels (code, name, cycle, ordinal) VALUES ($1, $2, $3, $4) RETURNING id")
-            .bind(code)
-            .bind(name)
-            .bind(cycle)
-            .bind(ord as i64)
-            .fetch_one(&mut *tx)
-            .await?;
+        let (level_id,): (i64,) = sqlx::query_as(
+            "INSERT INTO levels (code, name, cycle, ordinal) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(code)
+        .bind(name)
+        .bind(cycle)
+        .bind(ord as i64)
+        .fetch_one(&mut *tx)
+        .await?;
         let specs: Vec<(Option<&str>, String)> = if *cycle == "lycee" {
-            LYCEE.iter().map(|(s, g)| (Some(*s), g.to_string())).collect()
+            LYCEE
+                .iter()
+                .map(|(s, g)| (Some(*s), g.to_string()))
+                .collect()
         } else {
-            (0..*groups).map(|g| (None, ((b'A' + g as u8) as char).to_string())).collect()
+            (0..*groups)
+                .map(|g| (None, ((b'A' + g as u8) as char).to_string()))
+                .collect()
         };
         for (serie, grp) in specs {
             let cname = crate::admin::class_name(code, serie.unwrap_or(""), &grp);
@@ -281,7 +342,12 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
             .bind(room)
             .fetch_one(&mut *tx)
             .await?;
-            classes.push(Class { id, level_ord: ord, cycle, level: code });
+            classes.push(Class {
+                id,
+                level_ord: ord,
+                cycle,
+                level: code,
+            });
         }
     }
 
@@ -299,7 +365,16 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
     };
     for c in classes.iter().filter(|c| c.cycle == "primaire") {
         let (first, last, email, phone) = teacher(&mut n);
-        let id = user(&mut tx, &hash, &first, &last, Some(email), Some(phone), &[Role::Teacher]).await?;
+        let id = user(
+            &mut tx,
+            &hash,
+            &first,
+            &last,
+            Some(email),
+            Some(phone),
+            &[Role::Teacher],
+        )
+        .await?;
         people::set_position(&mut *tx, id, "Instituteur").await?;
         sqlx::query("INSERT INTO teaching_assignments (class_id, subject_id, teacher_user_id) VALUES ($1, $2, $3)")
             .bind(c.id)
@@ -326,7 +401,16 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
                 }
                 None => {
                     let (first, last, email, phone) = teacher(&mut n);
-                    let id = user(&mut tx, &hash, &first, &last, Some(email), Some(phone), &[Role::Teacher]).await?;
+                    let id = user(
+                        &mut tx,
+                        &hash,
+                        &first,
+                        &last,
+                        Some(email),
+                        Some(phone),
+                        &[Role::Teacher],
+                    )
+                    .await?;
                     people::set_position(&mut *tx, id, "Professeur").await?;
                     teacher_ids.push(id);
                     pool.push((id, 1));
@@ -365,11 +449,33 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
     let mut matricule = 0u32;
     let mut class_fill: Vec<usize> = classes
         .iter()
-        .map(|c| if c.cycle == "primaire" { 41 } else if c.cycle == "college" { 47 } else { 42 })
+        .map(|c| {
+            if c.cycle == "primaire" {
+                41
+            } else if c.cycle == "college" {
+                47
+            } else {
+                42
+            }
+        })
         .collect();
     let scale = total_students as f64 / class_fill.iter().sum::<usize>() as f64;
     for f in class_fill.iter_mut() {
         *f = ((*f as f64) * scale).round() as usize;
+    }
+    // Rounding leaves a few seats over or short: settle them on the largest classes.
+    let mut diff = total_students as i64 - class_fill.iter().sum::<usize>() as i64;
+    let mut i = 0;
+    while diff != 0 {
+        let k = i % class_fill.len();
+        if diff > 0 {
+            class_fill[k] += 1;
+            diff -= 1;
+        } else if class_fill[k] > 30 {
+            class_fill[k] -= 1;
+            diff += 1;
+        }
+        i += 7;
     }
     let mut seats: Vec<usize> = Vec::new();
     for (i, f) in class_fill.iter().enumerate() {
@@ -388,8 +494,20 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
         let mother = n.rng.random_bool(0.55);
         let g_first = n.given(mother);
         let g_phone = n.phone();
-        let g_email = n.rng.random_bool(0.3).then(|| n.email(&g_first, &family, "gmail.com"));
-        let guardian = user(&mut tx, &hash, &g_first, &family, g_email, Some(g_phone.clone()), &[Role::Parent]).await?;
+        let g_email = n
+            .rng
+            .random_bool(0.3)
+            .then(|| n.email(&g_first, &family, "gmail.com"));
+        let guardian = user(
+            &mut tx,
+            &hash,
+            &g_first,
+            &family,
+            g_email,
+            Some(g_phone.clone()),
+            &[Role::Parent],
+        )
+        .await?;
         let relationship = if mother { "mere" } else { "pere" };
         let mut kid_classes = Vec::new();
         for _ in 0..kids {
@@ -399,8 +517,12 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
             let girl = n.rng.random_bool(0.49);
             let first = n.given(girl);
             let born_year = 2020 - c.level_ord as i32 - i32::from(n.rng.random_bool(0.2));
-            let birth = NaiveDate::from_ymd_opt(born_year, n.rng.random_range(1..=12), n.rng.random_range(1..=28))
-                .expect("valid birth date");
+            let birth = NaiveDate::from_ymd_opt(
+                born_year,
+                n.rng.random_range(1..=12),
+                n.rng.random_range(1..=28),
+            )
+            .expect("valid birth date");
             matricule += 1;
             let input = StudentInput {
                 matricule: format!("LUM-{:05}", 26_000 + matricule),
@@ -413,7 +535,16 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
             // Collège and lycée students have their own login.
             let uid = if c.cycle != "primaire" {
                 let email = n.email(&first, &family, "eleves.lumiere.tg");
-                let id = user(&mut tx, &hash, &first, &family, Some(email.clone()), None, &[Role::Student]).await?;
+                let id = user(
+                    &mut tx,
+                    &hash,
+                    &first,
+                    &family,
+                    Some(email.clone()),
+                    None,
+                    &[Role::Student],
+                )
+                .await?;
                 if demo_student.is_none() && c.level == "1ère" {
                     demo_student = Some(email);
                 }
@@ -438,8 +569,16 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
         .await?;
     let demo = DemoSchool {
         logins: vec![
-            DemoLogin { role: "admin".into(), login: director_login, password: DEMO_PASSWORD.into() },
-            DemoLogin { role: "teacher".into(), login: teacher_email, password: DEMO_PASSWORD.into() },
+            DemoLogin {
+                role: "admin".into(),
+                login: director_login,
+                password: DEMO_PASSWORD.into(),
+            },
+            DemoLogin {
+                role: "teacher".into(),
+                login: teacher_email,
+                password: DEMO_PASSWORD.into(),
+            },
             DemoLogin {
                 role: "parent".into(),
                 login: demo_parent.map(|p| p.0).unwrap_or_default(),

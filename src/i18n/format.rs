@@ -14,7 +14,7 @@ pub fn format_int(locale: Locale, n: i64) -> String {
         out.push('-');
     }
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(sep);
         }
         out.push(c);
@@ -41,7 +41,10 @@ mod tests {
         assert_eq!(format_int(Locale::Fr, 0), "0");
         assert_eq!(format_int(Locale::Fr, 999), "999");
         assert_eq!(format_int(Locale::Fr, 125_000), "125\u{202f}000");
-        assert_eq!(format_int(Locale::Fr, -1_234_567), "-1\u{202f}234\u{202f}567");
+        assert_eq!(
+            format_int(Locale::Fr, -1_234_567),
+            "-1\u{202f}234\u{202f}567"
+        );
         assert_eq!(format_int(Locale::En, 2045), "2,045");
     }
 
@@ -58,8 +61,14 @@ mod tests {
 
     #[test]
     fn accept_language_prefers_highest_q() {
-        assert_eq!(Locale::from_accept_language("en-US,en;q=0.9,fr;q=0.8"), Locale::En);
-        assert_eq!(Locale::from_accept_language("de,fr;q=0.5,en;q=0.4"), Locale::Fr);
+        assert_eq!(
+            Locale::from_accept_language("en-US,en;q=0.9,fr;q=0.8"),
+            Locale::En
+        );
+        assert_eq!(
+            Locale::from_accept_language("de,fr;q=0.5,en;q=0.4"),
+            Locale::Fr
+        );
         assert_eq!(Locale::from_accept_language("de"), Locale::Fr);
         assert_eq!(Locale::from_accept_language(""), Locale::Fr);
     }

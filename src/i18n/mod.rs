@@ -152,7 +152,7 @@ impl I18n {
     }
 }
 
-/// A translator bound to one request's language: what templates call as `t.t("key")`.
+/// A translator bound to one request's language: what templates call as `t.t(…)`.
 #[derive(Clone, Debug)]
 pub struct Tr {
     i18n: Arc<I18n>,
@@ -173,18 +173,31 @@ impl Tr {
 
     /// The text of `key` with one argument.
     pub fn t1(&self, key: &str, name: &str, value: impl ToString) -> String {
-        self.i18n
-            .tr(self.locale, key, &[(name, FluentValue::from(value.to_string()))])
+        self.i18n.tr(
+            self.locale,
+            key,
+            &[(name, FluentValue::from(value.to_string()))],
+        )
     }
 
     /// The text of `key` with a numeric argument (drives plural forms).
     pub fn tn(&self, key: &str, name: &str, value: impl std::borrow::Borrow<i64>) -> String {
-        self.i18n
-            .tr(self.locale, key, &[(name, FluentValue::from(*value.borrow()))])
+        self.i18n.tr(
+            self.locale,
+            key,
+            &[(name, FluentValue::from(*value.borrow()))],
+        )
     }
 
     /// The text of `key` with two arguments.
-    pub fn t2(&self, key: &str, n1: &str, v1: impl ToString, n2: &str, v2: impl ToString) -> String {
+    pub fn t2(
+        &self,
+        key: &str,
+        n1: &str,
+        v1: impl ToString,
+        n2: &str,
+        v2: impl ToString,
+    ) -> String {
         self.i18n.tr(
             self.locale,
             key,
@@ -212,6 +225,8 @@ impl Tr {
 
     /// An optional date, or a dash.
     pub fn odate(&self, d: &Option<chrono::NaiveDate>) -> String {
-        d.as_ref().map(|d| self.date(d)).unwrap_or_else(|| "—".into())
+        d.as_ref()
+            .map(|d| self.date(d))
+            .unwrap_or_else(|| "—".into())
     }
 }

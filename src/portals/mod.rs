@@ -85,9 +85,15 @@ struct TeacherClass<'a> {
     students: Vec<StudentRow>,
 }
 
-async fn teacher_class(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
+async fn teacher_class(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+) -> AppResult<Response> {
     let u = ctx.require(Portal::Teacher)?;
-    let class = school::class(&app.db, id).await?.ok_or(AppError::NotFound)?;
+    let class = school::class(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     authz::require(authz::can_see_roster(&app.db, u, id).await?)?;
     let teachers = school::class_teachers(&app.db, id).await?;
     let students = school::roster(&app.db, id).await?;
@@ -127,7 +133,11 @@ async fn parent_home(State(app): State<AppState>, ctx: Ctx) -> AppResult<Respons
     }
 }
 
-async fn parent_child(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
+async fn parent_child(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+) -> AppResult<Response> {
     let u = ctx.require(Portal::Parent)?;
     let children = school::children(&app.db, u.id).await?;
     // The parent portal shows the parent's own children only: another family's id is
@@ -138,7 +148,12 @@ async fn parent_child(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId)
     show_child(&app, &ctx, children, idx).await
 }
 
-async fn show_child(app: &AppState, ctx: &Ctx, children: Vec<StudentRow>, idx: usize) -> AppResult<Response> {
+async fn show_child(
+    app: &AppState,
+    ctx: &Ctx,
+    children: Vec<StudentRow>,
+    idx: usize,
+) -> AppResult<Response> {
     let child = children[idx].clone();
     let (class, teachers) = match child.class_id {
         Some(cid) => (

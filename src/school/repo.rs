@@ -16,9 +16,11 @@ pub struct Year {
 
 /// The current school year.
 pub async fn current_year(db: &Pool) -> Result<Option<Year>, sqlx::Error> {
-    sqlx::query_as("SELECT id, label FROM school_years WHERE current = TRUE ORDER BY id DESC LIMIT 1")
-        .fetch_optional(db)
-        .await
+    sqlx::query_as(
+        "SELECT id, label FROM school_years WHERE current = TRUE ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_optional(db)
+    .await
 }
 
 /// A class with its level, professeur principal and head count.
@@ -69,7 +71,11 @@ pub async fn classes(db: &Pool, year_id: i64) -> Result<Vec<ClassRow>, sqlx::Err
 }
 
 /// The classes a teacher teaches in or heads this year.
-pub async fn teacher_classes(db: &Pool, year_id: i64, teacher: i64) -> Result<Vec<ClassRow>, sqlx::Error> {
+pub async fn teacher_classes(
+    db: &Pool,
+    year_id: i64,
+    teacher: i64,
+) -> Result<Vec<ClassRow>, sqlx::Error> {
     sqlx::query_as(crate::sql!(
         "{CLASS_SELECT} WHERE c.school_year_id = $1 AND (c.head_teacher_user_id = $2 OR EXISTS \
          (SELECT 1 FROM teaching_assignments t WHERE t.class_id = c.id AND t.teacher_user_id = $2)) \
@@ -107,7 +113,11 @@ pub async fn class_teachers(db: &Pool, class_id: i64) -> Result<Vec<TeacherOfCla
 }
 
 /// The subjects a teacher teaches in a class, as text.
-pub async fn teacher_subjects_in(db: &Pool, class_id: i64, teacher: i64) -> Result<Vec<String>, sqlx::Error> {
+pub async fn teacher_subjects_in(
+    db: &Pool,
+    class_id: i64,
+    teacher: i64,
+) -> Result<Vec<String>, sqlx::Error> {
     let rows: Vec<(String,)> = sqlx::query_as(
         "SELECT s.name FROM teaching_assignments t JOIN subjects s ON s.id = t.subject_id \
          WHERE t.class_id = $1 AND t.teacher_user_id = $2 ORDER BY s.name",
@@ -268,7 +278,11 @@ pub struct StudentInput {
 }
 
 /// Inserts a student; returns the id.
-pub async fn insert_student<'e>(db: impl sqlx::Executor<'e, Database = Db>, s: &StudentInput, user_id: Option<i64>) -> Result<i64, sqlx::Error> {
+pub async fn insert_student<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    s: &StudentInput,
+    user_id: Option<i64>,
+) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO students (matricule, first_name, last_name, sex, birth_date, birth_place, user_id, active, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8) RETURNING id",
@@ -287,7 +301,11 @@ pub async fn insert_student<'e>(db: impl sqlx::Executor<'e, Database = Db>, s: &
 }
 
 /// Updates a student's identity.
-pub async fn update_student<'e>(db: impl sqlx::Executor<'e, Database = Db>, id: i64, s: &StudentInput) -> Result<u64, sqlx::Error> {
+pub async fn update_student<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    id: i64,
+    s: &StudentInput,
+) -> Result<u64, sqlx::Error> {
     let r = sqlx::query(
         "UPDATE students SET matricule = $1, first_name = $2, last_name = $3, sex = $4, birth_date = $5, birth_place = $6 WHERE id = $7",
     )
@@ -314,7 +332,11 @@ pub async fn set_student_active(db: &Pool, id: i64, active: bool) -> Result<u64,
 }
 
 /// Enrolls a student in a class for the class's year, replacing an enrollment of that year.
-pub async fn enroll<'e>(db: impl sqlx::Executor<'e, Database = Db>, student_id: i64, class_id: i64) -> Result<u64, sqlx::Error> {
+pub async fn enroll<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    student_id: i64,
+    class_id: i64,
+) -> Result<u64, sqlx::Error> {
     let r = sqlx::query(
         "INSERT INTO enrollments (student_id, class_id, school_year_id, enrolled_on) \
          SELECT $1, c.id, c.school_year_id, $3 FROM classes c WHERE c.id = $2 \
@@ -329,7 +351,12 @@ pub async fn enroll<'e>(db: impl sqlx::Executor<'e, Database = Db>, student_id: 
 }
 
 /// Links a guardian to a student (or updates the relationship).
-pub async fn link_guardian<'e>(db: impl sqlx::Executor<'e, Database = Db>, student_id: i64, user_id: i64, relationship: &str) -> Result<(), sqlx::Error> {
+pub async fn link_guardian<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    student_id: i64,
+    user_id: i64,
+    relationship: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO student_guardians (student_id, user_id, relationship) VALUES ($1, $2, $3) \
          ON CONFLICT (student_id, user_id) DO UPDATE SET relationship = excluded.relationship",
@@ -376,10 +403,11 @@ pub async fn counts(db: &Pool, year_id: i64) -> Result<Counts, sqlx::Error> {
     )
     .fetch_one(db)
     .await?;
-    let (classes,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM classes WHERE school_year_id = $1")
-        .bind(year_id)
-        .fetch_one(db)
-        .await?;
+    let (classes,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM classes WHERE school_year_id = $1")
+            .bind(year_id)
+            .fetch_one(db)
+            .await?;
     let (staff,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM staff")
         .fetch_one(db)
         .await?;

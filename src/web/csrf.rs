@@ -40,8 +40,7 @@ fn new_token() -> String {
 /// Constant-time comparison, so the token cannot be guessed byte by byte from timings.
 fn same(a: &str, b: &str) -> bool {
     a.len() == b.len()
-        && a
-            .bytes()
+        && a.bytes()
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0
@@ -60,7 +59,11 @@ pub async fn guard(session: Session, req: Request, next: Next) -> Response {
         Ok(None) => return AppError::Csrf.into_response(),
         Err(e) => return AppError::from(e).into_response(),
     };
-    if let Some(h) = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()) {
+    if let Some(h) = req
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+    {
         return if same(h, &expected) {
             next.run(req).await
         } else {
@@ -86,7 +89,8 @@ pub async fn guard(session: Session, req: Request, next: Next) -> Response {
     if !ok {
         return AppError::Csrf.into_response();
     }
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 #[cfg(test)]

@@ -29,7 +29,12 @@ struct ErrorTpl {
 }
 
 /// Middleware: language, error pages, htmx redirects, `Vary`.
-pub async fn web(State(app): State<AppState>, session: Session, mut req: Request, next: Next) -> Response {
+pub async fn web(
+    State(app): State<AppState>,
+    session: Session,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let locale = match session.get::<Locale>(LANG_KEY).await {
         Ok(Some(l)) => l,
         _ => req
@@ -52,7 +57,7 @@ pub async fn web(State(app): State<AppState>, session: Session, mut req: Request
             Err(_) => "Suku".into(),
         };
         let tpl = ErrorTpl {
-            title: t.t(&format!("error-title-{}", status.as_u16())),
+            title: t.t(format!("error-title-{}", status.as_u16())),
             message: t.t(page.key),
             status: status.as_u16(),
             school,
@@ -68,7 +73,8 @@ pub async fn web(State(app): State<AppState>, session: Session, mut req: Request
         };
     }
 
-    if htmx.request && res.status() == StatusCode::SEE_OTHER
+    if htmx.request
+        && res.status() == StatusCode::SEE_OTHER
         && let Some(loc) = res.headers().get(header::LOCATION).cloned()
     {
         let mut r = StatusCode::OK.into_response();

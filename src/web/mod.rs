@@ -115,7 +115,12 @@ where
             flash,
             user,
             school,
-            path: parts.uri.path().to_string(),
+            // Inside a nested router the URI lost its prefix; the original one has it.
+            path: parts
+                .extensions
+                .get::<axum::extract::OriginalUri>()
+                .map(|u| u.0.path().to_string())
+                .unwrap_or_else(|| parts.uri.path().to_string()),
             htmx: HtmxInfo::from_headers(&parts.headers),
             session,
         })
@@ -179,7 +184,9 @@ impl Ctx {
 
     /// True when the user may create and edit students, classes and people.
     pub fn can_manage_records(&self) -> bool {
-        self.user.as_ref().is_some_and(crate::authz::can_manage_records)
+        self.user
+            .as_ref()
+            .is_some_and(crate::authz::can_manage_records)
     }
 
     /// The logged-in user's id, or 0.

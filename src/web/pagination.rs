@@ -120,6 +120,13 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(q.like(), "%kossi%");
-        assert_eq!(ListQuery { page: Some("x".into()), ..Default::default() }.page(), 1);
+        assert_eq!(
+            ListQuery {
+                page: Some("x".into()),
+                ..Default::default()
+            }
+            .page(),
+            1
+        );
     }
 }

@@ -1,0 +1,306 @@
+//! The authorization matrix: every route, every role (and anonymous), including ids changed
+//! by hand in the URL. A refusal shows nothing of the record.
+
+use axum::http::StatusCode;
+
+use crate::helpers::{Client, TestApp};
+
+const ROLES: [&str; 8] = [
+    "anonymous",
+    "student",
+    "parent_1",
+    "parent_2",
+    "teacher_a",
+    "director",
+    "bursar",
+    "secretary",
+];
+
+/// What a role gets on a route: `Ok` (2xx or a redirect inside the portal), `Login`
+/// (sent to the login page), `Denied` (403/404).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Expect {
+    Ok,
+    Login,
+    Denied,
+}
+
+fn outcome(status: StatusCode, location: &str) -> Expect {
+    if status == StatusCode::SEE_OTHER && location.starts_with("/connexion") {
+        Expect::Login
+    } else if status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND {
+        Expect::Denied
+    } else if status.is_success() || status == StatusCode::SEE_OTHER {
+        Expect::Ok
+    } else {
+        panic!("unexpected status {status}")
+    }
+}
+
+async fn client_for(app: &TestApp, role: &str) -> Client {
+    if role == "anonymous" {
+        let mut c = app.client();
+        c.get("/connexion").await;
+        c
+    } else {
+        app.login_as(role).await
+    }
+}
+
+#[tokio::test]
+async fn every_get_route_for_every_role() {
+    let app = TestApp::new().await;
+    let f = app.f.clone();
+    let admins = ["director", "bursar", "secretary"];
+    let managers = ["director", "secretary"];
+    // (path, roles allowed, a text of the record that refusals must not show)
+    let routes: Vec<(String, Vec<&str>, Option<&str>)> = vec![
+        ("/eleve".into(), vec!["student"], None),
+        ("/enseignant".into(), vec!["teacher_a"], None),
+        (
+            format!("/enseignant/classes/{}", f.class_a),
+            vec!["teacher_a"],
+            Some("T-001"),
+        ),
+        (
+            format!("/enseignant/classes/{}", f.class_b),
+            vec![],
+            Some("T-003"),
+        ),
+        ("/parent".into(), vec!["parent_1", "parent_2"], None),
+        (
+            format!("/parent/enfants/{}", f.s1),
+            vec!["parent_1"],
+            Some("T-001"),
+        ),
+        (
+            format!("/parent/enfants/{}", f.s2),
+            vec!["parent_1"],
+            Some("T-002"),
+        ),
+        (
+            format!("/parent/enfants/{}", f.s3),
+            vec!["parent_2"],
+            Some("T-003"),
+        ),
+        ("/admin".into(), admins.to_vec(), None),
+        ("/admin/eleves".into(), admins.to_vec(), Some("T-001")),
+        ("/admin/eleves/nouveau".into(), managers.to_vec(), None),
+        (
+            format!("/admin/eleves/{}", f.s1),
+            admins.to_vec(),
+            Some("T-001"),
+        ),
+        ("/admin/classes".into(), admins.to_vec(), None),
+        ("/admin/classes/nouvelle".into(), managers.to_vec(), None),
+        (
+            format!("/admin/classes/{}", f.class_b),
+            admins.to_vec(),
+            Some("T-003"),
+        ),
+        ("/admin/parents".into(), admins.to_vec(), Some("Fiadjoe")),
+        ("/admin/parents/nouveau".into(), managers.to_vec(), None),
+        ("/admin/personnel".into(), admins.to_vec(), Some("Kpodar")),
+        ("/admin/personnel/nouveau".into(), managers.to_vec(), None),
+        (
+            "/admin/utilisateurs".into(),
+            admins.to_vec(),
+            Some("Fiadjoe"),
+        ),
+        (
+            format!("/admin/utilisateurs/{}", f.parent_2),
+            admins.to_vec(),
+            Some("Fiadjoe"),
+        ),
+        ("/compte/mot-de-passe".into(), ROLES[1..].to_vec(), None),
+    ];
+    let mut failures = Vec::new();
+    for role in ROLES {
+        let mut c = client_for(&app, role).await;
+        for (path, allowed, secret) in &routes {
+            let r = c.get(path).await;
+            let got = outcome(r.status, r.location());
+            let want = if role == "anonymous" {
+                Expect::Login
+            } else if allowed.contains(&role) {
+                Expect::Ok
+            } else {
+                Expect::Denied
+            };
+            if got != want {
+                failures.push(format!(
+                    "{role} GET {path}: got {got:?} ({}), want {want:?}",
+                    r.status
+                ));
+            }
+            if got != Expect::Ok
+                && let Some(s) = secret
+                && r.body.contains(s)
+            {
+                failures.push(format!("{role} GET {path}: refusal shows {s:?}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn every_post_route_for_every_role() {
+    let app = TestApp::new().await;
+    let f = app.f.clone();
+    let managers = vec!["director", "secretary"];
+    // Each POST is sent with a valid token, and with fields that would succeed, so that a
+    // wrongful success shows. Changes that would block later rows come last.
+    let class_b = f.class_b.to_string();
+    type PostRoute<'a> = (String, Vec<(&'a str, String)>, Vec<&'a str>);
+    let routes: Vec<PostRoute> = vec![
+        (
+            format!("/admin/eleves/{}", f.s3),
+            vec![
+                ("matricule", "T-003".into()),
+                ("first_name", "Yawo".into()),
+                ("last_name", "Fiadjoe".into()),
+                ("sex", "M".into()),
+            ],
+            managers.clone(),
+        ),
+        (
+            format!("/admin/eleves/{}/inscription", f.s3),
+            vec![("class_id", class_b.clone())],
+            managers.clone(),
+        ),
+        (
+            format!("/admin/eleves/{}/parents", f.s3),
+            vec![
+                ("contact", "+22890000002".into()),
+                ("relationship", "pere".into()),
+            ],
+            managers.clone(),
+        ),
+        (
+            format!("/admin/classes/{}", f.class_b),
+            vec![
+                ("room", "Salle 9".into()),
+                ("head_teacher", f.teacher_b.to_string()),
+            ],
+            managers.clone(),
+        ),
+        (
+            format!("/admin/utilisateurs/{}", f.parent_2),
+            vec![
+                ("first_name", "Komla".into()),
+                ("last_name", "Fiadjoe".into()),
+                ("phone", "90000002".into()),
+            ],
+            managers.clone(),
+        ),
+        (
+            format!("/admin/utilisateurs/{}/mot-de-passe", f.teacher_b),
+            vec![],
+            vec!["director"],
+        ),
+        (
+            "/compte/role".into(),
+            vec![("role", "director".into())],
+            vec!["director"],
+        ),
+    ];
+    let mut failures = Vec::new();
+    for role in ROLES {
+        let mut c = client_for(&app, role).await;
+        for (path, fields, allowed) in &routes {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let r = c.post(path, &fields).await;
+            let got = outcome(r.status, r.location());
+            let want = if role == "anonymous" {
+                Expect::Login
+            } else if allowed.contains(&role) {
+                Expect::Ok
+            } else {
+                Expect::Denied
+            };
+            if got != want {
+                failures.push(format!(
+                    "{role} POST {path}: got {got:?} ({}), want {want:?}",
+                    r.status
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn ids_edited_by_hand_are_refused_without_a_500() {
+    let app = TestApp::new().await;
+    let mut p = app.login_as("parent_1").await;
+    for path in [
+        "/parent/enfants/abc",
+        "/parent/enfants/-1",
+        "/parent/enfants/0",
+        "/parent/enfants/99999999999999999999",
+    ] {
+        let r = p.get(path).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(r.body.contains("Page introuvable"));
+    }
+    let r = p.get("/parent/enfants/999999").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("Accès refusé"));
+    let mut t = app.login_as("teacher_a").await;
+    assert_eq!(
+        t.get("/enseignant/classes/999999").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        t.get("/enseignant/classes/x1").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let mut d = app.login_as("director").await;
+    assert_eq!(
+        d.get("/admin/eleves/999999").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        d.get("/admin/utilisateurs/nope").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn authz_answers_from_relationships() {
+    let app = TestApp::new().await;
+    let f = &app.f;
+    let db = &app.db.pool;
+    let user = |id: i64, roles: Vec<suku::auth::Role>| suku::auth::CurrentUser {
+        id,
+        first_name: String::new(),
+        last_name: String::new(),
+        locale: Default::default(),
+        active_role: roles[0],
+        roles,
+    };
+    use suku::auth::Role::*;
+    use suku::authz::{can_see_class, can_see_roster, can_see_student};
+    let p1 = user(f.parent_1, vec![Parent]);
+    let p2 = user(f.parent_2, vec![Parent]);
+    let ta = user(f.teacher_a, vec![Teacher]);
+    let st = user(f.student_user, vec![Student]);
+    let dir = user(f.director, vec![Director]);
+    assert!(can_see_student(db, &p1, f.s1).await.unwrap());
+    assert!(can_see_student(db, &p1, f.s2).await.unwrap());
+    assert!(!can_see_student(db, &p1, f.s3).await.unwrap());
+    assert!(!can_see_student(db, &p2, f.s1).await.unwrap());
+    assert!(can_see_student(db, &ta, f.s1).await.unwrap());
+    assert!(!can_see_student(db, &ta, f.s3).await.unwrap());
+    assert!(can_see_student(db, &st, f.s1).await.unwrap());
+    assert!(!can_see_student(db, &st, f.s2).await.unwrap());
+    assert!(can_see_student(db, &dir, f.s3).await.unwrap());
+    assert!(can_see_class(db, &p1, f.class_b).await.unwrap());
+    assert!(!can_see_class(db, &p2, f.class_a).await.unwrap());
+    assert!(can_see_class(db, &st, f.class_a).await.unwrap());
+    assert!(!can_see_roster(db, &st, f.class_a).await.unwrap());
+    assert!(!can_see_roster(db, &p1, f.class_a).await.unwrap());
+    assert!(can_see_roster(db, &ta, f.class_a).await.unwrap());
+    assert!(!can_see_roster(db, &ta, f.class_b).await.unwrap());
+}

@@ -1,0 +1,328 @@
+//! Browser tests: headless Chromium (Debian's), driven through chromedriver, on the portal
+//! served on a loopback port with the demo school. Screenshots of each portal home are kept
+//! in `test-artifacts/` to be looked at.
+
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+use crate::helpers::fresh_db;
+
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts chromedriver, or explains why not. Under `CI=true` a missing browser is a failure.
+fn chromedriver() -> Option<Driver> {
+    let exe = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+    if !std::path::Path::new(&exe).exists() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("chromedriver not found at {exe}: CI must have chromium and chromium-driver");
+        }
+        eprintln!("SKIPPED browser test: {exe} is missing (run scripts/test, which installs it)");
+        return None;
+    }
+    let port = free_port();
+    let child = Command::new(exe)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    Some(Driver { child, port })
+}
+
+async fn browser(driver: &Driver, width: u32, height: u32) -> Client {
+    let mut caps = serde_json::Map::new();
+    let mut options = json!({
+        "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+        "args": [
+            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--lang=fr-FR",
+            format!("--window-size={width},{height}"),
+        ],
+        "prefs": {"intl.accept_languages": "fr-FR,fr"}
+    });
+    // A desktop window cannot be narrower than about 500 px: phones are emulated instead.
+    if width < 500 {
+        options["mobileEmulation"] = json!({
+            "deviceMetrics": {"width": width, "height": height, "pixelRatio": 2.0, "touch": true},
+            "userAgent": "Mozilla/5.0 (Linux; Android 11; itel A70) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36"
+        });
+    }
+    caps.insert("goog:chromeOptions".into(), options);
+    let url = format!("http://127.0.0.1:{}", driver.port);
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    for attempt in 0..50 {
+        match ClientBuilder::new(connector.clone())
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(c) => return c,
+            Err(e) if attempt < 49 => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(e) => panic!("cannot start a browser session: {e}"),
+        }
+    }
+    unreachable!()
+}
+
+async fn serve_demo() -> (SocketAddr, suku::demo::DemoSchool, crate::helpers::TestDb) {
+    let db = fresh_db().await;
+    let demo = suku::demo::generate(&db.pool).await.unwrap();
+    let state =
+        suku::app::AppState::new(db.pool.clone(), suku::config::Config::new(db.url.clone()))
+            .unwrap();
+    let app = suku::app::router(state);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    (addr, demo, db)
+}
+
+fn artifacts() -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test-artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn shot(c: &Client, name: &str) {
+    let png = c.screenshot().await.unwrap();
+    let db = suku::db::KIND;
+    std::fs::write(artifacts().join(format!("{name}-{db}.png")), png).unwrap();
+}
+
+async fn login(c: &Client, base: &str, login: &str, password: &str) {
+    c.goto(&format!("{base}/connexion")).await.unwrap();
+    c.find(Locator::Id("login"))
+        .await
+        .unwrap()
+        .send_keys(login)
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(password)
+        .await
+        .unwrap();
+    c.find(Locator::Css(
+        "form[action='/connexion'] button[type=submit]",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    wait_path_not(c, "/connexion").await;
+}
+
+async fn wait_path_not(c: &Client, path: &str) -> String {
+    for _ in 0..100 {
+        let url = c.current_url().await.unwrap();
+        if url.path() != path {
+            return url.path().to_string();
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("still on {path}");
+}
+
+async fn wait_text(c: &Client, css: &str, text: &str) {
+    for _ in 0..100 {
+        if let Ok(e) = c.find(Locator::Css(css)).await
+            && e.text().await.unwrap_or_default().contains(text)
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let src = c.source().await.unwrap_or_default();
+    panic!(
+        "{css} never showed {text:?}; page: {}",
+        &src[..src.len().min(3000)]
+    );
+}
+
+async fn logout(c: &Client) {
+    c.find(Locator::Css("[data-testid=logout]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    for _ in 0..100 {
+        if c.current_url().await.unwrap().path() == "/connexion" {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("logout did not reach the login page");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_demo_role_uses_its_portal_in_a_real_browser() {
+    let Some(driver) = chromedriver() else { return };
+    let (addr, demo, _db) = serve_demo().await;
+    let base = format!("http://{addr}");
+    let c = browser(&driver, 1280, 900).await;
+    let login_of = |role: &str| demo.logins.iter().find(|l| l.role == role).unwrap().clone();
+
+    // Each role lands on its own portal.
+    for (role, home, heading) in [
+        ("admin", "/admin", "Tableau de bord"),
+        ("teacher", "/enseignant", "Mes classes"),
+        ("student", "/eleve", "Espace élève"),
+    ] {
+        let l = login_of(role);
+        login(&c, &base, &l.login, &l.password).await;
+        assert_eq!(c.current_url().await.unwrap().path(), home, "{role}");
+        wait_text(&c, "main h1", heading).await;
+        shot(&c, &format!("home-{role}")).await;
+        logout(&c).await;
+    }
+
+    // The teacher opens a class roster (htmx-boosted navigation).
+    let l = login_of("teacher");
+    login(&c, &base, &l.login, &l.password).await;
+    c.find(Locator::Css(".tile h2 a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(&c, "#roster caption", "Liste de la classe").await;
+    shot(&c, "teacher-roster").await;
+    logout(&c).await;
+
+    // The parent switches child, then switches to English, then logs out.
+    let l = login_of("parent");
+    login(&c, &base, &l.login, &l.password).await;
+    assert!(c.current_url().await.unwrap().path().starts_with("/parent"));
+    let first_class = c
+        .find(Locator::Css("[data-testid=child-class]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    shot(&c, "home-parent").await;
+    let tabs = c.find_all(Locator::Css(".tabs a")).await.unwrap();
+    assert_eq!(tabs.len(), 2, "the demo parent has two children");
+    tabs[1].click().await.unwrap();
+    // htmx swaps the page in place: elements found before the swap go stale, so look again.
+    let mut second_class = first_class.clone();
+    for _ in 0..100 {
+        if let Ok(e) = c.find(Locator::Css("[data-testid=child-class]")).await
+            && let Ok(now) = e.text().await
+            && now != first_class
+        {
+            second_class = now;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_ne!(
+        first_class, second_class,
+        "the two children are in different classes"
+    );
+    c.find(Locator::Css("[data-testid=lang-en]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(&c, "main h1", "My children").await;
+    let html_lang = c
+        .find(Locator::Css("html"))
+        .await
+        .unwrap()
+        .attr("lang")
+        .await
+        .unwrap();
+    assert_eq!(html_lang.as_deref(), Some("en"));
+    shot(&c, "parent-english").await;
+    logout(&c).await;
+    c.close().await.unwrap();
+
+    // On a 360 px phone the parent's page fits the screen.
+    let phone = browser(&driver, 360, 740).await;
+    login(&phone, &base, &l.login, &l.password).await;
+    shot(&phone, "parent-phone").await;
+    let widths = phone
+        .execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (scroll, inner) = (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap());
+    assert_eq!(inner, 360, "the phone is emulated at 360 px");
+    assert!(
+        scroll <= inner,
+        "horizontal scroll on a phone: content {scroll}px in a {inner}px window"
+    );
+    phone.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_password_shows_a_message_in_the_browser() {
+    let Some(driver) = chromedriver() else { return };
+    let (addr, _demo, _db) = serve_demo().await;
+    let base = format!("http://{addr}");
+    let c = browser(&driver, 1024, 768).await;
+    c.goto(&format!("{base}/connexion")).await.unwrap();
+    c.find(Locator::Id("login"))
+        .await
+        .unwrap()
+        .send_keys("directeur@lumiere.tg")
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys("pas-le-bon")
+        .await
+        .unwrap();
+    c.find(Locator::Css(
+        "form[action='/connexion'] button[type=submit]",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    wait_text(&c, "#login-error", "Identifiant ou mot de passe incorrect.").await;
+    shot(&c, "login-error").await;
+    c.close().await.unwrap();
+}

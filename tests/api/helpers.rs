@@ -1,0 +1,480 @@
+#![allow(dead_code)]
+//! The test harness: a fresh database per test (a SQLite file, or a new PostgreSQL database
+//! on the server named by `SUKU_TEST_PG_URL`), a small school fixture, and an in-process
+//! client that keeps its session cookie and CSRF token like a browser.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use suku::app::{self, AppState};
+use suku::auth::Role;
+use suku::config::Config;
+use suku::db::{self, Pool};
+use tower::ServiceExt;
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// A database that lives as long as the test.
+pub struct TestDb {
+    pub pool: Pool,
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// Creates an empty, migrated database.
+pub async fn fresh_db() -> TestDb {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    #[cfg(not(feature = "postgres"))]
+    {
+        let _ = n;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite:{}", dir.path().join("test.db").display());
+        let pool = db::connect(&url, 4).await.expect("open sqlite");
+        db::migrate(&pool).await.expect("migrate");
+        TestDb {
+            pool,
+            url,
+            _dir: Some(dir),
+        }
+    }
+    #[cfg(feature = "postgres")]
+    {
+        let admin_url = std::env::var("SUKU_TEST_PG_URL")
+            .expect("SUKU_TEST_PG_URL must name a PostgreSQL server for the postgres test run");
+        let name = format!("suku_t{}_{}_{}", std::process::id(), n, rand_suffix());
+        let admin = db::connect(&admin_url, 1)
+            .await
+            .expect("connect to postgres");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&admin)
+            .await
+            .expect("create database");
+        admin.close().await;
+        let base = admin_url
+            .rsplit_once('/')
+            .map(|(b, _)| b)
+            .unwrap_or(&admin_url);
+        let url = format!("{base}/{name}");
+        let pool = db::connect(&url, 4).await.expect("open test database");
+        db::migrate(&pool).await.expect("migrate");
+        TestDb {
+            pool,
+            url,
+            _dir: None,
+        }
+    }
+}
+
+#[cfg(feature = "postgres")]
+fn rand_suffix() -> u32 {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0)
+}
+
+/// The people and records of the small test school.
+#[derive(Clone, Debug, Default)]
+pub struct Fixture {
+    pub director: i64,
+    pub bursar: i64,
+    pub secretary: i64,
+    pub teacher_a: i64,
+    pub teacher_b: i64,
+    pub parent_1: i64,
+    pub parent_2: i64,
+    pub student_user: i64,
+    pub class_a: i64,
+    pub class_b: i64,
+    /// Parent 1's children: S1 in 6e A (with a login), S2 in 6e B.
+    pub s1: i64,
+    pub s2: i64,
+    /// Parent 2's child, in 6e B.
+    pub s3: i64,
+}
+
+pub const PASSWORD: &str = "motdepasse-2026";
+
+/// Logins of the fixture's accounts.
+pub fn login_of(role: &str) -> &'static str {
+    match role {
+        "director" => "directeur@test.tg",
+        "bursar" => "econome@test.tg",
+        "secretary" => "secretariat@test.tg",
+        "teacher_a" => "prof.a@test.tg",
+        "teacher_b" => "prof.b@test.tg",
+        "parent_1" => "+22890000001",
+        "parent_2" => "+22890000002",
+        "student" => "eleve.s1@test.tg",
+        other => panic!("unknown fixture role {other}"),
+    }
+}
+
+async fn mk_user(
+    tx: &mut db::Tx<'_>,
+    hash: &str,
+    first: &str,
+    last: &str,
+    login: &str,
+    roles: &[Role],
+) -> i64 {
+    let (email, phone) = if login.contains('@') {
+        (Some(login.to_string()), None)
+    } else {
+        (None, Some(login.to_string()))
+    };
+    let p = suku::admin::repo::PersonInput {
+        first_name: first.into(),
+        last_name: last.into(),
+        email,
+        phone,
+    };
+    suku::admin::repo::insert_user(tx, &p, hash, roles)
+        .await
+        .expect("insert user")
+}
+
+/// Fills a fresh database with the small school.
+pub async fn seed(pool: &Pool) -> Fixture {
+    let hash = suku::auth::password::hash(PASSWORD.into()).await.unwrap();
+    let mut tx = pool.begin().await.unwrap();
+    let d = |y, m, dd| chrono::NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+    let (year,): (i64,) = sqlx::query_as(
+        "INSERT INTO school_years (label, starts_on, ends_on, current) VALUES ('2026-2027', $1, $2, TRUE) RETURNING id",
+    )
+    .bind(d(2026, 10, 5))
+    .bind(d(2027, 7, 3))
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    let (level,): (i64,) = sqlx::query_as("INSERT INTO levels (code, name, cycle, ordinal) VALUES ('6e', 'Sixième', 'college', 6) RETURNING id")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    let (maths,): (i64,) = sqlx::query_as(
+        "INSERT INTO subjects (code, name) VALUES ('MATH', 'Mathématiques') RETURNING id",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    let mut f = Fixture {
+        director: mk_user(
+            &mut tx,
+            &hash,
+            "Kossi",
+            "Amegan",
+            login_of("director"),
+            &[Role::Director],
+        )
+        .await,
+        bursar: mk_user(
+            &mut tx,
+            &hash,
+            "Akossiwa",
+            "Lawson",
+            login_of("bursar"),
+            &[Role::Bursar],
+        )
+        .await,
+        secretary: mk_user(
+            &mut tx,
+            &hash,
+            "Béatrice",
+            "Mensah",
+            login_of("secretary"),
+            &[Role::Secretary],
+        )
+        .await,
+        teacher_a: mk_user(
+            &mut tx,
+            &hash,
+            "Yao",
+            "Kpodar",
+            login_of("teacher_a"),
+            &[Role::Teacher],
+        )
+        .await,
+        teacher_b: mk_user(
+            &mut tx,
+            &hash,
+            "Ama",
+            "Tchalla",
+            login_of("teacher_b"),
+            &[Role::Teacher],
+        )
+        .await,
+        parent_1: mk_user(
+            &mut tx,
+            &hash,
+            "Adjoa",
+            "Agbodjan",
+            login_of("parent_1"),
+            &[Role::Parent],
+        )
+        .await,
+        parent_2: mk_user(
+            &mut tx,
+            &hash,
+            "Komla",
+            "Fiadjoe",
+            login_of("parent_2"),
+            &[Role::Parent],
+        )
+        .await,
+        student_user: mk_user(
+            &mut tx,
+            &hash,
+            "Elom",
+            "Agbodjan",
+            login_of("student"),
+            &[Role::Student],
+        )
+        .await,
+        ..Default::default()
+    };
+    for (name, teacher) in [("6e A", f.teacher_a), ("6e B", f.teacher_b)] {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO classes (school_year_id, level_id, grp, name, room, head_teacher_user_id) VALUES ($1, $2, $3, $4, 'Salle 1', $5) RETURNING id",
+        )
+        .bind(year)
+        .bind(level)
+        .bind(&name[3..])
+        .bind(name)
+        .bind(teacher)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        sqlx::query("INSERT INTO teaching_assignments (class_id, subject_id, teacher_user_id) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(maths)
+            .bind(teacher)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        if name == "6e A" {
+            f.class_a = id;
+        } else {
+            f.class_b = id;
+        }
+    }
+    let student = |m: &str, first: &str, last: &str| suku::school::StudentInput {
+        matricule: m.into(),
+        first_name: first.into(),
+        last_name: last.into(),
+        sex: "M",
+        birth_date: Some(d(2014, 3, 14)),
+        birth_place: Some("Lomé".into()),
+    };
+    f.s1 = suku::school::insert_student(
+        &mut *tx,
+        &student("T-001", "Elom", "Agbodjan"),
+        Some(f.student_user),
+    )
+    .await
+    .unwrap();
+    f.s2 = suku::school::insert_student(&mut *tx, &student("T-002", "Sena", "Agbodjan"), None)
+        .await
+        .unwrap();
+    f.s3 = suku::school::insert_student(&mut *tx, &student("T-003", "Yawo", "Fiadjoe"), None)
+        .await
+        .unwrap();
+    for (s, c) in [(f.s1, f.class_a), (f.s2, f.class_b), (f.s3, f.class_b)] {
+        suku::school::enroll(&mut *tx, s, c).await.unwrap();
+    }
+    for (s, p) in [(f.s1, f.parent_1), (f.s2, f.parent_1), (f.s3, f.parent_2)] {
+        suku::school::link_guardian(&mut *tx, s, p, "mere")
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    f
+}
+
+/// An application on a fresh database with the fixture.
+pub struct TestApp {
+    pub router: Router,
+    pub db: TestDb,
+    pub f: Fixture,
+    pub state: AppState,
+}
+
+impl TestApp {
+    pub async fn new() -> Self {
+        Self::with_config(|_| {}).await
+    }
+
+    pub async fn with_config(tweak: impl FnOnce(&mut Config)) -> Self {
+        let db = fresh_db().await;
+        let f = seed(&db.pool).await;
+        let mut config = Config::new(db.url.clone());
+        tweak(&mut config);
+        let state = AppState::new(db.pool.clone(), config).unwrap();
+        TestApp {
+            router: app::router(state.clone()),
+            db,
+            f,
+            state,
+        }
+    }
+
+    /// A client with no session.
+    pub fn client(&self) -> Client {
+        Client {
+            router: self.router.clone(),
+            cookie: None,
+            csrf: None,
+            lang: None,
+        }
+    }
+
+    /// A client logged in as one of the fixture's roles.
+    pub async fn login_as(&self, who: &str) -> Client {
+        let mut c = self.client();
+        let res = c.login(login_of(who), PASSWORD).await;
+        assert_eq!(
+            res.status,
+            StatusCode::SEE_OTHER,
+            "login as {who}: {}",
+            res.body
+        );
+        c.refresh_csrf().await;
+        c
+    }
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Res {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Res {
+    /// The body with HTML entities decoded, to look for text as a person reads it.
+    pub fn text(&self) -> String {
+        self.body
+            .replace("&#38;", "&")
+            .replace("&#39;", "'")
+            .replace("&#x27;", "'")
+            .replace("&#34;", "\"")
+            .replace("&quot;", "\"")
+            .replace("&#60;", "<")
+            .replace("&#62;", ">")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+    }
+
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+/// A browser-like client: keeps the session cookie and the last CSRF token seen.
+#[derive(Clone)]
+pub struct Client {
+    router: Router,
+    pub cookie: Option<String>,
+    pub csrf: Option<String>,
+    pub lang: Option<String>,
+}
+
+pub fn extract_csrf(body: &str) -> Option<String> {
+    let at = body.find("name=\"_csrf\" value=\"")? + "name=\"_csrf\" value=\"".len();
+    Some(body[at..at + 64].to_string())
+}
+
+impl Client {
+    pub async fn send(&mut self, req: Request<Body>) -> Res {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        for v in headers.get_all(header::SET_COOKIE) {
+            let v = v.to_str().unwrap();
+            if let Some(rest) = v.strip_prefix("suku_session=") {
+                let value = rest.split(';').next().unwrap_or("");
+                self.cookie = if value.is_empty() {
+                    None
+                } else {
+                    Some(value.to_string())
+                };
+            }
+        }
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        let body = String::from_utf8_lossy(&bytes).into_owned();
+        if let Some(t) = extract_csrf(&body) {
+            self.csrf = Some(t);
+        }
+        Res {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    fn builder(&self, method: &str, path: &str) -> axum::http::request::Builder {
+        let mut b = Request::builder().method(method).uri(path);
+        if let Some(c) = &self.cookie {
+            b = b.header(header::COOKIE, format!("suku_session={c}"));
+        }
+        if let Some(l) = &self.lang {
+            b = b.header(header::ACCEPT_LANGUAGE, l.as_str());
+        }
+        b
+    }
+
+    pub async fn get(&mut self, path: &str) -> Res {
+        let req = self.builder("GET", path).body(Body::empty()).unwrap();
+        self.send(req).await
+    }
+
+    pub async fn get_htmx(&mut self, path: &str) -> Res {
+        let req = self
+            .builder("GET", path)
+            .header("HX-Request", "true")
+            .body(Body::empty())
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// Posts a form with the current CSRF token added.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Res {
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        let token = self.csrf.clone().unwrap_or_default();
+        all.push(("_csrf", &token));
+        self.post_raw(path, &all).await
+    }
+
+    /// Posts a form exactly as given (no token added).
+    pub async fn post_raw(&mut self, path: &str, fields: &[(&str, &str)]) -> Res {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        let req = self
+            .builder("POST", path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
+    pub async fn login(&mut self, login: &str, password: &str) -> Res {
+        self.get("/connexion").await;
+        self.post("/connexion", &[("login", login), ("password", password)])
+            .await
+    }
+
+    /// Loads a page to pick up the session's current token (it changes at login).
+    pub async fn refresh_csrf(&mut self) {
+        let r = self.get("/compte/mot-de-passe").await;
+        assert_eq!(r.status, StatusCode::OK);
+    }
+}

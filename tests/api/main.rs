@@ -1,0 +1,10 @@
+//! Suku's integration tests: one binary, one module per feature. Run on SQLite by default and
+//! on PostgreSQL with `--features postgres` (see `scripts/test`).
+
+mod admin;
+mod auth;
+mod authz;
+mod browser;
+mod catalog;
+mod helpers;
+mod portals;

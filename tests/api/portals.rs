@@ -1,0 +1,133 @@
+//! What each portal's home shows.
+
+use axum::http::StatusCode;
+
+use crate::helpers::TestApp;
+
+#[tokio::test]
+async fn student_sees_their_class_and_teachers() {
+    let app = TestApp::new().await;
+    let mut s = app.login_as("student").await;
+    let r = s.get("/eleve").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("T-001"));
+    assert!(r.body.contains("6e A"));
+    assert!(r.body.contains("Mathématiques"));
+    assert!(r.body.contains("Yao Kpodar"));
+    // Not a classmate's data nor teachers' phones.
+    assert!(!r.body.contains("T-002"));
+    assert!(!r.body.contains("tel:"));
+}
+
+#[tokio::test]
+async fn teacher_sees_their_classes_and_rosters() {
+    let app = TestApp::new().await;
+    let mut t = app.login_as("teacher_a").await;
+    let r = t.get("/enseignant").await;
+    assert!(r.body.contains("6e A"));
+    assert!(!r.body.contains("6e B"));
+    assert!(r.body.contains("Vous êtes professeur principal"));
+    let r = t
+        .get(&format!("/enseignant/classes/{}", app.f.class_a))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("AGBODJAN Elom"));
+    assert!(r.body.contains("14/03/2014"), "French date format");
+}
+
+#[tokio::test]
+async fn parent_switches_between_children() {
+    let app = TestApp::new().await;
+    let mut p = app.login_as("parent_1").await;
+    let r = p.get("/parent").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains(&format!("/parent/enfants/{}", app.f.s1)));
+    assert!(r.body.contains(&format!("/parent/enfants/{}", app.f.s2)));
+    let r = p.get(&format!("/parent/enfants/{}", app.f.s2)).await;
+    assert!(r.body.contains("Sena Agbodjan"));
+    assert!(r.body.contains("data-testid=\"child-class\">6e B"));
+    assert!(r.body.contains("Ama Tchalla"), "the child's teacher");
+    // Never the other family's child.
+    assert!(!r.body.contains("Yawo"));
+    // A parent with one child goes straight to that child.
+    let mut p2 = app.login_as("parent_2").await;
+    assert_eq!(
+        p2.get("/parent").await.location(),
+        format!("/parent/enfants/{}", app.f.s3)
+    );
+}
+
+#[tokio::test]
+async fn navigation_shows_only_what_exists() {
+    let app = TestApp::new().await;
+    let mut d = app.login_as("director").await;
+    let r = d.get("/admin").await;
+    let nav_start = r.body.find("main-nav").unwrap();
+    let nav_end = nav_start + r.body[nav_start..].find("</nav>").unwrap();
+    let nav = &r.body[nav_start..nav_end];
+    for href in [
+        "/admin/eleves",
+        "/admin/classes",
+        "/admin/parents",
+        "/admin/personnel",
+        "/admin/utilisateurs",
+    ] {
+        assert!(nav.contains(href), "{href}");
+        assert_eq!(
+            d.get(href).await.status,
+            StatusCode::OK,
+            "{href} is not a dead link"
+        );
+    }
+    assert!(r.body.contains("aria-current=\"page\""));
+}
+
+#[tokio::test]
+async fn pwa_manifest_and_service_worker() {
+    let app = TestApp::new().await;
+    let mut c = app.client();
+    let r = c.get("/manifest.webmanifest").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(
+        r.headers.get("content-type").unwrap(),
+        "application/manifest+json"
+    );
+    let m: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(m["display"], "standalone");
+    assert_eq!(m["start_url"], "/");
+    assert!(
+        m["icons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["sizes"] == "512x512")
+    );
+    assert_eq!(m["shortcuts"].as_array().unwrap().len(), 4);
+    let r = c.get("/sw.js").await;
+    assert!(r.body.contains("hors-ligne"));
+    assert_eq!(c.get("/hors-ligne").await.status, StatusCode::OK);
+    let r = c.get("/static/icons/icon-192.png").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.headers
+            .get("cache-control")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+}
+
+#[tokio::test]
+async fn pages_vary_on_htmx_and_are_not_cached() {
+    let app = TestApp::new().await;
+    let mut d = app.login_as("director").await;
+    let r = d.get("/admin").await;
+    assert!(
+        r.headers
+            .get_all("vary")
+            .iter()
+            .any(|v| v.to_str().unwrap().contains("HX-Request"))
+    );
+    assert_eq!(r.headers.get("cache-control").unwrap(), "no-store");
+}
