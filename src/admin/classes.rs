@@ -1,12 +1,12 @@
-//! Classes: list, create, show roster and teachers, set the professeur principal and room.
+//! Classes: list, create, show roster and teachers, set the professeur principal and room,
+//! assign subjects to teachers.
 
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
-use sqlx::FromRow;
 
 use super::{records_manager, repo as people};
 use crate::app::AppState;
@@ -14,7 +14,7 @@ use crate::auth::Portal;
 use crate::db;
 use crate::domain;
 use crate::error::{AppError, AppResult};
-use crate::school::{self, ClassRow, StudentRow, TeacherOfClass};
+use crate::school::{self, Choice, ClassInput, ClassRow, Serie, StudentRow, TeacherOfClass};
 use crate::web::{Ctx, FormErrors, PathId, html, html_status, redirect};
 
 #[derive(Template)]
@@ -39,12 +39,6 @@ pub async fn index(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response>
     })
 }
 
-#[derive(Clone, Debug, FromRow)]
-pub struct Choice {
-    id: i64,
-    name: String,
-}
-
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct ClassForm {
     #[serde(default)]
@@ -66,32 +60,29 @@ struct NewPage<'a> {
     form: ClassForm,
     errors: FormErrors,
     levels: Vec<Choice>,
-    series: Vec<Choice>,
+    series: Vec<Serie>,
     teachers: Vec<(i64, String)>,
 }
 
-async fn choices(app: &AppState) -> AppResult<(Vec<Choice>, Vec<Choice>, Vec<(i64, String)>)> {
-    let levels = sqlx::query_as("SELECT id, name FROM levels ORDER BY ordinal")
-        .fetch_all(&app.db)
-        .await?;
-    let series =
-        sqlx::query_as("SELECT id, code || ' — ' || name AS name FROM series ORDER BY code")
-            .fetch_all(&app.db)
-            .await?;
-    Ok((levels, series, people::teachers(&app.db).await?))
+async fn new_page<'a>(
+    app: &AppState,
+    ctx: &'a Ctx,
+    form: ClassForm,
+    errors: FormErrors,
+) -> AppResult<NewPage<'a>> {
+    Ok(NewPage {
+        ctx,
+        form,
+        errors,
+        levels: school::levels(&app.db).await?,
+        series: school::series(&app.db).await?,
+        teachers: people::teachers(&app.db).await?,
+    })
 }
 
 pub async fn new(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     records_manager(&ctx)?;
-    let (levels, series, teachers) = choices(&app).await?;
-    html(&NewPage {
-        ctx: &ctx,
-        form: ClassForm::default(),
-        errors: FormErrors::default(),
-        levels,
-        series,
-        teachers,
-    })
+    html(&new_page(&app, &ctx, ClassForm::default(), FormErrors::default()).await?)
 }
 
 pub async fn create(
@@ -100,13 +91,13 @@ pub async fn create(
     Form(f): Form<ClassForm>,
 ) -> AppResult<Response> {
     records_manager(&ctx)?;
-    let (levels, series, teachers) = choices(&app).await?;
+    let page = new_page(&app, &ctx, f.clone(), FormErrors::default()).await?;
     let mut errors = FormErrors::default();
     let level = f
         .level_id
         .parse::<i64>()
         .ok()
-        .and_then(|id| levels.iter().find(|l| l.id == id));
+        .filter(|id| page.levels.iter().any(|l| l.id == *id));
     if level.is_none() {
         errors.add("level_id", ctx.t.t("error-required"));
     }
@@ -114,7 +105,8 @@ pub async fn create(
         .series_id
         .parse::<i64>()
         .ok()
-        .and_then(|id| series.iter().find(|s| s.id == id));
+        .and_then(|id| page.series.iter().find(|s| s.id == id))
+        .cloned();
     let grp = domain::optional_text(&f.grp, 10).unwrap_or_else(|k| {
         errors.add("grp", ctx.t.t(k));
         None
@@ -127,54 +119,39 @@ pub async fn create(
         .head_teacher
         .parse::<i64>()
         .ok()
-        .filter(|id| teachers.iter().any(|t| t.0 == *id));
+        .filter(|id| page.teachers.iter().any(|t| t.0 == *id));
     let year = school::current_year(&app.db).await?;
     if year.is_none() {
         errors.add("level_id", ctx.t.t("error-no-year"));
     }
-    let fail = |errors: FormErrors| {
+    let fail = move |errors: FormErrors| {
         html_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &NewPage {
-                ctx: &ctx,
-                form: f.clone(),
-                errors,
-                levels: levels.clone(),
-                series: series.clone(),
-                teachers: teachers.clone(),
-            },
+            &NewPage { errors, ..page },
         )
     };
-    let (Some(level), Some(year)) = (level, year) else {
+    let (Some(level), Some(year), true) = (level, year, errors.is_empty()) else {
         return fail(errors);
     };
-    if !errors.is_empty() {
-        return fail(errors);
-    }
-    let (code,): (String,) = sqlx::query_as("SELECT code FROM levels WHERE id = $1")
-        .bind(level.id)
-        .fetch_one(&app.db)
-        .await?;
-    let serie_code = match serie {
-        Some(s) => s.name.split(' ').next().unwrap_or("").to_string(),
-        None => String::new(),
+    let code = school::level_code(&app.db, level)
+        .await?
+        .unwrap_or_default();
+    let name = class_name(
+        &code,
+        serie.as_ref().map(|s| s.code.as_str()).unwrap_or(""),
+        grp.as_deref().unwrap_or(""),
+    );
+    let input = ClassInput {
+        year_id: year.id,
+        level_id: level,
+        series_id: serie.as_ref().map(|s| s.id),
+        grp: grp.unwrap_or_default(),
+        name: name.clone(),
+        room,
+        head_teacher: head,
     };
-    let name = class_name(&code, &serie_code, grp.as_deref().unwrap_or(""));
-    let r: Result<(i64,), sqlx::Error> = sqlx::query_as(
-        "INSERT INTO classes (school_year_id, level_id, series_id, grp, name, room, head_teacher_user_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-    )
-    .bind(year.id)
-    .bind(level.id)
-    .bind(serie.map(|s| s.id))
-    .bind(grp.clone().unwrap_or_default())
-    .bind(&name)
-    .bind(&room)
-    .bind(head)
-    .fetch_one(&app.db)
-    .await;
-    match r {
-        Ok((id,)) => {
+    match school::insert_class(&app.db, &input).await {
+        Ok(id) => {
             ctx.flash("success", "class-created").await?;
             Ok(redirect(&format!("/admin/classes/{id}")))
         }
@@ -205,6 +182,7 @@ struct Show<'a> {
     teachers: Vec<TeacherOfClass>,
     students: Vec<StudentRow>,
     all_teachers: Vec<(i64, String)>,
+    subjects: Vec<Choice>,
     can_edit: bool,
 }
 
@@ -223,6 +201,7 @@ pub async fn show(
         teachers: school::class_teachers(&app.db, id).await?,
         students: school::roster(&app.db, id).await?,
         all_teachers: people::teachers(&app.db).await?,
+        subjects: school::subjects(&app.db).await?,
         can_edit: crate::authz::can_manage_records(u),
     })
 }
@@ -251,16 +230,64 @@ pub async fn update(
         .parse::<i64>()
         .ok()
         .filter(|t| teachers.iter().any(|x| x.0 == *t));
-    let Ok(room) = domain::optional_text(&f.room, 40) else {
-        return Err(AppError::BadRequest("error-too-long"));
-    };
-    sqlx::query("UPDATE classes SET room = $1, head_teacher_user_id = $2 WHERE id = $3")
-        .bind(room)
-        .bind(head)
-        .bind(id)
-        .execute(&app.db)
-        .await?;
+    let room = domain::optional_text(&f.room, 40).map_err(AppError::BadRequest)?;
+    school::update_class(&app.db, id, room.as_deref(), head).await?;
     ctx.flash("success", "saved").await?;
+    Ok(redirect(&format!("/admin/classes/{id}")))
+}
+
+#[derive(Deserialize)]
+pub struct AssignForm {
+    #[serde(default)]
+    subject_id: String,
+    #[serde(default)]
+    teacher: String,
+}
+
+pub async fn assign(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+    Form(f): Form<AssignForm>,
+) -> AppResult<Response> {
+    records_manager(&ctx)?;
+    school::class(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let subjects = school::subjects(&app.db).await?;
+    let teachers = people::teachers(&app.db).await?;
+    let subject = f
+        .subject_id
+        .parse::<i64>()
+        .ok()
+        .filter(|s| subjects.iter().any(|x| x.id == *s));
+    let teacher = f
+        .teacher
+        .parse::<i64>()
+        .ok()
+        .filter(|t| teachers.iter().any(|x| x.0 == *t));
+    let (Some(subject), Some(teacher)) = (subject, teacher) else {
+        return Err(AppError::BadRequest("error-assignment"));
+    };
+    school::assign(&app.db, id, subject, teacher).await?;
+    ctx.flash("success", "assignment-saved").await?;
+    Ok(redirect(&format!("/admin/classes/{id}")))
+}
+
+pub async fn unassign(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path((id, subject)): Path<(String, String)>,
+) -> AppResult<Response> {
+    records_manager(&ctx)?;
+    let (Ok(id), Ok(subject)) = (id.parse::<i64>(), subject.parse::<i64>()) else {
+        return Err(AppError::NotFound);
+    };
+    school::class(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    school::unassign(&app.db, id, subject).await?;
+    ctx.flash("success", "assignment-removed").await?;
     Ok(redirect(&format!("/admin/classes/{id}")))
 }
 

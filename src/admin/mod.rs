@@ -33,6 +33,11 @@ pub fn router() -> Router<AppState> {
         .route("/classes", get(classes::index).post(classes::create))
         .route("/classes/nouvelle", get(classes::new))
         .route("/classes/{id}", get(classes::show).post(classes::update))
+        .route("/classes/{id}/enseignants", post(classes::assign))
+        .route(
+            "/classes/{id}/enseignants/{subject}/retirer",
+            post(classes::unassign),
+        )
         .route(
             "/parents",
             get(people::guardians).post(people::create_guardian),

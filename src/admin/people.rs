@@ -461,8 +461,17 @@ pub async fn update(
             None => Err(err.into()),
         };
     }
-    if manage_roles {
+    let roles_changed = manage_roles && {
+        let mut before = p.role_list();
+        let mut after = roles.clone();
+        before.sort();
+        after.sort();
+        before != after
+    };
+    if roles_changed {
         repo::set_roles(&mut tx, id, &roles).await?;
+        // Roles are read from the session: the person logs in again with the new ones.
+        repo::end_sessions(&mut *tx, id).await?;
     }
     if let Ok(Some(pos)) = domain::optional_text(&f.position, 80)
         && kind == Kind::Staff

@@ -215,10 +215,7 @@ pub async fn set_active(db: &Pool, id: i64, active: bool) -> Result<u64, sqlx::E
         .execute(&mut *tx)
         .await?;
     if !active {
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        end_sessions(&mut *tx, id).await?;
     }
     tx.commit().await?;
     Ok(r.rows_affected())
@@ -232,4 +229,17 @@ pub async fn teachers(db: &Pool) -> Result<Vec<(i64, String)>, sqlx::Error> {
     )
     .fetch_all(db)
     .await
+}
+
+/// Ends every session of a user: after a deactivation or a change of roles, both of which
+/// the session carries.
+pub async fn end_sessions<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    user_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(())
 }

@@ -22,6 +22,7 @@ pub(crate) mod keys {
     pub const LOGIN_AT: &str = "login_at";
     pub const REMEMBER: &str = "remember";
     pub const ROLE: &str = "role";
+    pub const PROFILE: &str = "profile";
 }
 
 /// What a person is in the school. A user may hold several.
@@ -184,6 +185,21 @@ impl CurrentUser {
     }
 }
 
+/// Who is logged in, as written into the session at login. The session row is the proof
+/// of an active account: deactivating an account, changing its roles or resetting its
+/// password deletes its sessions, so a request needs no user query of its own.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SessionProfile {
+    /// Prénom.
+    pub first_name: String,
+    /// Nom.
+    pub last_name: String,
+    /// Preferred language.
+    pub locale: Locale,
+    /// Roles held at login.
+    pub roles: Vec<Role>,
+}
+
 /// Loads the user of this session, if any, enforcing the absolute session lifetime.
 pub async fn current_user(app: &AppState, session: &Session) -> AppResult<Option<CurrentUser>> {
     let Some(uid) = session.get::<i64>(keys::USER).await? else {
@@ -196,30 +212,27 @@ pub async fn current_user(app: &AppState, session: &Session) -> AppResult<Option
     } else {
         app.config.session_absolute_hours * 3_600
     };
-    if Utc::now().timestamp() - login_at > max_age {
-        session.flush().await?;
-        return Ok(None);
-    }
-    let Some(row) = repo::active_user(&app.db, uid).await? else {
+    let profile = session.get::<SessionProfile>(keys::PROFILE).await?;
+    let Some(profile) = profile.filter(|_| Utc::now().timestamp() - login_at <= max_age) else {
         session.flush().await?;
         return Ok(None);
     };
-    let mut roles: Vec<Role> = row.roles.split(',').filter_map(Role::parse).collect();
+    let mut roles = profile.roles;
     roles.sort_by_key(|r| Role::ALL.iter().position(|x| x == r));
-    if roles.is_empty() {
+    let Some(first) = roles.first().copied() else {
         session.flush().await?;
         return Ok(None);
-    }
+    };
     let wanted = session
         .get::<String>(keys::ROLE)
         .await?
         .and_then(|s| Role::parse(&s));
-    let active_role = wanted.filter(|r| roles.contains(r)).unwrap_or(roles[0]);
+    let active_role = wanted.filter(|r| roles.contains(r)).unwrap_or(first);
     Ok(Some(CurrentUser {
-        id: row.id,
-        first_name: row.first_name,
-        last_name: row.last_name,
-        locale: Locale::parse(&row.locale).unwrap_or_default(),
+        id: uid,
+        first_name: profile.first_name,
+        last_name: profile.last_name,
+        locale: profile.locale,
         roles,
         active_role,
     }))

@@ -182,13 +182,17 @@ async fn login(
     let Some(u) = repo::active_user(&app.db, user.id).await? else {
         return page(StatusCode::FORBIDDEN, ctx.t.t("login-error-inactive"));
     };
-    let first_role = u
-        .roles
-        .split(',')
-        .filter_map(Role::parse)
-        .min_by_key(|r| Role::ALL.iter().position(|x| x == r));
-    let Some(role) = first_role else {
+    let mut roles: Vec<Role> = u.roles.split(',').filter_map(Role::parse).collect();
+    roles.sort_by_key(|r| Role::ALL.iter().position(|x| x == r));
+    let Some(role) = roles.first().copied() else {
         return page(StatusCode::FORBIDDEN, ctx.t.t("login-error-no-role"));
+    };
+    let locale = Locale::parse(&user.locale).unwrap_or_default();
+    let profile = super::SessionProfile {
+        first_name: u.first_name,
+        last_name: u.last_name,
+        locale,
+        roles,
     };
 
     // A new session id at login: a session id planted before login is worthless after it.
@@ -198,8 +202,8 @@ async fn login(
     s.insert(keys::LOGIN_AT, Utc::now().timestamp()).await?;
     s.insert(keys::REMEMBER, remember).await?;
     s.insert(keys::ROLE, role.code()).await?;
-    s.insert(LANG_KEY, Locale::parse(&user.locale).unwrap_or_default())
-        .await?;
+    s.insert(keys::PROFILE, profile).await?;
+    s.insert(LANG_KEY, locale).await?;
     if remember {
         s.set_expiry(Some(Expiry::OnInactivity(time::Duration::days(
             app.config.remember_days,

@@ -28,24 +28,19 @@ pub fn router() -> Router<AppState> {
 struct StudentHome<'a> {
     ctx: &'a Ctx,
     student: Option<StudentRow>,
-    class: Option<ClassRow>,
     teachers: Vec<TeacherOfClass>,
 }
 
 async fn student_home(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let u = ctx.require(Portal::Student)?;
     let student = school::student_by_user(&app.db, u.id).await?;
-    let (class, teachers) = match student.as_ref().and_then(|s| s.class_id) {
-        Some(cid) => (
-            school::class(&app.db, cid).await?,
-            school::class_teachers(&app.db, cid).await?,
-        ),
-        None => (None, Vec::new()),
+    let teachers = match student.as_ref().and_then(|s| s.class_id) {
+        Some(cid) => school::class_teachers(&app.db, cid).await?,
+        None => Vec::new(),
     };
     html(&StudentHome {
         ctx: &ctx,
         student,
-        class,
         teachers,
     })
 }
@@ -112,7 +107,6 @@ struct ParentChild<'a> {
     ctx: &'a Ctx,
     children: Vec<StudentRow>,
     child: StudentRow,
-    class: Option<ClassRow>,
     teachers: Vec<TeacherOfClass>,
     guardians: Vec<GuardianRow>,
 }
@@ -155,19 +149,15 @@ async fn show_child(
     idx: usize,
 ) -> AppResult<Response> {
     let child = children[idx].clone();
-    let (class, teachers) = match child.class_id {
-        Some(cid) => (
-            school::class(&app.db, cid).await?,
-            school::class_teachers(&app.db, cid).await?,
-        ),
-        None => (None, Vec::new()),
+    let teachers = match child.class_id {
+        Some(cid) => school::class_teachers(&app.db, cid).await?,
+        None => Vec::new(),
     };
     let guardians = school::guardians_of(&app.db, child.id).await?;
     html(&ParentChild {
         ctx,
         children,
         child,
-        class,
         teachers,
         guardians,
     })

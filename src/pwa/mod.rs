@@ -1,13 +1,15 @@
 //! The installable app shell: manifest, service worker and offline page.
 
 use askama::Template;
-use axum::Router;
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::{Extension, Router};
 
 use crate::app::AppState;
 use crate::error::AppResult;
+use crate::i18n::{Locale, Tr};
 use crate::web::{Ctx, html};
 
 /// Routes of the app shell.
@@ -18,10 +20,15 @@ pub fn router() -> Router<AppState> {
         .route("/hors-ligne", get(offline))
 }
 
-async fn manifest(ctx: Ctx) -> Response {
-    let t = &ctx.t;
+/// The manifest needs no session: it is fetched by the browser on every page.
+async fn manifest(
+    State(app): State<AppState>,
+    Extension(locale): Extension<Locale>,
+) -> AppResult<Response> {
+    let t = &Tr::new(app.i18n.clone(), locale);
+    let school = app.settings.school(&app.db).await?;
     let body = serde_json::json!({
-        "name": ctx.school.name,
+        "name": school.name,
         "short_name": "Suku",
         "description": t.t("app-description"),
         "lang": t.locale.code(),
@@ -42,11 +49,11 @@ async fn manifest(ctx: Ctx) -> Response {
             {"name": t.t("portal-admin"), "url": "/admin"}
         ]
     });
-    (
+    Ok((
         [(header::CONTENT_TYPE, "application/manifest+json")],
         body.to_string(),
     )
-        .into_response()
+        .into_response())
 }
 
 /// The service worker must be served from the root so that its scope is the whole portal.

@@ -90,6 +90,8 @@ pub async fn teacher_classes(
 /// A subject taught in a class, and by whom.
 #[derive(Clone, Debug, FromRow)]
 pub struct TeacherOfClass {
+    /// The subject's id.
+    pub subject_id: i64,
     /// The subject's name.
     pub subject: String,
     /// The teacher's user id.
@@ -103,7 +105,7 @@ pub struct TeacherOfClass {
 /// The subjects and teachers of a class.
 pub async fn class_teachers(db: &Pool, class_id: i64) -> Result<Vec<TeacherOfClass>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT s.name AS subject, u.id AS teacher_user_id, u.first_name || ' ' || u.last_name AS teacher, u.phone \
+        "SELECT s.id AS subject_id, s.name AS subject, u.id AS teacher_user_id, u.first_name || ' ' || u.last_name AS teacher, u.phone \
          FROM teaching_assignments t JOIN subjects s ON s.id = t.subject_id JOIN users u ON u.id = t.teacher_user_id \
          WHERE t.class_id = $1 ORDER BY s.name",
     )
@@ -152,6 +154,10 @@ pub struct StudentRow {
     pub class_id: Option<i64>,
     /// The current class's name.
     pub class_name: Option<String>,
+    /// The current class's room.
+    pub room: Option<String>,
+    /// The current class's professeur principal.
+    pub head_teacher: Option<String>,
 }
 
 impl StudentRow {
@@ -162,7 +168,9 @@ impl StudentRow {
 }
 
 const STUDENT_SELECT: &str = "SELECT s.id, s.matricule, s.first_name, s.last_name, s.sex, s.birth_date, \
-    s.birth_place, s.active, c.id AS class_id, c.name AS class_name FROM students s \
+    s.birth_place, s.active, c.id AS class_id, c.name AS class_name, c.room, \
+    (SELECT u.first_name || ' ' || u.last_name FROM users u WHERE u.id = c.head_teacher_user_id) AS head_teacher \
+    FROM students s \
     LEFT JOIN enrollments e ON e.student_id = s.id \
       AND e.school_year_id = (SELECT y.id FROM school_years y WHERE y.current = TRUE ORDER BY y.id DESC LIMIT 1) \
     LEFT JOIN classes c ON c.id = e.class_id";
@@ -430,4 +438,136 @@ pub async fn counts(db: &Pool, year_id: i64) -> Result<Counts, sqlx::Error> {
         guardians,
         per_cycle,
     })
+}
+
+/// An id and a label, for pickers.
+#[derive(Clone, Debug, FromRow)]
+pub struct Choice {
+    /// Id.
+    pub id: i64,
+    /// Label.
+    pub name: String,
+}
+
+/// Levels in order.
+pub async fn levels(db: &Pool) -> Result<Vec<Choice>, sqlx::Error> {
+    sqlx::query_as("SELECT id, name FROM levels ORDER BY ordinal")
+        .fetch_all(db)
+        .await
+}
+
+/// The code of a level ("6e", "1ère").
+pub async fn level_code(db: &Pool, id: i64) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT code FROM levels WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// Séries as "C — Mathématiques…", with their code apart.
+#[derive(Clone, Debug, FromRow)]
+pub struct Serie {
+    /// Id.
+    pub id: i64,
+    /// "C".
+    pub code: String,
+    /// "Mathématiques et sciences physiques".
+    pub name: String,
+}
+
+/// Every série.
+pub async fn series(db: &Pool) -> Result<Vec<Serie>, sqlx::Error> {
+    sqlx::query_as("SELECT id, code, name FROM series ORDER BY code")
+        .fetch_all(db)
+        .await
+}
+
+/// Every subject, by name.
+pub async fn subjects(db: &Pool) -> Result<Vec<Choice>, sqlx::Error> {
+    sqlx::query_as("SELECT id, name FROM subjects ORDER BY name")
+        .fetch_all(db)
+        .await
+}
+
+/// A new class of the given year.
+#[derive(Clone, Debug)]
+pub struct ClassInput {
+    /// The school year.
+    pub year_id: i64,
+    /// The level.
+    pub level_id: i64,
+    /// The série (lycée).
+    pub series_id: Option<i64>,
+    /// The group ("A", "2").
+    pub grp: String,
+    /// The full name ("1ère D 2").
+    pub name: String,
+    /// The room.
+    pub room: Option<String>,
+    /// Professeur principal.
+    pub head_teacher: Option<i64>,
+}
+
+/// Inserts a class; returns its id.
+pub async fn insert_class(db: &Pool, c: &ClassInput) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO classes (school_year_id, level_id, series_id, grp, name, room, head_teacher_user_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(c.year_id)
+    .bind(c.level_id)
+    .bind(c.series_id)
+    .bind(&c.grp)
+    .bind(&c.name)
+    .bind(&c.room)
+    .bind(c.head_teacher)
+    .fetch_one(db)
+    .await?;
+    Ok(id)
+}
+
+/// Sets a class's room and professeur principal.
+pub async fn update_class(
+    db: &Pool,
+    id: i64,
+    room: Option<&str>,
+    head: Option<i64>,
+) -> Result<u64, sqlx::Error> {
+    let r = sqlx::query("UPDATE classes SET room = $1, head_teacher_user_id = $2 WHERE id = $3")
+        .bind(room)
+        .bind(head)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(r.rows_affected())
+}
+
+/// Gives a subject of a class to a teacher (replacing the previous teacher of it).
+pub async fn assign(
+    db: &Pool,
+    class_id: i64,
+    subject_id: i64,
+    teacher: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO teaching_assignments (class_id, subject_id, teacher_user_id) VALUES ($1, $2, $3) \
+         ON CONFLICT (class_id, subject_id) DO UPDATE SET teacher_user_id = excluded.teacher_user_id",
+    )
+    .bind(class_id)
+    .bind(subject_id)
+    .bind(teacher)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Removes a subject's teacher from a class.
+pub async fn unassign(db: &Pool, class_id: i64, subject_id: i64) -> Result<u64, sqlx::Error> {
+    let r = sqlx::query("DELETE FROM teaching_assignments WHERE class_id = $1 AND subject_id = $2")
+        .bind(class_id)
+        .bind(subject_id)
+        .execute(db)
+        .await?;
+    Ok(r.rows_affected())
 }

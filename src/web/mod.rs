@@ -107,7 +107,17 @@ where
             .unwrap_or_default();
         let user = crate::auth::current_user(&app, &session).await?;
         let csrf = csrf::token(&session).await?;
-        let flash = session.remove::<Flash>("flash").await?;
+        // `remove` marks the session modified (a database write) even when the key is absent.
+        let flash = match session.get::<Flash>("flash").await? {
+            Some(f) => {
+                session.remove_value("flash").await?;
+                Some(f)
+            }
+            None => None,
+        };
+        if user.is_some() {
+            keep_alive(&session).await?;
+        }
         let school = app.settings.school(&app.db).await?;
         Ok(Ctx {
             t: Tr::new(app.i18n.clone(), locale),
@@ -203,6 +213,19 @@ impl Ctx {
         self.session.insert("flash", f).await?;
         Ok(())
     }
+}
+
+/// Sessions are saved only when modified, so an idle deadline would count from the last
+/// change, not the last visit. Stamping the session at most once a minute keeps the idle
+/// expiry true while sparing the database a write on every page.
+async fn keep_alive(session: &Session) -> AppResult<()> {
+    const KEY: &str = "seen";
+    let now = chrono::Utc::now().timestamp();
+    let seen = session.get::<i64>(KEY).await?.unwrap_or(0);
+    if now - seen >= 60 {
+        session.insert(KEY, now).await?;
+    }
+    Ok(())
 }
 
 /// Renders a template into an HTML response; a render error becomes a logged 500.

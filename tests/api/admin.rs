@@ -415,3 +415,49 @@ async fn demo_school_is_realistic() {
         again.logins.iter().map(|l| &l.login).collect::<Vec<_>>()
     );
 }
+
+#[tokio::test]
+async fn changing_roles_ends_the_sessions_that_carry_the_old_ones() {
+    let app = TestApp::new().await;
+    let mut teacher = app.login_as("teacher_b").await;
+    assert_eq!(teacher.get("/admin").await.status, StatusCode::FORBIDDEN);
+    let mut d = app.login_as("director").await;
+    let r = d
+        .post(
+            &format!("/admin/utilisateurs/{}", app.f.teacher_b),
+            &[
+                ("first_name", "Ama"),
+                ("last_name", "Tchalla"),
+                ("email", "prof.b@test.tg"),
+                ("roles", "teacher"),
+                ("roles", "secretary"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // The old session, which carried only the teacher role, is over.
+    assert!(
+        teacher
+            .get("/enseignant")
+            .await
+            .location()
+            .starts_with("/connexion")
+    );
+    let mut again = app.login_as("teacher_b").await;
+    assert_eq!(again.get("/admin").await.status, StatusCode::OK);
+    // Saving without a change of roles keeps sessions open.
+    let r = d
+        .post(
+            &format!("/admin/utilisateurs/{}", app.f.teacher_b),
+            &[
+                ("first_name", "Ama"),
+                ("last_name", "Tchalla"),
+                ("email", "prof.b@test.tg"),
+                ("roles", "secretary"),
+                ("roles", "teacher"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(again.get("/admin").await.status, StatusCode::OK);
+}
