@@ -10,12 +10,13 @@ use rand::Rng;
 use crate::app::AppState;
 use crate::auth::{CurrentUser, Portal};
 use crate::error::{AppError, AppResult};
-use crate::school::{self, Counts};
+use crate::school::Counts;
 use crate::web::{Ctx, html};
 
 mod classes;
 pub mod people;
 pub mod repo;
+mod school;
 mod students;
 
 pub use classes::class_name;
@@ -45,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .route("/parents/nouveau", get(people::new_guardian))
         .route("/personnel", get(people::staff).post(people::create_staff))
         .route("/personnel/nouveau", get(people::new_staff))
+        .route("/etablissement", get(school::show).post(school::update))
         .route("/utilisateurs", get(people::users))
         .route("/utilisateurs/{id}", get(people::show).post(people::update))
         .route(
@@ -79,15 +81,15 @@ pub fn temporary_password() -> String {
 #[template(path = "admin/dashboard.html")]
 struct Dashboard<'a> {
     ctx: &'a Ctx,
-    year: Option<school::Year>,
+    year: Option<crate::school::Year>,
     counts: Counts,
 }
 
 async fn dashboard(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     ctx.require(Portal::Admin)?;
-    let year = school::current_year(&app.db).await?;
+    let year = crate::school::current_year(&app.db).await?;
     let counts = match &year {
-        Some(y) => school::counts(&app.db, y.id).await?,
+        Some(y) => crate::school::counts(&app.db, y.id).await?,
         None => Counts::default(),
     };
     html(&Dashboard {

@@ -176,6 +176,7 @@ impl Ctx {
                 ("/admin/parents", "nav-guardians"),
                 ("/admin/personnel", "nav-staff"),
                 ("/admin/utilisateurs", "nav-users"),
+                ("/admin/etablissement", "nav-school"),
             ],
         };
         items

@@ -461,3 +461,96 @@ async fn changing_roles_ends_the_sessions_that_carry_the_old_ones() {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(again.get("/admin").await.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn director_renames_the_school_and_every_page_shows_it() {
+    let app = TestApp::new().await;
+    let mut d = app.login_as("director").await;
+    let r = d
+        .post(
+            "/admin/etablissement",
+            &[
+                ("name", " "),
+                ("city", "Kara"),
+                ("phone", "12"),
+                ("period_kind", "semestre"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Ce champ est obligatoire."));
+    assert!(r.body.contains("Numéro invalide"));
+    let r = d
+        .post(
+            "/admin/etablissement",
+            &[
+                ("name", "Lycée Kara Nord"),
+                ("city", "Kara"),
+                ("phone", "26 60 12 34"),
+                ("period_kind", "semestre"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = d.get("/admin/etablissement").await;
+    assert!(page.body.contains("Lycée Kara Nord"));
+    assert!(page.body.contains("+228 26 60 12 34"));
+    assert!(page.body.contains("value=\"semestre\" selected"));
+    let mut p = app.login_as("parent_1").await;
+    assert!(
+        p.get("/parent").await.body.contains("Lycée Kara Nord"),
+        "the header shows the new name"
+    );
+}
+
+#[tokio::test]
+async fn teachers_are_assigned_to_subjects_of_a_class() {
+    let app = TestApp::new().await;
+    let (subject,): (i64,) = sqlx::query_as("SELECT id FROM subjects LIMIT 1")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let mut d = app.login_as("secretary").await;
+    let class_b = app.f.class_b;
+    // Give 6e B's maths to teacher A: teacher A now sees 6e B's roster.
+    let r = d
+        .post(
+            &format!("/admin/classes/{class_b}/enseignants"),
+            &[
+                ("subject_id", &subject.to_string()),
+                ("teacher", &app.f.teacher_a.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let mut t = app.login_as("teacher_a").await;
+    assert_eq!(
+        t.get(&format!("/enseignant/classes/{class_b}"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    // Remove it: access goes with it.
+    let r = d
+        .post(
+            &format!("/admin/classes/{class_b}/enseignants/{subject}/retirer"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        t.get(&format!("/enseignant/classes/{class_b}"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    // Nonsense is refused with a message, not a 500.
+    let r = d
+        .post(
+            &format!("/admin/classes/{class_b}/enseignants"),
+            &[("subject_id", "x"), ("teacher", "1")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("Choisissez une matière et un enseignant."));
+}

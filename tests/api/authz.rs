@@ -112,6 +112,7 @@ async fn every_get_route_for_every_role() {
             admins.to_vec(),
             Some("Fiadjoe"),
         ),
+        ("/admin/etablissement".into(), admins.to_vec(), None),
         ("/compte/mot-de-passe".into(), ROLES[1..].to_vec(), None),
     ];
     let mut failures = Vec::new();

@@ -212,6 +212,23 @@ async fn each_demo_role_uses_its_portal_in_a_real_browser() {
         logout(&c).await;
     }
 
+    // The app shell: the service worker installs and the offline page is cached by it.
+    c.goto(&format!("{base}/connexion")).await.unwrap();
+    let sw = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             navigator.serviceWorker.ready
+               .then(r => caches.open('suku-v1').then(cache => cache.match('/hors-ligne'))
+               .then(hit => done({active: !!r.active, scope: r.scope, offline: !!hit})))
+               .catch(e => done({error: String(e)}));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(sw["active"], true, "service worker: {sw}");
+    assert_eq!(sw["offline"], true, "offline page cached: {sw}");
+    assert!(sw["scope"].as_str().unwrap().ends_with('/'), "{sw}");
+
     // The teacher opens a class roster (htmx-boosted navigation).
     let l = login_of("teacher");
     login(&c, &base, &l.login, &l.password).await;
