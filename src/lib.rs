@@ -9,6 +9,8 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod events;
+pub mod grades;
 pub mod i18n;
 pub mod portals;
 pub mod pwa;

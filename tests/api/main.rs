@@ -6,5 +6,6 @@ mod auth;
 mod authz;
 mod browser;
 mod catalog;
+mod events;
 mod helpers;
 mod portals;

@@ -1,0 +1,165 @@
+//! School events: an outbox. Whatever happens in the school is written as an event row in
+//! the same transaction as the change itself; dispatchers then hand new events, in order,
+//! to subscribers (notifications, gamification, analytics, the real-time hub).
+//!
+//! Delivery is exactly once per subscriber for effects written through the transaction the
+//! subscriber is given: the delivery row and the effect commit together, or neither does.
+//! Rows are claimed by id, not by a single cursor, because on PostgreSQL a transaction that
+//! took a lower id can commit after a higher one: a cursor would skip it for ever.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::FromRow;
+
+use crate::db::{Db, Pool, Tx};
+
+/// An event as stored.
+#[derive(Clone, Debug, FromRow)]
+pub struct Event {
+    /// Increasing id.
+    pub id: i64,
+    /// What happened, e.g. `mark.recorded`.
+    pub kind: String,
+    /// The details, as JSON.
+    pub payload: String,
+    /// Who did it, if a person did.
+    pub actor_user_id: Option<i64>,
+    /// When.
+    pub occurred_at: DateTime<Utc>,
+}
+
+impl Event {
+    /// The payload, parsed.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.payload).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// Writes an event inside the caller's transaction.
+pub async fn publish<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    kind: &str,
+    payload: &impl Serialize,
+    actor: Option<i64>,
+) -> Result<i64, sqlx::Error> {
+    let payload = serde_json::to_string(payload).map_err(|e| sqlx::Error::Encode(e.into()))?;
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO school_events (kind, payload, actor_user_id, occurred_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(kind)
+    .bind(payload)
+    .bind(actor)
+    .bind(Utc::now())
+    .fetch_one(db)
+    .await?;
+    Ok(id)
+}
+
+/// Something that reacts to school events.
+#[async_trait::async_trait]
+pub trait Subscriber: Send + Sync {
+    /// A stable name: the key of what this subscriber has handled.
+    fn name(&self) -> &'static str;
+
+    /// Handles one event. Effects written through `tx` commit with the delivery record.
+    async fn handle(&self, tx: &mut Tx<'_>, event: &Event) -> anyhow::Result<()>;
+}
+
+/// Hands the subscriber up to `batch` events it has not handled yet, oldest first, each in
+/// its own transaction with its delivery record. Returns how many were handled. A failing
+/// event stops the batch (order matters) and is retried on the next run.
+pub async fn dispatch(db: &Pool, sub: &dyn Subscriber, batch: i64) -> anyhow::Result<usize> {
+    let name = sub.name();
+    let watermark = watermark(db, name).await?;
+    let pending: Vec<Event> = sqlx::query_as(
+        "SELECT e.id, e.kind, e.payload, e.actor_user_id, e.occurred_at FROM school_events e \
+         WHERE e.id > $1 AND NOT EXISTS (SELECT 1 FROM event_deliveries d WHERE d.subscriber = $2 AND d.event_id = e.id) \
+         ORDER BY e.id LIMIT $3",
+    )
+    .bind(watermark)
+    .bind(name)
+    .bind(batch)
+    .fetch_all(db)
+    .await?;
+    let mut handled = 0;
+    for event in &pending {
+        let mut tx = db.begin().await?;
+        // Claim first: a second dispatcher (another node) racing for the same event fails
+        // on the primary key here and leaves it to the first.
+        let claimed = sqlx::query(
+            "INSERT INTO event_deliveries (subscriber, event_id, delivered_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (subscriber, event_id) DO NOTHING",
+        )
+        .bind(name)
+        .bind(event.id)
+        .bind(Utc::now())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if claimed == 0 {
+            continue;
+        }
+        if let Err(e) = sub.handle(&mut tx, event).await {
+            tracing::warn!(subscriber = name, event = event.id, error = ?e, "event handling failed; will retry");
+            tx.rollback().await?;
+            break;
+        }
+        tx.commit().await?;
+        handled += 1;
+    }
+    advance_watermark(db, name).await?;
+    Ok(handled)
+}
+
+async fn watermark(db: &Pool, name: &str) -> Result<i64, sqlx::Error> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT watermark FROM event_cursors WHERE subscriber = $1")
+            .bind(name)
+            .fetch_optional(db)
+            .await?;
+    Ok(row.map(|r| r.0).unwrap_or(0))
+}
+
+/// Moves the watermark past events that are delivered and old enough that no transaction
+/// still in flight can hold a lower id, and forgets their delivery rows.
+async fn advance_watermark(db: &Pool, name: &str) -> Result<(), sqlx::Error> {
+    let settled = Utc::now() - chrono::Duration::minutes(5);
+    let current = watermark(db, name).await?;
+    // The first event after the watermark that is not delivered, or too young to be sure.
+    let blocker: Option<(i64,)> = sqlx::query_as(
+        "SELECT e.id FROM school_events e WHERE e.id > $1 AND (e.occurred_at > $2 OR NOT EXISTS \
+         (SELECT 1 FROM event_deliveries d WHERE d.subscriber = $3 AND d.event_id = e.id)) ORDER BY e.id LIMIT 1",
+    )
+    .bind(current)
+    .bind(settled)
+    .bind(name)
+    .fetch_optional(db)
+    .await?;
+    let new_mark = match blocker {
+        Some((id,)) => id - 1,
+        None => {
+            let (max,): (Option<i64>,) = sqlx::query_as("SELECT MAX(id) FROM school_events")
+                .fetch_one(db)
+                .await?;
+            max.unwrap_or(current)
+        }
+    };
+    if new_mark <= current {
+        return Ok(());
+    }
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "INSERT INTO event_cursors (subscriber, watermark) VALUES ($1, $2) \
+         ON CONFLICT (subscriber) DO UPDATE SET watermark = excluded.watermark",
+    )
+    .bind(name)
+    .bind(new_mark)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM event_deliveries WHERE subscriber = $1 AND event_id <= $2")
+        .bind(name)
+        .bind(new_mark)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
