@@ -66,6 +66,7 @@ pub fn router(state: AppState) -> Router {
     let pages = Router::new()
         .merge(crate::auth::router())
         .merge(crate::portals::router())
+        .merge(crate::grades::router())
         .merge(crate::pwa::router())
         .nest("/admin", crate::admin::router())
         .fallback(not_found)

@@ -144,3 +144,50 @@ relationship-pere = father
 relationship-mere = mother
 relationship-tuteur = guardian
 no-children = No child is linked to your account. Please contact the school office.
+
+## Gradebook
+gradebook = Gradebook
+gradebooks = My gradebooks
+back-to-class = ← Back to { $class }
+back-to-gradebook = ← Back to the gradebook
+periods = Periods
+period-trimestre = { $n ->
+    [1] 1st term
+    [2] 2nd term
+    [3] 3rd term
+   *[other] Term { $n }
+}
+period-semestre = { $n ->
+    [1] 1st semester
+   *[other] 2nd semester
+}
+closed = closed
+marks-of-period = Marks of the period
+average = Average
+kind-devoir = Test
+kind-interrogation = Quiz
+kind-composition = End-of-term exam
+kind-tp = Practical
+no-evaluations = No evaluation in this period yet. Create the first one below.
+evaluation-new = New evaluation
+evaluation-kind = Kind
+evaluation-title = Title
+evaluation-title-placeholder = Test no. 1
+evaluation-date = Date
+evaluation-scale = Marked out of
+evaluation-weight = Weight of the evaluation
+evaluation-create = Create and enter marks
+evaluation-created = Evaluation created: enter the marks.
+marked-out-of = marked out of { $scale }
+weight-n = weight { $weight }
+mark-out-of = Mark out of { $scale }
+mark-entry-help = Type the mark then Enter to go to the next student: each mark is saved at once. "abs" for absent, "disp" for excused. You can paste a column copied from a spreadsheet.
+save-all-marks = Save all marks
+marks-saved = Marks saved.
+mark-saved = saved
+error-mark-format = Unreadable mark: a number (12 or 12.5), "abs" or "disp".
+error-mark-range = The mark must be between 0 and { $scale }.
+error-period-closed = This period is closed: marks can no longer be changed. Corrections go through the administration.
+error-not-in-class = This student is not in this class.
+error-scale = A whole number from 1 to 100.
+error-weight = A whole number from 1 to 10.

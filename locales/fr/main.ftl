@@ -144,3 +144,48 @@ relationship-pere = père
 relationship-mere = mère
 relationship-tuteur = tuteur
 no-children = Aucun enfant n'est relié à votre compte. Adressez-vous au secrétariat de l'école.
+
+## Carnet de notes
+gradebook = Carnet de notes
+gradebooks = Mes carnets de notes
+back-to-class = ← Retour à la { $class }
+back-to-gradebook = ← Retour au carnet de notes
+periods = Périodes
+period-trimestre = { $n ->
+    [1] 1er trimestre
+   *[other] { $n }e trimestre
+}
+period-semestre = { $n ->
+    [1] 1er semestre
+   *[other] { $n }e semestre
+}
+closed = clôturé
+marks-of-period = Notes de la période
+average = Moyenne
+kind-devoir = Devoir
+kind-interrogation = Interrogation
+kind-composition = Composition
+kind-tp = TP
+no-evaluations = Aucune évaluation pour cette période. Créez la première ci-dessous.
+evaluation-new = Nouvelle évaluation
+evaluation-kind = Type
+evaluation-title = Intitulé
+evaluation-title-placeholder = Devoir n° 1
+evaluation-date = Date
+evaluation-scale = Noté sur
+evaluation-weight = Coefficient de l'évaluation
+evaluation-create = Créer et saisir les notes
+evaluation-created = Évaluation créée : saisissez les notes.
+marked-out-of = notée sur { $scale }
+weight-n = coefficient { $weight }
+mark-out-of = Note sur { $scale }
+mark-entry-help = Tapez la note puis Entrée pour passer à l'élève suivant : chaque note est enregistrée aussitôt. « abs » pour un absent, « disp » pour un élève dispensé ou excusé. Vous pouvez coller une colonne copiée d'un tableur.
+save-all-marks = Enregistrer toutes les notes
+marks-saved = Notes enregistrées.
+mark-saved = enregistrée
+error-mark-format = Note illisible : un nombre (12 ou 12,5), « abs » ou « disp ».
+error-mark-range = La note doit être comprise entre 0 et { $scale }.
+error-period-closed = Cette période est clôturée : les notes ne peuvent plus être modifiées. Une correction passe par l'administration.
+error-not-in-class = Cet élève n'est pas dans cette classe.
+error-scale = Un nombre entier de 1 à 100.
+error-weight = Un nombre entier de 1 à 10.

@@ -113,3 +113,22 @@ pub fn can_manage_records(u: &CurrentUser) -> bool {
 pub fn can_manage_accounts(u: &CurrentUser) -> bool {
     u.has(crate::auth::Role::Director)
 }
+
+/// May `u` enter marks for `subject_id` in `class_id`? Only the teacher assigned to that
+/// subject in that class.
+pub async fn can_grade(
+    db: &Pool,
+    u: &CurrentUser,
+    class_id: i64,
+    subject_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT 1 FROM teaching_assignments WHERE class_id = $1 AND subject_id = $2 AND teacher_user_id = $3",
+    )
+    .bind(class_id)
+    .bind(subject_id)
+    .bind(u.id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.is_some())
+}

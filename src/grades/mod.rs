@@ -1,4 +1,153 @@
-//! Grades and bulletins. This first part is the arithmetic of the bulletin, kept in plain
-//! functions so that it is tested exhaustively without a database.
+//! Grades: evaluations and marks (the teacher's gradebook), and the arithmetic of the
+//! bulletin. Recording a mark writes the mark, its audit line and a `mark.recorded` school
+//! event in one transaction.
+
+use serde::Serialize;
+
+use crate::db::Pool;
 
 pub mod calc;
+pub mod model;
+pub mod repo;
+pub mod routes;
+
+pub use routes::router;
+
+use calc::MarkValue;
+use model::MarkInput;
+use repo::{EvalRow, MarkRow};
+
+/// Why a mark could not be recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum MarkError {
+    /// The period is closed by the administration.
+    #[error("period closed")]
+    Closed,
+    /// The student is not in the evaluation's class.
+    #[error("student not in class")]
+    NotInClass,
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+#[derive(Serialize)]
+struct MarkEvent {
+    evaluation_id: i64,
+    student_id: i64,
+    class_id: i64,
+    subject_id: i64,
+    period_id: i64,
+    status: Option<String>,
+    points: Option<i64>,
+    scale: i64,
+}
+
+/// Records (or clears) one student's mark on an evaluation, with its audit line and school
+/// event, all in one transaction. Returns the mark as now stored.
+pub async fn record_mark(
+    db: &Pool,
+    by: i64,
+    eval: &EvalRow,
+    student_id: i64,
+    input: MarkInput,
+) -> Result<Option<MarkRow>, MarkError> {
+    let mut tx = db.begin().await?;
+    // Read the lock inside the transaction, so a period closed meanwhile is honoured.
+    let (closed,): (bool,) = sqlx::query_as("SELECT closed FROM periods WHERE id = $1")
+        .bind(eval.period_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    if closed {
+        return Err(MarkError::Closed);
+    }
+    let enrolled: Option<(i64,)> = sqlx::query_as(
+        "SELECT student_id FROM enrollments WHERE student_id = $1 AND class_id = $2",
+    )
+    .bind(student_id)
+    .bind(eval.class_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if enrolled.is_none() {
+        return Err(MarkError::NotInClass);
+    }
+    let old = repo::mark(&mut *tx, eval.id, student_id).await?;
+    let new = match input {
+        MarkInput::Clear => {
+            repo::delete_mark(&mut *tx, eval.id, student_id).await?;
+            None
+        }
+        MarkInput::Set(value) => {
+            repo::upsert_mark(&mut *tx, eval.id, student_id, value, by).await?;
+            let (status, points) = match value {
+                MarkValue::Score(p) => ("score", Some(p)),
+                MarkValue::Absent => ("absent", None),
+                MarkValue::Excused => ("excused", None),
+            };
+            Some(MarkRow {
+                evaluation_id: eval.id,
+                student_id,
+                status: status.into(),
+                points,
+            })
+        }
+    };
+    if old != new {
+        let show = |m: &Option<MarkRow>| {
+            m.as_ref()
+                .map(|m| format!("{}/{}", m.display(), eval.scale))
+        };
+        let action = match (&old, &new) {
+            (None, _) => "create",
+            (_, None) => "delete",
+            _ => "update",
+        };
+        crate::audit::record(
+            &mut *tx,
+            Some(by),
+            "mark",
+            &format!("{}:{}", eval.id, student_id),
+            action,
+            show(&old).as_deref(),
+            show(&new).as_deref(),
+        )
+        .await?;
+        let event = MarkEvent {
+            evaluation_id: eval.id,
+            student_id,
+            class_id: eval.class_id,
+            subject_id: eval.subject_id,
+            period_id: eval.period_id,
+            status: new.as_ref().map(|m| m.status.clone()),
+            points: new.as_ref().and_then(|m| m.points),
+            scale: eval.scale,
+        };
+        crate::events::publish(&mut *tx, "mark.recorded", &event, Some(by)).await?;
+    }
+    tx.commit().await?;
+    Ok(new)
+}
+
+/// A student's subject average for a period from the marks of its evaluations.
+pub fn average_of(
+    evals: &[EvalRow],
+    marks: &[&MarkRow],
+    rule: calc::AverageRule,
+) -> calc::SubjectAverage {
+    let list: Vec<calc::Mark> = marks
+        .iter()
+        .filter_map(|m| {
+            let e = evals.iter().find(|e| e.id == m.evaluation_id)?;
+            let value = match m.value() {
+                MarkValue::Score(p) => MarkValue::Score(calc::to_twenty(p, e.scale)),
+                other => other,
+            };
+            Some(calc::Mark {
+                kind: e.eval_kind(),
+                weight: e.weight,
+                value,
+            })
+        })
+        .collect();
+    calc::subject_average(&list, rule)
+}

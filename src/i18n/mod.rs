@@ -172,19 +172,24 @@ impl Tr {
     }
 
     /// The text of `key` with one argument.
-    pub fn t1(&self, key: &str, name: &str, value: impl ToString) -> String {
+    pub fn t1(&self, key: impl AsRef<str>, name: &str, value: impl ToString) -> String {
         self.i18n.tr(
             self.locale,
-            key,
+            key.as_ref(),
             &[(name, FluentValue::from(value.to_string()))],
         )
     }
 
     /// The text of `key` with a numeric argument (drives plural forms).
-    pub fn tn(&self, key: &str, name: &str, value: impl std::borrow::Borrow<i64>) -> String {
+    pub fn tn(
+        &self,
+        key: impl AsRef<str>,
+        name: &str,
+        value: impl std::borrow::Borrow<i64>,
+    ) -> String {
         self.i18n.tr(
             self.locale,
-            key,
+            key.as_ref(),
             &[(name, FluentValue::from(*value.borrow()))],
         )
     }
@@ -200,7 +205,7 @@ impl Tr {
     ) -> String {
         self.i18n.tr(
             self.locale,
-            key,
+            key.as_ref(),
             &[
                 (n1, FluentValue::from(v1.to_string())),
                 (n2, FluentValue::from(v2.to_string())),

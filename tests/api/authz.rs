@@ -113,6 +113,16 @@ async fn every_get_route_for_every_role() {
             Some("Fiadjoe"),
         ),
         ("/admin/etablissement".into(), admins.to_vec(), None),
+        (
+            format!("/enseignant/classes/{}/matieres/{}", f.class_a, f.maths),
+            vec!["teacher_a"],
+            Some("T-001"),
+        ),
+        (
+            format!("/enseignant/classes/{}/matieres/{}", f.class_b, f.maths),
+            vec![],
+            Some("T-003"),
+        ),
         ("/compte/mot-de-passe".into(), ROLES[1..].to_vec(), None),
     ];
     let mut failures = Vec::new();

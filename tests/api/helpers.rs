@@ -95,6 +95,8 @@ pub struct Fixture {
     pub s2: i64,
     /// Parent 2's child, in 6e B.
     pub s3: i64,
+    /// Mathématiques, taught by teacher A in 6e A and teacher B in 6e B.
+    pub maths: i64,
 }
 
 pub const PASSWORD: &str = "motdepasse-2026";
@@ -151,6 +153,23 @@ pub async fn seed(pool: &Pool) -> Fixture {
     .fetch_one(&mut *tx)
     .await
     .unwrap();
+    for (n, (a, b)) in [
+        (d(2026, 10, 5), d(2026, 12, 19)),
+        (d(2027, 1, 4), d(2027, 3, 27)),
+        (d(2027, 4, 7), d(2027, 7, 3)),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        sqlx::query("INSERT INTO periods (school_year_id, ordinal, kind, starts_on, ends_on) VALUES ($1, $2, 'trimestre', $3, $4)")
+            .bind(year)
+            .bind(n as i64 + 1)
+            .bind(a)
+            .bind(b)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+    }
     let (level,): (i64,) = sqlx::query_as("INSERT INTO levels (code, name, cycle, ordinal) VALUES ('6e', 'Sixième', 'college', 6) RETURNING id")
         .fetch_one(&mut *tx)
         .await
@@ -236,6 +255,7 @@ pub async fn seed(pool: &Pool) -> Fixture {
         .await,
         ..Default::default()
     };
+    f.maths = maths;
     for (name, teacher) in [("6e A", f.teacher_a), ("6e B", f.teacher_b)] {
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO classes (school_year_id, level_id, grp, name, room, head_teacher_user_id) VALUES ($1, $2, $3, $4, 'Salle 1', $5) RETURNING id",

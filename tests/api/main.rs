@@ -7,5 +7,6 @@ mod authz;
 mod browser;
 mod catalog;
 mod events;
+mod grades;
 mod helpers;
 mod portals;

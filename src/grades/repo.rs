@@ -1,0 +1,320 @@
+//! SQL of evaluations and marks.
+
+use chrono::{NaiveDate, Utc};
+use sqlx::FromRow;
+
+use super::calc::{EvalKind, MarkValue};
+use crate::db::{Db, Pool};
+
+/// A period of the school year.
+#[derive(Clone, Debug, FromRow)]
+pub struct PeriodRow {
+    /// Id.
+    pub id: i64,
+    /// 1, 2, 3.
+    pub ordinal: i64,
+    /// trimestre or semestre.
+    pub kind: String,
+    /// First day.
+    pub starts_on: NaiveDate,
+    /// Last day.
+    pub ends_on: NaiveDate,
+    /// Closed by the administration: marks are locked.
+    pub closed: bool,
+}
+
+/// The periods of the current year, in order.
+pub async fn periods(db: &Pool) -> Result<Vec<PeriodRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.id, p.ordinal, p.kind, p.starts_on, p.ends_on, p.closed FROM periods p \
+         JOIN school_years y ON y.id = p.school_year_id WHERE y.current = TRUE ORDER BY p.ordinal",
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// The period to show by default: the one containing today, else the first still open.
+pub fn default_period(periods: &[PeriodRow], today: NaiveDate) -> Option<&PeriodRow> {
+    periods
+        .iter()
+        .find(|p| p.starts_on <= today && today <= p.ends_on)
+        .or_else(|| periods.iter().find(|p| !p.closed))
+        .or(periods.last())
+}
+
+/// An evaluation with the flags the pages need.
+#[derive(Clone, Debug, FromRow)]
+pub struct EvalRow {
+    /// Id.
+    pub id: i64,
+    /// The class.
+    pub class_id: i64,
+    /// The subject.
+    pub subject_id: i64,
+    /// The period.
+    pub period_id: i64,
+    /// devoir, interrogation, composition, tp.
+    pub kind: String,
+    /// "Devoir n°1".
+    pub title: String,
+    /// The day it was held.
+    pub held_on: NaiveDate,
+    /// Marked out of.
+    pub scale: i64,
+    /// Weight in the average.
+    pub weight: i64,
+    /// The period is closed.
+    pub closed: bool,
+}
+
+impl EvalRow {
+    /// The catalog key of the kind's name.
+    pub fn kind_key(&self) -> String {
+        format!("kind-{}", self.kind)
+    }
+
+    /// The kind, parsed.
+    pub fn eval_kind(&self) -> EvalKind {
+        EvalKind::parse(&self.kind).unwrap_or(EvalKind::Devoir)
+    }
+}
+
+const EVAL_SELECT: &str = "SELECT e.id, e.class_id, e.subject_id, e.period_id, e.kind, e.title, e.held_on, \
+    e.scale, e.weight, p.closed FROM evaluations e JOIN periods p ON p.id = e.period_id";
+
+/// The evaluations of a class, subject and period, in date order.
+pub async fn evaluations(
+    db: &Pool,
+    class_id: i64,
+    subject_id: i64,
+    period_id: i64,
+) -> Result<Vec<EvalRow>, sqlx::Error> {
+    sqlx::query_as(crate::sql!(
+        "{EVAL_SELECT} WHERE e.class_id = $1 AND e.subject_id = $2 AND e.period_id = $3 ORDER BY e.held_on, e.id"
+    ))
+    .bind(class_id)
+    .bind(subject_id)
+    .bind(period_id)
+    .fetch_all(db)
+    .await
+}
+
+/// One evaluation.
+pub async fn evaluation(db: &Pool, id: i64) -> Result<Option<EvalRow>, sqlx::Error> {
+    sqlx::query_as(crate::sql!("{EVAL_SELECT} WHERE e.id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+/// A new evaluation.
+#[derive(Clone, Debug)]
+pub struct NewEvaluation {
+    /// Class.
+    pub class_id: i64,
+    /// Subject.
+    pub subject_id: i64,
+    /// Period.
+    pub period_id: i64,
+    /// Kind.
+    pub kind: EvalKind,
+    /// Title.
+    pub title: String,
+    /// Day.
+    pub held_on: NaiveDate,
+    /// Marked out of.
+    pub scale: i64,
+    /// Weight.
+    pub weight: i64,
+}
+
+/// Inserts an evaluation; returns its id.
+pub async fn insert_evaluation<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    e: &NewEvaluation,
+    by: i64,
+) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO evaluations (class_id, subject_id, period_id, kind, title, held_on, scale, weight, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+    )
+    .bind(e.class_id)
+    .bind(e.subject_id)
+    .bind(e.period_id)
+    .bind(e.kind.code())
+    .bind(&e.title)
+    .bind(e.held_on)
+    .bind(e.scale)
+    .bind(e.weight)
+    .bind(by)
+    .bind(Utc::now())
+    .fetch_one(db)
+    .await?;
+    Ok(id)
+}
+
+/// A stored mark.
+#[derive(Clone, Debug, FromRow, PartialEq, Eq)]
+pub struct MarkRow {
+    /// The evaluation.
+    pub evaluation_id: i64,
+    /// The student.
+    pub student_id: i64,
+    /// score, absent or excused.
+    pub status: String,
+    /// Hundredths on the evaluation's scale.
+    pub points: Option<i64>,
+}
+
+impl MarkRow {
+    /// The value as the arithmetic sees it, on the evaluation's own scale.
+    pub fn value(&self) -> MarkValue {
+        match (self.status.as_str(), self.points) {
+            ("score", Some(p)) => MarkValue::Score(p),
+            ("excused", _) => MarkValue::Excused,
+            _ => MarkValue::Absent,
+        }
+    }
+
+    /// The text shown in a cell.
+    pub fn display(&self) -> String {
+        match self.value() {
+            MarkValue::Score(p) => super::model::show_points(p),
+            MarkValue::Absent => "abs".into(),
+            MarkValue::Excused => "disp".into(),
+        }
+    }
+}
+
+/// Every mark of a class, subject and period.
+pub async fn marks_for(
+    db: &Pool,
+    class_id: i64,
+    subject_id: i64,
+    period_id: i64,
+) -> Result<Vec<MarkRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT m.evaluation_id, m.student_id, m.status, m.points FROM marks m JOIN evaluations e ON e.id = m.evaluation_id \
+         WHERE e.class_id = $1 AND e.subject_id = $2 AND e.period_id = $3",
+    )
+    .bind(class_id)
+    .bind(subject_id)
+    .bind(period_id)
+    .fetch_all(db)
+    .await
+}
+
+/// The marks of one evaluation.
+pub async fn marks_of(db: &Pool, evaluation_id: i64) -> Result<Vec<MarkRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT evaluation_id, student_id, status, points FROM marks WHERE evaluation_id = $1",
+    )
+    .bind(evaluation_id)
+    .fetch_all(db)
+    .await
+}
+
+/// The mark of one student on one evaluation, inside a transaction.
+pub async fn mark<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    evaluation_id: i64,
+    student_id: i64,
+) -> Result<Option<MarkRow>, sqlx::Error> {
+    sqlx::query_as("SELECT evaluation_id, student_id, status, points FROM marks WHERE evaluation_id = $1 AND student_id = $2")
+        .bind(evaluation_id)
+        .bind(student_id)
+        .fetch_optional(db)
+        .await
+}
+
+/// Writes a mark (insert or replace).
+pub async fn upsert_mark<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    evaluation_id: i64,
+    student_id: i64,
+    value: MarkValue,
+    by: i64,
+) -> Result<(), sqlx::Error> {
+    let (status, points) = match value {
+        MarkValue::Score(p) => ("score", Some(p)),
+        MarkValue::Absent => ("absent", None),
+        MarkValue::Excused => ("excused", None),
+    };
+    sqlx::query(
+        "INSERT INTO marks (evaluation_id, student_id, status, points, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (evaluation_id, student_id) DO UPDATE SET status = excluded.status, points = excluded.points, \
+         updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+    )
+    .bind(evaluation_id)
+    .bind(student_id)
+    .bind(status)
+    .bind(points)
+    .bind(by)
+    .bind(Utc::now())
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Deletes a mark.
+pub async fn delete_mark<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    evaluation_id: i64,
+    student_id: i64,
+) -> Result<u64, sqlx::Error> {
+    let r = sqlx::query("DELETE FROM marks WHERE evaluation_id = $1 AND student_id = $2")
+        .bind(evaluation_id)
+        .bind(student_id)
+        .execute(db)
+        .await?;
+    Ok(r.rows_affected())
+}
+
+/// The name of a subject.
+pub async fn subject_name(db: &Pool, id: i64) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT name FROM subjects WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// A student's marks of a period, with their evaluation and subject, for the family pages.
+#[derive(Clone, Debug, FromRow)]
+pub struct StudentMark {
+    /// Subject id.
+    pub subject_id: i64,
+    /// Subject name.
+    pub subject: String,
+    /// Evaluation title.
+    pub title: String,
+    /// Kind code.
+    pub kind: String,
+    /// Day.
+    pub held_on: NaiveDate,
+    /// Marked out of.
+    pub scale: i64,
+    /// Weight.
+    pub weight: i64,
+    /// score, absent, excused.
+    pub status: String,
+    /// Points on the scale.
+    pub points: Option<i64>,
+}
+
+/// Every mark of a student in a period.
+pub async fn student_marks(
+    db: &Pool,
+    student_id: i64,
+    period_id: i64,
+) -> Result<Vec<StudentMark>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT e.subject_id, s.name AS subject, e.title, e.kind, e.held_on, e.scale, e.weight, m.status, m.points \
+         FROM marks m JOIN evaluations e ON e.id = m.evaluation_id JOIN subjects s ON s.id = e.subject_id \
+         WHERE m.student_id = $1 AND e.period_id = $2 ORDER BY s.name, e.held_on, e.id",
+    )
+    .bind(student_id)
+    .bind(period_id)
+    .fetch_all(db)
+    .await
+}

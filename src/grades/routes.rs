@@ -1,0 +1,456 @@
+//! The teacher's gradebook: evaluations of a class and subject per period, fast mark entry.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+
+use super::calc::{AverageRule, EvalKind};
+use super::model::{self, MarkInput};
+use super::repo::{self, EvalRow, MarkRow, NewEvaluation, PeriodRow};
+use super::{MarkError, average_of, record_mark};
+use crate::app::AppState;
+use crate::auth::{CurrentUser, Portal};
+use crate::authz;
+use crate::domain;
+use crate::error::{AppError, AppResult};
+use crate::school::{self, ClassRow, StudentRow};
+use crate::web::{Ctx, FormErrors, PathId, html_status, redirect};
+
+/// Routes of the gradebook, under the teacher portal.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/enseignant/classes/{class}/matieres/{subject}",
+            get(gradebook).post(create_evaluation),
+        )
+        .route("/enseignant/evaluations/{id}", get(entry).post(save_all))
+        .route(
+            "/enseignant/evaluations/{id}/eleves/{student}",
+            post(save_one),
+        )
+}
+
+fn ids(a: &str, b: &str) -> AppResult<(i64, i64)> {
+    match (a.parse::<i64>(), b.parse::<i64>()) {
+        (Ok(a), Ok(b)) if a > 0 && b > 0 => Ok((a, b)),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+async fn grader<'a>(
+    app: &AppState,
+    ctx: &'a Ctx,
+    class_id: i64,
+    subject_id: i64,
+) -> AppResult<&'a CurrentUser> {
+    let u = ctx.require(Portal::Teacher)?;
+    authz::require(authz::can_grade(&app.db, u, class_id, subject_id).await?)?;
+    Ok(u)
+}
+
+#[derive(Deserialize)]
+struct PeriodQuery {
+    #[serde(default)]
+    periode: String,
+}
+
+#[derive(Template)]
+#[template(path = "grades/gradebook.html")]
+struct Gradebook<'a> {
+    ctx: &'a Ctx,
+    class: ClassRow,
+    subject_id: i64,
+    subject: String,
+    periods: Vec<PeriodRow>,
+    period: PeriodRow,
+    evals: Vec<EvalRow>,
+    rows: Vec<(StudentRow, Vec<String>, String, String)>,
+    form: EvalForm,
+    errors: FormErrors,
+    kinds: [EvalKind; 4],
+}
+
+async fn gradebook_page(
+    app: &AppState,
+    ctx: &Ctx,
+    class_id: i64,
+    subject_id: i64,
+    period_id: Option<i64>,
+    form: EvalForm,
+    errors: FormErrors,
+) -> AppResult<Response> {
+    let class = school::class(&app.db, class_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let subject = repo::subject_name(&app.db, subject_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let periods = repo::periods(&app.db).await?;
+    let today = chrono::Utc::now().date_naive();
+    let period = period_id
+        .and_then(|id| periods.iter().find(|p| p.id == id))
+        .or_else(|| repo::default_period(&periods, today))
+        .cloned()
+        .ok_or(AppError::NotFound)?;
+    let evals = repo::evaluations(&app.db, class_id, subject_id, period.id).await?;
+    let marks = repo::marks_for(&app.db, class_id, subject_id, period.id).await?;
+    let mut by_student: HashMap<i64, Vec<&MarkRow>> = HashMap::new();
+    for m in &marks {
+        by_student.entry(m.student_id).or_default().push(m);
+    }
+    let students = school::roster(&app.db, class_id).await?;
+    let rows = students
+        .into_iter()
+        .map(|s| {
+            let mine = by_student.get(&s.id).cloned().unwrap_or_default();
+            let cells = evals
+                .iter()
+                .map(|e| {
+                    mine.iter()
+                        .find(|m| m.evaluation_id == e.id)
+                        .map(|m| m.display())
+                        .unwrap_or_default()
+                })
+                .collect();
+            let avg = average_of(&evals, &mine, AverageRule::default());
+            let shown = avg
+                .value
+                .map(super::calc::fmt_hundredths)
+                .unwrap_or_default();
+            (s, cells, shown, avg.explanation)
+        })
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    html_status(
+        status,
+        &Gradebook {
+            ctx,
+            class,
+            subject_id,
+            subject,
+            periods,
+            period,
+            evals,
+            rows,
+            form,
+            errors,
+            kinds: [
+                EvalKind::Devoir,
+                EvalKind::Interrogation,
+                EvalKind::Composition,
+                EvalKind::Tp,
+            ],
+        },
+    )
+}
+
+async fn gradebook(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path((c, s)): Path<(String, String)>,
+    Query(q): Query<PeriodQuery>,
+) -> AppResult<Response> {
+    let (class_id, subject_id) = ids(&c, &s)?;
+    grader(&app, &ctx, class_id, subject_id).await?;
+    let form = EvalForm {
+        held_on: chrono::Utc::now().date_naive().to_string(),
+        scale: "20".into(),
+        weight: "1".into(),
+        ..Default::default()
+    };
+    gradebook_page(
+        &app,
+        &ctx,
+        class_id,
+        subject_id,
+        q.periode.parse().ok(),
+        form,
+        FormErrors::default(),
+    )
+    .await
+}
+
+/// The new-evaluation form as typed.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct EvalForm {
+    #[serde(default)]
+    period_id: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    held_on: String,
+    #[serde(default)]
+    scale: String,
+    #[serde(default)]
+    weight: String,
+}
+
+async fn create_evaluation(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path((c, s)): Path<(String, String)>,
+    Form(f): Form<EvalForm>,
+) -> AppResult<Response> {
+    let (class_id, subject_id) = ids(&c, &s)?;
+    let u = grader(&app, &ctx, class_id, subject_id).await?;
+    let periods = repo::periods(&app.db).await?;
+    let mut errors = FormErrors::default();
+    let period = f
+        .period_id
+        .parse::<i64>()
+        .ok()
+        .and_then(|id| periods.iter().find(|p| p.id == id));
+    match period {
+        None => errors.add("period_id", ctx.t.t("error-required")),
+        Some(p) if p.closed => errors.add("period_id", ctx.t.t("error-period-closed")),
+        _ => {}
+    }
+    let kind = EvalKind::parse(&f.kind);
+    if kind.is_none() {
+        errors.add("kind", ctx.t.t("error-required"));
+    }
+    let title = domain::required_text(&f.title, 80).unwrap_or_else(|k| {
+        errors.add("title", ctx.t.t(k));
+        String::new()
+    });
+    let held_on = domain::parse_date(&f.held_on)
+        .map_err(|k| errors.add("held_on", ctx.t.t(k)))
+        .ok();
+    let scale = f
+        .scale
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|s| (1..=100).contains(s));
+    if scale.is_none() {
+        errors.add("scale", ctx.t.t("error-scale"));
+    }
+    let weight = f
+        .weight
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|w| (1..=10).contains(w));
+    if weight.is_none() {
+        errors.add("weight", ctx.t.t("error-weight"));
+    }
+    let (Some(period), Some(kind), Some(held_on), Some(scale), Some(weight), true) =
+        (period, kind, held_on, scale, weight, errors.is_empty())
+    else {
+        let pid = period.map(|p| p.id);
+        return gradebook_page(&app, &ctx, class_id, subject_id, pid, f, errors).await;
+    };
+    let new = NewEvaluation {
+        class_id,
+        subject_id,
+        period_id: period.id,
+        kind,
+        title,
+        held_on,
+        scale,
+        weight,
+    };
+    let id = repo::insert_evaluation(&app.db, &new, u.id).await?;
+    ctx.flash("success", "evaluation-created").await?;
+    Ok(redirect(&format!("/enseignant/evaluations/{id}")))
+}
+
+#[derive(Template)]
+#[template(path = "grades/entry.html")]
+struct Entry<'a> {
+    ctx: &'a Ctx,
+    evaluation: EvalRow,
+    class: ClassRow,
+    subject: String,
+    rows: Vec<(StudentRow, String, Option<String>)>,
+}
+
+async fn load_eval(app: &AppState, ctx: &Ctx, id: i64) -> AppResult<EvalRow> {
+    ctx.require(Portal::Teacher)?;
+    let eval = repo::evaluation(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    grader(app, ctx, eval.class_id, eval.subject_id).await?;
+    Ok(eval)
+}
+
+async fn entry_page(
+    app: &AppState,
+    ctx: &Ctx,
+    eval: EvalRow,
+    typed: HashMap<i64, (String, Option<String>)>,
+) -> AppResult<Response> {
+    let class = school::class(&app.db, eval.class_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let subject = repo::subject_name(&app.db, eval.subject_id)
+        .await?
+        .unwrap_or_default();
+    let marks = repo::marks_of(&app.db, eval.id).await?;
+    let has_errors = typed.values().any(|(_, e)| e.is_some());
+    let rows = school::roster(&app.db, eval.class_id)
+        .await?
+        .into_iter()
+        .map(|s| {
+            let (value, error) = typed.get(&s.id).cloned().unwrap_or_else(|| {
+                let v = marks
+                    .iter()
+                    .find(|m| m.student_id == s.id)
+                    .map(|m| m.display())
+                    .unwrap_or_default();
+                (v, None)
+            });
+            (s, value, error)
+        })
+        .collect();
+    let status = if has_errors {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    html_status(
+        status,
+        &Entry {
+            ctx,
+            evaluation: eval,
+            class,
+            subject,
+            rows,
+        },
+    )
+}
+
+async fn entry(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
+    let eval = load_eval(&app, &ctx, id).await?;
+    entry_page(&app, &ctx, eval, HashMap::new()).await
+}
+
+fn mark_error_key(e: &MarkError) -> Option<&'static str> {
+    match e {
+        MarkError::Closed => Some("error-period-closed"),
+        MarkError::NotInClass => Some("error-not-in-class"),
+        MarkError::Db(_) => None,
+    }
+}
+
+/// Saves the whole column at once (the form without JavaScript). Every cell is checked
+/// first: if one is wrong, nothing is saved and the page shows every problem.
+async fn save_all(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let eval = load_eval(&app, &ctx, id).await?;
+    let uid = ctx.user()?.id;
+    if eval.closed {
+        return Err(AppError::BadRequest("error-period-closed"));
+    }
+    let roster: Vec<i64> = school::roster(&app.db, eval.class_id)
+        .await?
+        .iter()
+        .map(|s| s.id)
+        .collect();
+    let mut typed = HashMap::new();
+    let mut parsed = Vec::new();
+    for (k, v) in form_urlencoded::parse(&body) {
+        let Some(sid) = k.strip_prefix("note_").and_then(|s| s.parse::<i64>().ok()) else {
+            continue;
+        };
+        if !roster.contains(&sid) {
+            continue;
+        }
+        match model::parse_mark(&v, eval.scale) {
+            Ok(input) => {
+                typed.insert(sid, (v.to_string(), None));
+                parsed.push((sid, input));
+            }
+            Err(key) => {
+                typed.insert(
+                    sid,
+                    (v.to_string(), Some(ctx.t.t1(key, "scale", eval.scale))),
+                );
+            }
+        }
+    }
+    if typed.values().any(|(_, e)| e.is_some()) {
+        return entry_page(&app, &ctx, eval, typed).await;
+    }
+    let existing = repo::marks_of(&app.db, eval.id).await?;
+    for (sid, input) in parsed {
+        let unchanged = match (input, existing.iter().find(|m| m.student_id == sid)) {
+            (MarkInput::Clear, None) => true,
+            (MarkInput::Set(v), Some(m)) => m.value() == v,
+            _ => false,
+        };
+        if unchanged {
+            continue;
+        }
+        if let Err(e) = record_mark(&app.db, uid, &eval, sid, input).await {
+            return match mark_error_key(&e) {
+                Some(k) => Err(AppError::BadRequest(k)),
+                None => Err(AppError::Internal(e.into())),
+            };
+        }
+    }
+    ctx.flash("success", "marks-saved").await?;
+    Ok(redirect(&format!("/enseignant/evaluations/{id}")))
+}
+
+#[derive(Template)]
+#[template(path = "grades/_state.html")]
+struct CellState {
+    ok: bool,
+    message: String,
+}
+
+/// Saves one cell (htmx, on change): answers the small state shown beside the cell. htmx
+/// posts the whole form; only this student's cell (`note_<id>`) is read.
+async fn save_one(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path((e, s)): Path<(String, String)>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let (eid, sid) = ids(&e, &s)?;
+    let eval = load_eval(&app, &ctx, eid).await?;
+    let uid = ctx.user()?.id;
+    let state = |status: StatusCode, ok: bool, message: String| -> AppResult<Response> {
+        let body = CellState { ok, message }.render()?;
+        Ok((status, Html(body)).into_response())
+    };
+    let key = format!("note_{sid}");
+    let value = form_urlencoded::parse(&body)
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    let input = match model::parse_mark(&value, eval.scale) {
+        Ok(i) => i,
+        Err(key) => {
+            return state(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                false,
+                ctx.t.t1(key, "scale", eval.scale),
+            );
+        }
+    };
+    match record_mark(&app.db, uid, &eval, sid, input).await {
+        Ok(_) => state(StatusCode::OK, true, ctx.t.t("mark-saved")),
+        Err(e) => match mark_error_key(&e) {
+            Some(k) => state(StatusCode::CONFLICT, false, ctx.t.t(k)),
+            None => Err(AppError::Internal(e.into())),
+        },
+    }
+}

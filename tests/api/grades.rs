@@ -1,0 +1,275 @@
+//! The gradebook: evaluations, mark entry (one cell at a time and whole columns), locks,
+//! authorization, audit and events.
+
+use axum::http::StatusCode;
+
+use crate::helpers::TestApp;
+
+async fn period_ids(app: &TestApp) -> Vec<i64> {
+    let rows: Vec<(i64,)> = sqlx::query_as("SELECT id FROM periods ORDER BY ordinal")
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+    rows.into_iter().map(|r| r.0).collect()
+}
+
+/// Teacher A creates a devoir in 6e A maths, trimestre 1; returns the evaluation id.
+async fn new_devoir(app: &TestApp, c: &mut crate::helpers::Client, scale: &str) -> i64 {
+    let p1 = period_ids(app).await[0].to_string();
+    let r = c
+        .post(
+            &format!(
+                "/enseignant/classes/{}/matieres/{}",
+                app.f.class_a, app.f.maths
+            ),
+            &[
+                ("period_id", &p1),
+                ("kind", "devoir"),
+                ("title", "Devoir n° 1"),
+                ("held_on", "2026-11-20"),
+                ("scale", scale),
+                ("weight", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    r.location().rsplit('/').next().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn a_teacher_enters_marks_and_the_gradebook_averages_them() {
+    let app = TestApp::new().await;
+    let mut t = app.login_as("teacher_a").await;
+    let class_page = t
+        .get(&format!("/enseignant/classes/{}", app.f.class_a))
+        .await;
+    assert!(class_page.body.contains(&format!(
+        "/enseignant/classes/{}/matieres/{}",
+        app.f.class_a, app.f.maths
+    )));
+    let e1 = new_devoir(&app, &mut t, "20").await;
+    let page = t.get(&format!("/enseignant/evaluations/{e1}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("AGBODJAN Elom"));
+    assert!(page.body.contains("data-mark-grid"));
+    // One cell, as htmx sends it (the whole form; only this student's cell counts).
+    let cell = format!("note_{}", app.f.s1);
+    let r = t
+        .post(
+            &format!("/enseignant/evaluations/{e1}/eleves/{}", app.f.s1),
+            &[(&cell, "12,5")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.text().contains("enregistrée"));
+    // A composition out of 40: 31/40 is 15,50/20.
+    let p1 = period_ids(&app).await[0].to_string();
+    let r = t
+        .post(
+            &format!(
+                "/enseignant/classes/{}/matieres/{}",
+                app.f.class_a, app.f.maths
+            ),
+            &[
+                ("period_id", &p1),
+                ("kind", "composition"),
+                ("title", "Composition"),
+                ("held_on", "19/12/2026"),
+                ("scale", "40"),
+                ("weight", "1"),
+            ],
+        )
+        .await;
+    let e2: i64 = r.location().rsplit('/').next().unwrap().parse().unwrap();
+    let r = t
+        .post(&format!("/enseignant/evaluations/{e2}"), &[(&cell, "31")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let book = t
+        .get(&format!(
+            "/enseignant/classes/{}/matieres/{}",
+            app.f.class_a, app.f.maths
+        ))
+        .await;
+    // (12,50 × 1 + 15,50 × 2) / 3 = 14,50
+    assert!(book.body.contains("<strong title=\""), "{}", book.body);
+    assert!(book.text().contains("14,50"), "{}", book.body);
+    assert!(book.text().contains("(12,50 × 1 + 15,50 × 2) / 3 = 14,50"));
+    // The change is audited and published as a school event, in the same transaction.
+    let (audits,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE entity = 'mark'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let (events,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM school_events WHERE kind = 'mark.recorded'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!((audits, events), (2, 2));
+    // Changing a mark logs old → new.
+    t.post(
+        &format!("/enseignant/evaluations/{e1}/eleves/{}", app.f.s1),
+        &[(&cell, "13")],
+    )
+    .await;
+    let (old, new): (Option<String>, Option<String>) = sqlx::query_as(
+        "SELECT old_value, new_value FROM audit_log WHERE entity = 'mark' AND action = 'update'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (old.as_deref(), new.as_deref()),
+        (Some("12,5/20"), Some("13/20"))
+    );
+}
+
+#[tokio::test]
+async fn bad_marks_are_explained_and_a_column_saves_all_or_nothing() {
+    let app = TestApp::new().await;
+    let mut t = app.login_as("teacher_a").await;
+    let e = new_devoir(&app, &mut t, "20").await;
+    let cell = format!("note_{}", app.f.s1);
+    let r = t
+        .post(
+            &format!("/enseignant/evaluations/{e}/eleves/{}", app.f.s1),
+            &[(&cell, "21")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("entre 0 et 20"));
+    let r = t
+        .post(
+            &format!("/enseignant/evaluations/{e}/eleves/{}", app.f.s1),
+            &[(&cell, "douze")],
+        )
+        .await;
+    assert!(r.text().contains("Note illisible"));
+    // A student of another class cannot be marked here.
+    let other = format!("note_{}", app.f.s3);
+    let r = t
+        .post(
+            &format!("/enseignant/evaluations/{e}/eleves/{}", app.f.s3),
+            &[(&other, "10")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    // Whole column with one bad cell: nothing saved, the bad cell explained, typed values kept.
+    let r = t
+        .post(&format!("/enseignant/evaluations/{e}"), &[(&cell, "25")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("value=\"25\""));
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM marks")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+    // abs and disp are marks too.
+    let r = t
+        .post(&format!("/enseignant/evaluations/{e}"), &[(&cell, "ABS")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let (status,): (String,) = sqlx::query_as("SELECT status FROM marks")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "absent");
+}
+
+#[tokio::test]
+async fn only_the_subject_teacher_grades_and_a_closed_period_is_locked() {
+    let app = TestApp::new().await;
+    let mut a = app.login_as("teacher_a").await;
+    let e = new_devoir(&app, &mut a, "20").await;
+    // Teacher B teaches maths in 6e B, not 6e A: no gradebook, no evaluation, no mark.
+    let mut b = app.login_as("teacher_b").await;
+    let url = format!(
+        "/enseignant/classes/{}/matieres/{}",
+        app.f.class_a, app.f.maths
+    );
+    assert_eq!(b.get(&url).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        b.get(&format!("/enseignant/evaluations/{e}")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let cell = format!("note_{}", app.f.s1);
+    assert_eq!(
+        b.post(
+            &format!("/enseignant/evaluations/{e}/eleves/{}", app.f.s1),
+            &[(&cell, "20")]
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    // Parents and students do not reach the gradebook either.
+    let mut p = app.login_as("parent_1").await;
+    assert_eq!(p.get(&url).await.status, StatusCode::FORBIDDEN);
+    // The administration closes trimestre 1: edits are refused, with the reason.
+    sqlx::query("UPDATE periods SET closed = TRUE WHERE ordinal = 1")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let r = a
+        .post(
+            &format!("/enseignant/evaluations/{e}/eleves/{}", app.f.s1),
+            &[(&cell, "15")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.text().contains("clôturée"));
+    let page = a.get(&format!("/enseignant/evaluations/{e}")).await;
+    assert!(page.body.contains("disabled"));
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM marks")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+    // Malformed ids.
+    assert_eq!(
+        a.get("/enseignant/evaluations/abc").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        a.get("/enseignant/classes/x/matieres/1").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn evaluation_form_errors_are_explained() {
+    let app = TestApp::new().await;
+    let mut t = app.login_as("teacher_a").await;
+    let p1 = period_ids(&app).await[0].to_string();
+    let r = t
+        .post(
+            &format!(
+                "/enseignant/classes/{}/matieres/{}",
+                app.f.class_a, app.f.maths
+            ),
+            &[
+                ("period_id", &p1),
+                ("kind", "quiz"),
+                ("title", ""),
+                ("held_on", "32/13/2026"),
+                ("scale", "0"),
+                ("weight", "11"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for msg in [
+        "Ce champ est obligatoire.",
+        "Date invalide",
+        "Un nombre entier de 1 à 100.",
+        "Un nombre entier de 1 à 10.",
+    ] {
+        assert!(r.text().contains(msg), "{msg}");
+    }
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM evaluations")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+}
