@@ -191,3 +191,6 @@ error-period-closed = This period is closed: marks can no longer be changed. Cor
 error-not-in-class = This student is not in this class.
 error-scale = A whole number from 1 to 100.
 error-weight = A whole number from 1 to 10.
+marks = Marks
+average-so-far = average: { $average }
+no-marks-yet = No marks yet for this period.

@@ -189,3 +189,6 @@ error-period-closed = Cette période est clôturée : les notes ne peuvent plus
 error-not-in-class = Cet élève n'est pas dans cette classe.
 error-scale = Un nombre entier de 1 à 100.
 error-weight = Un nombre entier de 1 à 10.
+marks = Notes
+average-so-far = moyenne : { $average }
+no-marks-yet = Pas encore de note pour cette période.

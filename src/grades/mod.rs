@@ -151,3 +151,69 @@ pub fn average_of(
         .collect();
     calc::subject_average(&list, rule)
 }
+
+/// One subject's marks for a student and period, as families see them.
+#[derive(Clone, Debug)]
+pub struct SubjectMarks {
+    /// The subject's name.
+    pub subject: String,
+    /// Each mark: title, kind key, date, mark as shown, scale.
+    pub marks: Vec<(String, String, chrono::NaiveDate, String, i64)>,
+    /// The subject average so far, "13,50".
+    pub average: Option<String>,
+    /// How the average was computed.
+    pub explanation: String,
+}
+
+/// A student's marks of a period, by subject, with the averages so far.
+pub async fn student_marks(db: &Pool, student_id: i64, period_id: i64) -> Result<Vec<SubjectMarks>, sqlx::Error> {
+    let rows = repo::student_marks(db, student_id, period_id).await?;
+    let mut out: Vec<(i64, SubjectMarks, Vec<calc::Mark>)> = Vec::new();
+    for r in rows {
+        let value = match (r.status.as_str(), r.points) {
+            ("score", Some(p)) => MarkValue::Score(p),
+            ("excused", _) => MarkValue::Excused,
+            _ => MarkValue::Absent,
+        };
+        let shown = match value {
+            MarkValue::Score(p) => model::show_points(p),
+            MarkValue::Absent => "abs".into(),
+            MarkValue::Excused => "disp".into(),
+        };
+        let on_twenty = match value {
+            MarkValue::Score(p) => MarkValue::Score(calc::to_twenty(p, r.scale)),
+            other => other,
+        };
+        let mark = calc::Mark {
+            kind: calc::EvalKind::parse(&r.kind).unwrap_or(calc::EvalKind::Devoir),
+            weight: r.weight,
+            value: on_twenty,
+        };
+        let entry = (r.title, format!("kind-{}", r.kind), r.held_on, shown, r.scale);
+        match out.iter_mut().find(|(id, _, _)| *id == r.subject_id) {
+            Some((_, s, marks)) => {
+                s.marks.push(entry);
+                marks.push(mark);
+            }
+            None => out.push((
+                r.subject_id,
+                SubjectMarks {
+                    subject: r.subject,
+                    marks: vec![entry],
+                    average: None,
+                    explanation: String::new(),
+                },
+                vec![mark],
+            )),
+        }
+    }
+    Ok(out
+        .into_iter()
+        .map(|(_, mut s, marks)| {
+            let avg = calc::subject_average(&marks, calc::AverageRule::default());
+            s.average = avg.value.map(calc::fmt_hundredths);
+            s.explanation = avg.explanation;
+            s
+        })
+        .collect())
+}

@@ -27,19 +27,29 @@ pub fn router() -> Router<AppState> {
 #[template(path = "portals/student.html")]
 struct StudentHome<'a> {
     ctx: &'a Ctx,
+    marks: Option<MarksBlock>,
     student: Option<StudentRow>,
     teachers: Vec<TeacherOfClass>,
 }
 
-async fn student_home(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+async fn student_home(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Query(q): axum::extract::Query<PeriodQuery>,
+) -> AppResult<Response> {
     let u = ctx.require(Portal::Student)?;
     let student = school::student_by_user(&app.db, u.id).await?;
+    let marks = match &student {
+        Some(s) => Some(marks_block(&app, s.id, q.periode.parse().ok(), "/eleve".into()).await?),
+        None => None,
+    };
     let teachers = match student.as_ref().and_then(|s| s.class_id) {
         Some(cid) => school::class_teachers(&app.db, cid).await?,
         None => Vec::new(),
     };
     html(&StudentHome {
         ctx: &ctx,
+        marks,
         student,
         teachers,
     })
@@ -101,10 +111,44 @@ async fn teacher_class(
     })
 }
 
+/// The marks block of a family page: the chosen period and the marks by subject.
+pub struct MarksBlock {
+    period_id: i64,
+    periods: Vec<crate::grades::repo::PeriodRow>,
+    subjects: Vec<crate::grades::SubjectMarks>,
+    base: String,
+}
+
+async fn marks_block(app: &AppState, student_id: i64, wanted: Option<i64>, base: String) -> AppResult<MarksBlock> {
+    let periods = crate::grades::repo::periods(&app.db).await?;
+    let today = chrono::Utc::now().date_naive();
+    let period = wanted
+        .and_then(|id| periods.iter().find(|p| p.id == id))
+        .or_else(|| crate::grades::repo::default_period(&periods, today))
+        .cloned();
+    let subjects = match &period {
+        Some(p) => crate::grades::student_marks(&app.db, student_id, p.id).await?,
+        None => Vec::new(),
+    };
+    Ok(MarksBlock {
+        period_id: period.as_ref().map(|p| p.id).unwrap_or_default(),
+        periods,
+        subjects,
+        base,
+    })
+}
+
+#[derive(serde::Deserialize)]
+struct PeriodQuery {
+    #[serde(default)]
+    periode: String,
+}
+
 #[derive(Template)]
 #[template(path = "portals/parent.html")]
 struct ParentChild<'a> {
     ctx: &'a Ctx,
+    marks: MarksBlock,
     children: Vec<StudentRow>,
     child: StudentRow,
     teachers: Vec<TeacherOfClass>,
@@ -122,7 +166,7 @@ async fn parent_home(State(app): State<AppState>, ctx: Ctx) -> AppResult<Respons
     let children = school::children(&app.db, u.id).await?;
     match children.first() {
         Some(c) if children.len() == 1 => Ok(redirect(&format!("/parent/enfants/{}", c.id))),
-        Some(_) => show_child(&app, &ctx, children, 0).await,
+        Some(_) => show_child(&app, &ctx, children, 0, None).await,
         None => html(&ParentEmpty { ctx: &ctx }),
     }
 }
@@ -131,6 +175,7 @@ async fn parent_child(
     State(app): State<AppState>,
     ctx: Ctx,
     PathId(id): PathId,
+    axum::extract::Query(q): axum::extract::Query<PeriodQuery>,
 ) -> AppResult<Response> {
     let u = ctx.require(Portal::Parent)?;
     let children = school::children(&app.db, u.id).await?;
@@ -139,7 +184,7 @@ async fn parent_child(
     let idx = children.iter().position(|c| c.id == id);
     authz::require(idx.is_some())?;
     let idx = idx.unwrap_or_default();
-    show_child(&app, &ctx, children, idx).await
+    show_child(&app, &ctx, children, idx, q.periode.parse().ok()).await
 }
 
 async fn show_child(
@@ -147,8 +192,10 @@ async fn show_child(
     ctx: &Ctx,
     children: Vec<StudentRow>,
     idx: usize,
+    period: Option<i64>,
 ) -> AppResult<Response> {
     let child = children[idx].clone();
+    let marks = marks_block(app, child.id, period, format!("/parent/enfants/{}", child.id)).await?;
     let teachers = match child.class_id {
         Some(cid) => school::class_teachers(&app.db, cid).await?,
         None => Vec::new(),
@@ -156,6 +203,7 @@ async fn show_child(
     let guardians = school::guardians_of(&app.db, child.id).await?;
     html(&ParentChild {
         ctx,
+        marks,
         children,
         child,
         teachers,
