@@ -121,6 +121,105 @@ pub fn optional_text(input: &str, max: usize) -> Result<Option<String>, &'static
     }
 }
 
+/// Folds text for sorting and searching: lowercase, without accents (French and Ewe
+/// letters alike), apostrophes dropped, hyphens and runs of spaces as one space.
+/// "D'Almeida" → "dalmeida", "Essowèda" → "essoweda", "Ɖɔkɔ" → "doko".
+pub fn fold(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    for c in input.chars().flat_map(char::to_lowercase) {
+        let mapped: &str = match c {
+            'à' | 'â' | 'ä' | 'á' | 'ã' | 'å' => "a",
+            'ç' => "c",
+            'è' | 'é' | 'ê' | 'ë' | 'ɛ' => "e",
+            'ì' | 'í' | 'î' | 'ï' => "i",
+            'ñ' | 'ŋ' => "n",
+            'ò' | 'ó' | 'ô' | 'ö' | 'õ' | 'ɔ' => "o",
+            'ù' | 'ú' | 'û' | 'ü' => "u",
+            'ý' | 'ÿ' => "y",
+            'œ' => "oe",
+            'æ' => "ae",
+            'ɖ' => "d",
+            'ƒ' => "f",
+            'ʋ' => "v",
+            'ɣ' => "g",
+            '\'' | '’' | '`' => "",
+            '-' | '_' | '\u{a0}' => " ",
+            c if c.is_whitespace() => " ",
+            _ => {
+                out.push(c);
+                continue;
+            }
+        };
+        out.push_str(mapped);
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The key people are sorted by: surname then given names, folded.
+pub fn sort_name(last: &str, first: &str) -> String {
+    format!("{} {}", fold(last), fold(first))
+}
+
+/// What a search matches: the names in both orders, and any extra identifiers (matricule,
+/// e-mail, the 8 digits of the phone), all folded.
+pub fn search_key(last: &str, first: &str, extra: &[&str]) -> String {
+    let mut key = format!(
+        "{} {} | {} {}",
+        fold(last),
+        fold(first),
+        fold(first),
+        fold(last)
+    );
+    for e in extra {
+        key.push_str(" | ");
+        key.push_str(&fold(e));
+    }
+    key
+}
+
+/// The `LIKE` pattern for a search typed by a person: folded, and a phone number written
+/// any common way reduced to its 8 digits.
+pub fn search_pattern(q: &str) -> String {
+    let q = q.trim();
+    let digits: String = q.chars().filter(|c| c.is_ascii_digit()).collect();
+    let phone_like =
+        digits.len() >= 4 && q.chars().all(|c| c.is_ascii_digit() || " +-.".contains(c));
+    let needle = if phone_like {
+        let d = digits
+            .strip_prefix("00228")
+            .or_else(|| digits.strip_prefix("228").filter(|r| r.len() == 8))
+            .unwrap_or(&digits);
+        d.to_string()
+    } else {
+        fold(q).replace(['%', '_'], "")
+    };
+    format!("%{needle}%")
+}
+
+/// A person's name as the school writes it: spaces tidied, and a name typed all in lower
+/// or all in upper case given capitals ("d'almeida" → "D'Almeida", "AMA" → "Ama").
+/// Names typed with mixed case are kept as typed ("McKenzie", "de Souza").
+pub fn person_name(input: &str) -> String {
+    let tidy = input.split_whitespace().collect::<Vec<_>>().join(" ");
+    let letters: Vec<char> = tidy.chars().filter(|c| c.is_alphabetic()).collect();
+    let all_lower = letters.iter().all(|c| !c.is_uppercase());
+    let all_upper = letters.iter().all(|c| !c.is_lowercase());
+    if !(all_lower || all_upper) {
+        return tidy;
+    }
+    let mut out = String::with_capacity(tidy.len());
+    let mut start = true;
+    for c in tidy.chars() {
+        if start {
+            out.extend(c.to_uppercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+        start = matches!(c, ' ' | '-' | '\'' | '’');
+    }
+    out
+}
+
 /// A sex as recorded by the school.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Sex {
@@ -202,6 +301,36 @@ mod tests {
         assert!(Email::parse("nope").is_err());
         assert!(Email::parse("a@b").is_err());
         assert!(Email::parse("a b@c.tg").is_err());
+    }
+
+    #[test]
+    fn folding_sorts_and_searches_like_people_expect() {
+        assert_eq!(fold("D'ALMEIDA"), "dalmeida");
+        assert_eq!(fold("Essowèda  Aïcha"), "essoweda aicha");
+        assert_eq!(fold("Ouro-Sama"), "ouro sama");
+        assert_eq!(fold("Ɖɔkɔ Ŋɔti"), "doko noti");
+        let mut names = vec![
+            sort_name("Tsogbe", "Yao"),
+            sort_name("d'Almeida", "Abdou"),
+            sort_name("Adzoh", "Aïcha"),
+            sort_name("Adzoh", "Akossiwa"),
+        ];
+        names.sort();
+        assert_eq!(names[0], "adzoh aicha");
+        assert_eq!(names[2], "dalmeida abdou");
+        assert!(search_key("Afeto", "Grâce", &["+22896816999"]).contains("grace afeto"));
+        assert_eq!(search_pattern("ESSOWEDA"), "%essoweda%");
+        assert_eq!(search_pattern("96 81 69 99"), "%96816999%");
+        assert_eq!(search_pattern("+228 96 81 69 99"), "%96816999%");
+        assert_eq!(search_pattern("50%_"), "%50%");
+    }
+
+    #[test]
+    fn names_get_capitals_when_typed_in_one_case() {
+        assert_eq!(person_name("  ama   ésaïe "), "Ama Ésaïe");
+        assert_eq!(person_name("d'almeida"), "D'Almeida");
+        assert_eq!(person_name("OURO-SAMA"), "Ouro-Sama");
+        assert_eq!(person_name("de Souza"), "de Souza");
     }
 
     #[test]

@@ -19,6 +19,9 @@ pub enum AppError {
         /// The path to return to after logging in.
         next: String,
     },
+    /// The user must replace a temporary password before anything else.
+    #[error("password change required")]
+    PasswordChange,
     /// The request itself is malformed; the value is a catalog key.
     #[error("bad request: {0}")]
     BadRequest(&'static str),
@@ -66,6 +69,13 @@ impl IntoResponse for AppError {
             AppError::BadRequest(key) => (StatusCode::BAD_REQUEST, *key),
             AppError::Csrf => (StatusCode::FORBIDDEN, "error-csrf"),
             AppError::Unauthorized { next } => return login_redirect(next),
+            AppError::PasswordChange => {
+                return (
+                    StatusCode::SEE_OTHER,
+                    [(header::LOCATION, "/compte/mot-de-passe")],
+                )
+                    .into_response();
+            }
             AppError::Internal(e) => {
                 tracing::error!(error = ?e, "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "error-internal")

@@ -159,6 +159,7 @@ async fn user_command(pool: &db::Pool, action: UserAction) -> anyhow::Result<()>
                 last_name,
                 email: Some(email.as_str().to_string()),
                 phone: None,
+                temporary_password: true,
             };
             let id = suku::admin::repo::insert_user(&mut tx, &p, &hash, &[role]).await?;
             tx.commit().await?;
@@ -186,7 +187,7 @@ async fn user_command(pool: &db::Pool, action: UserAction) -> anyhow::Result<()>
                 .ok_or_else(|| anyhow::anyhow!("no account with login {login}"))?;
             let temp = suku::admin::temporary_password();
             let hash = password::hash(temp.clone()).await?;
-            suku::auth::repo::set_password(pool, p.id, &hash).await?;
+            suku::auth::repo::set_password(pool, p.id, &hash, true).await?;
             suku::auth::repo::end_other_sessions(pool, p.id, None).await?;
             println!("new temporary password for {login}\t{temp}");
             Ok(())

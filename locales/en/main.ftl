@@ -194,3 +194,7 @@ error-weight = A whole number from 1 to 10.
 marks = Marks
 average-so-far = average: { $average }
 no-marks-yet = No marks yet for this period.
+error-password-same = Choose a password different from the current one.
+error-password-common = This password is too easy to guess. Choose another one.
+password-must-change = Your password is temporary: choose a new one to continue.
+error-date-future = This date is in the future.

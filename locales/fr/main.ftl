@@ -192,3 +192,7 @@ error-weight = Un nombre entier de 1 à 10.
 marks = Notes
 average-so-far = moyenne : { $average }
 no-marks-yet = Pas encore de note pour cette période.
+error-password-same = Choisissez un mot de passe différent de l'actuel.
+error-password-common = Ce mot de passe est trop facile à deviner. Choisissez-en un autre.
+password-must-change = Votre mot de passe est provisoire : choisissez-en un nouveau pour continuer.
+error-date-future = Cette date est dans le futur.

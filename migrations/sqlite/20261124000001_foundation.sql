@@ -12,13 +12,18 @@ CREATE TABLE users (
     password_hash TEXT NOT NULL,
     first_name    TEXT NOT NULL,
     last_name     TEXT NOT NULL,
+    -- folded "surname given-names", computed by the application, for sorting
+    sort_name     TEXT NOT NULL DEFAULT '',
+    -- folded names in both orders, e-mail and phone digits, for searching
+    search_key    TEXT NOT NULL DEFAULT '',
+    must_change_password BOOLEAN NOT NULL DEFAULT FALSE,
     locale        TEXT NOT NULL DEFAULT 'fr' CHECK (locale IN ('fr', 'en')),
     active        BOOLEAN NOT NULL DEFAULT TRUE,
     created_at    TEXT NOT NULL,
     last_login_at TEXT,
     CHECK (email IS NOT NULL OR phone IS NOT NULL)
 );
-CREATE INDEX users_last_name ON users (last_name, first_name);
+CREATE INDEX users_sort_name ON users (sort_name);
 
 CREATE TABLE user_roles (
     user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
@@ -109,6 +114,8 @@ CREATE TABLE students (
     matricule   TEXT NOT NULL UNIQUE,
     first_name  TEXT NOT NULL,
     last_name   TEXT NOT NULL,
+    sort_name   TEXT NOT NULL DEFAULT '',
+    search_key  TEXT NOT NULL DEFAULT '',
     birth_date  TEXT,
     birth_place TEXT,
     sex         TEXT NOT NULL CHECK (sex IN ('F', 'M')),
@@ -116,7 +123,7 @@ CREATE TABLE students (
     active      BOOLEAN NOT NULL DEFAULT TRUE,
     created_at  TEXT NOT NULL
 );
-CREATE INDEX students_name ON students (last_name, first_name);
+CREATE INDEX students_sort_name ON students (sort_name);
 
 CREATE TABLE student_guardians (
     student_id   BIGINT NOT NULL REFERENCES students (id),

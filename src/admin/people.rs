@@ -158,14 +158,16 @@ impl PersonForm {
 
     fn validate(&self, ctx: &Ctx, kind: Kind) -> Result<(PersonInput, Vec<Role>), FormErrors> {
         let mut e = FormErrors::default();
-        let first_name = domain::required_text(&self.first_name, 80).unwrap_or_else(|k| {
-            e.add("first_name", ctx.t.t(k));
-            String::new()
-        });
-        let last_name = domain::required_text(&self.last_name, 80).unwrap_or_else(|k| {
-            e.add("last_name", ctx.t.t(k));
-            String::new()
-        });
+        let first_name = domain::required_text(&domain::person_name(&self.first_name), 80)
+            .unwrap_or_else(|k| {
+                e.add("first_name", ctx.t.t(k));
+                String::new()
+            });
+        let last_name = domain::required_text(&domain::person_name(&self.last_name), 80)
+            .unwrap_or_else(|k| {
+                e.add("last_name", ctx.t.t(k));
+                String::new()
+            });
         let phone = if self.phone.trim().is_empty() {
             None
         } else {
@@ -205,6 +207,7 @@ impl PersonForm {
                     last_name,
                     email,
                     phone,
+                    temporary_password: true,
                 },
                 roles,
             ))
@@ -501,7 +504,7 @@ pub async fn reset_password(
     repo::person(&app.db, id).await?.ok_or(AppError::NotFound)?;
     let temp = temporary_password();
     let hash = password::hash(temp.clone()).await?;
-    crate::auth::repo::set_password(&app.db, id, &hash).await?;
+    crate::auth::repo::set_password(&app.db, id, &hash, true).await?;
     crate::auth::repo::end_other_sessions(&app.db, id, None).await?;
     let flash = crate::web::Flash {
         kind: "success".into(),

@@ -71,12 +71,10 @@ pub async fn search(
         .join(",");
     let filter = format!(
         "WHERE EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role IN ({codes})) \
-         AND (LOWER(u.last_name) LIKE $1 OR LOWER(u.first_name) LIKE $1 \
-         OR LOWER(u.first_name || ' ' || u.last_name) LIKE $1 OR LOWER(u.last_name || ' ' || u.first_name) LIKE $1 \
-         OR LOWER(COALESCE(u.email, '')) LIKE $1 OR COALESCE(u.phone, '') LIKE $1)"
+         AND u.search_key LIKE $1"
     );
     let rows = sqlx::query_as(crate::sql!(
-        "{} {filter} ORDER BY u.last_name, u.first_name, u.id LIMIT $2 OFFSET $3",
+        "{} {filter} ORDER BY u.sort_name, u.id LIMIT $2 OFFSET $3",
         select()
     ))
     .bind(like)
@@ -126,6 +124,24 @@ pub struct PersonInput {
     pub email: Option<String>,
     /// Normalized phone.
     pub phone: Option<String>,
+    /// The password given is temporary: the person must change it at first login.
+    pub temporary_password: bool,
+}
+
+impl PersonInput {
+    /// What a search on this person matches: names, e-mail, the phone's 8 digits.
+    pub fn search_key(&self) -> String {
+        let phone = self
+            .phone
+            .as_deref()
+            .and_then(|p| p.strip_prefix("+228"))
+            .unwrap_or("");
+        crate::domain::search_key(
+            &self.last_name,
+            &self.first_name,
+            &[self.email.as_deref().unwrap_or(""), phone],
+        )
+    }
 }
 
 /// Inserts a user with roles; returns the id.
@@ -136,8 +152,9 @@ pub async fn insert_user<'c>(
     roles: &[Role],
 ) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO users (email, phone, password_hash, first_name, last_name, locale, active, created_at) \
-         VALUES ($1, $2, $3, $4, $5, 'fr', TRUE, $6) RETURNING id",
+        "INSERT INTO users (email, phone, password_hash, first_name, last_name, locale, active, created_at, \
+         sort_name, search_key, must_change_password) \
+         VALUES ($1, $2, $3, $4, $5, 'fr', TRUE, $6, $7, $8, $9) RETURNING id",
     )
     .bind(&p.email)
     .bind(&p.phone)
@@ -145,6 +162,9 @@ pub async fn insert_user<'c>(
     .bind(&p.first_name)
     .bind(&p.last_name)
     .bind(Utc::now())
+    .bind(crate::domain::sort_name(&p.last_name, &p.first_name))
+    .bind(p.search_key())
+    .bind(p.temporary_password)
     .fetch_one(&mut **tx)
     .await?;
     set_roles(tx, id, roles).await?;
@@ -225,7 +245,7 @@ pub async fn set_active(db: &Pool, id: i64, active: bool) -> Result<u64, sqlx::E
 pub async fn teachers(db: &Pool) -> Result<Vec<(i64, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT u.id, u.last_name || ' ' || u.first_name FROM users u JOIN user_roles r ON r.user_id = u.id \
-         WHERE r.role = 'teacher' AND u.active = TRUE ORDER BY u.last_name, u.first_name",
+         WHERE r.role = 'teacher' AND u.active = TRUE ORDER BY u.sort_name",
     )
     .fetch_all(db)
     .await

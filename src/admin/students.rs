@@ -109,8 +109,14 @@ impl StudentForm {
             }
         };
         let matricule = field("matricule", domain::required_text(&self.matricule, 20));
-        let first_name = field("first_name", domain::required_text(&self.first_name, 80));
-        let last_name = field("last_name", domain::required_text(&self.last_name, 80));
+        let first_name = field(
+            "first_name",
+            domain::required_text(&domain::person_name(&self.first_name), 80),
+        );
+        let last_name = field(
+            "last_name",
+            domain::required_text(&domain::person_name(&self.last_name), 80),
+        );
         let sex = Sex::parse(&self.sex).map(|s| s.code()).unwrap_or_else(|k| {
             e.add("sex", ctx.t.t(k));
             "F"
@@ -119,6 +125,10 @@ impl StudentForm {
             None
         } else {
             match domain::parse_date(&self.birth_date) {
+                Ok(d) if d > chrono::Utc::now().date_naive() => {
+                    e.add("birth_date", ctx.t.t("error-date-future"));
+                    None
+                }
                 Ok(d) => Some(d),
                 Err(k) => {
                     e.add("birth_date", ctx.t.t(k));

@@ -143,6 +143,8 @@ pub struct CurrentUser {
     pub roles: Vec<Role>,
     /// The role whose portal is active.
     pub active_role: Role,
+    /// Logged in with a temporary password, not yet changed.
+    pub must_change_password: bool,
 }
 
 impl CurrentUser {
@@ -198,6 +200,9 @@ pub struct SessionProfile {
     pub locale: Locale,
     /// Roles held at login.
     pub roles: Vec<Role>,
+    /// The password is a temporary one: nothing else opens until it is changed.
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 /// Loads the user of this session, if any, enforcing the absolute session lifetime.
@@ -235,5 +240,6 @@ pub async fn current_user(app: &AppState, session: &Session) -> AppResult<Option
         locale: profile.locale,
         roles,
         active_role,
+        must_change_password: profile.must_change_password,
     }))
 }

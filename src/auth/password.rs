@@ -48,11 +48,38 @@ pub fn dummy_hash() -> &'static str {
 
 /// Checks a new password's length; returns the catalog key of the problem.
 pub fn check_new(password: &str) -> Result<(), &'static str> {
+    // The passwords tried first by anyone guessing, whatever their length.
+    const COMMON: &[&str] = &[
+        "12345678",
+        "123456789",
+        "1234567890",
+        "87654321",
+        "00000000",
+        "11111111",
+        "12341234",
+        "password",
+        "motdepasse",
+        "azertyui",
+        "azertyuiop",
+        "qwertyui",
+        "qwertyuiop",
+        "iloveyou",
+        "bonjour1",
+        "togo2026",
+        "lome2026",
+        "password1",
+        "motdepasse1",
+    ];
     let n = password.chars().count();
+    let first = password.chars().next().unwrap_or(' ');
     if n < MIN_LEN {
         Err("error-password-short")
     } else if n > MAX_LEN {
         Err("error-too-long")
+    } else if COMMON.contains(&password.to_lowercase().as_str())
+        || password.chars().all(|c| c == first)
+    {
+        Err("error-password-common")
     } else {
         Ok(())
     }
@@ -77,5 +104,7 @@ mod tests {
         assert_eq!(check_new("court"), Err("error-password-short"));
         assert!(check_new("assez-long").is_ok());
         assert_eq!(check_new(&"x".repeat(129)), Err("error-too-long"));
+        assert_eq!(check_new("12345678"), Err("error-password-common"));
+        assert_eq!(check_new("aaaaaaaaaa"), Err("error-password-common"));
     }
 }

@@ -50,6 +50,8 @@ pub struct LoginRow {
     pub active: bool,
     /// Language code.
     pub locale: String,
+    /// The password is temporary.
+    pub must_change_password: bool,
 }
 
 /// Finds an account by e-mail (lowercased) or normalized phone.
@@ -59,7 +61,7 @@ pub async fn find_for_login(
     phone: Option<&str>,
 ) -> Result<Option<LoginRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, password_hash, active, locale FROM users \
+        "SELECT id, password_hash, active, locale, must_change_password FROM users \
          WHERE ($1 IS NOT NULL AND email = $1) OR ($2 IS NOT NULL AND phone = $2)",
     )
     .bind(email)
@@ -87,17 +89,20 @@ pub async fn password_hash(db: &Pool, id: i64) -> Result<String, sqlx::Error> {
     Ok(h)
 }
 
-/// Replaces a user's password hash.
+/// Replaces a user's password hash; a temporary one must be changed at the next login.
 pub async fn set_password<'e>(
     db: impl sqlx::Executor<'e, Database = Db>,
     id: i64,
     hash: &str,
+    temporary: bool,
 ) -> Result<u64, sqlx::Error> {
-    let r = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-        .bind(hash)
-        .bind(id)
-        .execute(db)
-        .await?;
+    let r =
+        sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3")
+            .bind(hash)
+            .bind(temporary)
+            .bind(id)
+            .execute(db)
+            .await?;
     Ok(r.rows_affected())
 }
 

@@ -193,6 +193,7 @@ async fn login(
         last_name: u.last_name,
         locale,
         roles,
+        must_change_password: user.must_change_password,
     };
 
     // A new session id at login: a session id planted before login is worthless after it.
@@ -212,6 +213,9 @@ async fn login(
     csrf::rotate(s).await?;
     repo::touch_login(&app.db, user.id).await?;
     tracing::info!(user_id = user.id, "login");
+    if user.must_change_password {
+        return Ok(redirect("/compte/mot-de-passe"));
+    }
     let to = safe_next(&f.suivant).unwrap_or(role.portal().home());
     Ok(redirect(to))
 }
@@ -261,6 +265,8 @@ async fn change_password(
     }
     if let Err(k) = password::check_new(&f.new) {
         errors.add("new", ctx.t.t(k));
+    } else if f.new == f.current {
+        errors.add("new", ctx.t.t("error-password-same"));
     } else if f.new != f.confirm {
         errors.add("confirm", ctx.t.t("error-password-confirm"));
     }
@@ -271,7 +277,15 @@ async fn change_password(
         );
     }
     let new_hash = password::hash(f.new).await?;
-    repo::set_password(&app.db, uid, &new_hash).await?;
+    repo::set_password(&app.db, uid, &new_hash, false).await?;
+    if let Some(mut profile) = ctx
+        .session
+        .get::<super::SessionProfile>(keys::PROFILE)
+        .await?
+    {
+        profile.must_change_password = false;
+        ctx.session.insert(keys::PROFILE, profile).await?;
+    }
     let keep = ctx.session.id().map(|i| i.to_string());
     repo::end_other_sessions(&app.db, uid, keep.as_deref()).await?;
     ctx.flash("success", "password-changed").await?;

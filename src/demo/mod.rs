@@ -186,6 +186,7 @@ async fn user(
         last_name: last.into(),
         email,
         phone,
+        temporary_password: false,
     };
     Ok(people::insert_user(tx, &p, hash, roles).await?)
 }

@@ -166,7 +166,11 @@ pub struct SubjectMarks {
 }
 
 /// A student's marks of a period, by subject, with the averages so far.
-pub async fn student_marks(db: &Pool, student_id: i64, period_id: i64) -> Result<Vec<SubjectMarks>, sqlx::Error> {
+pub async fn student_marks(
+    db: &Pool,
+    student_id: i64,
+    period_id: i64,
+) -> Result<Vec<SubjectMarks>, sqlx::Error> {
     let rows = repo::student_marks(db, student_id, period_id).await?;
     let mut out: Vec<(i64, SubjectMarks, Vec<calc::Mark>)> = Vec::new();
     for r in rows {
@@ -189,7 +193,13 @@ pub async fn student_marks(db: &Pool, student_id: i64, period_id: i64) -> Result
             weight: r.weight,
             value: on_twenty,
         };
-        let entry = (r.title, format!("kind-{}", r.kind), r.held_on, shown, r.scale);
+        let entry = (
+            r.title,
+            format!("kind-{}", r.kind),
+            r.held_on,
+            shown,
+            r.scale,
+        );
         match out.iter_mut().find(|(id, _, _)| *id == r.subject_id) {
             Some((_, s, marks)) => {
                 s.marks.push(entry);

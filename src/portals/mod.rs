@@ -119,7 +119,12 @@ pub struct MarksBlock {
     base: String,
 }
 
-async fn marks_block(app: &AppState, student_id: i64, wanted: Option<i64>, base: String) -> AppResult<MarksBlock> {
+async fn marks_block(
+    app: &AppState,
+    student_id: i64,
+    wanted: Option<i64>,
+    base: String,
+) -> AppResult<MarksBlock> {
     let periods = crate::grades::repo::periods(&app.db).await?;
     let today = chrono::Utc::now().date_naive();
     let period = wanted
@@ -195,7 +200,13 @@ async fn show_child(
     period: Option<i64>,
 ) -> AppResult<Response> {
     let child = children[idx].clone();
-    let marks = marks_block(app, child.id, period, format!("/parent/enfants/{}", child.id)).await?;
+    let marks = marks_block(
+        app,
+        child.id,
+        period,
+        format!("/parent/enfants/{}", child.id),
+    )
+    .await?;
     let teachers = match child.class_id {
         Some(cid) => school::class_teachers(&app.db, cid).await?,
         None => Vec::new(),

@@ -205,7 +205,7 @@ pub async fn children(db: &Pool, guardian: i64) -> Result<Vec<StudentRow>, sqlx:
 /// The students of a class, in list order.
 pub async fn roster(db: &Pool, class_id: i64) -> Result<Vec<StudentRow>, sqlx::Error> {
     sqlx::query_as(crate::sql!(
-        "{STUDENT_SELECT} WHERE c.id = $1 AND s.active = TRUE ORDER BY s.last_name, s.first_name"
+        "{STUDENT_SELECT} WHERE c.id = $1 AND s.active = TRUE ORDER BY s.sort_name, s.id"
     ))
     .bind(class_id)
     .fetch_all(db)
@@ -220,11 +220,9 @@ pub async fn search_students(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<StudentRow>, i64), sqlx::Error> {
-    let filter = "WHERE (LOWER(s.last_name) LIKE $1 OR LOWER(s.first_name) LIKE $1 \
-        OR LOWER(s.matricule) LIKE $1 OR LOWER(s.first_name || ' ' || s.last_name) LIKE $1 \
-        OR LOWER(s.last_name || ' ' || s.first_name) LIKE $1) AND ($2 IS NULL OR c.id = $2)";
+    let filter = "WHERE s.search_key LIKE $1 AND ($2 IS NULL OR c.id = $2)";
     let rows = sqlx::query_as(crate::sql!(
-        "{STUDENT_SELECT} {filter} ORDER BY s.last_name, s.first_name, s.id LIMIT $3 OFFSET $4"
+        "{STUDENT_SELECT} {filter} ORDER BY s.sort_name, s.id LIMIT $3 OFFSET $4"
     ))
     .bind(like)
     .bind(class_id)
@@ -285,6 +283,13 @@ pub struct StudentInput {
     pub birth_place: Option<String>,
 }
 
+impl StudentInput {
+    /// What a search on this student matches: names in both orders and the matricule.
+    pub fn search_key(&self) -> String {
+        crate::domain::search_key(&self.last_name, &self.first_name, &[&self.matricule])
+    }
+}
+
 /// Inserts a student; returns the id.
 pub async fn insert_student<'e>(
     db: impl sqlx::Executor<'e, Database = Db>,
@@ -292,8 +297,8 @@ pub async fn insert_student<'e>(
     user_id: Option<i64>,
 ) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO students (matricule, first_name, last_name, sex, birth_date, birth_place, user_id, active, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8) RETURNING id",
+        "INSERT INTO students (matricule, first_name, last_name, sex, birth_date, birth_place, user_id, active, created_at, \
+         sort_name, search_key) VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8, $9, $10) RETURNING id",
     )
     .bind(&s.matricule)
     .bind(&s.first_name)
@@ -303,6 +308,8 @@ pub async fn insert_student<'e>(
     .bind(&s.birth_place)
     .bind(user_id)
     .bind(Utc::now())
+    .bind(crate::domain::sort_name(&s.last_name, &s.first_name))
+    .bind(s.search_key())
     .fetch_one(db)
     .await?;
     Ok(id)
@@ -315,7 +322,8 @@ pub async fn update_student<'e>(
     s: &StudentInput,
 ) -> Result<u64, sqlx::Error> {
     let r = sqlx::query(
-        "UPDATE students SET matricule = $1, first_name = $2, last_name = $3, sex = $4, birth_date = $5, birth_place = $6 WHERE id = $7",
+        "UPDATE students SET matricule = $1, first_name = $2, last_name = $3, sex = $4, birth_date = $5, birth_place = $6, \
+         sort_name = $7, search_key = $8 WHERE id = $9",
     )
     .bind(&s.matricule)
     .bind(&s.first_name)
@@ -323,6 +331,8 @@ pub async fn update_student<'e>(
     .bind(s.sex)
     .bind(s.birth_date)
     .bind(&s.birth_place)
+    .bind(crate::domain::sort_name(&s.last_name, &s.first_name))
+    .bind(s.search_key())
     .bind(id)
     .execute(db)
     .await?;

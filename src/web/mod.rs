@@ -145,9 +145,13 @@ impl Ctx {
         })
     }
 
-    /// The logged-in user if they hold a role of `portal`; 403 otherwise.
+    /// The logged-in user if they hold a role of `portal`; 403 otherwise. A user still on
+    /// a temporary password is sent to change it first.
     pub fn require(&self, portal: Portal) -> AppResult<&CurrentUser> {
         let u = self.user()?;
+        if u.must_change_password {
+            return Err(AppError::PasswordChange);
+        }
         if u.can_use(portal) {
             Ok(u)
         } else {
@@ -198,6 +202,11 @@ impl Ctx {
         self.user
             .as_ref()
             .is_some_and(crate::authz::can_manage_records)
+    }
+
+    /// The user must replace a temporary password.
+    pub fn must_change_password(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.must_change_password)
     }
 
     /// The logged-in user's id, or 0.

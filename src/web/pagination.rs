@@ -17,11 +17,9 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
-    /// The search as a lowercase `LIKE` pattern, or `%` for everything.
+    /// The search as a `LIKE` pattern on a folded search key, or `%%` for everything.
     pub fn like(&self) -> String {
-        let q = self.q.trim().to_lowercase();
-        let escaped: String = q.chars().filter(|c| *c != '%' && *c != '_').collect();
-        format!("%{escaped}%")
+        crate::domain::search_pattern(&self.q)
     }
 
     /// The requested page, clamped to at least 1.
@@ -119,7 +117,7 @@ mod tests {
             q: " Ko%_ssi ".into(),
             ..Default::default()
         };
-        assert_eq!(q.like(), "%kossi%");
+        assert_eq!(q.like(), "%ko ssi%");
         assert_eq!(
             ListQuery {
                 page: Some("x".into()),

@@ -198,10 +198,46 @@ async fn guardian_accounts_validate_phones_and_link_children() {
     );
     // The parent logs in with the temporary password and sees the child.
     let mut p = app.client();
+    let r = p.login("+22899123456", &temp).await;
     assert_eq!(
-        p.login("+22899123456", &temp).await.status,
-        StatusCode::SEE_OTHER
+        r.location(),
+        "/compte/mot-de-passe",
+        "a temporary password must be changed first"
     );
+    p.refresh_csrf().await;
+    // Nothing else opens until then.
+    assert_eq!(p.get("/parent").await.location(), "/compte/mot-de-passe");
+    let page = p.get("/compte/mot-de-passe").await;
+    assert!(page.text().contains("Votre mot de passe est provisoire"));
+    let r = p
+        .post(
+            "/compte/mot-de-passe",
+            &[
+                ("current", &temp),
+                ("new", "12345678"),
+                ("confirm", "12345678"),
+            ],
+        )
+        .await;
+    assert!(r.text().contains("trop facile à deviner"));
+    let r = p
+        .post(
+            "/compte/mot-de-passe",
+            &[("current", &temp), ("new", &temp), ("confirm", &temp)],
+        )
+        .await;
+    assert!(r.text().contains("différent de l'actuel"));
+    let r = p
+        .post(
+            "/compte/mot-de-passe",
+            &[
+                ("current", &temp),
+                ("new", "akpe-na-mi-2026"),
+                ("confirm", "akpe-na-mi-2026"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
     let home = p.get("/parent").await;
     assert_eq!(home.location(), format!("/parent/enfants/{}", app.f.s3));
 }
@@ -553,4 +589,66 @@ async fn teachers_are_assigned_to_subjects_of_a_class() {
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("Choisissez une matière et un enseignant."));
+}
+
+#[tokio::test]
+async fn names_sort_and_search_without_minding_accents_case_or_apostrophes() {
+    let app = TestApp::new().await;
+    let mut d = app.login_as("secretary").await;
+    let class_a = app.f.class_a.to_string();
+    for (m, first, last) in [
+        ("S-1", "ama ésaïe", "d'almeida"),
+        ("S-2", "Essowèda", "TSOGBE"),
+        ("S-3", "Aïcha", "Adzoh"),
+        ("S-4", "Akossiwa", "Adzoh"),
+    ] {
+        let r = d
+            .post(
+                "/admin/eleves",
+                &[
+                    ("matricule", m),
+                    ("first_name", first),
+                    ("last_name", last),
+                    ("sex", "F"),
+                    ("class_id", &class_a),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    let roster = d
+        .get(&format!("/admin/classes/{}", app.f.class_a))
+        .await
+        .text();
+    let pos = |name: &str| {
+        roster
+            .find(name)
+            .unwrap_or_else(|| panic!("{name} missing"))
+    };
+    // Adzoh Aïcha < Adzoh Akossiwa < Agbodjan < D'Almeida < Tsogbe.
+    assert!(pos("ADZOH Aïcha") < pos("ADZOH Akossiwa"));
+    assert!(pos("ADZOH Akossiwa") < pos("AGBODJAN Elom"));
+    assert!(
+        pos("AGBODJAN Elom") < pos("D'ALMEIDA Ama Ésaïe"),
+        "typed in lower case, stored with capitals"
+    );
+    assert!(pos("D'ALMEIDA Ama Ésaïe") < pos("TSOGBE Essowèda"));
+    // Search without accents, in any case, in either name order.
+    for q in [
+        "essoweda",
+        "ESSOWEDA",
+        "tsogbe essoweda",
+        "essoweda tsogbe",
+        "dalmeida",
+    ] {
+        let r = d
+            .get(&format!("/admin/eleves?q={}", q.replace(' ', "+")))
+            .await;
+        assert!(r.text().contains("1 résultat"), "{q}");
+    }
+    // Parents by phone written as the list shows it.
+    let r = d.get("/admin/parents?q=%2B228+90+00+00+02").await;
+    assert!(r.text().contains("FIADJOE Komla"), "{}", r.body);
+    let r = d.get("/admin/parents?q=90+00+00+02").await;
+    assert!(r.text().contains("1 résultat"));
 }

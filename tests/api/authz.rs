@@ -290,6 +290,7 @@ async fn authz_answers_from_relationships() {
         locale: Default::default(),
         active_role: roles[0],
         roles,
+        must_change_password: false,
     };
     use suku::auth::Role::*;
     use suku::authz::{can_see_class, can_see_roster, can_see_student};

@@ -254,7 +254,10 @@ async fn each_demo_role_uses_its_portal_in_a_real_browser() {
         .await
         .unwrap();
     shot(&c, "home-parent").await;
-    let tabs = c.find_all(Locator::Css(".tabs a[data-testid^='child-']")).await.unwrap();
+    let tabs = c
+        .find_all(Locator::Css(".tabs a[data-testid^='child-']"))
+        .await
+        .unwrap();
     assert_eq!(tabs.len(), 2, "the demo parent has two children");
     tabs[1].click().await.unwrap();
     // htmx swaps the page in place: elements found before the swap go stale, so look again.

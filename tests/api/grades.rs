@@ -280,7 +280,8 @@ async fn families_see_marks_as_they_come() {
     let mut t = app.login_as("teacher_a").await;
     let e = new_devoir(&app, &mut t, "20").await;
     let cell = format!("note_{}", app.f.s1);
-    t.post(&format!("/enseignant/evaluations/{e}"), &[(&cell, "14,5")]).await;
+    t.post(&format!("/enseignant/evaluations/{e}"), &[(&cell, "14,5")])
+        .await;
     let mut p = app.login_as("parent_1").await;
     let page = p.get(&format!("/parent/enfants/{}", app.f.s1)).await;
     assert!(page.text().contains("Devoir n° 1"), "{}", page.body);
@@ -290,7 +291,12 @@ async fn families_see_marks_as_they_come() {
     let sibling = p.get(&format!("/parent/enfants/{}", app.f.s2)).await;
     assert!(sibling.text().contains("Pas encore de note"));
     let mut s = app.login_as("student").await;
-    assert!(s.get("/eleve").await.text().contains("moyenne\u{a0}: 14,50"));
+    assert!(
+        s.get("/eleve")
+            .await
+            .text()
+            .contains("moyenne\u{a0}: 14,50")
+    );
     // Another family sees nothing of it.
     let mut other = app.login_as("parent_2").await;
     let r = other.get(&format!("/parent/enfants/{}", app.f.s1)).await;

@@ -134,6 +134,7 @@ async fn mk_user(
         last_name: last.into(),
         email,
         phone,
+        temporary_password: false,
     };
     suku::admin::repo::insert_user(tx, &p, hash, roles)
         .await
