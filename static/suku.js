@@ -47,6 +47,11 @@
       input.dispatchEvent(new Event("change", { bubbles: true }));
     });
   });
+  // Irreversible or disruptive actions ask first (forms carry data-confirm, a translated text).
+  document.addEventListener("submit", function (e) {
+    var msg = e.target.getAttribute && e.target.getAttribute("data-confirm");
+    if (msg && !window.confirm(msg)) { e.preventDefault(); e.stopImmediatePropagation(); }
+  }, true);
   if ("serviceWorker" in navigator) {
     window.addEventListener("load", function () {
       navigator.serviceWorker.register("/sw.js").catch(function () {});

@@ -99,8 +99,8 @@ page-next = Next →
 page-of = Page { $page } of { $pages }
 results-count = { $count ->
     [0] No results
-    [one] { $count } result
-   *[other] { $count } results
+    [one] { $shown } result
+   *[other] { $shown } results
 }
 offline-title = No connection
 offline-text = You are offline. Pages you have already opened are still available; the others will show when the network is back.

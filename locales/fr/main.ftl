@@ -99,8 +99,8 @@ page-next = Suivante →
 page-of = Page { $page } sur { $pages }
 results-count = { $count ->
     [0] Aucun résultat
-    [one] { $count } résultat
-   *[other] { $count } résultats
+    [one] { $shown } résultat
+   *[other] { $shown } résultats
 }
 offline-title = Pas de connexion
 offline-text = Vous êtes hors ligne. Les pages déjà consultées restent disponibles ; les autres s'afficheront au retour du réseau.

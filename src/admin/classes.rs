@@ -133,9 +133,21 @@ pub async fn create(
     let (Some(level), Some(year), true) = (level, year, errors.is_empty()) else {
         return fail(errors);
     };
-    let code = school::level_code(&app.db, level)
+    let (code, cycle) = school::level_code(&app.db, level)
         .await?
         .unwrap_or_default();
+    // Séries exist in the lycée only, and every lycée class has one.
+    let mut errors = FormErrors::default();
+    match (cycle.as_str(), &serie) {
+        ("lycee", None) => errors.add("series_id", ctx.t.t("error-serie-required")),
+        ("primaire" | "college", Some(_)) => {
+            errors.add("series_id", ctx.t.t("error-serie-lycee-only"))
+        }
+        _ => {}
+    }
+    if !errors.is_empty() {
+        return fail(errors);
+    }
     let name = class_name(
         &code,
         serie.as_ref().map(|s| s.code.as_str()).unwrap_or(""),
@@ -269,8 +281,27 @@ pub async fn assign(
     let (Some(subject), Some(teacher)) = (subject, teacher) else {
         return Err(AppError::BadRequest("error-assignment"));
     };
+    let previous = school::class_teachers(&app.db, id)
+        .await?
+        .into_iter()
+        .find(|t| t.subject_id == subject && t.teacher_user_id != teacher);
     school::assign(&app.db, id, subject, teacher).await?;
-    ctx.flash("success", "assignment-saved").await?;
+    match previous {
+        Some(p) => {
+            let f = crate::web::Flash {
+                kind: "success".into(),
+                text: ctx.t.t2(
+                    "assignment-replaced",
+                    "subject",
+                    &p.subject,
+                    "teacher",
+                    &p.teacher,
+                ),
+            };
+            ctx.session.insert("flash", f).await?;
+        }
+        None => ctx.flash("success", "assignment-saved").await?,
+    }
     Ok(redirect(&format!("/admin/classes/{id}")))
 }
 

@@ -31,6 +31,10 @@ pub fn router() -> Router<AppState> {
         .route("/eleves/{id}/inscription", post(students::enroll))
         .route("/eleves/{id}/activation", post(students::toggle_active))
         .route("/eleves/{id}/parents", post(students::link_guardian))
+        .route(
+            "/eleves/{id}/parents/{user}/retirer",
+            post(students::unlink_guardian),
+        )
         .route("/classes", get(classes::index).post(classes::create))
         .route("/classes/nouvelle", get(classes::new))
         .route("/classes/{id}", get(classes::show).post(classes::update))

@@ -50,6 +50,14 @@ impl Kind {
         }
     }
 
+    fn new_key(self) -> &'static str {
+        match self {
+            Kind::Guardians => "guardian-new-title",
+            Kind::Staff => "staff-new-title",
+            Kind::Users => "person-new",
+        }
+    }
+
     fn title_key(self) -> &'static str {
         match self {
             Kind::Guardians => "nav-guardians",
@@ -80,6 +88,13 @@ async fn list(app: &AppState, ctx: &Ctx, kind: Kind, q: ListQuery) -> AppResult<
     let (people, total) =
         repo::search(&app.db, &roles, &q.like(), PER_PAGE, (page - 1) * PER_PAGE).await?;
     let pages = Pagination::new(page, PER_PAGE, total, &q);
+    let people = if pages.page == page {
+        people
+    } else {
+        repo::search(&app.db, &roles, &q.like(), PER_PAGE, pages.offset())
+            .await?
+            .0
+    };
     let tpl = Index {
         ctx,
         kind,

@@ -2,6 +2,7 @@
 
 use askama::Template;
 use axum::Form;
+use axum::extract::Path;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -46,6 +47,14 @@ pub async fn index(
     )
     .await?;
     let pages = Pagination::new(page, PER_PAGE, total, &q);
+    // A page past the end (an old link, a hand-typed URL) shows the last page.
+    let students = if pages.page == page {
+        students
+    } else {
+        school::search_students(&app.db, &q.like(), class_id, PER_PAGE, pages.offset())
+            .await?
+            .0
+    };
     let classes = match school::current_year(&app.db).await? {
         Some(y) => school::classes(&app.db, y.id).await?,
         None => Vec::new(),
@@ -405,12 +414,50 @@ pub async fn link_guardian(
     } else {
         people::find_by_contact(&app.db, email.as_deref(), phone.as_deref()).await?
     };
-    match found.filter(|p| p.role_list().contains(&crate::auth::Role::Parent)) {
-        Some(p) => {
-            school::link_guardian(&app.db, id, p.id, relationship).await?;
-            ctx.flash("success", "guardian-linked").await?;
-        }
-        None => ctx.flash("error", "guardian-not-found").await?,
+    let Some(p) = found else {
+        ctx.flash("error", "guardian-not-found").await?;
+        return Ok(redirect(&format!("/admin/eleves/{id}")));
+    };
+    let already = school::guardians_of(&app.db, id)
+        .await?
+        .iter()
+        .any(|g| g.user_id == p.id);
+    let mut tx = app.db.begin().await?;
+    school::link_guardian(&mut *tx, id, p.id, relationship).await?;
+    // A teacher or a secretary with a child at the school becomes a parent too; the role
+    // lives in the session, so their sessions end and the next login shows both portals.
+    let mut roles = p.role_list();
+    let role_added = !roles.contains(&crate::auth::Role::Parent);
+    if role_added {
+        roles.push(crate::auth::Role::Parent);
+        people::set_roles(&mut tx, p.id, &roles).await?;
+        people::end_sessions(&mut *tx, p.id).await?;
     }
+    tx.commit().await?;
+    let key = match (already, role_added) {
+        (true, _) => "guardian-already-linked",
+        (false, true) => "guardian-linked-role-added",
+        (false, false) => "guardian-linked",
+    };
+    ctx.flash("success", key).await?;
+    Ok(redirect(&format!("/admin/eleves/{id}")))
+}
+
+pub async fn unlink_guardian(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path((id, uid)): Path<(String, String)>,
+) -> AppResult<Response> {
+    records_manager(&ctx)?;
+    let (Ok(id), Ok(uid)) = (id.parse::<i64>(), uid.parse::<i64>()) else {
+        return Err(AppError::NotFound);
+    };
+    school::student(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if school::unlink_guardian(&app.db, id, uid).await? == 0 {
+        return Err(AppError::NotFound);
+    }
+    ctx.flash("success", "guardian-unlinked").await?;
     Ok(redirect(&format!("/admin/eleves/{id}")))
 }

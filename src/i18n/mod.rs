@@ -194,6 +194,20 @@ impl Tr {
         )
     }
 
+    /// The text of `key` for a count: `$count` chooses the plural form, `$shown` is the
+    /// number written with the locale's grouping ("2 000").
+    pub fn count(&self, key: impl AsRef<str>, n: impl std::borrow::Borrow<i64>) -> String {
+        let n = *n.borrow();
+        self.i18n.tr(
+            self.locale,
+            key.as_ref(),
+            &[
+                ("count", FluentValue::from(n)),
+                ("shown", FluentValue::from(self.int(n))),
+            ],
+        )
+    }
+
     /// The text of `key` with two arguments.
     pub fn t2(
         &self,

@@ -466,13 +466,12 @@ pub async fn levels(db: &Pool) -> Result<Vec<Choice>, sqlx::Error> {
         .await
 }
 
-/// The code of a level ("6e", "1ère").
-pub async fn level_code(db: &Pool, id: i64) -> Result<Option<String>, sqlx::Error> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT code FROM levels WHERE id = $1")
+/// The code ("6e", "1ère") and cycle ("college") of a level.
+pub async fn level_code(db: &Pool, id: i64) -> Result<Option<(String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT code, cycle FROM levels WHERE id = $1")
         .bind(id)
         .fetch_optional(db)
-        .await?;
-    Ok(row.map(|r| r.0))
+        .await
 }
 
 /// Séries as "C — Mathématiques…", with their code apart.

@@ -80,8 +80,10 @@ pub struct Ctx {
     pub user: Option<CurrentUser>,
     /// The school's name and branding.
     pub school: SchoolSettings,
-    /// The request path (for navigation state and the language switch).
+    /// The request path (for navigation state).
     pub path: String,
+    /// The path with its query, to come back to the same page (language switch).
+    pub path_and_query: String,
     /// htmx request headers.
     pub htmx: HtmxInfo,
     /// The session, for handlers that change it.
@@ -119,7 +121,17 @@ where
             keep_alive(&session).await?;
         }
         let school = app.settings.school(&app.db).await?;
+        let original = parts
+            .extensions
+            .get::<axum::extract::OriginalUri>()
+            .map(|u| u.0.clone())
+            .unwrap_or_else(|| parts.uri.clone());
+        let path_and_query = original
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| original.path().to_string());
         Ok(Ctx {
+            path_and_query,
             t: Tr::new(app.i18n.clone(), locale),
             csrf,
             flash,

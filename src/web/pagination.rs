@@ -48,6 +48,8 @@ pub struct Pagination {
 impl Pagination {
     /// The pagination of `total` rows at `page`.
     pub fn new(page: i64, per_page: i64, total: i64, q: &ListQuery) -> Self {
+        let last = ((total + per_page - 1) / per_page).max(1);
+        let page = page.min(last);
         let mut keep = form_urlencoded::Serializer::new(String::new());
         if !q.q.is_empty() {
             keep.append_pair("q", &q.q);

@@ -652,3 +652,132 @@ async fn names_sort_and_search_without_minding_accents_case_or_apostrophes() {
     let r = d.get("/admin/parents?q=90+00+00+02").await;
     assert!(r.text().contains("1 résultat"));
 }
+
+#[tokio::test]
+async fn a_teacher_with_a_child_at_school_is_linked_as_a_parent() {
+    let app = TestApp::new().await;
+    let mut teacher = app.login_as("teacher_b").await;
+    let mut d = app.login_as("secretary").await;
+    let r = d
+        .post(
+            &format!("/admin/eleves/{}/parents", app.f.s3),
+            &[("contact", "PROF.B@test.tg"), ("relationship", "pere")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        d.get(r.location())
+            .await
+            .text()
+            .contains("a reçu le rôle parent")
+    );
+    // The teacher logs in again and finds both portals.
+    assert!(
+        teacher
+            .get("/enseignant")
+            .await
+            .location()
+            .starts_with("/connexion")
+    );
+    let mut again = app.login_as("teacher_b").await;
+    assert!(
+        again
+            .get("/enseignant")
+            .await
+            .text()
+            .contains("Passer en parent")
+    );
+    // Linking again says so; unlinking removes the link.
+    let r = d
+        .post(
+            &format!("/admin/eleves/{}/parents", app.f.s3),
+            &[("contact", "prof.b@test.tg"), ("relationship", "tuteur")],
+        )
+        .await;
+    assert!(d.get(r.location()).await.text().contains("déjà relié"));
+    let r = d
+        .post(
+            &format!(
+                "/admin/eleves/{}/parents/{}/retirer",
+                app.f.s3, app.f.teacher_b
+            ),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let guardians: Vec<(i64,)> =
+        sqlx::query_as("SELECT user_id FROM student_guardians WHERE student_id = $1")
+            .bind(app.f.s3)
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(guardians, vec![(app.f.parent_2,)]);
+    assert_eq!(
+        d.post(
+            &format!(
+                "/admin/eleves/{}/parents/{}/retirer",
+                app.f.s3, app.f.teacher_b
+            ),
+            &[]
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn lycee_classes_need_a_serie_and_others_refuse_one() {
+    let app = TestApp::new().await;
+    let mut tx = app.db.pool.begin().await.unwrap();
+    let (lycee,): (i64,) = sqlx::query_as("INSERT INTO levels (code, name, cycle, ordinal) VALUES ('1ère', 'Première', 'lycee', 11) RETURNING id")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    let (serie,): (i64,) =
+        sqlx::query_as("INSERT INTO series (code, name) VALUES ('D', 'Sciences') RETURNING id")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+    tx.commit().await.unwrap();
+    let (sixieme,): (i64,) = sqlx::query_as("SELECT id FROM levels WHERE code = '6e'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let mut d = app.login_as("director").await;
+    let r = d
+        .post(
+            "/admin/classes",
+            &[("level_id", &lycee.to_string()), ("grp", "2")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("Une classe du lycée a une série."));
+    let r = d
+        .post(
+            "/admin/classes",
+            &[
+                ("level_id", &sixieme.to_string()),
+                ("series_id", &serie.to_string()),
+                ("grp", "C"),
+            ],
+        )
+        .await;
+    assert!(r.text().contains("Les séries n'existent qu'au lycée."));
+    let r = d
+        .post(
+            "/admin/classes",
+            &[
+                ("level_id", &lycee.to_string()),
+                ("series_id", &serie.to_string()),
+                ("grp", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(d.get("/admin/classes").await.text().contains("1ère D 2"));
+    // A page past the end shows the last page, not nonsense.
+    let r = d.get("/admin/eleves?page=999").await;
+    assert!(r.text().contains("3 résultats"));
+    assert!(!r.text().contains("Page 999"));
+}
