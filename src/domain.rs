@@ -309,7 +309,7 @@ mod tests {
         assert_eq!(fold("Essowèda  Aïcha"), "essoweda aicha");
         assert_eq!(fold("Ouro-Sama"), "ouro sama");
         assert_eq!(fold("Ɖɔkɔ Ŋɔti"), "doko noti");
-        let mut names = vec![
+        let mut names = [
             sort_name("Tsogbe", "Yao"),
             sort_name("d'Almeida", "Abdou"),
             sort_name("Adzoh", "Aïcha"),
