@@ -356,13 +356,18 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
     // carrying about five classes.
     let mut teacher_ids = Vec::new();
     let mut demo_teacher = None;
-    let teacher = |n: &mut Names| {
+    // Two teachers with the same name could not be told apart in the pickers.
+    let mut staff_names = HashSet::new();
+    let mut teacher = |n: &mut Names| loop {
         let girl = n.rng.random_bool(0.4);
         let first = n.given(girl);
         let last = n.pick(names::SURNAMES).to_string();
+        if !staff_names.insert((first.clone(), last.clone())) {
+            continue;
+        }
         let email = n.email(&first, &last, "lumiere.tg");
         let phone = n.phone();
-        (first, last, email, phone)
+        break (first, last, email, phone);
     };
     for c in classes.iter().filter(|c| c.cycle == "primaire") {
         let (first, last, email, phone) = teacher(&mut n);
@@ -391,6 +396,7 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
         teacher_ids.push(id);
     }
     let secondary: Vec<&Class> = classes.iter().filter(|c| c.cycle != "primaire").collect();
+    let mut heads: std::collections::HashMap<i64, usize> = Default::default();
     let mut pools: std::collections::HashMap<&str, Vec<(i64, usize)>> = Default::default();
     for c in &secondary {
         for subj in secondary_subjects(c.cycle, c.level) {
@@ -425,15 +431,21 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
                 .execute(&mut *tx)
                 .await?;
         }
-        // The French teacher is professeur principal in the collège, the maths teacher in the lycée.
-        let main_subject = if c.cycle == "college" { "FR" } else { "MATH" };
-        let (head,): (i64,) = sqlx::query_as(
-            "SELECT teacher_user_id FROM teaching_assignments WHERE class_id = $1 AND subject_id = $2",
+        // The professeur principal is the class teacher with the fewest classes to head so
+        // far, the French (collège) or maths (lycée) teacher first among equals.
+        let main_subject = subject_ids[if c.cycle == "college" { "FR" } else { "MATH" }];
+        let candidates: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT teacher_user_id, subject_id FROM teaching_assignments WHERE class_id = $1 ORDER BY subject_id",
         )
         .bind(c.id)
-        .bind(subject_ids[main_subject])
-        .fetch_one(&mut *tx)
+        .fetch_all(&mut *tx)
         .await?;
+        let head = candidates
+            .iter()
+            .min_by_key(|(t, s)| (heads.get(t).copied().unwrap_or(0), *s != main_subject))
+            .map(|(t, _)| *t)
+            .expect("every secondary class has teachers");
+        *heads.entry(head).or_insert(0) += 1;
         sqlx::query("UPDATE classes SET head_teacher_user_id = $1 WHERE id = $2")
             .bind(head)
             .bind(c.id)
@@ -511,12 +523,16 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
         .await?;
         let relationship = if mother { "mere" } else { "pere" };
         let mut kid_classes = Vec::new();
+        let mut sibling_names = HashSet::new();
         for _ in 0..kids {
             let ci = seats[made];
             made += 1;
             let c = &classes[ci];
             let girl = n.rng.random_bool(0.49);
-            let first = n.given(girl);
+            let mut first = n.given(girl);
+            while !sibling_names.insert(first.clone()) {
+                first = n.given(girl);
+            }
             let born_year = 2020 - c.level_ord as i32 - i32::from(n.rng.random_bool(0.2));
             let birth = NaiveDate::from_ymd_opt(
                 born_year,

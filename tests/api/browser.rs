@@ -240,6 +240,67 @@ async fn each_demo_role_uses_its_portal_in_a_real_browser() {
         .unwrap();
     wait_text(&c, "#roster caption", "Liste de la classe").await;
     shot(&c, "teacher-roster").await;
+
+    // The teacher creates a devoir and types a column of marks with the keyboard only.
+    c.find(Locator::Css("ul.links a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(&c, "main h1", "Carnet de notes").await;
+    c.find(Locator::Id("title"))
+        .await
+        .unwrap()
+        .send_keys("Devoir n° 1")
+        .await
+        .unwrap();
+    c.find(Locator::Css(
+        "form[action*='/matieres/'] button[type=submit]",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    wait_text(&c, ".help", "Entrée").await;
+    let first = c.find(Locator::Css("input.mark")).await.unwrap();
+    first.click().await.unwrap();
+    let typed = ["12", "13,5", "abs", "9,25", "20"];
+    let enter = "\u{E007}";
+    for v in typed {
+        // Type into whatever has the focus, as a person would, then Enter.
+        let active = c.active_element().await.unwrap();
+        active.send_keys(&format!("{v}{enter}")).await.unwrap();
+    }
+    // Each cell says it was saved.
+    for _ in 0..100 {
+        let saved = c
+            .find_all(Locator::Css(".cell-state .state.ok"))
+            .await
+            .unwrap()
+            .len();
+        if saved >= typed.len() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        c.find_all(Locator::Css(".cell-state .state.ok"))
+            .await
+            .unwrap()
+            .len(),
+        typed.len()
+    );
+    shot(&c, "teacher-mark-entry").await;
+    // After a reload, the marks are there, in order.
+    c.refresh().await.unwrap();
+    wait_text(&c, ".help", "Entrée").await;
+    let inputs = c.find_all(Locator::Css("input.mark")).await.unwrap();
+    for (i, v) in typed.iter().enumerate() {
+        let value = inputs[i].prop("value").await.unwrap().unwrap_or_default();
+        assert_eq!(&value, v, "row {i}");
+    }
     logout(&c).await;
 
     // The parent switches child, then switches to English, then logs out.
