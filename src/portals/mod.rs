@@ -125,7 +125,7 @@ async fn marks_block(
     wanted: Option<i64>,
     base: String,
 ) -> AppResult<MarksBlock> {
-    let periods = crate::grades::repo::periods(&app.db).await?;
+    let periods = app.settings.periods(&app.db).await?;
     let today = chrono::Utc::now().date_naive();
     let period = wanted
         .and_then(|id| periods.iter().find(|p| p.id == id))

@@ -84,6 +84,7 @@ impl SchoolSettings {
 #[derive(Clone, Debug, Default)]
 pub struct Settings {
     school: Arc<RwLock<Option<(Instant, SchoolSettings)>>>,
+    periods: Arc<RwLock<Option<(Instant, Vec<crate::grades::repo::PeriodRow>)>>>,
 }
 
 const TTL: Duration = Duration::from_secs(5);
@@ -99,6 +100,19 @@ impl Settings {
         let s: SchoolSettings = load(db, "school").await?.unwrap_or_default();
         *self.school.write().await = Some((Instant::now(), s.clone()));
         Ok(s)
+    }
+
+    /// The periods of the current year, for display. Decisions that depend on a period
+    /// being closed read the database inside their transaction, never this copy.
+    pub async fn periods(&self, db: &Pool) -> anyhow::Result<Vec<crate::grades::repo::PeriodRow>> {
+        if let Some((at, p)) = self.periods.read().await.as_ref()
+            && at.elapsed() < TTL
+        {
+            return Ok(p.clone());
+        }
+        let p = crate::grades::repo::periods(db).await?;
+        *self.periods.write().await = Some((Instant::now(), p.clone()));
+        Ok(p)
     }
 
     /// Saves the school's settings after validation.
