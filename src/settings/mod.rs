@@ -83,9 +83,12 @@ impl SchoolSettings {
 /// node shows on every node almost at once, while pages do not query settings each time.
 #[derive(Clone, Debug, Default)]
 pub struct Settings {
-    school: Arc<RwLock<Option<(Instant, SchoolSettings)>>>,
-    periods: Arc<RwLock<Option<(Instant, Vec<crate::grades::repo::PeriodRow>)>>>,
+    school: Slot<SchoolSettings>,
+    periods: Slot<Vec<crate::grades::repo::PeriodRow>>,
 }
+
+/// A cached value and when it was read.
+type Slot<T> = Arc<RwLock<Option<(Instant, T)>>>;
 
 const TTL: Duration = Duration::from_secs(5);
 
