@@ -198,3 +198,57 @@ error-password-same = Choose a password different from the current one.
 error-password-common = This password is too easy to guess. Choose another one.
 password-must-change = Your password is temporary: choose a new one to continue.
 error-date-future = This date is in the future.
+
+## Report cards
+nav-periods = Periods
+bulletin = Report card
+bulletins = Report cards
+bulletin-title = Report card
+bulletin-country = Togolese Republic
+bulletin-motto = Work – Liberty – Fatherland
+bulletin-not-published = Report card in preparation: families cannot see it yet.
+coefficient-short = Coef.
+weighted = Avg × coef.
+rank = Rank
+class-min = Min.
+class-mean = Class avg
+class-max = Max.
+totals = Totals
+general-average = Overall average
+rank-in-class = Rank
+class-general = Class averages (min · mean · max)
+how-computed = How these averages are computed
+signature-head-teacher = Form teacher
+signature-director = Head of school
+signature-parent = Parents' signature
+print = Print
+class-results = Results and report cards
+mention = Distinction
+ranked-count = { $count ->
+    [one] { $count } student ranked
+   *[other] { $count } students ranked
+}
+mention-congratulations = Congratulations
+mention-encouragement = Encouragement
+mention-honour-roll = Honour roll
+mention-warning = Warning (work)
+mention-reprimand = Reprimand (work)
+see-bulletin = See the report card
+period = Period
+dates = Dates
+period-state-open = open for marks
+period-state-closed = closed
+period-close = Close
+period-reopen = Reopen
+bulletins-state-draft = in preparation
+bulletins-state-published = published
+bulletins-publish = Publish
+bulletins-withdraw = Withdraw
+periods-help = Closing a period locks its marks; publishing its report cards shows them to students and parents.
+confirm-close = Close this period? Teachers will no longer be able to change marks.
+confirm-reopen = Reopen this period? Its report cards will be withdrawn.
+period-closed = Period closed: marks are locked.
+period-reopened = Period reopened.
+bulletins-published = Report cards published: families can see them.
+bulletins-withdrawn = Publication withdrawn.
+error-publish-open-period = Close the period before publishing its report cards.

@@ -196,3 +196,57 @@ error-password-same = Choisissez un mot de passe différent de l'actuel.
 error-password-common = Ce mot de passe est trop facile à deviner. Choisissez-en un autre.
 password-must-change = Votre mot de passe est provisoire : choisissez-en un nouveau pour continuer.
 error-date-future = Cette date est dans le futur.
+
+## Bulletins
+nav-periods = Périodes
+bulletin = Bulletin
+bulletins = Bulletins
+bulletin-title = Bulletin de notes
+bulletin-country = République togolaise
+bulletin-motto = Travail – Liberté – Patrie
+bulletin-not-published = Bulletin en préparation : les familles ne le voient pas encore.
+coefficient-short = Coef.
+weighted = Moy. × coef.
+rank = Rang
+class-min = Min.
+class-mean = Moy. classe
+class-max = Max.
+totals = Totaux
+general-average = Moyenne générale
+rank-in-class = Rang
+class-general = Moyennes de la classe (min · moy. · max)
+how-computed = Comment ces moyennes sont calculées
+signature-head-teacher = Le professeur principal
+signature-director = Le directeur
+signature-parent = Signature des parents
+print = Imprimer
+class-results = Résultats et bulletins
+mention = Mention
+ranked-count = { $count ->
+    [one] { $count } élève classé
+   *[other] { $count } élèves classés
+}
+mention-congratulations = Félicitations
+mention-encouragement = Encouragements
+mention-honour-roll = Tableau d'honneur
+mention-warning = Avertissement (travail)
+mention-reprimand = Blâme (travail)
+see-bulletin = Voir le bulletin
+period = Période
+dates = Dates
+period-state-open = ouverte à la saisie
+period-state-closed = clôturée
+period-close = Clôturer
+period-reopen = Rouvrir
+bulletins-state-draft = en préparation
+bulletins-state-published = publiés
+bulletins-publish = Publier
+bulletins-withdraw = Retirer la publication
+periods-help = Clôturer une période verrouille les notes ; publier ses bulletins les rend visibles aux élèves et aux parents.
+confirm-close = Clôturer cette période ? Les enseignants ne pourront plus modifier les notes.
+confirm-reopen = Rouvrir cette période ? Ses bulletins seront retirés de la publication.
+period-closed = Période clôturée : les notes sont verrouillées.
+period-reopened = Période rouverte.
+bulletins-published = Bulletins publiés : les familles peuvent les consulter.
+bulletins-withdrawn = Publication retirée.
+error-publish-open-period = Clôturez la période avant de publier ses bulletins.

@@ -50,3 +50,6 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_entity ON audit_log (entity, entity_id);
 CREATE INDEX audit_log_at ON audit_log (at);
+
+-- Bulletins of a period become visible to families when published.
+ALTER TABLE periods ADD COLUMN published BOOLEAN NOT NULL DEFAULT FALSE;

@@ -64,6 +64,13 @@ pub struct Bulletin {
     pub mention: Option<Mention>,
 }
 
+impl Bulletin {
+    /// The sum of weighted averages, for the totals line.
+    pub fn weighted_sum(&self) -> Option<i64> {
+        Some(self.weighted_total)
+    }
+}
+
 /// Class statistics of one subject (or of the moyenne générale).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Stats {

@@ -21,12 +21,14 @@ pub struct PeriodRow {
     pub ends_on: NaiveDate,
     /// Closed by the administration: marks are locked.
     pub closed: bool,
+    /// Bulletins published: families see them.
+    pub published: bool,
 }
 
 /// The periods of the current year, in order.
 pub async fn periods(db: &Pool) -> Result<Vec<PeriodRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT p.id, p.ordinal, p.kind, p.starts_on, p.ends_on, p.closed FROM periods p \
+        "SELECT p.id, p.ordinal, p.kind, p.starts_on, p.ends_on, p.closed, p.published FROM periods p \
          JOIN school_years y ON y.id = p.school_year_id WHERE y.current = TRUE ORDER BY p.ordinal",
     )
     .fetch_all(db)
@@ -65,6 +67,13 @@ pub struct EvalRow {
     pub weight: i64,
     /// The period is closed.
     pub closed: bool,
+}
+
+impl PeriodRow {
+    /// The catalog key of the period's name ("1er trimestre" needs `n`).
+    pub fn label_key(&self) -> String {
+        format!("period-{}", self.kind)
+    }
 }
 
 impl EvalRow {

@@ -237,6 +237,51 @@ impl Tr {
         format_xof(self.locale, n)
     }
 
+    /// A rank in class: "1er", "3e", "3e ex" (ex aequo); in English "1st", "3rd", "3rd=".
+    pub fn rank(
+        &self,
+        rank: impl std::borrow::Borrow<Option<crate::grades::calc::Rank>>,
+    ) -> String {
+        let Some(r) = rank.borrow() else {
+            return "—".into();
+        };
+        let n = r.position;
+        match self.locale {
+            Locale::Fr => {
+                let base = if n == 1 {
+                    "1er".to_string()
+                } else {
+                    format!("{n}e")
+                };
+                if r.tied { format!("{base} ex") } else { base }
+            }
+            Locale::En => {
+                let suffix = match (n % 10, n % 100) {
+                    (1, x) if x != 11 => "st",
+                    (2, x) if x != 12 => "nd",
+                    (3, x) if x != 13 => "rd",
+                    _ => "th",
+                };
+                format!("{n}{suffix}{}", if r.tied { "=" } else { "" })
+            }
+        }
+    }
+
+    /// Hundredths with the locale's decimal separator: "13,33" or "13.33".
+    pub fn hundredths(&self, v: impl std::borrow::Borrow<Option<i64>>) -> String {
+        match v.borrow() {
+            Some(v) => {
+                let s = crate::grades::calc::fmt_hundredths(*v);
+                if self.locale == Locale::En {
+                    s.replace(',', ".")
+                } else {
+                    s
+                }
+            }
+            None => "—".into(),
+        }
+    }
+
     /// A date as the school writes it ("24/11/2026").
     pub fn date(&self, d: &chrono::NaiveDate) -> String {
         format_date(self.locale, d)

@@ -114,6 +114,8 @@ async fn teacher_class(
 /// The marks block of a family page: the chosen period and the marks by subject.
 pub struct MarksBlock {
     period_id: i64,
+    student_id: i64,
+    published: bool,
     periods: Vec<crate::grades::repo::PeriodRow>,
     subjects: Vec<crate::grades::SubjectMarks>,
     base: String,
@@ -137,6 +139,8 @@ async fn marks_block(
     };
     Ok(MarksBlock {
         period_id: period.as_ref().map(|p| p.id).unwrap_or_default(),
+        student_id,
+        published: period.as_ref().is_some_and(|p| p.published),
         periods,
         subjects,
         base,

@@ -118,6 +118,12 @@ impl Settings {
         Ok(p)
     }
 
+    /// Drops the cached periods after a change made on this node (other nodes see it
+    /// within the cache's few seconds).
+    pub async fn forget_periods(&self) {
+        *self.periods.write().await = None;
+    }
+
     /// Saves the school's settings after validation.
     pub async fn save_school(&self, db: &Pool, s: &SchoolSettings) -> anyhow::Result<()> {
         store(db, "school", s).await?;

@@ -192,6 +192,7 @@ impl Ctx {
                 ("/admin/parents", "nav-guardians"),
                 ("/admin/personnel", "nav-staff"),
                 ("/admin/utilisateurs", "nav-users"),
+                ("/admin/periodes", "nav-periods"),
                 ("/admin/etablissement", "nav-school"),
             ],
         };

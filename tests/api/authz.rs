@@ -123,6 +123,22 @@ async fn every_get_route_for_every_role() {
             vec![],
             Some("T-003"),
         ),
+        ("/admin/periodes".into(), admins.to_vec(), None),
+        (
+            format!("/admin/classes/{}/bulletins", f.class_b),
+            admins.to_vec(),
+            Some("T-003"),
+        ),
+        (
+            format!("/bulletins/{}/1", f.s1),
+            vec!["director", "bursar", "secretary", "teacher_a"],
+            Some("T-001"),
+        ),
+        (
+            format!("/bulletins/{}/1", f.s3),
+            admins.to_vec(),
+            Some("T-003"),
+        ),
         ("/compte/mot-de-passe".into(), ROLES[1..].to_vec(), None),
     ];
     let mut failures = Vec::new();
@@ -213,6 +229,63 @@ async fn every_post_route_for_every_role() {
         (
             "/compte/role".into(),
             vec![("role", "director".into())],
+            vec!["director"],
+        ),
+        (
+            "/admin/etablissement".into(),
+            vec![
+                ("name", "Collège Test".into()),
+                ("city", "Lomé".into()),
+                ("period_kind", "trimestre".into()),
+            ],
+            vec!["director"],
+        ),
+        (
+            format!("/admin/classes/{}/enseignants", f.class_b),
+            vec![
+                ("subject_id", f.maths.to_string()),
+                ("teacher", f.teacher_b.to_string()),
+            ],
+            managers.clone(),
+        ),
+        (
+            format!("/enseignant/classes/{}/matieres/{}", f.class_a, f.maths),
+            vec![
+                ("period_id", "1".into()),
+                ("kind", "devoir".into()),
+                ("title", "D1".into()),
+                ("held_on", "2026-11-20".into()),
+                ("scale", "20".into()),
+                ("weight", "1".into()),
+            ],
+            vec!["teacher_a"],
+        ),
+        (
+            format!("/enseignant/classes/{}/matieres/{}", f.class_b, f.maths),
+            vec![
+                ("period_id", "1".into()),
+                ("kind", "devoir".into()),
+                ("title", "D1".into()),
+                ("held_on", "2026-11-20".into()),
+                ("scale", "20".into()),
+                ("weight", "1".into()),
+            ],
+            vec![],
+        ),
+        (
+            format!("/enseignant/evaluations/999999/eleves/{}", f.s1),
+            vec![],
+            vec![],
+        ),
+        (
+            format!("/admin/eleves/{}/parents/{}/retirer", f.s3, f.parent_2),
+            vec![],
+            managers.clone(),
+        ),
+        ("/admin/periodes/3/cloture".into(), vec![], vec!["director"]),
+        (
+            "/admin/periodes/3/publication".into(),
+            vec![],
             vec!["director"],
         ),
     ];

@@ -5,6 +5,7 @@ mod admin;
 mod auth;
 mod authz;
 mod browser;
+mod bulletins;
 mod catalog;
 mod events;
 mod grades;

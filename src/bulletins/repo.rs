@@ -1,0 +1,105 @@
+//! SQL of bulletins: the subjects of a class with their coefficients, and its marks.
+
+use sqlx::FromRow;
+
+use super::compute::Subject;
+use crate::db::{Db, Pool};
+
+#[derive(FromRow)]
+struct SubjectRow {
+    id: i64,
+    name: String,
+    coefficient: i64,
+}
+
+/// The subjects taught in a class, with the coefficient of its level and série (the série's
+/// own coefficient first, then the level's, then 1).
+pub async fn class_subjects(db: &Pool, class_id: i64) -> Result<Vec<Subject>, sqlx::Error> {
+    let rows: Vec<SubjectRow> = sqlx::query_as(
+        "SELECT s.id, s.name, COALESCE( \
+           (SELECT sc.coefficient FROM subject_coefficients sc WHERE sc.level_id = c.level_id AND sc.subject_id = s.id \
+              AND sc.series_key = COALESCE(c.series_id, 0)), \
+           (SELECT sc.coefficient FROM subject_coefficients sc WHERE sc.level_id = c.level_id AND sc.subject_id = s.id \
+              AND sc.series_key = 0), 1) AS coefficient \
+         FROM teaching_assignments t JOIN subjects s ON s.id = t.subject_id JOIN classes c ON c.id = t.class_id \
+         WHERE t.class_id = $1 ORDER BY s.name",
+    )
+    .bind(class_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Subject {
+            id: r.id,
+            name: r.name,
+            coefficient: r.coefficient,
+        })
+        .collect())
+}
+
+/// A mark of the class with what the computation needs.
+#[derive(Clone, Debug, FromRow)]
+pub struct ClassMark {
+    /// Student.
+    pub student_id: i64,
+    /// Subject.
+    pub subject_id: i64,
+    /// Evaluation kind.
+    pub kind: String,
+    /// Evaluation weight.
+    pub weight: i64,
+    /// Evaluation scale.
+    pub scale: i64,
+    /// score, absent, excused.
+    pub status: String,
+    /// Points on the scale.
+    pub points: Option<i64>,
+}
+
+/// Every mark of a class in a period.
+pub async fn class_marks(
+    db: &Pool,
+    class_id: i64,
+    period_id: i64,
+) -> Result<Vec<ClassMark>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT m.student_id, e.subject_id, e.kind, e.weight, e.scale, m.status, m.points \
+         FROM marks m JOIN evaluations e ON e.id = m.evaluation_id WHERE e.class_id = $1 AND e.period_id = $2",
+    )
+    .bind(class_id)
+    .bind(period_id)
+    .fetch_all(db)
+    .await
+}
+
+/// Whether a period's bulletins are published.
+pub async fn period_state(db: &Pool, period_id: i64) -> Result<Option<(bool, bool)>, sqlx::Error> {
+    sqlx::query_as("SELECT closed, published FROM periods WHERE id = $1")
+        .bind(period_id)
+        .fetch_optional(db)
+        .await
+}
+
+/// Closes or reopens a period; reopening also withdraws its bulletins.
+pub async fn set_closed(db: &Pool, period_id: i64, closed: bool) -> Result<u64, sqlx::Error> {
+    let r = sqlx::query("UPDATE periods SET closed = $1, published = CASE WHEN $1 THEN published ELSE FALSE END WHERE id = $2")
+        .bind(closed)
+        .bind(period_id)
+        .execute(db)
+        .await?;
+    Ok(r.rows_affected())
+}
+
+/// Publishes or withdraws a period's bulletins.
+pub async fn set_published<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    period_id: i64,
+    published: bool,
+) -> Result<u64, sqlx::Error> {
+    let r = sqlx::query("UPDATE periods SET published = $1 WHERE id = $2")
+        .bind(published)
+        .bind(period_id)
+        .execute(db)
+        .await?;
+    Ok(r.rows_affected())
+}

@@ -1,0 +1,306 @@
+//! Bulletin pages: one student's bulletin (printable, A4), a class's results, and the
+//! administration's closing and publishing of periods.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use super::compute::{Bulletin, ClassBulletins, Stats, Subject};
+use super::repo;
+use crate::app::AppState;
+use crate::auth::{Portal, Role};
+use crate::authz;
+use crate::error::{AppError, AppResult};
+use crate::grades::calc::fmt_hundredths;
+use crate::grades::repo::PeriodRow;
+use crate::school::{self, ClassRow, StudentRow};
+use crate::web::{Ctx, PathId, html, redirect};
+
+/// Routes of bulletins.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/bulletins/{student}/{period}", get(show))
+        .route("/admin/classes/{id}/bulletins", get(class_results))
+        .route("/admin/periodes", get(periods))
+        .route("/admin/periodes/{id}/cloture", post(toggle_closed))
+        .route("/admin/periodes/{id}/publication", post(toggle_published))
+}
+
+/// Hundredths as the bulletin prints them, or a dash.
+pub fn h(v: &Option<i64>) -> String {
+    v.map(fmt_hundredths).unwrap_or_else(|| "—".into())
+}
+
+#[derive(Template)]
+#[template(path = "bulletins/bulletin.html")]
+struct Page<'a> {
+    ctx: &'a Ctx,
+    student: StudentRow,
+    class: ClassRow,
+    period: PeriodRow,
+    year: String,
+    bulletin: Bulletin,
+    stats: Vec<Stats>,
+    general_stats: Stats,
+    ranked: i64,
+}
+
+async fn show(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path((s, p)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let u = ctx.user()?;
+    let (Ok(student_id), Ok(period_id)) = (s.parse::<i64>(), p.parse::<i64>()) else {
+        return Err(AppError::NotFound);
+    };
+    let student = school::student(&app.db, student_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (_, published) = repo::period_state(&app.db, period_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    authz::require(authz::can_see_student(&app.db, u, student_id).await?)?;
+    // Families see a bulletin once the administration has published it; staff see it as
+    // it is being prepared.
+    let staff =
+        u.is_admin() || u.has(Role::Teacher) && !is_family_of(&app, u.id, student_id).await?;
+    authz::require(staff || published)?;
+    let class_id = student.class_id.ok_or(AppError::NotFound)?;
+    let class = school::class(&app.db, class_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let roster: Vec<i64> = school::roster(&app.db, class_id)
+        .await?
+        .iter()
+        .map(|s| s.id)
+        .collect();
+    let (subjects, computed) = super::for_class(&app.db, class_id, period_id, &roster).await?;
+    let ClassBulletins {
+        bulletins,
+        subject_stats,
+        general_stats,
+        ranked,
+    } = computed;
+    let bulletin = bulletins
+        .into_iter()
+        .find(|b| b.student_id == student_id)
+        .ok_or(AppError::NotFound)?;
+    let stats = subjects
+        .iter()
+        .map(|s: &Subject| subject_stats.get(&s.id).copied().unwrap_or_default())
+        .collect();
+    let period = crate::grades::repo::periods(&app.db)
+        .await?
+        .into_iter()
+        .find(|p| p.id == period_id)
+        .ok_or(AppError::NotFound)?;
+    let year = school::current_year(&app.db)
+        .await?
+        .map(|y| y.label)
+        .unwrap_or_default();
+    html(&Page {
+        ctx: &ctx,
+        student,
+        class,
+        period,
+        year,
+        bulletin,
+        stats,
+        general_stats,
+        ranked: ranked as i64,
+    })
+}
+
+async fn is_family_of(app: &AppState, user_id: i64, student_id: i64) -> AppResult<bool> {
+    Ok(school::children(&app.db, user_id)
+        .await?
+        .iter()
+        .any(|c| c.id == student_id)
+        || school::student_by_user(&app.db, user_id)
+            .await?
+            .is_some_and(|s| s.id == student_id))
+}
+
+#[derive(Deserialize)]
+struct PeriodQuery {
+    #[serde(default)]
+    periode: String,
+}
+
+#[derive(Template)]
+#[template(path = "bulletins/class.html")]
+struct ClassPage<'a> {
+    ctx: &'a Ctx,
+    class: ClassRow,
+    periods: Vec<PeriodRow>,
+    period: PeriodRow,
+    subjects: Vec<Subject>,
+    rows: Vec<(StudentRow, Bulletin)>,
+    stats: Vec<Stats>,
+    general_stats: Stats,
+    ranked: i64,
+}
+
+async fn class_results(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+    Query(q): Query<PeriodQuery>,
+) -> AppResult<Response> {
+    ctx.require(Portal::Admin)?;
+    let class = school::class(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let periods = crate::grades::repo::periods(&app.db).await?;
+    let today = chrono::Utc::now().date_naive();
+    let period = q
+        .periode
+        .parse::<i64>()
+        .ok()
+        .and_then(|p| periods.iter().find(|x| x.id == p))
+        .or_else(|| crate::grades::repo::default_period(&periods, today))
+        .cloned()
+        .ok_or(AppError::NotFound)?;
+    let students = school::roster(&app.db, id).await?;
+    let ids: Vec<i64> = students.iter().map(|s| s.id).collect();
+    let (subjects, computed) = super::for_class(&app.db, id, period.id, &ids).await?;
+    let stats = subjects
+        .iter()
+        .map(|s| {
+            computed
+                .subject_stats
+                .get(&s.id)
+                .copied()
+                .unwrap_or_default()
+        })
+        .collect();
+    let mut rows: Vec<(StudentRow, Bulletin)> =
+        students.into_iter().zip(computed.bulletins).collect();
+    // By rank, unranked last, then by name.
+    rows.sort_by_key(|(s, b)| {
+        (
+            b.rank.map(|r| r.position).unwrap_or(usize::MAX),
+            s.last_name.clone(),
+        )
+    });
+    html(&ClassPage {
+        ctx: &ctx,
+        class,
+        periods,
+        period,
+        subjects,
+        rows,
+        stats,
+        general_stats: computed.general_stats,
+        ranked: computed.ranked as i64,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "bulletins/periods.html")]
+struct PeriodsPage<'a> {
+    ctx: &'a Ctx,
+    periods: Vec<PeriodRow>,
+    can_edit: bool,
+}
+
+async fn periods(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let u = ctx.require(Portal::Admin)?;
+    let can_edit = authz::can_manage_accounts(u);
+    html(&PeriodsPage {
+        ctx: &ctx,
+        periods: crate::grades::repo::periods(&app.db).await?,
+        can_edit,
+    })
+}
+
+fn director(ctx: &Ctx) -> AppResult<i64> {
+    let u = ctx.require(Portal::Admin)?;
+    authz::require(authz::can_manage_accounts(u))?;
+    Ok(u.id)
+}
+
+async fn toggle_closed(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+) -> AppResult<Response> {
+    let by = director(&ctx)?;
+    let (closed, _) = repo::period_state(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    repo::set_closed(&app.db, id, !closed).await?;
+    app.settings.forget_periods().await;
+    crate::audit::record(
+        &app.db,
+        Some(by),
+        "period",
+        &id.to_string(),
+        if closed { "reopen" } else { "close" },
+        None,
+        None,
+    )
+    .await?;
+    ctx.flash(
+        "success",
+        if closed {
+            "period-reopened"
+        } else {
+            "period-closed"
+        },
+    )
+    .await?;
+    Ok(redirect("/admin/periodes"))
+}
+
+async fn toggle_published(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+) -> AppResult<Response> {
+    let by = director(&ctx)?;
+    let (closed, published) = repo::period_state(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !closed {
+        ctx.flash("error", "error-publish-open-period").await?;
+        return Ok(redirect("/admin/periodes"));
+    }
+    let mut tx = app.db.begin().await?;
+    repo::set_published(&mut *tx, id, !published).await?;
+    if !published {
+        crate::events::publish(
+            &mut *tx,
+            "bulletin.published",
+            &serde_json::json!({ "period_id": id }),
+            Some(by),
+        )
+        .await?;
+    }
+    crate::audit::record(
+        &mut *tx,
+        Some(by),
+        "period",
+        &id.to_string(),
+        if published { "unpublish" } else { "publish" },
+        None,
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    app.settings.forget_periods().await;
+    ctx.flash(
+        "success",
+        if published {
+            "bulletins-withdrawn"
+        } else {
+            "bulletins-published"
+        },
+    )
+    .await?;
+    Ok(redirect("/admin/periodes"))
+}

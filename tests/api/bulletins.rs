@@ -1,0 +1,183 @@
+//! Bulletins end to end: marks entered by the teacher, computed for the class, visible to
+//! staff at once and to families once the director closes and publishes the period.
+
+use axum::http::StatusCode;
+
+use crate::helpers::TestApp;
+
+#[tokio::test]
+async fn a_term_from_marks_to_published_bulletins() {
+    let app = TestApp::new().await;
+    let f = app.f.clone();
+    let (p1,): (i64,) = sqlx::query_as("SELECT id FROM periods WHERE ordinal = 1")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    // A second subject with coefficient 2 for 6e, taught by teacher B in 6e B.
+    let (french,): (i64,) =
+        sqlx::query_as("INSERT INTO subjects (code, name) VALUES ('FR', 'Français') RETURNING id")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let (level,): (i64,) = sqlx::query_as("SELECT level_id FROM classes WHERE id = $1")
+        .bind(f.class_b)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO subject_coefficients (level_id, series_key, subject_id, coefficient) VALUES ($1, 0, $2, 2), ($1, 0, $3, 3)")
+        .bind(level)
+        .bind(french)
+        .bind(f.maths)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    suku::school::assign(&app.db.pool, f.class_b, french, f.teacher_b)
+        .await
+        .unwrap();
+
+    let mut t = app.login_as("teacher_b").await;
+    let p1s = p1.to_string();
+    let mut ids = Vec::new();
+    for (subject, kind, scale) in [
+        (f.maths, "devoir", "20"),
+        (f.maths, "composition", "20"),
+        (french, "devoir", "10"),
+    ] {
+        let url = format!("/enseignant/classes/{}/matieres/{subject}", f.class_b);
+        let r = t
+            .post(
+                &url,
+                &[
+                    ("period_id", &p1s),
+                    ("kind", kind),
+                    ("title", kind),
+                    ("held_on", "2026-11-20"),
+                    ("scale", scale),
+                    ("weight", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        ids.push(
+            r.location()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .parse::<i64>()
+                .unwrap(),
+        );
+    }
+    let (m_dev, m_comp, fr_dev) = (ids[0], ids[1], ids[2]);
+    let (s2, s3) = (format!("note_{}", f.s2), format!("note_{}", f.s3));
+    for (e, a, b) in [
+        (m_dev, "12", "14"),
+        (m_comp, "15", "11"),
+        (fr_dev, "6", "7,5"),
+    ] {
+        let r = t
+            .post(
+                &format!("/enseignant/evaluations/{e}"),
+                &[(&s2, a), (&s3, b)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    // By hand:
+    //  Sena (S2): maths (12 × 1 + 15 × 2) / 3 = 14,00; français 6/10 = 12,00;
+    //             (14 × 3 + 12 × 2) / 5 = 13,20 → 1er.
+    //  Yawo (S3): maths (14 + 22) / 3 = 12,00; français 7,5/10 = 15,00;
+    //             (12 × 3 + 15 × 2) / 5 = 13,20 → also 13,20: 1er ex aequo.
+    let url = format!("/bulletins/{}/{p1}", f.s2);
+    let mut d = app.login_as("director").await;
+    let page = d.get(&url).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let text = page.text();
+    assert!(text.contains("data-testid=\"general\">13,20<"), "{text}");
+    assert!(text.contains("data-testid=\"rank\">1er ex<"), "{text}");
+    assert!(
+        text.contains("(12,00 × 2 + 14,00 × 3) / 5 = 13,20"),
+        "subjects in bulletin order"
+    );
+    assert!(text.contains("Tableau d'honneur"));
+    assert!(text.contains("Bulletin en préparation"));
+    // The class results, ranked.
+    let results = d
+        .get(&format!(
+            "/admin/classes/{}/bulletins?periode={p1}",
+            f.class_b
+        ))
+        .await
+        .text();
+    assert!(results.contains("2 élèves classés"));
+    // Families wait for the publication.
+    let mut parent = app.login_as("parent_1").await;
+    assert_eq!(parent.get(&url).await.status, StatusCode::FORBIDDEN);
+    assert!(
+        !parent
+            .get(&format!("/parent/enfants/{}", f.s2))
+            .await
+            .body
+            .contains(&url)
+    );
+    // Publishing needs a closed period.
+    let r = d
+        .post(&format!("/admin/periodes/{p1}/publication"), &[])
+        .await;
+    assert!(
+        d.get(r.location())
+            .await
+            .text()
+            .contains("Clôturez la période")
+    );
+    d.post(&format!("/admin/periodes/{p1}/cloture"), &[]).await;
+    let r = d
+        .post(&format!("/admin/periodes/{p1}/publication"), &[])
+        .await;
+    assert!(
+        d.get(r.location())
+            .await
+            .text()
+            .contains("Bulletins publiés")
+    );
+    let (events,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM school_events WHERE kind = 'bulletin.published'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(events, 1);
+    // Now the parent sees it, from a link on the child's page, with the same numbers.
+    let child = parent
+        .get(&format!("/parent/enfants/{}?periode={p1}", f.s2))
+        .await;
+    assert!(child.body.contains(&url), "{}", child.body);
+    let seen = parent.get(&url).await.text();
+    assert!(seen.contains("data-testid=\"general\">13,20<"));
+    assert!(!seen.contains("Bulletin en préparation"));
+    // Never another family's bulletin, nor another child's by a changed id.
+    let mut other = app.login_as("parent_2").await;
+    assert_eq!(other.get(&url).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        other.get(&format!("/bulletins/{}/{p1}", f.s3)).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        other.get(&format!("/bulletins/{}/abc", f.s3)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Marks are locked now.
+    let r = t
+        .post(
+            &format!("/enseignant/evaluations/{m_dev}/eleves/{}", f.s2),
+            &[(&s2, "20")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    // Only the director closes and publishes.
+    let mut sec = app.login_as("secretary").await;
+    assert_eq!(
+        sec.post(&format!("/admin/periodes/{p1}/cloture"), &[])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}
