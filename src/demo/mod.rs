@@ -14,6 +14,7 @@ use crate::db::{Pool, Tx};
 use crate::school::{self, StudentInput};
 use crate::settings::{self, PeriodKind, SchoolSettings};
 
+mod grades;
 mod names;
 
 /// The password of every demo account.
@@ -579,8 +580,8 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
         }
     }
 
-    coefficients(&mut tx, &subject_ids, &series_ids).await?;
-    first_term_marks(&mut tx, &mut n.rng).await?;
+    grades::coefficients(&mut tx, &subject_ids, &series_ids).await?;
+    grades::first_term_marks(&mut tx, &mut n.rng).await?;
 
     let director_login = "directeur@lumiere.tg".to_string();
     let (teacher_email,): (String,) = sqlx::query_as("SELECT email FROM users WHERE id = $1")
@@ -614,199 +615,4 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
     settings::store(&mut *tx, "demo", &demo).await?;
     tx.commit().await?;
     Ok(demo)
-}
-
-/// Coefficients as Togolese schools use them: by level for the collège, by série in the
-/// lycée (maths 5 in C, 4 in D, 2 in A4…).
-async fn coefficients(
-    tx: &mut Tx<'_>,
-    subjects: &std::collections::HashMap<&str, i64>,
-    series: &std::collections::HashMap<&str, i64>,
-) -> anyhow::Result<()> {
-    let levels: Vec<(i64, String)> = sqlx::query_as("SELECT id, cycle FROM levels")
-        .fetch_all(&mut **tx)
-        .await?;
-    for (level_id, cycle) in levels {
-        let table: Vec<(i64, &[(&str, i64)])> = match cycle.as_str() {
-            "primaire" => vec![(0, &[("ENS", 1)])],
-            "college" => vec![(
-                0,
-                &[
-                    ("FR", 3),
-                    ("MATH", 3),
-                    ("ANG", 2),
-                    ("HG", 2),
-                    ("SVT", 2),
-                    ("PC", 2),
-                    ("ECM", 1),
-                    ("EPS", 1),
-                ],
-            )],
-            _ => {
-                vec![
-                    (
-                        series["A4"],
-                        &[
-                            ("FR", 4),
-                            ("PHILO", 4),
-                            ("ANG", 3),
-                            ("HG", 3),
-                            ("ALL", 2),
-                            ("MATH", 2),
-                            ("SVT", 1),
-                            ("PC", 1),
-                            ("EPS", 1),
-                        ],
-                    ),
-                    (
-                        series["C"],
-                        &[
-                            ("MATH", 5),
-                            ("PC", 5),
-                            ("SVT", 2),
-                            ("FR", 2),
-                            ("PHILO", 2),
-                            ("ANG", 2),
-                            ("HG", 2),
-                            ("ALL", 1),
-                            ("EPS", 1),
-                        ],
-                    ),
-                    (
-                        series["D"],
-                        &[
-                            ("MATH", 4),
-                            ("PC", 4),
-                            ("SVT", 4),
-                            ("FR", 2),
-                            ("PHILO", 2),
-                            ("ANG", 2),
-                            ("HG", 2),
-                            ("ALL", 1),
-                            ("EPS", 1),
-                        ],
-                    ),
-                ]
-            }
-        };
-        for (series_key, coefs) in table {
-            for (code, coef) in coefs {
-                let group = match *code {
-                    "FR" | "PHILO" | "ANG" | "HG" | "ALL" | "ECM" => "litteraires",
-                    "MATH" | "PC" | "SVT" => "scientifiques",
-                    _ => "autres",
-                };
-                sqlx::query(
-                    "INSERT INTO subject_coefficients (level_id, series_key, subject_id, coefficient, subject_group) VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(level_id)
-                .bind(series_key)
-                .bind(subjects[code])
-                .bind(coef)
-                .bind(group)
-                .execute(&mut **tx)
-                .await?;
-            }
-        }
-    }
-    Ok(())
-}
-
-/// A normal draw (Box–Muller), for marks that spread like real ones.
-fn normal(rng: &mut ChaCha8Rng, mean: f64, sd: f64) -> f64 {
-    let u1: f64 = rng.random_range(f64::EPSILON..1.0);
-    let u2: f64 = rng.random_range(0.0..1.0);
-    mean + sd * (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
-}
-
-/// Marks of the first trimester so far: two devoirs and an interrogation per subject and
-/// class, the composition still to come. Each student has a level of their own, so
-/// averages and ranks look like a real class's.
-async fn first_term_marks(tx: &mut Tx<'_>, rng: &mut ChaCha8Rng) -> anyhow::Result<()> {
-    let (period,): (i64,) =
-        sqlx::query_as("SELECT id FROM periods WHERE ordinal = 1 ORDER BY id LIMIT 1")
-            .fetch_one(&mut **tx)
-            .await?;
-    let assignments: Vec<(i64, i64, i64)> =
-        sqlx::query_as("SELECT class_id, subject_id, teacher_user_id FROM teaching_assignments ORDER BY class_id, subject_id")
-            .fetch_all(&mut **tx)
-            .await?;
-    let enrolled: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT class_id, student_id FROM enrollments ORDER BY class_id, student_id",
-    )
-    .fetch_all(&mut **tx)
-    .await?;
-    let mut ability = std::collections::HashMap::new();
-    for (_, s) in &enrolled {
-        ability.insert(*s, normal(rng, 11.0, 2.6).clamp(3.0, 18.5));
-    }
-    let now = chrono::Utc::now();
-    let d = |m, dd| NaiveDate::from_ymd_opt(2026, m, dd).expect("valid demo date");
-    let evaluations = [
-        ("devoir", "Devoir n° 1", d(10, 23)),
-        ("interrogation", "Interrogation écrite", d(11, 6)),
-        ("devoir", "Devoir n° 2", d(11, 20)),
-    ];
-    let mut rows: Vec<(i64, i64, Option<i64>, &'static str, i64)> = Vec::new();
-    for (class_id, subject_id, teacher) in assignments {
-        for (kind, title, day) in evaluations {
-            let (eval,): (i64,) = sqlx::query_as(
-                "INSERT INTO evaluations (class_id, subject_id, period_id, kind, title, held_on, scale, weight, created_by, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, 20, 1, $7, $8) RETURNING id",
-            )
-            .bind(class_id)
-            .bind(subject_id)
-            .bind(period)
-            .bind(kind)
-            .bind(title)
-            .bind(day)
-            .bind(teacher)
-            .bind(now)
-            .fetch_one(&mut **tx)
-            .await?;
-            for (_, student) in enrolled.iter().filter(|(c, _)| *c == class_id) {
-                if rng.random_bool(0.03) {
-                    rows.push((eval, *student, None, "absent", teacher));
-                    continue;
-                }
-                let v = normal(rng, ability[student], 2.4).clamp(0.0, 20.0);
-                // Teachers mark to the quarter point.
-                let points = ((v * 4.0).round() as i64) * 25;
-                rows.push((eval, *student, Some(points), "score", teacher));
-            }
-        }
-    }
-    // Many rows per statement: the demo must be quick on PostgreSQL too.
-    for chunk in rows.chunks(500) {
-        let mut sql = String::from(
-            "INSERT INTO marks (evaluation_id, student_id, points, status, updated_by, updated_at) VALUES ",
-        );
-        for i in 0..chunk.len() {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            let b = i * 6;
-            sql.push_str(&format!(
-                "(${}, ${}, ${}, ${}, ${}, ${})",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6
-            ));
-        }
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (eval, student, points, status, by) in chunk {
-            q = q
-                .bind(eval)
-                .bind(student)
-                .bind(points)
-                .bind(*status)
-                .bind(by)
-                .bind(now);
-        }
-        q.execute(&mut **tx).await?;
-    }
-    Ok(())
 }

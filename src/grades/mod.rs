@@ -54,21 +54,10 @@ pub async fn record_mark(
 ) -> Result<Option<MarkRow>, MarkError> {
     let mut tx = db.begin().await?;
     // Read the lock inside the transaction, so a period closed meanwhile is honoured.
-    let (closed,): (bool,) = sqlx::query_as("SELECT closed FROM periods WHERE id = $1")
-        .bind(eval.period_id)
-        .fetch_one(&mut *tx)
-        .await?;
-    if closed {
+    if repo::period_closed(&mut *tx, eval.period_id).await? {
         return Err(MarkError::Closed);
     }
-    let enrolled: Option<(i64,)> = sqlx::query_as(
-        "SELECT student_id FROM enrollments WHERE student_id = $1 AND class_id = $2",
-    )
-    .bind(student_id)
-    .bind(eval.class_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    if enrolled.is_none() {
+    if !repo::is_enrolled(&mut *tx, student_id, eval.class_id).await? {
         return Err(MarkError::NotInClass);
     }
     let old = repo::mark(&mut *tx, eval.id, student_id).await?;

@@ -327,3 +327,29 @@ pub async fn student_marks(
     .fetch_all(db)
     .await
 }
+
+/// Whether a period is closed, read inside the caller's transaction.
+pub async fn period_closed<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    period_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let (closed,): (bool,) = sqlx::query_as("SELECT closed FROM periods WHERE id = $1")
+        .bind(period_id)
+        .fetch_one(db)
+        .await?;
+    Ok(closed)
+}
+
+/// Whether a student is enrolled in a class.
+pub async fn is_enrolled<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    student_id: i64,
+    class_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query("SELECT 1 FROM enrollments WHERE student_id = $1 AND class_id = $2")
+        .bind(student_id)
+        .bind(class_id)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.is_some())
+}

@@ -1,6 +1,7 @@
 //! Suku's integration tests: one binary, one module per feature. Run on SQLite by default and
 //! on PostgreSQL with `--features postgres` (see `scripts/test`).
 
+mod accounts;
 mod admin;
 mod auth;
 mod authz;
