@@ -14,6 +14,8 @@ use crate::school::Counts;
 use crate::web::{Ctx, html};
 
 mod classes;
+mod coefficients;
+mod journal;
 pub mod people;
 pub mod repo;
 mod school;
@@ -51,6 +53,11 @@ pub fn router() -> Router<AppState> {
         .route("/personnel", get(people::staff).post(people::create_staff))
         .route("/personnel/nouveau", get(people::new_staff))
         .route("/etablissement", get(school::show).post(school::update))
+        .route(
+            "/coefficients",
+            get(coefficients::show).post(coefficients::update),
+        )
+        .route("/journal", get(journal::index))
         .route("/utilisateurs", get(people::users))
         .route("/utilisateurs/{id}", get(people::show).post(people::update))
         .route(

@@ -30,3 +30,50 @@ pub async fn record<'e>(
     .await?;
     Ok(())
 }
+
+/// One line of the log as the director reads it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Entry {
+    /// When.
+    pub at: chrono::DateTime<Utc>,
+    /// Who, as "Prénom Nom".
+    pub actor: Option<String>,
+    /// mark, period, coefficient…
+    pub entity: String,
+    /// Which one.
+    pub entity_id: String,
+    /// create, update, delete…
+    pub action: String,
+    /// Before.
+    pub old_value: Option<String>,
+    /// After.
+    pub new_value: Option<String>,
+}
+
+/// A page of the log, newest first, optionally for one kind of record.
+pub async fn page(
+    db: &crate::db::Pool,
+    entity: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Entry>, i64), sqlx::Error> {
+    let rows = sqlx::query_as(
+        "SELECT a.at, (SELECT u.first_name || ' ' || u.last_name FROM users u WHERE u.id = a.actor_user_id) AS actor, \
+         a.entity, a.entity_id, a.action, a.old_value, a.new_value FROM audit_log a \
+         WHERE ($1 IS NULL OR a.entity = $1) ORDER BY a.id DESC LIMIT $2 OFFSET $3",
+    )
+    .bind(entity)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(db)
+    .await?;
+    let (total,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE ($1 IS NULL OR entity = $1)")
+            .bind(entity)
+            .fetch_one(db)
+            .await?;
+    Ok((rows, total))
+}
+
+/// The kinds of records the log filters on.
+pub const ENTITIES: [&str; 3] = ["mark", "period", "coefficient"];

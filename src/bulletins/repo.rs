@@ -103,3 +103,63 @@ pub async fn set_published<'e>(
         .await?;
     Ok(r.rows_affected())
 }
+
+/// A stored coefficient.
+#[derive(Clone, Debug, FromRow)]
+pub struct Coefficient {
+    /// Subject.
+    pub subject_id: i64,
+    /// 1 to 10.
+    pub coefficient: i64,
+    /// litteraires, scientifiques or autres.
+    pub subject_group: String,
+}
+
+/// The coefficients of a level for one série (0: every série).
+pub async fn coefficients(
+    db: &Pool,
+    level_id: i64,
+    series_key: i64,
+) -> Result<Vec<Coefficient>, sqlx::Error> {
+    sqlx::query_as("SELECT subject_id, coefficient, subject_group FROM subject_coefficients WHERE level_id = $1 AND series_key = $2")
+        .bind(level_id)
+        .bind(series_key)
+        .fetch_all(db)
+        .await
+}
+
+/// Removes a level's (and série's) coefficients, before the table is written again.
+pub async fn clear_coefficients<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    level_id: i64,
+    series_key: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM subject_coefficients WHERE level_id = $1 AND series_key = $2")
+        .bind(level_id)
+        .bind(series_key)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Writes one coefficient.
+pub async fn insert_coefficient<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    level_id: i64,
+    series_key: i64,
+    subject_id: i64,
+    coefficient: i64,
+    group: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO subject_coefficients (level_id, series_key, subject_id, coefficient, subject_group) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(level_id)
+    .bind(series_key)
+    .bind(subject_id)
+    .bind(coefficient)
+    .bind(group)
+    .execute(db)
+    .await?;
+    Ok(())
+}

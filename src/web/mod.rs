@@ -193,6 +193,8 @@ impl Ctx {
                 ("/admin/personnel", "nav-staff"),
                 ("/admin/utilisateurs", "nav-users"),
                 ("/admin/periodes", "nav-periods"),
+                ("/admin/coefficients", "nav-coefficients"),
+                ("/admin/journal", "nav-journal"),
                 ("/admin/etablissement", "nav-school"),
             ],
         };

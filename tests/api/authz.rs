@@ -124,6 +124,8 @@ async fn every_get_route_for_every_role() {
             Some("T-003"),
         ),
         ("/admin/periodes".into(), admins.to_vec(), None),
+        ("/admin/coefficients".into(), admins.to_vec(), None),
+        ("/admin/journal".into(), vec!["director"], None),
         (
             format!("/admin/classes/{}/bulletins", f.class_b),
             admins.to_vec(),
@@ -283,6 +285,11 @@ async fn every_post_route_for_every_role() {
             managers.clone(),
         ),
         ("/admin/periodes/3/cloture".into(), vec![], vec!["director"]),
+        (
+            "/admin/coefficients?niveau=1&serie=0".into(),
+            vec![("coef_1", "2".into())],
+            vec!["director"],
+        ),
         (
             "/admin/periodes/3/publication".into(),
             vec![],

@@ -181,3 +181,61 @@ async fn a_term_from_marks_to_published_bulletins() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn the_director_sets_coefficients_and_reads_the_log() {
+    let app = TestApp::new().await;
+    let f = app.f.clone();
+    let (level,): (i64,) = sqlx::query_as("SELECT level_id FROM classes WHERE id = $1")
+        .bind(f.class_b)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let mut d = app.login_as("director").await;
+    let url = format!("/admin/coefficients?niveau={level}&serie=0");
+    let page = d.get(&url).await;
+    assert!(page.text().contains("Mathématiques"));
+    let field = format!("coef_{}", f.maths);
+    let group = format!("group_{}", f.maths);
+    // A wrong value: explained, nothing saved.
+    let r = d
+        .post(&url, &[(&field, "11"), (&group, "scientifiques")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("Un nombre entier de 1 à 10"));
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM subject_coefficients")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+    let r = d
+        .post(&url, &[(&field, "4"), (&group, "scientifiques")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(d.get(r.location()).await.text().contains("value=\"4\""));
+    // The bulletin uses it.
+    let (coef,): (i64,) = sqlx::query_as(
+        "SELECT coefficient FROM subject_coefficients WHERE level_id = $1 AND subject_id = $2",
+    )
+    .bind(level)
+    .bind(f.maths)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(coef, 4);
+    let subjects = suku::bulletins::repo::class_subjects(&app.db.pool, f.class_b)
+        .await
+        .unwrap();
+    assert_eq!(subjects[0].coefficient, 4);
+    // The change is in the log, with the director's name; the secretary may not read it.
+    let log = d.get("/admin/journal?filtre=coefficient").await.text();
+    assert!(log.contains("Kossi Amegan"), "{log}");
+    assert!(log.contains("Coefficient"));
+    let mut s = app.login_as("secretary").await;
+    assert_eq!(s.get("/admin/journal").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        s.post(&url, &[(&field, "2")]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(s.get(&url).await.status, StatusCode::OK);
+}
