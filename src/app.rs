@@ -68,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::portals::router())
         .merge(crate::grades::router())
         .merge(crate::bulletins::router())
+        .merge(crate::attendance::router())
         .merge(crate::pwa::router())
         .nest("/admin", crate::admin::router())
         .fallback(not_found)

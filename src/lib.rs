@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod app;
+pub mod attendance;
 pub mod audit;
 pub mod auth;
 pub mod authz;

@@ -252,3 +252,61 @@ period-reopened = Period reopened.
 bulletins-published = Report cards published: families can see them.
 bulletins-withdrawn = Publication withdrawn.
 error-publish-open-period = Close the period before publishing its report cards.
+
+## Attendance
+roll-call = Take the roll
+roll-call-help = Every student is present by default: tick only the absent and the late ones (with the minutes late).
+roll-call-save = Save the roll call
+roll-call-saved = Roll call saved.
+roll-call-recent = Latest roll calls
+no-roll-call = No roll call for this class yet.
+date = Date
+starts-at = Start time
+session-minutes = Length of the session (minutes)
+attendance-present = Present
+attendance-absence = Absent
+attendance-retard = Late
+attendance-kind = Kind
+late-minutes = Minutes late
+minutes-short = min
+absents-count = { $count ->
+    [0] nobody absent
+    [one] { $count } absent
+   *[other] { $count } absent
+}
+lates-count = { $count ->
+    [0] nobody late
+    [one] { $count } late
+   *[other] { $count } late
+}
+error-time-format = Invalid time (for example 07:00 or 14:30).
+error-minutes = A number of minutes from 1 to 480.
+error-late-minutes = Give the minutes late (1 to 240).
+error-roll-call-taken = The roll for this session was already taken.
+absences = Absences and lateness
+hours-unjustified = { $hours ->
+    [one] { $hours } hour unexcused
+   *[other] { $hours } hours unexcused
+}
+hours-justified = { $hours ->
+    [one] { $hours } hour excused
+   *[other] { $hours } hours excused
+}
+justification-none = to be explained
+justification-submitted = explanation sent
+justification-accepted = excused
+justification-refused = explanation refused
+reason = Reason
+reason-placeholder = Reason for the absence
+justify = Explain
+justification-sent = Explanation sent to the school.
+error-justification-closed = This absence can no longer be explained.
+no-absences = No absence or lateness in this period.
+nav-absences = Absences
+pending-help = Explanations sent by families, to accept or refuse.
+decision = Decision
+accept = Accept
+refuse = Refuse
+no-pending = No explanation waiting.
+justification-accepted-flash = Explanation accepted.
+justification-refused-flash = Explanation refused.

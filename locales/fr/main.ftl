@@ -250,3 +250,61 @@ period-reopened = Période rouverte.
 bulletins-published = Bulletins publiés : les familles peuvent les consulter.
 bulletins-withdrawn = Publication retirée.
 error-publish-open-period = Clôturez la période avant de publier ses bulletins.
+
+## Assiduité
+roll-call = Faire l'appel
+roll-call-help = Tous les élèves sont présents par défaut : cochez seulement les absents et les retards (avec les minutes de retard).
+roll-call-save = Enregistrer l'appel
+roll-call-saved = Appel enregistré.
+roll-call-recent = Derniers appels
+no-roll-call = Aucun appel pour cette classe.
+date = Date
+starts-at = Heure de début
+session-minutes = Durée de la séance (minutes)
+attendance-present = Présent
+attendance-absence = Absence
+attendance-retard = Retard
+attendance-kind = Nature
+late-minutes = Minutes de retard
+minutes-short = min
+absents-count = { $count ->
+    [0] aucun absent
+    [one] { $count } absent
+   *[other] { $count } absents
+}
+lates-count = { $count ->
+    [0] aucun retard
+    [one] { $count } retard
+   *[other] { $count } retards
+}
+error-time-format = Heure invalide (par exemple 07:00 ou 14h30).
+error-minutes = Un nombre de minutes entre 1 et 480.
+error-late-minutes = Indiquez les minutes de retard (1 à 240).
+error-roll-call-taken = L'appel de cette séance a déjà été fait.
+absences = Absences et retards
+hours-unjustified = { $hours ->
+    [one] { $hours } heure non justifiée
+   *[other] { $hours } heures non justifiées
+}
+hours-justified = { $hours ->
+    [one] { $hours } heure justifiée
+   *[other] { $hours } heures justifiées
+}
+justification-none = à justifier
+justification-submitted = justification envoyée
+justification-accepted = justifiée
+justification-refused = justification refusée
+reason = Motif
+reason-placeholder = Motif de l'absence
+justify = Justifier
+justification-sent = Justification envoyée à l'école.
+error-justification-closed = Cette absence ne peut plus être justifiée.
+no-absences = Aucune absence ni retard sur cette période.
+nav-absences = Absences
+pending-help = Justifications envoyées par les familles, à accepter ou refuser.
+decision = Décision
+accept = Accepter
+refuse = Refuser
+no-pending = Aucune justification en attente.
+justification-accepted-flash = Justification acceptée.
+justification-refused-flash = Justification refusée.

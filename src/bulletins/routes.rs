@@ -46,6 +46,7 @@ struct Page<'a> {
     stats: Vec<Stats>,
     general_stats: Stats,
     ranked: i64,
+    absences: crate::attendance::Totals,
 }
 
 async fn show(
@@ -102,7 +103,11 @@ async fn show(
         .await?
         .map(|y| y.label)
         .unwrap_or_default();
+    let (_, absences) =
+        crate::attendance::student_summary(&app.db, student_id, period.starts_on, period.ends_on)
+            .await?;
     html(&Page {
+        absences,
         ctx: &ctx,
         student,
         class,

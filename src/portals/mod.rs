@@ -114,6 +114,7 @@ async fn teacher_class(
 /// The marks block of a family page: the chosen period and the marks by subject.
 pub struct MarksBlock {
     period_id: i64,
+    range: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
     student_id: i64,
     published: bool,
     periods: Vec<crate::grades::repo::PeriodRow>,
@@ -139,6 +140,7 @@ async fn marks_block(
     };
     Ok(MarksBlock {
         period_id: period.as_ref().map(|p| p.id).unwrap_or_default(),
+        range: period.as_ref().map(|p| (p.starts_on, p.ends_on)),
         student_id,
         published: period.as_ref().is_some_and(|p| p.published),
         periods,
@@ -158,6 +160,11 @@ struct PeriodQuery {
 struct ParentChild<'a> {
     ctx: &'a Ctx,
     marks: MarksBlock,
+    absences: (
+        Vec<crate::attendance::repo::AbsenceRow>,
+        crate::attendance::Totals,
+    ),
+    justify: bool,
     children: Vec<StudentRow>,
     child: StudentRow,
     teachers: Vec<TeacherOfClass>,
@@ -211,6 +218,12 @@ async fn show_child(
         format!("/parent/enfants/{}", child.id),
     )
     .await?;
+    let absences = match &marks.range {
+        Some((from, to)) => {
+            crate::attendance::student_summary(&app.db, child.id, *from, *to).await?
+        }
+        None => Default::default(),
+    };
     let teachers = match child.class_id {
         Some(cid) => school::class_teachers(&app.db, cid).await?,
         None => Vec::new(),
@@ -219,6 +232,8 @@ async fn show_child(
     html(&ParentChild {
         ctx,
         marks,
+        absences,
+        justify: true,
         children,
         child,
         teachers,

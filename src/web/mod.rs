@@ -192,6 +192,7 @@ impl Ctx {
                 ("/admin/parents", "nav-guardians"),
                 ("/admin/personnel", "nav-staff"),
                 ("/admin/utilisateurs", "nav-users"),
+                ("/admin/absences", "nav-absences"),
                 ("/admin/periodes", "nav-periods"),
                 ("/admin/coefficients", "nav-coefficients"),
                 ("/admin/journal", "nav-journal"),

@@ -125,6 +125,17 @@ async fn every_get_route_for_every_role() {
         ),
         ("/admin/periodes".into(), admins.to_vec(), None),
         ("/admin/coefficients".into(), admins.to_vec(), None),
+        ("/admin/absences".into(), admins.to_vec(), None),
+        (
+            format!("/enseignant/classes/{}/appel", f.class_a),
+            vec!["teacher_a"],
+            Some("T-001"),
+        ),
+        (
+            format!("/enseignant/classes/{}/appel", f.class_b),
+            vec![],
+            Some("T-003"),
+        ),
         ("/admin/journal".into(), vec!["director"], None),
         (
             format!("/admin/classes/{}/bulletins", f.class_b),

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod admin;
+mod attendance;
 mod auth;
 mod authz;
 mod browser;

@@ -1,0 +1,191 @@
+//! Attendance: the teacher's roll call per class session (everyone present until marked
+//! otherwise), absences and lateness, the family's justification and the school's
+//! validation, and the totals the bulletin prints.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::db::Pool;
+
+pub mod repo;
+pub mod routes;
+
+pub use routes::router;
+
+/// What a student missed in a period.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Minutes of absence not (or not yet) justified.
+    pub unjustified_minutes: i64,
+    /// Minutes of absence with an accepted justification.
+    pub justified_minutes: i64,
+    /// Times late.
+    pub lates: i64,
+}
+
+impl Totals {
+    /// Adds up a list of absences.
+    pub fn of(rows: &[repo::AbsenceRow]) -> Totals {
+        let mut t = Totals::default();
+        for r in rows {
+            match (r.kind.as_str(), r.state.as_str()) {
+                ("retard", _) => t.lates += 1,
+                (_, "accepted") => t.justified_minutes += r.minutes,
+                _ => t.unjustified_minutes += r.minutes,
+            }
+        }
+        t
+    }
+
+    /// Hours as the bulletin prints them: whole hours, rounded half up.
+    pub fn hours(minutes: i64) -> i64 {
+        (minutes + 30) / 60
+    }
+
+    /// Unjustified hours.
+    pub fn unjustified_hours(&self) -> i64 {
+        Self::hours(self.unjustified_minutes)
+    }
+
+    /// Justified hours.
+    pub fn justified_hours(&self) -> i64 {
+        Self::hours(self.justified_minutes)
+    }
+}
+
+/// A student's absences and totals between two days.
+pub async fn student_summary(
+    db: &Pool,
+    student_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<(Vec<repo::AbsenceRow>, Totals), sqlx::Error> {
+    let rows = repo::of_student(db, student_id, from, to).await?;
+    let totals = Totals::of(&rows);
+    Ok((rows, totals))
+}
+
+#[derive(Serialize)]
+struct AbsenceEvent {
+    absence_id: i64,
+    student_id: i64,
+    class_id: i64,
+    kind: String,
+    minutes: i64,
+    held_on: NaiveDate,
+}
+
+/// One student's state in a roll call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Presence {
+    /// Present.
+    Present,
+    /// Absent for the whole session.
+    Absent,
+    /// Late by so many minutes.
+    Late(i64),
+}
+
+/// Why a roll call was not recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum RollCallError {
+    /// A roll call already exists for this class, day and time.
+    #[error("already taken")]
+    AlreadyTaken,
+    /// The database failed.
+    #[error(transparent)]
+    Db(sqlx::Error),
+}
+
+/// Records a roll call and its absences, each with an `absence.recorded` school event and
+/// an audit line, in one transaction.
+pub async fn record_roll_call(
+    db: &Pool,
+    by: i64,
+    call: &repo::NewRollCall,
+    marks: &[(i64, Presence)],
+) -> Result<i64, RollCallError> {
+    let mut tx = db.begin().await.map_err(RollCallError::Db)?;
+    let id = match repo::insert_roll_call(&mut *tx, call, by).await {
+        Ok(id) => id,
+        Err(e) if crate::db::is_unique_violation(&e) => return Err(RollCallError::AlreadyTaken),
+        Err(e) => return Err(RollCallError::Db(e)),
+    };
+    for (student, presence) in marks {
+        let (kind, minutes) = match presence {
+            Presence::Present => continue,
+            Presence::Absent => ("absence", call.minutes),
+            Presence::Late(m) => ("retard", *m),
+        };
+        let absence = repo::insert_absence(&mut *tx, id, *student, kind, minutes)
+            .await
+            .map_err(RollCallError::Db)?;
+        let event = AbsenceEvent {
+            absence_id: absence,
+            student_id: *student,
+            class_id: call.class_id,
+            kind: kind.into(),
+            minutes,
+            held_on: call.held_on,
+        };
+        crate::events::publish(&mut *tx, "absence.recorded", &event, Some(by))
+            .await
+            .map_err(RollCallError::Db)?;
+        crate::audit::record(
+            &mut *tx,
+            Some(by),
+            "absence",
+            &absence.to_string(),
+            "create",
+            None,
+            Some(&format!("{kind} {minutes} min")),
+        )
+        .await
+        .map_err(RollCallError::Db)?;
+    }
+    tx.commit().await.map_err(RollCallError::Db)?;
+    Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(kind: &str, minutes: i64, state: &str) -> repo::AbsenceRow {
+        repo::AbsenceRow {
+            id: 1,
+            student_id: 1,
+            student: String::new(),
+            class_name: String::new(),
+            held_on: NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+            starts_at: "07:00".into(),
+            subject: None,
+            kind: kind.into(),
+            minutes,
+            state: state.into(),
+            reason: None,
+        }
+    }
+
+    #[test]
+    fn totals_separate_justified_hours_and_lateness() {
+        let t = Totals::of(&[
+            row("absence", 55, "none"),
+            row("absence", 55, "submitted"),
+            row("absence", 120, "accepted"),
+            row("retard", 10, "none"),
+        ]);
+        assert_eq!(
+            t,
+            Totals {
+                unjustified_minutes: 110,
+                justified_minutes: 120,
+                lates: 1
+            }
+        );
+        assert_eq!(t.unjustified_hours(), 2);
+        assert_eq!(t.justified_hours(), 2);
+        assert_eq!(Totals::hours(29), 0);
+        assert_eq!(Totals::hours(30), 1);
+    }
+}

@@ -1,0 +1,202 @@
+//! SQL of roll calls and absences.
+
+use chrono::{NaiveDate, Utc};
+use sqlx::FromRow;
+
+use crate::db::{Db, Pool};
+
+/// A new roll call.
+#[derive(Clone, Debug)]
+pub struct NewRollCall {
+    /// Class.
+    pub class_id: i64,
+    /// Subject taught in the session.
+    pub subject_id: Option<i64>,
+    /// Day.
+    pub held_on: NaiveDate,
+    /// "07:00".
+    pub starts_at: String,
+    /// Length of the session.
+    pub minutes: i64,
+}
+
+/// Inserts a roll call; returns its id.
+pub async fn insert_roll_call<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    r: &NewRollCall,
+    by: i64,
+) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO roll_calls (class_id, subject_id, held_on, starts_at, minutes, taken_by, taken_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(r.class_id)
+    .bind(r.subject_id)
+    .bind(r.held_on)
+    .bind(&r.starts_at)
+    .bind(r.minutes)
+    .bind(by)
+    .bind(Utc::now())
+    .fetch_one(db)
+    .await?;
+    Ok(id)
+}
+
+/// Records an absence or a lateness.
+pub async fn insert_absence<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    roll_call: i64,
+    student: i64,
+    kind: &str,
+    minutes: i64,
+) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO absences (roll_call_id, student_id, kind, minutes) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(roll_call)
+    .bind(student)
+    .bind(kind)
+    .bind(minutes)
+    .fetch_one(db)
+    .await?;
+    Ok(id)
+}
+
+/// An absence as families and the school see it.
+#[derive(Clone, Debug, FromRow)]
+pub struct AbsenceRow {
+    /// Id.
+    pub id: i64,
+    /// The student.
+    pub student_id: i64,
+    /// The student's name, "NOM Prénom".
+    pub student: String,
+    /// The class.
+    pub class_name: String,
+    /// Day.
+    pub held_on: NaiveDate,
+    /// Start of the session.
+    pub starts_at: String,
+    /// Subject of the session.
+    pub subject: Option<String>,
+    /// absence or retard.
+    pub kind: String,
+    /// Minutes missed.
+    pub minutes: i64,
+    /// none, submitted, accepted, refused.
+    pub state: String,
+    /// The family's reason.
+    pub reason: Option<String>,
+}
+
+impl AbsenceRow {
+    /// The catalog key of the kind.
+    pub fn kind_key(&self) -> String {
+        format!("attendance-{}", self.kind)
+    }
+
+    /// The catalog key of the state.
+    pub fn state_key(&self) -> String {
+        format!("justification-{}", self.state)
+    }
+
+    /// Whether the family may still send a reason.
+    pub fn can_justify(&self) -> bool {
+        matches!(self.state.as_str(), "none" | "refused")
+    }
+}
+
+const ABSENCE_SELECT: &str = "SELECT a.id, a.student_id, s.last_name || ' ' || s.first_name AS student, c.name AS class_name, \
+    r.held_on, r.starts_at, (SELECT j.name FROM subjects j WHERE j.id = r.subject_id) AS subject, a.kind, a.minutes, a.state, a.reason \
+    FROM absences a JOIN roll_calls r ON r.id = a.roll_call_id JOIN students s ON s.id = a.student_id JOIN classes c ON c.id = r.class_id";
+
+/// A student's absences between two days, newest first.
+pub async fn of_student(
+    db: &Pool,
+    student_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<AbsenceRow>, sqlx::Error> {
+    sqlx::query_as(crate::sql!(
+        "{ABSENCE_SELECT} WHERE a.student_id = $1 AND r.held_on >= $2 AND r.held_on <= $3 ORDER BY r.held_on DESC, r.starts_at DESC"
+    ))
+    .bind(student_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(db)
+    .await
+}
+
+/// One absence.
+pub async fn absence(db: &Pool, id: i64) -> Result<Option<AbsenceRow>, sqlx::Error> {
+    sqlx::query_as(crate::sql!("{ABSENCE_SELECT} WHERE a.id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+/// Justifications waiting for the school, oldest first.
+pub async fn submitted(db: &Pool) -> Result<Vec<AbsenceRow>, sqlx::Error> {
+    sqlx::query_as(crate::sql!(
+        "{ABSENCE_SELECT} WHERE a.state = 'submitted' ORDER BY r.held_on, a.id"
+    ))
+    .fetch_all(db)
+    .await
+}
+
+/// The family sends a reason.
+pub async fn submit_reason(db: &Pool, id: i64, reason: &str) -> Result<u64, sqlx::Error> {
+    let r = sqlx::query("UPDATE absences SET state = 'submitted', reason = $1 WHERE id = $2 AND state IN ('none', 'refused')")
+        .bind(reason)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(r.rows_affected())
+}
+
+/// The school accepts or refuses a reason.
+pub async fn review<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    id: i64,
+    accepted: bool,
+    by: i64,
+) -> Result<u64, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE absences SET state = $1, reviewed_by = $2 WHERE id = $3 AND state = 'submitted'",
+    )
+    .bind(if accepted { "accepted" } else { "refused" })
+    .bind(by)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(r.rows_affected())
+}
+
+/// Roll calls of a class, newest first.
+#[derive(Clone, Debug, FromRow)]
+pub struct RollCallRow {
+    /// Day.
+    pub held_on: NaiveDate,
+    /// Start.
+    pub starts_at: String,
+    /// Subject.
+    pub subject: Option<String>,
+    /// Absent students.
+    pub absents: i64,
+    /// Late students.
+    pub lates: i64,
+}
+
+/// The last roll calls of a class.
+pub async fn recent(db: &Pool, class_id: i64, limit: i64) -> Result<Vec<RollCallRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT r.held_on, r.starts_at, (SELECT j.name FROM subjects j WHERE j.id = r.subject_id) AS subject, \
+         (SELECT COUNT(*) FROM absences a WHERE a.roll_call_id = r.id AND a.kind = 'absence') AS absents, \
+         (SELECT COUNT(*) FROM absences a WHERE a.roll_call_id = r.id AND a.kind = 'retard') AS lates \
+         FROM roll_calls r WHERE r.class_id = $1 ORDER BY r.held_on DESC, r.starts_at DESC LIMIT $2",
+    )
+    .bind(class_id)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}

@@ -1,0 +1,353 @@
+//! Roll call (teacher), justification (parent), validation (administration).
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Form;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use super::repo::{self, AbsenceRow, NewRollCall, RollCallRow};
+use super::{Presence, RollCallError, record_roll_call};
+use crate::app::AppState;
+use crate::auth::Portal;
+use crate::authz;
+use crate::domain;
+use crate::error::{AppError, AppResult};
+use crate::school::{self, ClassRow, StudentRow, TeacherOfClass};
+use crate::web::{Ctx, FormErrors, PathId, html, html_status, redirect};
+
+/// Routes of attendance.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/enseignant/classes/{id}/appel",
+            get(roll_call_form).post(roll_call),
+        )
+        .route("/parent/absences/{id}/justification", post(justify))
+        .route("/admin/absences", get(pending))
+        .route("/admin/absences/{id}/validation", post(review))
+}
+
+#[derive(Template)]
+#[template(path = "attendance/roll_call.html")]
+struct RollCallPage<'a> {
+    ctx: &'a Ctx,
+    class: ClassRow,
+    subjects: Vec<TeacherOfClass>,
+    students: Vec<(StudentRow, String, String)>,
+    form: RollCallForm,
+    errors: FormErrors,
+    recent: Vec<RollCallRow>,
+}
+
+/// The header of the roll call form.
+#[derive(Clone, Debug, Default)]
+pub struct RollCallForm {
+    held_on: String,
+    starts_at: String,
+    minutes: String,
+    subject_id: String,
+}
+
+async fn page(
+    app: &AppState,
+    ctx: &Ctx,
+    class_id: i64,
+    form: RollCallForm,
+    typed: HashMap<i64, (String, String)>,
+    errors: FormErrors,
+) -> AppResult<Response> {
+    let u = ctx.require(Portal::Teacher)?;
+    let class = school::class(&app.db, class_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    authz::require(authz::can_see_roster(&app.db, u, class_id).await?)?;
+    let subjects = school::class_teachers(&app.db, class_id)
+        .await?
+        .into_iter()
+        .filter(|t| t.teacher_user_id == u.id)
+        .collect();
+    let students = school::roster(&app.db, class_id)
+        .await?
+        .into_iter()
+        .map(|s| {
+            let (state, late) = typed
+                .get(&s.id)
+                .cloned()
+                .unwrap_or_else(|| ("present".into(), String::new()));
+            (s, state, late)
+        })
+        .collect();
+    let recent = repo::recent(&app.db, class_id, 5).await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    html_status(
+        status,
+        &RollCallPage {
+            ctx,
+            class,
+            subjects,
+            students,
+            form,
+            errors,
+            recent,
+        },
+    )
+}
+
+async fn roll_call_form(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+) -> AppResult<Response> {
+    let now = chrono::Utc::now();
+    let form = RollCallForm {
+        held_on: now.date_naive().to_string(),
+        starts_at: now.format("%H:00").to_string(),
+        minutes: "55".into(),
+        subject_id: String::new(),
+    };
+    page(&app, &ctx, id, form, HashMap::new(), FormErrors::default()).await
+}
+
+fn parse_time(s: &str) -> Option<String> {
+    let (h, m) = s.trim().split_once([':', 'h'])?;
+    let (h, m): (u32, u32) = (
+        h.parse().ok()?,
+        if m.is_empty() { 0 } else { m.parse().ok()? },
+    );
+    (h < 24 && m < 60).then(|| format!("{h:02}:{m:02}"))
+}
+
+/// Records the roll call. Every student not marked otherwise is present.
+async fn roll_call(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let u = ctx.require(Portal::Teacher)?;
+    authz::require(authz::can_see_roster(&app.db, u, id).await?)?;
+    let uid = u.id;
+    let fields: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
+    let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
+    let form = RollCallForm {
+        held_on: get("held_on"),
+        starts_at: get("starts_at"),
+        minutes: get("minutes"),
+        subject_id: get("subject_id"),
+    };
+    let mut errors = FormErrors::default();
+    let held_on = match domain::parse_date(&form.held_on) {
+        Ok(d) if d > chrono::Utc::now().date_naive() => {
+            errors.add("held_on", ctx.t.t("error-date-future"));
+            None
+        }
+        Ok(d) => Some(d),
+        Err(k) => {
+            errors.add("held_on", ctx.t.t(k));
+            None
+        }
+    };
+    let starts_at = parse_time(&form.starts_at);
+    if starts_at.is_none() {
+        errors.add("starts_at", ctx.t.t("error-time-format"));
+    }
+    let minutes = form
+        .minutes
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|m| (1..=480).contains(m));
+    if minutes.is_none() {
+        errors.add("minutes", ctx.t.t("error-minutes"));
+    }
+    let mine: Vec<i64> = school::class_teachers(&app.db, id)
+        .await?
+        .iter()
+        .filter(|t| t.teacher_user_id == uid)
+        .map(|t| t.subject_id)
+        .collect();
+    let subject_id = form
+        .subject_id
+        .parse::<i64>()
+        .ok()
+        .filter(|s| mine.contains(s));
+    let roster = school::roster(&app.db, id).await?;
+    let mut typed = HashMap::new();
+    let mut marks = Vec::new();
+    for s in &roster {
+        let state = fields
+            .get(&format!("etat_{}", s.id))
+            .cloned()
+            .unwrap_or_else(|| "present".into());
+        let late = get(&format!("retard_{}", s.id));
+        let presence = match state.as_str() {
+            "absent" => Some(Presence::Absent),
+            "retard" => match late
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|m| (1..=240).contains(m))
+            {
+                Some(m) => Some(Presence::Late(m)),
+                None => {
+                    errors.add(&format!("retard_{}", s.id), ctx.t.t("error-late-minutes"));
+                    None
+                }
+            },
+            _ => Some(Presence::Present),
+        };
+        if let Some(p) = presence {
+            marks.push((s.id, p));
+        }
+        typed.insert(s.id, (state, late));
+    }
+    let (Some(held_on), Some(starts_at), Some(minutes), true) =
+        (held_on, starts_at.clone(), minutes, errors.is_empty())
+    else {
+        return page(&app, &ctx, id, form, typed, errors).await;
+    };
+    let call = NewRollCall {
+        class_id: id,
+        subject_id,
+        held_on,
+        starts_at,
+        minutes,
+    };
+    match record_roll_call(&app.db, uid, &call, &marks).await {
+        Ok(_) => {
+            ctx.flash("success", "roll-call-saved").await?;
+            Ok(redirect(&format!("/enseignant/classes/{id}/appel")))
+        }
+        Err(RollCallError::AlreadyTaken) => {
+            let mut errors = FormErrors::default();
+            errors.add("starts_at", ctx.t.t("error-roll-call-taken"));
+            page(&app, &ctx, id, form, typed, errors).await
+        }
+        Err(RollCallError::Db(e)) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct Justification {
+    #[serde(default)]
+    reason: String,
+}
+
+/// A parent explains an absence of their child.
+async fn justify(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+    Form(f): Form<Justification>,
+) -> AppResult<Response> {
+    let u = ctx.require(Portal::Parent)?;
+    let absence = repo::absence(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mine = school::children(&app.db, u.id)
+        .await?
+        .iter()
+        .any(|c| c.id == absence.student_id);
+    authz::require(mine)?;
+    let back = format!("/parent/enfants/{}#absences", absence.student_id);
+    let reason = match domain::required_text(&f.reason, 500) {
+        Ok(r) => r,
+        Err(k) => {
+            ctx.flash("error", k).await?;
+            return Ok(redirect(&back));
+        }
+    };
+    if !absence.can_justify() || repo::submit_reason(&app.db, id, &reason).await? == 0 {
+        ctx.flash("error", "error-justification-closed").await?;
+    } else {
+        ctx.flash("success", "justification-sent").await?;
+    }
+    Ok(redirect(&back))
+}
+
+#[derive(Template)]
+#[template(path = "attendance/pending.html")]
+struct Pending<'a> {
+    ctx: &'a Ctx,
+    rows: Vec<AbsenceRow>,
+}
+
+async fn pending(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    ctx.require(Portal::Admin)?;
+    html(&Pending {
+        ctx: &ctx,
+        rows: repo::submitted(&app.db).await?,
+    })
+}
+
+#[derive(Deserialize)]
+struct Decision {
+    #[serde(default)]
+    decision: String,
+}
+
+/// The school accepts or refuses a justification.
+async fn review(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+    Form(f): Form<Decision>,
+) -> AppResult<Response> {
+    let u = ctx.require(Portal::Admin)?;
+    authz::require(authz::can_manage_records(u))?;
+    let accepted = match f.decision.as_str() {
+        "accepter" => true,
+        "refuser" => false,
+        _ => return Err(AppError::BadRequest("error-bad-request")),
+    };
+    repo::absence(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut tx = app.db.begin().await?;
+    if repo::review(&mut *tx, id, accepted, u.id).await? == 0 {
+        return Err(AppError::NotFound);
+    }
+    crate::audit::record(
+        &mut *tx,
+        Some(u.id),
+        "absence",
+        &id.to_string(),
+        if accepted { "accept" } else { "refuse" },
+        Some("submitted"),
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    ctx.flash(
+        "success",
+        if accepted {
+            "justification-accepted-flash"
+        } else {
+            "justification-refused-flash"
+        },
+    )
+    .await?;
+    Ok(redirect("/admin/absences"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn times_as_schools_write_them() {
+        assert_eq!(super::parse_time("7:00").as_deref(), Some("07:00"));
+        assert_eq!(super::parse_time("14h30").as_deref(), Some("14:30"));
+        assert_eq!(super::parse_time("15h").as_deref(), Some("15:00"));
+        assert_eq!(super::parse_time("25:00"), None);
+        assert_eq!(super::parse_time("abc"), None);
+    }
+}

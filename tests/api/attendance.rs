@@ -1,0 +1,185 @@
+//! Attendance: roll call by the teacher, justification by the parent, validation by the
+//! school, totals on the family page.
+
+use axum::http::StatusCode;
+
+use crate::helpers::TestApp;
+
+#[tokio::test]
+async fn roll_call_justification_and_validation() {
+    let app = TestApp::new().await;
+    let f = app.f.clone();
+    let mut t = app.login_as("teacher_b").await;
+    let url = format!("/enseignant/classes/{}/appel", f.class_b);
+    let page = t.get(&url).await;
+    assert_eq!(page.status, StatusCode::OK);
+    // Everyone present by default.
+    assert_eq!(
+        page.body
+            .matches("value=\"present\" aria-labelledby")
+            .count(),
+        2
+    );
+    assert_eq!(
+        page.body
+            .matches("value=\"present\" aria-labelledby=\"n")
+            .count(),
+        page.body.matches(" checked>").count()
+    );
+    let (s2, s3) = (format!("etat_{}", f.s2), format!("etat_{}", f.s3));
+    let late3 = format!("retard_{}", f.s3);
+    // A lateness without minutes is explained, nothing saved.
+    let r = t
+        .post(
+            &url,
+            &[
+                ("held_on", "2026-11-23"),
+                ("starts_at", "07:00"),
+                ("minutes", "55"),
+                (&s2, "absent"),
+                (&s3, "retard"),
+                (&late3, ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("Indiquez les minutes de retard"));
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM roll_calls")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+    let r = t
+        .post(
+            &url,
+            &[
+                ("held_on", "2026-11-23"),
+                ("starts_at", "7h"),
+                ("minutes", "55"),
+                (&s2, "absent"),
+                (&s3, "retard"),
+                (&late3, "15"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // The same session twice is refused.
+    let r = t
+        .post(
+            &url,
+            &[
+                ("held_on", "2026-11-23"),
+                ("starts_at", "07:00"),
+                ("minutes", "55"),
+            ],
+        )
+        .await;
+    assert!(r.text().contains("déjà été fait"));
+    let (events,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM school_events WHERE kind = 'absence.recorded'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(events, 2);
+    // Teacher A does not teach 6e B.
+    let mut a = app.login_as("teacher_a").await;
+    assert_eq!(a.get(&url).await.status, StatusCode::FORBIDDEN);
+
+    // The parent sees the absence, 1 hour unexcused, and explains it.
+    let mut p = app.login_as("parent_1").await;
+    let child = p.get(&format!("/parent/enfants/{}", f.s2)).await.text();
+    assert!(child.contains("1 heure non justifiée"), "{child}");
+    assert!(child.contains("à justifier"));
+    let (absence,): (i64,) = sqlx::query_as("SELECT id FROM absences WHERE student_id = $1")
+        .bind(f.s2)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let r = p
+        .post(
+            &format!("/parent/absences/{absence}/justification"),
+            &[("reason", "Paludisme, certificat médical")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        p.get(r.location())
+            .await
+            .text()
+            .contains("justification envoyée")
+    );
+    // Another family cannot touch it.
+    let mut other = app.login_as("parent_2").await;
+    assert_eq!(
+        other
+            .post(
+                &format!("/parent/absences/{absence}/justification"),
+                &[("reason", "x")]
+            )
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
+    // The school accepts it; the hour becomes excused.
+    let mut d = app.login_as("secretary").await;
+    let pending = d.get("/admin/absences").await.text();
+    assert!(pending.contains("Paludisme"));
+    let r = d
+        .post(
+            &format!("/admin/absences/{absence}/validation"),
+            &[("decision", "accepter")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let child = p.get(&format!("/parent/enfants/{}", f.s2)).await.text();
+    assert!(child.contains("1 heure justifiée"), "{child}");
+    assert!(child.contains("0 heure non justifiée") || child.contains("0 heures non justifiées"));
+    // Twice is not possible.
+    assert_eq!(
+        d.post(
+            &format!("/admin/absences/{absence}/validation"),
+            &[("decision", "refuser")]
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    // The bursar may read the list but not decide.
+    let mut b = app.login_as("bursar").await;
+    assert_eq!(b.get("/admin/absences").await.status, StatusCode::OK);
+    assert_eq!(
+        b.post(
+            &format!("/admin/absences/{absence}/validation"),
+            &[("decision", "accepter")]
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn the_bulletin_counts_hours_of_absence() {
+    let app = TestApp::new().await;
+    let f = app.f.clone();
+    let mut t = app.login_as("teacher_a").await;
+    let s1 = format!("etat_{}", f.s1);
+    for start in ["07:00", "08:00"] {
+        let r = t
+            .post(
+                &format!("/enseignant/classes/{}/appel", f.class_a),
+                &[
+                    ("held_on", "2026-11-20"),
+                    ("starts_at", start),
+                    ("minutes", "60"),
+                    (&s1, "absent"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+    }
+    let mut d = app.login_as("director").await;
+    let page = d.get(&format!("/bulletins/{}/1", f.s1)).await.text();
+    assert!(page.contains("2 heures non justifiées"), "{page}");
+}
