@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -15,7 +15,7 @@ use crate::db;
 use crate::domain;
 use crate::error::{AppError, AppResult};
 use crate::school::{self, Choice, ClassInput, ClassRow, Serie, StudentRow, TeacherOfClass};
-use crate::web::{Ctx, FormErrors, PathId, html, html_status, redirect};
+use crate::web::{Ctx, FormErrors, PathId, PathIds, html, html_status, redirect};
 
 #[derive(Template)]
 #[template(path = "admin/classes.html")]
@@ -288,17 +288,14 @@ pub async fn assign(
     school::assign(&app.db, id, subject, teacher).await?;
     match previous {
         Some(p) => {
-            let f = crate::web::Flash {
-                kind: "success".into(),
-                text: ctx.t.t2(
-                    "assignment-replaced",
-                    "subject",
-                    &p.subject,
-                    "teacher",
-                    &p.teacher,
-                ),
-            };
-            ctx.session.insert("flash", f).await?;
+            let text = ctx.t.t2(
+                "assignment-replaced",
+                "subject",
+                &p.subject,
+                "teacher",
+                &p.teacher,
+            );
+            ctx.flash_text("success", text).await?;
         }
         None => ctx.flash("success", "assignment-saved").await?,
     }
@@ -308,12 +305,9 @@ pub async fn assign(
 pub async fn unassign(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path((id, subject)): Path<(String, String)>,
+    PathIds(id, subject): PathIds,
 ) -> AppResult<Response> {
     records_manager(&ctx)?;
-    let (Ok(id), Ok(subject)) = (id.parse::<i64>(), subject.parse::<i64>()) else {
-        return Err(AppError::NotFound);
-    };
     school::class(&app.db, id)
         .await?
         .ok_or(AppError::NotFound)?;

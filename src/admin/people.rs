@@ -353,11 +353,8 @@ async fn create(app: &AppState, ctx: &Ctx, kind: Kind, f: PersonForm) -> AppResu
         repo::set_position(&mut *tx, id, &position).await?;
     }
     tx.commit().await?;
-    let flash = crate::web::Flash {
-        kind: "success".into(),
-        text: ctx.t.t1("account-created", "password", &temp),
-    };
-    ctx.session.insert("flash", flash).await?;
+    ctx.flash_text("success", ctx.t.t1("account-created", "password", &temp))
+        .await?;
     Ok(redirect(&format!("/admin/utilisateurs/{id}")))
 }
 
@@ -521,11 +518,11 @@ pub async fn reset_password(
     let hash = password::hash(temp.clone()).await?;
     crate::auth::repo::set_password(&app.db, id, &hash, true).await?;
     crate::auth::repo::end_other_sessions(&app.db, id, None).await?;
-    let flash = crate::web::Flash {
-        kind: "success".into(),
-        text: ctx.t.t1("password-reset-done", "password", &temp),
-    };
-    ctx.session.insert("flash", flash).await?;
+    ctx.flash_text(
+        "success",
+        ctx.t.t1("password-reset-done", "password", &temp),
+    )
+    .await?;
     Ok(redirect(&format!("/admin/utilisateurs/{id}")))
 }
 

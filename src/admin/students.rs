@@ -2,7 +2,6 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::Path;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -16,7 +15,7 @@ use crate::domain::{self, Email, Phone, Sex};
 use crate::error::{AppError, AppResult};
 use crate::school::{self, ClassRow, GuardianRow, StudentInput, StudentRow};
 use crate::web::pagination::ListQuery;
-use crate::web::{Ctx, FormErrors, Pagination, PathId, html, html_status, redirect};
+use crate::web::{Ctx, FormErrors, Pagination, PathId, PathIds, html, html_status, redirect};
 
 const PER_PAGE: i64 = 25;
 
@@ -446,12 +445,9 @@ pub async fn link_guardian(
 pub async fn unlink_guardian(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path((id, uid)): Path<(String, String)>,
+    PathIds(id, uid): PathIds,
 ) -> AppResult<Response> {
     records_manager(&ctx)?;
-    let (Ok(id), Ok(uid)) = (id.parse::<i64>(), uid.parse::<i64>()) else {
-        return Err(AppError::NotFound);
-    };
     school::student(&app.db, id)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -17,7 +17,7 @@ use crate::error::{AppError, AppResult};
 use crate::grades::calc::fmt_hundredths;
 use crate::grades::repo::PeriodRow;
 use crate::school::{self, ClassRow, StudentRow};
-use crate::web::{Ctx, PathId, html, redirect};
+use crate::web::{Ctx, PathId, PathIds, html, redirect};
 
 /// Routes of bulletins.
 pub fn router() -> Router<AppState> {
@@ -52,12 +52,9 @@ struct Page<'a> {
 async fn show(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path((s, p)): Path<(String, String)>,
+    PathIds(student_id, period_id): PathIds,
 ) -> AppResult<Response> {
     let u = ctx.user()?;
-    let (Ok(student_id), Ok(period_id)) = (s.parse::<i64>(), p.parse::<i64>()) else {
-        return Err(AppError::NotFound);
-    };
     let student = school::student(&app.db, student_id)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -20,7 +20,7 @@ use crate::authz;
 use crate::domain;
 use crate::error::{AppError, AppResult};
 use crate::school::{self, ClassRow, StudentRow};
-use crate::web::{Ctx, FormErrors, PathId, html_status, redirect};
+use crate::web::{Ctx, FormErrors, PathId, PathIds, html_status, redirect};
 
 /// Routes of the gradebook, under the teacher portal.
 pub fn router() -> Router<AppState> {
@@ -34,13 +34,6 @@ pub fn router() -> Router<AppState> {
             "/enseignant/evaluations/{id}/eleves/{student}",
             post(save_one),
         )
-}
-
-fn ids(a: &str, b: &str) -> AppResult<(i64, i64)> {
-    match (a.parse::<i64>(), b.parse::<i64>()) {
-        (Ok(a), Ok(b)) if a > 0 && b > 0 => Ok((a, b)),
-        _ => Err(AppError::NotFound),
-    }
 }
 
 async fn grader<'a>(
@@ -157,10 +150,9 @@ async fn gradebook_page(
 async fn gradebook(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path((c, s)): Path<(String, String)>,
+    PathIds(class_id, subject_id): PathIds,
     Query(q): Query<PeriodQuery>,
 ) -> AppResult<Response> {
-    let (class_id, subject_id) = ids(&c, &s)?;
     grader(&app, &ctx, class_id, subject_id).await?;
     let form = EvalForm {
         held_on: chrono::Utc::now().date_naive().to_string(),
@@ -200,10 +192,9 @@ pub struct EvalForm {
 async fn create_evaluation(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path((c, s)): Path<(String, String)>,
+    PathIds(class_id, subject_id): PathIds,
     Form(f): Form<EvalForm>,
 ) -> AppResult<Response> {
-    let (class_id, subject_id) = ids(&c, &s)?;
     let u = grader(&app, &ctx, class_id, subject_id).await?;
     let periods = repo::periods(&app.db).await?;
     let mut errors = FormErrors::default();
@@ -421,10 +412,9 @@ struct CellState {
 async fn save_one(
     State(app): State<AppState>,
     ctx: Ctx,
-    Path((e, s)): Path<(String, String)>,
+    PathIds(eid, sid): PathIds,
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
-    let (eid, sid) = ids(&e, &s)?;
     let eval = load_eval(&app, &ctx, eid).await?;
     let uid = ctx.user()?.id;
     let state = |status: StatusCode, ok: bool, message: String| -> AppResult<Response> {

@@ -230,11 +230,16 @@ impl Ctx {
         self.user.as_ref().map(|u| u.id).unwrap_or_default()
     }
 
-    /// Leaves a message for the next page.
+    /// Leaves a message for the next page, from a catalog key.
     pub async fn flash(&self, kind: &str, key: &str) -> AppResult<()> {
+        self.flash_text(kind, self.t.t(key)).await
+    }
+
+    /// Leaves an already translated message (one with arguments) for the next page.
+    pub async fn flash_text(&self, kind: &str, text: String) -> AppResult<()> {
         let f = Flash {
             kind: kind.into(),
-            text: self.t.t(key),
+            text,
         };
         self.session.insert("flash", f).await?;
         Ok(())
@@ -354,5 +359,25 @@ impl<S: Send + Sync> FromRequestParts<S> for PathId {
             .filter(|n| *n > 0)
             .map(PathId)
             .ok_or(AppError::NotFound)
+    }
+}
+
+/// Two numeric ids from the path (`/classes/{class}/matieres/{subject}`); anything else is
+/// a localized 404.
+#[derive(Clone, Copy, Debug)]
+pub struct PathIds(pub i64, pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathIds {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path((a, b)) =
+            axum::extract::Path::<(String, String)>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| AppError::NotFound)?;
+        match (a.parse::<i64>(), b.parse::<i64>()) {
+            (Ok(a), Ok(b)) if a > 0 && b > 0 => Ok(PathIds(a, b)),
+            _ => Err(AppError::NotFound),
+        }
     }
 }

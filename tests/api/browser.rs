@@ -242,7 +242,7 @@ async fn each_demo_role_uses_its_portal_in_a_real_browser() {
     shot(&c, "teacher-roster").await;
 
     // The teacher creates a devoir and types a column of marks with the keyboard only.
-    c.find(Locator::Css("ul.links a"))
+    c.find(Locator::Css("ul.links a[href*='/matieres/']"))
         .await
         .unwrap()
         .click()
