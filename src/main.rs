@@ -81,9 +81,12 @@ fn init_tracing() {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
     let json = std::env::var("SUKU_LOG_FORMAT").is_ok_and(|v| v == "json");
+    // Logs go to standard error, so that standard output carries only what a command
+    // prints for people and scripts (the demo logins).
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_target(false);
+        .with_target(false)
+        .with_writer(std::io::stderr);
     if json {
         builder.json().init();
     } else {

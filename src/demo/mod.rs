@@ -257,50 +257,48 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
     }
 
     // Administration.
-    let director = user(
-        &mut tx,
-        &hash,
-        "Kossi",
-        "Amegan",
-        Some("directeur@lumiere.tg".into()),
-        Some(n.phone()),
-        &[Role::Director],
-    )
-    .await?;
-    people::set_position(&mut *tx, director, "Directeur général").await?;
-    let bursar = user(
-        &mut tx,
-        &hash,
-        "Akossiwa",
-        "Lawson",
-        Some("econome@lumiere.tg".into()),
-        Some(n.phone()),
-        &[Role::Bursar],
-    )
-    .await?;
-    people::set_position(&mut *tx, bursar, "Économe").await?;
-    let secretary = user(
-        &mut tx,
-        &hash,
-        "Béatrice",
-        "Mensah",
-        Some("secretariat@lumiere.tg".into()),
-        Some(n.phone()),
-        &[Role::Secretary],
-    )
-    .await?;
-    people::set_position(&mut *tx, secretary, "Secrétaire").await?;
-    let censeur = user(
-        &mut tx,
-        &hash,
-        "Emmanuel",
-        "Tchalla",
-        Some("censeur@lumiere.tg".into()),
-        Some(n.phone()),
-        &[Role::Director, Role::Teacher],
-    )
-    .await?;
-    people::set_position(&mut *tx, censeur, "Censeur").await?;
+    for (first, last, email, roles, position) in [
+        (
+            "Kossi",
+            "Amegan",
+            "directeur@lumiere.tg",
+            &[Role::Director][..],
+            "Directeur général",
+        ),
+        (
+            "Akossiwa",
+            "Lawson",
+            "econome@lumiere.tg",
+            &[Role::Bursar][..],
+            "Économe",
+        ),
+        (
+            "Béatrice",
+            "Mensah",
+            "secretariat@lumiere.tg",
+            &[Role::Secretary][..],
+            "Secrétaire",
+        ),
+        (
+            "Emmanuel",
+            "Tchalla",
+            "censeur@lumiere.tg",
+            &[Role::Director, Role::Teacher][..],
+            "Censeur",
+        ),
+    ] {
+        let id = user(
+            &mut tx,
+            &hash,
+            first,
+            last,
+            Some(email.into()),
+            Some(n.phone()),
+            roles,
+        )
+        .await?;
+        people::set_position(&mut *tx, id, position).await?;
+    }
 
     // Classes.
     struct Class {
