@@ -42,12 +42,7 @@ impl PersonRow {
     }
 }
 
-#[cfg(not(feature = "postgres"))]
-const ROLES_AGG: &str =
-    "COALESCE((SELECT group_concat(role, ',') FROM user_roles r WHERE r.user_id = u.id), '')";
-#[cfg(feature = "postgres")]
-const ROLES_AGG: &str =
-    "COALESCE((SELECT string_agg(role, ',') FROM user_roles r WHERE r.user_id = u.id), '')";
+use crate::auth::repo::ROLES_AGG;
 
 fn select() -> String {
     format!(

@@ -20,11 +20,14 @@ pub struct UserWithRoles {
     pub roles: String,
 }
 
+/// A user's role codes joined as `a,b,c`, for a query over `users u`: the one place where
+/// the two dialects' string aggregates differ.
 #[cfg(not(feature = "postgres"))]
-const ROLES_AGG: &str =
+pub const ROLES_AGG: &str =
     "COALESCE((SELECT group_concat(role, ',') FROM user_roles r WHERE r.user_id = u.id), '')";
+/// A user's role codes joined as `a,b,c` (PostgreSQL's aggregate).
 #[cfg(feature = "postgres")]
-const ROLES_AGG: &str =
+pub const ROLES_AGG: &str =
     "COALESCE((SELECT string_agg(role, ',') FROM user_roles r WHERE r.user_id = u.id), '')";
 
 /// The active user `id` with their roles, in one query.

@@ -68,9 +68,14 @@ async fn teacher_home(State(app): State<AppState>, ctx: Ctx) -> AppResult<Respon
     let year = school::current_year(&app.db).await?;
     let mut classes = Vec::new();
     if let Some(y) = &year {
+        let subjects = school::teacher_subjects(&app.db, u.id).await?;
         for c in school::teacher_classes(&app.db, y.id, u.id).await? {
-            let subjects = school::teacher_subjects_in(&app.db, c.id, u.id).await?;
-            classes.push((c, subjects));
+            let mine = subjects
+                .iter()
+                .filter(|(id, _)| *id == c.id)
+                .map(|(_, s)| s.clone())
+                .collect();
+            classes.push((c, mine));
         }
     }
     html(&TeacherHome {

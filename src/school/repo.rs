@@ -114,21 +114,16 @@ pub async fn class_teachers(db: &Pool, class_id: i64) -> Result<Vec<TeacherOfCla
     .await
 }
 
-/// The subjects a teacher teaches in a class, as text.
-pub async fn teacher_subjects_in(
-    db: &Pool,
-    class_id: i64,
-    teacher: i64,
-) -> Result<Vec<String>, sqlx::Error> {
-    let rows: Vec<(String,)> = sqlx::query_as(
-        "SELECT s.name FROM teaching_assignments t JOIN subjects s ON s.id = t.subject_id \
-         WHERE t.class_id = $1 AND t.teacher_user_id = $2 ORDER BY s.name",
+/// The subjects a teacher teaches, as (class id, subject name), in one query for all
+/// their classes.
+pub async fn teacher_subjects(db: &Pool, teacher: i64) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT t.class_id, s.name FROM teaching_assignments t JOIN subjects s ON s.id = t.subject_id \
+         WHERE t.teacher_user_id = $1 ORDER BY s.name",
     )
-    .bind(class_id)
     .bind(teacher)
     .fetch_all(db)
-    .await?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+    .await
 }
 
 /// A student with their class of the current year.

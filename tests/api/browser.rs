@@ -122,28 +122,36 @@ async fn shot(c: &Client, name: &str) {
     std::fs::write(artifacts().join(format!("{name}-{db}.png")), png).unwrap();
 }
 
-async fn login(c: &Client, base: &str, login: &str, password: &str) {
+/// Clicks the element `css`.
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Types into the element `css`.
+async fn type_into(c: &Client, css: &str, text: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .send_keys(text)
+        .await
+        .unwrap();
+}
+
+/// Fills and sends the login form, as a person would.
+async fn submit_login(c: &Client, base: &str, login: &str, password: &str) {
     c.goto(&format!("{base}/connexion")).await.unwrap();
-    c.find(Locator::Id("login"))
-        .await
-        .unwrap()
-        .send_keys(login)
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(password)
-        .await
-        .unwrap();
-    c.find(Locator::Css(
-        "form[action='/connexion'] button[type=submit]",
-    ))
-    .await
-    .unwrap()
-    .click()
-    .await
-    .unwrap();
+    type_into(c, "#login", login).await;
+    type_into(c, "#password", password).await;
+    click(c, "form[action='/connexion'] button[type=submit]").await;
+}
+
+async fn login(c: &Client, base: &str, login: &str, password: &str) {
+    submit_login(c, base, login, password).await;
     wait_path_not(c, "/connexion").await;
 }
 
@@ -175,12 +183,7 @@ async fn wait_text(c: &Client, css: &str, text: &str) {
 }
 
 async fn logout(c: &Client) {
-    c.find(Locator::Css("[data-testid=logout]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, "[data-testid=logout]").await;
     for _ in 0..100 {
         if c.current_url().await.unwrap().path() == "/connexion" {
             return;
@@ -232,37 +235,15 @@ async fn each_demo_role_uses_its_portal_in_a_real_browser() {
     // The teacher opens a class roster (htmx-boosted navigation).
     let l = login_of("teacher");
     login(&c, &base, &l.login, &l.password).await;
-    c.find(Locator::Css(".tile h2 a"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, ".tile h2 a").await;
     wait_text(&c, "#roster caption", "Liste de la classe").await;
     shot(&c, "teacher-roster").await;
 
     // The teacher creates a devoir and types a column of marks with the keyboard only.
-    c.find(Locator::Css("ul.links a[href*='/matieres/']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "ul.links a[href*='/matieres/']").await;
     wait_text(&c, "main h1", "Carnet de notes").await;
-    c.find(Locator::Id("title"))
-        .await
-        .unwrap()
-        .send_keys("Devoir n° 1")
-        .await
-        .unwrap();
-    c.find(Locator::Css(
-        "form[action*='/matieres/'] button[type=submit]",
-    ))
-    .await
-    .unwrap()
-    .click()
-    .await
-    .unwrap();
+    type_into(&c, "#title", "Devoir n° 1").await;
+    click(&c, "form[action*='/matieres/'] button[type=submit]").await;
     wait_text(&c, ".help", "Entrée").await;
     let first = c.find(Locator::Css("input.mark")).await.unwrap();
     first.click().await.unwrap();
@@ -337,12 +318,7 @@ async fn each_demo_role_uses_its_portal_in_a_real_browser() {
         first_class, second_class,
         "the two children are in different classes"
     );
-    c.find(Locator::Css("[data-testid=lang-en]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "[data-testid=lang-en]").await;
     wait_text(&c, "main h1", "My children").await;
     let html_lang = c
         .find(Locator::Css("html"))
@@ -382,27 +358,7 @@ async fn a_wrong_password_shows_a_message_in_the_browser() {
     let (addr, _demo, _db) = serve_demo().await;
     let base = format!("http://{addr}");
     let c = browser(&driver, 1024, 768).await;
-    c.goto(&format!("{base}/connexion")).await.unwrap();
-    c.find(Locator::Id("login"))
-        .await
-        .unwrap()
-        .send_keys("directeur@lumiere.tg")
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys("pas-le-bon")
-        .await
-        .unwrap();
-    c.find(Locator::Css(
-        "form[action='/connexion'] button[type=submit]",
-    ))
-    .await
-    .unwrap()
-    .click()
-    .await
-    .unwrap();
+    submit_login(&c, &base, "directeur@lumiere.tg", "pas-le-bon").await;
     wait_text(&c, "#login-error", "Identifiant ou mot de passe incorrect.").await;
     shot(&c, "login-error").await;
     c.close().await.unwrap();
