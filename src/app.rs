@@ -69,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::grades::router())
         .merge(crate::bulletins::router())
         .merge(crate::attendance::router())
+        .merge(crate::fees::router())
         .merge(crate::pwa::router())
         .nest("/admin", crate::admin::router())
         .fallback(not_found)

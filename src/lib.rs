@@ -13,6 +13,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod events;
+pub mod fees;
 pub mod grades;
 pub mod i18n;
 pub mod portals;

@@ -22,7 +22,7 @@ struct Page<'a> {
     q: ListQuery,
     entries: Vec<Entry>,
     pages: Pagination,
-    entities: [&'static str; 3],
+    entities: [&'static str; 6],
 }
 
 pub async fn index(

@@ -175,6 +175,22 @@ struct FormPage<'a> {
     can_edit: bool,
 }
 
+/// Enrolls a student in a class of the current year and, in the same transaction, bills
+/// them the tranches of that class's level.
+async fn enroll_and_bill(
+    app: &AppState,
+    tx: &mut crate::db::Tx<'_>,
+    student: i64,
+    class: i64,
+    by: i64,
+) -> AppResult<()> {
+    school::enroll(&mut **tx, student, class).await?;
+    if let Some(y) = school::current_year(&app.db).await? {
+        crate::fees::bill_missing(tx, y.id, Some(student), None, Some(by)).await?;
+    }
+    Ok(())
+}
+
 async fn current_classes(app: &AppState) -> AppResult<Vec<ClassRow>> {
     Ok(match school::current_year(&app.db).await? {
         Some(y) => school::classes(&app.db, y.id).await?,
@@ -210,7 +226,7 @@ pub async fn create(
     ctx: Ctx,
     Form(f): Form<StudentForm>,
 ) -> AppResult<Response> {
-    records_manager(&ctx)?;
+    let by = records_manager(&ctx)?.id;
     let classes = current_classes(&app).await?;
     let class_id = f
         .class_id
@@ -244,7 +260,7 @@ pub async fn create(
         },
     };
     if let Some(cid) = class_id {
-        school::enroll(&mut *tx, id, cid).await?;
+        enroll_and_bill(&app, &mut tx, id, cid, by).await?;
     }
     tx.commit().await?;
     ctx.flash("success", "student-created").await?;
@@ -331,7 +347,7 @@ pub async fn enroll(
     PathId(id): PathId,
     Form(f): Form<EnrollForm>,
 ) -> AppResult<Response> {
-    records_manager(&ctx)?;
+    let by = records_manager(&ctx)?.id;
     school::student(&app.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -344,7 +360,9 @@ pub async fn enroll(
     else {
         return Err(AppError::BadRequest("error-class-unknown"));
     };
-    school::enroll(&app.db, id, cid).await?;
+    let mut tx = app.db.begin().await?;
+    enroll_and_bill(&app, &mut tx, id, cid, by).await?;
+    tx.commit().await?;
     ctx.flash("success", "student-enrolled").await?;
     Ok(redirect(&format!("/admin/eleves/{id}")))
 }

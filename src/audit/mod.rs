@@ -76,4 +76,4 @@ pub async fn page(
 }
 
 /// The kinds of records the log filters on.
-pub const ENTITIES: [&str; 3] = ["mark", "period", "coefficient"];
+pub const ENTITIES: [&str; 6] = ["mark", "absence", "period", "coefficient", "fee", "payment"];

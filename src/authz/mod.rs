@@ -132,3 +132,29 @@ pub async fn can_grade(
     .await?;
     Ok(row.is_some())
 }
+
+/// May `u` record payments, grant discounts, reverse receipts and set fees? The bursar
+/// and the director; the secretary reads accounts but does not handle money.
+pub fn can_handle_money(u: &CurrentUser) -> bool {
+    use crate::auth::Role;
+    u.has(Role::Bursar) || u.has(Role::Director)
+}
+
+/// May `u` see the fees account and receipts of `student_id`? The administration and the
+/// student's guardians. Students themselves do not see fees.
+pub async fn can_see_fees(
+    db: &Pool,
+    u: &CurrentUser,
+    student_id: i64,
+) -> Result<bool, sqlx::Error> {
+    if u.is_admin() {
+        return Ok(true);
+    }
+    exists(
+        db,
+        "SELECT 1 FROM student_guardians WHERE student_id = $1 AND user_id = $2",
+        student_id,
+        u.id,
+    )
+    .await
+}

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, Utc};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
@@ -14,6 +14,7 @@ use crate::db::{Pool, Tx};
 use crate::school::{self, StudentInput};
 use crate::settings::{self, PeriodKind, SchoolSettings};
 
+mod fees;
 mod grades;
 mod names;
 
@@ -34,7 +35,7 @@ pub struct DemoLogin {
 /// What the demo made, for the command line and the tests.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct DemoSchool {
-    /// One login per role: admin, teacher, parent, student.
+    /// One login per role: director (admin), bursar, secretary, teacher, parent, student.
     pub logins: Vec<DemoLogin>,
 }
 
@@ -580,6 +581,7 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
 
     grades::coefficients(&mut tx, &subject_ids, &series_ids).await?;
     grades::first_term_marks(&mut tx, &mut n.rng).await?;
+    fees::seed(&mut tx, &mut n.rng, Utc::now().date_naive()).await?;
 
     let director_login = "directeur@lumiere.tg".to_string();
     let (teacher_email,): (String,) = sqlx::query_as("SELECT email FROM users WHERE id = $1")
@@ -591,6 +593,16 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
             DemoLogin {
                 role: "admin".into(),
                 login: director_login,
+                password: DEMO_PASSWORD.into(),
+            },
+            DemoLogin {
+                role: "bursar".into(),
+                login: "econome@lumiere.tg".into(),
+                password: DEMO_PASSWORD.into(),
+            },
+            DemoLogin {
+                role: "secretary".into(),
+                login: "secretariat@lumiere.tg".into(),
                 password: DEMO_PASSWORD.into(),
             },
             DemoLogin {

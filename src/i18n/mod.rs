@@ -9,6 +9,7 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use serde::{Deserialize, Serialize};
 
 mod format;
+pub mod words;
 pub use format::{format_date, format_int, format_xof};
 
 /// A language the portal speaks.
@@ -77,6 +78,11 @@ const CATALOGS: &[(&str, &str, &str)] = &[
         "admin",
         include_str!("../../locales/fr/admin.ftl"),
         include_str!("../../locales/en/admin.ftl"),
+    ),
+    (
+        "fees",
+        include_str!("../../locales/fr/fees.ftl"),
+        include_str!("../../locales/en/fees.ftl"),
     ),
 ];
 
@@ -181,23 +187,18 @@ impl Tr {
     }
 
     /// The text of `key` with a numeric argument (drives plural forms).
-    pub fn tn(
-        &self,
-        key: impl AsRef<str>,
-        name: &str,
-        value: impl std::borrow::Borrow<i64>,
-    ) -> String {
+    pub fn tn(&self, key: impl AsRef<str>, name: &str, value: impl Int) -> String {
         self.i18n.tr(
             self.locale,
             key.as_ref(),
-            &[(name, FluentValue::from(*value.borrow()))],
+            &[(name, FluentValue::from(value.int()))],
         )
     }
 
     /// The text of `key` for a count: `$count` chooses the plural form, `$shown` is the
     /// number written with the locale's grouping ("2 000").
-    pub fn count(&self, key: impl AsRef<str>, n: impl std::borrow::Borrow<i64>) -> String {
-        let n = *n.borrow();
+    pub fn count(&self, key: impl AsRef<str>, n: impl Int) -> String {
+        let n = n.int();
         self.i18n.tr(
             self.locale,
             key.as_ref(),
@@ -228,13 +229,34 @@ impl Tr {
     }
 
     /// A whole number with the locale's grouping ("2 045" / "2,045").
-    pub fn int(&self, n: impl std::borrow::Borrow<i64>) -> String {
-        format_int(self.locale, *n.borrow())
+    pub fn int(&self, n: impl Int) -> String {
+        format_int(self.locale, n.int())
     }
 
     /// An amount in francs CFA ("125 000 FCFA").
-    pub fn xof(&self, n: i64) -> String {
-        format_xof(self.locale, n)
+    pub fn xof(&self, n: impl Int) -> String {
+        format_xof(self.locale, n.int())
+    }
+
+    /// A whole number in words, for receipts ("cent vingt-cinq mille").
+    pub fn words(&self, n: impl Int) -> String {
+        words::in_words(self.locale, n.int())
+    }
+
+    /// The time of day as the school writes it: "14h30" (or "14:30").
+    pub fn time(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        match self.locale {
+            Locale::Fr => at.format("%Hh%M").to_string(),
+            Locale::En => at.format("%H:%M").to_string(),
+        }
+    }
+
+    /// A moment in Lomé time as the school writes it: "24/11/2026 14h30" (UTC+0, no DST).
+    pub fn datetime(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        match self.locale {
+            Locale::Fr => at.format("%d/%m/%Y %Hh%M").to_string(),
+            Locale::En => at.format("%d/%m/%Y %H:%M").to_string(),
+        }
     }
 
     /// A rank in class: "1er", "3e", "3e ex" (ex aequo); in English "1st", "3rd", "3rd=".
@@ -292,5 +314,23 @@ impl Tr {
         d.as_ref()
             .map(|d| self.date(d))
             .unwrap_or_else(|| "—".into())
+    }
+}
+
+/// A whole number however deeply templates borrow it (`i64`, `&i64`, `&&i64`).
+pub trait Int {
+    /// The number.
+    fn int(&self) -> i64;
+}
+
+impl Int for i64 {
+    fn int(&self) -> i64 {
+        *self
+    }
+}
+
+impl<T: Int + ?Sized> Int for &T {
+    fn int(&self) -> i64 {
+        (**self).int()
     }
 }

@@ -174,6 +174,22 @@ struct ParentChild<'a> {
     child: StudentRow,
     teachers: Vec<TeacherOfClass>,
     guardians: Vec<GuardianRow>,
+    fees: ChildFees,
+}
+
+/// What the family owes for a child, and what it has paid.
+struct ChildFees {
+    invoices: Vec<crate::fees::repo::InvoiceLine>,
+    receipts: Vec<crate::fees::repo::Receipt>,
+    balance: i64,
+    family: Vec<crate::fees::repo::FamilyBalance>,
+    today: chrono::NaiveDate,
+}
+
+impl ChildFees {
+    fn family_total(&self) -> i64 {
+        self.family.iter().map(|f| f.balance).sum()
+    }
 }
 
 #[derive(Template)]
@@ -234,7 +250,15 @@ async fn show_child(
         None => Vec::new(),
     };
     let guardians = school::guardians_of(&app.db, child.id).await?;
+    let fees = ChildFees {
+        invoices: crate::fees::repo::invoices_of(&app.db, child.id).await?,
+        receipts: crate::fees::repo::receipts_of(&app.db, child.id).await?,
+        balance: crate::fees::repo::balance(&app.db, child.id).await?,
+        family: crate::fees::repo::guardian_balances(&app.db, ctx.user_id()).await?,
+        today: chrono::Utc::now().date_naive(),
+    };
     html(&ParentChild {
+        fees,
         ctx,
         marks,
         absences,

@@ -193,6 +193,9 @@ impl Ctx {
                 ("/admin/personnel", "nav-staff"),
                 ("/admin/utilisateurs", "nav-users"),
                 ("/admin/absences", "nav-absences"),
+                ("/admin/frais", "nav-fees"),
+                ("/admin/impayes", "nav-arrears"),
+                ("/admin/caisse", "nav-cash"),
                 ("/admin/periodes", "nav-periods"),
                 ("/admin/coefficients", "nav-coefficients"),
                 ("/admin/journal", "nav-journal"),
@@ -380,4 +383,9 @@ impl<S: Send + Sync> FromRequestParts<S> for PathIds {
             _ => Err(AppError::NotFound),
         }
     }
+}
+
+/// A `&str` however deeply a template borrows it, for comparisons in templates.
+pub fn deref_str<'a>(s: &'a &'a str) -> &'a str {
+    s
 }

@@ -423,11 +423,43 @@ async fn demo_school_is_realistic() {
         one("SELECT COUNT(*) FROM users WHERE phone IS NOT NULL AND phone NOT LIKE '+228%'").await,
         0
     );
-    assert_eq!(demo.logins.len(), 4);
+    // Fees: every student billed five tranches, most paid the start of the year, receipts
+    // numbered without gaps, no invoice paid beyond its amount.
+    let students = one("SELECT COUNT(*) FROM students").await;
+    assert_eq!(one("SELECT COUNT(*) FROM invoices").await, students * 5);
+    let receipts = one("SELECT COUNT(*) FROM payments").await;
+    assert!(receipts > students * 7 / 10, "{receipts} receipts");
+    assert_eq!(
+        one("SELECT MAX(last_no) FROM receipt_counters").await,
+        receipts
+    );
+    assert_eq!(
+        one("SELECT COUNT(*) FROM invoices i WHERE (SELECT SUM(l.amount) FROM ledger_entries l WHERE l.invoice_id = i.id) < 0").await,
+        0
+    );
+    assert!(one("SELECT COUNT(*) FROM discounts").await > 10);
+    assert_eq!(demo.logins.len(), 6);
     let roles: Vec<_> = demo.logins.iter().map(|l| l.role.as_str()).collect();
-    assert_eq!(roles, ["admin", "teacher", "parent", "student"]);
+    assert_eq!(
+        roles,
+        [
+            "admin",
+            "bursar",
+            "secretary",
+            "teacher",
+            "parent",
+            "student"
+        ]
+    );
     // The printed parent has two children in different classes; the teacher heads a class.
-    let parent = &demo.logins[2].login;
+    let login = |role: &str| {
+        demo.logins
+            .iter()
+            .find(|l| l.role == role)
+            .map(|l| l.login.clone())
+            .unwrap()
+    };
+    let parent = &login("parent");
     let (kids, classes): (i64, i64) = sqlx::query_as(
         "SELECT COUNT(*), COUNT(DISTINCT e.class_id) FROM student_guardians g JOIN users u ON u.id = g.user_id \
          JOIN enrollments e ON e.student_id = g.student_id WHERE u.phone = $1",
@@ -438,7 +470,7 @@ async fn demo_school_is_realistic() {
     .unwrap();
     assert_eq!((kids, classes), (2, 2));
     let (heads,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM classes c JOIN users u ON u.id = c.head_teacher_user_id WHERE u.email = $1")
-        .bind(&demo.logins[1].login)
+        .bind(login("teacher"))
         .fetch_one(&db.pool)
         .await
         .unwrap();

@@ -16,7 +16,8 @@ const ROLES: [&str; 8] = [
     "secretary",
 ];
 
-/// What a role gets on a route: `Ok` (2xx or a redirect inside the portal), `Login`
+/// What a role gets on a route: `Ok` (2xx, a redirect inside the portal, or 422 when a
+/// second role repeats a change that must stay unique: authorized, then validated), `Login`
 /// (sent to the login page), `Denied` (403/404).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Expect {
@@ -30,7 +31,10 @@ fn outcome(status: StatusCode, location: &str) -> Expect {
         Expect::Login
     } else if status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND {
         Expect::Denied
-    } else if status.is_success() || status == StatusCode::SEE_OTHER {
+    } else if status.is_success()
+        || status == StatusCode::SEE_OTHER
+        || status == StatusCode::UNPROCESSABLE_ENTITY
+    {
         Expect::Ok
     } else {
         panic!("unexpected status {status}")
@@ -50,6 +54,7 @@ async fn client_for(app: &TestApp, role: &str) -> Client {
 #[tokio::test]
 async fn every_get_route_for_every_role() {
     let app = TestApp::new().await;
+    let ff = crate::helpers::seed_fees(&app).await;
     let f = app.f.clone();
     let admins = ["director", "bursar", "secretary"];
     let managers = ["director", "secretary"];
@@ -153,6 +158,24 @@ async fn every_get_route_for_every_role() {
             Some("T-003"),
         ),
         ("/compte/mot-de-passe".into(), ROLES[1..].to_vec(), None),
+        ("/admin/frais".into(), admins.to_vec(), None),
+        (
+            format!("/admin/eleves/{}/frais", f.s1),
+            admins.to_vec(),
+            Some("T-001"),
+        ),
+        (
+            format!("/recus/{}", ff.receipt_s1),
+            vec!["parent_1", "director", "bursar", "secretary"],
+            Some("T-001"),
+        ),
+        (
+            format!("/recus/{}", ff.receipt_s3),
+            vec!["parent_2", "director", "bursar", "secretary"],
+            Some("T-003"),
+        ),
+        ("/admin/impayes".into(), admins.to_vec(), Some("T-001")),
+        ("/admin/caisse".into(), admins.to_vec(), Some("T-003")),
     ];
     let mut failures = Vec::new();
     for role in ROLES {
@@ -187,8 +210,10 @@ async fn every_get_route_for_every_role() {
 #[tokio::test]
 async fn every_post_route_for_every_role() {
     let app = TestApp::new().await;
+    let ff = crate::helpers::seed_fees(&app).await;
     let f = app.f.clone();
     let managers = vec!["director", "secretary"];
+    let money = vec!["director", "bursar"];
     // Each POST is sent with a valid token, and with fields that would succeed, so that a
     // wrongful success shows. Changes that would block later rows come last.
     let class_b = f.class_b.to_string();
@@ -305,6 +330,47 @@ async fn every_post_route_for_every_role() {
             "/admin/periodes/3/publication".into(),
             vec![],
             vec!["director"],
+        ),
+        (
+            "/admin/frais/types".into(),
+            vec![("code", "tenue".into()), ("name", "Tenue".into())],
+            money.clone(),
+        ),
+        (
+            "/admin/frais/tranches".into(),
+            vec![
+                ("level_id", ff.level_6e.to_string()),
+                ("fee_type_id", ff.scolarite.to_string()),
+                ("label", "3e tranche".into()),
+                ("amount", "20000".into()),
+                ("due_on", "2027-04-15".into()),
+            ],
+            money.clone(),
+        ),
+        ("/admin/frais/facturation".into(), vec![], money.clone()),
+        (
+            format!("/admin/frais/tranches/{}/suppression", ff.unbilled_tranche),
+            vec![],
+            money.clone(),
+        ),
+        (
+            format!("/admin/eleves/{}/paiements", f.s3),
+            vec![("amount", "1000".into()), ("method", "especes".into())],
+            money.clone(),
+        ),
+        (
+            format!("/admin/eleves/{}/remises", f.s3),
+            vec![
+                ("fee_type_id", ff.scolarite.to_string()),
+                ("kind", "bourse".into()),
+                ("amount", "1000".into()),
+            ],
+            money.clone(),
+        ),
+        (
+            format!("/admin/recus/{}/annulation", ff.receipt_s3),
+            vec![("reason", "Erreur".into())],
+            money.clone(),
         ),
     ];
     let mut failures = Vec::new();

@@ -391,6 +391,26 @@ impl Res {
             .replace("&amp;", "&")
     }
 
+    /// The visible text: tags dropped, entities decoded, every kind of space (no-break,
+    /// narrow no-break) as one plain space. For asserting on sentences across markup.
+    pub fn plain(&self) -> String {
+        let mut out = String::with_capacity(self.body.len());
+        let mut in_tag = false;
+        for c in self.text().chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' if in_tag => {
+                    in_tag = false;
+                    out.push(' ');
+                }
+                _ if in_tag => {}
+                '\u{a0}' | '\u{202f}' => out.push(' '),
+                c => out.push(c),
+            }
+        }
+        out.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
     pub fn location(&self) -> &str {
         self.headers
             .get(header::LOCATION)
@@ -498,4 +518,106 @@ impl Client {
         let r = self.get("/compte/mot-de-passe").await;
         assert_eq!(r.status, StatusCode::OK);
     }
+}
+
+/// Fees on top of the fixture: scolarité for 6e in two tranches (30 000 due 15/10/2026,
+/// 25 000 due 15/01/2027) billed to the three students, a tranche nobody is billed for yet
+/// (APE for another level), and one desk payment each for S1 and S3.
+#[derive(Clone, Debug, Default)]
+pub struct FeesFixture {
+    pub scolarite: i64,
+    pub level_6e: i64,
+    pub unbilled_tranche: i64,
+    pub receipt_s1: i64,
+    pub receipt_s3: i64,
+}
+
+pub async fn seed_fees(app: &TestApp) -> FeesFixture {
+    use suku::fees::{self, repo};
+    let pool = &app.db.pool;
+    let d = |y, m, dd| chrono::NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+    let mut ff = FeesFixture::default();
+    let (year,): (i64,) = sqlx::query_as("SELECT id FROM school_years WHERE current = TRUE")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    (ff.level_6e,) = sqlx::query_as("SELECT level_id FROM classes WHERE id = $1")
+        .bind(app.f.class_a)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let (other_level,): (i64,) = sqlx::query_as(
+        "INSERT INTO levels (code, name, cycle, ordinal) VALUES ('CM2', 'Cours moyen 2', 'primaire', 6) RETURNING id",
+    )
+    .fetch_one(pool)
+        .await
+        .unwrap();
+    let mut tx = pool.begin().await.unwrap();
+    ff.scolarite = repo::insert_fee_type(&mut *tx, "scolarite", "Scolarité")
+        .await
+        .unwrap();
+    let ape = repo::insert_fee_type(&mut *tx, "ape", "Cotisation APE")
+        .await
+        .unwrap();
+    for (label, amount, due) in [
+        ("1re tranche", 30_000, d(2026, 10, 15)),
+        ("2e tranche", 25_000, d(2027, 1, 15)),
+    ] {
+        repo::insert_tranche(
+            &mut *tx,
+            &repo::NewTranche {
+                school_year_id: year,
+                level_id: ff.level_6e,
+                fee_type_id: ff.scolarite,
+                label: label.into(),
+                amount,
+                due_on: due,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    ff.unbilled_tranche = repo::insert_tranche(
+        &mut *tx,
+        &repo::NewTranche {
+            school_year_id: year,
+            level_id: other_level,
+            fee_type_id: ape,
+            label: "Cotisation".into(),
+            amount: 5_000,
+            due_on: d(2026, 10, 31),
+        },
+    )
+    .await
+    .unwrap();
+    fees::bill_missing(&mut tx, year, None, None, Some(app.f.bursar))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    for (s, amount) in [(app.f.s1, "10000"), (app.f.s3, "30000")] {
+        let p = fees::DeskPayment {
+            student_id: s,
+            amount: fees::AmountXof::parse(amount).unwrap(),
+            method: "especes",
+            reference: None,
+            payer: None,
+        };
+        let id = fees::record_payment(pool, &p, app.f.bursar).await.unwrap();
+        if s == app.f.s1 {
+            ff.receipt_s1 = id;
+        } else {
+            ff.receipt_s3 = id;
+        }
+    }
+    ff
+}
+
+/// One number out of a query.
+pub async fn scalar(pool: &Pool, sql: &'static str, bind: Option<i64>) -> i64 {
+    let q = sqlx::query_as::<_, (i64,)>(sql);
+    let q = match bind {
+        Some(b) => q.bind(b),
+        None => q,
+    };
+    q.fetch_one(pool).await.unwrap().0
 }

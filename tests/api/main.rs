@@ -10,6 +10,7 @@ mod browser;
 mod bulletins;
 mod catalog;
 mod events;
+mod fees;
 mod grades;
 mod helpers;
 mod portals;

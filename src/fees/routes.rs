@@ -1,0 +1,707 @@
+//! Fee settings, student accounts, the desk, receipts, arrears and the daily cash report.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::Form;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use chrono::{NaiveDate, Utc};
+use serde::Deserialize;
+
+use super::repo::{
+    self, Arrear, DiscountRow, FamilyBalance, FeeType, InvoiceLine, Receipt, StatementLine, Tranche,
+};
+use super::{
+    AmountXof, DISCOUNT_KINDS, DeskPayment, DiscountError, METHODS, PaymentError, ReverseError,
+};
+use crate::app::AppState;
+use crate::auth::{CurrentUser, Portal};
+use crate::authz;
+use crate::domain;
+use crate::error::{AppError, AppResult};
+use crate::school::{self, Choice, ClassRow, StudentRow, Year};
+use crate::web::{Ctx, FormErrors, PathId, html, html_status, redirect};
+
+/// Routes of fees.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/frais", get(settings))
+        .route("/admin/frais/types", post(create_fee_type))
+        .route("/admin/frais/tranches", post(create_tranche))
+        .route(
+            "/admin/frais/tranches/{id}/suppression",
+            post(delete_tranche),
+        )
+        .route("/admin/frais/facturation", post(bill))
+        .route("/admin/eleves/{id}/frais", get(account))
+        .route("/admin/eleves/{id}/paiements", post(pay))
+        .route("/admin/eleves/{id}/remises", post(discount))
+        .route("/recus/{id}", get(receipt))
+        .route("/admin/recus/{id}/annulation", post(reverse))
+        .route("/admin/impayes", get(arrears))
+        .route("/admin/caisse", get(cash))
+}
+
+fn money_handler(ctx: &Ctx) -> AppResult<&CurrentUser> {
+    let u = ctx.require(Portal::Admin)?;
+    authz::require(authz::can_handle_money(u))?;
+    Ok(u)
+}
+
+async fn year(app: &AppState) -> AppResult<Year> {
+    school::current_year(&app.db)
+        .await?
+        .ok_or(AppError::BadRequest("error-no-current-year"))
+}
+
+// ---------------------------------------------------------------- fee settings
+
+#[derive(Template)]
+#[template(path = "fees/settings.html")]
+struct Settings<'a> {
+    ctx: &'a Ctx,
+    year: Year,
+    fee_types: Vec<FeeType>,
+    levels: Vec<Choice>,
+    by_level: Vec<(String, Vec<Tranche>, i64)>,
+    form: TrancheForm,
+    type_form: TypeForm,
+    errors: FormErrors,
+    can_edit: bool,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+struct TrancheForm {
+    #[serde(default)]
+    level_id: String,
+    #[serde(default)]
+    fee_type_id: String,
+    #[serde(default)]
+    label: String,
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    due_on: String,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+struct TypeForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    name: String,
+}
+
+async fn settings_page(
+    app: &AppState,
+    ctx: &Ctx,
+    form: TrancheForm,
+    type_form: TypeForm,
+    errors: FormErrors,
+) -> AppResult<Response> {
+    let u = ctx.require(Portal::Admin)?;
+    let year = year(app).await?;
+    let mut by_level: Vec<(String, Vec<Tranche>, i64)> = Vec::new();
+    for t in repo::tranches(&app.db, year.id).await? {
+        match by_level.last_mut() {
+            Some((name, list, total)) if *name == t.level_name => {
+                *total += t.amount;
+                list.push(t);
+            }
+            _ => by_level.push((t.level_name.clone(), vec![t.clone()], t.amount)),
+        }
+    }
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    html_status(
+        status,
+        &Settings {
+            ctx,
+            year,
+            fee_types: repo::fee_types(&app.db).await?,
+            levels: school::levels(&app.db).await?,
+            by_level,
+            form,
+            type_form,
+            errors,
+            can_edit: authz::can_handle_money(u),
+        },
+    )
+}
+
+async fn settings(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    settings_page(
+        &app,
+        &ctx,
+        TrancheForm::default(),
+        TypeForm::default(),
+        FormErrors::default(),
+    )
+    .await
+}
+
+async fn create_fee_type(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<TypeForm>,
+) -> AppResult<Response> {
+    money_handler(&ctx)?;
+    let mut errors = FormErrors::default();
+    let code = domain::fold(f.code.trim()).replace(' ', "_");
+    if code.is_empty()
+        || code.len() > 30
+        || !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
+        errors.add("code", ctx.t.t("error-fee-code"));
+    }
+    let name = domain::required_text(&f.name, 60).unwrap_or_else(|k| {
+        errors.add("name", ctx.t.t(k));
+        String::new()
+    });
+    if errors.is_empty() {
+        match repo::insert_fee_type(&app.db, &code, &name).await {
+            Ok(_) => {
+                ctx.flash("success", "saved").await?;
+                return Ok(redirect("/admin/frais"));
+            }
+            Err(e) if crate::db::is_unique_violation(&e) => {
+                errors.add("code", ctx.t.t("error-fee-code-taken"))
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    settings_page(&app, &ctx, TrancheForm::default(), f, errors).await
+}
+
+async fn create_tranche(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<TrancheForm>,
+) -> AppResult<Response> {
+    money_handler(&ctx)?;
+    let year = year(&app).await?;
+    let mut errors = FormErrors::default();
+    let levels = school::levels(&app.db).await?;
+    let level_id = f
+        .level_id
+        .parse::<i64>()
+        .ok()
+        .filter(|l| levels.iter().any(|x| x.id == *l));
+    if level_id.is_none() {
+        errors.add("level_id", ctx.t.t("error-choose"));
+    }
+    let types = repo::fee_types(&app.db).await?;
+    let fee_type_id = f
+        .fee_type_id
+        .parse::<i64>()
+        .ok()
+        .filter(|t| types.iter().any(|x| x.id == *t));
+    if fee_type_id.is_none() {
+        errors.add("fee_type_id", ctx.t.t("error-choose"));
+    }
+    let label = domain::required_text(&f.label, 40).unwrap_or_else(|k| {
+        errors.add("label", ctx.t.t(k));
+        String::new()
+    });
+    let amount = AmountXof::parse(&f.amount)
+        .map_err(|k| errors.add("amount", ctx.t.t(k)))
+        .ok();
+    let due_on = domain::parse_date(&f.due_on)
+        .map_err(|k| errors.add("due_on", ctx.t.t(k)))
+        .ok();
+    if let (Some(level_id), Some(fee_type_id), Some(amount), Some(due_on), true) =
+        (level_id, fee_type_id, amount, due_on, errors.is_empty())
+    {
+        let t = repo::NewTranche {
+            school_year_id: year.id,
+            level_id,
+            fee_type_id,
+            label,
+            amount: amount.get(),
+            due_on,
+        };
+        match repo::insert_tranche(&app.db, &t).await {
+            Ok(_) => {
+                ctx.flash("success", "tranche-added").await?;
+                return Ok(redirect("/admin/frais"));
+            }
+            Err(e) if crate::db::is_unique_violation(&e) => {
+                errors.add("label", ctx.t.t("error-tranche-taken"))
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    settings_page(&app, &ctx, f, TypeForm::default(), errors).await
+}
+
+async fn delete_tranche(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+) -> AppResult<Response> {
+    money_handler(&ctx)?;
+    if repo::delete_unbilled_tranche(&app.db, id).await? == 0 {
+        ctx.flash("error", "error-tranche-billed").await?;
+    } else {
+        ctx.flash("success", "tranche-deleted").await?;
+    }
+    Ok(redirect("/admin/frais"))
+}
+
+#[derive(Deserialize)]
+struct BillForm {
+    #[serde(default)]
+    level_id: String,
+}
+
+/// Bills every enrolled student of a level (or of the school) for the tranches they have not
+/// been billed yet. Safe to repeat: nobody is billed twice for a tranche.
+async fn bill(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<BillForm>,
+) -> AppResult<Response> {
+    let u = money_handler(&ctx)?;
+    let year = year(&app).await?;
+    let level = f.level_id.parse::<i64>().ok();
+    let mut tx = app.db.begin().await?;
+    let n = super::bill_missing(&mut tx, year.id, None, level, Some(u.id)).await?;
+    tx.commit().await?;
+    ctx.flash_text("success", ctx.t.count("invoices-created", n as i64))
+        .await?;
+    Ok(redirect("/admin/frais"))
+}
+
+// ---------------------------------------------------------------- a student's account
+
+#[derive(Template)]
+#[template(path = "fees/account.html")]
+struct Account<'a> {
+    ctx: &'a Ctx,
+    student: StudentRow,
+    invoices: Vec<InvoiceLine>,
+    statement: Vec<(StatementLine, i64)>,
+    receipts: Vec<Receipt>,
+    discounts: Vec<DiscountRow>,
+    family: Vec<FamilyBalance>,
+    fee_types: Vec<FeeType>,
+    balance: i64,
+    today: NaiveDate,
+    pay: PayForm,
+    disc: DiscountForm,
+    errors: FormErrors,
+    can_handle: bool,
+}
+
+impl Account<'_> {
+    fn family_total(&self) -> i64 {
+        self.family.iter().map(|f| f.balance).sum()
+    }
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+struct PayForm {
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    method: String,
+    #[serde(default)]
+    reference: String,
+    #[serde(default)]
+    payer: String,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+struct DiscountForm {
+    #[serde(default)]
+    fee_type_id: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    percent: String,
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn account_page(
+    app: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    pay: PayForm,
+    disc: DiscountForm,
+    errors: FormErrors,
+) -> AppResult<Response> {
+    let u = ctx.require(Portal::Admin)?;
+    let student = school::student(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut running = 0;
+    let statement = repo::statement(&app.db, id)
+        .await?
+        .into_iter()
+        .map(|l| {
+            running += l.amount;
+            (l, running)
+        })
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    html_status(
+        status,
+        &Account {
+            ctx,
+            invoices: repo::invoices_of(&app.db, id).await?,
+            statement,
+            receipts: repo::receipts_of(&app.db, id).await?,
+            discounts: repo::discounts_of(&app.db, id).await?,
+            family: repo::family_of_student(&app.db, id).await?,
+            fee_types: repo::fee_types(&app.db).await?,
+            balance: repo::balance(&app.db, id).await?,
+            today: Utc::now().date_naive(),
+            student,
+            pay: PayForm {
+                method: if pay.method.is_empty() {
+                    "especes".into()
+                } else {
+                    pay.method
+                },
+                ..pay
+            },
+            disc,
+            errors,
+            can_handle: authz::can_handle_money(u),
+        },
+    )
+}
+
+async fn account(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
+    account_page(
+        &app,
+        &ctx,
+        id,
+        PayForm::default(),
+        DiscountForm::default(),
+        FormErrors::default(),
+    )
+    .await
+}
+
+async fn pay(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+    Form(f): Form<PayForm>,
+) -> AppResult<Response> {
+    let u = money_handler(&ctx)?;
+    school::student(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut errors = FormErrors::default();
+    let amount = AmountXof::parse(&f.amount)
+        .map_err(|k| errors.add("amount", ctx.t.t(k)))
+        .ok();
+    let method = METHODS.iter().find(|m| **m == f.method).copied();
+    if method.is_none() {
+        errors.add("method", ctx.t.t("error-choose"));
+    }
+    let reference = domain::optional_text(&f.reference, 60).unwrap_or_else(|k| {
+        errors.add("reference", ctx.t.t(k));
+        None
+    });
+    if reference.is_none() && matches!(method, Some("cheque" | "virement" | "mobile_money")) {
+        errors.add("reference", ctx.t.t("error-reference-required"));
+    }
+    let payer = domain::optional_text(&f.payer, 80).unwrap_or_else(|k| {
+        errors.add("payer", ctx.t.t(k));
+        None
+    });
+    let (Some(amount), Some(method), true) = (amount, method, errors.is_empty()) else {
+        return account_page(&app, &ctx, id, f, DiscountForm::default(), errors).await;
+    };
+    let p = DeskPayment {
+        student_id: id,
+        amount,
+        method,
+        reference,
+        payer,
+    };
+    match super::record_payment(&app.db, &p, u.id).await {
+        Ok(pid) => {
+            ctx.flash("success", "payment-recorded").await?;
+            Ok(redirect(&format!("/recus/{pid}")))
+        }
+        Err(PaymentError::MoreThanOwed(owed)) => {
+            errors.add(
+                "amount",
+                ctx.t.t1("error-more-than-owed", "owed", ctx.t.xof(owed)),
+            );
+            account_page(&app, &ctx, id, f, DiscountForm::default(), errors).await
+        }
+        Err(PaymentError::NothingOwed) => {
+            errors.add("amount", ctx.t.t("error-nothing-owed"));
+            account_page(&app, &ctx, id, f, DiscountForm::default(), errors).await
+        }
+        Err(PaymentError::NoYear) => Err(AppError::BadRequest("error-no-current-year")),
+        Err(PaymentError::Db(e)) => Err(e.into()),
+    }
+}
+
+async fn discount(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+    Form(f): Form<DiscountForm>,
+) -> AppResult<Response> {
+    let u = money_handler(&ctx)?;
+    school::student(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let year = year(&app).await?;
+    let mut errors = FormErrors::default();
+    let types = repo::fee_types(&app.db).await?;
+    let fee_type_id = f
+        .fee_type_id
+        .parse::<i64>()
+        .ok()
+        .filter(|t| types.iter().any(|x| x.id == *t));
+    if fee_type_id.is_none() {
+        errors.add("fee_type_id", ctx.t.t("error-choose"));
+    }
+    if !DISCOUNT_KINDS.contains(&f.kind.as_str()) {
+        errors.add("kind", ctx.t.t("error-choose"));
+    }
+    let (percent, amount) = match (f.percent.trim(), f.amount.trim()) {
+        (p, "") if !p.is_empty() => match p.trim_end_matches('%').trim().parse::<i64>() {
+            Ok(p) if (1..=100).contains(&p) => (Some(p), None),
+            _ => {
+                errors.add("percent", ctx.t.t("error-percent"));
+                (None, None)
+            }
+        },
+        ("", a) if !a.is_empty() => match AmountXof::parse(a) {
+            Ok(a) => (None, Some(a.get())),
+            Err(k) => {
+                errors.add("amount", ctx.t.t(k));
+                (None, None)
+            }
+        },
+        _ => {
+            errors.add("percent", ctx.t.t("error-percent-or-amount"));
+            (None, None)
+        }
+    };
+    let reason = domain::optional_text(&f.reason, 200).unwrap_or_else(|k| {
+        errors.add("reason", ctx.t.t(k));
+        None
+    });
+    let (Some(fee_type_id), true) = (fee_type_id, errors.is_empty()) else {
+        return account_page(&app, &ctx, id, PayForm::default(), f, errors).await;
+    };
+    let d = repo::NewDiscount {
+        student_id: id,
+        school_year_id: year.id,
+        fee_type_id,
+        kind: f.kind.clone(),
+        percent,
+        amount,
+        reason,
+        granted_by: u.id,
+    };
+    match super::grant_discount(&app.db, &d).await {
+        Ok((_, total)) => {
+            ctx.flash_text(
+                "success",
+                ctx.t.t1("discount-granted", "amount", ctx.t.xof(total)),
+            )
+            .await?;
+            Ok(redirect(&format!("/admin/eleves/{id}/frais")))
+        }
+        Err(DiscountError::NothingToDiscount) => {
+            errors.add("fee_type_id", ctx.t.t("error-nothing-to-discount"));
+            account_page(&app, &ctx, id, PayForm::default(), f, errors).await
+        }
+        Err(DiscountError::Db(e)) => Err(e.into()),
+    }
+}
+
+// ---------------------------------------------------------------- receipts
+
+#[derive(Template)]
+#[template(path = "fees/receipt.html")]
+struct ReceiptPage<'a> {
+    ctx: &'a Ctx,
+    r: Receipt,
+    lines: Vec<repo::Allocation>,
+    balance: i64,
+    can_reverse: bool,
+}
+
+async fn receipt(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
+    let u = ctx.user()?;
+    if u.must_change_password {
+        return Err(AppError::PasswordChange);
+    }
+    let r = repo::receipt(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    authz::require(authz::can_see_fees(&app.db, u, r.student_id).await?)?;
+    let can_reverse =
+        u.is_admin() && authz::can_handle_money(u) && r.amount > 0 && r.reversed_by_no.is_none();
+    html(&ReceiptPage {
+        ctx: &ctx,
+        lines: repo::allocations(&app.db, id).await?,
+        balance: repo::balance(&app.db, r.student_id).await?,
+        r,
+        can_reverse,
+    })
+}
+
+#[derive(Deserialize)]
+struct ReverseForm {
+    #[serde(default)]
+    reason: String,
+}
+
+async fn reverse(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+    Form(f): Form<ReverseForm>,
+) -> AppResult<Response> {
+    let u = money_handler(&ctx)?;
+    let reason = match domain::required_text(&f.reason, 200) {
+        Ok(r) => r,
+        Err(_) => {
+            ctx.flash("error", "error-reversal-reason").await?;
+            return Ok(redirect(&format!("/recus/{id}")));
+        }
+    };
+    match super::reverse_payment(&app.db, id, &reason, u.id).await {
+        Ok(rid) => {
+            ctx.flash("success", "payment-reversed").await?;
+            Ok(redirect(&format!("/recus/{rid}")))
+        }
+        Err(ReverseError::NotFound) => Err(AppError::NotFound),
+        Err(ReverseError::AlreadyReversed) => {
+            ctx.flash("error", "error-already-reversed").await?;
+            Ok(redirect(&format!("/recus/{id}")))
+        }
+        Err(ReverseError::NoYear) => Err(AppError::BadRequest("error-no-current-year")),
+        Err(ReverseError::Db(e)) => Err(e.into()),
+    }
+}
+
+// ---------------------------------------------------------------- arrears
+
+#[derive(Clone, Debug, Default, Deserialize)]
+struct ArrearsQuery {
+    #[serde(default)]
+    classe: String,
+    #[serde(default)]
+    niveau: String,
+    #[serde(default)]
+    min: String,
+}
+
+#[derive(Template)]
+#[template(path = "fees/arrears.html")]
+struct ArrearsPage<'a> {
+    ctx: &'a Ctx,
+    q: ArrearsQuery,
+    classes: Vec<ClassRow>,
+    levels: Vec<Choice>,
+    rows: Vec<Arrear>,
+    total: i64,
+    today: NaiveDate,
+}
+
+async fn arrears(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ArrearsQuery>,
+) -> AppResult<Response> {
+    ctx.require(Portal::Admin)?;
+    let year = year(&app).await?;
+    let today = Utc::now().date_naive();
+    let min = AmountXof::parse(&q.min).map(|a| a.get()).unwrap_or(0);
+    let rows = repo::arrears(
+        &app.db,
+        year.id,
+        today,
+        q.classe.parse().ok(),
+        q.niveau.parse().ok(),
+        min,
+    )
+    .await?;
+    html(&ArrearsPage {
+        ctx: &ctx,
+        total: rows.iter().map(|r| r.overdue).sum(),
+        classes: school::classes(&app.db, year.id).await?,
+        levels: school::levels(&app.db).await?,
+        rows,
+        q,
+        today,
+    })
+}
+
+// ---------------------------------------------------------------- daily cash
+
+#[derive(Deserialize)]
+struct CashQuery {
+    #[serde(default)]
+    jour: String,
+}
+
+#[derive(Template)]
+#[template(path = "fees/cash.html")]
+struct CashPage<'a> {
+    ctx: &'a Ctx,
+    day: NaiveDate,
+    receipts: Vec<Receipt>,
+    by_method: Vec<(String, i64, i64)>,
+    total: i64,
+}
+
+async fn cash(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<CashQuery>,
+) -> AppResult<Response> {
+    ctx.require(Portal::Admin)?;
+    let day = if q.jour.trim().is_empty() {
+        Utc::now().date_naive()
+    } else {
+        domain::parse_date(&q.jour).map_err(|_| AppError::BadRequest("error-date-format"))?
+    };
+    // Lomé is on UTC all year: the school's day is the UTC day.
+    let from = day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+    let receipts = repo::receipts_between(&app.db, from, from + chrono::Days::new(1)).await?;
+    let mut by_method: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    for r in &receipts {
+        let e = by_method.entry(r.method.clone()).or_default();
+        e.0 += 1;
+        e.1 += r.amount;
+    }
+    html(&CashPage {
+        ctx: &ctx,
+        day,
+        total: receipts.iter().map(|r| r.amount).sum(),
+        by_method: by_method
+            .into_iter()
+            .map(|(m, (n, a))| (format!("payment-method-{m}"), n, a))
+            .collect(),
+        receipts,
+    })
+}
