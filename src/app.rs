@@ -51,6 +51,13 @@ impl AppState {
     }
 }
 
+/// Every kind of job this program runs.
+pub fn jobs() -> crate::jobs::Registry {
+    crate::jobs::Registry::new(vec![std::sync::Arc::new(
+        crate::bulletins::school::SchoolResults,
+    )])
+}
+
 /// The whole application as a router, ready to serve or to call in tests.
 pub fn router(state: AppState) -> Router {
     let store = SqlStore::new(state.db.clone());
@@ -70,6 +77,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::bulletins::router())
         .merge(crate::attendance::router())
         .merge(crate::fees::router())
+        .merge(crate::jobs::router())
         .merge(crate::pwa::router())
         .nest("/admin", crate::admin::router())
         .fallback(not_found)

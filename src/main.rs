@@ -212,6 +212,8 @@ async fn serve(pool: db::Pool, config: Config) -> anyhow::Result<()> {
             }
         }
     });
+    // Every node runs jobs; the lease in the jobs table keeps each job on one node.
+    suku::jobs::spawn(state.clone(), app::jobs());
     let app = app::router(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -310,3 +310,26 @@ refuse = Refuse
 no-pending = No explanation waiting.
 justification-accepted-flash = Explanation accepted.
 justification-refused-flash = Explanation refused.
+
+## Jobs and their progress
+job-state-queued = Waiting
+job-state-running = Running…
+job-state-done = Done
+job-state-failed = Failed
+job-state-cancelled = Cancelled
+job-progress = Progress
+job-attempt = attempt { $n }
+job-cancel = Cancel
+job-cancel-asked = Cancellation asked.
+job-failed-help = The work failed after several attempts. The error is in the server log; try again or contact the administrator.
+job-kind-bulletins-school = Computing the school's bulletins
+job-msg-class = Class { $class }…
+job-msg-done-classes = { $count } classes computed.
+school-results = School results
+school-results-compute = Compute the results
+school-results-see = See the results
+school-results-computed = Computed on { $at }, from the marks at that time.
+school-results-ranked = Students ranked
+school-results-pass-rate = Average ≥ 10
+school-results-honours = Honour roll
+school-results-warnings = Warnings

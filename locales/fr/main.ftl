@@ -308,3 +308,26 @@ refuse = Refuser
 no-pending = Aucune justification en attente.
 justification-accepted-flash = Justification acceptée.
 justification-refused-flash = Justification refusée.
+
+## Jobs and their progress
+job-state-queued = En attente
+job-state-running = En cours…
+job-state-done = Terminé
+job-state-failed = Échec
+job-state-cancelled = Annulé
+job-progress = Avancement
+job-attempt = tentative { $n }
+job-cancel = Annuler
+job-cancel-asked = Annulation demandée.
+job-failed-help = Le travail a échoué après plusieurs tentatives. L'erreur est dans le journal du serveur ; réessayez ou contactez l'administrateur.
+job-kind-bulletins-school = Calcul des bulletins de l'établissement
+job-msg-class = Classe { $class }…
+job-msg-done-classes = { $count } classes calculées.
+school-results = Résultats de l'établissement
+school-results-compute = Calculer les résultats
+school-results-see = Voir les résultats
+school-results-computed = Calculés le { $at }, à partir des notes de ce moment.
+school-results-ranked = Élèves classés
+school-results-pass-rate = Moyenne ≥ 10
+school-results-honours = Tableau d'honneur
+school-results-warnings = Avertissements

@@ -7,6 +7,7 @@ use crate::grades::calc::{AverageRule, EvalKind, MarkValue, Thresholds};
 pub mod compute;
 pub mod repo;
 pub mod routes;
+pub mod school;
 
 pub use routes::router;
 

@@ -27,6 +27,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/periodes", get(periods))
         .route("/admin/periodes/{id}/cloture", post(toggle_closed))
         .route("/admin/periodes/{id}/publication", post(toggle_published))
+        .route("/admin/periodes/{id}/resultats", post(super::school::start))
+        .route("/admin/resultats/{id}", get(super::school::show))
 }
 
 /// Hundredths as the bulletin prints them, or a dash.

@@ -27,9 +27,7 @@ impl AmountXof {
             return Err("error-amount-whole");
         }
         // A dot or a space between groups of three digits separates thousands.
-        let groups: Vec<&str> = s
-            .split(['.', ' ', '\u{a0}', '\u{202f}'])
-            .collect();
+        let groups: Vec<&str> = s.split(['.', ' ', '\u{a0}', '\u{202f}']).collect();
         if groups.len() > 1 && groups[1..].iter().any(|g| g.len() != 3) {
             return Err("error-amount-whole");
         }

@@ -209,6 +209,36 @@ impl Tr {
         )
     }
 
+    /// The text of `key` with arguments from a JSON object (numbers stay numbers, for plurals).
+    pub fn tj(
+        &self,
+        key: impl AsRef<str>,
+        args: impl std::borrow::Borrow<serde_json::Value>,
+    ) -> String {
+        let args = args.borrow();
+        let owned: Vec<(String, FluentValue<'_>)> = args
+            .as_object()
+            .map(|o| {
+                o.iter()
+                    .map(|(k, v)| {
+                        let fv = match v {
+                            serde_json::Value::Number(n) => match n.as_i64() {
+                                Some(i) => FluentValue::from(i),
+                                None => FluentValue::from(n.to_string()),
+                            },
+                            serde_json::Value::String(s) => FluentValue::from(s.clone()),
+                            other => FluentValue::from(other.to_string()),
+                        };
+                        (k.clone(), fv)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let args: Vec<(&str, FluentValue<'_>)> =
+            owned.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        self.i18n.tr(self.locale, key.as_ref(), &args)
+    }
+
     /// The text of `key` with two arguments.
     pub fn t2(
         &self,

@@ -57,6 +57,23 @@ async fn every_get_route_for_every_role() {
     let ff = crate::helpers::seed_fees(&app).await;
     let f = app.f.clone();
     let admins = ["director", "bursar", "secretary"];
+    // A finished school-results job started by the secretary, and one by the bursar.
+    let job = suku::jobs::enqueue(
+        &app.db.pool,
+        suku::bulletins::school::KIND,
+        &serde_json::json!({ "period_id": 1 }),
+        Some(f.secretary),
+    )
+    .await
+    .unwrap();
+    assert!(
+        suku::jobs::run_once(&app.state, &suku::app::jobs(), "t")
+            .await
+            .unwrap()
+    );
+    let bursar_job = suku::jobs::enqueue(&app.db.pool, "x", &serde_json::json!({}), Some(f.bursar))
+        .await
+        .unwrap();
     let managers = ["director", "secretary"];
     // (path, roles allowed, a text of the record that refusals must not show)
     let routes: Vec<(String, Vec<&str>, Option<&str>)> = vec![
@@ -176,6 +193,21 @@ async fn every_get_route_for_every_role() {
         ),
         ("/admin/impayes".into(), admins.to_vec(), Some("T-001")),
         ("/admin/caisse".into(), admins.to_vec(), Some("T-003")),
+        (
+            format!("/taches/{job}"),
+            vec!["director", "secretary"],
+            None,
+        ),
+        (
+            format!("/taches/{bursar_job}"),
+            vec!["director", "bursar"],
+            None,
+        ),
+        (
+            format!("/admin/resultats/{job}"),
+            admins.to_vec(),
+            Some("6e A"),
+        ),
     ];
     let mut failures = Vec::new();
     for role in ROLES {
@@ -214,6 +246,9 @@ async fn every_post_route_for_every_role() {
     let f = app.f.clone();
     let managers = vec!["director", "secretary"];
     let money = vec!["director", "bursar"];
+    let queued = suku::jobs::enqueue(&app.db.pool, "x", &serde_json::json!({}), Some(f.bursar))
+        .await
+        .unwrap();
     // Each POST is sent with a valid token, and with fields that would succeed, so that a
     // wrongful success shows. Changes that would block later rows come last.
     let class_b = f.class_b.to_string();
@@ -366,6 +401,16 @@ async fn every_post_route_for_every_role() {
                 ("amount", "1000".into()),
             ],
             money.clone(),
+        ),
+        (
+            "/admin/periodes/1/resultats".into(),
+            vec![],
+            vec!["director", "bursar", "secretary"],
+        ),
+        (
+            format!("/taches/{queued}/annulation"),
+            vec![],
+            vec!["director", "bursar"],
         ),
         (
             format!("/admin/recus/{}/annulation", ff.receipt_s3),

@@ -13,4 +13,5 @@ mod events;
 mod fees;
 mod grades;
 mod helpers;
+mod jobs;
 mod portals;
