@@ -53,9 +53,10 @@ impl AppState {
 
 /// Every kind of job this program runs.
 pub fn jobs() -> crate::jobs::Registry {
-    crate::jobs::Registry::new(vec![std::sync::Arc::new(
-        crate::bulletins::school::SchoolResults,
-    )])
+    crate::jobs::Registry::new(vec![
+        std::sync::Arc::new(crate::bulletins::school::SchoolResults),
+        std::sync::Arc::new(crate::import::StudentsImport),
+    ])
 }
 
 /// The whole application as a router, ready to serve or to call in tests.
@@ -78,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::attendance::router())
         .merge(crate::fees::router())
         .merge(crate::jobs::router())
+        .merge(crate::import::router())
         .merge(crate::pwa::router())
         .nest("/admin", crate::admin::router())
         .fallback(not_found)

@@ -16,6 +16,7 @@ pub mod events;
 pub mod fees;
 pub mod grades;
 pub mod i18n;
+pub mod import;
 pub mod jobs;
 pub mod portals;
 pub mod pwa;

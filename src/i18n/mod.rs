@@ -84,6 +84,11 @@ const CATALOGS: &[(&str, &str, &str)] = &[
         include_str!("../../locales/fr/fees.ftl"),
         include_str!("../../locales/en/fees.ftl"),
     ),
+    (
+        "import",
+        include_str!("../../locales/fr/import.ftl"),
+        include_str!("../../locales/en/import.ftl"),
+    ),
 ];
 
 /// The source text of every catalog file, per locale, for the consistency tests.
@@ -209,7 +214,8 @@ impl Tr {
         )
     }
 
-    /// The text of `key` with arguments from a JSON object (numbers stay numbers, for plurals).
+    /// The text of `key` with arguments from a JSON object (numbers stay numbers, for
+    /// plurals; a string "@other-key" becomes the text of that key).
     pub fn tj(
         &self,
         key: impl AsRef<str>,
@@ -226,7 +232,12 @@ impl Tr {
                                 Some(i) => FluentValue::from(i),
                                 None => FluentValue::from(n.to_string()),
                             },
-                            serde_json::Value::String(s) => FluentValue::from(s.clone()),
+                            // "@key" stands for the text of another catalog key, so that a
+                            // stored message can name a column or a kind in any language.
+                            serde_json::Value::String(s) => match s.strip_prefix('@') {
+                                Some(k) => FluentValue::from(self.t(k)),
+                                None => FluentValue::from(s.clone()),
+                            },
                             other => FluentValue::from(other.to_string()),
                         };
                         (k.clone(), fv)

@@ -15,6 +15,21 @@ use crate::error::AppError;
 const KEY: &str = "csrf";
 /// Form bodies are read whole to find the token; larger bodies must use the header.
 const MAX_FORM: usize = 256 * 1024;
+const MAX_UPLOAD: usize = 2 * 1024 * 1024;
+
+/// The value of a small text field of a multipart body (the token), without parsing the
+/// parts that carry files: the field's headers end with a blank line, its value with CRLF.
+fn multipart_field<'a>(body: &'a [u8], name: &str) -> Option<&'a str> {
+    let needle = format!("name=\"{name}\"");
+    let at = body
+        .windows(needle.len())
+        .position(|w| w == needle.as_bytes())?;
+    let rest = &body[at..];
+    let start = rest.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+    let value = &rest[start..];
+    let end = value.windows(2).position(|w| w == b"\r\n")?;
+    std::str::from_utf8(&value[..end]).ok()
+}
 
 /// The session's token, created on first use.
 pub async fn token(session: &Session) -> Result<String, AppError> {
@@ -70,22 +85,28 @@ pub async fn guard(session: Session, req: Request, next: Next) -> Response {
             AppError::Csrf.into_response()
         };
     }
-    let is_form = req
+    let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or("");
+    let multipart = content_type.starts_with("multipart/form-data");
+    if !multipart && !content_type.starts_with("application/x-www-form-urlencoded") {
         return AppError::Csrf.into_response();
     }
     let (parts, body) = req.into_parts();
-    let bytes = match axum::body::to_bytes(body, MAX_FORM).await {
+    let limit = if multipart { MAX_UPLOAD } else { MAX_FORM };
+    let bytes = match axum::body::to_bytes(body, limit).await {
         Ok(b) => b,
         Err(_) => return AppError::BadRequest("error-too-large").into_response(),
     };
-    let ok = form_urlencoded::parse(&bytes)
-        .find(|(k, _)| k == "_csrf")
-        .is_some_and(|(_, v)| same(&v, &expected));
+    let ok = if multipart {
+        multipart_field(&bytes, "_csrf").is_some_and(|v| same(v, &expected))
+    } else {
+        form_urlencoded::parse(&bytes)
+            .find(|(k, _)| k == "_csrf")
+            .is_some_and(|(_, v)| same(&v, &expected))
+    };
     if !ok {
         return AppError::Csrf.into_response();
     }
@@ -104,5 +125,12 @@ mod tests {
         assert!(super::same(&a, &a.clone()));
         assert!(!super::same(&a, &b));
         assert!(!super::same(&a, "short"));
+    }
+
+    #[test]
+    fn token_in_a_multipart_body() {
+        let body = b"--X\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\nabc123\r\n--X\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\nnom;prenoms\r\n--X--\r\n";
+        assert_eq!(super::multipart_field(body, "_csrf"), Some("abc123"));
+        assert_eq!(super::multipart_field(body, "other"), None);
     }
 }

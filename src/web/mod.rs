@@ -193,6 +193,7 @@ impl Ctx {
                 ("/admin/personnel", "nav-staff"),
                 ("/admin/utilisateurs", "nav-users"),
                 ("/admin/absences", "nav-absences"),
+                ("/admin/import", "nav-import"),
                 ("/admin/frais", "nav-fees"),
                 ("/admin/impayes", "nav-arrears"),
                 ("/admin/caisse", "nav-cash"),

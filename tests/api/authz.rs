@@ -5,6 +5,28 @@ use axum::http::StatusCode;
 
 use crate::helpers::{Client, TestApp};
 
+/// A checked, clean import of one student, waiting for confirmation.
+async fn clean_import(app: &TestApp) -> i64 {
+    use suku::import::{students, table::Table};
+    let t = Table {
+        header: ["matricule", "nom", "prenoms", "sexe", "classe"]
+            .map(String::from)
+            .to_vec(),
+        rows: vec![(
+            2,
+            ["T-900", "Ayi", "Kafui", "F", "6e A"]
+                .map(String::from)
+                .to_vec(),
+        )],
+    };
+    let known = students::Known::load(&app.db.pool).await.unwrap();
+    let checked = students::check(&t, &known, |_, _| {});
+    assert!(checked.is_clean());
+    suku::import::store(&app.db.pool, "un.csv", &checked, app.f.director)
+        .await
+        .unwrap()
+}
+
 const ROLES: [&str; 8] = [
     "anonymous",
     "student",
@@ -55,6 +77,7 @@ async fn client_for(app: &TestApp, role: &str) -> Client {
 async fn every_get_route_for_every_role() {
     let app = TestApp::new().await;
     let ff = crate::helpers::seed_fees(&app).await;
+    let import = clean_import(&app).await;
     let f = app.f.clone();
     let admins = ["director", "bursar", "secretary"];
     // A finished school-results job started by the secretary, and one by the bursar.
@@ -208,6 +231,22 @@ async fn every_get_route_for_every_role() {
             admins.to_vec(),
             Some("6e A"),
         ),
+        ("/admin/import".into(), managers.to_vec(), None),
+        (
+            "/admin/import/modele-eleves.csv".into(),
+            managers.to_vec(),
+            None,
+        ),
+        (
+            "/admin/import/modele-eleves.xlsx".into(),
+            managers.to_vec(),
+            None,
+        ),
+        (
+            format!("/admin/import/{import}"),
+            managers.to_vec(),
+            Some("T-900"),
+        ),
     ];
     let mut failures = Vec::new();
     for role in ROLES {
@@ -246,6 +285,7 @@ async fn every_post_route_for_every_role() {
     let f = app.f.clone();
     let managers = vec!["director", "secretary"];
     let money = vec!["director", "bursar"];
+    let import = clean_import(&app).await;
     let queued = suku::jobs::enqueue(&app.db.pool, "x", &serde_json::json!({}), Some(f.bursar))
         .await
         .unwrap();
@@ -401,6 +441,11 @@ async fn every_post_route_for_every_role() {
                 ("amount", "1000".into()),
             ],
             money.clone(),
+        ),
+        (
+            format!("/admin/import/{import}/confirmation"),
+            vec![],
+            managers.clone(),
         ),
         (
             "/admin/periodes/1/resultats".into(),

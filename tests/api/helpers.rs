@@ -507,6 +507,36 @@ impl Client {
         self.send(req).await
     }
 
+    /// Uploads a file as a browser does (multipart/form-data), with the CSRF token.
+    pub async fn upload(&mut self, path: &str, filename: &str, content: &[u8]) -> Res {
+        let boundary = "----suku-test-boundary";
+        let token = self.csrf.clone().unwrap_or_default();
+        let mut body = Vec::new();
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let req = self
+            .builder("POST", path)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
     pub async fn login(&mut self, login: &str, password: &str) -> Res {
         self.get("/connexion").await;
         self.post("/connexion", &[("login", login), ("password", password)])

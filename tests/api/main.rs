@@ -13,5 +13,6 @@ mod events;
 mod fees;
 mod grades;
 mod helpers;
+mod import;
 mod jobs;
 mod portals;

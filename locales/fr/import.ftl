@@ -1,0 +1,67 @@
+## Imports
+
+nav-import = Import
+required = obligatoire
+guardian = Parent
+import-students-title = Élèves et parents
+import-students-help = Importez la liste des élèves d'un fichier Excel (.xlsx) ou CSV, avec un parent par élève. Le fichier est d'abord vérifié ligne par ligne : rien n'est enregistré tant qu'une ligne a une erreur, puis tout est enregistré d'un coup. Les élèves inscrits sont facturés selon les tranches de leur niveau.
+import-columns = Colonnes reconnues (la première ligne du fichier porte leurs titres, dans n'importe quel ordre) :
+import-template = Modèle à remplir :
+import-file = Fichier
+import-check = Vérifier le fichier
+import-recent = Imports récents
+import-rows = Lignes
+import-bad-rows = Lignes en erreur
+import-confirmed = Import lancé
+import-rejected = Refusé (erreurs)
+import-waiting = Vérifié, en attente de confirmation
+import-none = Aucun import pour l'instant.
+import-preview = Vérification
+import-line = Ligne
+import-problems = Erreurs
+import-row-ok = Prête
+import-all-good = { $count ->
+    [one] La ligne est correcte.
+   *[other] Les { $shown } lignes sont correctes.
+}
+import-confirm = { $count ->
+    [one] Importer l'élève
+   *[other] Importer les { $shown } élèves
+}
+import-has-problems = { $bad } ligne(s) en erreur sur { $rows } : rien ne sera importé. Corrigez le fichier puis envoyez-le de nouveau.
+import-error-no-file = Choisissez un fichier.
+import-error-format = Ce fichier n'est ni un CSV ni un classeur Excel (.xlsx) lisible.
+import-error-empty = Le fichier ne contient pas de ligne de titres suivie d'au moins une ligne d'élève.
+import-error-not-clean = Ce fichier a des erreurs : il ne peut pas être importé.
+import-missing-column = Colonne manquante : « { $column } ».
+import-required = « { $column } » est vide.
+import-too-long = « { $column } » est trop long.
+import-matricule-exists = Le matricule { $matricule } existe déjà dans l'établissement.
+import-matricule-twice = Le matricule { $matricule } est déjà à la ligne { $line }.
+import-bad-sex = Sexe « { $value } » inconnu : écrivez F ou M.
+import-bad-date = Date de naissance « { $value } » illisible : écrivez JJ/MM/AAAA.
+import-unknown-class = Classe « { $value } » inconnue cette année.
+import-bad-phone = Téléphone « { $value } » invalide : il faut un numéro togolais à 8 chiffres.
+import-bad-email = Adresse e-mail « { $value } » invalide.
+import-guardian-contact = Le parent n'a ni téléphone ni e-mail.
+import-bad-relationship = Lien « { $value } » inconnu : mère, père ou tuteur.
+import-col-matricule = Matricule
+import-col-nom = Nom
+import-col-prenoms = Prénoms
+import-col-sexe = Sexe
+import-col-date_naissance = Date de naissance
+import-col-lieu_naissance = Lieu de naissance
+import-col-classe = Classe
+import-col-parent_nom = Nom du parent
+import-col-parent_prenoms = Prénoms du parent
+import-col-parent_telephone = Téléphone du parent
+import-col-parent_email = E-mail du parent
+import-col-lien = Lien
+import-msg-writing = Enregistrement de { $count } élèves…
+import-msg-done = { $students } élèves et { $guardians } nouveaux parents enregistrés, { $invoices } factures créées.
+import-msg-conflict = Des matricules ont été créés depuis la vérification ({ $matricules }) : rien n'a été importé. Vérifiez le fichier de nouveau.
+import-see-students = Voir les élèves
+import-again = Vérifier de nouveau
+job-kind-import-students = Import des élèves
+import-template-xlsx = Excel (.xlsx)
+import-template-csv = CSV (séparateur point-virgule)
