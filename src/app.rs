@@ -80,6 +80,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::fees::router())
         .merge(crate::jobs::router())
         .merge(crate::import::router())
+        .merge(crate::announcements::router())
         .merge(crate::pwa::router())
         .nest("/admin", crate::admin::router())
         .fallback(not_found)

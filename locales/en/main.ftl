@@ -333,3 +333,24 @@ school-results-ranked = Students ranked
 school-results-pass-rate = Average ≥ 10
 school-results-honours = Honour roll
 school-results-warnings = Warnings
+
+## Announcements
+nav-announcements = Announcements
+announcement-new = New announcement
+announcement-new-badge = new
+no-announcements = No announcements yet.
+announcement-audience = To
+audience-school = The whole school
+audience-level = Level
+audience-class = Class
+audience-staff = Staff only
+announcement-level = Level (for "Level")
+announcement-class = Class (for "Class")
+announcement-title = Title
+announcement-body = Text
+announcement-publish = Publish
+announcement-published = Announcement published.
+announcement-help = An announcement to a class or a level goes to its students, their guardians and their teachers. You will see who has read it.
+announcement-reads = Reading
+announcement-read-by = Read by { $read } of { $total } recipient(s)
+announcement-not-read = Not read yet by

@@ -331,3 +331,24 @@ school-results-ranked = Élèves classés
 school-results-pass-rate = Moyenne ≥ 10
 school-results-honours = Tableau d'honneur
 school-results-warnings = Avertissements
+
+## Announcements
+nav-announcements = Annonces
+announcement-new = Nouvelle annonce
+announcement-new-badge = nouveau
+no-announcements = Aucune annonce pour l'instant.
+announcement-audience = Destinataires
+audience-school = Tout l'établissement
+audience-level = Niveau
+audience-class = Classe
+audience-staff = Personnel seulement
+announcement-level = Niveau (si « Niveau »)
+announcement-class = Classe (si « Classe »)
+announcement-title = Titre
+announcement-body = Texte
+announcement-publish = Publier
+announcement-published = Annonce publiée.
+announcement-help = Une annonce à une classe ou à un niveau va à ses élèves, à leurs parents et à leurs enseignants. Vous verrez qui l'a lue.
+announcement-reads = Lecture
+announcement-read-by = Lue par { $read } destinataire(s) sur { $total }
+announcement-not-read = Pas encore lue par

@@ -182,9 +182,15 @@ impl Ctx {
             return Vec::new();
         };
         let items: &[(&'static str, &str)] = match portal {
-            Portal::Student => &[("/eleve", "nav-home")],
-            Portal::Teacher => &[("/enseignant", "nav-my-classes")],
-            Portal::Parent => &[("/parent", "nav-my-children")],
+            Portal::Student => &[("/eleve", "nav-home"), ("/annonces", "nav-announcements")],
+            Portal::Teacher => &[
+                ("/enseignant", "nav-my-classes"),
+                ("/annonces", "nav-announcements"),
+            ],
+            Portal::Parent => &[
+                ("/parent", "nav-my-children"),
+                ("/annonces", "nav-announcements"),
+            ],
             Portal::Admin => &[
                 ("/admin", "nav-dashboard"),
                 ("/admin/eleves", "nav-students"),
@@ -201,6 +207,7 @@ impl Ctx {
                 ("/admin/coefficients", "nav-coefficients"),
                 ("/admin/journal", "nav-journal"),
                 ("/admin/etablissement", "nav-school"),
+                ("/annonces", "nav-announcements"),
             ],
         };
         items

@@ -80,6 +80,19 @@ async fn every_get_route_for_every_role() {
     let import = clean_import(&app).await;
     let f = app.f.clone();
     let admins = ["director", "bursar", "secretary"];
+    let announcement = suku::announcements::repo::insert(
+        &app.db.pool,
+        &suku::announcements::repo::NewAnnouncement {
+            title: "Sortie".into(),
+            body: "Sortie au musée national.".into(),
+            audience: "class",
+            level_id: None,
+            class_id: Some(f.class_a),
+            author_id: f.director,
+        },
+    )
+    .await
+    .unwrap();
     // A finished school-results job started by the secretary, and one by the bursar.
     let job = suku::jobs::enqueue(
         &app.db.pool,
@@ -230,6 +243,24 @@ async fn every_get_route_for_every_role() {
             format!("/admin/resultats/{job}"),
             admins.to_vec(),
             Some("6e A"),
+        ),
+        ("/annonces".into(), ROLES[1..].to_vec(), None),
+        (
+            "/annonces/nouvelle".into(),
+            vec!["teacher_a", "director", "secretary"],
+            None,
+        ),
+        (
+            format!("/annonces/{announcement}"),
+            vec![
+                "student",
+                "parent_1",
+                "teacher_a",
+                "director",
+                "bursar",
+                "secretary",
+            ],
+            Some("musée"),
         ),
         ("/admin/import".into(), managers.to_vec(), None),
         (
@@ -441,6 +472,16 @@ async fn every_post_route_for_every_role() {
                 ("amount", "1000".into()),
             ],
             money.clone(),
+        ),
+        (
+            "/annonces".into(),
+            vec![
+                ("audience", "class".into()),
+                ("class_id", f.class_a.to_string()),
+                ("title", "Réunion".into()),
+                ("body", "Réunion des parents samedi.".into()),
+            ],
+            vec!["teacher_a", "director", "secretary"],
         ),
         (
             format!("/admin/import/{import}/confirmation"),

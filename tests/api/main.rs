@@ -3,6 +3,7 @@
 
 mod accounts;
 mod admin;
+mod announcements;
 mod attendance;
 mod auth;
 mod authz;
