@@ -81,6 +81,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::jobs::router())
         .merge(crate::import::router())
         .merge(crate::announcements::router())
+        .merge(crate::council::router())
         .merge(crate::pwa::router())
         .nest("/admin", crate::admin::router())
         .fallback(not_found)

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod authz;
 pub mod bulletins;
 pub mod config;
+pub mod council;
 pub mod db;
 pub mod demo;
 pub mod domain;

@@ -354,3 +354,36 @@ announcement-help = An announcement to a class or a level goes to its students, 
 announcement-reads = Reading
 announcement-read-by = Read by { $read } of { $total } recipient(s)
 announcement-not-read = Not read yet by
+
+## Council
+appreciations = Appreciations
+appreciation = Appreciation
+appreciations-help = One short appreciation per student, printed on the bulletin next to your subject. Type the first letters to pick a phrase, or write your own. Everything is saved at once.
+appreciations-saved = Appreciations saved.
+appreciation-excellent = Excellent work
+appreciation-tres-bien = Very good work
+appreciation-bien = Good work
+appreciation-assez-bien = Fairly good
+appreciation-passable = Fair
+appreciation-insuffisant = Not enough work
+appreciation-peut-mieux = Could do better
+appreciation-irregulier = Uneven work
+appreciation-ressaisir = Must pull themself together
+council = Class council
+council-help = The form teacher and the director prepare the council here: conduct mark, the form teacher's appreciation, the council's appreciation and, in the last term, the end-of-year decision (proposed from the annual average). Everything is saved at once; the sheet closes when the bulletins are published.
+council-saved = Council sheet saved.
+conduct = Conduct
+head-note = Form teacher's appreciation
+council-note = Council's appreciation
+annual-average = Annual average
+annual-results = Annual results
+annual-help = The annual average is the mean of the term averages. The proposed decision is "moves up" from 10, "repeats" below; the council decides.
+decision-proposed = Proposal
+decision-passe = Moves up
+decision-redouble = Repeats the year
+decision-exclu = Excluded
+students-ranked = { $count ->
+    [one] { $count } student ranked
+   *[other] { $count } students ranked
+}
+error-council-published = This period's bulletins are published: the council sheet can no longer change.

@@ -352,3 +352,36 @@ announcement-help = Une annonce à une classe ou à un niveau va à ses élèves
 announcement-reads = Lecture
 announcement-read-by = Lue par { $read } destinataire(s) sur { $total }
 announcement-not-read = Pas encore lue par
+
+## Council
+appreciations = Appréciations
+appreciation = Appréciation
+appreciations-help = Une appréciation courte par élève, imprimée sur le bulletin en face de votre matière. Tapez les premières lettres pour choisir une formule, ou écrivez la vôtre. Tout est enregistré d'un coup.
+appreciations-saved = Appréciations enregistrées.
+appreciation-excellent = Excellent travail
+appreciation-tres-bien = Très bon travail
+appreciation-bien = Bon travail
+appreciation-assez-bien = Assez bien
+appreciation-passable = Passable
+appreciation-insuffisant = Travail insuffisant
+appreciation-peut-mieux = Peut mieux faire
+appreciation-irregulier = Travail irrégulier
+appreciation-ressaisir = Doit se ressaisir
+council = Conseil de classe
+council-help = Le professeur principal et le directeur préparent ici le conseil : note de conduite, appréciation du professeur principal, appréciation du conseil et, au dernier trimestre, la décision de fin d'année (proposée d'après la moyenne annuelle). Tout est enregistré d'un coup ; la feuille se ferme quand les bulletins sont publiés.
+council-saved = Feuille du conseil enregistrée.
+conduct = Conduite
+head-note = Appréciation du professeur principal
+council-note = Appréciation du conseil
+annual-average = Moyenne annuelle
+annual-results = Résultats annuels
+annual-help = La moyenne annuelle est la moyenne des moyennes trimestrielles. La décision proposée est « passe » à partir de 10, « redouble » en dessous ; le conseil décide.
+decision-proposed = Proposition
+decision-passe = Passe en classe supérieure
+decision-redouble = Redouble
+decision-exclu = Exclu
+students-ranked = { $count ->
+    [one] { $count } élève classé
+   *[other] { $count } élèves classés
+}
+error-council-published = Les bulletins de cette période sont publiés : la feuille du conseil ne se modifie plus.

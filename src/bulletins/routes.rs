@@ -49,6 +49,12 @@ struct Page<'a> {
     general_stats: Stats,
     ranked: i64,
     absences: crate::attendance::Totals,
+    /// The teachers' appreciations, one per line of the bulletin.
+    appreciations: Vec<String>,
+    /// What the council recorded.
+    record: Option<crate::council::repo::Record>,
+    /// At the last period: every period of the year and the student's year.
+    annual: Option<(Vec<PeriodRow>, crate::council::Year)>,
 }
 
 async fn show(
@@ -105,7 +111,29 @@ async fn show(
     let (_, absences) =
         crate::attendance::student_summary(&app.db, student_id, period.starts_on, period.ends_on)
             .await?;
+    let mut saved =
+        crate::council::repo::student_appreciations(&app.db, student_id, period_id).await?;
+    let appreciations = bulletin
+        .lines
+        .iter()
+        .map(|l| saved.remove(&l.subject.id).unwrap_or_default())
+        .collect();
+    let record = crate::council::repo::record(&app.db, student_id, period_id).await?;
+    let periods = crate::grades::repo::periods(&app.db).await?;
+    let annual = if periods.last().is_some_and(|p| p.id == period_id) {
+        let (periods, years) = crate::council::class_year(&app.db, class_id, &roster).await?;
+        let i = roster
+            .iter()
+            .position(|s| *s == student_id)
+            .unwrap_or_default();
+        years.into_iter().nth(i).map(|y| (periods, y))
+    } else {
+        None
+    };
     html(&Page {
+        appreciations,
+        record,
+        annual,
         absences,
         ctx: &ctx,
         student,

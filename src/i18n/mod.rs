@@ -331,8 +331,8 @@ impl Tr {
     }
 
     /// Hundredths with the locale's decimal separator: "13,33" or "13.33".
-    pub fn hundredths(&self, v: impl std::borrow::Borrow<Option<i64>>) -> String {
-        match v.borrow() {
+    pub fn hundredths(&self, v: impl OptInt) -> String {
+        match &v.opt() {
             Some(v) => {
                 let s = crate::grades::calc::fmt_hundredths(*v);
                 if self.locale == Locale::En {
@@ -373,5 +373,23 @@ impl Int for i64 {
 impl<T: Int + ?Sized> Int for &T {
     fn int(&self) -> i64 {
         (**self).int()
+    }
+}
+
+/// An optional whole number however deeply templates borrow it.
+pub trait OptInt {
+    /// The value.
+    fn opt(&self) -> Option<i64>;
+}
+
+impl OptInt for Option<i64> {
+    fn opt(&self) -> Option<i64> {
+        *self
+    }
+}
+
+impl<T: OptInt + ?Sized> OptInt for &T {
+    fn opt(&self) -> Option<i64> {
+        (**self).opt()
     }
 }

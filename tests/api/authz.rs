@@ -244,6 +244,37 @@ async fn every_get_route_for_every_role() {
             admins.to_vec(),
             Some("6e A"),
         ),
+        (
+            format!(
+                "/enseignant/classes/{}/matieres/{}/appreciations",
+                f.class_a, f.maths
+            ),
+            vec!["teacher_a"],
+            Some("T-001"),
+        ),
+        (
+            format!(
+                "/enseignant/classes/{}/matieres/{}/appreciations",
+                f.class_b, f.maths
+            ),
+            vec![],
+            Some("T-003"),
+        ),
+        (
+            format!("/conseil/classes/{}", f.class_a),
+            vec!["teacher_a", "director"],
+            Some("T-001"),
+        ),
+        (
+            format!("/conseil/classes/{}", f.class_b),
+            vec!["director"],
+            Some("T-003"),
+        ),
+        (
+            format!("/conseil/classes/{}/annuel", f.class_a),
+            vec!["teacher_a", "director", "bursar", "secretary"],
+            Some("T-001"),
+        ),
         ("/annonces".into(), ROLES[1..].to_vec(), None),
         (
             "/annonces/nouvelle".into(),
@@ -316,6 +347,7 @@ async fn every_post_route_for_every_role() {
     let f = app.f.clone();
     let managers = vec!["director", "secretary"];
     let money = vec!["director", "bursar"];
+    let (app_s1, conduct_s1) = (format!("app_{}", f.s1), format!("conduct_{}", f.s1));
     let import = clean_import(&app).await;
     let queued = suku::jobs::enqueue(&app.db.pool, "x", &serde_json::json!({}), Some(f.bursar))
         .await
@@ -472,6 +504,19 @@ async fn every_post_route_for_every_role() {
                 ("amount", "1000".into()),
             ],
             money.clone(),
+        ),
+        (
+            format!(
+                "/enseignant/classes/{}/matieres/{}/appreciations",
+                f.class_a, f.maths
+            ),
+            vec![(app_s1.as_str(), "Bien".into())],
+            vec!["teacher_a"],
+        ),
+        (
+            format!("/conseil/classes/{}", f.class_a),
+            vec![(conduct_s1.as_str(), "15".into())],
+            vec!["teacher_a", "director"],
         ),
         (
             "/annonces".into(),

@@ -10,6 +10,7 @@ mod authz;
 mod browser;
 mod bulletins;
 mod catalog;
+mod council;
 mod events;
 mod fees;
 mod grades;

@@ -1,0 +1,168 @@
+//! SQL of appreciations and council records.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use sqlx::FromRow;
+
+use crate::db::{Db, Pool};
+
+/// Teachers' appreciations of a subject for a class's students in a period.
+pub async fn subject_appreciations(
+    db: &Pool,
+    class_id: i64,
+    period_id: i64,
+    subject_id: i64,
+) -> Result<HashMap<i64, String>, sqlx::Error> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT a.student_id, a.text FROM appreciations a JOIN enrollments e ON e.student_id = a.student_id \
+         WHERE e.class_id = $1 AND a.period_id = $2 AND a.subject_id = $3",
+    )
+    .bind(class_id)
+    .bind(period_id)
+    .bind(subject_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// A student's appreciations for a period, by subject.
+pub async fn student_appreciations(
+    db: &Pool,
+    student_id: i64,
+    period_id: i64,
+) -> Result<HashMap<i64, String>, sqlx::Error> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT subject_id, text FROM appreciations WHERE student_id = $1 AND period_id = $2",
+    )
+    .bind(student_id)
+    .bind(period_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Writes (or, when empty, removes) an appreciation.
+pub async fn set_appreciation<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    student_id: i64,
+    period_id: i64,
+    subject_id: i64,
+    text: Option<&str>,
+    author: i64,
+) -> Result<(), sqlx::Error> {
+    match text {
+        Some(t) => sqlx::query(
+            "INSERT INTO appreciations (student_id, period_id, subject_id, text, author_id, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (student_id, period_id, subject_id) \
+             DO UPDATE SET text = excluded.text, author_id = excluded.author_id, updated_at = excluded.updated_at",
+        )
+        .bind(student_id)
+        .bind(period_id)
+        .bind(subject_id)
+        .bind(t)
+        .bind(author)
+        .bind(Utc::now())
+        .execute(db)
+        .await
+        .map(|_| ()),
+        None => sqlx::query("DELETE FROM appreciations WHERE student_id = $1 AND period_id = $2 AND subject_id = $3")
+            .bind(student_id)
+            .bind(period_id)
+            .bind(subject_id)
+            .execute(db)
+            .await
+            .map(|_| ()),
+    }
+}
+
+/// What the council recorded for a student and a period.
+#[derive(Clone, Debug, Default, FromRow)]
+pub struct Record {
+    /// Student.
+    pub student_id: i64,
+    /// Conduct mark, hundredths out of 20.
+    pub conduct: Option<i64>,
+    /// The professeur principal's appreciation.
+    pub head_note: Option<String>,
+    /// The council's appreciation.
+    pub council_note: Option<String>,
+    /// passe, redouble, exclu (end of year).
+    pub decision: Option<String>,
+}
+
+impl Record {
+    /// The catalog key of the decision.
+    pub fn decision_key(&self) -> Option<String> {
+        self.decision.as_ref().map(|d| format!("decision-{d}"))
+    }
+}
+
+/// The council records of a class's students for a period.
+pub async fn class_records(
+    db: &Pool,
+    class_id: i64,
+    period_id: i64,
+) -> Result<HashMap<i64, Record>, sqlx::Error> {
+    let rows: Vec<Record> = sqlx::query_as(
+        "SELECT r.student_id, r.conduct, r.head_note, r.council_note, r.decision FROM council_records r \
+         JOIN enrollments e ON e.student_id = r.student_id WHERE e.class_id = $1 AND r.period_id = $2",
+    )
+    .bind(class_id)
+    .bind(period_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.student_id, r)).collect())
+}
+
+/// A student's council record for a period.
+pub async fn record(
+    db: &Pool,
+    student_id: i64,
+    period_id: i64,
+) -> Result<Option<Record>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT student_id, conduct, head_note, council_note, decision FROM council_records WHERE student_id = $1 AND period_id = $2",
+    )
+    .bind(student_id)
+    .bind(period_id)
+    .fetch_optional(db)
+    .await
+}
+
+/// Writes a council record.
+pub async fn set_record<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    period_id: i64,
+    r: &Record,
+    by: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO council_records (student_id, period_id, conduct, head_note, council_note, decision, updated_by, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (student_id, period_id) DO UPDATE SET \
+         conduct = excluded.conduct, head_note = excluded.head_note, council_note = excluded.council_note, \
+         decision = excluded.decision, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+    )
+    .bind(r.student_id)
+    .bind(period_id)
+    .bind(r.conduct)
+    .bind(&r.head_note)
+    .bind(&r.council_note)
+    .bind(&r.decision)
+    .bind(by)
+    .bind(Utc::now())
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// A period's (closed, published) state, read inside a transaction.
+pub async fn period_state_tx<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    period_id: i64,
+) -> Result<Option<(bool, bool)>, sqlx::Error> {
+    sqlx::query_as("SELECT closed, published FROM periods WHERE id = $1")
+        .bind(period_id)
+        .fetch_optional(db)
+        .await
+}

@@ -1,0 +1,495 @@
+//! Pages of the conseil de classe: the teacher's appreciations of a subject, the council's
+//! sheet (professeur principal or director), and the annual results.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use serde::Deserialize;
+
+use super::repo::{self, Record};
+use super::{DECISIONS, Year};
+use crate::app::AppState;
+use crate::auth::{CurrentUser, Role};
+use crate::authz;
+use crate::bulletins::compute::Bulletin;
+use crate::error::{AppError, AppResult};
+use crate::grades::repo::PeriodRow;
+use crate::school::{self, ClassRow, StudentRow};
+use crate::web::{Ctx, FormErrors, PathId, PathIds, html_status, redirect};
+
+/// Routes of the council.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/enseignant/classes/{class}/matieres/{subject}/appreciations",
+            get(appreciations).post(save_appreciations),
+        )
+        .route("/conseil/classes/{id}", get(council).post(save_council))
+        .route("/conseil/classes/{id}/annuel", get(annual))
+}
+
+#[derive(Deserialize, Default)]
+struct PeriodQuery {
+    #[serde(default)]
+    periode: String,
+}
+
+async fn pick_period(app: &AppState, q: &PeriodQuery) -> AppResult<(Vec<PeriodRow>, PeriodRow)> {
+    let periods = crate::grades::repo::periods(&app.db).await?;
+    let today = chrono::Utc::now().date_naive();
+    let period = q
+        .periode
+        .parse::<i64>()
+        .ok()
+        .and_then(|p| periods.iter().find(|x| x.id == p))
+        .or_else(|| crate::grades::repo::default_period(&periods, today))
+        .cloned()
+        .ok_or(AppError::NotFound)?;
+    Ok((periods, period))
+}
+
+fn fields(body: &[u8]) -> HashMap<String, String> {
+    form_urlencoded::parse(body).into_owned().collect()
+}
+
+// ------------------------------------------------------------ a subject's appreciations
+
+#[derive(Template)]
+#[template(path = "council/appreciations.html")]
+struct Appreciations<'a> {
+    ctx: &'a Ctx,
+    class: ClassRow,
+    subject_id: i64,
+    subject: String,
+    periods: Vec<PeriodRow>,
+    period: PeriodRow,
+    rows: Vec<(StudentRow, Option<i64>, String)>,
+    errors: FormErrors,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn appreciations_page(
+    app: &AppState,
+    ctx: &Ctx,
+    class_id: i64,
+    subject_id: i64,
+    q: &PeriodQuery,
+    typed: Option<HashMap<String, String>>,
+    errors: FormErrors,
+) -> AppResult<Response> {
+    let u = ctx.require(crate::auth::Portal::Teacher)?;
+    authz::require(authz::can_grade(&app.db, u, class_id, subject_id).await?)?;
+    let class = school::class(&app.db, class_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let subject = crate::grades::repo::subject_name(&app.db, subject_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (periods, period) = pick_period(app, q).await?;
+    let students = school::roster(&app.db, class_id).await?;
+    let ids: Vec<i64> = students.iter().map(|s| s.id).collect();
+    let (_, computed) = crate::bulletins::for_class(&app.db, class_id, period.id, &ids).await?;
+    let saved = repo::subject_appreciations(&app.db, class_id, period.id, subject_id).await?;
+    let rows = students
+        .into_iter()
+        .zip(computed.bulletins)
+        .map(|(s, b)| {
+            let avg = b
+                .lines
+                .iter()
+                .find(|l| l.subject.id == subject_id)
+                .and_then(|l| l.average);
+            let text = match &typed {
+                Some(t) => t.get(&format!("app_{}", s.id)).cloned().unwrap_or_default(),
+                None => saved.get(&s.id).cloned().unwrap_or_default(),
+            };
+            (s, avg, text)
+        })
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    html_status(
+        status,
+        &Appreciations {
+            ctx,
+            class,
+            subject_id,
+            subject,
+            periods,
+            period,
+            rows,
+            errors,
+        },
+    )
+}
+
+async fn appreciations(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathIds(class_id, subject_id): PathIds,
+    Query(q): Query<PeriodQuery>,
+) -> AppResult<Response> {
+    appreciations_page(
+        &app,
+        &ctx,
+        class_id,
+        subject_id,
+        &q,
+        None,
+        FormErrors::default(),
+    )
+    .await
+}
+
+/// Saves the whole column at once, or nothing; a closed period refuses it.
+async fn save_appreciations(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathIds(class_id, subject_id): PathIds,
+    Query(q): Query<PeriodQuery>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let u = ctx.require(crate::auth::Portal::Teacher)?;
+    authz::require(authz::can_grade(&app.db, u, class_id, subject_id).await?)?;
+    let uid = u.id;
+    let (_, period) = pick_period(&app, &q).await?;
+    let f = fields(&body);
+    let roster = school::roster(&app.db, class_id).await?;
+    let mut errors = FormErrors::default();
+    let mut texts = Vec::new();
+    for s in &roster {
+        let key = format!("app_{}", s.id);
+        match crate::domain::optional_text(f.get(&key).map(String::as_str).unwrap_or(""), 200) {
+            Ok(t) => texts.push((s.id, t)),
+            Err(k) => errors.add(&key, ctx.t.t(k)),
+        }
+    }
+    let q = PeriodQuery {
+        periode: period.id.to_string(),
+    };
+    if !errors.is_empty() {
+        return appreciations_page(&app, &ctx, class_id, subject_id, &q, Some(f), errors).await;
+    }
+    let mut tx = app.db.begin().await?;
+    let (closed, _) = repo::period_state_tx(&mut *tx, period.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if closed {
+        drop(tx);
+        errors.add("period", ctx.t.t("error-period-closed"));
+        return appreciations_page(&app, &ctx, class_id, subject_id, &q, Some(f), errors).await;
+    }
+    for (student, text) in &texts {
+        repo::set_appreciation(
+            &mut *tx,
+            *student,
+            period.id,
+            subject_id,
+            text.as_deref(),
+            uid,
+        )
+        .await?;
+    }
+    crate::audit::record(
+        &mut *tx,
+        Some(uid),
+        "appreciation",
+        &format!("{class_id}/{subject_id}/{}", period.id),
+        "update",
+        None,
+        Some(&format!(
+            "{} appreciations",
+            texts.iter().filter(|t| t.1.is_some()).count()
+        )),
+    )
+    .await?;
+    tx.commit().await?;
+    ctx.flash("success", "appreciations-saved").await?;
+    Ok(redirect(&format!(
+        "/enseignant/classes/{class_id}/matieres/{subject_id}/appreciations?periode={}",
+        period.id
+    )))
+}
+
+// ------------------------------------------------------------ the council's sheet
+
+/// The director, or the class's professeur principal.
+async fn council_member<'a>(
+    app: &AppState,
+    ctx: &'a Ctx,
+    class_id: i64,
+) -> AppResult<(&'a CurrentUser, ClassRow)> {
+    let u = ctx.user()?;
+    if u.must_change_password {
+        return Err(AppError::PasswordChange);
+    }
+    let class = school::class(&app.db, class_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    authz::require(u.has(Role::Director) || class.head_teacher_user_id == Some(u.id))?;
+    Ok((u, class))
+}
+
+/// One student's line on the council's sheet.
+pub struct CouncilRow {
+    student: StudentRow,
+    bulletin: Bulletin,
+    record: Record,
+    year: Option<Year>,
+    typed: Option<[String; 4]>,
+}
+
+impl CouncilRow {
+    fn value(&self, i: usize) -> String {
+        if let Some(t) = &self.typed {
+            return t[i].clone();
+        }
+        match i {
+            0 => self
+                .record
+                .conduct
+                .map(crate::grades::model::show_points)
+                .unwrap_or_default(),
+            1 => self.record.head_note.clone().unwrap_or_default(),
+            2 => self.record.council_note.clone().unwrap_or_default(),
+            _ => self
+                .record
+                .decision
+                .clone()
+                .or_else(|| {
+                    self.year
+                        .as_ref()
+                        .and_then(|y| y.proposed())
+                        .map(String::from)
+                })
+                .unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "council/council.html")]
+struct Council<'a> {
+    ctx: &'a Ctx,
+    class: ClassRow,
+    periods: Vec<PeriodRow>,
+    period: PeriodRow,
+    last: bool,
+    rows: Vec<CouncilRow>,
+    ranked: i64,
+    errors: FormErrors,
+}
+
+async fn council_page(
+    app: &AppState,
+    ctx: &Ctx,
+    class_id: i64,
+    q: &PeriodQuery,
+    typed: Option<HashMap<String, String>>,
+    errors: FormErrors,
+) -> AppResult<Response> {
+    let (_, class) = council_member(app, ctx, class_id).await?;
+    let (periods, period) = pick_period(app, q).await?;
+    let last = periods.last().is_some_and(|p| p.id == period.id);
+    let students = school::roster(&app.db, class_id).await?;
+    let ids: Vec<i64> = students.iter().map(|s| s.id).collect();
+    let (_, computed) = crate::bulletins::for_class(&app.db, class_id, period.id, &ids).await?;
+    let mut records = repo::class_records(&app.db, class_id, period.id).await?;
+    let years = if last {
+        Some(super::class_year(&app.db, class_id, &ids).await?.1)
+    } else {
+        None
+    };
+    let mut rows: Vec<CouncilRow> = students
+        .into_iter()
+        .zip(computed.bulletins)
+        .enumerate()
+        .map(|(i, (s, b))| CouncilRow {
+            typed: typed.as_ref().map(|t| {
+                ["conduct", "head", "council", "decision"]
+                    .map(|k| t.get(&format!("{k}_{}", s.id)).cloned().unwrap_or_default())
+            }),
+            record: records.remove(&s.id).unwrap_or_default(),
+            year: years.as_ref().and_then(|y| y.get(i).cloned()),
+            student: s,
+            bulletin: b,
+        })
+        .collect();
+    rows.sort_by_key(|r| {
+        (
+            r.bulletin.rank.map(|x| x.position).unwrap_or(usize::MAX),
+            r.student.last_name.clone(),
+        )
+    });
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    html_status(
+        status,
+        &Council {
+            ctx,
+            class,
+            periods,
+            period,
+            last,
+            rows,
+            ranked: computed.ranked as i64,
+            errors,
+        },
+    )
+}
+
+async fn council(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+    Query(q): Query<PeriodQuery>,
+) -> AppResult<Response> {
+    council_page(&app, &ctx, id, &q, None, FormErrors::default()).await
+}
+
+/// Saves the whole sheet, or nothing. Once the bulletins are published it is read-only.
+async fn save_council(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+    Query(q): Query<PeriodQuery>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let (u, _) = council_member(&app, &ctx, id).await?;
+    let uid = u.id;
+    let (periods, period) = pick_period(&app, &q).await?;
+    let last = periods.last().is_some_and(|p| p.id == period.id);
+    let f = fields(&body);
+    let get = |k: &str| f.get(k).map(String::as_str).unwrap_or("");
+    let roster = school::roster(&app.db, id).await?;
+    let mut errors = FormErrors::default();
+    let mut records = Vec::new();
+    for s in &roster {
+        let conduct = super::parse_conduct(get(&format!("conduct_{}", s.id))).unwrap_or_else(|k| {
+            errors.add(&format!("conduct_{}", s.id), ctx.t.t(k));
+            None
+        });
+        let mut note = |k: &str| {
+            crate::domain::optional_text(get(&format!("{k}_{}", s.id)), 300).unwrap_or_else(|e| {
+                errors.add(&format!("{k}_{}", s.id), ctx.t.t(e));
+                None
+            })
+        };
+        let (head_note, council_note) = (note("head"), note("council"));
+        let decision = match get(&format!("decision_{}", s.id)) {
+            "" => None,
+            d if last && DECISIONS.contains(&d) => Some(d.to_string()),
+            _ => {
+                errors.add(&format!("decision_{}", s.id), ctx.t.t("error-choose"));
+                None
+            }
+        };
+        records.push(Record {
+            student_id: s.id,
+            conduct,
+            head_note,
+            council_note,
+            decision,
+        });
+    }
+    let q = PeriodQuery {
+        periode: period.id.to_string(),
+    };
+    if !errors.is_empty() {
+        return council_page(&app, &ctx, id, &q, Some(f), errors).await;
+    }
+    let mut tx = app.db.begin().await?;
+    let (_, published) = repo::period_state_tx(&mut *tx, period.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if published {
+        drop(tx);
+        errors.add("period", ctx.t.t("error-council-published"));
+        return council_page(&app, &ctx, id, &q, Some(f), errors).await;
+    }
+    for r in &records {
+        repo::set_record(&mut *tx, period.id, r, uid).await?;
+    }
+    crate::audit::record(
+        &mut *tx,
+        Some(uid),
+        "council",
+        &format!("{id}/{}", period.id),
+        "update",
+        None,
+        Some(&format!(
+            "{} decisions",
+            records.iter().filter(|r| r.decision.is_some()).count()
+        )),
+    )
+    .await?;
+    tx.commit().await?;
+    ctx.flash("success", "council-saved").await?;
+    Ok(redirect(&format!(
+        "/conseil/classes/{id}?periode={}",
+        period.id
+    )))
+}
+
+// ------------------------------------------------------------ annual results
+
+#[derive(Template)]
+#[template(path = "council/annual.html")]
+struct Annual<'a> {
+    ctx: &'a Ctx,
+    class: ClassRow,
+    periods: Vec<PeriodRow>,
+    rows: Vec<(StudentRow, Year, Option<String>)>,
+}
+
+async fn annual(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
+    let u = ctx.user()?;
+    if u.must_change_password {
+        return Err(AppError::PasswordChange);
+    }
+    let class = school::class(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    authz::require(u.is_admin() || class.head_teacher_user_id == Some(u.id))?;
+    let students = school::roster(&app.db, id).await?;
+    let ids: Vec<i64> = students.iter().map(|s| s.id).collect();
+    let (periods, years) = super::class_year(&app.db, id, &ids).await?;
+    let mut decisions = match periods.last() {
+        Some(p) => repo::class_records(&app.db, id, p.id).await?,
+        None => HashMap::new(),
+    };
+    let mut rows: Vec<(StudentRow, Year, Option<String>)> = students
+        .into_iter()
+        .zip(years)
+        .map(|(s, y)| {
+            let d = decisions.remove(&s.id).and_then(|r| r.decision);
+            (s, y, d)
+        })
+        .collect();
+    rows.sort_by_key(|(s, y, _)| {
+        (
+            y.rank.map(|r| r.position).unwrap_or(usize::MAX),
+            s.last_name.clone(),
+        )
+    });
+    html_status(
+        StatusCode::OK,
+        &Annual {
+            ctx: &ctx,
+            class,
+            periods,
+            rows,
+        },
+    )
+}

@@ -1,0 +1,185 @@
+//! The conseil de classe: teachers' appreciations, the council's sheet (conduct,
+//! appreciations, decision), the annual average, and all of it on the bulletin.
+
+use axum::http::StatusCode;
+
+use crate::helpers::{Client, TestApp, scalar};
+
+/// Teacher A gives S1 a devoir in maths in `period` with `mark`.
+async fn mark(t: &mut Client, app: &TestApp, period: i64, mark: &str) {
+    let url = format!(
+        "/enseignant/classes/{}/matieres/{}",
+        app.f.class_a, app.f.maths
+    );
+    let r = t
+        .post(
+            &url,
+            &[
+                ("period_id", &period.to_string()),
+                ("kind", "devoir"),
+                ("title", "Devoir"),
+                ("held_on", "2026-11-20"),
+                ("scale", "20"),
+                ("weight", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let e = r.location().rsplit('/').next().unwrap().to_string();
+    let r = t
+        .post(
+            &format!("/enseignant/evaluations/{e}"),
+            &[(&format!("note_{}", app.f.s1), mark)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+}
+
+async fn period(app: &TestApp, ordinal: i64) -> i64 {
+    scalar(
+        &app.db.pool,
+        "SELECT id FROM periods WHERE ordinal = $1",
+        Some(ordinal),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn appreciations_are_saved_whole_and_locked_with_the_period() {
+    let app = TestApp::new().await;
+    let p1 = period(&app, 1).await;
+    let url = format!(
+        "/enseignant/classes/{}/matieres/{}/appreciations?periode={p1}",
+        app.f.class_a, app.f.maths
+    );
+    let field = format!("app_{}", app.f.s1);
+    let mut t = app.login_as("teacher_a").await;
+    let page = t.get(&url).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("list=\"appreciation-words\""));
+    let long = "x".repeat(201);
+    let r = t.post(&url, &[(&field, &long)]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        scalar(&app.db.pool, "SELECT COUNT(*) FROM appreciations", None).await,
+        0
+    );
+    let r = t.post(&url, &[(&field, "Bon travail, continuez")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let mut d = app.login_as("director").await;
+    let bulletin = d
+        .get(&format!("/bulletins/{}/{p1}", app.f.s1))
+        .await
+        .plain();
+    assert!(bulletin.contains("Bon travail, continuez"), "{bulletin}");
+    // Not the subject of teacher B in that class.
+    let mut tb = app.login_as("teacher_b").await;
+    assert_eq!(tb.get(&url).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        tb.post(&url, &[(&field, "Piraté")]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    // Closed period: refused, nothing changes.
+    d.post(&format!("/admin/periodes/{p1}/cloture"), &[]).await;
+    let r = t.post(&url, &[(&field, "Changé après la clôture")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (text,): (String,) = sqlx::query_as("SELECT text FROM appreciations")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(text, "Bon travail, continuez");
+}
+
+#[tokio::test]
+async fn the_council_decides_at_year_end_from_the_annual_average() {
+    let app = TestApp::new().await;
+    let (p1, p2, p3) = (
+        period(&app, 1).await,
+        period(&app, 2).await,
+        period(&app, 3).await,
+    );
+    let mut t = app.login_as("teacher_a").await;
+    // S1 in maths: 12 in the first term, nothing in the second, 15 in the third:
+    // annual (12 + 15) / 2 = 13,50.
+    mark(&mut t, &app, p1, "12").await;
+    mark(&mut t, &app, p3, "15").await;
+    let _ = p2;
+    let sheet = format!("/conseil/classes/{}?periode={p3}", app.f.class_a);
+    let page = t.get(&sheet).await;
+    assert_eq!(
+        page.status,
+        StatusCode::OK,
+        "the professeur principal runs the sheet"
+    );
+    let text = page.plain();
+    assert!(text.contains("13,50"), "{text}");
+    // The proposal is pre-selected.
+    assert!(page.body.contains("value=\"passe\" selected"));
+    for who in ["teacher_b", "parent_1", "student", "bursar"] {
+        let mut c = app.login_as(who).await;
+        assert_eq!(c.get(&sheet).await.status, StatusCode::FORBIDDEN, "{who}");
+    }
+    let s1 = app.f.s1;
+    let (conduct, head, council, decision) = (
+        format!("conduct_{s1}"),
+        format!("head_{s1}"),
+        format!("council_{s1}"),
+        format!("decision_{s1}"),
+    );
+    // A conduct mark above 20 and a decision outside the list: nothing saved.
+    let r = t
+        .post(&sheet, &[(&conduct, "25"), (&decision, "promu")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        scalar(&app.db.pool, "SELECT COUNT(*) FROM council_records", None).await,
+        0
+    );
+    // No decision before the last term.
+    let r = t
+        .post(
+            &format!("/conseil/classes/{}?periode={p1}", app.f.class_a),
+            &[(&decision, "passe")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = t
+        .post(
+            &sheet,
+            &[
+                (&conduct, "16,5"),
+                (&head, "Élève sérieux et appliqué."),
+                (&council, "Félicitations du conseil."),
+                (&decision, "passe"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // On the bulletin of the last term, once published, the family reads it all.
+    let mut d = app.login_as("director").await;
+    d.post(&format!("/admin/periodes/{p3}/cloture"), &[]).await;
+    d.post(&format!("/admin/periodes/{p3}/publication"), &[])
+        .await;
+    let mut p = app.login_as("parent_1").await;
+    let b = p.get(&format!("/bulletins/{s1}/{p3}")).await;
+    assert_eq!(b.status, StatusCode::OK);
+    let text = b.plain();
+    for s in [
+        "Conduite : 16,50 / 20",
+        "Élève sérieux et appliqué.",
+        "Félicitations du conseil.",
+        "Passe en classe supérieure",
+        "Moyenne annuelle : 13,50",
+    ] {
+        assert!(text.contains(s), "missing {s}: {text}");
+    }
+    // Published: the sheet is closed.
+    let r = t.post(&sheet, &[(&decision, "redouble")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let annual = d
+        .get(&format!("/conseil/classes/{}/annuel", app.f.class_a))
+        .await;
+    assert_eq!(annual.status, StatusCode::OK);
+    assert!(annual.plain().contains("13,50"));
+    assert!(annual.plain().contains("Passe en classe supérieure"));
+}
