@@ -387,3 +387,4 @@ students-ranked = { $count ->
    *[other] { $count } students ranked
 }
 error-council-published = This period's bulletins are published: the council sheet can no longer change.
+group-subtotal = Subtotal: { $group }

@@ -385,3 +385,4 @@ students-ranked = { $count ->
    *[other] { $count } élèves classés
 }
 error-council-published = Les bulletins de cette période sont publiés : la feuille du conseil ne se modifie plus.
+group-subtotal = Sous-total { $group }

@@ -15,6 +15,66 @@ pub struct Subject {
     pub name: String,
     /// Coefficient for this class's level and série.
     pub coefficient: i64,
+    /// littéraires, scientifiques or autres: the bulletin groups and subtotals by it.
+    pub group: String,
+}
+
+/// The order of subject groups on the bulletin.
+pub fn group_rank(group: &str) -> u8 {
+    match group {
+        "litteraires" => 0,
+        "scientifiques" => 1,
+        _ => 2,
+    }
+}
+
+/// A group's subtotal: its coefficients, its weighted averages and their mean.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupTotal {
+    /// littéraires, scientifiques, autres.
+    pub group: String,
+    /// Sum of the coefficients of the group's subjects with an average.
+    pub coefficients: i64,
+    /// Sum of average × coefficient, hundredths.
+    pub weighted: i64,
+    /// The group's average, hundredths.
+    pub average: Option<i64>,
+}
+
+impl GroupTotal {
+    /// The catalog key of the group.
+    pub fn key(&self) -> String {
+        format!("group-{}", self.group)
+    }
+}
+
+/// Subtotals of a bulletin's lines per group, in the lines' order (one per run of a group).
+pub fn group_totals(lines: &[Line]) -> Vec<(usize, GroupTotal)> {
+    let mut out: Vec<(usize, GroupTotal)> = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        if out.last().is_none_or(|(_, g)| g.group != l.subject.group) {
+            out.push((
+                i,
+                GroupTotal {
+                    group: l.subject.group.clone(),
+                    coefficients: 0,
+                    weighted: 0,
+                    average: None,
+                },
+            ));
+        }
+        if let (Some((end, g)), Some(w)) = (out.last_mut(), l.weighted) {
+            g.coefficients += l.subject.coefficient;
+            g.weighted += w;
+            *end = i;
+        } else if let Some((end, _)) = out.last_mut() {
+            *end = i;
+        }
+    }
+    for (_, g) in out.iter_mut() {
+        g.average = (g.coefficients > 0).then(|| calc::div_round(g.weighted, g.coefficients));
+    }
+    out
 }
 
 /// One mark, already converted to hundredths out of 20.
@@ -220,16 +280,19 @@ mod tests {
                 id: 1,
                 name: "Maths".into(),
                 coefficient: 4,
+                group: "autres".into(),
             },
             Subject {
                 id: 2,
                 name: "Français".into(),
                 coefficient: 2,
+                group: "autres".into(),
             },
             Subject {
                 id: 3,
                 name: "EPS".into(),
                 coefficient: 1,
+                group: "autres".into(),
             },
         ];
         use EvalKind::*;
@@ -315,5 +378,36 @@ mod tests {
             }
         );
         assert_eq!(b11.mention, Some(Mention::HonourRoll));
+    }
+
+    #[test]
+    fn subtotals_per_group() {
+        let line = |group: &str, coefficient, average: Option<i64>| Line {
+            subject: Subject {
+                id: 0,
+                name: String::new(),
+                coefficient,
+                group: group.into(),
+            },
+            average,
+            explanation: String::new(),
+            weighted: average.map(|a| a * coefficient),
+            rank: None,
+        };
+        let lines = [
+            line("litteraires", 2, Some(1200)),
+            line("litteraires", 3, Some(1400)),
+            line("litteraires", 1, None),
+            line("scientifiques", 4, Some(1000)),
+        ];
+        let g = group_totals(&lines);
+        assert_eq!(g.len(), 2);
+        // (12 × 2 + 14 × 3) / 5 = 13,20; the subject without an average does not count.
+        assert_eq!(g[0].0, 2);
+        assert_eq!(
+            (g[0].1.coefficients, g[0].1.weighted, g[0].1.average),
+            (5, 6600, Some(1320))
+        );
+        assert_eq!((g[1].0, g[1].1.average), (3, Some(1000)));
     }
 }

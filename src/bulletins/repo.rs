@@ -10,6 +10,7 @@ struct SubjectRow {
     id: i64,
     name: String,
     coefficient: i64,
+    subject_group: String,
 }
 
 /// The subjects taught in a class, with the coefficient of its level and série (the série's
@@ -20,21 +21,31 @@ pub async fn class_subjects(db: &Pool, class_id: i64) -> Result<Vec<Subject>, sq
            (SELECT sc.coefficient FROM subject_coefficients sc WHERE sc.level_id = c.level_id AND sc.subject_id = s.id \
               AND sc.series_key = COALESCE(c.series_id, 0)), \
            (SELECT sc.coefficient FROM subject_coefficients sc WHERE sc.level_id = c.level_id AND sc.subject_id = s.id \
-              AND sc.series_key = 0), 1) AS coefficient \
+              AND sc.series_key = 0), 1) AS coefficient, \
+         COALESCE( \
+           (SELECT sc.subject_group FROM subject_coefficients sc WHERE sc.level_id = c.level_id AND sc.subject_id = s.id \
+              AND sc.series_key = COALESCE(c.series_id, 0)), \
+           (SELECT sc.subject_group FROM subject_coefficients sc WHERE sc.level_id = c.level_id AND sc.subject_id = s.id \
+              AND sc.series_key = 0), 'autres') AS subject_group \
          FROM teaching_assignments t JOIN subjects s ON s.id = t.subject_id JOIN classes c ON c.id = t.class_id \
-         WHERE t.class_id = $1 ORDER BY s.name",
+         WHERE t.class_id = $1 \
+         ORDER BY s.name",
     )
     .bind(class_id)
     .fetch_all(db)
     .await?;
-    Ok(rows
+    let mut subjects: Vec<Subject> = rows
         .into_iter()
         .map(|r| Subject {
             id: r.id,
             name: r.name,
             coefficient: r.coefficient,
+            group: r.subject_group,
         })
-        .collect())
+        .collect();
+    // Littéraires first, then scientifiques, then the others, each by name (a stable sort).
+    subjects.sort_by_key(|s| super::compute::group_rank(&s.group));
+    Ok(subjects)
 }
 
 /// A mark of the class with what the computation needs.

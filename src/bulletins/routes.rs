@@ -51,6 +51,8 @@ struct Page<'a> {
     absences: crate::attendance::Totals,
     /// The teachers' appreciations, one per line of the bulletin.
     appreciations: Vec<String>,
+    /// Subtotals per subject group, each with the index of its last line.
+    groups: Vec<(usize, super::compute::GroupTotal)>,
     /// What the council recorded.
     record: Option<crate::council::repo::Record>,
     /// At the last period: every period of the year and the student's year.
@@ -131,6 +133,7 @@ async fn show(
         None
     };
     html(&Page {
+        groups: super::compute::group_totals(&bulletin.lines),
         appreciations,
         record,
         annual,

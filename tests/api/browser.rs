@@ -363,3 +363,72 @@ async fn a_wrong_password_shows_a_message_in_the_browser() {
     shot(&c, "login-error").await;
     c.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bursar_takes_a_payment_and_the_parent_reads_receipt_and_bulletin() {
+    let Some(driver) = chromedriver() else { return };
+    let (addr, demo, db) = serve_demo().await;
+    let base = format!("http://{addr}");
+    let login_of = |role: &str| demo.logins.iter().find(|l| l.role == role).unwrap().clone();
+    let parent = login_of("parent");
+    let (child,): (i64,) = sqlx::query_as(
+        "SELECT g.student_id FROM student_guardians g JOIN users u ON u.id = g.user_id \
+         WHERE u.phone = $1 ORDER BY g.student_id LIMIT 1",
+    )
+    .bind(&parent.login)
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    let c = browser(&driver, 1280, 900).await;
+
+    // The bursar types an amount at the desk and gets the receipt to print.
+    let l = login_of("bursar");
+    login(&c, &base, &l.login, &l.password).await;
+    c.goto(&format!("{base}/admin/eleves/{child}/frais"))
+        .await
+        .unwrap();
+    wait_text(&c, "main h1", "Compte de frais").await;
+    type_into(&c, "#amount", "5 000").await;
+    type_into(&c, "#payer", "Mme la mère").await;
+    click(&c, "#paiement button[type=submit]").await;
+    wait_text(&c, ".receipt", "Reçu de paiement").await;
+    wait_text(&c, ".receipt .in-words", "cinq mille").await;
+    let receipt_path = c.current_url().await.unwrap().path().to_string();
+    assert!(receipt_path.starts_with("/recus/"), "{receipt_path}");
+    shot(&c, "bursar-receipt").await;
+    logout(&c).await;
+
+    // The director has closed and published the first term.
+    sqlx::query("UPDATE periods SET closed = TRUE, published = TRUE WHERE ordinal = 1")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+
+    // The parent sees the receipt on the child's page and opens the bulletin.
+    login(&c, &base, &parent.login, &parent.password).await;
+    c.goto(&format!("{base}/parent/enfants/{child}"))
+        .await
+        .unwrap();
+    wait_text(&c, "#frais", "Frais scolaires").await;
+    click(&c, &format!("#frais a[href='{receipt_path}']")).await;
+    wait_text(&c, ".receipt", "cinq mille").await;
+    c.goto(&format!("{base}/parent/enfants/{child}"))
+        .await
+        .unwrap();
+    click(&c, "a[href^='/bulletins/']").await;
+    // The title is printed in capitals (CSS), as Togolese bulletins are.
+    wait_text(&c, "main h1", "BULLETIN DE NOTES").await;
+    let general = c
+        .find(Locator::Css("[data-testid=general]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        general.contains(',') && general.len() >= 4,
+        "a moyenne générale like 12,34: {general:?}"
+    );
+    shot(&c, "parent-bulletin").await;
+    c.close().await.unwrap();
+}
