@@ -37,15 +37,20 @@ pub struct AppState {
     pub i18n: Arc<I18n>,
     /// Cached school settings.
     pub settings: Settings,
+    /// Where uploaded and generated files are kept.
+    pub files: crate::files::Files,
 }
 
 impl AppState {
     /// Builds the state on an open pool.
     pub fn new(db: Pool, config: Config) -> anyhow::Result<Self> {
+        let files: crate::files::Files =
+            std::sync::Arc::new(crate::files::LocalDisk::new(&config.files_dir));
         Ok(AppState {
             db,
             config: Arc::new(config),
             i18n: Arc::new(I18n::load()?),
+            files,
             settings: Settings::default(),
         })
     }
@@ -82,6 +87,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::import::router())
         .merge(crate::announcements::router())
         .merge(crate::council::router())
+        .merge(crate::files::router())
         .merge(crate::pwa::router())
         .nest("/admin", crate::admin::router())
         .fallback(not_found)

@@ -27,6 +27,8 @@ pub struct Config {
     pub login_window_minutes: i64,
     /// Maximum database connections.
     pub db_max_connections: u32,
+    /// Directory of uploaded and generated files (local disk storage).
+    pub files_dir: std::path::PathBuf,
 }
 
 impl Config {
@@ -44,6 +46,7 @@ impl Config {
             login_max_per_ip: 50,
             login_window_minutes: 15,
             db_max_connections: if cfg!(feature = "postgres") { 16 } else { 8 },
+            files_dir: "suku-files".into(),
         }
     }
 
@@ -72,6 +75,7 @@ impl Config {
         var("SUKU_LOGIN_MAX_PER_IP", &mut self.login_max_per_ip)?;
         var("SUKU_LOGIN_WINDOW_MINUTES", &mut self.login_window_minutes)?;
         var("SUKU_DB_MAX_CONNECTIONS", &mut self.db_max_connections)?;
+        var("SUKU_FILES_DIR", &mut self.files_dir)?;
         Ok(self)
     }
 

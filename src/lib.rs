@@ -16,6 +16,7 @@ pub mod domain;
 pub mod error;
 pub mod events;
 pub mod fees;
+pub mod files;
 pub mod grades;
 pub mod i18n;
 pub mod import;

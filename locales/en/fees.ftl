@@ -131,3 +131,5 @@ error-nothing-to-discount = Nothing to reduce: the student owes nothing of this 
 error-reversal-reason = Give the reason for the cancellation.
 error-already-reversed = This receipt is already cancelled.
 error-no-current-year = No current school year.
+error-reversal-final = A reversing receipt cannot itself be cancelled. Take the right payment again if needed.
+discount-granted-capped = Discount granted: { $amount } taken off. { $rest } could not be: those tranches are already paid.

@@ -28,7 +28,10 @@ import-confirm = { $count ->
     [one] Import the student
    *[other] Import the { $shown } students
 }
-import-has-problems = { $bad } row(s) with problems out of { $rows }: nothing will be imported. Correct the file and send it again.
+import-has-problems = { $bad ->
+    [one] One row with problems out of { $rows }: nothing will be imported. Correct the file and send it again.
+   *[other] { $bad } rows with problems out of { $rows }: nothing will be imported. Correct the file and send it again.
+}
 import-error-no-file = Choose a file.
 import-error-format = This file is neither a CSV file nor a readable Excel workbook (.xlsx).
 import-error-empty = The file has no line of titles followed by at least one student row.
@@ -65,3 +68,6 @@ import-again = Check again
 job-kind-import-students = Student import
 import-template-xlsx = Excel (.xlsx)
 import-template-csv = CSV (semicolon-separated)
+import-done = Imported
+import-file-problems = The file cannot be checked row by row: first correct the column titles below.
+import-future-date = Birth date "{ $value }" is in the future.

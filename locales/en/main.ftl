@@ -352,7 +352,10 @@ announcement-publish = Publish
 announcement-published = Announcement published.
 announcement-help = An announcement to a class or a level goes to its students, their guardians and their teachers. You will see who has read it.
 announcement-reads = Reading
-announcement-read-by = Read by { $read } of { $total } recipient(s)
+announcement-read-by = { $total ->
+    [one] Read by { $read } of { $total } recipient
+   *[other] Read by { $read } of { $total } recipients
+}
 announcement-not-read = Not read yet by
 
 ## Council
@@ -388,3 +391,7 @@ students-ranked = { $count ->
 }
 error-council-published = This period's bulletins are published: the council sheet can no longer change.
 group-subtotal = Subtotal: { $group }
+justification-photo = Photo of the note (optional)
+justification-photo-see = Photo of the note
+error-photo-type = The photo must be a JPEG, PNG or WebP image.
+see-all = See all

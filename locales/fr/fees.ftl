@@ -131,3 +131,5 @@ error-nothing-to-discount = Rien à réduire : l'élève ne doit rien pour ce t
 error-reversal-reason = Indiquez le motif de l'annulation.
 error-already-reversed = Ce reçu est déjà annulé.
 error-no-current-year = Aucune année scolaire en cours.
+error-reversal-final = Un reçu d'annulation ne s'annule pas. Encaissez de nouveau le bon montant si besoin.
+discount-granted-capped = Remise accordée : { $amount } déduits. { $rest } n'ont pas pu l'être : ces tranches sont déjà payées.

@@ -28,7 +28,10 @@ import-confirm = { $count ->
     [one] Importer l'élève
    *[other] Importer les { $shown } élèves
 }
-import-has-problems = { $bad } ligne(s) en erreur sur { $rows } : rien ne sera importé. Corrigez le fichier puis envoyez-le de nouveau.
+import-has-problems = { $bad ->
+    [one] Une ligne en erreur sur { $rows } : rien ne sera importé. Corrigez le fichier puis envoyez-le de nouveau.
+   *[other] { $bad } lignes en erreur sur { $rows } : rien ne sera importé. Corrigez le fichier puis envoyez-le de nouveau.
+}
 import-error-no-file = Choisissez un fichier.
 import-error-format = Ce fichier n'est ni un CSV ni un classeur Excel (.xlsx) lisible.
 import-error-empty = Le fichier ne contient pas de ligne de titres suivie d'au moins une ligne d'élève.
@@ -65,3 +68,6 @@ import-again = Vérifier de nouveau
 job-kind-import-students = Import des élèves
 import-template-xlsx = Excel (.xlsx)
 import-template-csv = CSV (séparateur point-virgule)
+import-done = Importé
+import-file-problems = Le fichier ne peut pas être vérifié ligne par ligne : corrigez d'abord les titres de colonnes ci-dessous.
+import-future-date = Date de naissance « { $value } » dans le futur.

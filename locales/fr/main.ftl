@@ -350,7 +350,10 @@ announcement-publish = Publier
 announcement-published = Annonce publiée.
 announcement-help = Une annonce à une classe ou à un niveau va à ses élèves, à leurs parents et à leurs enseignants. Vous verrez qui l'a lue.
 announcement-reads = Lecture
-announcement-read-by = Lue par { $read } destinataire(s) sur { $total }
+announcement-read-by = { $total ->
+    [one] Lue par { $read } destinataire sur { $total }
+   *[other] Lue par { $read } destinataires sur { $total }
+}
 announcement-not-read = Pas encore lue par
 
 ## Council
@@ -386,3 +389,7 @@ students-ranked = { $count ->
 }
 error-council-published = Les bulletins de cette période sont publiés : la feuille du conseil ne se modifie plus.
 group-subtotal = Sous-total { $group }
+justification-photo = Photo du mot (facultatif)
+justification-photo-see = Photo du mot
+error-photo-type = La photo doit être une image JPEG, PNG ou WebP.
+see-all = Tout voir

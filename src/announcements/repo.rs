@@ -179,6 +179,22 @@ pub async fn insert<'e>(
     Ok(id)
 }
 
+/// Publishes an announcement, read by its author from the start.
+pub async fn publish(db: &Pool, a: &NewAnnouncement) -> Result<i64, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let id = insert(&mut *tx, a).await?;
+    sqlx::query(
+        "INSERT INTO announcement_reads (announcement_id, user_id, read_at) VALUES ($1, $2, $3)",
+    )
+    .bind(id)
+    .bind(a.author_id)
+    .bind(Utc::now())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
 /// A recipient and whether they have read it.
 #[derive(Clone, Debug, FromRow)]
 pub struct Recipient {

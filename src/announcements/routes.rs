@@ -74,6 +74,10 @@ impl Show<'_> {
             .unwrap_or(0)
     }
 
+    fn read_args(&self) -> serde_json::Value {
+        serde_json::json!({ "read": self.read_count() as i64, "total": self.total() as i64 })
+    }
+
     fn total(&self) -> usize {
         self.recipients.as_ref().map(|r| r.len()).unwrap_or(0)
     }
@@ -231,7 +235,7 @@ async fn create(
     let Some(audience) = audience.filter(|_| errors.is_empty()) else {
         return form_page(&app, &ctx, f, errors).await;
     };
-    let id = repo::insert(
+    let id = repo::publish(
         &app.db,
         &NewAnnouncement {
             title,

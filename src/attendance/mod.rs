@@ -164,6 +164,7 @@ mod tests {
             minutes,
             state: state.into(),
             reason: None,
+            photo_id: None,
         }
     }
 

@@ -87,6 +87,8 @@ pub struct AbsenceRow {
     pub state: String,
     /// The family's reason.
     pub reason: Option<String>,
+    /// The photo of the note sent with the reason, if any (a file id).
+    pub photo_id: Option<i64>,
 }
 
 impl AbsenceRow {
@@ -107,7 +109,8 @@ impl AbsenceRow {
 }
 
 const ABSENCE_SELECT: &str = "SELECT a.id, a.student_id, s.last_name || ' ' || s.first_name AS student, c.name AS class_name, \
-    r.held_on, r.starts_at, (SELECT j.name FROM subjects j WHERE j.id = r.subject_id) AS subject, a.kind, a.minutes, a.state, a.reason \
+    r.held_on, r.starts_at, (SELECT j.name FROM subjects j WHERE j.id = r.subject_id) AS subject, a.kind, a.minutes, a.state, a.reason, \
+    (SELECT MAX(f.id) FROM files f WHERE f.owner_kind = 'absence' AND f.owner_id = a.id) AS photo_id \
     FROM absences a JOIN roll_calls r ON r.id = a.roll_call_id JOIN students s ON s.id = a.student_id JOIN classes c ON c.id = r.class_id";
 
 /// A student's absences between two days, newest first.
@@ -145,7 +148,11 @@ pub async fn submitted(db: &Pool) -> Result<Vec<AbsenceRow>, sqlx::Error> {
 }
 
 /// The family sends a reason.
-pub async fn submit_reason(db: &Pool, id: i64, reason: &str) -> Result<u64, sqlx::Error> {
+pub async fn submit_reason<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    id: i64,
+    reason: &str,
+) -> Result<u64, sqlx::Error> {
     let r = sqlx::query("UPDATE absences SET state = 'submitted', reason = $1 WHERE id = $2 AND state IN ('none', 'refused')")
         .bind(reason)
         .bind(id)

@@ -243,12 +243,57 @@ struct Justification {
     reason: String,
 }
 
-/// A parent explains an absence of their child.
+/// The reason, and the photo of the note if one came (a multipart form from a phone's
+/// camera, or a plain form without a photo).
+async fn read_justification(
+    app: &AppState,
+    req: axum::extract::Request,
+) -> AppResult<(String, Option<(String, Vec<u8>)>)> {
+    use axum::extract::FromRequest;
+    let multipart = req
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("multipart/form-data"));
+    if !multipart {
+        let Form(f) = Form::<Justification>::from_request(req, app)
+            .await
+            .map_err(|_| AppError::BadRequest("error-bad-request"))?;
+        return Ok((f.reason, None));
+    }
+    let mut form = axum::extract::Multipart::from_request(req, app)
+        .await
+        .map_err(|_| AppError::BadRequest("error-bad-request"))?;
+    let (mut reason, mut photo) = (String::new(), None);
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|_| AppError::BadRequest("error-too-large"))?
+    {
+        match field.name() {
+            Some("reason") => reason = field.text().await.unwrap_or_default(),
+            Some("photo") => {
+                let name = field.file_name().unwrap_or("photo").to_string();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|_| AppError::BadRequest("error-too-large"))?;
+                if !bytes.is_empty() {
+                    photo = Some((name, bytes.to_vec()));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok((reason, photo))
+}
+
+/// A parent explains an absence of their child, with a photo of the note if they have one.
 async fn justify(
     State(app): State<AppState>,
     ctx: Ctx,
     PathId(id): PathId,
-    Form(f): Form<Justification>,
+    req: axum::extract::Request,
 ) -> AppResult<Response> {
     let u = ctx.require(Portal::Parent)?;
     let absence = repo::absence(&app.db, id)
@@ -259,19 +304,49 @@ async fn justify(
         .iter()
         .any(|c| c.id == absence.student_id);
     authz::require(mine)?;
+    let uid = u.id;
     let back = format!("/parent/enfants/{}#absences", absence.student_id);
-    let reason = match domain::required_text(&f.reason, 500) {
+    let (reason, photo) = read_justification(&app, req).await?;
+    let reason = match domain::required_text(&reason, 500) {
         Ok(r) => r,
         Err(k) => {
             ctx.flash("error", k).await?;
             return Ok(redirect(&back));
         }
     };
-    if !absence.can_justify() || repo::submit_reason(&app.db, id, &reason).await? == 0 {
+    // Only photos, recognised from their content.
+    let photo = match photo {
+        Some((name, bytes)) => match crate::files::image_type(&bytes) {
+            Some(ct) => Some((name, ct, bytes)),
+            None => {
+                ctx.flash("error", "error-photo-type").await?;
+                return Ok(redirect(&back));
+            }
+        },
+        None => None,
+    };
+    // The reason and its photo are recorded together, or neither is.
+    let mut tx = app.db.begin().await?;
+    if !absence.can_justify() || repo::submit_reason(&mut *tx, id, &reason).await? == 0 {
+        drop(tx);
         ctx.flash("error", "error-justification-closed").await?;
-    } else {
-        ctx.flash("success", "justification-sent").await?;
+        return Ok(redirect(&back));
     }
+    if let Some((name, ct, bytes)) = photo {
+        crate::files::save(
+            &mut *tx,
+            &app.files,
+            ("absence", id),
+            &name,
+            ct,
+            &bytes,
+            Some(uid),
+        )
+        .await
+        .map_err(AppError::Internal)?;
+    }
+    tx.commit().await?;
+    ctx.flash("success", "justification-sent").await?;
     Ok(redirect(&back))
 }
 

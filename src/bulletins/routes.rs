@@ -241,6 +241,8 @@ struct PeriodsPage<'a> {
     ctx: &'a Ctx,
     periods: Vec<PeriodRow>,
     can_edit: bool,
+    /// The latest computed school results of each period (period id → job id).
+    results: std::collections::HashMap<i64, i64>,
 }
 
 async fn periods(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
@@ -250,6 +252,7 @@ async fn periods(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
         ctx: &ctx,
         periods: crate::grades::repo::periods(&app.db).await?,
         can_edit,
+        results: super::school::latest(&app.db).await?,
     })
 }
 

@@ -135,6 +135,25 @@ impl Job for SchoolResults {
     }
 }
 
+/// The latest finished computation of each period: period id → job id.
+pub async fn latest(
+    db: &crate::db::Pool,
+) -> Result<std::collections::HashMap<i64, i64>, sqlx::Error> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, payload FROM jobs WHERE kind = $1 AND state = 'done' ORDER BY id",
+    )
+    .bind(KIND)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, p)| {
+            let v: Value = serde_json::from_str(&p).ok()?;
+            Some((v["period_id"].as_i64()?, id))
+        })
+        .collect())
+}
+
 /// The director starts the computation for a period.
 pub async fn start(
     State(app): State<AppState>,

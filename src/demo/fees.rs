@@ -89,7 +89,11 @@ pub(super) async fn seed(
         sqlx::query_as("SELECT id FROM users WHERE email = 'econome@lumiere.tg'")
             .fetch_one(&mut **tx)
             .await?;
-    fees::bill_missing(tx, year.id, None, None, Some(bursar)).await?;
+    let billed = Utc
+        .with_ymd_and_hms(2026, 9, 28, 8, 0, 0)
+        .single()
+        .unwrap_or_else(Utc::now);
+    fees::bill_missing_at(tx, year.id, None, None, Some(bursar), billed).await?;
 
     // Third and later children of a family get 10 % off the scolarité.
     let families: Vec<(i64, i64)> = sqlx::query_as(

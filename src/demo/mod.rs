@@ -659,7 +659,7 @@ async fn announcements(tx: &mut Tx<'_>) -> anyhow::Result<()> {
         ),
     ];
     for (audience, level_id, title, body) in list {
-        insert(
+        let id = insert(
             &mut **tx,
             &NewAnnouncement {
                 title: title.into(),
@@ -671,6 +671,12 @@ async fn announcements(tx: &mut Tx<'_>) -> anyhow::Result<()> {
             },
         )
         .await?;
+        sqlx::query("INSERT INTO announcement_reads (announcement_id, user_id, read_at) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(director)
+            .bind(Utc::now())
+            .execute(&mut **tx)
+            .await?;
     }
     Ok(())
 }

@@ -23,6 +23,9 @@ impl AmountXof {
         if s.is_empty() {
             return Err("error-amount-required");
         }
+        if s.starts_with('-') {
+            return Err("error-amount-positive");
+        }
         if s.contains(',') {
             return Err("error-amount-whole");
         }
@@ -126,7 +129,7 @@ mod tests {
         assert_eq!(AmountXof::parse("12,5"), Err("error-amount-whole"));
         assert_eq!(AmountXof::parse("12.5"), Err("error-amount-whole"));
         assert_eq!(AmountXof::parse("0"), Err("error-amount-positive"));
-        assert_eq!(AmountXof::parse("-5000"), Err("error-amount-format"));
+        assert_eq!(AmountXof::parse("-5000"), Err("error-amount-positive"));
         assert_eq!(AmountXof::parse(""), Err("error-amount-required"));
         assert_eq!(AmountXof::parse("abc"), Err("error-amount-format"));
         assert_eq!(

@@ -42,7 +42,20 @@ pub async fn bill_missing(
     level_id: Option<i64>,
     by: Option<i64>,
 ) -> Result<usize, sqlx::Error> {
-    let invoices = repo::insert_missing_invoices(&mut **tx, year_id, student_id, level_id).await?;
+    bill_missing_at(tx, year_id, student_id, level_id, by, Utc::now()).await
+}
+
+/// [`bill_missing`], dated `at` (the demo's history is billed at the start of the year).
+pub async fn bill_missing_at(
+    tx: &mut Tx<'_>,
+    year_id: i64,
+    student_id: Option<i64>,
+    level_id: Option<i64>,
+    by: Option<i64>,
+    at: DateTime<Utc>,
+) -> Result<usize, sqlx::Error> {
+    let invoices =
+        repo::insert_missing_invoices(&mut **tx, year_id, student_id, level_id, at).await?;
     for inv in &invoices {
         repo::append(
             &mut **tx,
@@ -52,6 +65,7 @@ pub async fn bill_missing(
                 amount: inv.amount,
                 invoice_id: Some(inv.id),
                 by,
+                at: Some(at),
                 ..Default::default()
             },
         )
@@ -352,9 +366,12 @@ pub enum ReverseError {
     /// No such receipt.
     #[error("not found")]
     NotFound,
-    /// It is already reversed, or it is itself a reversal.
+    /// It is already reversed.
     #[error("already reversed")]
     AlreadyReversed,
+    /// It is itself a reversal.
+    #[error("a reversal")]
+    IsReversal,
     /// There is no current year.
     #[error("no current year")]
     NoYear,
@@ -381,7 +398,10 @@ pub async fn reverse_payment(
     let (student_id, amount, reversed_by) = repo::payment_head(&mut *tx, payment_id)
         .await?
         .ok_or(ReverseError::NotFound)?;
-    if amount < 0 || reversed_by.is_some() {
+    if amount < 0 {
+        return Err(ReverseError::IsReversal);
+    }
+    if reversed_by.is_some() {
         return Err(ReverseError::AlreadyReversed);
     }
     let original = repo::receipt(&mut *tx, payment_id)

@@ -143,6 +143,7 @@ pub async fn insert_missing_invoices<'e>(
     year_id: i64,
     student_id: Option<i64>,
     level_id: Option<i64>,
+    at: DateTime<Utc>,
 ) -> Result<Vec<NewInvoice>, sqlx::Error> {
     sqlx::query_as(
         "INSERT INTO invoices (student_id, tranche_id, amount, due_on, created_at) \
@@ -158,7 +159,7 @@ pub async fn insert_missing_invoices<'e>(
     .bind(year_id)
     .bind(student_id)
     .bind(level_id)
-    .bind(Utc::now())
+    .bind(at)
     .fetch_all(db)
     .await
 }
@@ -348,8 +349,10 @@ pub struct Receipt {
     pub receipt_no: String,
     /// Student.
     pub student_id: i64,
-    /// Student's name.
-    pub student: String,
+    /// Student's surname.
+    pub last_name: String,
+    /// Student's given names.
+    pub first_name: String,
     /// Matricule.
     pub matricule: String,
     /// Class at the time of printing.
@@ -375,6 +378,11 @@ pub struct Receipt {
 }
 
 impl Receipt {
+    /// "NOM Prénoms", as school lists write names.
+    pub fn student(&self) -> String {
+        format!("{} {}", self.last_name.to_uppercase(), self.first_name)
+    }
+
     /// The catalog key of the method.
     pub fn method_key(&self) -> String {
         format!("payment-method-{}", self.method)
@@ -391,7 +399,7 @@ impl Receipt {
     }
 }
 
-const RECEIPT_SELECT: &str = "SELECT p.id, p.receipt_no, p.student_id, s.last_name || ' ' || s.first_name AS student, s.matricule, \
+const RECEIPT_SELECT: &str = "SELECT p.id, p.receipt_no, p.student_id, s.last_name, s.first_name, s.matricule, \
     (SELECT c.name FROM enrollments e JOIN classes c ON c.id = e.class_id JOIN school_years y ON y.id = e.school_year_id \
        WHERE e.student_id = s.id ORDER BY y.starts_on DESC LIMIT 1) AS class_name, \
     p.amount, p.method, p.reference, p.payer, p.note, \
@@ -602,7 +610,7 @@ pub async fn statement(db: &Pool, student_id: i64) -> Result<Vec<StatementLine>,
          (SELECT f.name || ' · ' || t.label FROM invoices i JOIN fee_tranches t ON t.id = i.tranche_id \
             JOIN fee_types f ON f.id = t.fee_type_id WHERE i.id = l.invoice_id) AS what, \
          (SELECT p.receipt_no FROM payments p WHERE p.id = l.payment_id) AS receipt_no, l.payment_id \
-         FROM ledger_entries l WHERE l.student_id = $1 ORDER BY l.id",
+         FROM ledger_entries l WHERE l.student_id = $1 ORDER BY l.at, l.id",
     )
     .bind(student_id)
     .fetch_all(db)
@@ -657,8 +665,10 @@ pub async fn family_of_student(
 pub struct Arrear {
     /// Student id.
     pub student_id: i64,
-    /// "NOM Prénom".
-    pub student: String,
+    /// Surname.
+    pub last_name: String,
+    /// Given names.
+    pub first_name: String,
     /// Matricule.
     pub matricule: String,
     /// Class.
@@ -673,6 +683,13 @@ pub struct Arrear {
     pub phone: Option<String>,
 }
 
+impl Arrear {
+    /// "NOM Prénoms".
+    pub fn student(&self) -> String {
+        format!("{} {}", self.last_name.to_uppercase(), self.first_name)
+    }
+}
+
 /// Who owes money on tranches due before `today` in a year, largest debt first; filtered by
 /// class or level and by a minimum amount.
 pub async fn arrears(
@@ -684,7 +701,7 @@ pub async fn arrears(
     min_amount: i64,
 ) -> Result<Vec<Arrear>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT x.student_id, s.last_name || ' ' || s.first_name AS student, s.matricule, c.name AS class_name, \
+        "SELECT x.student_id, s.last_name, s.first_name, s.matricule, c.name AS class_name, \
          CAST(SUM(CASE WHEN x.due_on < $2 THEN x.remaining ELSE 0 END) AS BIGINT) AS overdue, \
          CAST(SUM(x.remaining) AS BIGINT) AS balance, \
          MIN(CASE WHEN x.due_on < $2 AND x.remaining > 0 THEN x.due_on END) AS since, \
@@ -696,10 +713,10 @@ pub async fn arrears(
          JOIN enrollments e ON e.student_id = x.student_id AND e.school_year_id = $1 \
          JOIN classes c ON c.id = e.class_id \
          WHERE ($3 IS NULL OR c.id = $3) AND ($4 IS NULL OR c.level_id = $4) \
-         GROUP BY x.student_id, s.last_name, s.first_name, s.matricule, c.name \
+         GROUP BY x.student_id, s.last_name, s.first_name, s.sort_name, s.matricule, c.name \
          HAVING SUM(CASE WHEN x.due_on < $2 THEN x.remaining ELSE 0 END) >= $5 \
             AND SUM(CASE WHEN x.due_on < $2 THEN x.remaining ELSE 0 END) > 0 \
-         ORDER BY overdue DESC, student",
+         ORDER BY overdue DESC, s.sort_name",
     )
     .bind(year_id)
     .bind(today)

@@ -519,13 +519,32 @@ async fn discount(
         reason,
         granted_by: u.id,
     };
+    // What the discount would take off if nothing had been paid yet: a percentage cannot
+    // reach money already paid, and the bursar must know what the family is owed back.
+    let intended: i64 = match (percent, amount) {
+        (Some(p), _) => repo::invoices_of(&app.db, id)
+            .await?
+            .iter()
+            .filter(|i| i.fee_type_id == fee_type_id)
+            .map(|i| i.amount * p / 100)
+            .sum(),
+        (_, Some(a)) => a,
+        _ => 0,
+    };
     match super::grant_discount(&app.db, &d).await {
         Ok((_, total)) => {
-            ctx.flash_text(
-                "success",
-                ctx.t.t1("discount-granted", "amount", ctx.t.xof(total)),
-            )
-            .await?;
+            let text = if total < intended {
+                ctx.t.t2(
+                    "discount-granted-capped",
+                    "amount",
+                    ctx.t.xof(total),
+                    "rest",
+                    ctx.t.xof(intended - total),
+                )
+            } else {
+                ctx.t.t1("discount-granted", "amount", ctx.t.xof(total))
+            };
+            ctx.flash_text("success", text).await?;
             Ok(redirect(&format!("/admin/eleves/{id}/frais")))
         }
         Err(DiscountError::NothingToDiscount) => {
@@ -596,6 +615,10 @@ async fn reverse(
         Err(ReverseError::NotFound) => Err(AppError::NotFound),
         Err(ReverseError::AlreadyReversed) => {
             ctx.flash("error", "error-already-reversed").await?;
+            Ok(redirect(&format!("/recus/{id}")))
+        }
+        Err(ReverseError::IsReversal) => {
+            ctx.flash("error", "error-reversal-final").await?;
             Ok(redirect(&format!("/recus/{id}")))
         }
         Err(ReverseError::NoYear) => Err(AppError::BadRequest("error-no-current-year")),

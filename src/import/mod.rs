@@ -34,6 +34,8 @@ pub struct ImportRow {
     pub job_id: Option<i64>,
     /// Who uploaded it.
     pub created_by: i64,
+    /// The writing job's state, once confirmed.
+    pub job_state: Option<String>,
     /// When.
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
@@ -64,7 +66,7 @@ pub async fn store(
 /// Reads a stored import.
 pub async fn get(db: &Pool, id: i64) -> Result<Option<ImportRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, filename, row_count, bad_rows, checked, job_id, created_by, created_at FROM imports WHERE id = $1",
+        "SELECT i.id, i.filename, i.row_count, i.bad_rows, i.checked, i.job_id, i.created_by, i.created_at, (SELECT j.state FROM jobs j WHERE j.id = i.job_id) AS job_state FROM imports i WHERE i.id = $1",
     )
     .bind(id)
     .fetch_optional(db)
@@ -74,7 +76,7 @@ pub async fn get(db: &Pool, id: i64) -> Result<Option<ImportRow>, sqlx::Error> {
 /// The latest imports, newest first.
 pub async fn recent(db: &Pool, limit: i64) -> Result<Vec<ImportRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, filename, row_count, bad_rows, checked, job_id, created_by, created_at FROM imports ORDER BY id DESC LIMIT $1",
+        "SELECT i.id, i.filename, i.row_count, i.bad_rows, i.checked, i.job_id, i.created_by, i.created_at, (SELECT j.state FROM jobs j WHERE j.id = i.job_id) AS job_state FROM imports i ORDER BY i.id DESC LIMIT $1",
     )
     .bind(limit)
     .fetch_all(db)

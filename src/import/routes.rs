@@ -178,7 +178,7 @@ const TEMPLATE: [[&str; 12]; 2] = [
         "Lien",
     ],
     [
-        "LUM-27001",
+        "NOUV-2027-001",
         "AMEGAN",
         "Kossi Elom",
         "M",

@@ -245,6 +245,11 @@ impl Checked {
             .count()
     }
 
+    /// The counts for the summary message.
+    pub fn summary(&self) -> Value {
+        json!({ "bad": self.bad_rows() as i64, "rows": self.preview.len() as i64 })
+    }
+
     /// Nothing wrong anywhere.
     pub fn is_clean(&self) -> bool {
         self.file_problems.is_empty() && self.bad_rows() == 0 && !self.ready.is_empty()
@@ -337,7 +342,11 @@ pub fn check(table: &Table, known: &Known, mut progress: impl FnMut(usize, usize
             "" => None,
             d => match domain::parse_date(d) {
                 Ok(d) if d < chrono::Utc::now().date_naive() => Some(d),
-                _ => {
+                Ok(_) => {
+                    p.push(problem("import-future-date", json!({ "value": d })));
+                    None
+                }
+                Err(_) => {
                     p.push(problem("import-bad-date", json!({ "value": d })));
                     None
                 }

@@ -30,6 +30,12 @@ struct StudentHome<'a> {
     marks: Option<MarksBlock>,
     student: Option<StudentRow>,
     teachers: Vec<TeacherOfClass>,
+    absences: (
+        Vec<crate::attendance::repo::AbsenceRow>,
+        crate::attendance::Totals,
+    ),
+    justify: bool,
+    news: Vec<crate::announcements::repo::Announcement>,
 }
 
 async fn student_home(
@@ -47,11 +53,20 @@ async fn student_home(
         Some(cid) => school::class_teachers(&app.db, cid).await?,
         None => Vec::new(),
     };
+    let absences = match (&student, marks.as_ref().and_then(|m| m.range)) {
+        (Some(s), Some((from, to))) => {
+            crate::attendance::student_summary(&app.db, s.id, from, to).await?
+        }
+        _ => Default::default(),
+    };
     html(&StudentHome {
         ctx: &ctx,
         marks,
         student,
         teachers,
+        absences,
+        justify: false,
+        news: crate::announcements::repo::for_reader(&app.db, u.id, false, 3).await?,
     })
 }
 
@@ -175,6 +190,7 @@ struct ParentChild<'a> {
     teachers: Vec<TeacherOfClass>,
     guardians: Vec<GuardianRow>,
     fees: ChildFees,
+    news: Vec<crate::announcements::repo::Announcement>,
 }
 
 /// What the family owes for a child, and what it has paid.
@@ -258,6 +274,7 @@ async fn show_child(
         today: chrono::Utc::now().date_naive(),
     };
     html(&ParentChild {
+        news: crate::announcements::repo::for_reader(&app.db, ctx.user_id(), false, 3).await?,
         fees,
         ctx,
         marks,

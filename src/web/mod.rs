@@ -210,8 +210,17 @@ impl Ctx {
                 ("/annonces", "nav-announcements"),
             ],
         };
+        let u = self.user.as_ref();
+        let director = u.is_some_and(|u| u.has(crate::auth::Role::Director));
+        let records = u.is_some_and(crate::authz::can_manage_records);
         items
             .iter()
+            // Only pages the user may open.
+            .filter(|(href, _)| match *href {
+                "/admin/import" => records,
+                "/admin/journal" => director,
+                _ => true,
+            })
             .map(|(href, key)| NavItem {
                 href,
                 label: self.t.t(key),

@@ -175,7 +175,7 @@ async fn teachers_write_to_their_classes_only_and_authors_see_who_read() {
         t.get(&url)
             .await
             .plain()
-            .contains("Lue par 0 destinataire(s) sur 2")
+            .contains("Lue par 0 destinataires sur 2")
     );
     let mut p = app.login_as("parent_1").await;
     assert!(
@@ -200,13 +200,13 @@ async fn teachers_write_to_their_classes_only_and_authors_see_who_read() {
         t.get(&url)
             .await
             .plain()
-            .contains("Lue par 1 destinataire(s) sur 2")
+            .contains("Lue par 1 destinataires sur 2")
     );
     let mut d = app.login_as("director").await;
     assert!(
         d.get(&url)
             .await
             .plain()
-            .contains("Lue par 1 destinataire(s) sur 2")
+            .contains("Lue par 1 destinataires sur 2")
     );
 }

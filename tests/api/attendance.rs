@@ -183,3 +183,92 @@ async fn the_bulletin_counts_hours_of_absence() {
     let page = d.get(&format!("/bulletins/{}/1", f.s1)).await.text();
     assert!(page.contains("2 heures non justifiées"), "{page}");
 }
+
+#[tokio::test]
+async fn a_photo_of_the_note_goes_with_the_justification() {
+    let app = TestApp::new().await;
+    let f = app.f.clone();
+    let mut t = app.login_as("teacher_b").await;
+    let r = t
+        .post(
+            &format!("/enseignant/classes/{}/appel", f.class_b),
+            &[
+                ("held_on", "2026-11-23"),
+                ("starts_at", "07:00"),
+                ("minutes", "55"),
+                (&format!("etat_{}", f.s2), "absent"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let (absence,): (i64,) = sqlx::query_as("SELECT id FROM absences")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let url = format!("/parent/absences/{absence}/justification");
+    let mut p = app.login_as("parent_1").await;
+    // Not an image: refused, nothing recorded.
+    let r = p
+        .upload_with(
+            &url,
+            &[("reason", "Malade")],
+            "photo",
+            "mot.svg",
+            b"<svg onload=alert(1)>",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        p.get(r.location())
+            .await
+            .text()
+            .contains("JPEG, PNG ou WebP")
+    );
+    let (state,): (String,) = sqlx::query_as("SELECT state FROM absences")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(state, "none");
+    // A JPEG from the phone's camera.
+    let jpeg = [&[0xFF, 0xD8, 0xFF, 0xE0][..], b"...photo of the note..."].concat();
+    let r = p
+        .upload_with(
+            &url,
+            &[("reason", "Paludisme, mot du médecin")],
+            "photo",
+            "IMG_2041.jpg",
+            &jpeg,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let (file,): (i64,) =
+        sqlx::query_as("SELECT id FROM files WHERE owner_kind = 'absence' AND owner_id = $1")
+            .bind(absence)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let photo = format!("/fichiers/{file}");
+    let mut d = app.login_as("director").await;
+    let pending = d.get("/admin/absences").await;
+    assert!(pending.body.contains(&photo));
+    let r = d.get(&photo).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers[axum::http::header::CONTENT_TYPE], "image/jpeg");
+    // (The body is read as text, lossily: the JPEG marker bytes are not UTF-8.)
+    assert!(r.body.ends_with("...photo of the note..."));
+    // Whoever may see the student sees the photo; nobody else.
+    for (who, status) in [
+        ("parent_1", StatusCode::OK),
+        ("teacher_b", StatusCode::OK),
+        ("parent_2", StatusCode::FORBIDDEN),
+        ("teacher_a", StatusCode::FORBIDDEN),
+        ("student", StatusCode::FORBIDDEN),
+    ] {
+        let mut c = app.login_as(who).await;
+        assert_eq!(c.get(&photo).await.status, status, "{who}");
+    }
+    assert_eq!(
+        d.get("/fichiers/999999").await.status,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -332,6 +332,13 @@ impl TestApp {
         let db = fresh_db().await;
         let f = seed(&db.pool).await;
         let mut config = Config::new(db.url.clone());
+        // Each test keeps its uploaded files apart, outside the source tree.
+        static FILES: AtomicU64 = AtomicU64::new(0);
+        config.files_dir = std::env::temp_dir().join(format!(
+            "suku-test-files-{}-{}",
+            std::process::id(),
+            FILES.fetch_add(1, Ordering::SeqCst)
+        ));
         tweak(&mut config);
         let state = AppState::new(db.pool.clone(), config).unwrap();
         TestApp {
@@ -509,18 +516,34 @@ impl Client {
 
     /// Uploads a file as a browser does (multipart/form-data), with the CSRF token.
     pub async fn upload(&mut self, path: &str, filename: &str, content: &[u8]) -> Res {
+        self.upload_with(path, &[], "file", filename, content).await
+    }
+
+    /// A multipart form: text fields, the CSRF token, and one file in `file_field`.
+    pub async fn upload_with(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file_field: &str,
+        filename: &str,
+        content: &[u8],
+    ) -> Res {
         let boundary = "----suku-test-boundary";
         let token = self.csrf.clone().unwrap_or_default();
         let mut body = Vec::new();
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("_csrf", &token));
+        for (k, v) in all {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
         body.extend_from_slice(
             format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
             )
             .as_bytes(),
         );

@@ -41,7 +41,7 @@ async fn a_file_with_bad_rows_imports_nothing_and_names_every_problem() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let text = r.plain();
     assert!(
-        text.contains("4 ligne(s) en erreur sur 5 : rien ne sera importé"),
+        text.contains("4 lignes en erreur sur 5 : rien ne sera importé"),
         "{text}"
     );
     for problem in [

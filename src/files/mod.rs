@@ -1,0 +1,231 @@
+//! Files: one storage interface for uploads, generated exports and videos. The local disk
+//! is the default backend; another (an S3-compatible store) implements the same trait. A
+//! file row records what the file belongs to (`owner_kind`, `owner_id`); the one route that
+//! serves files asks `authz` about that owner before sending a byte.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chrono::Utc;
+use sqlx::FromRow;
+
+use crate::app::AppState;
+use crate::db::{Db, Pool};
+use crate::error::{AppError, AppResult};
+use crate::web::{Ctx, PathId};
+
+/// Where file bytes live.
+#[async_trait::async_trait]
+pub trait Storage: Send + Sync + std::fmt::Debug {
+    /// Stores bytes under a key (written whole, or not at all).
+    async fn put(&self, key: &str, bytes: &[u8]) -> anyhow::Result<()>;
+    /// Reads the bytes of a key.
+    async fn get(&self, key: &str) -> anyhow::Result<Vec<u8>>;
+}
+
+/// Files in a directory of the local disk.
+#[derive(Debug)]
+pub struct LocalDisk {
+    root: PathBuf,
+}
+
+impl LocalDisk {
+    /// A store rooted at `root` (created on first write).
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        LocalDisk { root: root.into() }
+    }
+
+    fn path(&self, key: &str) -> anyhow::Result<PathBuf> {
+        // Keys are made here, never from user input; refuse anything that could climb out.
+        anyhow::ensure!(
+            !key.is_empty()
+                && key
+                    .split('/')
+                    .all(|p| !p.is_empty() && p != ".." && p != "."),
+            "bad storage key"
+        );
+        Ok(self.root.join(key))
+    }
+}
+
+#[async_trait::async_trait]
+impl Storage for LocalDisk {
+    async fn put(&self, key: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        let path = self.path(key)?;
+        if let Some(dir) = path.parent() {
+            tokio::fs::create_dir_all(dir).await?;
+        }
+        // Written to a temporary name then renamed: a crash never leaves half a file.
+        let tmp = path.with_extension("part");
+        tokio::fs::write(&tmp, bytes).await?;
+        tokio::fs::rename(&tmp, &path).await?;
+        Ok(())
+    }
+
+    async fn get(&self, key: &str) -> anyhow::Result<Vec<u8>> {
+        Ok(tokio::fs::read(self.path(key)?).await?)
+    }
+}
+
+/// The storage of an application.
+pub type Files = Arc<dyn Storage>;
+
+/// A stored file.
+#[derive(Clone, Debug, FromRow)]
+pub struct FileRow {
+    /// Id.
+    pub id: i64,
+    /// What it belongs to: `absence`, …
+    pub owner_kind: String,
+    /// Which one.
+    pub owner_id: i64,
+    /// Name as uploaded.
+    pub name: String,
+    /// MIME type, checked from the content.
+    pub content_type: String,
+    /// Bytes.
+    pub size: i64,
+    /// Key in the storage.
+    pub storage_key: String,
+}
+
+/// The image types accepted for photos, recognised from their first bytes (what the
+/// browser claims is not trusted).
+pub fn image_type(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.len() > 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else {
+        None
+    }
+}
+
+/// Stores bytes and records the file in the caller's transaction; returns its id. The bytes
+/// go first: a file row never points at nothing (an orphan blob is harmless).
+pub async fn save<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    storage: &Files,
+    owner: (&str, i64),
+    name: &str,
+    content_type: &str,
+    bytes: &[u8],
+    by: Option<i64>,
+) -> anyhow::Result<i64> {
+    let key = format!(
+        "{}/{}/{:016x}{:016x}",
+        owner.0,
+        Utc::now().format("%Y/%m"),
+        rand::random::<u64>(),
+        rand::random::<u64>()
+    );
+    storage.put(&key, bytes).await?;
+    let name: String = name
+        .chars()
+        .filter(|c| !c.is_control() && *c != '"')
+        .take(120)
+        .collect();
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO files (owner_kind, owner_id, name, content_type, size, storage_key, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(owner.0)
+    .bind(owner.1)
+    .bind(name)
+    .bind(content_type)
+    .bind(bytes.len() as i64)
+    .bind(key)
+    .bind(by)
+    .bind(Utc::now())
+    .fetch_one(db)
+    .await?;
+    Ok(id)
+}
+
+/// The files of an owner, oldest first.
+pub async fn of_owner(db: &Pool, kind: &str, id: i64) -> Result<Vec<FileRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, owner_kind, owner_id, name, content_type, size, storage_key FROM files \
+         WHERE owner_kind = $1 AND owner_id = $2 ORDER BY id",
+    )
+    .bind(kind)
+    .bind(id)
+    .fetch_all(db)
+    .await
+}
+
+/// Routes of files.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/fichiers/{id}", get(download))
+}
+
+/// Sends a file to whoever may see its owner.
+async fn download(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+) -> AppResult<Response> {
+    let u = ctx.user()?;
+    let f: FileRow = sqlx::query_as(
+        "SELECT id, owner_kind, owner_id, name, content_type, size, storage_key FROM files WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&app.db)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let allowed = match f.owner_kind.as_str() {
+        "absence" => match crate::attendance::repo::absence(&app.db, f.owner_id).await? {
+            Some(a) => crate::authz::can_see_student(&app.db, u, a.student_id).await?,
+            None => false,
+        },
+        _ => false,
+    };
+    crate::authz::require(allowed)?;
+    let bytes = app
+        .files
+        .get(&f.storage_key)
+        .await
+        .map_err(AppError::Internal)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, f.content_type.clone()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{}\"", f.name),
+            ),
+            (header::CACHE_CONTROL, "private, max-age=3600".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_types_from_content() {
+        assert_eq!(image_type(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("image/jpeg"));
+        assert_eq!(image_type(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
+        assert_eq!(image_type(b"RIFF\0\0\0\0WEBPVP8 "), Some("image/webp"));
+        assert_eq!(image_type(b"<svg onload=alert(1)>"), None);
+    }
+
+    #[tokio::test]
+    async fn local_disk_round_trip_and_no_escape() {
+        let dir = tempfile::tempdir().unwrap();
+        let disk = LocalDisk::new(dir.path());
+        disk.put("absence/2026/11/abc", b"photo").await.unwrap();
+        assert_eq!(disk.get("absence/2026/11/abc").await.unwrap(), b"photo");
+        assert!(disk.put("../escape", b"x").await.is_err());
+        assert!(disk.get("a//b").await.is_err());
+    }
+}
