@@ -701,22 +701,25 @@ pub async fn arrears(
     min_amount: i64,
 ) -> Result<Vec<Arrear>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT x.student_id, s.last_name, s.first_name, s.matricule, c.name AS class_name, \
-         CAST(SUM(CASE WHEN x.due_on < $2 THEN x.remaining ELSE 0 END) AS BIGINT) AS overdue, \
-         CAST(SUM(x.remaining) AS BIGINT) AS balance, \
-         MIN(CASE WHEN x.due_on < $2 AND x.remaining > 0 THEN x.due_on END) AS since, \
-         (SELECT u.phone FROM student_guardians g JOIN users u ON u.id = g.user_id \
-            WHERE g.student_id = x.student_id AND u.phone IS NOT NULL ORDER BY g.relationship LIMIT 1) AS phone \
-         FROM (SELECT i.student_id, i.due_on, (SELECT SUM(l.amount) FROM ledger_entries l WHERE l.invoice_id = i.id) AS remaining \
-               FROM invoices i JOIN fee_tranches t ON t.id = i.tranche_id WHERE t.school_year_id = $1) x \
-         JOIN students s ON s.id = x.student_id \
+        // Each invoice's remainder summed once (a join and a grouping, not a subquery per
+        // invoice), then per student.
+        "WITH owed AS ( \
+           SELECT i.student_id, i.due_on, SUM(l.amount) AS remaining \
+           FROM invoices i JOIN fee_tranches t ON t.id = i.tranche_id JOIN ledger_entries l ON l.invoice_id = i.id \
+           WHERE t.school_year_id = $1 GROUP BY i.id, i.student_id, i.due_on), \
+         late AS ( \
+           SELECT student_id, SUM(CASE WHEN due_on < $2 THEN remaining ELSE 0 END) AS overdue, \
+             SUM(remaining) AS balance, MIN(CASE WHEN due_on < $2 AND remaining > 0 THEN due_on END) AS since \
+           FROM owed GROUP BY student_id) \
+         SELECT x.student_id, s.last_name, s.first_name, s.matricule, c.name AS class_name, \
+           CAST(x.overdue AS BIGINT) AS overdue, CAST(x.balance AS BIGINT) AS balance, x.since, \
+           (SELECT u.phone FROM student_guardians g JOIN users u ON u.id = g.user_id \
+              WHERE g.student_id = x.student_id AND u.phone IS NOT NULL ORDER BY g.relationship LIMIT 1) AS phone \
+         FROM late x JOIN students s ON s.id = x.student_id \
          JOIN enrollments e ON e.student_id = x.student_id AND e.school_year_id = $1 \
          JOIN classes c ON c.id = e.class_id \
-         WHERE ($3 IS NULL OR c.id = $3) AND ($4 IS NULL OR c.level_id = $4) \
-         GROUP BY x.student_id, s.last_name, s.first_name, s.sort_name, s.matricule, c.name \
-         HAVING SUM(CASE WHEN x.due_on < $2 THEN x.remaining ELSE 0 END) >= $5 \
-            AND SUM(CASE WHEN x.due_on < $2 THEN x.remaining ELSE 0 END) > 0 \
-         ORDER BY overdue DESC, s.sort_name",
+         WHERE x.overdue > 0 AND x.overdue >= $5 AND ($3 IS NULL OR c.id = $3) AND ($4 IS NULL OR c.level_id = $4) \
+         ORDER BY x.overdue DESC, s.sort_name",
     )
     .bind(year_id)
     .bind(today)
