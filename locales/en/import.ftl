@@ -71,3 +71,14 @@ import-template-csv = CSV (semicolon-separated)
 import-done = Imported
 import-file-problems = The file cannot be checked row by row: first correct the column titles below.
 import-future-date = Birth date "{ $value }" is in the future.
+import-marks-title = Import the marks from a file
+import-marks-help = An Excel or CSV file with a "Matricule" column and a "Note" column (on the evaluation's scale). The marks fill the column above without being saved: check them, then save.
+import-marks-ready = { $count ->
+    [one] One mark read from the file. Check it, then click "Save all marks".
+   *[other] { $count } marks read from the file. Check them, then click "Save all marks".
+}
+import-marks-problems = The file was not taken: correct these lines and import it again.
+import-marks-columns = A "Matricule" column and a "Note" column are needed.
+import-marks-unknown = Line { $line }: no student of the class has matricule "{ $value }".
+import-marks-twice = Line { $line }: matricule "{ $value }" is already above.
+import-marks-bad = Line { $line }: mark "{ $value }" unreadable or off the scale (out of { $scale }, "abs" or "disp").

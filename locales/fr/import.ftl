@@ -71,3 +71,14 @@ import-template-csv = CSV (séparateur point-virgule)
 import-done = Importé
 import-file-problems = Le fichier ne peut pas être vérifié ligne par ligne : corrigez d'abord les titres de colonnes ci-dessous.
 import-future-date = Date de naissance « { $value } » dans le futur.
+import-marks-title = Importer les notes d'un fichier
+import-marks-help = Un fichier Excel ou CSV avec une colonne « Matricule » et une colonne « Note » (sur le barème de l'évaluation). Les notes remplissent la colonne ci-dessus sans être enregistrées : vérifiez-les, puis enregistrez.
+import-marks-ready = { $count ->
+    [one] Une note lue dans le fichier. Vérifiez-la puis cliquez sur « Enregistrer toutes les notes ».
+   *[other] { $count } notes lues dans le fichier. Vérifiez-les puis cliquez sur « Enregistrer toutes les notes ».
+}
+import-marks-problems = Le fichier n'a pas été repris : corrigez ces lignes puis importez-le de nouveau.
+import-marks-columns = Il faut une colonne « Matricule » et une colonne « Note ».
+import-marks-unknown = Ligne { $line } : aucun élève de la classe n'a le matricule « { $value } ».
+import-marks-twice = Ligne { $line } : le matricule « { $value } » est déjà plus haut.
+import-marks-bad = Ligne { $line } : note « { $value } » illisible ou hors barème (sur { $scale }, « abs » ou « disp »).

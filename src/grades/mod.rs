@@ -53,21 +53,49 @@ pub async fn record_mark(
     input: MarkInput,
 ) -> Result<Option<MarkRow>, MarkError> {
     let mut tx = db.begin().await?;
+    let new = record_mark_in(&mut tx, by, eval, student_id, input).await?;
+    tx.commit().await?;
+    Ok(new)
+}
+
+/// Records a whole column of marks in one transaction: all of them, or none.
+pub async fn record_marks(
+    db: &Pool,
+    by: i64,
+    eval: &EvalRow,
+    marks: &[(i64, MarkInput)],
+) -> Result<(), MarkError> {
+    let mut tx = db.begin().await?;
+    for (student_id, input) in marks {
+        record_mark_in(&mut tx, by, eval, *student_id, *input).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`record_mark`] inside the caller's transaction.
+pub async fn record_mark_in(
+    tx: &mut crate::db::Tx<'_>,
+    by: i64,
+    eval: &EvalRow,
+    student_id: i64,
+    input: MarkInput,
+) -> Result<Option<MarkRow>, MarkError> {
     // Read the lock inside the transaction, so a period closed meanwhile is honoured.
-    if repo::period_closed(&mut *tx, eval.period_id).await? {
+    if repo::period_closed(&mut **tx, eval.period_id).await? {
         return Err(MarkError::Closed);
     }
-    if !repo::is_enrolled(&mut *tx, student_id, eval.class_id).await? {
+    if !repo::is_enrolled(&mut **tx, student_id, eval.class_id).await? {
         return Err(MarkError::NotInClass);
     }
-    let old = repo::mark(&mut *tx, eval.id, student_id).await?;
+    let old = repo::mark(&mut **tx, eval.id, student_id).await?;
     let new = match input {
         MarkInput::Clear => {
-            repo::delete_mark(&mut *tx, eval.id, student_id).await?;
+            repo::delete_mark(&mut **tx, eval.id, student_id).await?;
             None
         }
         MarkInput::Set(value) => {
-            repo::upsert_mark(&mut *tx, eval.id, student_id, value, by).await?;
+            repo::upsert_mark(&mut **tx, eval.id, student_id, value, by).await?;
             let (status, points) = match value {
                 MarkValue::Score(p) => ("score", Some(p)),
                 MarkValue::Absent => ("absent", None),
@@ -92,7 +120,7 @@ pub async fn record_mark(
             _ => "update",
         };
         crate::audit::record(
-            &mut *tx,
+            &mut **tx,
             Some(by),
             "mark",
             &format!("{}:{}", eval.id, student_id),
@@ -111,9 +139,8 @@ pub async fn record_mark(
             points: new.as_ref().and_then(|m| m.points),
             scale: eval.scale,
         };
-        crate::events::publish(&mut *tx, "mark.recorded", &event, Some(by)).await?;
+        crate::events::publish(&mut **tx, "mark.recorded", &event, Some(by)).await?;
     }
-    tx.commit().await?;
     Ok(new)
 }
 

@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
             get(gradebook).post(create_evaluation),
         )
         .route("/enseignant/evaluations/{id}", get(entry).post(save_all))
+        .route("/enseignant/evaluations/{id}/import", post(import_marks))
         .route(
             "/enseignant/evaluations/{id}/eleves/{student}",
             post(save_one),
@@ -266,6 +267,10 @@ struct Entry<'a> {
     class: ClassRow,
     subject: String,
     rows: Vec<(StudentRow, String, Option<String>)>,
+    /// Said above the column (an imported file waiting to be saved).
+    notice: Option<String>,
+    /// What is wrong with an imported file, line by line.
+    problems: Vec<String>,
 }
 
 async fn load_eval(app: &AppState, ctx: &Ctx, id: i64) -> AppResult<EvalRow> {
@@ -283,6 +288,17 @@ async fn entry_page(
     eval: EvalRow,
     typed: HashMap<i64, (String, Option<String>)>,
 ) -> AppResult<Response> {
+    entry_page_with(app, ctx, eval, typed, None, Vec::new()).await
+}
+
+async fn entry_page_with(
+    app: &AppState,
+    ctx: &Ctx,
+    eval: EvalRow,
+    typed: HashMap<i64, (String, Option<String>)>,
+    notice: Option<String>,
+    problems: Vec<String>,
+) -> AppResult<Response> {
     let class = school::class(&app.db, eval.class_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -290,7 +306,7 @@ async fn entry_page(
         .await?
         .unwrap_or_default();
     let marks = repo::marks_of(&app.db, eval.id).await?;
-    let has_errors = typed.values().any(|(_, e)| e.is_some());
+    let has_errors = typed.values().any(|(_, e)| e.is_some()) || !problems.is_empty();
     let rows = school::roster(&app.db, eval.class_id)
         .await?
         .into_iter()
@@ -319,8 +335,95 @@ async fn entry_page(
             class,
             subject,
             rows,
+            notice,
+            problems,
         },
     )
+}
+
+/// Fills the column from a file (CSV or XLSX with a matricule and a mark per line). Nothing
+/// is saved here: the teacher sees the column filled, checks it, and saves it whole; a file
+/// with a wrong line fills nothing and says what is wrong, line by line.
+async fn import_marks(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+    mut form: axum::extract::Multipart,
+) -> AppResult<Response> {
+    let eval = load_eval(&app, &ctx, id).await?;
+    let mut bytes = Vec::new();
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|_| AppError::BadRequest("error-bad-request"))?
+    {
+        if field.name() == Some("file") {
+            bytes = field
+                .bytes()
+                .await
+                .map_err(|_| AppError::BadRequest("error-too-large"))?
+                .to_vec();
+        }
+    }
+    let table = match crate::import::table::read(&bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let problems = vec![ctx.t.t(e.key())];
+            return entry_page_with(&app, &ctx, eval, HashMap::new(), None, problems).await;
+        }
+    };
+    let key = |h: &String| crate::import::table::key(h);
+    let col = |names: &[&str]| {
+        table
+            .header
+            .iter()
+            .position(|h| names.contains(&key(h).as_str()))
+    };
+    let (Some(mc), Some(nc)) = (
+        col(&["matricule", "mat", "nmatricule"]),
+        col(&["note", "notes", "mark", "points"]),
+    ) else {
+        let problems = vec![ctx.t.t("import-marks-columns")];
+        return entry_page_with(&app, &ctx, eval, HashMap::new(), None, problems).await;
+    };
+    let roster = school::roster(&app.db, eval.class_id).await?;
+    let mut typed = HashMap::new();
+    let mut problems = Vec::new();
+    for (line, cells) in &table.rows {
+        let m = cells
+            .get(mc)
+            .map(|s| s.trim().to_uppercase())
+            .unwrap_or_default();
+        let v = cells
+            .get(nc)
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default();
+        let say = |k: &str, value: &str| {
+            ctx.t.tj(
+                k,
+                serde_json::json!({ "line": *line as i64, "value": value, "scale": eval.scale }),
+            )
+        };
+        let Some(s) = roster.iter().find(|s| s.matricule.to_uppercase() == m) else {
+            problems.push(say("import-marks-unknown", &m));
+            continue;
+        };
+        if typed.contains_key(&s.id) {
+            problems.push(say("import-marks-twice", &m));
+            continue;
+        }
+        match model::parse_mark(&v, eval.scale) {
+            Ok(_) => {
+                typed.insert(s.id, (v, None));
+            }
+            Err(_) => problems.push(say("import-marks-bad", &v)),
+        }
+    }
+    if !problems.is_empty() {
+        return entry_page_with(&app, &ctx, eval, HashMap::new(), None, problems).await;
+    }
+    let notice = ctx.t.count("import-marks-ready", typed.len() as i64);
+    entry_page_with(&app, &ctx, eval, typed, Some(notice), Vec::new()).await
 }
 
 async fn entry(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
@@ -380,21 +483,22 @@ async fn save_all(
         return entry_page(&app, &ctx, eval, typed).await;
     }
     let existing = repo::marks_of(&app.db, eval.id).await?;
-    for (sid, input) in parsed {
-        let unchanged = match (input, existing.iter().find(|m| m.student_id == sid)) {
-            (MarkInput::Clear, None) => true,
-            (MarkInput::Set(v), Some(m)) => m.value() == v,
-            _ => false,
+    let changed: Vec<(i64, MarkInput)> = parsed
+        .into_iter()
+        .filter(
+            |(sid, input)| !match (input, existing.iter().find(|m| m.student_id == *sid)) {
+                (MarkInput::Clear, None) => true,
+                (MarkInput::Set(v), Some(m)) => m.value() == *v,
+                _ => false,
+            },
+        )
+        .collect();
+    // The whole column in one transaction: all of it, or nothing.
+    if let Err(e) = crate::grades::record_marks(&app.db, uid, &eval, &changed).await {
+        return match mark_error_key(&e) {
+            Some(k) => Err(AppError::BadRequest(k)),
+            None => Err(AppError::Internal(e.into())),
         };
-        if unchanged {
-            continue;
-        }
-        if let Err(e) = record_mark(&app.db, uid, &eval, sid, input).await {
-            return match mark_error_key(&e) {
-                Some(k) => Err(AppError::BadRequest(k)),
-                None => Err(AppError::Internal(e.into())),
-            };
-        }
     }
     ctx.flash("success", "marks-saved").await?;
     Ok(redirect(&format!("/enseignant/evaluations/{id}")))

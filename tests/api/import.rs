@@ -243,3 +243,76 @@ async fn an_xlsx_file_and_the_downloadable_templates() {
             .contains("spreadsheetml")
     );
 }
+
+#[tokio::test]
+async fn a_teacher_fills_a_column_of_marks_from_a_file_then_saves_it() {
+    let app = TestApp::new().await;
+    let mut t = app.login_as("teacher_a").await;
+    let r = t
+        .post(
+            &format!(
+                "/enseignant/classes/{}/matieres/{}",
+                app.f.class_a, app.f.maths
+            ),
+            &[
+                ("period_id", "1"),
+                ("kind", "devoir"),
+                ("title", "Devoir 1"),
+                ("held_on", "2026-11-20"),
+                ("scale", "20"),
+                ("weight", "1"),
+            ],
+        )
+        .await;
+    let eval = r.location().to_string();
+    let marks = || async { scalar(&app.db.pool, "SELECT COUNT(*) FROM marks", None).await };
+    // A student of another class and a mark above the scale: said by line, nothing filled.
+    let r = t
+        .upload(
+            &format!("{eval}/import"),
+            "notes.csv",
+            "Matricule;Note\r\nT-003;12\r\nT-001;25\r\n".as_bytes(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = r.plain();
+    assert!(
+        text.contains("Ligne 2 : aucun élève de la classe n'a le matricule « T-003 »."),
+        "{text}"
+    );
+    assert!(
+        text.contains("Ligne 3 : note « 25 » illisible ou hors barème (sur 20"),
+        "{text}"
+    );
+    assert_eq!(marks().await, 0);
+    // A good file fills the column; nothing is saved until the teacher saves it.
+    let r = t
+        .upload(
+            &format!("{eval}/import"),
+            "notes.csv",
+            "matricule,note\nt-001,\"14,5\"\n".as_bytes(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.plain());
+    assert!(r.plain().contains("Une note lue dans le fichier."));
+    assert!(
+        r.body
+            .contains(&format!("name=\"note_{}\" value=\"14,5\"", app.f.s1))
+    );
+    assert_eq!(marks().await, 0);
+    let r = t
+        .post(&eval, &[(&format!("note_{}", app.f.s1), "14,5")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(marks().await, 1);
+    // Another teacher cannot import into this evaluation.
+    let mut b = app.login_as("teacher_b").await;
+    let r = b
+        .upload(
+            &format!("{eval}/import"),
+            "n.csv",
+            b"Matricule;Note\nT-001;1\n",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
