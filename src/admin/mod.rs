@@ -15,6 +15,7 @@ use crate::web::{Ctx, html};
 
 mod classes;
 mod coefficients;
+pub mod grading;
 mod journal;
 pub mod people;
 pub mod repo;
@@ -53,6 +54,7 @@ pub fn router() -> Router<AppState> {
         .route("/personnel", get(people::staff).post(people::create_staff))
         .route("/personnel/nouveau", get(people::new_staff))
         .route("/etablissement", get(school::show).post(school::update))
+        .route("/notation", get(grading::show).post(grading::update))
         .route(
             "/coefficients",
             get(coefficients::show).post(coefficients::update),

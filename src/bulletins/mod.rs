@@ -2,7 +2,7 @@
 //! once (ranks need the class), shown on screen and printed from the same numbers.
 
 use crate::db::Pool;
-use crate::grades::calc::{AverageRule, EvalKind, MarkValue, Thresholds};
+use crate::grades::calc::{EvalKind, MarkValue};
 
 pub mod compute;
 pub mod repo;
@@ -42,12 +42,15 @@ pub async fn for_class(
             }
         })
         .collect();
+    let rules = crate::settings::grading(db)
+        .await
+        .map_err(|e| sqlx::Error::Protocol(format!("grading settings: {e}")))?;
     let computed = compute::compute(
         students,
         &subjects,
         &marks,
-        AverageRule::default(),
-        Thresholds::default(),
+        rules.rule(),
+        rules.thresholds(),
     );
     Ok((subjects, computed))
 }

@@ -17,9 +17,6 @@ pub use routes::router;
 /// Decisions the council may take at the end of the year.
 pub const DECISIONS: [&str; 3] = ["passe", "redouble", "exclu"];
 
-/// The average at or above which the council is proposed "passe" (hundredths).
-pub const PASS_MARK: i64 = 1000;
-
 /// A student's year: the moyenne générale of each period, the annual average and its rank.
 #[derive(Clone, Debug, Default)]
 pub struct Year {
@@ -31,13 +28,20 @@ pub struct Year {
     pub explanation: String,
     /// Rank in class on the annual average.
     pub rank: Option<Rank>,
+    /// The school's pass mark (hundredths).
+    pub pass_mark: i64,
 }
 
 impl Year {
     /// The decision proposed to the council: passe at 10 or more, else redouble.
     pub fn proposed(&self) -> Option<&'static str> {
-        self.annual
-            .map(|a| if a >= PASS_MARK { "passe" } else { "redouble" })
+        self.annual.map(|a| {
+            if a >= self.pass_mark {
+                "passe"
+            } else {
+                "redouble"
+            }
+        })
     }
 }
 
@@ -48,6 +52,10 @@ pub async fn class_year(
     students: &[i64],
 ) -> Result<(Vec<PeriodRow>, Vec<Year>), sqlx::Error> {
     let periods = crate::grades::repo::periods(db).await?;
+    let pass_mark = crate::settings::grading(db)
+        .await
+        .map_err(|e| sqlx::Error::Protocol(format!("grading settings: {e}")))?
+        .pass_mark;
     let mut per_student: HashMap<i64, Vec<Option<i64>>> = HashMap::new();
     for p in &periods {
         let (_, computed) = crate::bulletins::for_class(db, class_id, p.id, students).await?;
@@ -69,6 +77,7 @@ pub async fn class_year(
                 annual,
                 explanation,
                 rank: None,
+                pass_mark,
             }
         })
         .collect();
@@ -103,6 +112,7 @@ mod tests {
     fn proposal_follows_the_annual_average() {
         let y = |a| super::Year {
             annual: a,
+            pass_mark: 1000,
             ..Default::default()
         };
         assert_eq!(y(Some(1000)).proposed(), Some("passe"));

@@ -188,6 +188,10 @@ pub async fn student_marks(
     period_id: i64,
 ) -> Result<Vec<SubjectMarks>, sqlx::Error> {
     let rows = repo::student_marks(db, student_id, period_id).await?;
+    let rule = crate::settings::grading(db)
+        .await
+        .map_err(|e| sqlx::Error::Protocol(format!("grading settings: {e}")))?
+        .rule();
     let mut out: Vec<(i64, SubjectMarks, Vec<calc::Mark>)> = Vec::new();
     for r in rows {
         let value = match (r.status.as_str(), r.points) {
@@ -236,7 +240,7 @@ pub async fn student_marks(
     Ok(out
         .into_iter()
         .map(|(_, mut s, marks)| {
-            let avg = calc::subject_average(&marks, calc::AverageRule::default());
+            let avg = calc::subject_average(&marks, rule);
             s.average = avg.value.map(calc::fmt_hundredths);
             s.explanation = avg.explanation;
             s

@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use super::calc::{AverageRule, EvalKind};
+use super::calc::EvalKind;
 use super::model::{self, MarkInput};
 use super::repo::{self, EvalRow, MarkRow, NewEvaluation, PeriodRow};
 use super::{MarkError, average_of, record_mark};
@@ -99,6 +99,7 @@ async fn gradebook_page(
         by_student.entry(m.student_id).or_default().push(m);
     }
     let students = school::roster(&app.db, class_id).await?;
+    let rule = crate::settings::grading(&app.db).await?.rule();
     let rows = students
         .into_iter()
         .map(|s| {
@@ -112,7 +113,7 @@ async fn gradebook_page(
                         .unwrap_or_default()
                 })
                 .collect();
-            let avg = average_of(&evals, &mine, AverageRule::default());
+            let avg = average_of(&evals, &mine, rule);
             let shown = avg
                 .value
                 .map(super::calc::fmt_hundredths)

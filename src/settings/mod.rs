@@ -132,6 +132,105 @@ impl Settings {
     }
 }
 
+/// How marks become averages, mentions and decisions: the school's grading rules.
+/// Marks and thresholds are in hundredths out of 20.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GradingSettings {
+    /// Weight of the mean of devoirs, interrogations and TP.
+    pub class_work_weight: i64,
+    /// Weight of the mean of compositions.
+    pub composition_weight: i64,
+    /// Tableau d'honneur from.
+    pub honour_roll: i64,
+    /// Encouragements from.
+    pub encouragement: i64,
+    /// Félicitations from.
+    pub congratulations: i64,
+    /// Avertissement below.
+    pub warning_below: i64,
+    /// Blâme below.
+    pub reprimand_below: i64,
+    /// Annual average from which the council is proposed "passe".
+    pub pass_mark: i64,
+}
+
+impl Default for GradingSettings {
+    /// Class work 1/3, composition 2/3; honour roll 12, encouragements 14, félicitations
+    /// 16; avertissement under 8, blâme under 6; passe from 10.
+    fn default() -> Self {
+        let r = crate::grades::calc::AverageRule::default();
+        let t = crate::grades::calc::Thresholds::default();
+        GradingSettings {
+            class_work_weight: r.class_work_weight,
+            composition_weight: r.composition_weight,
+            honour_roll: t.honour_roll,
+            encouragement: t.encouragement,
+            congratulations: t.congratulations,
+            warning_below: t.warning_below,
+            reprimand_below: t.reprimand_below,
+            pass_mark: 1000,
+        }
+    }
+}
+
+impl GradingSettings {
+    /// The rule for subject averages.
+    pub fn rule(&self) -> crate::grades::calc::AverageRule {
+        crate::grades::calc::AverageRule {
+            class_work_weight: self.class_work_weight,
+            composition_weight: self.composition_weight,
+            ..Default::default()
+        }
+    }
+
+    /// The mention thresholds.
+    pub fn thresholds(&self) -> crate::grades::calc::Thresholds {
+        crate::grades::calc::Thresholds {
+            honour_roll: self.honour_roll,
+            encouragement: self.encouragement,
+            congratulations: self.congratulations,
+            warning_below: self.warning_below,
+            reprimand_below: self.reprimand_below,
+        }
+    }
+
+    /// What is wrong, as (field, catalog key).
+    pub fn validate(&self) -> Vec<(&'static str, &'static str)> {
+        let mut e = Vec::new();
+        for (f, w) in [
+            ("class_work_weight", self.class_work_weight),
+            ("composition_weight", self.composition_weight),
+        ] {
+            if !(0..=10).contains(&w) {
+                e.push((f, "error-weight-range"));
+            }
+        }
+        if self.class_work_weight + self.composition_weight == 0 {
+            e.push(("composition_weight", "error-weights-zero"));
+        }
+        let order = [
+            ("reprimand_below", self.reprimand_below),
+            ("warning_below", self.warning_below),
+            ("honour_roll", self.honour_roll),
+            ("encouragement", self.encouragement),
+            ("congratulations", self.congratulations),
+        ];
+        for w in order.windows(2) {
+            if w[0].1 > w[1].1 {
+                e.push((w[1].0, "error-thresholds-order"));
+            }
+        }
+        e
+    }
+}
+
+/// The school's grading rules (defaults when none are stored). Read fresh each time: every
+/// computation of averages must use the rules as they are now.
+pub async fn grading(db: &Pool) -> anyhow::Result<GradingSettings> {
+    Ok(load(db, "grading").await?.unwrap_or_default())
+}
+
 async fn load<T: for<'de> Deserialize<'de>>(db: &Pool, key: &str) -> anyhow::Result<Option<T>> {
     let row: Option<(String,)> = sqlx::query_as("SELECT value FROM settings WHERE key = $1")
         .bind(key)

@@ -205,6 +205,7 @@ impl Ctx {
                 ("/admin/caisse", "nav-cash"),
                 ("/admin/periodes", "nav-periods"),
                 ("/admin/coefficients", "nav-coefficients"),
+                ("/admin/notation", "nav-grading"),
                 ("/admin/journal", "nav-journal"),
                 ("/admin/etablissement", "nav-school"),
                 ("/annonces", "nav-announcements"),

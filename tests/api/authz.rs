@@ -275,6 +275,7 @@ async fn every_get_route_for_every_role() {
             vec!["teacher_a", "director", "bursar", "secretary"],
             Some("T-001"),
         ),
+        ("/admin/notation".into(), admins.to_vec(), None),
         ("/annonces".into(), ROLES[1..].to_vec(), None),
         (
             "/annonces/nouvelle".into(),
@@ -517,6 +518,20 @@ async fn every_post_route_for_every_role() {
             format!("/conseil/classes/{}", f.class_a),
             vec![(conduct_s1.as_str(), "15".into())],
             vec!["teacher_a", "director"],
+        ),
+        (
+            "/admin/notation".into(),
+            vec![
+                ("class_work_weight", "1".into()),
+                ("composition_weight", "2".into()),
+                ("honour_roll", "12".into()),
+                ("encouragement", "14".into()),
+                ("congratulations", "16".into()),
+                ("warning_below", "8".into()),
+                ("reprimand_below", "6".into()),
+                ("pass_mark", "10".into()),
+            ],
+            vec!["director"],
         ),
         (
             "/annonces".into(),

@@ -183,3 +183,79 @@ async fn the_council_decides_at_year_end_from_the_annual_average() {
     assert!(annual.plain().contains("13,50"));
     assert!(annual.plain().contains("Passe en classe supérieure"));
 }
+
+#[tokio::test]
+async fn the_director_sets_the_grading_rules_and_every_average_follows() {
+    let app = TestApp::new().await;
+    let p1 = period(&app, 1).await;
+    let mut t = app.login_as("teacher_a").await;
+    let url = format!(
+        "/enseignant/classes/{}/matieres/{}",
+        app.f.class_a, app.f.maths
+    );
+    for (kind, mark) in [("devoir", "12"), ("composition", "16")] {
+        let r = t
+            .post(
+                &url,
+                &[
+                    ("period_id", &p1.to_string()),
+                    ("kind", kind),
+                    ("title", kind),
+                    ("held_on", "2026-11-20"),
+                    ("scale", "20"),
+                    ("weight", "1"),
+                ],
+            )
+            .await;
+        let e = r.location().to_string();
+        t.post(&e, &[(&format!("note_{}", app.f.s1), mark)]).await;
+    }
+    let bulletin = format!("/bulletins/{}/{p1}", app.f.s1);
+    let mut d = app.login_as("director").await;
+    // The usual rule: (12 × 1 + 16 × 2) / 3 = 14,67.
+    assert!(d.get(&bulletin).await.plain().contains("14,67"));
+    for (who, status) in [
+        ("bursar", StatusCode::OK),
+        ("teacher_a", StatusCode::FORBIDDEN),
+        ("parent_1", StatusCode::FORBIDDEN),
+    ] {
+        let mut c = app.login_as(who).await;
+        assert_eq!(c.get("/admin/notation").await.status, status, "{who}");
+    }
+    let form = |honour: &'static str| {
+        vec![
+            ("class_work_weight", "1"),
+            ("composition_weight", "1"),
+            ("honour_roll", honour),
+            ("encouragement", "14"),
+            ("congratulations", "16"),
+            ("warning_below", "8"),
+            ("reprimand_below", "6"),
+            ("pass_mark", "10,5"),
+        ]
+    };
+    // Thresholds out of order: refused, nothing stored.
+    let r = d.post("/admin/notation", &form("15")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.plain().contains("Les seuils doivent aller croissant"));
+    assert_eq!(
+        scalar(
+            &app.db.pool,
+            "SELECT COUNT(*) FROM settings WHERE key = 'grading'",
+            None
+        )
+        .await,
+        0
+    );
+    let mut b = app.login_as("bursar").await;
+    assert_eq!(
+        b.post("/admin/notation", &form("12")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = d.post("/admin/notation", &form("12")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // Devoirs and composition now weigh the same: (12 + 16) / 2 = 14,00.
+    let text = d.get(&bulletin).await.plain();
+    assert!(text.contains("14,00") && !text.contains("14,67"), "{text}");
+    assert!(d.get("/admin/journal").await.plain().contains("grading"));
+}
