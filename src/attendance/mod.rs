@@ -97,6 +97,64 @@ pub enum RollCallError {
     Db(sqlx::Error),
 }
 
+/// Why the school's entry was not recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum NoteError {
+    /// The student is already marked for that hour.
+    #[error("already noted")]
+    AlreadyNoted,
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+/// The school notes one student's absence or lateness outside a teacher's roll call (the
+/// surveillant at the gate), with its event and audit line, in one transaction. Returns
+/// the absence id.
+pub async fn note_absence(
+    db: &Pool,
+    by: i64,
+    call: &repo::NewRollCall,
+    student: i64,
+    presence: Presence,
+) -> Result<i64, NoteError> {
+    let (kind, minutes) = match presence {
+        Presence::Absent => ("absence", call.minutes),
+        Presence::Late(m) => ("retard", m),
+        Presence::Present => return Err(NoteError::AlreadyNoted),
+    };
+    let mut tx = db.begin().await?;
+    let roll_call = match repo::slot(&mut *tx, call).await? {
+        Some((id, _)) => id,
+        None => repo::insert_surveillance(&mut *tx, call, by).await?,
+    };
+    if repo::marked(&mut *tx, roll_call).await?.contains(&student) {
+        return Err(NoteError::AlreadyNoted);
+    }
+    let absence = repo::insert_absence(&mut *tx, roll_call, student, kind, minutes).await?;
+    let event = AbsenceEvent {
+        absence_id: absence,
+        student_id: student,
+        class_id: call.class_id,
+        kind: kind.into(),
+        minutes,
+        held_on: call.held_on,
+    };
+    crate::events::publish(&mut *tx, "absence.recorded", &event, Some(by)).await?;
+    crate::audit::record(
+        &mut *tx,
+        Some(by),
+        "absence",
+        &absence.to_string(),
+        "create",
+        None,
+        Some(&format!("{kind} {minutes} min (surveillance)")),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(absence)
+}
+
 /// Records a roll call and its absences, each with an `absence.recorded` school event and
 /// an audit line, in one transaction.
 pub async fn record_roll_call(
@@ -106,12 +164,36 @@ pub async fn record_roll_call(
     marks: &[(i64, Presence)],
 ) -> Result<i64, RollCallError> {
     let mut tx = db.begin().await.map_err(RollCallError::Db)?;
-    let id = match repo::insert_roll_call(&mut *tx, call, by).await {
-        Ok(id) => id,
-        Err(e) if crate::db::is_unique_violation(&e) => return Err(RollCallError::AlreadyTaken),
-        Err(e) => return Err(RollCallError::Db(e)),
+    // The school may have noted absences for this hour already (at the gate): the teacher's
+    // roll call takes that one over and keeps what it holds.
+    let (id, already) = match repo::slot(&mut *tx, call)
+        .await
+        .map_err(RollCallError::Db)?
+    {
+        Some((_, source)) if source == "teacher" => return Err(RollCallError::AlreadyTaken),
+        Some((id, _)) => {
+            repo::take_over(&mut *tx, id, call, by)
+                .await
+                .map_err(RollCallError::Db)?;
+            (
+                id,
+                repo::marked(&mut *tx, id)
+                    .await
+                    .map_err(RollCallError::Db)?,
+            )
+        }
+        None => match repo::insert_roll_call(&mut *tx, call, by).await {
+            Ok(id) => (id, Vec::new()),
+            Err(e) if crate::db::is_unique_violation(&e) => {
+                return Err(RollCallError::AlreadyTaken);
+            }
+            Err(e) => return Err(RollCallError::Db(e)),
+        },
     };
     for (student, presence) in marks {
+        if already.contains(student) {
+            continue;
+        }
         let (kind, minutes) = match presence {
             Presence::Present => continue,
             Presence::Absent => ("absence", call.minutes),

@@ -42,6 +42,75 @@ pub async fn insert_roll_call<'e>(
     Ok(id)
 }
 
+/// The roll call of a class's hour, if any: its id and who made it (teacher, surveillance).
+pub async fn slot<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    r: &NewRollCall,
+) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, source FROM roll_calls WHERE class_id = $1 AND held_on = $2 AND starts_at = $3",
+    )
+    .bind(r.class_id)
+    .bind(r.held_on)
+    .bind(&r.starts_at)
+    .fetch_optional(db)
+    .await
+}
+
+/// Opens the school's own roll call for a class's hour (absences noted at the gate).
+pub async fn insert_surveillance<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    r: &NewRollCall,
+    by: i64,
+) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO roll_calls (class_id, subject_id, held_on, starts_at, minutes, taken_by, taken_at, source) \
+         VALUES ($1, NULL, $2, $3, $4, $5, $6, 'surveillance') RETURNING id",
+    )
+    .bind(r.class_id)
+    .bind(r.held_on)
+    .bind(&r.starts_at)
+    .bind(r.minutes)
+    .bind(by)
+    .bind(Utc::now())
+    .fetch_one(db)
+    .await?;
+    Ok(id)
+}
+
+/// The teacher's roll call takes over the school's roll call of the same hour.
+pub async fn take_over<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    id: i64,
+    r: &NewRollCall,
+    by: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE roll_calls SET source = 'teacher', subject_id = $2, minutes = $3, taken_by = $4, taken_at = $5 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(r.subject_id)
+    .bind(r.minutes)
+    .bind(by)
+    .bind(Utc::now())
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Students already marked in a roll call.
+pub async fn marked<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    roll_call: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<(i64,)> =
+        sqlx::query_as("SELECT student_id FROM absences WHERE roll_call_id = $1")
+            .bind(roll_call)
+            .fetch_all(db)
+            .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
 /// Records an absence or a lateness.
 pub async fn insert_absence<'e>(
     db: impl sqlx::Executor<'e, Database = Db>,

@@ -19,7 +19,7 @@ use crate::authz;
 use crate::domain;
 use crate::error::{AppError, AppResult};
 use crate::school::{self, ClassRow, StudentRow, TeacherOfClass};
-use crate::web::{Ctx, FormErrors, PathId, html, html_status, redirect};
+use crate::web::{Ctx, FormErrors, PathId, html_status, redirect};
 
 /// Routes of attendance.
 pub fn router() -> Router<AppState> {
@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/parent/absences/{id}/justification", post(justify))
         .route("/admin/absences", get(pending))
+        .route("/admin/absences/saisie", post(note))
         .route("/admin/absences/{id}/validation", post(review))
 }
 
@@ -355,14 +356,155 @@ async fn justify(
 struct Pending<'a> {
     ctx: &'a Ctx,
     rows: Vec<AbsenceRow>,
+    form: NoteForm,
+    errors: FormErrors,
+    can_note: bool,
+}
+
+/// The school's entry of an absence or a lateness, as typed.
+#[derive(Clone, Debug, Default, Deserialize)]
+struct NoteForm {
+    #[serde(default)]
+    matricule: String,
+    #[serde(default)]
+    held_on: String,
+    #[serde(default)]
+    starts_at: String,
+    #[serde(default)]
+    minutes: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    late: String,
+}
+
+async fn pending_page(
+    app: &AppState,
+    ctx: &Ctx,
+    form: NoteForm,
+    errors: FormErrors,
+) -> AppResult<Response> {
+    let u = ctx.require(Portal::Admin)?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    html_status(
+        status,
+        &Pending {
+            ctx,
+            rows: repo::submitted(&app.db).await?,
+            form,
+            errors,
+            can_note: authz::can_manage_records(u),
+        },
+    )
 }
 
 async fn pending(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    ctx.require(Portal::Admin)?;
-    html(&Pending {
-        ctx: &ctx,
-        rows: repo::submitted(&app.db).await?,
-    })
+    let now = chrono::Utc::now();
+    let form = NoteForm {
+        held_on: now.date_naive().to_string(),
+        starts_at: "07:00".into(),
+        minutes: "55".into(),
+        kind: "retard".into(),
+        ..Default::default()
+    };
+    pending_page(&app, &ctx, form, FormErrors::default()).await
+}
+
+/// The surveillant (the director or the secretary) notes an absence or a lateness at the
+/// gate, outside a teacher's roll call.
+async fn note(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<NoteForm>,
+) -> AppResult<Response> {
+    let u = ctx.require(Portal::Admin)?;
+    authz::require(authz::can_manage_records(u))?;
+    let uid = u.id;
+    let mut errors = FormErrors::default();
+    let student = match school::student_by_matricule(&app.db, f.matricule.trim()).await? {
+        Some(s) if s.class_id.is_some() => Some(s),
+        _ => {
+            errors.add("matricule", ctx.t.t("error-matricule-unknown"));
+            None
+        }
+    };
+    let held_on = match domain::parse_date(&f.held_on) {
+        Ok(d) if d > chrono::Utc::now().date_naive() => {
+            errors.add("held_on", ctx.t.t("error-date-future"));
+            None
+        }
+        Ok(d) => Some(d),
+        Err(k) => {
+            errors.add("held_on", ctx.t.t(k));
+            None
+        }
+    };
+    let starts_at = parse_time(&f.starts_at);
+    if starts_at.is_none() {
+        errors.add("starts_at", ctx.t.t("error-time-format"));
+    }
+    let minutes = f
+        .minutes
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|m| (1..=480).contains(m));
+    if minutes.is_none() {
+        errors.add("minutes", ctx.t.t("error-minutes"));
+    }
+    let presence = match f.kind.as_str() {
+        "absence" => Some(Presence::Absent),
+        "retard" => match f
+            .late
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|m| (1..=240).contains(m))
+        {
+            Some(m) => Some(Presence::Late(m)),
+            None => {
+                errors.add("late", ctx.t.t("error-late-minutes"));
+                None
+            }
+        },
+        _ => {
+            errors.add("kind", ctx.t.t("error-choose"));
+            None
+        }
+    };
+    let (Some(s), Some(held_on), Some(starts_at), Some(minutes), Some(presence), true) = (
+        student,
+        held_on,
+        starts_at,
+        minutes,
+        presence,
+        errors.is_empty(),
+    ) else {
+        return pending_page(&app, &ctx, f, errors).await;
+    };
+    let call = NewRollCall {
+        class_id: s.class_id.unwrap_or_default(),
+        subject_id: None,
+        held_on,
+        starts_at,
+        minutes,
+    };
+    match super::note_absence(&app.db, uid, &call, s.id, presence).await {
+        Ok(_) => {
+            ctx.flash_text("success", ctx.t.t1("absence-noted", "name", s.list_name()))
+                .await?;
+            Ok(redirect("/admin/absences"))
+        }
+        Err(super::NoteError::AlreadyNoted) => {
+            errors.add("matricule", ctx.t.t("error-already-noted"));
+            pending_page(&app, &ctx, f, errors).await
+        }
+        Err(super::NoteError::Db(e)) => Err(e.into()),
+    }
 }
 
 #[derive(Deserialize)]

@@ -186,6 +186,19 @@ pub async fn student_by_user(db: &Pool, user_id: i64) -> Result<Option<StudentRo
         .await
 }
 
+/// The student with this matricule (any case).
+pub async fn student_by_matricule(
+    db: &Pool,
+    matricule: &str,
+) -> Result<Option<StudentRow>, sqlx::Error> {
+    sqlx::query_as(crate::sql!(
+        "{STUDENT_SELECT} WHERE UPPER(s.matricule) = $1"
+    ))
+    .bind(matricule.to_uppercase())
+    .fetch_optional(db)
+    .await
+}
+
 /// The children of a guardian.
 pub async fn children(db: &Pool, guardian: i64) -> Result<Vec<StudentRow>, sqlx::Error> {
     sqlx::query_as(crate::sql!(

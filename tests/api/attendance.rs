@@ -272,3 +272,92 @@ async fn a_photo_of_the_note_goes_with_the_justification() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn the_surveillant_notes_a_lateness_that_the_roll_call_then_keeps() {
+    let app = TestApp::new().await;
+    let f = app.f.clone();
+    let mut s = app.login_as("secretary").await;
+    let note = |m: &'static str, kind: &'static str, late: &'static str| {
+        vec![
+            ("matricule", m),
+            ("kind", kind),
+            ("late", late),
+            ("held_on", "2026-11-23"),
+            ("starts_at", "07:00"),
+            ("minutes", "55"),
+        ]
+    };
+    let r = s
+        .post("/admin/absences/saisie", &note("T-999", "retard", "10"))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("Aucun élève inscrit n'a ce matricule."));
+    let r = s
+        .post("/admin/absences/saisie", &note("t-002", "retard", ""))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = s
+        .post("/admin/absences/saisie", &note("t-002", "retard", "20"))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = s
+        .post("/admin/absences/saisie", &note("T-002", "absence", ""))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "noted twice");
+    // The teacher's roll call of that hour takes it over and keeps the lateness.
+    let mut t = app.login_as("teacher_b").await;
+    let r = t
+        .post(
+            &format!("/enseignant/classes/{}/appel", f.class_b),
+            &[
+                ("held_on", "2026-11-23"),
+                ("starts_at", "07:00"),
+                ("minutes", "55"),
+                (&format!("etat_{}", f.s3), "absent"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let rows: Vec<(i64, String, i64, String)> = sqlx::query_as(
+        "SELECT a.student_id, a.kind, a.minutes, r.source FROM absences a JOIN roll_calls r ON r.id = a.roll_call_id ORDER BY a.student_id",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        rows,
+        vec![
+            (f.s2, "retard".into(), 20, "teacher".into()),
+            (f.s3, "absence".into(), 55, "teacher".into())
+        ]
+    );
+    // A second roll call of the same hour is still refused.
+    let r = t
+        .post(
+            &format!("/enseignant/classes/{}/appel", f.class_b),
+            &[
+                ("held_on", "2026-11-23"),
+                ("starts_at", "07:00"),
+                ("minutes", "55"),
+            ],
+        )
+        .await;
+    assert!(r.text().contains("déjà été fait"));
+    // The parent sees the lateness.
+    let mut p = app.login_as("parent_1").await;
+    assert!(
+        p.get(&format!("/parent/enfants/{}", f.s2))
+            .await
+            .text()
+            .contains("Retard")
+    );
+    // The bursar does not note absences.
+    let mut b = app.login_as("bursar").await;
+    assert_eq!(
+        b.post("/admin/absences/saisie", &note("T-003", "absence", ""))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}

@@ -520,6 +520,18 @@ async fn every_post_route_for_every_role() {
             vec!["teacher_a", "director"],
         ),
         (
+            "/admin/absences/saisie".into(),
+            vec![
+                ("matricule", "T-003".into()),
+                ("kind", "retard".into()),
+                ("late", "10".into()),
+                ("held_on", "2026-11-23".into()),
+                ("starts_at", "07:00".into()),
+                ("minutes", "55".into()),
+            ],
+            managers.clone(),
+        ),
+        (
             "/admin/notation".into(),
             vec![
                 ("class_work_weight", "1".into()),
