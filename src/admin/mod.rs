@@ -21,6 +21,7 @@ pub mod people;
 pub mod repo;
 mod school;
 mod students;
+pub mod years;
 
 pub use classes::class_name;
 
@@ -55,6 +56,9 @@ pub fn router() -> Router<AppState> {
         .route("/personnel/nouveau", get(people::new_staff))
         .route("/etablissement", get(school::show).post(school::update))
         .route("/notation", get(grading::show).post(grading::update))
+        .route("/annees", get(years::index))
+        .route("/annees/preparation", post(years::prepare))
+        .route("/annees/{id}/ouverture", post(years::open))
         .route(
             "/coefficients",
             get(coefficients::show).post(coefficients::update),

@@ -206,6 +206,7 @@ impl Ctx {
                 ("/admin/periodes", "nav-periods"),
                 ("/admin/coefficients", "nav-coefficients"),
                 ("/admin/notation", "nav-grading"),
+                ("/admin/annees", "nav-years"),
                 ("/admin/journal", "nav-journal"),
                 ("/admin/etablissement", "nav-school"),
                 ("/annonces", "nav-announcements"),

@@ -483,3 +483,68 @@ async fn demo_school_is_realistic() {
         again.logins.iter().map(|l| &l.login).collect::<Vec<_>>()
     );
 }
+
+#[tokio::test]
+async fn next_year_is_prepared_from_this_one_then_opened() {
+    let app = crate::helpers::TestApp::new().await;
+    crate::helpers::seed_fees(&app).await;
+    let pool = &app.db.pool;
+    let one = |sql: &'static str| async move { crate::helpers::scalar(pool, sql, None).await };
+    let mut s = app.login_as("secretary").await;
+    assert_eq!(
+        s.post("/admin/annees/preparation", &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let mut d = app.login_as("director").await;
+    let page = d.get("/admin/annees").await.plain();
+    assert!(page.contains("Préparer l'année 2027-2028"), "{page}");
+    let r = d.post("/admin/annees/preparation", &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let (next, current): (i64, bool) =
+        sqlx::query_as("SELECT id, current FROM school_years WHERE label = '2027-2028'")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    assert!(!current, "prepared, not opened");
+    let count =
+        |sql: &'static str| async move { crate::helpers::scalar(pool, sql, Some(next)).await };
+    assert_eq!(
+        count("SELECT COUNT(*) FROM classes WHERE school_year_id = $1").await,
+        2
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM periods WHERE school_year_id = $1").await,
+        3
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM teaching_assignments t JOIN classes c ON c.id = t.class_id WHERE c.school_year_id = $1").await,
+        2
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM fee_tranches WHERE school_year_id = $1").await,
+        3
+    );
+    let (due,): (chrono::NaiveDate,) =
+        sqlx::query_as("SELECT MIN(due_on) FROM fee_tranches WHERE school_year_id = $1")
+            .bind(next)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    assert_eq!(due, chrono::NaiveDate::from_ymd_opt(2027, 10, 15).unwrap());
+    // Twice: refused, nothing more.
+    d.post("/admin/annees/preparation", &[]).await;
+    assert_eq!(one("SELECT COUNT(*) FROM school_years").await, 2);
+    // Opening it makes it the year everyone works in: its classes are empty.
+    let r = d
+        .post(&format!("/admin/annees/{next}/ouverture"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        one("SELECT COUNT(*) FROM school_years WHERE current = TRUE").await,
+        1
+    );
+    let classes = d.get("/admin/classes").await.plain();
+    assert!(classes.contains("6e A"), "{classes}");
+    let y = suku::school::current_year(pool).await.unwrap().unwrap();
+    assert_eq!(y.label, "2027-2028");
+}

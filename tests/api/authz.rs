@@ -276,6 +276,7 @@ async fn every_get_route_for_every_role() {
             Some("T-001"),
         ),
         ("/admin/notation".into(), admins.to_vec(), None),
+        ("/admin/annees".into(), admins.to_vec(), None),
         ("/annonces".into(), ROLES[1..].to_vec(), None),
         (
             "/annonces/nouvelle".into(),
@@ -519,6 +520,7 @@ async fn every_post_route_for_every_role() {
             vec![(conduct_s1.as_str(), "15".into())],
             vec!["teacher_a", "director"],
         ),
+        ("/admin/annees/preparation".into(), vec![], vec!["director"]),
         (
             "/admin/absences/saisie".into(),
             vec![
