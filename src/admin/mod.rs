@@ -59,6 +59,7 @@ pub fn router() -> Router<AppState> {
         .route("/annees", get(years::index))
         .route("/annees/preparation", post(years::prepare))
         .route("/annees/{id}/ouverture", post(years::open))
+        .route("/annees/{id}/passages", post(years::promote))
         .route(
             "/coefficients",
             get(coefficients::show).post(coefficients::update),

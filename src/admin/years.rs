@@ -184,6 +184,86 @@ pub async fn prepare(State(app): State<AppState>, ctx: Ctx) -> AppResult<Respons
     Ok(redirect("/admin/annees"))
 }
 
+/// Where each student of the current year goes next year, from the council's decision in
+/// the last term: "passe" to the class of the next level with the same group and série,
+/// "redouble" to the class of the same name; nobody else is enrolled (excluded, leaving
+/// Terminale, no decision, or no matching class: the secretary enrolls them by hand).
+/// Those enrolled are billed next year's tranches. One transaction.
+pub async fn promote(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+) -> AppResult<Response> {
+    let u = ctx.require(Portal::Admin)?;
+    crate::authz::require(crate::authz::can_manage_accounts(u))?;
+    let current = crate::school::current_year(&app.db)
+        .await?
+        .ok_or(AppError::BadRequest("error-no-current-year"))?;
+    if current.id == id {
+        return Err(AppError::BadRequest("error-promote-same-year"));
+    }
+    let mut tx = app.db.begin().await?;
+    sqlx::query("SELECT 1 FROM school_years WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    // (student, decision, target class) for every student of the current year.
+    let moves: Vec<(i64, Option<String>, Option<i64>)> = sqlx::query_as(
+        "SELECT e.student_id, r.decision, \
+           CASE r.decision \
+             WHEN 'passe' THEN (SELECT n.id FROM classes n JOIN levels nl ON nl.id = n.level_id \
+                 WHERE n.school_year_id = $2 AND n.grp = c.grp AND COALESCE(n.series_id, 0) = COALESCE(c.series_id, 0) \
+                 AND nl.ordinal = (SELECT MIN(l2.ordinal) FROM levels l2 WHERE l2.ordinal > l.ordinal) LIMIT 1) \
+             WHEN 'redouble' THEN (SELECT n.id FROM classes n WHERE n.school_year_id = $2 AND n.name = c.name) \
+           END AS target \
+         FROM enrollments e JOIN classes c ON c.id = e.class_id JOIN levels l ON l.id = c.level_id \
+         JOIN students s ON s.id = e.student_id AND s.active = TRUE \
+         LEFT JOIN council_records r ON r.student_id = e.student_id AND r.period_id = \
+           (SELECT p.id FROM periods p WHERE p.school_year_id = $1 ORDER BY p.ordinal DESC LIMIT 1) \
+         WHERE e.school_year_id = $1",
+    )
+    .bind(current.id)
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let (mut up, mut again, mut left) = (0_i64, 0_i64, 0_i64);
+    for (student, decision, target) in &moves {
+        match target {
+            Some(class) => {
+                crate::school::enroll(&mut *tx, *student, *class).await?;
+                crate::fees::bill_missing(&mut tx, id, Some(*student), None, Some(u.id)).await?;
+                if decision.as_deref() == Some("passe") {
+                    up += 1;
+                } else {
+                    again += 1;
+                }
+            }
+            None => left += 1,
+        }
+    }
+    crate::audit::record(
+        &mut *tx,
+        Some(u.id),
+        "year",
+        &id.to_string(),
+        "promote",
+        None,
+        Some(&format!("{up} up, {again} repeating, {left} not enrolled")),
+    )
+    .await?;
+    tx.commit().await?;
+    ctx.flash_text(
+        "success",
+        ctx.t.tj(
+            "year-promoted",
+            serde_json::json!({ "up": up, "again": again, "left": left }),
+        ),
+    )
+    .await?;
+    Ok(redirect("/admin/annees"))
+}
+
 /// Makes a year the current one: the portal then works in it.
 pub async fn open(
     State(app): State<AppState>,

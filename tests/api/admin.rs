@@ -534,6 +534,79 @@ async fn next_year_is_prepared_from_this_one_then_opened() {
     // Twice: refused, nothing more.
     d.post("/admin/annees/preparation", &[]).await;
     assert_eq!(one("SELECT COUNT(*) FROM school_years").await, 2);
+
+    // The council decided: S1 moves up to 5e, S2 repeats 6e, S3 has no decision yet.
+    let (l5,): (i64,) = sqlx::query_as(
+        "INSERT INTO levels (code, name, cycle, ordinal) VALUES ('5e', 'Cinquième', 'college', 7) RETURNING id",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let (c5,): (i64,) = sqlx::query_as(
+        "INSERT INTO classes (school_year_id, level_id, grp, name) VALUES ($1, $2, 'A', '5e A') RETURNING id",
+    )
+    .bind(next)
+    .bind(l5)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let p3 = crate::helpers::scalar(
+        pool,
+        "SELECT id FROM periods WHERE ordinal = 3 AND school_year_id <> $1",
+        Some(next),
+    )
+    .await;
+    for (s, d) in [(app.f.s1, "passe"), (app.f.s2, "redouble")] {
+        sqlx::query("INSERT INTO council_records (student_id, period_id, decision, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(s)
+            .bind(p3)
+            .bind(d)
+            .bind(app.f.director)
+            .bind(chrono::Utc::now())
+            .execute(pool)
+            .await
+            .unwrap();
+    }
+    let current = crate::helpers::scalar(
+        pool,
+        "SELECT id FROM school_years WHERE current = TRUE AND id <> $1",
+        Some(next),
+    )
+    .await;
+    assert_eq!(
+        d.post(&format!("/admin/annees/{current}/passages"), &[])
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
+    let r = d.post(&format!("/admin/annees/{next}/passages"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        d.get("/admin/annees")
+            .await
+            .plain()
+            .contains("Passent : 1. Redoublent : 1. À inscrire à la main : 1")
+    );
+    let enrolled: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT e.student_id, c.name FROM enrollments e JOIN classes c ON c.id = e.class_id WHERE e.school_year_id = $1 ORDER BY e.student_id",
+    )
+    .bind(next)
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        enrolled,
+        vec![
+            (app.f.s1, "5e A".to_string()),
+            (app.f.s2, "6e B".to_string())
+        ]
+    );
+    let _ = c5;
+    // The one who repeats is billed next year's 6e tranches.
+    assert_eq!(
+        count("SELECT COUNT(*) FROM invoices i JOIN fee_tranches t ON t.id = i.tranche_id WHERE t.school_year_id = $1").await,
+        2
+    );
     // Opening it makes it the year everyone works in: its classes are empty.
     let r = d
         .post(&format!("/admin/annees/{next}/ouverture"), &[])

@@ -521,6 +521,8 @@ async fn every_post_route_for_every_role() {
             vec!["teacher_a", "director"],
         ),
         ("/admin/annees/preparation".into(), vec![], vec!["director"]),
+        // Next year, just prepared (the fixture's year is 1).
+        ("/admin/annees/2/passages".into(), vec![], vec!["director"]),
         (
             "/admin/absences/saisie".into(),
             vec![
