@@ -128,6 +128,41 @@ fn parse_time(s: &str) -> Option<String> {
     (h < 24 && m < 60).then(|| format!("{h:02}:{m:02}"))
 }
 
+/// A class session as typed: its day (not in the future), its start ("7h", "07:00") and
+/// its length in minutes; each problem goes into `errors`.
+fn parse_session(
+    t: &crate::i18n::Tr,
+    held_on: &str,
+    starts_at: &str,
+    minutes: &str,
+    errors: &mut FormErrors,
+) -> (Option<chrono::NaiveDate>, Option<String>, Option<i64>) {
+    let day = match domain::parse_date(held_on) {
+        Ok(d) if d > chrono::Utc::now().date_naive() => {
+            errors.add("held_on", t.t("error-date-future"));
+            None
+        }
+        Ok(d) => Some(d),
+        Err(k) => {
+            errors.add("held_on", t.t(k));
+            None
+        }
+    };
+    let start = parse_time(starts_at);
+    if start.is_none() {
+        errors.add("starts_at", t.t("error-time-format"));
+    }
+    let length = minutes
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|m| (1..=480).contains(m));
+    if length.is_none() {
+        errors.add("minutes", t.t("error-minutes"));
+    }
+    (day, start, length)
+}
+
 /// Records the roll call. Every student not marked otherwise is present.
 async fn roll_call(
     State(app): State<AppState>,
@@ -147,30 +182,13 @@ async fn roll_call(
         subject_id: get("subject_id"),
     };
     let mut errors = FormErrors::default();
-    let held_on = match domain::parse_date(&form.held_on) {
-        Ok(d) if d > chrono::Utc::now().date_naive() => {
-            errors.add("held_on", ctx.t.t("error-date-future"));
-            None
-        }
-        Ok(d) => Some(d),
-        Err(k) => {
-            errors.add("held_on", ctx.t.t(k));
-            None
-        }
-    };
-    let starts_at = parse_time(&form.starts_at);
-    if starts_at.is_none() {
-        errors.add("starts_at", ctx.t.t("error-time-format"));
-    }
-    let minutes = form
-        .minutes
-        .trim()
-        .parse::<i64>()
-        .ok()
-        .filter(|m| (1..=480).contains(m));
-    if minutes.is_none() {
-        errors.add("minutes", ctx.t.t("error-minutes"));
-    }
+    let (held_on, starts_at, minutes) = parse_session(
+        &ctx.t,
+        &form.held_on,
+        &form.starts_at,
+        &form.minutes,
+        &mut errors,
+    );
     let mine: Vec<i64> = school::class_teachers(&app.db, id)
         .await?
         .iter()
@@ -432,30 +450,8 @@ async fn note(
             None
         }
     };
-    let held_on = match domain::parse_date(&f.held_on) {
-        Ok(d) if d > chrono::Utc::now().date_naive() => {
-            errors.add("held_on", ctx.t.t("error-date-future"));
-            None
-        }
-        Ok(d) => Some(d),
-        Err(k) => {
-            errors.add("held_on", ctx.t.t(k));
-            None
-        }
-    };
-    let starts_at = parse_time(&f.starts_at);
-    if starts_at.is_none() {
-        errors.add("starts_at", ctx.t.t("error-time-format"));
-    }
-    let minutes = f
-        .minutes
-        .trim()
-        .parse::<i64>()
-        .ok()
-        .filter(|m| (1..=480).contains(m));
-    if minutes.is_none() {
-        errors.add("minutes", ctx.t.t("error-minutes"));
-    }
+    let (held_on, starts_at, minutes) =
+        parse_session(&ctx.t, &f.held_on, &f.starts_at, &f.minutes, &mut errors);
     let presence = match f.kind.as_str() {
         "absence" => Some(Presence::Absent),
         "retard" => match f
