@@ -13,6 +13,7 @@ use crate::db::{Pool, Tx};
 
 pub mod calc;
 pub mod repo;
+pub mod reports;
 pub mod routes;
 
 pub use calc::{AmountXof, Discount};

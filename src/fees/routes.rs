@@ -1,11 +1,9 @@
 //! Fee settings, student accounts, the desk, receipts, arrears and the daily cash report.
 
-use std::collections::BTreeMap;
-
 use askama::Template;
 use axum::Form;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -13,7 +11,7 @@ use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 
 use super::repo::{
-    self, Arrear, DiscountRow, FamilyBalance, FeeType, InvoiceLine, Receipt, StatementLine, Tranche,
+    self, DiscountRow, FamilyBalance, FeeType, InvoiceLine, Receipt, StatementLine, Tranche,
 };
 use super::{
     AmountXof, DISCOUNT_KINDS, DeskPayment, DiscountError, METHODS, PaymentError, ReverseError,
@@ -23,7 +21,7 @@ use crate::auth::{CurrentUser, Portal};
 use crate::authz;
 use crate::domain;
 use crate::error::{AppError, AppResult};
-use crate::school::{self, Choice, ClassRow, StudentRow, Year};
+use crate::school::{self, Choice, StudentRow, Year};
 use crate::web::{Ctx, FormErrors, PathId, html, html_status, redirect};
 
 /// Routes of fees.
@@ -42,8 +40,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/eleves/{id}/remises", post(discount))
         .route("/recus/{id}", get(receipt))
         .route("/admin/recus/{id}/annulation", post(reverse))
-        .route("/admin/impayes", get(arrears))
-        .route("/admin/caisse", get(cash))
+        .route("/admin/impayes", get(super::reports::arrears))
+        .route("/admin/caisse", get(super::reports::cash))
 }
 
 fn money_handler(ctx: &Ctx) -> AppResult<&CurrentUser> {
@@ -52,7 +50,7 @@ fn money_handler(ctx: &Ctx) -> AppResult<&CurrentUser> {
     Ok(u)
 }
 
-async fn year(app: &AppState) -> AppResult<Year> {
+pub(super) async fn year(app: &AppState) -> AppResult<Year> {
     school::current_year(&app.db)
         .await?
         .ok_or(AppError::BadRequest("error-no-current-year"))
@@ -624,107 +622,4 @@ async fn reverse(
         Err(ReverseError::NoYear) => Err(AppError::BadRequest("error-no-current-year")),
         Err(ReverseError::Db(e)) => Err(e.into()),
     }
-}
-
-// ---------------------------------------------------------------- arrears
-
-#[derive(Clone, Debug, Default, Deserialize)]
-struct ArrearsQuery {
-    #[serde(default)]
-    classe: String,
-    #[serde(default)]
-    niveau: String,
-    #[serde(default)]
-    min: String,
-}
-
-#[derive(Template)]
-#[template(path = "fees/arrears.html")]
-struct ArrearsPage<'a> {
-    ctx: &'a Ctx,
-    q: ArrearsQuery,
-    classes: Vec<ClassRow>,
-    levels: Vec<Choice>,
-    rows: Vec<Arrear>,
-    total: i64,
-    today: NaiveDate,
-}
-
-async fn arrears(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<ArrearsQuery>,
-) -> AppResult<Response> {
-    ctx.require(Portal::Admin)?;
-    let year = year(&app).await?;
-    let today = Utc::now().date_naive();
-    let min = AmountXof::parse(&q.min).map(|a| a.get()).unwrap_or(0);
-    let rows = repo::arrears(
-        &app.db,
-        year.id,
-        today,
-        q.classe.parse().ok(),
-        q.niveau.parse().ok(),
-        min,
-    )
-    .await?;
-    html(&ArrearsPage {
-        ctx: &ctx,
-        total: rows.iter().map(|r| r.overdue).sum(),
-        classes: school::classes(&app.db, year.id).await?,
-        levels: school::levels(&app.db).await?,
-        rows,
-        q,
-        today,
-    })
-}
-
-// ---------------------------------------------------------------- daily cash
-
-#[derive(Deserialize)]
-struct CashQuery {
-    #[serde(default)]
-    jour: String,
-}
-
-#[derive(Template)]
-#[template(path = "fees/cash.html")]
-struct CashPage<'a> {
-    ctx: &'a Ctx,
-    day: NaiveDate,
-    receipts: Vec<Receipt>,
-    by_method: Vec<(String, i64, i64)>,
-    total: i64,
-}
-
-async fn cash(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<CashQuery>,
-) -> AppResult<Response> {
-    ctx.require(Portal::Admin)?;
-    let day = if q.jour.trim().is_empty() {
-        Utc::now().date_naive()
-    } else {
-        domain::parse_date(&q.jour).map_err(|_| AppError::BadRequest("error-date-format"))?
-    };
-    // Lomé is on UTC all year: the school's day is the UTC day.
-    let from = day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
-    let receipts = repo::receipts_between(&app.db, from, from + chrono::Days::new(1)).await?;
-    let mut by_method: BTreeMap<String, (i64, i64)> = BTreeMap::new();
-    for r in &receipts {
-        let e = by_method.entry(r.method.clone()).or_default();
-        e.0 += 1;
-        e.1 += r.amount;
-    }
-    html(&CashPage {
-        ctx: &ctx,
-        day,
-        total: receipts.iter().map(|r| r.amount).sum(),
-        by_method: by_method
-            .into_iter()
-            .map(|(m, (n, a))| (format!("payment-method-{m}"), n, a))
-            .collect(),
-        receipts,
-    })
 }

@@ -1,0 +1,196 @@
+//! The bursar's reports: who is behind on fees (arrears) and the day's cash. They read the
+//! ledger across many students, so their one aggregate query lives here beside them rather
+//! than in `repo.rs`, which holds the per-student money records.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use chrono::{NaiveDate, Utc};
+use serde::Deserialize;
+use sqlx::FromRow;
+
+use super::AmountXof;
+use super::repo::{self, Receipt};
+use super::routes::year;
+use crate::app::AppState;
+use crate::auth::Portal;
+use crate::db::Pool;
+use crate::domain;
+use crate::error::{AppError, AppResult};
+use crate::school::{self, Choice, ClassRow};
+use crate::web::{Ctx, html};
+
+/// A student who owes money past its due date.
+#[derive(Clone, Debug, FromRow)]
+pub struct Arrear {
+    /// Student id.
+    pub student_id: i64,
+    /// Surname.
+    pub last_name: String,
+    /// Given names.
+    pub first_name: String,
+    /// Matricule.
+    pub matricule: String,
+    /// Class.
+    pub class_name: String,
+    /// Owed on tranches already due.
+    pub overdue: i64,
+    /// Owed in all, due or not.
+    pub balance: i64,
+    /// The oldest unpaid due date.
+    pub since: NaiveDate,
+    /// A guardian's phone to call.
+    pub phone: Option<String>,
+}
+
+impl Arrear {
+    /// "NOM Prénoms".
+    pub fn student(&self) -> String {
+        format!("{} {}", self.last_name.to_uppercase(), self.first_name)
+    }
+}
+
+/// Who owes money on tranches due before `today` in a year, largest debt first; filtered by
+/// class or level and by a minimum amount.
+pub async fn arrears_of(
+    db: &Pool,
+    year_id: i64,
+    today: NaiveDate,
+    class_id: Option<i64>,
+    level_id: Option<i64>,
+    min_amount: i64,
+) -> Result<Vec<Arrear>, sqlx::Error> {
+    sqlx::query_as(
+        // Each invoice's remainder summed once (a join and a grouping, not a subquery per
+        // invoice), then per student.
+        "WITH owed AS ( \
+           SELECT i.student_id, i.due_on, SUM(l.amount) AS remaining \
+           FROM invoices i JOIN fee_tranches t ON t.id = i.tranche_id JOIN ledger_entries l ON l.invoice_id = i.id \
+           WHERE t.school_year_id = $1 GROUP BY i.id, i.student_id, i.due_on), \
+         late AS ( \
+           SELECT student_id, SUM(CASE WHEN due_on < $2 THEN remaining ELSE 0 END) AS overdue, \
+             SUM(remaining) AS balance, MIN(CASE WHEN due_on < $2 AND remaining > 0 THEN due_on END) AS since \
+           FROM owed GROUP BY student_id) \
+         SELECT x.student_id, s.last_name, s.first_name, s.matricule, c.name AS class_name, \
+           CAST(x.overdue AS BIGINT) AS overdue, CAST(x.balance AS BIGINT) AS balance, x.since, \
+           (SELECT u.phone FROM student_guardians g JOIN users u ON u.id = g.user_id \
+              WHERE g.student_id = x.student_id AND u.phone IS NOT NULL ORDER BY g.relationship LIMIT 1) AS phone \
+         FROM late x JOIN students s ON s.id = x.student_id \
+         JOIN enrollments e ON e.student_id = x.student_id AND e.school_year_id = $1 \
+         JOIN classes c ON c.id = e.class_id \
+         WHERE x.overdue > 0 AND x.overdue >= $5 AND ($3 IS NULL OR c.id = $3) AND ($4 IS NULL OR c.level_id = $4) \
+         ORDER BY x.overdue DESC, s.sort_name",
+    )
+    .bind(year_id)
+    .bind(today)
+    .bind(class_id)
+    .bind(level_id)
+    .bind(min_amount)
+    .fetch_all(db)
+    .await
+}
+
+// ---------------------------------------------------------------- arrears
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub(super) struct ArrearsQuery {
+    #[serde(default)]
+    classe: String,
+    #[serde(default)]
+    niveau: String,
+    #[serde(default)]
+    min: String,
+}
+
+#[derive(Template)]
+#[template(path = "fees/arrears.html")]
+struct ArrearsPage<'a> {
+    ctx: &'a Ctx,
+    q: ArrearsQuery,
+    classes: Vec<ClassRow>,
+    levels: Vec<Choice>,
+    rows: Vec<Arrear>,
+    total: i64,
+    today: NaiveDate,
+}
+
+pub(super) async fn arrears(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ArrearsQuery>,
+) -> AppResult<Response> {
+    ctx.require(Portal::Admin)?;
+    let year = year(&app).await?;
+    let today = Utc::now().date_naive();
+    let min = AmountXof::parse(&q.min).map(|a| a.get()).unwrap_or(0);
+    let rows = arrears_of(
+        &app.db,
+        year.id,
+        today,
+        q.classe.parse().ok(),
+        q.niveau.parse().ok(),
+        min,
+    )
+    .await?;
+    html(&ArrearsPage {
+        ctx: &ctx,
+        total: rows.iter().map(|r| r.overdue).sum(),
+        classes: school::classes(&app.db, year.id).await?,
+        levels: school::levels(&app.db).await?,
+        rows,
+        q,
+        today,
+    })
+}
+
+// ---------------------------------------------------------------- daily cash
+
+#[derive(Deserialize)]
+pub(super) struct CashQuery {
+    #[serde(default)]
+    jour: String,
+}
+
+#[derive(Template)]
+#[template(path = "fees/cash.html")]
+struct CashPage<'a> {
+    ctx: &'a Ctx,
+    day: NaiveDate,
+    receipts: Vec<Receipt>,
+    by_method: Vec<(String, i64, i64)>,
+    total: i64,
+}
+
+pub(super) async fn cash(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<CashQuery>,
+) -> AppResult<Response> {
+    ctx.require(Portal::Admin)?;
+    let day = if q.jour.trim().is_empty() {
+        Utc::now().date_naive()
+    } else {
+        domain::parse_date(&q.jour).map_err(|_| AppError::BadRequest("error-date-format"))?
+    };
+    // Lomé is on UTC all year: the school's day is the UTC day.
+    let from = day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+    let receipts = repo::receipts_between(&app.db, from, from + chrono::Days::new(1)).await?;
+    let mut by_method: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    for r in &receipts {
+        let e = by_method.entry(r.method.clone()).or_default();
+        e.0 += 1;
+        e.1 += r.amount;
+    }
+    html(&CashPage {
+        ctx: &ctx,
+        day,
+        total: receipts.iter().map(|r| r.amount).sum(),
+        by_method: by_method
+            .into_iter()
+            .map(|(m, (n, a))| (format!("payment-method-{m}"), n, a))
+            .collect(),
+        receipts,
+    })
+}
