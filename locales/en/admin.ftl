@@ -169,3 +169,25 @@ confirm-promote = Enrol in this year the students who move up (the next level's 
 year-promoted = Moving up: { $up }. Repeating: { $again }. To enrol by hand: { $left } (excluded, leaving Terminale, no decision or no matching class).
 error-promote-same-year = Choose next year, not the current one.
 action-promote = enrolled from the decisions
+
+## Rooms
+rooms = Rooms
+room-new = New room
+room-name = Room name
+room-kind = Kind
+room-capacity = Seats
+room-active = In use
+room-classes = This year's classes
+room-overfull = More students than seats
+room-out = Out of use
+no-rooms = No rooms recorded.
+room-kind-classroom = Classroom
+room-kind-lab = Laboratory
+room-kind-computer = Computer room
+room-kind-workshop = Workshop
+room-kind-hall = Multipurpose hall
+room-kind-sports = Sports ground
+error-room-capacity = Give a number of seats between 1 and 1000, or leave it empty.
+error-room-taken = Room "{ $name }" already exists.
+error-room-unknown = Room "{ $name }" is not in the list of rooms in use.
+error-room-not-in-list = This room is not in the list of rooms in use.

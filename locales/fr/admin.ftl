@@ -169,3 +169,25 @@ confirm-promote = Inscrire dans cette année les élèves qui passent (classe du
 year-promoted = Passent : { $up }. Redoublent : { $again }. À inscrire à la main : { $left } (exclus, sortants de Terminale, sans décision ou sans classe correspondante).
 error-promote-same-year = Choisissez l'année suivante, pas l'année en cours.
 action-promote = inscriptions selon les décisions
+
+## Rooms
+rooms = Salles
+room-new = Nouvelle salle
+room-name = Nom de la salle
+room-kind = Type
+room-capacity = Places
+room-active = En service
+room-classes = Classes de l’année
+room-overfull = Plus d’élèves que de places
+room-out = Hors service
+no-rooms = Aucune salle enregistrée.
+room-kind-classroom = Salle de classe
+room-kind-lab = Laboratoire
+room-kind-computer = Salle informatique
+room-kind-workshop = Atelier
+room-kind-hall = Salle polyvalente
+room-kind-sports = Terrain de sport
+error-room-capacity = Indiquez un nombre de places entre 1 et 1000, ou laissez vide.
+error-room-taken = La salle « { $name } » existe déjà.
+error-room-unknown = La salle « { $name } » n’est pas dans la liste des salles en service.
+error-room-not-in-list = Cette salle n’est pas dans la liste des salles en service.

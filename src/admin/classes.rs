@@ -62,6 +62,7 @@ struct NewPage<'a> {
     levels: Vec<Choice>,
     series: Vec<Serie>,
     teachers: Vec<(i64, String)>,
+    rooms: Vec<String>,
 }
 
 async fn new_page<'a>(
@@ -77,6 +78,7 @@ async fn new_page<'a>(
         levels: school::levels(&app.db).await?,
         series: school::series(&app.db).await?,
         teachers: people::teachers(&app.db).await?,
+        rooms: crate::school::rooms::active_names(&app.db).await?,
     })
 }
 
@@ -115,6 +117,12 @@ pub async fn create(
         errors.add("room", ctx.t.t(k));
         None
     });
+    let room = super::rooms::check_class_room(&app, &ctx, room)
+        .await?
+        .unwrap_or_else(|m| {
+            errors.add("room", m);
+            None
+        });
     let head = f
         .head_teacher
         .parse::<i64>()
@@ -195,6 +203,7 @@ struct Show<'a> {
     students: Vec<StudentRow>,
     all_teachers: Vec<(i64, String)>,
     subjects: Vec<Choice>,
+    rooms: Vec<String>,
     can_edit: bool,
 }
 
@@ -214,6 +223,7 @@ pub async fn show(
         students: school::roster(&app.db, id).await?,
         all_teachers: people::teachers(&app.db).await?,
         subjects: school::subjects(&app.db).await?,
+        rooms: school::rooms::active_names(&app.db).await?,
         can_edit: crate::authz::can_manage_records(u),
     })
 }
@@ -233,7 +243,7 @@ pub async fn update(
     Form(f): Form<UpdateForm>,
 ) -> AppResult<Response> {
     records_manager(&ctx)?;
-    school::class(&app.db, id)
+    let class = school::class(&app.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let teachers = people::teachers(&app.db).await?;
@@ -243,6 +253,15 @@ pub async fn update(
         .ok()
         .filter(|t| teachers.iter().any(|x| x.0 == *t));
     let room = domain::optional_text(&f.room, 40).map_err(AppError::BadRequest)?;
+    // A room that left service may stay on the class that had it; a new one must be in use.
+    let unchanged = room.is_some() && room == class.room;
+    let room = if unchanged {
+        room
+    } else {
+        super::rooms::check_class_room(&app, &ctx, room)
+            .await?
+            .map_err(|_| AppError::BadRequest("error-room-not-in-list"))?
+    };
     school::update_class(&app.db, id, room.as_deref(), head).await?;
     ctx.flash("success", "saved").await?;
     Ok(redirect(&format!("/admin/classes/{id}")))

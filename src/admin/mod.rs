@@ -19,6 +19,7 @@ pub mod grading;
 mod journal;
 pub mod people;
 pub mod repo;
+mod rooms;
 mod school;
 mod students;
 pub mod years;
@@ -42,6 +43,8 @@ pub fn router() -> Router<AppState> {
         .route("/classes", get(classes::index).post(classes::create))
         .route("/classes/nouvelle", get(classes::new))
         .route("/classes/{id}", get(classes::show).post(classes::update))
+        .route("/salles", get(rooms::index).post(rooms::create))
+        .route("/salles/{id}", post(rooms::update))
         .route("/classes/{id}/enseignants", post(classes::assign))
         .route(
             "/classes/{id}/enseignants/{subject}/retirer",

@@ -351,6 +351,26 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
             });
         }
     }
+    // The rooms: one per class, with its seats, and the shared ones.
+    sqlx::query(
+        "INSERT INTO rooms (name, kind, capacity) SELECT room, 'classroom', 70 FROM classes WHERE school_year_id = $1",
+    )
+    .bind(year_id)
+    .execute(&mut *tx)
+    .await?;
+    for (name, kind, seats) in [
+        ("Labo SVT", "lab", 40),
+        ("Labo physique-chimie", "lab", 40),
+        ("Salle informatique", "computer", 30),
+        ("Terrain de sport", "sports", 200),
+    ] {
+        sqlx::query("INSERT INTO rooms (name, kind, capacity) VALUES ($1, $2, $3)")
+            .bind(name)
+            .bind(kind)
+            .bind(seats)
+            .execute(&mut *tx)
+            .await?;
+    }
 
     // Teachers: one instituteur per primary class; secondary teachers by subject, each
     // carrying about five classes.

@@ -2,5 +2,6 @@
 //! enrollments and teaching assignments. Other features read them through these functions.
 
 pub mod repo;
+pub mod rooms;
 
 pub use repo::*;

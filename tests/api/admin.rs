@@ -386,7 +386,7 @@ async fn classes_are_created_with_their_togolese_name() {
     let r = d
         .post(
             "/admin/classes",
-            &[("level_id", &level), ("grp", "C"), ("room", "Salle 12")],
+            &[("level_id", &level), ("grp", "C"), ("room", "Salle 9")],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -398,6 +398,104 @@ async fn classes_are_created_with_their_togolese_name() {
     assert!(r.body.contains("La classe 6e C existe déjà cette année."));
     let r = d.post("/admin/classes", &[("level_id", "abc")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn rooms_are_records_that_classes_choose_from() {
+    let app = TestApp::new().await;
+    let mut d = app.login_as("director").await;
+    let r = d
+        .post(
+            "/admin/salles",
+            &[("name", "Labo SVT"), ("kind", "lab"), ("capacity", "30")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // Bad input: named fields, nothing saved.
+    for (fields, message) in [
+        (
+            [("name", "Labo SVT"), ("kind", "lab"), ("capacity", "")],
+            "La salle « Labo SVT » existe déjà.",
+        ),
+        (
+            [
+                ("name", "Salle 20"),
+                ("kind", "classroom"),
+                ("capacity", "-3"),
+            ],
+            "Indiquez un nombre de places entre 1 et 1000, ou laissez vide.",
+        ),
+        (
+            [("name", "Salle 20"), ("kind", "piscine"), ("capacity", "")],
+            "Ce champ est obligatoire.",
+        ),
+    ] {
+        let r = d.post("/admin/salles", &fields).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.plain().contains(message), "{message}: {}", r.plain());
+    }
+    let rooms = count(&app, "SELECT COUNT(*) FROM rooms").await;
+    assert_eq!(rooms, 3);
+
+    // The class of the fixture sits in Salle 1 (50 seats, 2 students): the page says so.
+    let page = d.get("/admin/salles").await;
+    assert!(page.plain().contains("6e A, 6e B"), "{}", page.plain());
+    assert!(!page.body.contains("Plus d’élèves que de places ("));
+
+    // A class may only take a room in use.
+    let f = &app.f;
+    let class = format!("/admin/classes/{}", f.class_b);
+    let r = d.post(&class, &[("room", "Grenier")]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = d.post(&class, &[("room", "Labo SVT")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let (level,): (i64,) = sqlx::query_as("SELECT id FROM levels LIMIT 1")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let level = level.to_string();
+    let r = d
+        .post(
+            "/admin/classes",
+            &[("level_id", &level), ("grp", "D"), ("room", "Grenier")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.plain()
+            .contains("La salle « Grenier » n’est pas dans la liste")
+    );
+
+    // Too few seats shows; renaming the room follows the class.
+    let (lab,): (i64,) = sqlx::query_as("SELECT id FROM rooms WHERE name = 'Labo SVT'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let r = d
+        .post(
+            &format!("/admin/salles/{lab}"),
+            &[
+                ("name", "Labo SVT 1"),
+                ("kind", "lab"),
+                ("capacity", "1"),
+                ("active", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let (room,): (Option<String>,) = sqlx::query_as("SELECT room FROM classes WHERE id = $1")
+        .bind(f.class_b)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(room.as_deref(), Some("Labo SVT 1"));
+    let page = d.get("/admin/salles").await.plain();
+    assert!(page.contains("Plus d’élèves que de places (2)"), "{page}");
+    // An unknown room id is not found.
+    let r = d
+        .post("/admin/salles/999999", &[("name", "X"), ("kind", "lab")])
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

@@ -151,6 +151,7 @@ async fn every_get_route_for_every_role() {
         ),
         ("/admin/classes".into(), admins.to_vec(), None),
         ("/admin/classes/nouvelle".into(), managers.to_vec(), None),
+        ("/admin/salles".into(), admins.to_vec(), None),
         (
             format!("/admin/classes/{}", f.class_b),
             admins.to_vec(),
@@ -387,6 +388,20 @@ async fn every_post_route_for_every_role() {
             vec![
                 ("room", "Salle 9".into()),
                 ("head_teacher", f.teacher_b.to_string()),
+            ],
+            managers.clone(),
+        ),
+        (
+            "/admin/salles".into(),
+            vec![("name", "Labo".into()), ("kind", "lab".into())],
+            managers.clone(),
+        ),
+        (
+            "/admin/salles/1".into(),
+            vec![
+                ("name", "Salle 1".into()),
+                ("kind", "classroom".into()),
+                ("active", "1".into()),
             ],
             managers.clone(),
         ),

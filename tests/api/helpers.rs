@@ -282,6 +282,10 @@ pub async fn seed(pool: &Pool) -> Fixture {
             f.class_b = id;
         }
     }
+    sqlx::query("INSERT INTO rooms (name, capacity) VALUES ('Salle 1', 50), ('Salle 9', 40)")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
     let student = |m: &str, first: &str, last: &str| suku::school::StudentInput {
         matricule: m.into(),
         first_name: first.into(),
