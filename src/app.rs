@@ -39,6 +39,8 @@ pub struct AppState {
     pub settings: Settings,
     /// Where uploaded and generated files are kept.
     pub files: crate::files::Files,
+    /// Pushes to connected browsers (Socket.IO).
+    pub realtime: crate::realtime::Hub,
 }
 
 impl AppState {
@@ -52,6 +54,7 @@ impl AppState {
             i18n: Arc::new(I18n::load()?),
             files,
             settings: Settings::default(),
+            realtime: crate::realtime::Hub::default(),
         })
     }
 }
@@ -88,6 +91,8 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::announcements::router())
         .merge(crate::council::router())
         .merge(crate::files::router())
+        .merge(crate::chat::routes::router())
+        .merge(crate::notifications::routes::router())
         .merge(crate::pwa::router())
         .nest("/admin", crate::admin::router())
         .fallback(not_found)
@@ -96,6 +101,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::web::layer::web,
         ))
+        // Socket.IO answers its own path, behind the session (its handshake is
+        // authenticated by the session cookie) and before the CSRF guard (its polling
+        // transport posts without a form token; it checks the Origin instead).
+        .layer(crate::realtime::layer(&state))
         .layer(sessions)
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
@@ -136,7 +145,7 @@ pub fn router(state: AppState) -> Router {
                     StatusCode::SERVICE_UNAVAILABLE,
                     Duration::from_secs(30),
                 ))
-                .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
+                .layer(RequestBodyLimitLayer::new(6 * 1024 * 1024))
                 .layer(CompressionLayer::new())
                 .layer(SetResponseHeaderLayer::if_not_present(
                     HeaderName::from_static("x-content-type-options"),

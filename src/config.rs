@@ -29,6 +29,10 @@ pub struct Config {
     pub db_max_connections: u32,
     /// Directory of uploaded and generated files (local disk storage).
     pub files_dir: std::path::PathBuf,
+    /// SMTP server for e-mail notifications (`smtp://user:pass@host:587`); none: no e-mail.
+    pub smtp_url: Option<String>,
+    /// VAPID private key (base64url) for Web Push; none: no push.
+    pub vapid_private_key: Option<String>,
 }
 
 impl Config {
@@ -47,6 +51,8 @@ impl Config {
             login_window_minutes: 15,
             db_max_connections: if cfg!(feature = "postgres") { 16 } else { 8 },
             files_dir: "suku-files".into(),
+            smtp_url: None,
+            vapid_private_key: None,
         }
     }
 
@@ -76,6 +82,10 @@ impl Config {
         var("SUKU_LOGIN_WINDOW_MINUTES", &mut self.login_window_minutes)?;
         var("SUKU_DB_MAX_CONNECTIONS", &mut self.db_max_connections)?;
         var("SUKU_FILES_DIR", &mut self.files_dir)?;
+        self.smtp_url = std::env::var("SUKU_SMTP_URL").ok().filter(|v| !v.is_empty());
+        self.vapid_private_key = std::env::var("SUKU_VAPID_PRIVATE_KEY")
+            .ok()
+            .filter(|v| !v.is_empty());
         Ok(self)
     }
 

@@ -214,6 +214,9 @@ async fn serve(pool: db::Pool, config: Config) -> anyhow::Result<()> {
     });
     // Every node runs jobs; the lease in the jobs table keeps each job on one node.
     suku::jobs::spawn(state.clone(), app::jobs());
+    // Notifications follow the school events; each node's notifier claims events by id, so
+    // two nodes never notify twice.
+    tokio::spawn(suku::notifications::run(state.clone()));
     let app = app::router(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await

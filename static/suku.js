@@ -52,6 +52,106 @@
     var msg = e.target.getAttribute && e.target.getAttribute("data-confirm");
     if (msg && !window.confirm(msg)) { e.preventDefault(); e.stopImmediatePropagation(); }
   }, true);
+  // Real time: one Socket.IO connection per tab, with the session cookie. The server says
+  // what changed; what is shown is always fetched from the server (htmx fragments).
+  function live() {
+    var me = document.body.getAttribute("data-user");
+    if (!me || !window.io || !window.htmx) return;
+    var socket = window.io({ transports: ["websocket", "polling"] });
+    window.sukuSocket = socket;
+    function chat() { return document.getElementById("chat"); }
+    function here(id) { var c = chat(); return c && +c.getAttribute("data-conversation") === id; }
+    function lastId() {
+      var all = document.querySelectorAll("#messages li.message"), n = 0;
+      all.forEach(function (li) { n = Math.max(n, +li.getAttribute("data-id")); });
+      return n;
+    }
+    function dedupe() {
+      var seen = {};
+      document.querySelectorAll("#messages li.message").forEach(function (li) {
+        var id = li.getAttribute("data-id");
+        if (seen[id]) li.remove(); else seen[id] = true;
+      });
+    }
+    function append(id) {
+      if (document.getElementById("m" + id)) return;
+      htmx.ajax("GET", "/messages/m/" + id, { target: "#messages", swap: "beforeend" }).then(dedupe);
+    }
+    socket.on("notification", function () { htmx.trigger(document.body, "suku:notification"); });
+    socket.on("unread", function () { htmx.trigger(document.body, "suku:chat"); });
+    socket.on("message", function (m) {
+      if (here(m.conversation_id)) {
+        append(m.id);
+        var t = document.getElementById("typing"); if (t) t.textContent = "";
+        if (String(m.author_id) !== me && !document.hidden) {
+          socket.emit("read", { conversation_id: m.conversation_id, message_id: m.id });
+        }
+      } else {
+        htmx.trigger(document.body, "suku:chat");
+      }
+    });
+    socket.on("message-changed", function (m) {
+      if (document.getElementById("m" + m.id)) {
+        htmx.ajax("GET", "/messages/m/" + m.id, { target: "#m" + m.id, swap: "outerHTML" });
+      }
+    });
+    socket.on("read", function (r) {
+      if (!here(r.conversation_id) || String(r.user_id) === me) return;
+      var el = document.querySelector("#messages [data-receipt]");
+      var c = chat();
+      if (!el) {
+        el = document.createElement("li");
+        el.className = "receipt muted";
+        el.setAttribute("data-receipt", "");
+        document.getElementById("messages").appendChild(el);
+      }
+      el.textContent = (c.getAttribute("data-read-text") || "✓ {names}").replace("{names}", r.name);
+    });
+    var typingTimer;
+    socket.on("typing", function (d) {
+      var t = document.getElementById("typing");
+      if (!t || !here(d.conversation_id) || String(d.user_id) === me) return;
+      t.textContent = (t.getAttribute("data-text") || "{name}…").replace("{name}", d.name);
+      clearTimeout(typingTimer);
+      typingTimer = setTimeout(function () { t.textContent = ""; }, 4000);
+    });
+    // After a lost connection, fetch what arrived meanwhile.
+    socket.io.on("reconnect", function () {
+      var c = chat();
+      if (!c) return;
+      var id = +c.getAttribute("data-conversation");
+      socket.emit("sync", { conversation_id: id, after: lastId() }, function (r) {
+        (r && r.messages || []).forEach(function (m) { append(m.id); });
+      });
+    });
+    var lastTyping = 0;
+    document.addEventListener("input", function (e) {
+      if (!e.target.matches || !e.target.matches("[data-typing]")) return;
+      var c = chat(), now = Date.now();
+      if (!c || now - lastTyping < 2500) return;
+      lastTyping = now;
+      socket.emit("typing", { conversation_id: +c.getAttribute("data-conversation") });
+    });
+    document.addEventListener("htmx:afterSwap", function (e) {
+      if (e.target && e.target.id === "messages") {
+        dedupe();
+        var box = document.getElementById("messages");
+        box.lastElementChild && box.lastElementChild.scrollIntoView({ block: "end" });
+      }
+    });
+    // Enter sends, Shift+Enter starts a new line.
+    document.addEventListener("keydown", function (e) {
+      if (e.key !== "Enter" || e.shiftKey || !e.target.matches || !e.target.matches("[data-typing]")) return;
+      e.preventDefault();
+      var f = e.target.form;
+      if (f.requestSubmit) f.requestSubmit(); else f.submit();
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    live();
+    var box = document.getElementById("messages");
+    if (box && box.lastElementChild) box.lastElementChild.scrollIntoView({ block: "end" });
+  });
   if ("serviceWorker" in navigator) {
     window.addEventListener("load", function () {
       navigator.serviceWorker.register("/sw.js").catch(function () {});

@@ -54,7 +54,7 @@ const CLASSES_OF: &str = "SELECT c.id FROM classes c JOIN school_years y ON y.id
     WHERE y.current = TRUE AND ((a.audience = 'class' AND c.id = a.class_id) OR (a.audience = 'level' AND c.level_id = a.level_id))";
 
 /// Whether user `$1` receives announcement `a`.
-fn receives() -> String {
+pub fn receives() -> String {
     format!(
         "(a.audience = 'school' \
          OR (a.audience = 'staff' AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = $1 AND r.role IN ('teacher', 'director', 'bursar', 'secretary'))) \
@@ -190,6 +190,13 @@ pub async fn publish(db: &Pool, a: &NewAnnouncement) -> Result<i64, sqlx::Error>
     .bind(a.author_id)
     .bind(Utc::now())
     .execute(&mut *tx)
+    .await?;
+    crate::events::publish(
+        &mut *tx,
+        "announcement.published",
+        &serde_json::json!({ "announcement_id": id, "title": a.title }),
+        Some(a.author_id),
+    )
     .await?;
     tx.commit().await?;
     Ok(id)

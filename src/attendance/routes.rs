@@ -256,55 +256,14 @@ async fn roll_call(
     }
 }
 
-#[derive(Deserialize)]
-struct Justification {
-    #[serde(default)]
-    reason: String,
-}
-
 /// The reason, and the photo of the note if one came (a multipart form from a phone's
 /// camera, or a plain form without a photo).
 async fn read_justification(
     app: &AppState,
     req: axum::extract::Request,
 ) -> AppResult<(String, Option<(String, Vec<u8>)>)> {
-    use axum::extract::FromRequest;
-    let multipart = req
-        .headers()
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("multipart/form-data"));
-    if !multipart {
-        let Form(f) = Form::<Justification>::from_request(req, app)
-            .await
-            .map_err(|_| AppError::BadRequest("error-bad-request"))?;
-        return Ok((f.reason, None));
-    }
-    let mut form = axum::extract::Multipart::from_request(req, app)
-        .await
-        .map_err(|_| AppError::BadRequest("error-bad-request"))?;
-    let (mut reason, mut photo) = (String::new(), None);
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|_| AppError::BadRequest("error-too-large"))?
-    {
-        match field.name() {
-            Some("reason") => reason = field.text().await.unwrap_or_default(),
-            Some("photo") => {
-                let name = field.file_name().unwrap_or("photo").to_string();
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|_| AppError::BadRequest("error-too-large"))?;
-                if !bytes.is_empty() {
-                    photo = Some((name, bytes.to_vec()));
-                }
-            }
-            _ => {}
-        }
-    }
-    Ok((reason, photo))
+    let up = crate::web::upload::read(app, req, "photo", "error-too-large").await?;
+    Ok((up.field("reason").to_string(), up.file))
 }
 
 /// A parent explains an absence of their child, with a photo of the note if they have one.

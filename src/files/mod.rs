@@ -185,6 +185,11 @@ async fn download(
             Some(a) => crate::authz::can_see_student(&app.db, u, a.student_id).await?,
             None => false,
         },
+        // A chat attachment: whoever may open its conversation.
+        "message" => match crate::chat::repo::message(&app.db, f.owner_id).await? {
+            Some(m) => crate::chat::open(&app.db, u, m.conversation_id).await.is_ok(),
+            None => false,
+        },
         _ => false,
     };
     crate::authz::require(allowed)?;

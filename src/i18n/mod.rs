@@ -89,6 +89,11 @@ const CATALOGS: &[(&str, &str, &str)] = &[
         include_str!("../../locales/fr/import.ftl"),
         include_str!("../../locales/en/import.ftl"),
     ),
+    (
+        "chat",
+        include_str!("../../locales/fr/chat.ftl"),
+        include_str!("../../locales/en/chat.ftl"),
+    ),
 ];
 
 /// The source text of every catalog file, per locale, for the consistency tests.

@@ -594,3 +594,13 @@ pub async fn unassign(db: &Pool, class_id: i64, subject_id: i64) -> Result<u64, 
         .await?;
     Ok(r.rows_affected())
 }
+
+/// "Prénom Nom" of a user.
+pub async fn user_name(db: &Pool, id: i64) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT first_name || ' ' || last_name FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db)
+            .await?;
+    Ok(row.map(|r| r.0))
+}

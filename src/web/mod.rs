@@ -18,6 +18,7 @@ use crate::settings::SchoolSettings;
 pub mod csrf;
 pub mod layer;
 pub mod pagination;
+pub mod upload;
 
 pub use pagination::Pagination;
 

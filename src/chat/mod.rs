@@ -1,0 +1,622 @@
+//! Chat between the school and families: direct conversations, a class's channel (its
+//! teachers and students), a class's parents' channel (its teachers and the parents of its
+//! students) and the school's broadcast channel (read-only for families).
+//!
+//! Who may write to whom follows the school's relationships (see [`contacts`]). Every message
+//! is written to the database, with a `message.sent` school event, before it is pushed to
+//! the connected clients; a client that was away catches up from the database.
+
+pub mod repo;
+pub mod routes;
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+use sqlx::FromRow;
+
+use crate::app::AppState;
+use crate::auth::{CurrentUser, Role};
+use crate::db::Pool;
+pub use repo::{Conversation, Message};
+
+/// The longest message, in characters.
+pub const MAX_BODY: usize = 2000;
+/// The largest attachment, in bytes.
+pub const MAX_FILE: usize = 5 * 1024 * 1024;
+/// How long an author may correct a message.
+pub const EDIT_WINDOW_MINUTES: i64 = 5;
+
+/// What a user may do in a conversation they can open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Access {
+    /// May post.
+    pub write: bool,
+    /// May delete others' messages and mute people.
+    pub moderate: bool,
+}
+
+/// Why a chat action was refused; each has a catalog key for the person who tried.
+#[derive(Debug, thiserror::Error)]
+pub enum ChatError {
+    /// No such conversation or message, or not one the user may know of.
+    #[error("not found")]
+    NotFound,
+    /// The user may read but not do this.
+    #[error("forbidden")]
+    Forbidden,
+    /// Families read the broadcast channel; they do not post in it.
+    #[error("read only")]
+    ReadOnly,
+    /// A moderator muted the user here.
+    #[error("muted")]
+    Muted(DateTime<Utc>),
+    /// Nothing to send.
+    #[error("empty")]
+    Empty,
+    /// Longer than [`MAX_BODY`].
+    #[error("too long")]
+    TooLong,
+    /// An attachment that is too big or not an image or a PDF.
+    #[error("attachment")]
+    Attachment(&'static str),
+    /// Past the edit window.
+    #[error("too late")]
+    TooLate,
+    /// Too many messages too fast.
+    #[error("rate")]
+    TooFast,
+    /// A database failure.
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+    /// A storage failure.
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+impl ChatError {
+    /// The catalog key that explains the refusal.
+    pub fn key(&self) -> &'static str {
+        match self {
+            ChatError::NotFound => "chat-error-not-found",
+            ChatError::Forbidden => "error-forbidden",
+            ChatError::ReadOnly => "chat-error-read-only",
+            ChatError::Muted(_) => "chat-error-muted",
+            ChatError::Empty => "chat-error-empty",
+            ChatError::TooLong => "chat-error-too-long",
+            ChatError::Attachment(k) => k,
+            ChatError::TooLate => "chat-error-too-late",
+            ChatError::TooFast => "chat-error-too-fast",
+            ChatError::Db(_) | ChatError::Other(_) => "error-internal",
+        }
+    }
+
+    /// The explanation in `t`'s language.
+    pub fn text(&self, t: &crate::i18n::Tr) -> String {
+        match self {
+            ChatError::Muted(until) => t.t1(self.key(), "until", t.datetime(until)),
+            ChatError::TooLong => t.tn(self.key(), "max", MAX_BODY as i64),
+            _ => t.t(self.key()),
+        }
+    }
+}
+
+async fn exists(db: &Pool, sql: &'static str, a: i64, b: i64) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(sql)
+        .bind(a)
+        .bind(b)
+        .fetch_optional(db)
+        .await?
+        .is_some())
+}
+
+async fn teaches(db: &Pool, user: i64, class: i64) -> Result<bool, sqlx::Error> {
+    exists(
+        db,
+        "SELECT 1 FROM classes c WHERE c.id = $1 AND (c.head_teacher_user_id = $2 OR EXISTS \
+         (SELECT 1 FROM teaching_assignments t WHERE t.class_id = c.id AND t.teacher_user_id = $2))",
+        class,
+        user,
+    )
+    .await
+}
+
+/// What `u` may do in `conv`; `None` if they may not open it.
+pub async fn access(
+    db: &Pool,
+    u: &CurrentUser,
+    conv: &Conversation,
+) -> Result<Option<Access>, sqlx::Error> {
+    let staff = Access {
+        write: true,
+        moderate: true,
+    };
+    let member = Access {
+        write: true,
+        moderate: false,
+    };
+    Ok(match (conv.kind.as_str(), conv.class_id) {
+        ("direct", _) => exists(
+            db,
+            "SELECT 1 FROM conversation_members WHERE conversation_id = $1 AND user_id = $2",
+            conv.id,
+            u.id,
+        )
+        .await?
+        .then_some(member),
+        ("broadcast", _) if u.is_admin() => Some(staff),
+        ("broadcast", _) => Some(Access {
+            write: false,
+            moderate: false,
+        }),
+        (_, Some(_)) if u.is_admin() => Some(staff),
+        (_, Some(class)) if teaches(db, u.id, class).await? => Some(staff),
+        ("class", Some(class)) => exists(
+            db,
+            "SELECT 1 FROM enrollments e JOIN students s ON s.id = e.student_id WHERE e.class_id = $1 AND s.user_id = $2",
+            class,
+            u.id,
+        )
+        .await?
+        .then_some(member),
+        ("class_parents", Some(class)) => exists(
+            db,
+            "SELECT 1 FROM enrollments e JOIN student_guardians g ON g.student_id = e.student_id WHERE e.class_id = $1 AND g.user_id = $2",
+            class,
+            u.id,
+        )
+        .await?
+        .then_some(member),
+        _ => None,
+    })
+}
+
+/// The conversation and what `u` may do in it, or [`ChatError::NotFound`].
+pub async fn open(
+    db: &Pool,
+    u: &CurrentUser,
+    id: i64,
+) -> Result<(Conversation, Access), ChatError> {
+    let conv = repo::conversation(db, id)
+        .await?
+        .ok_or(ChatError::NotFound)?;
+    let access = access(db, u, &conv).await?.ok_or(ChatError::NotFound)?;
+    Ok((conv, access))
+}
+
+/// Someone the user may write to directly.
+#[derive(Clone, Debug, FromRow)]
+pub struct Contact {
+    /// User id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Their roles, comma-separated codes.
+    pub roles: String,
+}
+
+// Who may start a direct conversation with whom, by the roles the writer holds:
+// a parent writes to the teachers of their children and to the administration; a teacher
+// to the staff and to the parents of the students they teach; the administration to the
+// staff and to every parent. Students write in their class channel only.
+const ADMIN_STAFF: &str = "EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role IN ('director', 'secretary', 'bursar'))";
+const ALL_STAFF: &str = "EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role IN ('director', 'secretary', 'bursar', 'teacher'))";
+const ALL_PARENTS: &str =
+    "EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'parent')";
+const MY_CHILDREN_TEACHERS: &str = "u.id IN (SELECT t.teacher_user_id FROM teaching_assignments t \
+      JOIN enrollments e ON e.class_id = t.class_id JOIN student_guardians g ON g.student_id = e.student_id \
+      JOIN classes c ON c.id = e.class_id JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
+      WHERE g.user_id = $1 \
+    UNION SELECT c.head_teacher_user_id FROM classes c JOIN enrollments e ON e.class_id = c.id \
+      JOIN student_guardians g ON g.student_id = e.student_id JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
+      WHERE g.user_id = $1 AND c.head_teacher_user_id IS NOT NULL)";
+const MY_STUDENTS_PARENTS: &str = "u.id IN (SELECT g.user_id FROM student_guardians g \
+      JOIN enrollments e ON e.student_id = g.student_id JOIN classes c ON c.id = e.class_id \
+      JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
+      WHERE c.head_teacher_user_id = $1 OR EXISTS (SELECT 1 FROM teaching_assignments t WHERE t.class_id = c.id AND t.teacher_user_id = $1))";
+
+fn contact_rule(u: &CurrentUser) -> Option<String> {
+    let mut rules: Vec<&str> = Vec::new();
+    if u.is_admin() {
+        rules.extend([ALL_STAFF, ALL_PARENTS]);
+    }
+    if u.has(Role::Teacher) {
+        rules.extend([ALL_STAFF, MY_STUDENTS_PARENTS]);
+    }
+    if u.has(Role::Parent) {
+        rules.extend([ADMIN_STAFF, MY_CHILDREN_TEACHERS]);
+    }
+    (!rules.is_empty()).then(|| format!("({})", rules.join(" OR ")))
+}
+
+/// The people `u` may start a conversation with, matching `q` (a name, e-mail or phone),
+/// by name, at most `limit`.
+pub async fn contacts(
+    db: &Pool,
+    u: &CurrentUser,
+    q: &str,
+    limit: i64,
+) -> Result<Vec<Contact>, sqlx::Error> {
+    let Some(rule) = contact_rule(u) else {
+        return Ok(Vec::new());
+    };
+    sqlx::query_as(crate::sql!(
+        "SELECT u.id, u.first_name || ' ' || u.last_name AS name, \
+           COALESCE((SELECT string_agg(r.role, ',') FROM user_roles r WHERE r.user_id = u.id), '') AS roles \
+         FROM users u WHERE u.active = TRUE AND u.id <> $1 AND u.search_key LIKE $2 AND {rule} \
+         ORDER BY u.sort_name LIMIT $3"
+    ))
+    .bind(u.id)
+    .bind(crate::domain::search_pattern(q))
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+/// May `u` start a conversation with user `other`?
+pub async fn may_contact(db: &Pool, u: &CurrentUser, other: i64) -> Result<bool, sqlx::Error> {
+    let Some(rule) = contact_rule(u) else {
+        return Ok(false);
+    };
+    let row = sqlx::query(crate::sql!(
+        "SELECT 1 FROM users u WHERE u.active = TRUE AND u.id <> $1 AND u.id = $2 AND {rule}"
+    ))
+    .bind(u.id)
+    .bind(other)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.is_some())
+}
+
+/// The direct conversation of `u` and `other`, created if needed; `None` if `u` may not
+/// write to `other`. Returns (id, whether it is new).
+pub async fn start_direct(
+    db: &Pool,
+    u: &CurrentUser,
+    other: i64,
+) -> Result<Option<(i64, bool)>, sqlx::Error> {
+    let (a, b) = (u.id.min(other), u.id.max(other));
+    let key = format!("direct:{a}:{b}");
+    // An existing conversation stays open to both, whatever changed in the school since.
+    let existing: Option<(i64,)> = sqlx::query_as("SELECT id FROM conversations WHERE key = $1")
+        .bind(&key)
+        .fetch_optional(db)
+        .await?;
+    if let Some((id,)) = existing {
+        return Ok(Some((id, false)));
+    }
+    if !may_contact(db, u, other).await? {
+        return Ok(None);
+    }
+    let mut tx = db.begin().await?;
+    let id = repo::ensure(&mut tx, &key, "direct", None).await?;
+    for user in [a, b] {
+        sqlx::query(
+            "INSERT INTO conversation_members (conversation_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(id)
+        .bind(user)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Some((id, true)))
+}
+
+/// An attachment as received.
+pub struct Upload<'a> {
+    /// The file's name on the sender's device.
+    pub name: &'a str,
+    /// Its bytes.
+    pub bytes: &'a [u8],
+}
+
+/// The type of an attachment, recognised from its first bytes: images and PDF only.
+pub fn attachment_type(bytes: &[u8]) -> Option<&'static str> {
+    crate::files::image_type(bytes).or_else(|| bytes.starts_with(b"%PDF-").then_some("application/pdf"))
+}
+
+/// What is pushed to the clients of a conversation when a message arrives or changes.
+#[derive(Clone, Debug, Serialize)]
+pub struct Pushed {
+    /// The conversation.
+    pub conversation_id: i64,
+    /// The message.
+    pub id: i64,
+    /// Its author.
+    pub author_id: i64,
+    /// Their name.
+    pub author: String,
+    /// The text ("" once deleted).
+    pub body: String,
+    /// Sent, RFC 3339.
+    pub sent_at: String,
+    /// Edited or deleted since.
+    pub edited: bool,
+    /// Deleted.
+    pub deleted: bool,
+    /// An attachment's id.
+    pub file_id: Option<i64>,
+}
+
+impl From<&Message> for Pushed {
+    fn from(m: &Message) -> Self {
+        Pushed {
+            conversation_id: m.conversation_id,
+            id: m.id,
+            author_id: m.author_id,
+            author: m.author.clone(),
+            body: if m.deleted_at.is_some() {
+                String::new()
+            } else {
+                m.body.clone()
+            },
+            sent_at: m.created_at.to_rfc3339(),
+            edited: m.edited_at.is_some(),
+            deleted: m.deleted_at.is_some(),
+            file_id: m.file_id,
+        }
+    }
+}
+
+/// Writes a message (and its attachment) with its school event, then pushes it to the
+/// conversation's connected clients.
+pub async fn send(
+    app: &AppState,
+    u: &CurrentUser,
+    conversation: i64,
+    body: &str,
+    file: Option<Upload<'_>>,
+) -> Result<Message, ChatError> {
+    let (conv, access) = open(&app.db, u, conversation).await?;
+    if !access.write {
+        return Err(ChatError::ReadOnly);
+    }
+    if let Some(until) = repo::muted_until(&app.db, conv.id, u.id).await? {
+        return Err(ChatError::Muted(until));
+    }
+    let body = body.trim();
+    if body.chars().count() > MAX_BODY {
+        return Err(ChatError::TooLong);
+    }
+    if body.is_empty() && file.is_none() {
+        return Err(ChatError::Empty);
+    }
+    let file_type = match &file {
+        Some(f) if f.bytes.len() > MAX_FILE => {
+            return Err(ChatError::Attachment("chat-error-file-too-big"));
+        }
+        Some(f) => Some(
+            attachment_type(f.bytes).ok_or(ChatError::Attachment("chat-error-file-type"))?,
+        ),
+        None => None,
+    };
+    let mut tx = app.db.begin().await?;
+    let now = Utc::now();
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO messages (conversation_id, author_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(conv.id)
+    .bind(u.id)
+    .bind(body)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    if let (Some(f), Some(ct)) = (&file, file_type) {
+        let file_id = crate::files::save(
+            &mut *tx,
+            &app.files,
+            ("message", id),
+            f.name,
+            ct,
+            f.bytes,
+            Some(u.id),
+        )
+        .await?;
+        sqlx::query("UPDATE messages SET file_id = $1 WHERE id = $2")
+            .bind(file_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    crate::events::publish(
+        &mut *tx,
+        "message.sent",
+        &serde_json::json!({ "message_id": id, "conversation_id": conv.id, "kind": conv.kind }),
+        Some(u.id),
+    )
+    .await?;
+    tx.commit().await?;
+    // The author has read what they wrote.
+    repo::mark_read(&app.db, conv.id, u.id, id).await?;
+    let msg = repo::message(&app.db, id).await?.ok_or(ChatError::NotFound)?;
+    app.realtime.to_conversation(conv.id, "message", &Pushed::from(&msg));
+    Ok(msg)
+}
+
+/// The user has read the conversation up to `message_id` (a message of it: a larger
+/// number cannot mark future messages read). The others see the receipt.
+pub async fn mark_read(
+    app: &AppState,
+    u: &CurrentUser,
+    conversation: i64,
+    message_id: i64,
+) -> Result<(), ChatError> {
+    let (upto,): (Option<i64>,) = sqlx::query_as(
+        "SELECT MAX(id) FROM messages WHERE conversation_id = $1 AND id <= $2",
+    )
+    .bind(conversation)
+    .bind(message_id)
+    .fetch_one(&app.db)
+    .await?;
+    let Some(upto) = upto else {
+        return Ok(());
+    };
+    repo::mark_read(&app.db, conversation, u.id, upto).await?;
+    app.realtime.to_conversation(
+        conversation,
+        "read",
+        &serde_json::json!({ "conversation_id": conversation, "user_id": u.id, "name": u.display_name(), "message_id": upto }),
+    );
+    // The user's other tabs update their unread counts.
+    app.realtime.to_user(u.id, "unread", &serde_json::json!({ "conversation_id": conversation }));
+    Ok(())
+}
+
+/// A message and what `u` may do with it.
+async fn own_or_moderate(
+    app: &AppState,
+    u: &CurrentUser,
+    message: i64,
+) -> Result<(Message, Access), ChatError> {
+    let msg = repo::message(&app.db, message)
+        .await?
+        .ok_or(ChatError::NotFound)?;
+    let (_, access) = open(&app.db, u, msg.conversation_id).await?;
+    Ok((msg, access))
+}
+
+/// The author corrects a message within [`EDIT_WINDOW_MINUTES`].
+pub async fn edit(
+    app: &AppState,
+    u: &CurrentUser,
+    message: i64,
+    body: &str,
+) -> Result<Message, ChatError> {
+    let (msg, _) = own_or_moderate(app, u, message).await?;
+    if msg.author_id != u.id || msg.deleted_at.is_some() {
+        return Err(ChatError::Forbidden);
+    }
+    if Utc::now() - msg.created_at > Duration::minutes(EDIT_WINDOW_MINUTES) {
+        return Err(ChatError::TooLate);
+    }
+    let body = body.trim();
+    if body.chars().count() > MAX_BODY {
+        return Err(ChatError::TooLong);
+    }
+    if body.is_empty() && msg.file_id.is_none() {
+        return Err(ChatError::Empty);
+    }
+    sqlx::query("UPDATE messages SET body = $1, edited_at = $2 WHERE id = $3")
+        .bind(body)
+        .bind(Utc::now())
+        .bind(msg.id)
+        .execute(&app.db)
+        .await?;
+    let msg = repo::message(&app.db, msg.id)
+        .await?
+        .ok_or(ChatError::NotFound)?;
+    app.realtime
+        .to_conversation(msg.conversation_id, "message-changed", &Pushed::from(&msg));
+    Ok(msg)
+}
+
+/// The author, or a moderator of the conversation, deletes a message. It is hidden, not
+/// erased: the text stays for the school's records and reports.
+pub async fn delete(app: &AppState, u: &CurrentUser, message: i64) -> Result<Message, ChatError> {
+    let (msg, access) = own_or_moderate(app, u, message).await?;
+    if msg.author_id != u.id && !access.moderate {
+        return Err(ChatError::Forbidden);
+    }
+    let mut tx = app.db.begin().await?;
+    sqlx::query(
+        "UPDATE messages SET deleted_at = $1, deleted_by = $2 WHERE id = $3 AND deleted_at IS NULL",
+    )
+    .bind(Utc::now())
+    .bind(u.id)
+    .bind(msg.id)
+    .execute(&mut *tx)
+    .await?;
+    if msg.author_id != u.id {
+        let old = format!("{}: {}", msg.author, msg.body);
+        crate::audit::record(
+            &mut *tx,
+            Some(u.id),
+            "message",
+            &msg.id.to_string(),
+            "delete",
+            Some(&old),
+            None,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    let msg = repo::message(&app.db, msg.id)
+        .await?
+        .ok_or(ChatError::NotFound)?;
+    app.realtime
+        .to_conversation(msg.conversation_id, "message-changed", &Pushed::from(&msg));
+    Ok(msg)
+}
+
+/// Anyone who can read a message may report it to the administration, once.
+pub async fn report(
+    app: &AppState,
+    u: &CurrentUser,
+    message: i64,
+    reason: &str,
+) -> Result<(), ChatError> {
+    let (msg, _) = own_or_moderate(app, u, message).await?;
+    let reason: String = reason.trim().chars().take(500).collect();
+    sqlx::query(
+        "INSERT INTO message_reports (message_id, reporter_id, reason, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (message_id, reporter_id) DO NOTHING",
+    )
+    .bind(msg.id)
+    .bind(u.id)
+    .bind(reason)
+    .bind(Utc::now())
+    .execute(&app.db)
+    .await?;
+    Ok(())
+}
+
+/// A moderator silences `user` in a conversation for `minutes` (0 lifts it).
+pub async fn mute(
+    app: &AppState,
+    u: &CurrentUser,
+    conversation: i64,
+    user: i64,
+    minutes: i64,
+) -> Result<(), ChatError> {
+    let (conv, access) = open(&app.db, u, conversation).await?;
+    if !access.moderate || user == u.id || conv.kind == "direct" {
+        return Err(ChatError::Forbidden);
+    }
+    let until = Utc::now() + Duration::minutes(minutes.clamp(0, 60 * 24 * 30));
+    let mut tx = app.db.begin().await?;
+    sqlx::query(
+        "INSERT INTO conversation_mutes (conversation_id, user_id, until, by_user_id) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (conversation_id, user_id) DO UPDATE SET until = excluded.until, by_user_id = excluded.by_user_id",
+    )
+    .bind(conv.id)
+    .bind(user)
+    .bind(until)
+    .bind(u.id)
+    .execute(&mut *tx)
+    .await?;
+    let new = format!("conversation {} · {} min", conv.id, minutes);
+    crate::audit::record(
+        &mut *tx,
+        Some(u.id),
+        "mute",
+        &user.to_string(),
+        "update",
+        None,
+        Some(&new),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attachments_are_recognised_by_content() {
+        assert_eq!(attachment_type(b"%PDF-1.7\n"), Some("application/pdf"));
+        assert_eq!(attachment_type(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("image/jpeg"));
+        assert_eq!(attachment_type(b"MZ\x90\0 disguised.pdf"), None);
+        assert_eq!(attachment_type(b"<html>"), None);
+    }
+}

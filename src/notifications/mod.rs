@@ -1,0 +1,421 @@
+//! Notifications: "tell user U about X". One subscriber of the school events turns what
+//! happened (a mark, an absence, a published bulletin, a payment, a direct message, an
+//! announcement) into notifications for the people concerned, after their preferences;
+//! the bell in the header is pushed live, unless the person is in their quiet hours.
+//!
+//! Texts are catalog keys with arguments, rendered in the reader's language, short enough
+//! for an SMS.
+
+pub mod routes;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{Timelike, Utc};
+use serde_json::{Value, json};
+use sqlx::FromRow;
+
+use crate::app::AppState;
+use crate::db::{Pool, Tx};
+use crate::events::{Event, Subscriber};
+
+/// The kinds a person can choose to hear about, in the order of the preferences page.
+pub const KINDS: [&str; 6] = [
+    "mark",
+    "absence",
+    "bulletin",
+    "payment",
+    "message",
+    "announcement",
+];
+
+/// The channels, in the order of the preferences page. E-mail and Web Push are offered
+/// once the server is configured for them.
+pub const CHANNELS: [&str; 3] = ["in_app", "email", "push"];
+
+/// What a notification says and where it leads.
+#[derive(Clone, Debug)]
+pub struct Note {
+    /// Who is told.
+    pub user_id: i64,
+    /// What kind of news (one of [`KINDS`]).
+    pub kind: &'static str,
+    /// The catalog key of the text.
+    pub key: &'static str,
+    /// Its arguments.
+    pub args: Value,
+    /// The page to open.
+    pub link: String,
+}
+
+/// The quiet hours of a user, if they are in them now: (end, start) as "07h00".
+pub async fn quiet_now(db: &Pool, user: i64) -> Result<Option<(String, String)>, sqlx::Error> {
+    let row: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT CAST(start_minute AS BIGINT), CAST(end_minute AS BIGINT) FROM quiet_hours WHERE user_id = $1",
+    )
+    .bind(user)
+    .fetch_optional(db)
+    .await?;
+    let Some((start, end)) = row else {
+        return Ok(None);
+    };
+    // Lomé is on UTC all year.
+    let now = Utc::now();
+    let minute = i64::from(now.hour() * 60 + now.minute());
+    Ok(in_quiet(minute, start, end).then(|| (hhmm(end), hhmm(start))))
+}
+
+/// Whether `minute` of the day falls in [start, end), which may span midnight.
+pub fn in_quiet(minute: i64, start: i64, end: i64) -> bool {
+    if start == end {
+        false
+    } else if start < end {
+        (start..end).contains(&minute)
+    } else {
+        minute >= start || minute < end
+    }
+}
+
+/// "07h00" for 420.
+pub fn hhmm(minute: i64) -> String {
+    format!("{:02}h{:02}", minute / 60, minute % 60)
+}
+
+/// Parses "21h30", "21:30" or "21" into minutes after midnight.
+pub fn parse_hhmm(s: &str) -> Option<i64> {
+    let s = s.trim().to_lowercase().replace(':', "h");
+    let (h, m) = match s.split_once('h') {
+        Some((h, m)) => (h, if m.is_empty() { "0" } else { m }),
+        None => (s.as_str(), "0"),
+    };
+    let (h, m) = (h.parse::<i64>().ok()?, m.parse::<i64>().ok()?);
+    ((0..24).contains(&h) && (0..60).contains(&m)).then_some(h * 60 + m)
+}
+
+/// Whether `user` wants `kind` through `channel` (in-app is on unless turned off; the others
+/// are off unless turned on).
+pub async fn wants<'e>(
+    db: impl sqlx::Executor<'e, Database = crate::db::Db>,
+    user: i64,
+    kind: &str,
+    channel: &str,
+) -> Result<bool, sqlx::Error> {
+    let row: Option<(bool,)> = sqlx::query_as(
+        "SELECT enabled FROM notification_prefs WHERE user_id = $1 AND kind = $2 AND channel = $3",
+    )
+    .bind(user)
+    .bind(kind)
+    .bind(channel)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| r.0).unwrap_or(channel == "in_app"))
+}
+
+/// A student and the people told about them: their own account and their guardians'.
+#[derive(FromRow)]
+struct Concerned {
+    user_id: i64,
+    is_guardian: bool,
+    student_name: String,
+}
+
+async fn concerned(tx: &mut Tx<'_>, student: i64) -> Result<Vec<Concerned>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT g.user_id, TRUE AS is_guardian, s.first_name AS student_name FROM student_guardians g \
+           JOIN students s ON s.id = g.student_id WHERE g.student_id = $1 \
+         UNION SELECT s.user_id, FALSE, s.first_name FROM students s WHERE s.id = $1 AND s.user_id IS NOT NULL",
+    )
+    .bind(student)
+    .fetch_all(&mut **tx)
+    .await
+}
+
+fn child_link(c: &Concerned, student: i64) -> String {
+    if c.is_guardian {
+        format!("/parent/enfants/{student}")
+    } else {
+        "/eleve".into()
+    }
+}
+
+fn int(v: &Value, k: &str) -> Option<i64> {
+    v.get(k).and_then(Value::as_i64)
+}
+
+/// Who is told what about an event.
+async fn notes_for(tx: &mut Tx<'_>, event: &Event) -> anyhow::Result<Vec<Note>> {
+    let p = event.json();
+    let mut notes = Vec::new();
+    match event.kind.as_str() {
+        "mark.recorded" => {
+            let (Some(student), Some(points), Some(eval)) = (
+                int(&p, "student_id"),
+                int(&p, "points"),
+                int(&p, "evaluation_id"),
+            ) else {
+                return Ok(notes);
+            };
+            let (subject, scale): (String, i64) = sqlx::query_as(
+                "SELECT s.name, CAST(e.scale AS BIGINT) FROM evaluations e JOIN subjects s ON s.id = e.subject_id WHERE e.id = $1",
+            )
+            .bind(eval)
+            .fetch_one(&mut **tx)
+            .await?;
+            for c in concerned(tx, student).await? {
+                notes.push(Note {
+                    user_id: c.user_id,
+                    kind: "mark",
+                    key: "notif-mark",
+                    args: json!({ "student": c.student_name, "subject": subject,
+                        "mark": crate::grades::model::show_points(points), "scale": scale }),
+                    link: child_link(&c, student),
+                });
+            }
+        }
+        "absence.recorded" => {
+            let Some(student) = int(&p, "student_id") else {
+                return Ok(notes);
+            };
+            let kind = p.get("kind").and_then(Value::as_str).unwrap_or("absent");
+            let date = p.get("held_on").and_then(Value::as_str).unwrap_or("");
+            let date = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
+                .map(|d| d.format("%d/%m").to_string())
+                .unwrap_or_default();
+            for c in concerned(tx, student).await?.into_iter().filter(|c| c.is_guardian) {
+                notes.push(Note {
+                    user_id: c.user_id,
+                    kind: "absence",
+                    key: if kind == "late" { "notif-late" } else { "notif-absence" },
+                    args: json!({ "student": c.student_name, "date": date }),
+                    link: child_link(&c, student),
+                });
+            }
+        }
+        "bulletin.published" => {
+            let Some(period) = int(&p, "period_id") else {
+                return Ok(notes);
+            };
+            let rows: Vec<(i64, i64, String, i64, String)> = sqlx::query_as(
+                "SELECT s.id, g.user_id, s.first_name, pe.ordinal, pe.kind FROM periods pe \
+                   JOIN classes c ON c.school_year_id = pe.school_year_id JOIN enrollments e ON e.class_id = c.id \
+                   JOIN students s ON s.id = e.student_id JOIN student_guardians g ON g.student_id = s.id WHERE pe.id = $1 \
+                 UNION SELECT s.id, s.user_id, s.first_name, pe.ordinal, pe.kind FROM periods pe \
+                   JOIN classes c ON c.school_year_id = pe.school_year_id JOIN enrollments e ON e.class_id = c.id \
+                   JOIN students s ON s.id = e.student_id WHERE pe.id = $1 AND s.user_id IS NOT NULL",
+            )
+            .bind(period)
+            .fetch_all(&mut **tx)
+            .await?;
+            for (student, user, name, n, kind) in rows {
+                notes.push(Note {
+                    user_id: user,
+                    kind: "bulletin",
+                    key: if kind == "semestre" {
+                        "notif-bulletin-semestre"
+                    } else {
+                        "notif-bulletin-trimestre"
+                    },
+                    args: json!({ "student": name, "n": n }),
+                    link: format!("/bulletins/{student}/{period}"),
+                });
+            }
+        }
+        "payment.recorded" => {
+            let (Some(student), Some(amount)) = (int(&p, "student_id"), int(&p, "amount")) else {
+                return Ok(notes);
+            };
+            let receipt = p.get("receipt_no").and_then(Value::as_str).unwrap_or("");
+            for c in concerned(tx, student).await?.into_iter().filter(|c| c.is_guardian) {
+                notes.push(Note {
+                    user_id: c.user_id,
+                    kind: "payment",
+                    key: "notif-payment",
+                    args: json!({ "student": c.student_name, "amount": amount, "receipt": receipt }),
+                    link: child_link(&c, student),
+                });
+            }
+        }
+        "message.sent" => {
+            // Direct messages only: channels show their unread counts instead.
+            if p.get("kind").and_then(Value::as_str) != Some("direct") {
+                return Ok(notes);
+            }
+            let (Some(conv), Some(author)) = (int(&p, "conversation_id"), event.actor_user_id)
+            else {
+                return Ok(notes);
+            };
+            let (name,): (String,) =
+                sqlx::query_as("SELECT first_name || ' ' || last_name FROM users WHERE id = $1")
+                    .bind(author)
+                    .fetch_one(&mut **tx)
+                    .await?;
+            let others: Vec<(i64,)> = sqlx::query_as(
+                "SELECT user_id FROM conversation_members WHERE conversation_id = $1 AND user_id <> $2",
+            )
+            .bind(conv)
+            .bind(author)
+            .fetch_all(&mut **tx)
+            .await?;
+            for (user,) in others {
+                notes.push(Note {
+                    user_id: user,
+                    kind: "message",
+                    key: "notif-message",
+                    args: json!({ "author": name }),
+                    link: format!("/messages/{conv}"),
+                });
+            }
+        }
+        "announcement.published" => {
+            let Some(id) = int(&p, "announcement_id") else {
+                return Ok(notes);
+            };
+            let title: String = p
+                .get("title")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .chars()
+                .take(80)
+                .collect();
+            let users: Vec<(i64,)> = sqlx::query_as(crate::sql!(
+                "SELECT u.id FROM announcements a JOIN users u ON u.active = TRUE \
+                 WHERE a.id = $1 AND u.id <> a.author_id AND {}",
+                crate::announcements::repo::receives().replace("$1", "u.id")
+            ))
+            .bind(id)
+            .fetch_all(&mut **tx)
+            .await?;
+            for (user,) in users {
+                notes.push(Note {
+                    user_id: user,
+                    kind: "announcement",
+                    key: "notif-announcement",
+                    args: json!({ "title": title }),
+                    link: format!("/annonces/{id}"),
+                });
+            }
+        }
+        _ => {}
+    }
+    Ok(notes)
+}
+
+/// The subscriber that writes notifications; it remembers whom to ring once committed.
+#[derive(Default)]
+pub struct Notifier {
+    rung: Mutex<Vec<i64>>,
+}
+
+#[async_trait::async_trait]
+impl Subscriber for Notifier {
+    fn name(&self) -> &'static str {
+        "notifications"
+    }
+
+    async fn handle(&self, tx: &mut Tx<'_>, event: &Event) -> anyhow::Result<()> {
+        let notes = notes_for(tx, event).await?;
+        let mut rung = Vec::new();
+        for n in notes {
+            if !wants(&mut **tx, n.user_id, n.kind, "in_app").await? {
+                continue;
+            }
+            sqlx::query(
+                "INSERT INTO notifications (user_id, kind, text_key, args, link, event_id, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+            )
+            .bind(n.user_id)
+            .bind(n.kind)
+            .bind(n.key)
+            .bind(n.args.to_string())
+            .bind(&n.link)
+            .bind(event.id)
+            .bind(event.occurred_at)
+            .execute(&mut **tx)
+            .await?;
+            rung.push(n.user_id);
+        }
+        self.rung
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(rung);
+        Ok(())
+    }
+}
+
+/// Unread notifications of a user.
+pub async fn unread(db: &Pool, user: i64) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL",
+    )
+    .bind(user)
+    .fetch_one(db)
+    .await?;
+    Ok(n)
+}
+
+/// Hands new school events to the notifier, then rings the bells of those told (not in
+/// their quiet hours). Runs until the process stops; a failure is logged and retried.
+pub async fn run(app: AppState) {
+    let notifier = Arc::new(Notifier::default());
+    loop {
+        let handled = match crate::events::dispatch(&app.db, notifier.as_ref(), 200).await {
+            Ok(n) => n,
+            Err(e) => {
+                tracing::warn!(error = %e, "notifications: dispatch failed");
+                0
+            }
+        };
+        ring(&app, &notifier).await;
+        if handled < 200 {
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+}
+
+/// Pushes the new count to the bells of the people just told.
+pub async fn ring(app: &AppState, notifier: &Notifier) {
+    let mut users = std::mem::take(&mut *notifier.rung.lock().unwrap_or_else(|e| e.into_inner()));
+    users.sort_unstable();
+    users.dedup();
+    for user in users {
+        match quiet_now(&app.db, user).await {
+            Ok(Some(_)) => continue,
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "quiet hours"),
+        }
+        match unread(&app.db, user).await {
+            Ok(n) => app
+                .realtime
+                .to_user(user, "notification", &json!({ "unread": n })),
+            Err(e) => tracing::warn!(error = %e, "unread notifications"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quiet_hours_may_span_midnight() {
+        let (night, morning) = (21 * 60, 7 * 60);
+        assert!(in_quiet(22 * 60, night, morning));
+        assert!(in_quiet(3 * 60, night, morning));
+        assert!(!in_quiet(7 * 60, night, morning));
+        assert!(!in_quiet(12 * 60, night, morning));
+        assert!(in_quiet(13 * 60, 12 * 60, 14 * 60));
+        assert!(!in_quiet(14 * 60, 12 * 60, 14 * 60));
+        assert!(!in_quiet(0, 600, 600));
+    }
+
+    #[test]
+    fn times_are_read_as_people_type_them() {
+        assert_eq!(parse_hhmm("21h30"), Some(21 * 60 + 30));
+        assert_eq!(parse_hhmm("07:05"), Some(425));
+        assert_eq!(parse_hhmm("7h"), Some(420));
+        assert_eq!(parse_hhmm("6"), Some(360));
+        assert_eq!(parse_hhmm("24h00"), None);
+        assert_eq!(parse_hhmm("soir"), None);
+        assert_eq!(hhmm(425), "07h05");
+    }
+}

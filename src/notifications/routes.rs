@@ -1,0 +1,259 @@
+//! The notification centre, the bell, and each person's choices (kinds × channels, quiet
+//! hours).
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use chrono::{DateTime, Utc};
+use sqlx::FromRow;
+
+use super::{CHANNELS, KINDS, hhmm, parse_hhmm};
+use crate::app::AppState;
+use crate::error::{AppError, AppResult};
+use crate::web::{Ctx, FormErrors, PathId, html, html_status, redirect};
+
+/// Routes of notifications.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/notifications", get(index))
+        .route("/notifications/cloche", get(bell))
+        .route("/notifications/lues", post(read_all))
+        .route("/notifications/{id}", get(open))
+        .route("/compte/notifications", get(prefs).post(save_prefs))
+}
+
+/// A notification as listed.
+#[derive(Clone, Debug, FromRow)]
+pub struct Row {
+    id: i64,
+    kind: String,
+    text_key: String,
+    args: String,
+    created_at: DateTime<Utc>,
+    read_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Template)]
+#[template(path = "notifications/index.html")]
+struct Index<'a> {
+    ctx: &'a Ctx,
+    rows: Vec<Row>,
+}
+
+impl Index<'_> {
+    fn text(&self, r: &Row) -> String {
+        let args: serde_json::Value = serde_json::from_str(&r.args).unwrap_or_default();
+        self.ctx.t.tj(&r.text_key, &args)
+    }
+}
+
+async fn index(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let u = ctx.user()?;
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT id, kind, text_key, args, created_at, read_at FROM notifications WHERE user_id = $1 ORDER BY id DESC LIMIT 100",
+    )
+    .bind(u.id)
+    .fetch_all(&app.db)
+    .await?;
+    html(&Index { ctx: &ctx, rows })
+}
+
+/// The bell's count, as a fragment (refreshed by htmx when the socket rings).
+async fn bell(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let u = ctx.user()?;
+    let n = super::unread(&app.db, u.id).await?;
+    html(&Bell { ctx: &ctx, n })
+}
+
+/// The bell in the header.
+#[derive(Template)]
+#[template(path = "notifications/_bell.html")]
+pub struct Bell<'a> {
+    /// The request.
+    pub ctx: &'a Ctx,
+    /// Unread notifications.
+    pub n: i64,
+}
+
+/// Opens a notification: marks it read and goes where it leads. Only one's own.
+async fn open(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
+    let u = ctx.user()?;
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT link FROM notifications WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(u.id)
+            .fetch_optional(&app.db)
+            .await?;
+    let (link,) = row.ok_or(AppError::NotFound)?;
+    sqlx::query("UPDATE notifications SET read_at = $1 WHERE id = $2 AND read_at IS NULL")
+        .bind(Utc::now())
+        .bind(id)
+        .execute(&app.db)
+        .await?;
+    app.realtime.to_user(
+        u.id,
+        "notification",
+        &serde_json::json!({ "unread": super::unread(&app.db, u.id).await? }),
+    );
+    // Links are written by the notifier and always start with "/": never another site.
+    Ok(redirect(if link.starts_with('/') && !link.starts_with("//") {
+        &link
+    } else {
+        "/notifications"
+    }))
+}
+
+async fn read_all(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let u = ctx.user()?;
+    sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
+        .bind(Utc::now())
+        .bind(u.id)
+        .execute(&app.db)
+        .await?;
+    app.realtime
+        .to_user(u.id, "notification", &serde_json::json!({ "unread": 0 }));
+    Ok(redirect("/notifications"))
+}
+
+#[derive(Template)]
+#[template(path = "notifications/prefs.html")]
+struct Prefs<'a> {
+    ctx: &'a Ctx,
+    kinds: &'static [&'static str],
+    channels: Vec<&'static str>,
+    on: HashMap<String, bool>,
+    quiet_start: String,
+    quiet_end: String,
+    errors: FormErrors,
+}
+
+impl Prefs<'_> {
+    fn is_on(&self, kind: &str, channel: &str) -> bool {
+        self.on
+            .get(&format!("{kind}.{channel}"))
+            .copied()
+            .unwrap_or(channel == "in_app")
+    }
+}
+
+/// The channels this server can deliver through.
+fn channels(app: &AppState) -> Vec<&'static str> {
+    CHANNELS
+        .iter()
+        .copied()
+        .filter(|c| match *c {
+            "email" => app.config.smtp_url.is_some(),
+            "push" => app.config.vapid_private_key.is_some(),
+            _ => true,
+        })
+        .collect()
+}
+
+async fn prefs_page<'a>(app: &AppState, ctx: &'a Ctx) -> AppResult<Prefs<'a>> {
+    let u = ctx.user()?;
+    let rows: Vec<(String, String, bool)> = sqlx::query_as(
+        "SELECT kind, channel, enabled FROM notification_prefs WHERE user_id = $1",
+    )
+    .bind(u.id)
+    .fetch_all(&app.db)
+    .await?;
+    let quiet: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT CAST(start_minute AS BIGINT), CAST(end_minute AS BIGINT) FROM quiet_hours WHERE user_id = $1",
+    )
+    .bind(u.id)
+    .fetch_optional(&app.db)
+    .await?;
+    Ok(Prefs {
+        ctx,
+        kinds: &KINDS,
+        channels: channels(app),
+        on: rows
+            .into_iter()
+            .map(|(k, c, e)| (format!("{k}.{c}"), e))
+            .collect(),
+        quiet_start: quiet.map(|q| hhmm(q.0)).unwrap_or_default(),
+        quiet_end: quiet.map(|q| hhmm(q.1)).unwrap_or_default(),
+        errors: FormErrors::default(),
+    })
+}
+
+async fn prefs(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    html(&prefs_page(&app, &ctx).await?)
+}
+
+async fn save_prefs(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let u = ctx.user()?;
+    let form: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+    let field = |name: &str| {
+        form.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let (start, end) = (field("quiet_start"), field("quiet_end"));
+    let mut page = prefs_page(&app, &ctx).await?;
+    let quiet = match (start.as_str(), end.as_str()) {
+        ("", "") => None,
+        (s, e) => match (parse_hhmm(s), parse_hhmm(e)) {
+            (Some(s), Some(e)) if s != e => Some((s, e)),
+            (a, b) => {
+                if a.is_none() {
+                    page.errors.add("quiet_start", ctx.t.t("error-time"));
+                }
+                if b.is_none() {
+                    page.errors.add("quiet_end", ctx.t.t("error-time"));
+                }
+                if a.is_some() && a == b {
+                    page.errors.add("quiet_end", ctx.t.t("error-quiet-same"));
+                }
+                None
+            }
+        },
+    };
+    if !page.errors.is_empty() {
+        page.quiet_start = start;
+        page.quiet_end = end;
+        return html_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let mut tx = app.db.begin().await?;
+    for kind in KINDS {
+        for channel in &page.channels {
+            let on = form
+                .iter()
+                .any(|(k, v)| k == "on" && *v == format!("{kind}.{channel}"));
+            sqlx::query(
+                "INSERT INTO notification_prefs (user_id, kind, channel, enabled) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (user_id, kind, channel) DO UPDATE SET enabled = excluded.enabled",
+            )
+            .bind(u.id)
+            .bind(kind)
+            .bind(*channel)
+            .bind(on)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    sqlx::query("DELETE FROM quiet_hours WHERE user_id = $1")
+        .bind(u.id)
+        .execute(&mut *tx)
+        .await?;
+    if let Some((s, e)) = quiet {
+        sqlx::query("INSERT INTO quiet_hours (user_id, start_minute, end_minute) VALUES ($1, $2, $3)")
+            .bind(u.id)
+            .bind(s)
+            .bind(e)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    ctx.flash("success", "saved").await?;
+    Ok(redirect("/compte/notifications").into_response())
+}

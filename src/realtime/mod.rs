@@ -1,0 +1,374 @@
+//! The real-time hub: Socket.IO on the same server as the pages.
+//!
+//! A connection is accepted only with a logged-in session cookie (the same session as the
+//! pages, and an `Origin` of this site). Each socket joins its user's room (`u:ID`) and the
+//! rooms of the conversations the user belongs to (`c:ID`). Every event a client sends is
+//! checked with the chat rules, and rate-limited per socket. What the browser shows is
+//! rendered by the server: clients fetch fragments when told something changed.
+//!
+//! Features never hold sockets: they push through [`Hub`], which does nothing until the
+//! Socket.IO layer is attached (in tests that call the router directly, for instance).
+
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use socketioxide::SocketIo;
+use socketioxide::extract::{AckSender, Data, HttpExtension, SocketRef, State};
+use socketioxide::handler::ConnectHandler;
+use tower_sessions::Session;
+
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::chat::{self, ChatError};
+use crate::i18n::Tr;
+
+/// A cheap handle to push events to connected clients.
+#[derive(Clone, Debug, Default)]
+pub struct Hub(Arc<OnceLock<SocketIo>>);
+
+impl Hub {
+    /// Pushes `event` to every client in a conversation's room.
+    pub fn to_conversation(&self, conversation: i64, event: &'static str, data: &impl Serialize) {
+        self.emit(format!("c:{conversation}"), event, data);
+    }
+
+    /// Pushes `event` to every open tab of a user.
+    pub fn to_user(&self, user: i64, event: &'static str, data: &impl Serialize) {
+        self.emit(format!("u:{user}"), event, data);
+    }
+
+    /// Makes a user's open tabs join a conversation's room (a new direct conversation).
+    pub fn join_user(&self, user: i64, conversation: i64) {
+        if let Some(io) = self.0.get() {
+            let io = io.clone();
+            tokio::spawn(async move {
+                if let Err(e) = io
+                    .to(format!("u:{user}"))
+                    .join(format!("c:{conversation}"))
+                    .await
+                {
+                    tracing::warn!(error = %e, "joining a room failed");
+                }
+            });
+        }
+    }
+
+    fn emit(&self, room: String, event: &'static str, data: &impl Serialize) {
+        if let Some(io) = self.0.get() {
+            // Offline clients catch up from the database; a failed push loses nothing.
+            let io = io.clone();
+            let data = serde_json::to_value(data).unwrap_or_default();
+            tokio::spawn(async move {
+                if let Err(e) = io.to(room).emit(event, &data).await {
+                    tracing::debug!(error = %e, "push failed");
+                }
+            });
+        }
+    }
+
+    /// How many sockets are connected to this node.
+    pub fn local_sockets(&self) -> usize {
+        self.0.get().map(|io| io.sockets().len()).unwrap_or(0)
+    }
+}
+
+/// Builds the Socket.IO layer for `app` and registers its handlers; `app.realtime` pushes
+/// through it from then on.
+pub fn layer(app: &AppState) -> socketioxide::layer::SocketIoLayer {
+    let (layer, io) = SocketIo::builder()
+        .with_state(app.clone())
+        .max_payload(64 * 1024)
+        .build_layer();
+    io.ns("/", on_connect.with(authenticate));
+    if app.realtime.0.set(io).is_err() {
+        tracing::debug!("the real-time hub was already attached");
+    }
+    layer
+}
+
+/// Why a connection was refused (sent to the client as `connect_error`).
+#[derive(Debug)]
+struct Refused(&'static str);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+/// Tokens per socket: a burst of 10 events, then 2 a second.
+#[derive(Debug)]
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+    refused: u32,
+}
+
+impl Bucket {
+    const BURST: f64 = 10.0;
+    const PER_SECOND: f64 = 2.0;
+
+    fn take(&mut self) -> bool {
+        let now = Instant::now();
+        let refill = now.duration_since(self.at).as_secs_f64() * Self::PER_SECOND;
+        self.tokens = (self.tokens + refill).min(Self::BURST);
+        self.at = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            self.refused += 1;
+            false
+        }
+    }
+}
+
+type Limiter = Arc<Mutex<Bucket>>;
+
+/// The logged-in user of a socket, set when it connects.
+#[derive(Clone)]
+struct Who(Arc<CurrentUser>);
+
+async fn authenticate(
+    s: SocketRef,
+    State(app): State<AppState>,
+    HttpExtension(session): HttpExtension<Session>,
+) -> Result<(), Refused> {
+    // A page of another site may not open a socket with our cookie.
+    let headers = &s.req_parts().headers;
+    if let (Some(origin), Some(host)) = (
+        headers.get("origin").and_then(|v| v.to_str().ok()),
+        headers.get("host").and_then(|v| v.to_str().ok()),
+    ) && origin.split("://").nth(1) != Some(host)
+    {
+        return Err(Refused("origin"));
+    }
+    let user = crate::auth::current_user(&app, &session)
+        .await
+        .map_err(|_| Refused("session"))?
+        .ok_or(Refused("unauthorized"))?;
+    if user.must_change_password {
+        return Err(Refused("password"));
+    }
+    s.extensions.insert(Who(Arc::new(user)));
+    s.extensions.insert::<Limiter>(Arc::new(Mutex::new(Bucket {
+        tokens: Bucket::BURST,
+        at: Instant::now(),
+        refused: 0,
+    })));
+    Ok(())
+}
+
+async fn on_connect(s: SocketRef, State(app): State<AppState>) {
+    let Some(Who(user)) = s.extensions.get::<Who>() else {
+        return;
+    };
+    s.join(format!("u:{}", user.id));
+    match chat::repo::my_conversation_ids(&app.db, user.id, user.is_admin()).await {
+        Ok(ids) => {
+            for id in ids {
+                s.join(format!("c:{id}"));
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "listing conversations for a socket"),
+    }
+    s.on("join", on_join);
+    s.on("send", on_send);
+    s.on("typing", on_typing);
+    s.on("read", on_read);
+    s.on("sync", on_sync);
+    let _ = s.emit("ready", &serde_json::json!({ "user_id": user.id }));
+}
+
+#[derive(Deserialize)]
+struct ConvRef {
+    conversation_id: i64,
+}
+
+#[derive(Serialize)]
+struct Reply {
+    ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<i64>,
+}
+
+fn ok(id: Option<i64>) -> Reply {
+    Reply {
+        ok: true,
+        error: None,
+        id,
+    }
+}
+
+/// The socket's user and language; `None` once it is gone.
+fn who(s: &SocketRef, app: &AppState) -> Option<(Arc<CurrentUser>, Tr)> {
+    let Who(user) = s.extensions.get::<Who>()?;
+    let t = Tr::new(app.i18n.clone(), user.locale);
+    Some((user, t))
+}
+
+/// Takes a token; a socket that keeps flooding after being told is disconnected.
+fn allowed(s: &SocketRef) -> bool {
+    let Some(limiter) = s.extensions.get::<Limiter>() else {
+        return false;
+    };
+    let mut b = limiter.lock().unwrap_or_else(|e| e.into_inner());
+    let ok = b.take();
+    if !ok && b.refused > 200 {
+        drop(b);
+        let _ = s.clone().disconnect();
+    }
+    ok
+}
+
+fn refuse(ack: AckSender, t: &Tr, e: ChatError) {
+    if let ChatError::Db(ref err) = e {
+        tracing::error!(error = %err, "chat");
+    }
+    let _ = ack.send(&Reply {
+        ok: false,
+        error: Some(e.text(t)),
+        id: None,
+    });
+}
+
+fn bad_input(ack: AckSender, t: &Tr) {
+    let _ = ack.send(&Reply {
+        ok: false,
+        error: Some(t.t("chat-error-bad-event")),
+        id: None,
+    });
+}
+
+async fn on_join(
+    s: SocketRef,
+    State(app): State<AppState>,
+    Data(data): Data<serde_json::Value>,
+    ack: AckSender,
+) {
+    let Some((user, t)) = who(&s, &app) else {
+        return;
+    };
+    if !allowed(&s) {
+        return refuse(ack, &t, ChatError::TooFast);
+    }
+    let Ok(r) = serde_json::from_value::<ConvRef>(data) else {
+        return bad_input(ack, &t);
+    };
+    match chat::open(&app.db, &user, r.conversation_id).await {
+        Ok(_) => {
+            s.join(format!("c:{}", r.conversation_id));
+            let _ = ack.send(&ok(None));
+        }
+        Err(e) => refuse(ack, &t, e),
+    }
+}
+
+#[derive(Deserialize)]
+struct SendIn {
+    conversation_id: i64,
+    body: String,
+}
+
+async fn on_send(
+    s: SocketRef,
+    State(app): State<AppState>,
+    Data(data): Data<serde_json::Value>,
+    ack: AckSender,
+) {
+    let Some((user, t)) = who(&s, &app) else {
+        return;
+    };
+    if !allowed(&s) {
+        return refuse(ack, &t, ChatError::TooFast);
+    }
+    let Ok(m) = serde_json::from_value::<SendIn>(data) else {
+        return bad_input(ack, &t);
+    };
+    match chat::send(&app, &user, m.conversation_id, &m.body, None).await {
+        Ok(msg) => {
+            // The sender's socket also joins the room if it had not (a channel opened late).
+            s.join(format!("c:{}", m.conversation_id));
+            let _ = ack.send(&ok(Some(msg.id)));
+        }
+        Err(e) => refuse(ack, &t, e),
+    }
+}
+
+async fn on_typing(s: SocketRef, State(app): State<AppState>, Data(data): Data<serde_json::Value>) {
+    let Some((user, _)) = who(&s, &app) else {
+        return;
+    };
+    let Ok(r) = serde_json::from_value::<ConvRef>(data) else {
+        return;
+    };
+    let room = format!("c:{}", r.conversation_id);
+    // Only into a room the socket was let into, and not faster than the bucket allows.
+    if !s.rooms().iter().any(|x| *x == room) || !allowed(&s) {
+        return;
+    }
+    let _ = s
+        .to(room)
+        .emit(
+            "typing",
+            &serde_json::json!({ "conversation_id": r.conversation_id, "user_id": user.id, "name": user.display_name() }),
+        )
+        .await;
+}
+
+#[derive(Deserialize)]
+struct ReadIn {
+    conversation_id: i64,
+    message_id: i64,
+}
+
+async fn on_read(s: SocketRef, State(app): State<AppState>, Data(data): Data<serde_json::Value>) {
+    let Some((user, _)) = who(&s, &app) else {
+        return;
+    };
+    let Ok(r) = serde_json::from_value::<ReadIn>(data) else {
+        return;
+    };
+    if !allowed(&s) || chat::open(&app.db, &user, r.conversation_id).await.is_err() {
+        return;
+    }
+    if let Err(e) = chat::mark_read(&app, &user, r.conversation_id, r.message_id).await {
+        tracing::warn!(error = %e, "marking read");
+    }
+}
+
+#[derive(Deserialize)]
+struct SyncIn {
+    conversation_id: i64,
+    after: i64,
+}
+
+async fn on_sync(
+    s: SocketRef,
+    State(app): State<AppState>,
+    Data(data): Data<serde_json::Value>,
+    ack: AckSender,
+) {
+    let Some((user, t)) = who(&s, &app) else {
+        return;
+    };
+    if !allowed(&s) {
+        return refuse(ack, &t, ChatError::TooFast);
+    }
+    let Ok(r) = serde_json::from_value::<SyncIn>(data) else {
+        return bad_input(ack, &t);
+    };
+    if let Err(e) = chat::open(&app.db, &user, r.conversation_id).await {
+        return refuse(ack, &t, e);
+    }
+    match chat::repo::since(&app.db, r.conversation_id, r.after, 200).await {
+        Ok(list) => {
+            let list: Vec<chat::Pushed> = list.iter().map(chat::Pushed::from).collect();
+            let _ = ack.send(&serde_json::json!({ "ok": true, "messages": list }));
+        }
+        Err(e) => refuse(ack, &t, e.into()),
+    }
+}
