@@ -82,7 +82,9 @@ impl Config {
         var("SUKU_LOGIN_WINDOW_MINUTES", &mut self.login_window_minutes)?;
         var("SUKU_DB_MAX_CONNECTIONS", &mut self.db_max_connections)?;
         var("SUKU_FILES_DIR", &mut self.files_dir)?;
-        self.smtp_url = std::env::var("SUKU_SMTP_URL").ok().filter(|v| !v.is_empty());
+        self.smtp_url = std::env::var("SUKU_SMTP_URL")
+            .ok()
+            .filter(|v| !v.is_empty());
         self.vapid_private_key = std::env::var("SUKU_VAPID_PRIVATE_KEY")
             .ok()
             .filter(|v| !v.is_empty());

@@ -311,7 +311,8 @@ pub struct Upload<'a> {
 
 /// The type of an attachment, recognised from its first bytes: images and PDF only.
 pub fn attachment_type(bytes: &[u8]) -> Option<&'static str> {
-    crate::files::image_type(bytes).or_else(|| bytes.starts_with(b"%PDF-").then_some("application/pdf"))
+    crate::files::image_type(bytes)
+        .or_else(|| bytes.starts_with(b"%PDF-").then_some("application/pdf"))
 }
 
 /// What is pushed to the clients of a conversation when a message arrives or changes.
@@ -384,9 +385,9 @@ pub async fn send(
         Some(f) if f.bytes.len() > MAX_FILE => {
             return Err(ChatError::Attachment("chat-error-file-too-big"));
         }
-        Some(f) => Some(
-            attachment_type(f.bytes).ok_or(ChatError::Attachment("chat-error-file-type"))?,
-        ),
+        Some(f) => {
+            Some(attachment_type(f.bytes).ok_or(ChatError::Attachment("chat-error-file-type"))?)
+        }
         None => None,
     };
     let mut tx = app.db.begin().await?;
@@ -427,8 +428,11 @@ pub async fn send(
     tx.commit().await?;
     // The author has read what they wrote.
     repo::mark_read(&app.db, conv.id, u.id, id).await?;
-    let msg = repo::message(&app.db, id).await?.ok_or(ChatError::NotFound)?;
-    app.realtime.to_conversation(conv.id, "message", &Pushed::from(&msg));
+    let msg = repo::message(&app.db, id)
+        .await?
+        .ok_or(ChatError::NotFound)?;
+    app.realtime
+        .to_conversation(conv.id, "message", &Pushed::from(&msg));
     Ok(msg)
 }
 
@@ -440,13 +444,12 @@ pub async fn mark_read(
     conversation: i64,
     message_id: i64,
 ) -> Result<(), ChatError> {
-    let (upto,): (Option<i64>,) = sqlx::query_as(
-        "SELECT MAX(id) FROM messages WHERE conversation_id = $1 AND id <= $2",
-    )
-    .bind(conversation)
-    .bind(message_id)
-    .fetch_one(&app.db)
-    .await?;
+    let (upto,): (Option<i64>,) =
+        sqlx::query_as("SELECT MAX(id) FROM messages WHERE conversation_id = $1 AND id <= $2")
+            .bind(conversation)
+            .bind(message_id)
+            .fetch_one(&app.db)
+            .await?;
     let Some(upto) = upto else {
         return Ok(());
     };
@@ -457,7 +460,11 @@ pub async fn mark_read(
         &serde_json::json!({ "conversation_id": conversation, "user_id": u.id, "name": u.display_name(), "message_id": upto }),
     );
     // The user's other tabs update their unread counts.
-    app.realtime.to_user(u.id, "unread", &serde_json::json!({ "conversation_id": conversation }));
+    app.realtime.to_user(
+        u.id,
+        "unread",
+        &serde_json::json!({ "conversation_id": conversation }),
+    );
     Ok(())
 }
 
@@ -615,7 +622,10 @@ mod tests {
     #[test]
     fn attachments_are_recognised_by_content() {
         assert_eq!(attachment_type(b"%PDF-1.7\n"), Some("application/pdf"));
-        assert_eq!(attachment_type(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("image/jpeg"));
+        assert_eq!(
+            attachment_type(&[0xFF, 0xD8, 0xFF, 0xE0]),
+            Some("image/jpeg")
+        );
         assert_eq!(attachment_type(b"MZ\x90\0 disguised.pdf"), None);
         assert_eq!(attachment_type(b"<html>"), None);
     }

@@ -101,8 +101,13 @@ pub async fn my_conversation_ids(
         }
         if teaches || parent {
             ids.push(
-                ensure(&mut conn, &format!("parents:{class}"), "class_parents", Some(class))
-                    .await?,
+                ensure(
+                    &mut conn,
+                    &format!("parents:{class}"),
+                    "class_parents",
+                    Some(class),
+                )
+                .await?,
             );
         }
     }

@@ -61,7 +61,14 @@ fn refused(ctx: &Ctx, e: ChatError) -> AppResult<Response> {
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
             let text = e.text(&ctx.t);
-            let mut res = (status, format!("<p class=\"flash error\" role=\"alert\">{}</p>", askama_escape(&text))).into_response();
+            let mut res = (
+                status,
+                format!(
+                    "<p class=\"flash error\" role=\"alert\">{}</p>",
+                    askama_escape(&text)
+                ),
+            )
+                .into_response();
             res.headers_mut().insert(
                 axum::http::header::CONTENT_TYPE,
                 axum::http::HeaderValue::from_static("text/html; charset=utf-8"),
@@ -71,8 +78,10 @@ fn refused(ctx: &Ctx, e: ChatError) -> AppResult<Response> {
                 "HX-Retarget",
                 axum::http::HeaderValue::from_static("#composer-error"),
             );
-            res.headers_mut()
-                .insert("HX-Reswap", axum::http::HeaderValue::from_static("innerHTML"));
+            res.headers_mut().insert(
+                "HX-Reswap",
+                axum::http::HeaderValue::from_static("innerHTML"),
+            );
             Ok(res)
         }
     }
@@ -89,7 +98,9 @@ fn askama_escape(s: &str) -> String {
 fn title(ctx: &Ctx, kind: &str, class: Option<&str>, other: Option<&str>) -> String {
     match kind {
         "class" => ctx.t.t1("chat-class-channel", "class", class.unwrap_or("")),
-        "class_parents" => ctx.t.t1("chat-parents-channel", "class", class.unwrap_or("")),
+        "class_parents" => ctx
+            .t
+            .t1("chat-parents-channel", "class", class.unwrap_or("")),
         "broadcast" => ctx.t.t("chat-broadcast"),
         _ => other.unwrap_or("—").to_string(),
     }
@@ -354,7 +365,12 @@ async fn show(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppR
     let muted_until = repo::muted_until(&app.db, id, u.id)
         .await?
         .map(|t| ctx.t.datetime(&t));
-    let title = title(&ctx, &conv.kind, conv.class_name.as_deref(), other.as_deref());
+    let title = title(
+        &ctx,
+        &conv.kind,
+        conv.class_name.as_deref(),
+        other.as_deref(),
+    );
     html(&Show {
         readers: if conv.kind == "direct" {
             repo::readers(&app.db, id, u.id).await?
@@ -451,10 +467,10 @@ async fn send(
         }
         Err(e) => return Err(e),
     };
-    let file = up.file.as_ref().map(|(name, bytes)| super::Upload {
-        name,
-        bytes,
-    });
+    let file = up
+        .file
+        .as_ref()
+        .map(|(name, bytes)| super::Upload { name, bytes });
     match super::send(&app, u, id, up.field("body"), file).await {
         Ok(m) => {
             if ctx.htmx.wants_fragment() {
@@ -534,7 +550,9 @@ async fn report(
 ) -> AppResult<Response> {
     let u = ctx.user()?;
     super::report(&app, u, id, &f.reason).await.map_err(http)?;
-    let m = repo::message(&app.db, id).await?.ok_or(AppError::NotFound)?;
+    let m = repo::message(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     ctx.flash("success", "chat-reported").await?;
     Ok(redirect(&format!("/messages/{}", m.conversation_id)))
 }
@@ -557,7 +575,9 @@ async fn mute(
     let (Ok(user), Ok(minutes)) = (f.user_id.parse::<i64>(), f.minutes.parse::<i64>()) else {
         return Err(AppError::BadRequest("error-bad-request"));
     };
-    super::mute(&app, u, id, user, minutes).await.map_err(http)?;
+    super::mute(&app, u, id, user, minutes)
+        .await
+        .map_err(http)?;
     ctx.flash("success", "chat-muted").await?;
     Ok(redirect(&format!("/messages/{id}")))
 }

@@ -187,7 +187,9 @@ async fn download(
         },
         // A chat attachment: whoever may open its conversation.
         "message" => match crate::chat::repo::message(&app.db, f.owner_id).await? {
-            Some(m) => crate::chat::open(&app.db, u, m.conversation_id).await.is_ok(),
+            Some(m) => crate::chat::open(&app.db, u, m.conversation_id)
+                .await
+                .is_ok(),
             None => false,
         },
         _ => false,

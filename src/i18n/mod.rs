@@ -243,6 +243,15 @@ impl Tr {
                                 Some(k) => FluentValue::from(self.t(k)),
                                 None => FluentValue::from(s.clone()),
                             },
+                            // {"points": 1550}: a mark in hundredths, "15,5" / "15.5".
+                            serde_json::Value::Object(o) if o.contains_key("points") => {
+                                let p = o["points"].as_i64().unwrap_or(0);
+                                let shown = crate::grades::model::show_points(p);
+                                FluentValue::from(match self.locale {
+                                    Locale::En => shown.replace(',', "."),
+                                    Locale::Fr => shown,
+                                })
+                            }
                             other => FluentValue::from(other.to_string()),
                         };
                         (k.clone(), fv)

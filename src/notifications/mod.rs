@@ -167,7 +167,7 @@ async fn notes_for(tx: &mut Tx<'_>, event: &Event) -> anyhow::Result<Vec<Note>> 
                     kind: "mark",
                     key: "notif-mark",
                     args: json!({ "student": c.student_name, "subject": subject,
-                        "mark": crate::grades::model::show_points(points), "scale": scale }),
+                        "mark": { "points": points }, "scale": scale }),
                     link: child_link(&c, student),
                 });
             }
@@ -181,11 +181,19 @@ async fn notes_for(tx: &mut Tx<'_>, event: &Event) -> anyhow::Result<Vec<Note>> 
             let date = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
                 .map(|d| d.format("%d/%m").to_string())
                 .unwrap_or_default();
-            for c in concerned(tx, student).await?.into_iter().filter(|c| c.is_guardian) {
+            for c in concerned(tx, student)
+                .await?
+                .into_iter()
+                .filter(|c| c.is_guardian)
+            {
                 notes.push(Note {
                     user_id: c.user_id,
                     kind: "absence",
-                    key: if kind == "late" { "notif-late" } else { "notif-absence" },
+                    key: if kind == "late" {
+                        "notif-late"
+                    } else {
+                        "notif-absence"
+                    },
                     args: json!({ "student": c.student_name, "date": date }),
                     link: child_link(&c, student),
                 });
@@ -225,7 +233,11 @@ async fn notes_for(tx: &mut Tx<'_>, event: &Event) -> anyhow::Result<Vec<Note>> 
                 return Ok(notes);
             };
             let receipt = p.get("receipt_no").and_then(Value::as_str).unwrap_or("");
-            for c in concerned(tx, student).await?.into_iter().filter(|c| c.is_guardian) {
+            for c in concerned(tx, student)
+                .await?
+                .into_iter()
+                .filter(|c| c.is_guardian)
+            {
                 notes.push(Note {
                     user_id: c.user_id,
                     kind: "payment",
@@ -344,12 +356,11 @@ impl Subscriber for Notifier {
 
 /// Unread notifications of a user.
 pub async fn unread(db: &Pool, user: i64) -> Result<i64, sqlx::Error> {
-    let (n,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL",
-    )
-    .bind(user)
-    .fetch_one(db)
-    .await?;
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL")
+            .bind(user)
+            .fetch_one(db)
+            .await?;
     Ok(n)
 }
 

@@ -100,11 +100,13 @@ async fn open(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppR
         &serde_json::json!({ "unread": super::unread(&app.db, u.id).await? }),
     );
     // Links are written by the notifier and always start with "/": never another site.
-    Ok(redirect(if link.starts_with('/') && !link.starts_with("//") {
-        &link
-    } else {
-        "/notifications"
-    }))
+    Ok(redirect(
+        if link.starts_with('/') && !link.starts_with("//") {
+            &link
+        } else {
+            "/notifications"
+        },
+    ))
 }
 
 async fn read_all(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
@@ -155,12 +157,11 @@ fn channels(app: &AppState) -> Vec<&'static str> {
 
 async fn prefs_page<'a>(app: &AppState, ctx: &'a Ctx) -> AppResult<Prefs<'a>> {
     let u = ctx.user()?;
-    let rows: Vec<(String, String, bool)> = sqlx::query_as(
-        "SELECT kind, channel, enabled FROM notification_prefs WHERE user_id = $1",
-    )
-    .bind(u.id)
-    .fetch_all(&app.db)
-    .await?;
+    let rows: Vec<(String, String, bool)> =
+        sqlx::query_as("SELECT kind, channel, enabled FROM notification_prefs WHERE user_id = $1")
+            .bind(u.id)
+            .fetch_all(&app.db)
+            .await?;
     let quiet: Option<(i64, i64)> = sqlx::query_as(
         "SELECT CAST(start_minute AS BIGINT), CAST(end_minute AS BIGINT) FROM quiet_hours WHERE user_id = $1",
     )
@@ -246,12 +247,14 @@ async fn save_prefs(
         .execute(&mut *tx)
         .await?;
     if let Some((s, e)) = quiet {
-        sqlx::query("INSERT INTO quiet_hours (user_id, start_minute, end_minute) VALUES ($1, $2, $3)")
-            .bind(u.id)
-            .bind(s)
-            .bind(e)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO quiet_hours (user_id, start_minute, end_minute) VALUES ($1, $2, $3)",
+        )
+        .bind(u.id)
+        .bind(s)
+        .bind(e)
+        .execute(&mut *tx)
+        .await?;
     }
     tx.commit().await?;
     ctx.flash("success", "saved").await?;

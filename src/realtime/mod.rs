@@ -9,7 +9,7 @@
 //! Features never hold sockets: they push through [`Hub`], which does nothing until the
 //! Socket.IO layer is attached (in tests that call the router directly, for instance).
 
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
@@ -25,9 +25,20 @@ use crate::i18n::Tr;
 
 /// A cheap handle to push events to connected clients.
 #[derive(Clone, Debug, Default)]
-pub struct Hub(Arc<OnceLock<SocketIo>>);
+pub struct Hub(Arc<RwLock<Option<SocketIo>>>);
 
 impl Hub {
+    fn io(&self) -> Option<SocketIo> {
+        self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Lets go of the Socket.IO server. The server holds the application state and the
+    /// state holds this hub: a program that builds and drops many applications (the tests)
+    /// breaks the circle here so that each one's database pool closes.
+    pub fn detach(&self) {
+        self.0.write().unwrap_or_else(|e| e.into_inner()).take();
+    }
+
     /// Pushes `event` to every client in a conversation's room.
     pub fn to_conversation(&self, conversation: i64, event: &'static str, data: &impl Serialize) {
         self.emit(format!("c:{conversation}"), event, data);
@@ -40,8 +51,7 @@ impl Hub {
 
     /// Makes a user's open tabs join a conversation's room (a new direct conversation).
     pub fn join_user(&self, user: i64, conversation: i64) {
-        if let Some(io) = self.0.get() {
-            let io = io.clone();
+        if let Some(io) = self.io() {
             tokio::spawn(async move {
                 if let Err(e) = io
                     .to(format!("u:{user}"))
@@ -55,9 +65,8 @@ impl Hub {
     }
 
     fn emit(&self, room: String, event: &'static str, data: &impl Serialize) {
-        if let Some(io) = self.0.get() {
+        if let Some(io) = self.io() {
             // Offline clients catch up from the database; a failed push loses nothing.
-            let io = io.clone();
             let data = serde_json::to_value(data).unwrap_or_default();
             tokio::spawn(async move {
                 if let Err(e) = io.to(room).emit(event, &data).await {
@@ -69,7 +78,7 @@ impl Hub {
 
     /// How many sockets are connected to this node.
     pub fn local_sockets(&self) -> usize {
-        self.0.get().map(|io| io.sockets().len()).unwrap_or(0)
+        self.io().map(|io| io.sockets().len()).unwrap_or(0)
     }
 }
 
@@ -81,9 +90,7 @@ pub fn layer(app: &AppState) -> socketioxide::layer::SocketIoLayer {
         .max_payload(64 * 1024)
         .build_layer();
     io.ns("/", on_connect.with(authenticate));
-    if app.realtime.0.set(io).is_err() {
-        tracing::debug!("the real-time hub was already attached");
-    }
+    *app.realtime.0.write().unwrap_or_else(|e| e.into_inner()) = Some(io);
     layer
 }
 
@@ -151,34 +158,37 @@ async fn authenticate(
     if user.must_change_password {
         return Err(Refused("password"));
     }
+    // Rooms and handlers are set before the connection completes: the library sends
+    // `connect` to the client before it runs the connect handler, so an event sent right
+    // away must already find its handler, and the socket must already be in its rooms.
+    let rooms = chat::repo::my_conversation_ids(&app.db, user.id, user.is_admin())
+        .await
+        .map_err(|e| {
+            tracing::warn!(error = %e, "listing conversations for a socket");
+            Refused("unavailable")
+        })?;
+    s.join(format!("u:{}", user.id));
+    for id in rooms {
+        s.join(format!("c:{id}"));
+    }
     s.extensions.insert(Who(Arc::new(user)));
     s.extensions.insert::<Limiter>(Arc::new(Mutex::new(Bucket {
         tokens: Bucket::BURST,
         at: Instant::now(),
         refused: 0,
     })));
-    Ok(())
-}
-
-async fn on_connect(s: SocketRef, State(app): State<AppState>) {
-    let Some(Who(user)) = s.extensions.get::<Who>() else {
-        return;
-    };
-    s.join(format!("u:{}", user.id));
-    match chat::repo::my_conversation_ids(&app.db, user.id, user.is_admin()).await {
-        Ok(ids) => {
-            for id in ids {
-                s.join(format!("c:{id}"));
-            }
-        }
-        Err(e) => tracing::warn!(error = %e, "listing conversations for a socket"),
-    }
     s.on("join", on_join);
     s.on("send", on_send);
     s.on("typing", on_typing);
     s.on("read", on_read);
     s.on("sync", on_sync);
-    let _ = s.emit("ready", &serde_json::json!({ "user_id": user.id }));
+    Ok(())
+}
+
+async fn on_connect(s: SocketRef) {
+    if let Some(Who(user)) = s.extensions.get::<Who>() {
+        let _ = s.emit("ready", &serde_json::json!({ "user_id": user.id }));
+    }
 }
 
 #[derive(Deserialize)]

@@ -15,7 +15,9 @@ use crate::error::AppError;
 const KEY: &str = "csrf";
 /// Form bodies are read whole to find the token; larger bodies must use the header.
 const MAX_FORM: usize = 256 * 1024;
-const MAX_UPLOAD: usize = 2 * 1024 * 1024;
+// As large as the largest upload a route accepts (a chat attachment, 5 MB); each route
+// sets its own, smaller or equal, limit.
+const MAX_UPLOAD: usize = 6 * 1024 * 1024;
 
 /// The value of a small text field of a multipart body (the token), without parsing the
 /// parts that carry files: the field's headers end with a blank line, its value with CRLF.

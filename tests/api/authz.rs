@@ -111,6 +111,18 @@ async fn every_get_route_for_every_role() {
         .await
         .unwrap();
     let managers = ["director", "secretary"];
+    let chat = crate::helpers::seed_chat(&app).await;
+    let everyone = [
+        "director",
+        "bursar",
+        "secretary",
+        "teacher_a",
+        "teacher_b",
+        "parent_1",
+        "parent_2",
+        "student",
+    ];
+    let dm_pair = ["parent_1", "teacher_a"];
     // (path, roles allowed, a text of the record that refusals must not show)
     let routes: Vec<(String, Vec<&str>, Option<&str>)> = vec![
         ("/eleve".into(), vec!["student"], None),
@@ -297,6 +309,60 @@ async fn every_get_route_for_every_role() {
             Some("musée"),
         ),
         ("/admin/import".into(), managers.to_vec(), None),
+        ("/messages".into(), everyone.to_vec(), Some("Rendez-vous")),
+        ("/messages/non-lus".into(), everyone.to_vec(), None),
+        ("/messages/nouveau".into(), everyone.to_vec(), None),
+        (
+            format!("/messages/{}", chat.direct),
+            dm_pair.to_vec(),
+            Some("Rendez-vous"),
+        ),
+        (
+            format!("/messages/{}/historique?avant=999999", chat.direct),
+            dm_pair.to_vec(),
+            Some("Rendez-vous"),
+        ),
+        (
+            format!("/messages/m/{}", chat.message),
+            dm_pair.to_vec(),
+            Some("Rendez-vous"),
+        ),
+        (
+            format!("/fichiers/{}", chat.file),
+            dm_pair.to_vec(),
+            Some("Rendez-vous"),
+        ),
+        (
+            format!("/messages/{}", chat.parents_b),
+            vec![
+                "director",
+                "bursar",
+                "secretary",
+                "teacher_b",
+                "parent_1",
+                "parent_2",
+            ],
+            None,
+        ),
+        (
+            format!("/messages/{}", chat.class_a),
+            vec!["director", "bursar", "secretary", "teacher_a", "student"],
+            None,
+        ),
+        ("/messages/999999".into(), vec![], None),
+        ("/admin/signalements".into(), admins.to_vec(), None),
+        (
+            "/notifications".into(),
+            everyone.to_vec(),
+            Some("Rendez-vous"),
+        ),
+        ("/notifications/cloche".into(), everyone.to_vec(), None),
+        (
+            format!("/notifications/{}", chat.notification),
+            vec!["parent_1"],
+            None,
+        ),
+        ("/compte/notifications".into(), everyone.to_vec(), None),
         (
             "/admin/import/modele-eleves.csv".into(),
             managers.to_vec(),
@@ -358,8 +424,62 @@ async fn every_post_route_for_every_role() {
     // Each POST is sent with a valid token, and with fields that would succeed, so that a
     // wrongful success shows. Changes that would block later rows come last.
     let class_b = f.class_b.to_string();
+    let chat = crate::helpers::seed_chat(&app).await;
+    let everyone = vec![
+        "director",
+        "bursar",
+        "secretary",
+        "teacher_a",
+        "teacher_b",
+        "parent_1",
+        "parent_2",
+        "student",
+    ];
     type PostRoute<'a> = (String, Vec<(&'a str, String)>, Vec<&'a str>);
     let routes: Vec<PostRoute> = vec![
+        (
+            format!("/messages/{}", chat.direct),
+            vec![("body", "Bien reçu".into())],
+            vec!["parent_1", "teacher_a"],
+        ),
+        (
+            format!("/messages/{}", chat.parents_b),
+            vec![("body", "Bonjour à tous".into())],
+            vec![
+                "director",
+                "bursar",
+                "secretary",
+                "teacher_b",
+                "parent_1",
+                "parent_2",
+            ],
+        ),
+        (
+            format!("/messages/m/{}/modifier", chat.message),
+            vec![("body", "Rendez-vous mercredi".into())],
+            vec!["parent_1"],
+        ),
+        (
+            format!("/messages/m/{}/signalement", chat.message),
+            vec![("reason", "test".into())],
+            vec!["parent_1", "teacher_a"],
+        ),
+        (
+            format!("/messages/{}/sourdine", chat.parents_b),
+            vec![("user_id", f.parent_2.to_string()), ("minutes", "0".into())],
+            vec!["director", "bursar", "secretary", "teacher_b"],
+        ),
+        (
+            "/messages/nouveau".into(),
+            vec![("user_id", f.teacher_a.to_string())],
+            vec!["director", "bursar", "secretary", "teacher_b", "parent_1"],
+        ),
+        (
+            "/compte/notifications".into(),
+            vec![("on", "mark.in_app".into())],
+            everyone.clone(),
+        ),
+        ("/notifications/lues".into(), vec![], everyone.clone()),
         (
             format!("/admin/eleves/{}", f.s3),
             vec![
@@ -583,6 +703,11 @@ async fn every_post_route_for_every_role() {
             "/admin/periodes/1/resultats".into(),
             vec![],
             vec!["director", "bursar", "secretary"],
+        ),
+        (
+            format!("/messages/m/{}/suppression", chat.message),
+            vec![],
+            vec!["parent_1"],
         ),
         (
             format!("/taches/{queued}/annulation"),

@@ -319,6 +319,12 @@ pub async fn seed(pool: &Pool) -> Fixture {
     f
 }
 
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.state.realtime.detach();
+    }
+}
+
 /// An application on a fresh database with the fixture.
 pub struct TestApp {
     pub router: Router,
@@ -677,4 +683,96 @@ pub async fn scalar(pool: &Pool, sql: &'static str, bind: Option<i64>) -> i64 {
         None => q,
     };
     q.fetch_one(pool).await.unwrap().0
+}
+
+/// Chat on top of the fixture: a direct conversation of parent 1 and teacher A with one
+/// message ("Rendez-vous mardi") carrying a file, the parents' channel of 6e B, the class
+/// channel of 6e A, and a notification for parent 1.
+#[derive(Clone, Debug, Default)]
+pub struct ChatFixture {
+    pub direct: i64,
+    pub message: i64,
+    pub file: i64,
+    pub parents_b: i64,
+    pub class_a: i64,
+    pub notification: i64,
+}
+
+pub async fn seed_chat(app: &TestApp) -> ChatFixture {
+    let pool = &app.db.pool;
+    let f = &app.f;
+    let now = chrono::Utc::now();
+    let conv = |key: String, kind: &'static str, class: Option<i64>| async move {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO conversations (key, kind, class_id, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(key)
+        .bind(kind)
+        .bind(class)
+        .bind(now)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        id
+    };
+    let (a, b) = (f.parent_1.min(f.teacher_a), f.parent_1.max(f.teacher_a));
+    let direct = conv(format!("direct:{a}:{b}"), "direct", None).await;
+    for u in [a, b] {
+        sqlx::query("INSERT INTO conversation_members (conversation_id, user_id) VALUES ($1, $2)")
+            .bind(direct)
+            .bind(u)
+            .execute(pool)
+            .await
+            .unwrap();
+    }
+    let parents_b = conv(
+        format!("parents:{}", f.class_b),
+        "class_parents",
+        Some(f.class_b),
+    )
+    .await;
+    let class_a = conv(format!("class:{}", f.class_a), "class", Some(f.class_a)).await;
+    let (message,): (i64,) = sqlx::query_as(
+        "INSERT INTO messages (conversation_id, author_id, body, created_at) VALUES ($1, $2, 'Rendez-vous mardi', $3) RETURNING id",
+    )
+    .bind(direct)
+    .bind(f.parent_1)
+    .bind(now)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let file = suku::files::save(
+        pool,
+        &app.state.files,
+        ("message", message),
+        "mot.pdf",
+        "application/pdf",
+        b"%PDF-1.4 Rendez-vous mardi",
+        Some(f.parent_1),
+    )
+    .await
+    .unwrap();
+    sqlx::query("UPDATE messages SET file_id = $1 WHERE id = $2")
+        .bind(file)
+        .bind(message)
+        .execute(pool)
+        .await
+        .unwrap();
+    let (notification,): (i64,) = sqlx::query_as(
+        "INSERT INTO notifications (user_id, kind, text_key, args, link, created_at) \
+         VALUES ($1, 'message', 'notif-message', '{\"author\": \"Rendez-vous mardi\"}', '/messages', $2) RETURNING id",
+    )
+    .bind(f.parent_1)
+    .bind(now)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    ChatFixture {
+        direct,
+        message,
+        file,
+        parents_b,
+        class_a,
+        notification,
+    }
 }

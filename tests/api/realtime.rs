@@ -1,0 +1,197 @@
+//! Real time through the official Socket.IO client (Node, `tests/realtime/`), against the
+//! portal served on a loopback port: the handshake needs a session, rooms follow the chat
+//! rules, messages arrive live, bad input and floods get answers, and a message written
+//! while its reader was away survives a server restart.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use suku::app::{self, AppState};
+use suku::config::Config;
+use tokio::task::JoinHandle;
+
+use crate::helpers::TestApp;
+
+/// A portal served on a loopback port, on the test's database, with its own hub.
+struct Server {
+    addr: SocketAddr,
+    task: JoinHandle<()>,
+    state: AppState,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.task.abort();
+        self.state.realtime.detach();
+    }
+}
+
+async fn serve(app: &TestApp) -> Server {
+    let mut config = Config::new(app.db.url.clone());
+    config.files_dir = app.state.config.files_dir.clone();
+    let state = AppState::new(app.db.pool.clone(), config).unwrap();
+    let router = app::router(state.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let task = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    Server { addr, task, state }
+}
+
+/// The folder of the Node client, if Node and its packages are there. Under `CI=true`
+/// their absence is a failure.
+fn node_dir() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/realtime");
+    let ok = dir.join("node_modules/socket.io-client").is_dir()
+        && std::process::Command::new("node")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+    if ok {
+        return Some(dir);
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("node or tests/realtime/node_modules missing: scripts/test installs them");
+    }
+    eprintln!("SKIPPED real-time test: run `npm ci --prefix tests/realtime` (scripts/test does)");
+    None
+}
+
+/// Runs a script of `tests/realtime` and returns its output; panics with it on failure.
+async fn node(dir: &PathBuf, script: &str, server: &Server, env: &[(&str, String)]) -> String {
+    let out = tokio::process::Command::new("node")
+        .arg(script)
+        .current_dir(dir)
+        .env("SUKU_URL", format!("http://{}", server.addr))
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .output()
+        .await
+        .expect("run node");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{script} failed:\n{text}");
+    text
+}
+
+async fn cookie(app: &TestApp, who: &str) -> String {
+    app.login_as(who)
+        .await
+        .cookie
+        .clone()
+        .expect("session cookie")
+}
+
+/// Parent 2 and teacher B's conversation (created over HTTP).
+async fn direct(app: &TestApp) -> i64 {
+    let mut p = app.login_as("parent_2").await;
+    let r = p
+        .post(
+            "/messages/nouveau",
+            &[("user_id", &app.f.teacher_b.to_string())],
+        )
+        .await;
+    r.location().rsplit('/').next().unwrap().parse().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chat_through_the_official_client() {
+    let Some(dir) = node_dir() else { return };
+    let app = TestApp::new().await;
+    let chat = crate::helpers::seed_chat(&app).await;
+    let dm = direct(&app).await;
+    let (foreign_parents,): (i64,) = sqlx::query_as(
+        "INSERT INTO conversations (key, kind, class_id, created_at) VALUES ($1, 'class_parents', $2, $3) RETURNING id",
+    )
+    .bind(format!("parents:{}", app.f.class_a))
+    .bind(app.f.class_a)
+    .bind(chrono::Utc::now())
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let server = serve(&app).await;
+    let out = node(
+        &dir,
+        "chat.mjs",
+        &server,
+        &[
+            ("COOKIE_PARENT", cookie(&app, "parent_2").await),
+            ("COOKIE_TEACHER", cookie(&app, "teacher_b").await),
+            ("DIRECT", dm.to_string()),
+            ("FOREIGN_DIRECT", chat.direct.to_string()),
+            ("FOREIGN_PARENTS", foreign_parents.to_string()),
+        ],
+    )
+    .await;
+    // What the client was told was sent is in the database, in its conversation.
+    let id: i64 = out
+        .lines()
+        .find_map(|l| l.strip_prefix("SENT "))
+        .expect("a message id")
+        .trim()
+        .parse()
+        .unwrap();
+    let (conv, body): (i64, String) =
+        sqlx::query_as("SELECT conversation_id, body FROM messages WHERE id = $1")
+            .bind(id)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(conv, dm);
+    assert_eq!(body, "Bonjour Madame, merci pour la réunion.");
+    // Nothing reached the other family's conversation.
+    let (foreign,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM messages WHERE conversation_id = $1")
+            .bind(chat.direct)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(foreign, 1, "only the fixture's message");
+    // The server is still up after the flood.
+    let health = tokio::net::TcpStream::connect(server.addr).await;
+    assert!(health.is_ok());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_to_an_offline_user_survives_a_restart() {
+    let Some(dir) = node_dir() else { return };
+    let app = TestApp::new().await;
+    let dm = direct(&app).await;
+    let first = serve(&app).await;
+    node(
+        &dir,
+        "send.mjs",
+        &first,
+        &[
+            ("COOKIE", cookie(&app, "parent_2").await),
+            ("CONVERSATION", dm.to_string()),
+            ("BODY", "Ama sera absente demain.".into()),
+        ],
+    )
+    .await;
+    // The server stops before the teacher ever connects; another one starts.
+    drop(first);
+    let second = serve(&app).await;
+    node(
+        &dir,
+        "sync.mjs",
+        &second,
+        &[
+            ("COOKIE", cookie(&app, "teacher_b").await),
+            ("CONVERSATION", dm.to_string()),
+            ("EXPECT", "Ama sera absente demain.".into()),
+        ],
+    )
+    .await;
+    // And the page shows it unread.
+    let mut t = app.login_as("teacher_b").await;
+    assert!(t.get("/messages/non-lus").await.body.contains(">1</span>"));
+}
