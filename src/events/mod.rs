@@ -111,6 +111,22 @@ pub async fn dispatch(db: &Pool, sub: &dyn Subscriber, batch: i64) -> anyhow::Re
     Ok(handled)
 }
 
+/// Starts a subscriber at the present the first time it runs: what happened before it
+/// existed is not its business (a notifier does not announce last year's marks). Once it
+/// has a cursor, this does nothing, and events from while it was stopped are all handed to it.
+/// (`WHERE TRUE` lets SQLite tell the upsert clause from a join of the SELECT.)
+pub async fn subscribe_from_now(db: &Pool, name: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO event_cursors (subscriber, watermark) \
+         SELECT $1, COALESCE(MAX(id), 0) FROM school_events WHERE TRUE \
+         ON CONFLICT (subscriber) DO NOTHING",
+    )
+    .bind(name)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 async fn watermark(db: &Pool, name: &str) -> Result<i64, sqlx::Error> {
     let row: Option<(i64,)> =
         sqlx::query_as("SELECT watermark FROM event_cursors WHERE subscriber = $1")

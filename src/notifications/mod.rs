@@ -368,6 +368,10 @@ pub async fn unread(db: &Pool, user: i64) -> Result<i64, sqlx::Error> {
 /// their quiet hours). Runs until the process stops; a failure is logged and retried.
 pub async fn run(app: AppState) {
     let notifier = Arc::new(Notifier::default());
+    while let Err(e) = crate::events::subscribe_from_now(&app.db, notifier.name()).await {
+        tracing::warn!(error = %e, "notifications: cannot start");
+        tokio::time::sleep(Duration::from_secs(5)).await;
+    }
     loop {
         let handled = match crate::events::dispatch(&app.db, notifier.as_ref(), 200).await {
             Ok(n) => n,

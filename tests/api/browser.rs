@@ -175,10 +175,13 @@ async fn wait_text(c: &Client, css: &str, text: &str) {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let src = c.source().await.unwrap_or_default();
+    let shown = match c.find(Locator::Css(css)).await {
+        Ok(e) => e.text().await.unwrap_or_default(),
+        Err(_) => c.source().await.unwrap_or_default(),
+    };
     panic!(
-        "{css} never showed {text:?}; page: {}",
-        &src[..src.len().min(3000)]
+        "{css} never showed {text:?}; it shows: {}",
+        &shown[..shown.len().min(3000)]
     );
 }
 
@@ -431,4 +434,120 @@ async fn the_bursar_takes_a_payment_and_the_parent_reads_receipt_and_bulletin() 
     );
     shot(&c, "parent-bulletin").await;
     c.close().await.unwrap();
+}
+
+/// Two browsers: a parent writes to their child's teacher; the teacher's unread count
+/// rises live; the teacher answers and the parent sees it without reloading; the teacher
+/// enters a mark and the parent's bell rings without a reload.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_parent_and_a_teacher_chat_live_and_a_mark_rings_the_bell() {
+    let Some(driver) = chromedriver() else { return };
+    let (addr, demo, db, state) = serve_demo_live().await;
+    let base = format!("http://{addr}");
+    let parent = demo
+        .logins
+        .iter()
+        .find(|l| l.role == "parent")
+        .unwrap()
+        .clone();
+    // A teacher of the parent's first child, and one of their evaluations of that class.
+    let (child, teacher_id, teacher, teacher_name, evaluation, scale): (i64, i64, String, String, i64, i64) = sqlx::query_as(
+        "SELECT s.id, u.id, u.email, u.first_name || ' ' || u.last_name, ev.id, ev.scale FROM student_guardians g \
+         JOIN users p ON p.id = g.user_id JOIN students s ON s.id = g.student_id \
+         JOIN enrollments e ON e.student_id = s.id \
+         JOIN teaching_assignments t ON t.class_id = e.class_id JOIN users u ON u.id = t.teacher_user_id \
+         JOIN evaluations ev ON ev.class_id = t.class_id AND ev.subject_id = t.subject_id \
+         JOIN periods pe ON pe.id = ev.period_id AND pe.closed = FALSE \
+         WHERE p.phone = $1 ORDER BY s.id, ev.id LIMIT 1",
+    )
+    .bind(&parent.login)
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    let p = browser(&driver, 400, 800).await;
+    let t = browser(&driver, 1280, 900).await;
+    login(&p, &base, &parent.login, &parent.password).await;
+    login(&t, &base, &teacher, "suku2026").await;
+
+    // The parent finds the teacher among their contacts and writes.
+    p.goto(&format!("{base}/messages/nouveau")).await.unwrap();
+    let last = teacher_name.split(' ').next_back().unwrap();
+    type_into(&p, "#q", last).await;
+    wait_text(&p, "#contacts", &teacher_name).await;
+    click(
+        &p,
+        &format!("#contacts button[data-contact='{teacher_id}']"),
+    )
+    .await;
+    wait_text(&p, "main h1", &teacher_name).await;
+    type_into(&p, "#body", "Bonjour, comment va mon enfant en classe ?").await;
+    type_into(&p, "#body", "\u{E007}").await;
+    wait_text(&p, "#messages", "comment va mon enfant").await;
+    shot(&p, "chat-parent-phone").await;
+
+    // The teacher, on their home page, sees the unread count rise without reloading.
+    wait_text(&t, "#chat-unread", "1").await;
+    let conv = p.current_url().await.unwrap().path().to_string();
+    t.goto(&format!("{base}{conv}")).await.unwrap();
+    wait_text(&t, "#messages", "comment va mon enfant").await;
+    type_into(&t, "#body", "Très bien, il participe beaucoup.").await;
+    click(&t, ".composer button[type=submit]").await;
+    // The parent's open page shows the answer live, and the read receipt shows for the
+    // teacher.
+    wait_text(&p, "#messages", "il participe beaucoup").await;
+    wait_text(&t, "#messages", "Lu par").await;
+    shot(&t, "chat-teacher").await;
+
+    // The parent reads their notifications (the teacher's answer is one), then waits on
+    // their home page; the teacher enters a mark; the bell rings without a reload.
+    wait_text(&p, "#bell", "1").await;
+    p.goto(&format!("{base}/notifications")).await.unwrap();
+    wait_text(&p, "main", "Nouveau message de").await;
+    click(&p, "form[action='/notifications/lues'] button").await;
+    p.goto(&format!("{base}/parent")).await.unwrap();
+    let bell = p.find(Locator::Css("#bell")).await.unwrap();
+    assert!(!bell.text().await.unwrap().contains('1'));
+    let mark = (scale - 1).min(17).to_string();
+    t.goto(&format!("{base}/enseignant/evaluations/{evaluation}"))
+        .await
+        .unwrap();
+    let cell = format!("input[name='note_{child}']");
+    let input = t.find(Locator::Css(&cell)).await.unwrap();
+    input.clear().await.unwrap();
+    input.send_keys(&mark).await.unwrap();
+    input.send_keys("\u{E007}").await.unwrap();
+    wait_text(&p, "#bell", "1").await;
+    shot(&p, "bell-parent-phone").await;
+    click(&p, "#bell").await;
+    wait_text(&p, "main", &format!("{mark}/{scale}")).await;
+    state.realtime.detach();
+    p.close().await.unwrap();
+    t.close().await.unwrap();
+}
+
+/// The demo school served with the notifier running, as `suku serve` runs it.
+async fn serve_demo_live() -> (
+    SocketAddr,
+    suku::demo::DemoSchool,
+    crate::helpers::TestDb,
+    suku::app::AppState,
+) {
+    let db = fresh_db().await;
+    let demo = suku::demo::generate(&db.pool).await.unwrap();
+    let state =
+        suku::app::AppState::new(db.pool.clone(), suku::config::Config::new(db.url.clone()))
+            .unwrap();
+    let app = suku::app::router(state.clone());
+    tokio::spawn(suku::notifications::run(state.clone()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    (addr, demo, db, state)
 }

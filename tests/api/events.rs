@@ -139,3 +139,33 @@ async fn concurrent_dispatchers_never_handle_an_event_twice() {
     assert_eq!(total, 40, "every event handled exactly once in all");
     assert_eq!(effects(&pool).await.len(), 40);
 }
+
+#[tokio::test]
+async fn a_new_subscriber_starts_at_the_present_then_misses_nothing() {
+    let db = fresh_db().await;
+    let pool = &db.pool;
+    sqlx::query("CREATE TABLE test_effects (event_id BIGINT PRIMARY KEY)")
+        .execute(pool)
+        .await
+        .unwrap();
+    let old = events::publish(pool, "mark.recorded", &serde_json::json!({}), None)
+        .await
+        .unwrap();
+    let sub = Recorder {
+        fail_on: None,
+        failed: AtomicUsize::new(0),
+    };
+    events::subscribe_from_now(pool, sub.name()).await.unwrap();
+    let new = events::publish(pool, "mark.recorded", &serde_json::json!({}), None)
+        .await
+        .unwrap();
+    // Starting again (a restart) does not move the cursor past what is pending.
+    events::subscribe_from_now(pool, sub.name()).await.unwrap();
+    let later = events::publish(pool, "mark.recorded", &serde_json::json!({}), None)
+        .await
+        .unwrap();
+    assert_eq!(events::dispatch(pool, &sub, 10).await.unwrap(), 2);
+    let got = effects(pool).await;
+    assert_eq!(got, vec![new, later]);
+    assert!(!got.contains(&old));
+}
