@@ -14,6 +14,7 @@ use crate::db::{Pool, Tx};
 use crate::school::{self, StudentInput};
 use crate::settings::{self, PeriodKind, SchoolSettings};
 
+mod chat;
 mod fees;
 mod grades;
 mod names;
@@ -603,6 +604,9 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
     grades::first_term_marks(&mut tx, &mut n.rng).await?;
     fees::seed(&mut tx, &mut n.rng, Utc::now().date_naive()).await?;
     announcements(&mut tx).await?;
+    if let Some((phone, _)) = &demo_parent {
+        chat::seed(&mut tx, phone).await?;
+    }
 
     let director_login = "directeur@lumiere.tg".to_string();
     let (teacher_email,): (String,) = sqlx::query_as("SELECT email FROM users WHERE id = $1")

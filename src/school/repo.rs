@@ -597,6 +597,14 @@ pub async fn unassign(db: &Pool, class_id: i64, subject_id: i64) -> Result<u64, 
 
 /// "Prénom Nom" of a user.
 pub async fn user_name(db: &Pool, id: i64) -> Result<Option<String>, sqlx::Error> {
+    user_name_in(db, id).await
+}
+
+/// "Prénom Nom" of a user, on any connection.
+pub async fn user_name_in<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    id: i64,
+) -> Result<Option<String>, sqlx::Error> {
     let row: Option<(String,)> =
         sqlx::query_as("SELECT first_name || ' ' || last_name FROM users WHERE id = $1")
             .bind(id)
