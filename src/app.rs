@@ -67,8 +67,13 @@ pub fn jobs() -> crate::jobs::Registry {
     ])
 }
 
-/// The whole application as a router, ready to serve or to call in tests.
+/// The whole application as a router, ready to serve or to call in tests (one node).
 pub fn router(state: AppState) -> Router {
+    router_with(state, None)
+}
+
+/// The application, its real-time hub joined to the other nodes through `cluster` if given.
+pub fn router_with(state: AppState, cluster: Option<crate::realtime::Cluster>) -> Router {
     let store = SqlStore::new(state.db.clone());
     let sessions = SessionManagerLayer::new(store)
         .with_name("suku_session")
@@ -100,11 +105,11 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             crate::web::layer::web,
-        ))
-        // Socket.IO answers its own path, behind the session (its handshake is
-        // authenticated by the session cookie) and before the CSRF guard (its polling
-        // transport posts without a form token; it checks the Origin instead).
-        .layer(crate::realtime::layer(&state))
+        ));
+    // Socket.IO answers its own path, behind the session (its handshake is authenticated by
+    // the session cookie) and before the CSRF guard (its polling transport posts without a
+    // form token; it checks the Origin instead).
+    let pages = crate::realtime::attach(&state, pages, cluster)
         .layer(sessions)
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,

@@ -33,6 +33,8 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// VAPID private key (base64url) for Web Push; none: no push.
     pub vapid_private_key: Option<String>,
+    /// Redis, to join several nodes' Socket.IO rooms (`REDIS_URL`); none: one node alone.
+    pub redis_url: Option<String>,
 }
 
 impl Config {
@@ -53,6 +55,7 @@ impl Config {
             files_dir: "suku-files".into(),
             smtp_url: None,
             vapid_private_key: None,
+            redis_url: None,
         }
     }
 
@@ -85,6 +88,7 @@ impl Config {
         self.smtp_url = std::env::var("SUKU_SMTP_URL")
             .ok()
             .filter(|v| !v.is_empty());
+        self.redis_url = std::env::var("REDIS_URL").ok().filter(|v| !v.is_empty());
         self.vapid_private_key = std::env::var("SUKU_VAPID_PRIVATE_KEY")
             .ok()
             .filter(|v| !v.is_empty());

@@ -217,7 +217,17 @@ async fn serve(pool: db::Pool, config: Config) -> anyhow::Result<()> {
     // Notifications follow the school events; each node's notifier claims events by id, so
     // two nodes never notify twice.
     tokio::spawn(suku::notifications::run(state.clone()));
-    let app = app::router(state);
+    let cluster = match &state.config.redis_url {
+        Some(url) => {
+            let c = suku::realtime::cluster(url)
+                .await
+                .context("cannot reach Redis (REDIS_URL)")?;
+            tracing::info!("real time joined to the other nodes through Redis");
+            Some(c)
+        }
+        None => None,
+    };
+    let app = app::router_with(state, cluster);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;

@@ -14,8 +14,11 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 use socketioxide::SocketIo;
+use socketioxide::adapter::{Adapter, Emitter, LocalAdapter};
 use socketioxide::extract::{AckSender, Data, HttpExtension, SocketRef, State};
 use socketioxide::handler::ConnectHandler;
+use socketioxide_redis::drivers::redis::RedisDriver;
+use socketioxide_redis::{RedisAdapter, RedisAdapterCtr};
 use tower_sessions::Session;
 
 use crate::app::AppState;
@@ -23,12 +26,19 @@ use crate::auth::CurrentUser;
 use crate::chat::{self, ChatError};
 use crate::i18n::Tr;
 
-/// A cheap handle to push events to connected clients.
+/// The Socket.IO server of this node: alone, or joined to the others through Redis.
+#[derive(Clone, Debug)]
+enum Io {
+    Local(SocketIo<LocalAdapter>),
+    Redis(SocketIo<RedisAdapter<Emitter>>),
+}
+
+/// A cheap handle to push events to connected clients (on every node, with Redis).
 #[derive(Clone, Debug, Default)]
-pub struct Hub(Arc<RwLock<Option<SocketIo>>>);
+pub struct Hub(Arc<RwLock<Option<Io>>>);
 
 impl Hub {
-    fn io(&self) -> Option<SocketIo> {
+    fn io(&self) -> Option<Io> {
         self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
@@ -51,47 +61,104 @@ impl Hub {
 
     /// Makes a user's open tabs join a conversation's room (a new direct conversation).
     pub fn join_user(&self, user: i64, conversation: i64) {
-        if let Some(io) = self.io() {
-            tokio::spawn(async move {
-                if let Err(e) = io
-                    .to(format!("u:{user}"))
-                    .join(format!("c:{conversation}"))
-                    .await
-                {
-                    tracing::warn!(error = %e, "joining a room failed");
-                }
-            });
-        }
+        let (from, to) = (format!("u:{user}"), format!("c:{conversation}"));
+        let result = match self.io() {
+            Some(Io::Local(io)) => {
+                tokio::spawn(async move { io.to(from).join(to).await.map_err(|e| e.to_string()) })
+            }
+            Some(Io::Redis(io)) => {
+                tokio::spawn(async move { io.to(from).join(to).await.map_err(|e| e.to_string()) })
+            }
+            None => return,
+        };
+        tokio::spawn(async move {
+            if let Ok(Err(e)) = result.await {
+                tracing::warn!(error = %e, "joining a room failed");
+            }
+        });
     }
 
     fn emit(&self, room: String, event: &'static str, data: &impl Serialize) {
-        if let Some(io) = self.io() {
-            // Offline clients catch up from the database; a failed push loses nothing.
-            let data = serde_json::to_value(data).unwrap_or_default();
-            tokio::spawn(async move {
-                if let Err(e) = io.to(room).emit(event, &data).await {
-                    tracing::debug!(error = %e, "push failed");
-                }
-            });
+        // Offline clients catch up from the database; a failed push loses nothing.
+        let data = serde_json::to_value(data).unwrap_or_default();
+        match self.io() {
+            Some(Io::Local(io)) => {
+                tokio::spawn(async move {
+                    if let Err(e) = io.to(room).emit(event, &data).await {
+                        tracing::debug!(error = %e, "push failed");
+                    }
+                });
+            }
+            Some(Io::Redis(io)) => {
+                tokio::spawn(async move {
+                    if let Err(e) = io.to(room).emit(event, &data).await {
+                        tracing::debug!(error = %e, "push failed");
+                    }
+                });
+            }
+            None => {}
         }
     }
 
     /// How many sockets are connected to this node.
     pub fn local_sockets(&self) -> usize {
-        self.io().map(|io| io.sockets().len()).unwrap_or(0)
+        match self.io() {
+            Some(Io::Local(io)) => io.sockets().len(),
+            Some(Io::Redis(io)) => io.local().sockets().len(),
+            None => 0,
+        }
     }
 }
 
-/// Builds the Socket.IO layer for `app` and registers its handlers; `app.realtime` pushes
-/// through it from then on.
-pub fn layer(app: &AppState) -> socketioxide::layer::SocketIoLayer {
-    let (layer, io) = SocketIo::builder()
+/// What joins the nodes: made once at start-up from `REDIS_URL`.
+pub type Cluster = RedisAdapterCtr<RedisDriver>;
+
+/// Connects to Redis for a multi-node deployment (`redis://host:6379`; RESP3 is asked for).
+pub async fn cluster(url: &str) -> anyhow::Result<Cluster> {
+    let url = if url.contains("protocol=") {
+        url.to_string()
+    } else if url.contains('?') {
+        format!("{url}&protocol=resp3")
+    } else {
+        format!("{url}?protocol=resp3")
+    };
+    let client = redis::Client::open(url)?;
+    Ok(RedisAdapterCtr::new_with_redis(&client).await?)
+}
+
+/// Adds the Socket.IO service to `router`, alone or joined to the other nodes, and points
+/// `app.realtime` at it.
+pub fn attach<S: Clone + Send + Sync + 'static>(
+    app: &AppState,
+    router: axum::Router<S>,
+    cluster: Option<Cluster>,
+) -> axum::Router<S> {
+    let builder = SocketIo::builder()
         .with_state(app.clone())
-        .max_payload(64 * 1024)
-        .build_layer();
-    io.ns("/", on_connect.with(authenticate));
+        .max_payload(64 * 1024);
+    let (router, io) = match cluster {
+        None => {
+            let (layer, io) = builder.build_layer();
+            io.ns(
+                "/",
+                on_connect::<LocalAdapter>.with(authenticate::<LocalAdapter>),
+            );
+            (router.layer(layer), Io::Local(io))
+        }
+        Some(c) => {
+            let (layer, io) = builder.with_adapter::<RedisAdapter<_>>(c).build_layer();
+            // With a remote adapter the namespace connects to Redis asynchronously.
+            let ns = io.clone();
+            tokio::spawn(async move {
+                if let Err(e) = ns.ns("/", on_connect.with(authenticate)).await {
+                    tracing::error!(error = %e, "the real-time namespace could not join the cluster");
+                }
+            });
+            (router.layer(layer), Io::Redis(io))
+        }
+    };
     *app.realtime.0.write().unwrap_or_else(|e| e.into_inner()) = Some(io);
-    layer
+    router
 }
 
 /// Why a connection was refused (sent to the client as `connect_error`).
@@ -137,8 +204,8 @@ type Limiter = Arc<Mutex<Bucket>>;
 #[derive(Clone)]
 struct Who(Arc<CurrentUser>);
 
-async fn authenticate(
-    s: SocketRef,
+async fn authenticate<A: Adapter>(
+    s: SocketRef<A>,
     State(app): State<AppState>,
     HttpExtension(session): HttpExtension<Session>,
 ) -> Result<(), Refused> {
@@ -177,15 +244,15 @@ async fn authenticate(
         at: Instant::now(),
         refused: 0,
     })));
-    s.on("join", on_join);
-    s.on("send", on_send);
-    s.on("typing", on_typing);
-    s.on("read", on_read);
-    s.on("sync", on_sync);
+    s.on("join", on_join::<A>);
+    s.on("send", on_send::<A>);
+    s.on("typing", on_typing::<A>);
+    s.on("read", on_read::<A>);
+    s.on("sync", on_sync::<A>);
     Ok(())
 }
 
-async fn on_connect(s: SocketRef) {
+async fn on_connect<A: Adapter>(s: SocketRef<A>) {
     if let Some(Who(user)) = s.extensions.get::<Who>() {
         let _ = s.emit("ready", &serde_json::json!({ "user_id": user.id }));
     }
@@ -214,14 +281,14 @@ fn ok(id: Option<i64>) -> Reply {
 }
 
 /// The socket's user and language; `None` once it is gone.
-fn who(s: &SocketRef, app: &AppState) -> Option<(Arc<CurrentUser>, Tr)> {
+fn who<A: Adapter>(s: &SocketRef<A>, app: &AppState) -> Option<(Arc<CurrentUser>, Tr)> {
     let Who(user) = s.extensions.get::<Who>()?;
     let t = Tr::new(app.i18n.clone(), user.locale);
     Some((user, t))
 }
 
 /// Takes a token; a socket that keeps flooding after being told is disconnected.
-fn allowed(s: &SocketRef) -> bool {
+fn allowed<A: Adapter>(s: &SocketRef<A>) -> bool {
     let Some(limiter) = s.extensions.get::<Limiter>() else {
         return false;
     };
@@ -234,7 +301,7 @@ fn allowed(s: &SocketRef) -> bool {
     ok
 }
 
-fn refuse(ack: AckSender, t: &Tr, e: ChatError) {
+fn refuse<A: Adapter>(ack: AckSender<A>, t: &Tr, e: ChatError) {
     if let ChatError::Db(ref err) = e {
         tracing::error!(error = %err, "chat");
     }
@@ -245,7 +312,7 @@ fn refuse(ack: AckSender, t: &Tr, e: ChatError) {
     });
 }
 
-fn bad_input(ack: AckSender, t: &Tr) {
+fn bad_input<A: Adapter>(ack: AckSender<A>, t: &Tr) {
     let _ = ack.send(&Reply {
         ok: false,
         error: Some(t.t("chat-error-bad-event")),
@@ -253,11 +320,11 @@ fn bad_input(ack: AckSender, t: &Tr) {
     });
 }
 
-async fn on_join(
-    s: SocketRef,
+async fn on_join<A: Adapter>(
+    s: SocketRef<A>,
     State(app): State<AppState>,
     Data(data): Data<serde_json::Value>,
-    ack: AckSender,
+    ack: AckSender<A>,
 ) {
     let Some((user, t)) = who(&s, &app) else {
         return;
@@ -283,11 +350,11 @@ struct SendIn {
     body: String,
 }
 
-async fn on_send(
-    s: SocketRef,
+async fn on_send<A: Adapter>(
+    s: SocketRef<A>,
     State(app): State<AppState>,
     Data(data): Data<serde_json::Value>,
-    ack: AckSender,
+    ack: AckSender<A>,
 ) {
     let Some((user, t)) = who(&s, &app) else {
         return;
@@ -308,7 +375,11 @@ async fn on_send(
     }
 }
 
-async fn on_typing(s: SocketRef, State(app): State<AppState>, Data(data): Data<serde_json::Value>) {
+async fn on_typing<A: Adapter>(
+    s: SocketRef<A>,
+    State(app): State<AppState>,
+    Data(data): Data<serde_json::Value>,
+) {
     let Some((user, _)) = who(&s, &app) else {
         return;
     };
@@ -335,7 +406,11 @@ struct ReadIn {
     message_id: i64,
 }
 
-async fn on_read(s: SocketRef, State(app): State<AppState>, Data(data): Data<serde_json::Value>) {
+async fn on_read<A: Adapter>(
+    s: SocketRef<A>,
+    State(app): State<AppState>,
+    Data(data): Data<serde_json::Value>,
+) {
     let Some((user, _)) = who(&s, &app) else {
         return;
     };
@@ -356,11 +431,11 @@ struct SyncIn {
     after: i64,
 }
 
-async fn on_sync(
-    s: SocketRef,
+async fn on_sync<A: Adapter>(
+    s: SocketRef<A>,
     State(app): State<AppState>,
     Data(data): Data<serde_json::Value>,
-    ack: AckSender,
+    ack: AckSender<A>,
 ) {
     let Some((user, t)) = who(&s, &app) else {
         return;

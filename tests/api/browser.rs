@@ -468,6 +468,24 @@ async fn a_parent_and_a_teacher_chat_live_and_a_mark_rings_the_bell() {
     let t = browser(&driver, 1280, 900).await;
     login(&p, &base, &parent.login, &parent.password).await;
     login(&t, &base, &teacher, "suku2026").await;
+    // What the teacher has unread already (the demo has conversations).
+    t.goto(&format!("{base}/messages/non-lus")).await.unwrap();
+    let before: i64 = t
+        .find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap_or(0);
+    t.goto(&format!("{base}/enseignant")).await.unwrap();
+
+    // The parent starts with nothing unread (the demo left them a notification).
+    p.goto(&format!("{base}/notifications")).await.unwrap();
+    click(&p, "form[action='/notifications/lues'] button").await;
+    wait_text(&p, "main", "Notifications").await;
 
     // The parent finds the teacher among their contacts and writes.
     p.goto(&format!("{base}/messages/nouveau")).await.unwrap();
@@ -486,7 +504,7 @@ async fn a_parent_and_a_teacher_chat_live_and_a_mark_rings_the_bell() {
     shot(&p, "chat-parent-phone").await;
 
     // The teacher, on their home page, sees the unread count rise without reloading.
-    wait_text(&t, "#chat-unread", "1").await;
+    wait_text(&t, "#chat-unread", &(before + 1).to_string()).await;
     let conv = p.current_url().await.unwrap().path().to_string();
     t.goto(&format!("{base}{conv}")).await.unwrap();
     wait_text(&t, "#messages", "comment va mon enfant").await;

@@ -27,10 +27,14 @@ impl Drop for Server {
 }
 
 async fn serve(app: &TestApp) -> Server {
+    serve_node(app, None).await
+}
+
+async fn serve_node(app: &TestApp, cluster: Option<suku::realtime::Cluster>) -> Server {
     let mut config = Config::new(app.db.url.clone());
     config.files_dir = app.state.config.files_dir.clone();
     let state = AppState::new(app.db.pool.clone(), config).unwrap();
-    let router = app::router(state.clone());
+    let router = app::router_with(state.clone(), cluster);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let task = tokio::spawn(async move {
@@ -194,4 +198,91 @@ async fn a_message_to_an_offline_user_survives_a_restart() {
     // And the page shows it unread.
     let mut t = app.login_as("teacher_b").await;
     assert!(t.get("/messages/non-lus").await.body.contains(">1</span>"));
+}
+
+/// A throwaway `redis-server` (Debian's) on a free port.
+struct Redis {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn redis() -> Option<Redis> {
+    let exe = "/usr/bin/redis-server";
+    if !std::path::Path::new(exe).exists() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{exe} missing: scripts/test installs redis-server");
+        }
+        eprintln!("SKIPPED two-node test: {exe} is missing (run scripts/test, which installs it)");
+        return None;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = std::process::Command::new(exe)
+        .args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("start redis-server");
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    Some(Redis {
+        child,
+        url: format!("redis://127.0.0.1:{port}"),
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_nodes_share_rooms_through_redis() {
+    let Some(dir) = node_dir() else { return };
+    let Some(redis) = redis() else { return };
+    let app = TestApp::new().await;
+    let dm = direct(&app).await;
+    let a = serve_node(
+        &app,
+        Some(suku::realtime::cluster(&redis.url).await.unwrap()),
+    )
+    .await;
+    let b = serve_node(
+        &app,
+        Some(suku::realtime::cluster(&redis.url).await.unwrap()),
+    )
+    .await;
+    // Each node's namespace joins the cluster in the background.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    node(
+        &dir,
+        "two-nodes.mjs",
+        &a,
+        &[
+            ("URL_A", format!("http://{}", a.addr)),
+            ("URL_B", format!("http://{}", b.addr)),
+            ("COOKIE_PARENT", cookie(&app, "parent_2").await),
+            ("COOKIE_TEACHER", cookie(&app, "teacher_b").await),
+            ("CONVERSATION", dm.to_string()),
+        ],
+    )
+    .await;
+    drop(redis);
 }

@@ -5,10 +5,11 @@ import { io } from "socket.io-client";
 export const url = process.env.SUKU_URL;
 
 export function connect(cookie, opts = {}) {
+  const target = opts.url || url;
   const extraHeaders = {};
   if (cookie) extraHeaders.cookie = `suku_session=${cookie}`;
   if (opts.origin) extraHeaders.origin = opts.origin;
-  return io(url, {
+  return io(target, {
     transports: opts.transports || ["websocket"],
     extraHeaders,
     reconnection: false,
