@@ -426,14 +426,29 @@ pub async fn send(
     )
     .await?;
     tx.commit().await?;
+    // Pushed first, from what is in hand: the readers wait for nothing else.
+    let file_id = match file {
+        Some(_) => repo::message(&app.db, id).await?.and_then(|m| m.file_id),
+        None => None,
+    };
+    app.realtime.to_conversation(
+        conv.id,
+        "message",
+        &Pushed {
+            conversation_id: conv.id,
+            id,
+            author_id: u.id,
+            author: format!("{} {}", u.first_name, u.last_name),
+            body: body.to_string(),
+            sent_at: now.to_rfc3339(),
+            edited: false,
+            deleted: false,
+            file_id,
+        },
+    );
     // The author has read what they wrote.
     repo::mark_read(&app.db, conv.id, u.id, id).await?;
-    let msg = repo::message(&app.db, id)
-        .await?
-        .ok_or(ChatError::NotFound)?;
-    app.realtime
-        .to_conversation(conv.id, "message", &Pushed::from(&msg));
-    Ok(msg)
+    repo::message(&app.db, id).await?.ok_or(ChatError::NotFound)
 }
 
 /// The user has read the conversation up to `message_id` (a message of it: a larger
