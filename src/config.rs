@@ -31,6 +31,8 @@ pub struct Config {
     pub files_dir: std::path::PathBuf,
     /// SMTP server for e-mail notifications (`smtp://user:pass@host:587`); none: no e-mail.
     pub smtp_url: Option<String>,
+    /// The sender of e-mails (`SUKU_MAIL_FROM`), as "Name <address>".
+    pub mail_from: String,
     /// VAPID private key (base64url) for Web Push; none: no push.
     pub vapid_private_key: Option<String>,
     /// Redis, to join several nodes' Socket.IO rooms (`REDIS_URL`); none: one node alone.
@@ -54,6 +56,7 @@ impl Config {
             db_max_connections: if cfg!(feature = "postgres") { 16 } else { 8 },
             files_dir: "suku-files".into(),
             smtp_url: None,
+            mail_from: "Suku <noreply@suku.local>".into(),
             vapid_private_key: None,
             redis_url: None,
         }
@@ -88,6 +91,7 @@ impl Config {
         self.smtp_url = std::env::var("SUKU_SMTP_URL")
             .ok()
             .filter(|v| !v.is_empty());
+        var("SUKU_MAIL_FROM", &mut self.mail_from)?;
         self.redis_url = std::env::var("REDIS_URL").ok().filter(|v| !v.is_empty());
         self.vapid_private_key = std::env::var("SUKU_VAPID_PRIVATE_KEY")
             .ok()

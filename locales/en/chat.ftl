@@ -81,3 +81,9 @@ error-time = Write a time such as 21:00.
 error-quiet-same = Start and end must differ.
 notif-quiet-from-example = 21:00
 notif-quiet-to-example = 06:30
+notif-email-subject = { $school } · { $kind }
+notif-email-body = { $text }
+
+    To see the details: { $link }
+
+    — { $school }

@@ -87,3 +87,9 @@ error-time = Écrivez une heure comme 21h00.
 error-quiet-same = Le début et la fin doivent différer.
 notif-quiet-from-example = 21h00
 notif-quiet-to-example = 06h30
+notif-email-subject = { $school } · { $kind }
+notif-email-body = { $text }
+
+    Pour voir le détail : { $link }
+
+    — { $school }

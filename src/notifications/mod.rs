@@ -6,6 +6,7 @@
 //! Texts are catalog keys with arguments, rendered in the reader's language, short enough
 //! for an SMS.
 
+pub mod email;
 pub mod routes;
 
 use std::sync::{Arc, Mutex};
@@ -312,10 +313,26 @@ async fn notes_for(tx: &mut Tx<'_>, event: &Event) -> anyhow::Result<Vec<Note>> 
     Ok(notes)
 }
 
-/// The subscriber that writes notifications; it remembers whom to ring once committed.
+/// The subscriber that writes notifications (and queues their e-mails when the server can
+/// send e-mail); it remembers whom to ring once committed.
 #[derive(Default)]
 pub struct Notifier {
     rung: Mutex<Vec<i64>>,
+    app: Option<AppState>,
+}
+
+impl Notifier {
+    /// The notifier of `app`: e-mails are queued if `app` is configured for SMTP.
+    pub fn new(app: &AppState) -> Self {
+        Notifier {
+            rung: Mutex::default(),
+            app: Some(app.clone()),
+        }
+    }
+
+    fn mail_app(&self) -> Option<&AppState> {
+        self.app.as_ref().filter(|a| a.config.smtp_url.is_some())
+    }
 }
 
 #[async_trait::async_trait]
@@ -328,6 +345,11 @@ impl Subscriber for Notifier {
         let notes = notes_for(tx, event).await?;
         let mut rung = Vec::new();
         for n in notes {
+            if let Some(app) = self.mail_app()
+                && wants(&mut **tx, n.user_id, n.kind, "email").await?
+            {
+                email::queue(tx, app, n.user_id, n.kind, n.key, &n.args, &n.link).await?;
+            }
             if !wants(&mut **tx, n.user_id, n.kind, "in_app").await? {
                 continue;
             }
@@ -367,7 +389,14 @@ pub async fn unread(db: &Pool, user: i64) -> Result<i64, sqlx::Error> {
 /// Hands new school events to the notifier, then rings the bells of those told (not in
 /// their quiet hours). Runs until the process stops; a failure is logged and retried.
 pub async fn run(app: AppState) {
-    let notifier = Arc::new(Notifier::default());
+    let notifier = Arc::new(Notifier::new(&app));
+    let mailer = match email::Mailer::from_config(&app) {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::error!(error = %e, "SUKU_SMTP_URL or SUKU_MAIL_FROM is invalid: no e-mail");
+            None
+        }
+    };
     while let Err(e) = crate::events::subscribe_from_now(&app.db, notifier.name()).await {
         tracing::warn!(error = %e, "notifications: cannot start");
         tokio::time::sleep(Duration::from_secs(5)).await;
@@ -381,6 +410,11 @@ pub async fn run(app: AppState) {
             }
         };
         ring(&app, &notifier).await;
+        if let Some(m) = &mailer
+            && let Err(e) = email::send_due(&app, m, 20).await
+        {
+            tracing::warn!(error = %e, "notifications: e-mail outbox");
+        }
         if handled < 200 {
             tokio::time::sleep(Duration::from_millis(250)).await;
         }

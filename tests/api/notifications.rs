@@ -8,7 +8,7 @@ use suku::notifications::Notifier;
 use crate::helpers::{Client, TestApp, scalar};
 
 async fn dispatch(app: &TestApp) -> usize {
-    suku::events::dispatch(&app.db.pool, &Notifier::default(), 500)
+    suku::events::dispatch(&app.db.pool, &Notifier::new(&app.state), 500)
         .await
         .unwrap()
 }
@@ -243,4 +243,184 @@ async fn announcements_and_payments_notify_the_families_concerned() {
             .plain()
             .contains("Sortie au musée")
     );
+}
+
+/// A loopback SMTP server that speaks enough of RFC 5321 for a client: EHLO, MAIL, RCPT,
+/// DATA, QUIT. It refuses the first `refuse` messages with a temporary error (451), as a
+/// busy server does, and keeps the others.
+struct Smtp {
+    port: u16,
+    received: std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>,
+}
+
+async fn smtp_server(refuse: usize) -> Smtp {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let store = received.clone();
+    let refused = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    tokio::spawn(async move {
+        loop {
+            let (sock, _) = listener.accept().await.unwrap();
+            let store = store.clone();
+            let refused = refused.clone();
+            tokio::spawn(async move {
+                let (r, mut w) = sock.into_split();
+                let mut lines = BufReader::new(r).lines();
+                w.write_all(b"220 test.local ESMTP\r\n").await.unwrap();
+                let mut rcpt = String::new();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let upper = line.to_ascii_uppercase();
+                    let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
+                        b"250-test.local\r\n250 8BITMIME\r\n"
+                    } else if upper.starts_with("MAIL FROM") {
+                        b"250 OK\r\n"
+                    } else if upper.starts_with("RCPT TO") {
+                        rcpt = line[8..].trim().trim_matches(['<', '>']).to_string();
+                        b"250 OK\r\n"
+                    } else if upper == "DATA" {
+                        w.write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+                            .await
+                            .unwrap();
+                        let mut data = String::new();
+                        while let Ok(Some(l)) = lines.next_line().await {
+                            if l == "." {
+                                break;
+                            }
+                            data.push_str(&l);
+                            data.push('\n');
+                        }
+                        if refused.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < refuse {
+                            b"451 Try again later\r\n"
+                        } else {
+                            store.lock().unwrap().push((rcpt.clone(), data));
+                            b"250 Queued\r\n"
+                        }
+                    } else if upper.starts_with("RSET") || upper.starts_with("NOOP") {
+                        b"250 OK\r\n"
+                    } else if upper.starts_with("QUIT") {
+                        let _ = w.write_all(b"221 Bye\r\n").await;
+                        break;
+                    } else {
+                        b"502 Command not implemented\r\n"
+                    };
+                    if w.write_all(reply).await.is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    Smtp { port, received }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn marks_reach_parents_by_email_when_they_ask_even_if_the_server_refuses_once() {
+    let smtp = smtp_server(1).await;
+    let port = smtp.port;
+    let app = TestApp::with_config(|c| {
+        c.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+        c.public_url = "https://ecole.example.tg".into();
+    })
+    .await;
+    sqlx::query("UPDATE users SET email = 'maman.elom@example.tg' WHERE id = $1")
+        .bind(app.f.parent_1)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let mut p = app.login_as("parent_1").await;
+    // With SMTP configured, the e-mail column is offered; the parent turns it on for marks.
+    assert!(
+        p.get("/compte/notifications")
+            .await
+            .plain()
+            .contains("E-mail")
+    );
+    let r = p
+        .post(
+            "/compte/notifications",
+            &[("on", "mark.in_app"), ("on", "mark.email")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let mut t = app.login_as("teacher_a").await;
+    mark(&app, &mut t, "14").await;
+    let notifier = Notifier::new(&app.state);
+    suku::events::dispatch(&app.db.pool, &notifier, 100)
+        .await
+        .unwrap();
+    assert_eq!(
+        scalar(&app.db.pool, "SELECT COUNT(*) FROM email_outbox", None).await,
+        1,
+        "only the parent who asked"
+    );
+    let mailer = suku::notifications::email::Mailer::from_config(&app.state)
+        .unwrap()
+        .unwrap();
+    // The server refuses the first attempt: nothing is lost, it waits for a retry.
+    assert_eq!(
+        suku::notifications::email::send_due(&app.state, &mailer, 10)
+            .await
+            .unwrap(),
+        0
+    );
+    let (attempts, error): (i64, Option<String>) =
+        sqlx::query_as("SELECT CAST(attempts AS BIGINT), last_error FROM email_outbox")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(attempts, 1);
+    assert!(error.unwrap_or_default().contains("451"));
+    sqlx::query("UPDATE email_outbox SET next_try_at = $1")
+        .bind(chrono::Utc::now() - chrono::Duration::seconds(1))
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        suku::notifications::email::send_due(&app.state, &mailer, 10)
+            .await
+            .unwrap(),
+        1
+    );
+    let got = smtp.received.lock().unwrap().clone();
+    assert_eq!(got.len(), 1);
+    let (to, raw) = &got[0];
+    assert_eq!(to, "maman.elom@example.tg");
+    let data = quoted_printable(raw);
+    assert!(
+        data.contains("Elom\u{a0}: 14/20 en Mathématiques."),
+        "{data}"
+    );
+    assert!(
+        data.contains("https://ecole.example.tg/parent/enfants/"),
+        "{data}"
+    );
+    // Sent once: nothing left to send.
+    assert_eq!(
+        suku::notifications::email::send_due(&app.state, &mailer, 10)
+            .await
+            .unwrap(),
+        0
+    );
+}
+
+/// Decodes a quoted-printable body (soft line breaks and =XX bytes), as a mail reader does.
+fn quoted_printable(s: &str) -> String {
+    let joined = s.replace("=\n", "");
+    let b = joined.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'=' && i + 2 < b.len() {
+            if let Ok(v) = u8::from_str_radix(&joined[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
