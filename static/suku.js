@@ -132,6 +132,14 @@
       lastTyping = now;
       socket.emit("typing", { conversation_id: +c.getAttribute("data-conversation") });
     });
+    // A conversation opened after the socket connected (boosted navigation keeps the
+    // socket): ask to join its room; the server checks.
+    function joinHere() {
+      var c = chat();
+      if (c) socket.emit("join", { conversation_id: +c.getAttribute("data-conversation") });
+    }
+    socket.on("connect", joinHere);
+    document.addEventListener("htmx:afterSettle", joinHere);
     document.addEventListener("htmx:afterSwap", function (e) {
       if (e.target && e.target.id === "messages") {
         dedupe();

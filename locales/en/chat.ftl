@@ -87,3 +87,4 @@ notif-email-body = { $text }
     To see the details: { $link }
 
     — { $school }
+chat-removed = Message removed from the conversation.

@@ -93,3 +93,4 @@ notif-email-body = { $text }
     Pour voir le détail : { $link }
 
     — { $school }
+chat-removed = Message supprimé de la conversation.

@@ -15,8 +15,9 @@ CREATE TABLE notifications (
     read_at    TEXT
 );
 CREATE INDEX notifications_user ON notifications (user_id, id);
--- One notification per person per event, even if an event were handled twice.
-CREATE UNIQUE INDEX notifications_once ON notifications (user_id, event_id, kind);
+-- One notification per person, event and page (a parent of two children gets one for
+-- each), even if an event were handled twice.
+CREATE UNIQUE INDEX notifications_once ON notifications (user_id, event_id, link);
 
 -- A row turns a channel on or off for a kind; no row means the default (in-app on, the
 -- others off).

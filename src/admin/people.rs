@@ -518,6 +518,7 @@ pub async fn reset_password(
     let hash = password::hash(temp.clone()).await?;
     crate::auth::repo::set_password(&app.db, id, &hash, true).await?;
     crate::auth::repo::end_other_sessions(&app.db, id, None).await?;
+    app.realtime.disconnect_user(id);
     ctx.flash_text(
         "success",
         ctx.t.t1("password-reset-done", "password", &temp),
@@ -541,6 +542,7 @@ pub async fn toggle_active(
         return Ok(redirect(&format!("/admin/utilisateurs/{id}")));
     }
     repo::set_active(&app.db, id, !p.active).await?;
+    app.realtime.disconnect_user(id);
     ctx.flash(
         "success",
         if p.active {

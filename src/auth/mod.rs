@@ -205,6 +205,28 @@ pub struct SessionProfile {
     pub must_change_password: bool,
 }
 
+/// An active user as the rules see them (for checks about someone else than the one
+/// logged in, such as whom a moderator may mute).
+pub async fn user_by_id(db: &crate::db::Pool, id: i64) -> Result<Option<CurrentUser>, sqlx::Error> {
+    let Some(u) = repo::active_user(db, id).await? else {
+        return Ok(None);
+    };
+    let mut roles: Vec<Role> = u.roles.split(',').filter_map(Role::parse).collect();
+    roles.sort_by_key(|r| Role::ALL.iter().position(|x| x == r));
+    let Some(first) = roles.first().copied() else {
+        return Ok(None);
+    };
+    Ok(Some(CurrentUser {
+        id: u.id,
+        first_name: u.first_name,
+        last_name: u.last_name,
+        locale: crate::i18n::Locale::parse(&u.locale).unwrap_or_default(),
+        roles,
+        active_role: first,
+        must_change_password: false,
+    }))
+}
+
 /// Loads the user of this session, if any, enforcing the absolute session lifetime.
 pub async fn current_user(app: &AppState, session: &Session) -> AppResult<Option<CurrentUser>> {
     let Some(uid) = session.get::<i64>(keys::USER).await? else {

@@ -220,7 +220,10 @@ async fn login(
     Ok(redirect(to))
 }
 
-async fn logout(ctx: Ctx) -> AppResult<Response> {
+async fn logout(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    if let Some(u) = &ctx.user {
+        app.realtime.disconnect_user(u.id);
+    }
     ctx.session.flush().await?;
     Ok(redirect("/connexion"))
 }

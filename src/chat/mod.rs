@@ -111,7 +111,8 @@ async fn exists(db: &Pool, sql: &'static str, a: i64, b: i64) -> Result<bool, sq
 async fn teaches(db: &Pool, user: i64, class: i64) -> Result<bool, sqlx::Error> {
     exists(
         db,
-        "SELECT 1 FROM classes c WHERE c.id = $1 AND (c.head_teacher_user_id = $2 OR EXISTS \
+        "SELECT 1 FROM classes c JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
+         WHERE c.id = $1 AND (c.head_teacher_user_id = $2 OR EXISTS \
          (SELECT 1 FROM teaching_assignments t WHERE t.class_id = c.id AND t.teacher_user_id = $2))",
         class,
         user,
@@ -151,7 +152,9 @@ pub async fn access(
         (_, Some(class)) if teaches(db, u.id, class).await? => Some(staff),
         ("class", Some(class)) => exists(
             db,
-            "SELECT 1 FROM enrollments e JOIN students s ON s.id = e.student_id WHERE e.class_id = $1 AND s.user_id = $2",
+            "SELECT 1 FROM enrollments e JOIN students s ON s.id = e.student_id AND s.active = TRUE \
+             JOIN classes c ON c.id = e.class_id JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
+             WHERE e.class_id = $1 AND s.user_id = $2",
             class,
             u.id,
         )
@@ -159,7 +162,10 @@ pub async fn access(
         .then_some(member),
         ("class_parents", Some(class)) => exists(
             db,
-            "SELECT 1 FROM enrollments e JOIN student_guardians g ON g.student_id = e.student_id WHERE e.class_id = $1 AND g.user_id = $2",
+            "SELECT 1 FROM enrollments e JOIN student_guardians g ON g.student_id = e.student_id \
+             JOIN students s ON s.id = e.student_id AND s.active = TRUE \
+             JOIN classes c ON c.id = e.class_id JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
+             WHERE e.class_id = $1 AND g.user_id = $2",
             class,
             u.id,
         )
@@ -203,12 +209,15 @@ const ALL_PARENTS: &str =
     "EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'parent')";
 const MY_CHILDREN_TEACHERS: &str = "u.id IN (SELECT t.teacher_user_id FROM teaching_assignments t \
       JOIN enrollments e ON e.class_id = t.class_id JOIN student_guardians g ON g.student_id = e.student_id \
+      JOIN students s ON s.id = e.student_id AND s.active = TRUE \
       JOIN classes c ON c.id = e.class_id JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
       WHERE g.user_id = $1 \
     UNION SELECT c.head_teacher_user_id FROM classes c JOIN enrollments e ON e.class_id = c.id \
       JOIN student_guardians g ON g.student_id = e.student_id JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
+      JOIN students s ON s.id = e.student_id AND s.active = TRUE \
       WHERE g.user_id = $1 AND c.head_teacher_user_id IS NOT NULL)";
 const MY_STUDENTS_PARENTS: &str = "u.id IN (SELECT g.user_id FROM student_guardians g \
+      JOIN students s ON s.id = g.student_id AND s.active = TRUE \
       JOIN enrollments e ON e.student_id = g.student_id JOIN classes c ON c.id = e.class_id \
       JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
       WHERE c.head_teacher_user_id = $1 OR EXISTS (SELECT 1 FROM teaching_assignments t WHERE t.class_id = c.id AND t.teacher_user_id = $1))";
@@ -353,7 +362,7 @@ impl From<&Message> for Pushed {
             sent_at: m.created_at.to_rfc3339(),
             edited: m.edited_at.is_some(),
             deleted: m.deleted_at.is_some(),
-            file_id: m.file_id,
+            file_id: m.file_id.filter(|_| m.deleted_at.is_none()),
         }
     }
 }
@@ -390,8 +399,18 @@ pub async fn send(
         }
         None => None,
     };
-    let mut tx = app.db.begin().await?;
     let now = Utc::now();
+    // At most 20 messages in 10 seconds per person, from pages or sockets, on any node.
+    let (recent,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM messages WHERE author_id = $1 AND created_at > $2")
+            .bind(u.id)
+            .bind(now - Duration::seconds(10))
+            .fetch_one(&app.db)
+            .await?;
+    if recent >= 20 {
+        return Err(ChatError::TooFast);
+    }
+    let mut tx = app.db.begin().await?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO messages (conversation_id, author_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
     )
@@ -425,30 +444,16 @@ pub async fn send(
         Some(u.id),
     )
     .await?;
+    // The author has read what they wrote. Everything is read and written before the
+    // commit: once committed, nothing can fail and make the sender send it again.
+    repo::mark_read(&mut *tx, conv.id, u.id, id).await?;
+    let msg = repo::message(&mut *tx, id)
+        .await?
+        .ok_or(ChatError::NotFound)?;
     tx.commit().await?;
-    // Pushed first, from what is in hand: the readers wait for nothing else.
-    let file_id = match file {
-        Some(_) => repo::message(&app.db, id).await?.and_then(|m| m.file_id),
-        None => None,
-    };
-    app.realtime.to_conversation(
-        conv.id,
-        "message",
-        &Pushed {
-            conversation_id: conv.id,
-            id,
-            author_id: u.id,
-            author: format!("{} {}", u.first_name, u.last_name),
-            body: body.to_string(),
-            sent_at: now.to_rfc3339(),
-            edited: false,
-            deleted: false,
-            file_id,
-        },
-    );
-    // The author has read what they wrote.
-    repo::mark_read(&app.db, conv.id, u.id, id).await?;
-    repo::message(&app.db, id).await?.ok_or(ChatError::NotFound)
+    app.realtime
+        .to_conversation(conv.id, "message", &Pushed::from(&msg));
+    Ok(msg)
 }
 
 /// The user has read the conversation up to `message_id` (a message of it: a larger
@@ -469,11 +474,18 @@ pub async fn mark_read(
         return Ok(());
     };
     repo::mark_read(&app.db, conversation, u.id, upto).await?;
-    app.realtime.to_conversation(
+    // Receipts are shown in direct conversations only: in a channel they would tell every
+    // member who reads what.
+    let direct = repo::conversation(&app.db, conversation)
+        .await?
+        .is_some_and(|c| c.kind == "direct");
+    if direct {
+        app.realtime.to_conversation(
         conversation,
         "read",
         &serde_json::json!({ "conversation_id": conversation, "user_id": u.id, "name": u.display_name(), "message_id": upto }),
     );
+    }
     // The user's other tabs update their unread counts.
     app.realtime.to_user(
         u.id,
@@ -503,9 +515,15 @@ pub async fn edit(
     message: i64,
     body: &str,
 ) -> Result<Message, ChatError> {
-    let (msg, _) = own_or_moderate(app, u, message).await?;
+    let (msg, access) = own_or_moderate(app, u, message).await?;
     if msg.author_id != u.id || msg.deleted_at.is_some() {
         return Err(ChatError::Forbidden);
+    }
+    if !access.write {
+        return Err(ChatError::ReadOnly);
+    }
+    if let Some(until) = repo::muted_until(&app.db, msg.conversation_id, u.id).await? {
+        return Err(ChatError::Muted(until));
     }
     if Utc::now() - msg.created_at > Duration::minutes(EDIT_WINDOW_MINUTES) {
         return Err(ChatError::TooLate);
@@ -517,12 +535,33 @@ pub async fn edit(
     if body.is_empty() && msg.file_id.is_none() {
         return Err(ChatError::Empty);
     }
-    sqlx::query("UPDATE messages SET body = $1, edited_at = $2 WHERE id = $3")
-        .bind(body)
-        .bind(Utc::now())
-        .bind(msg.id)
-        .execute(&app.db)
-        .await?;
+    // The text before is kept in the audit log: a reported message cannot be rewritten
+    // out of sight.
+    let mut tx = app.db.begin().await?;
+    let changed = sqlx::query(
+        "UPDATE messages SET body = $1, edited_at = $2 WHERE id = $3 AND author_id = $4 AND deleted_at IS NULL",
+    )
+    .bind(body)
+    .bind(Utc::now())
+    .bind(msg.id)
+    .bind(u.id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Err(ChatError::Forbidden);
+    }
+    crate::audit::record(
+        &mut *tx,
+        Some(u.id),
+        "message",
+        &msg.id.to_string(),
+        "update",
+        Some(&msg.body),
+        Some(body),
+    )
+    .await?;
+    tx.commit().await?;
     let msg = repo::message(&app.db, msg.id)
         .await?
         .ok_or(ChatError::NotFound)?;
@@ -538,6 +577,39 @@ pub async fn delete(app: &AppState, u: &CurrentUser, message: i64) -> Result<Mes
     if msg.author_id != u.id && !access.moderate {
         return Err(ChatError::Forbidden);
     }
+    hide(app, u, msg).await
+}
+
+/// The administration removes a reported message, in any conversation (a direct one too:
+/// the report is what lets them see it).
+pub async fn remove_reported(
+    app: &AppState,
+    u: &CurrentUser,
+    message: i64,
+) -> Result<Message, ChatError> {
+    if !u.is_admin() {
+        return Err(ChatError::Forbidden);
+    }
+    let reported = sqlx::query("SELECT 1 FROM message_reports WHERE message_id = $1")
+        .bind(message)
+        .fetch_optional(&app.db)
+        .await?
+        .is_some();
+    let msg = repo::message(&app.db, message)
+        .await?
+        .filter(|_| reported)
+        .ok_or(ChatError::NotFound)?;
+    sqlx::query(
+        "UPDATE message_reports SET resolved_at = $1 WHERE message_id = $2 AND resolved_at IS NULL",
+    )
+    .bind(Utc::now())
+    .bind(message)
+    .execute(&app.db)
+    .await?;
+    hide(app, u, msg).await
+}
+
+async fn hide(app: &AppState, u: &CurrentUser, msg: Message) -> Result<Message, ChatError> {
     let mut tx = app.db.begin().await?;
     sqlx::query(
         "UPDATE messages SET deleted_at = $1, deleted_by = $2 WHERE id = $3 AND deleted_at IS NULL",
@@ -602,6 +674,15 @@ pub async fn mute(
     let (conv, access) = open(&app.db, u, conversation).await?;
     if !access.moderate || user == u.id || conv.kind == "direct" {
         return Err(ChatError::Forbidden);
+    }
+    // Only a member of the conversation who is not a moderator of it can be muted.
+    let target = crate::auth::user_by_id(&app.db, user)
+        .await?
+        .ok_or(ChatError::NotFound)?;
+    match self::access(&app.db, &target, &conv).await? {
+        None => return Err(ChatError::NotFound),
+        Some(a) if a.moderate => return Err(ChatError::Forbidden),
+        Some(_) => {}
     }
     let until = Utc::now() + Duration::minutes(minutes.clamp(0, 60 * 24 * 30));
     let mut tx = app.db.begin().await?;

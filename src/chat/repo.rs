@@ -86,32 +86,49 @@ pub async fn my_conversation_ids(
     let classes: Vec<(i64, bool, bool, bool)> = sqlx::query_as(
         "SELECT c.id, \
            (c.head_teacher_user_id = $1 OR EXISTS (SELECT 1 FROM teaching_assignments t WHERE t.class_id = c.id AND t.teacher_user_id = $1)) AS teaches, \
-           EXISTS (SELECT 1 FROM enrollments e JOIN students s ON s.id = e.student_id WHERE e.class_id = c.id AND s.user_id = $1) AS learns, \
-           EXISTS (SELECT 1 FROM enrollments e JOIN student_guardians g ON g.student_id = e.student_id WHERE e.class_id = c.id AND g.user_id = $1) AS parent \
+           EXISTS (SELECT 1 FROM enrollments e JOIN students s ON s.id = e.student_id WHERE e.class_id = c.id AND s.user_id = $1 AND s.active = TRUE) AS learns, \
+           EXISTS (SELECT 1 FROM enrollments e JOIN student_guardians g ON g.student_id = e.student_id JOIN students s ON s.id = e.student_id AND s.active = TRUE WHERE e.class_id = c.id AND g.user_id = $1) AS parent \
          FROM classes c JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE",
     )
     .bind(user_id)
     .fetch_all(db)
     .await?;
-    let mut ids = Vec::new();
-    let mut conn = db.acquire().await?;
+    let mut wanted: Vec<(String, &str, Option<i64>)> =
+        vec![("broadcast".into(), "broadcast", None)];
     for (class, teaches, learns, parent) in classes {
         if teaches || learns {
-            ids.push(ensure(&mut conn, &format!("class:{class}"), "class", Some(class)).await?);
+            wanted.push((format!("class:{class}"), "class", Some(class)));
         }
         if teaches || parent {
-            ids.push(
-                ensure(
-                    &mut conn,
-                    &format!("parents:{class}"),
-                    "class_parents",
-                    Some(class),
-                )
-                .await?,
-            );
+            wanted.push((format!("parents:{class}"), "class_parents", Some(class)));
         }
     }
-    ids.push(ensure(&mut conn, "broadcast", "broadcast", None).await?);
+    // Read what exists; write only what is missing (a page view takes no write lock).
+    // The keys are built above from integers and constants: safe to inline.
+    let keys = wanted
+        .iter()
+        .map(|(k, _, _)| format!("'{k}'"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let existing: Vec<(i64, String)> = sqlx::query_as(crate::sql!(
+        "SELECT id, key FROM conversations WHERE key IN ({keys})"
+    ))
+    .fetch_all(db)
+    .await?;
+    let mut ids = Vec::new();
+    let mut conn = None;
+    for (key, kind, class) in &wanted {
+        match existing.iter().find(|(_, k)| k == key) {
+            Some((id, _)) => ids.push(*id),
+            None => {
+                if conn.is_none() {
+                    conn = Some(db.acquire().await?);
+                }
+                let c = conn.as_mut().expect("acquired above");
+                ids.push(ensure(c, key, kind, *class).await?);
+            }
+        }
+    }
     drop(conn);
     let direct: Vec<(i64,)> =
         sqlx::query_as("SELECT conversation_id FROM conversation_members WHERE user_id = $1")
@@ -198,7 +215,10 @@ const MSG_SELECT: &str = "SELECT m.id, m.conversation_id, m.author_id, \
     FROM messages m JOIN users u ON u.id = m.author_id LEFT JOIN files f ON f.id = m.file_id";
 
 /// One message.
-pub async fn message(db: &Pool, id: i64) -> Result<Option<Message>, sqlx::Error> {
+pub async fn message<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    id: i64,
+) -> Result<Option<Message>, sqlx::Error> {
     sqlx::query_as(crate::sql!("{MSG_SELECT} WHERE m.id = $1"))
         .bind(id)
         .fetch_optional(db)
@@ -243,8 +263,8 @@ pub async fn since(
 }
 
 /// Moves the user's read mark forward to `message_id` (never back).
-pub async fn mark_read(
-    db: &Pool,
+pub async fn mark_read<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
     conversation: i64,
     user_id: i64,
     message_id: i64,

@@ -36,6 +36,10 @@ pub fn router() -> Router<AppState> {
         .route("/messages/m/{id}/suppression", post(delete))
         .route("/messages/m/{id}/signalement", post(report))
         .route("/admin/signalements", get(reports))
+        .route(
+            "/admin/signalements/{id}/suppression",
+            post(remove_reported),
+        )
 }
 
 fn http(e: ChatError) -> AppError {
@@ -126,7 +130,7 @@ impl Index<'_> {
 }
 
 async fn index(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    let u = ctx.user()?;
+    let u = ctx.person()?;
     let ids = repo::my_conversation_ids(&app.db, u.id, u.is_admin()).await?;
     let items = repo::list(&app.db, u.id, &ids).await?;
     html(&Index {
@@ -138,7 +142,7 @@ async fn index(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
 
 /// The number of unread messages, for the navigation badge (htmx, on socket events).
 async fn unread_badge(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    let u = ctx.user()?;
+    let u = ctx.person()?;
     let n = unread_total(&app, u).await?;
     Ok(if n == 0 {
         String::new()
@@ -205,7 +209,7 @@ async fn new_page(
     ctx: Ctx,
     Query(s): Query<Search>,
 ) -> AppResult<Response> {
-    let u = ctx.user()?;
+    let u = ctx.person()?;
     let contacts = super::contacts(&app.db, u, &s.q, 50).await?;
     let page = NewPage {
         ctx: &ctx,
@@ -235,7 +239,7 @@ async fn start(
     ctx: Ctx,
     axum::Form(f): axum::Form<StartForm>,
 ) -> AppResult<Response> {
-    let u = ctx.user()?;
+    let u = ctx.person()?;
     let other = f
         .user_id
         .parse::<i64>()
@@ -326,7 +330,7 @@ impl Line<'_> {
 const PAGE: i64 = 30;
 
 async fn show(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
-    let u = ctx.user()?;
+    let u = ctx.person()?;
     let (conv, access) = super::open(&app.db, u, id).await.map_err(http)?;
     let mut messages = repo::page(&app.db, id, None, PAGE + 1).await?;
     let more = messages.len() as i64 > PAGE;
@@ -411,7 +415,7 @@ async fn history(
     PathId(id): PathId,
     Query(b): Query<Before>,
 ) -> AppResult<Response> {
-    let u = ctx.user()?;
+    let u = ctx.person()?;
     let (_, access) = super::open(&app.db, u, id).await.map_err(http)?;
     let mut messages = repo::page(&app.db, id, Some(b.avant), PAGE + 1).await?;
     let more = messages.len() as i64 > PAGE;
@@ -438,7 +442,7 @@ async fn history(
 
 /// One message's fragment (fetched when the socket announces it).
 async fn one(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
-    let u = ctx.user()?;
+    let u = ctx.person()?;
     let m = repo::message(&app.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -459,7 +463,7 @@ async fn send(
     PathId(id): PathId,
     req: axum::extract::Request,
 ) -> AppResult<Response> {
-    let u = ctx.user()?;
+    let u = ctx.person()?;
     let up = match crate::web::upload::read(&app, req, "file", "chat-error-file-too-big").await {
         Ok(up) => up,
         Err(AppError::BadRequest("chat-error-file-too-big")) => {
@@ -501,7 +505,7 @@ async fn edit(
     PathId(id): PathId,
     axum::Form(f): axum::Form<EditForm>,
 ) -> AppResult<Response> {
-    let u = ctx.user()?;
+    let u = ctx.person()?;
     match super::edit(&app, u, id, &f.body).await {
         Ok(m) => message_answer(&app, &ctx, u, m).await,
         Err(e) => refused(&ctx, e),
@@ -509,7 +513,7 @@ async fn edit(
 }
 
 async fn delete(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
-    let u = ctx.user()?;
+    let u = ctx.person()?;
     match super::delete(&app, u, id).await {
         Ok(m) => message_answer(&app, &ctx, u, m).await,
         Err(e) => refused(&ctx, e),
@@ -548,7 +552,7 @@ async fn report(
     PathId(id): PathId,
     axum::Form(f): axum::Form<ReportForm>,
 ) -> AppResult<Response> {
-    let u = ctx.user()?;
+    let u = ctx.person()?;
     super::report(&app, u, id, &f.reason).await.map_err(http)?;
     let m = repo::message(&app.db, id)
         .await?
@@ -571,7 +575,7 @@ async fn mute(
     PathId(id): PathId,
     axum::Form(f): axum::Form<MuteForm>,
 ) -> AppResult<Response> {
-    let u = ctx.user()?;
+    let u = ctx.person()?;
     let (Ok(user), Ok(minutes)) = (f.user_id.parse::<i64>(), f.minutes.parse::<i64>()) else {
         return Err(AppError::BadRequest("error-bad-request"));
     };
@@ -612,4 +616,15 @@ async fn reports(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     .fetch_all(&app.db)
     .await?;
     html_status(StatusCode::OK, &Reports { ctx: &ctx, reports })
+}
+
+async fn remove_reported(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+) -> AppResult<Response> {
+    let u = ctx.require(crate::auth::Portal::Admin)?;
+    super::remove_reported(&app, u, id).await.map_err(http)?;
+    ctx.flash("success", "chat-removed").await?;
+    Ok(redirect("/admin/signalements"))
 }

@@ -172,7 +172,7 @@ async fn download(
     ctx: Ctx,
     PathId(id): PathId,
 ) -> AppResult<Response> {
-    let u = ctx.user()?;
+    let u = ctx.person()?;
     let f: FileRow = sqlx::query_as(
         "SELECT id, owner_kind, owner_id, name, content_type, size, storage_key FROM files WHERE id = $1",
     )
@@ -186,10 +186,12 @@ async fn download(
             None => false,
         },
         // A chat attachment: whoever may open its conversation.
+        // A deleted message's file stays for the moderators only.
         "message" => match crate::chat::repo::message(&app.db, f.owner_id).await? {
-            Some(m) => crate::chat::open(&app.db, u, m.conversation_id)
-                .await
-                .is_ok(),
+            Some(m) => match crate::chat::open(&app.db, u, m.conversation_id).await {
+                Ok((_, access)) => m.deleted_at.is_none() || access.moderate,
+                Err(_) => false,
+            },
             None => false,
         },
         _ => false,

@@ -94,6 +94,9 @@ struct Pending {
     attempts: i64,
 }
 
+/// After this many failures an e-mail is no longer tried (about three days).
+pub const MAX_ATTEMPTS: i64 = 20;
+
 /// The wait before attempt `n + 1`: 1, 2, 4 … minutes, at most 6 hours.
 pub fn backoff(attempts: i64) -> Duration {
     Duration::minutes((1i64 << attempts.clamp(0, 20)).min(360))
@@ -113,6 +116,25 @@ pub async fn send_due(app: &AppState, mailer: &Mailer, limit: i64) -> anyhow::Re
     .await?;
     let mut sent = 0;
     for m in due {
+        // Claim the row for a while: another node looking at the same moment skips it,
+        // and a crash between the send and the record only delays a retry.
+        let claimed = sqlx::query(
+            "UPDATE email_outbox SET next_try_at = $1 WHERE id = $2 AND sent_at IS NULL AND next_try_at <= $3",
+        )
+        .bind(now + Duration::minutes(5))
+        .bind(m.id)
+        .bind(now)
+        .execute(&app.db)
+        .await?
+        .rows_affected();
+        if claimed == 0 {
+            continue;
+        }
+        if m.attempts >= MAX_ATTEMPTS {
+            // Kept, with its last error, for the administration to see; not retried.
+            postpone(app, m.id, m.attempts, now + Duration::days(3650), None).await?;
+            continue;
+        }
         if super::quiet_now(&app.db, m.user_id).await?.is_some() {
             postpone(app, m.id, m.attempts, now + Duration::minutes(10), None).await?;
             continue;

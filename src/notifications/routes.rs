@@ -52,7 +52,7 @@ impl Index<'_> {
 }
 
 async fn index(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    let u = ctx.user()?;
+    let u = ctx.person()?;
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT id, kind, text_key, args, created_at, read_at FROM notifications WHERE user_id = $1 ORDER BY id DESC LIMIT 100",
     )
@@ -64,7 +64,7 @@ async fn index(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
 
 /// The bell's count, as a fragment (refreshed by htmx when the socket rings).
 async fn bell(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    let u = ctx.user()?;
+    let u = ctx.person()?;
     let n = super::unread(&app.db, u.id).await?;
     html(&Bell { ctx: &ctx, n })
 }
@@ -81,7 +81,7 @@ pub struct Bell<'a> {
 
 /// Opens a notification: marks it read and goes where it leads. Only one's own.
 async fn open(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
-    let u = ctx.user()?;
+    let u = ctx.person()?;
     let row: Option<(String,)> =
         sqlx::query_as("SELECT link FROM notifications WHERE id = $1 AND user_id = $2")
             .bind(id)
@@ -110,7 +110,7 @@ async fn open(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppR
 }
 
 async fn read_all(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    let u = ctx.user()?;
+    let u = ctx.person()?;
     sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
         .bind(Utc::now())
         .bind(u.id)
@@ -156,7 +156,7 @@ fn channels(app: &AppState) -> Vec<&'static str> {
 }
 
 async fn prefs_page<'a>(app: &AppState, ctx: &'a Ctx) -> AppResult<Prefs<'a>> {
-    let u = ctx.user()?;
+    let u = ctx.person()?;
     let rows: Vec<(String, String, bool)> =
         sqlx::query_as("SELECT kind, channel, enabled FROM notification_prefs WHERE user_id = $1")
             .bind(u.id)
@@ -191,7 +191,7 @@ async fn save_prefs(
     ctx: Ctx,
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
-    let u = ctx.user()?;
+    let u = ctx.person()?;
     let form: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
     let field = |name: &str| {
         form.iter()

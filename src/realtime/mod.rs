@@ -100,6 +100,25 @@ impl Hub {
         }
     }
 
+    /// Closes every socket of a user, on every node: after a logout, a deactivation, a
+    /// password reset or a change of roles, an open tab must not keep listening.
+    pub fn disconnect_user(&self, user: i64) {
+        let room = format!("u:{user}");
+        match self.io() {
+            Some(Io::Local(io)) => {
+                tokio::spawn(async move {
+                    let _ = io.to(room).disconnect().await;
+                });
+            }
+            Some(Io::Redis(io)) => {
+                tokio::spawn(async move {
+                    let _ = io.to(room).disconnect().await;
+                });
+            }
+            None => {}
+        }
+    }
+
     /// How many sockets are connected to this node.
     pub fn local_sockets(&self) -> usize {
         match self.io() {
@@ -387,8 +406,12 @@ async fn on_typing<A: Adapter>(
         return;
     };
     let room = format!("c:{}", r.conversation_id);
-    // Only into a room the socket was let into, and not faster than the bucket allows.
+    // Only into a room the socket was let into, by someone who may write there, and not
+    // faster than the bucket allows.
     if !s.rooms().iter().any(|x| *x == room) || !allowed(&s) {
+        return;
+    }
+    if !matches!(chat::open(&app.db, &user, r.conversation_id).await, Ok((_, a)) if a.write) {
         return;
     }
     let _ = s

@@ -158,6 +158,15 @@ impl Ctx {
         })
     }
 
+    /// The logged-in user, in any portal, once their temporary password is replaced.
+    pub fn person(&self) -> AppResult<&CurrentUser> {
+        let u = self.user()?;
+        if u.must_change_password {
+            return Err(AppError::PasswordChange);
+        }
+        Ok(u)
+    }
+
     /// The logged-in user if they hold a role of `portal`; 403 otherwise. A user still on
     /// a temporary password is sent to change it first.
     pub fn require(&self, portal: Portal) -> AppResult<&CurrentUser> {

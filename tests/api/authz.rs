@@ -466,7 +466,7 @@ async fn every_post_route_for_every_role() {
         ),
         (
             format!("/messages/{}/sourdine", chat.parents_b),
-            vec![("user_id", f.parent_2.to_string()), ("minutes", "0".into())],
+            vec![("user_id", f.parent_1.to_string()), ("minutes", "0".into())],
             vec!["director", "bursar", "secretary", "teacher_b"],
         ),
         (

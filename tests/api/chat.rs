@@ -489,3 +489,136 @@ async fn class_channels_are_open_to_the_class_only() {
         assert_eq!(status, want, "student {key}");
     }
 }
+
+#[tokio::test]
+async fn moderation_has_limits_and_the_administration_acts_on_reports() {
+    let app = TestApp::new().await;
+    let f = &app.f;
+    let (mut p, mut t, id) = direct(&app).await;
+    let list = p.get("/messages").await.body;
+    let at = list.find("Parents de la 6e B").unwrap();
+    let href = list[..at].rfind("/messages/").unwrap();
+    let chan: i64 = list[href + 10..]
+        .split('"')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    // A teacher cannot mute the director, nor someone who is not in the channel.
+    for (who, want) in [
+        (f.director, StatusCode::FORBIDDEN),
+        (f.teacher_a, StatusCode::NOT_FOUND),
+        (999_999, StatusCode::NOT_FOUND),
+    ] {
+        let r = t
+            .post(
+                &format!("/messages/{chan}/sourdine"),
+                &[("user_id", &who.to_string()), ("minutes", "60")],
+            )
+            .await;
+        assert_eq!(r.status, want, "mute {who}");
+    }
+    // A muted author cannot rewrite their messages either.
+    p.post(&format!("/messages/{chan}"), &[("body", "Premier message")])
+        .await;
+    let m = scalar(&app.db.pool, "SELECT MAX(id) FROM messages", None).await;
+    t.post(
+        &format!("/messages/{chan}/sourdine"),
+        &[("user_id", &f.parent_2.to_string()), ("minutes", "60")],
+    )
+    .await;
+    let r = p
+        .post(
+            &format!("/messages/m/{m}/modifier"),
+            &[("body", "Autre chose")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A deleted message's photo is no longer served to the other member.
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR....";
+    p.upload_with(
+        &format!("/messages/{id}"),
+        &[("body", "")],
+        "file",
+        "x.png",
+        png,
+    )
+    .await;
+    let (m2, file): (i64, i64) =
+        sqlx::query_as("SELECT id, file_id FROM messages WHERE file_id IS NOT NULL")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        t.get(&format!("/fichiers/{file}")).await.status,
+        StatusCode::OK
+    );
+    p.post(&format!("/messages/m/{m2}/suppression"), &[]).await;
+    assert_eq!(
+        t.get(&format!("/fichiers/{file}")).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // The administration removes a reported direct message, which it cannot otherwise open.
+    p.post(&format!("/messages/{id}"), &[("body", "Propos déplacés")])
+        .await;
+    let m3 = scalar(&app.db.pool, "SELECT MAX(id) FROM messages", None).await;
+    let mut d = app.login_as("director").await;
+    let url = format!("/admin/signalements/{m3}/suppression");
+    assert_eq!(
+        d.post(&url, &[]).await.status,
+        StatusCode::NOT_FOUND,
+        "not reported yet"
+    );
+    t.post(
+        &format!("/messages/m/{m3}/signalement"),
+        &[("reason", "Insulte")],
+    )
+    .await;
+    assert_eq!(d.post(&url, &[]).await.status, StatusCode::SEE_OTHER);
+    assert!(
+        t.get(&format!("/messages/{id}"))
+            .await
+            .plain()
+            .contains("Message supprimé")
+    );
+    assert_eq!(t.post(&url, &[]).await.status, StatusCode::FORBIDDEN);
+
+    // Twenty messages in ten seconds, then a pause is asked for, pages and sockets alike.
+    let mut refused = None;
+    for n in 0..25 {
+        let r = t
+            .post(&format!("/messages/{id}"), &[("body", &format!("n° {n}"))])
+            .await;
+        if r.status != StatusCode::SEE_OTHER {
+            refused = Some((n, r.status, r.plain()));
+            break;
+        }
+    }
+    let (n, status, text) = refused.expect("a limit");
+    assert!(n <= 20, "{n}");
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(text.contains("Trop de messages"), "{text}");
+}
+
+#[tokio::test]
+async fn a_temporary_password_is_replaced_before_chatting() {
+    let app = TestApp::new().await;
+    sqlx::query("UPDATE users SET must_change_password = TRUE WHERE id = $1")
+        .bind(app.f.parent_1)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let mut p = app.client();
+    p.login(
+        crate::helpers::login_of("parent_1"),
+        crate::helpers::PASSWORD,
+    )
+    .await;
+    for path in ["/messages", "/notifications", "/messages/nouveau"] {
+        let r = p.get(path).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(r.location(), "/compte/mot-de-passe");
+    }
+}
