@@ -35,6 +35,8 @@ pub struct Config {
     pub mail_from: String,
     /// VAPID private key (base64url) for Web Push; none: no push.
     pub vapid_private_key: Option<String>,
+    /// Messages one person may send in 10 seconds (`SUKU_CHAT_MAX_PER_10S`).
+    pub chat_max_per_10s: i64,
     /// Redis, to join several nodes' Socket.IO rooms (`REDIS_URL`); none: one node alone.
     pub redis_url: Option<String>,
 }
@@ -59,6 +61,7 @@ impl Config {
             mail_from: "Suku <noreply@suku.local>".into(),
             vapid_private_key: None,
             redis_url: None,
+            chat_max_per_10s: 20,
         }
     }
 
@@ -92,6 +95,7 @@ impl Config {
             .ok()
             .filter(|v| !v.is_empty());
         var("SUKU_MAIL_FROM", &mut self.mail_from)?;
+        var("SUKU_CHAT_MAX_PER_10S", &mut self.chat_max_per_10s)?;
         self.redis_url = std::env::var("REDIS_URL").ok().filter(|v| !v.is_empty());
         self.vapid_private_key = std::env::var("SUKU_VAPID_PRIVATE_KEY")
             .ok()

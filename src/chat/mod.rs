@@ -400,14 +400,15 @@ pub async fn send(
         None => None,
     };
     let now = Utc::now();
-    // At most 20 messages in 10 seconds per person, from pages or sockets, on any node.
+    // At most so many messages in 10 seconds per person (20 unless configured), from pages
+    // or sockets, on any node.
     let (recent,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM messages WHERE author_id = $1 AND created_at > $2")
             .bind(u.id)
             .bind(now - Duration::seconds(10))
             .fetch_one(&app.db)
             .await?;
-    if recent >= 20 {
+    if recent >= app.config.chat_max_per_10s {
         return Err(ChatError::TooFast);
     }
     let mut tx = app.db.begin().await?;
