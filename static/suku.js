@@ -79,6 +79,7 @@
     }
     socket.on("notification", function () { htmx.trigger(document.body, "suku:notification"); });
     socket.on("unread", function () { htmx.trigger(document.body, "suku:chat"); });
+    socket.on("job", function () { htmx.trigger(document.body, "suku:job"); });
     socket.on("message", function (m) {
       if (here(m.conversation_id)) {
         append(m.id);

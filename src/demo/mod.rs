@@ -18,6 +18,7 @@ mod chat;
 mod fees;
 mod grades;
 mod names;
+mod news;
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "suku2026";
@@ -603,7 +604,7 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
     grades::coefficients(&mut tx, &subject_ids, &series_ids).await?;
     grades::first_term_marks(&mut tx, &mut n.rng).await?;
     fees::seed(&mut tx, &mut n.rng, Utc::now().date_naive()).await?;
-    announcements(&mut tx).await?;
+    news::announcements(&mut tx).await?;
     if let Some((phone, _)) = &demo_parent {
         chat::seed(&mut tx, phone).await?;
     }
@@ -650,57 +651,4 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
     settings::store(&mut *tx, "demo", &demo).await?;
     tx.commit().await?;
     Ok(demo)
-}
-
-/// A few announcements, as a school's first term has them.
-async fn announcements(tx: &mut Tx<'_>) -> anyhow::Result<()> {
-    use crate::announcements::repo::{NewAnnouncement, insert};
-    let (director,): (i64,) =
-        sqlx::query_as("SELECT id FROM users WHERE email = 'directeur@lumiere.tg'")
-            .fetch_one(&mut **tx)
-            .await?;
-    let (level,): (i64,) = sqlx::query_as("SELECT id FROM levels WHERE code = '3e'")
-        .fetch_one(&mut **tx)
-        .await?;
-    let list = [
-        (
-            "school",
-            None,
-            "Compositions du premier trimestre",
-            "Les compositions du premier trimestre auront lieu du 7 au 12 décembre. Les élèves doivent être à jour de la première tranche de scolarité pour composer.\nLes bulletins seront remis aux parents le samedi 19 décembre.",
-        ),
-        (
-            "level",
-            Some(level),
-            "Inscriptions au BEPC",
-            "Les dossiers d'inscription au BEPC (extrait de naissance, deux photos, frais d'examen) sont à déposer au secrétariat avant le 15 janvier.",
-        ),
-        (
-            "staff",
-            None,
-            "Conseil des professeurs",
-            "Les conseils de classe du premier trimestre se tiendront du 14 au 17 décembre. Les notes doivent être saisies au plus tard le 12 décembre à midi.",
-        ),
-    ];
-    for (audience, level_id, title, body) in list {
-        let id = insert(
-            &mut **tx,
-            &NewAnnouncement {
-                title: title.into(),
-                body: body.into(),
-                audience,
-                level_id,
-                class_id: None,
-                author_id: director,
-            },
-        )
-        .await?;
-        sqlx::query("INSERT INTO announcement_reads (announcement_id, user_id, read_at) VALUES ($1, $2, $3)")
-            .bind(id)
-            .bind(director)
-            .bind(Utc::now())
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(())
 }

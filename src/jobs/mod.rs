@@ -73,6 +73,8 @@ pub struct JobCtx {
     pub app: AppState,
     /// The job's id.
     pub id: i64,
+    /// Who asked for it: their open pages are told of each step.
+    pub by: Option<i64>,
     last: Mutex<Option<Instant>>,
 }
 
@@ -104,11 +106,21 @@ impl JobCtx {
             Utc::now() + lease(),
         )
         .await?;
+        tell(&self.app, self.by, self.id);
         if cancelled {
             Err(Stop::Cancelled)
         } else {
             Ok(())
         }
+    }
+}
+
+/// Tells the pages of the person who asked for a job that it moved (the progress bar
+/// fetches itself again; without a socket it polls).
+fn tell(app: &AppState, by: Option<i64>, id: i64) {
+    if let Some(user) = by {
+        app.realtime
+            .to_user(user, "job", &serde_json::json!({ "id": id }));
     }
 }
 
@@ -179,6 +191,7 @@ pub async fn run_once(app: &AppState, registry: &Registry, worker: &str) -> anyh
     let ctx = JobCtx {
         app: app.clone(),
         id: job.id,
+        by: job.created_by,
         last: Mutex::new(None),
     };
     let payload: Value = serde_json::from_str(&job.payload).unwrap_or(Value::Null);
@@ -223,6 +236,7 @@ pub async fn run_once(app: &AppState, registry: &Registry, worker: &str) -> anyh
             }
         }
     }
+    tell(app, job.created_by, job.id);
     Ok(true)
 }
 

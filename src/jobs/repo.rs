@@ -39,6 +39,8 @@ pub struct Claimed {
     pub attempts: i64,
     /// The limit.
     pub max_attempts: i64,
+    /// Who asked for it.
+    pub created_by: Option<i64>,
 }
 
 /// Claims the oldest due job (queued and due, or running with a lapsed lease). On
@@ -58,7 +60,7 @@ pub async fn claim(
         OR (state = 'running' AND locked_until < $2) ORDER BY id LIMIT 1";
     sqlx::query_as(crate::sql!(
         "UPDATE jobs SET state = 'running', locked_by = $1, locked_until = $3, attempts = attempts + 1 \
-         WHERE id = ({PICK}) RETURNING id, kind, payload, attempts, max_attempts"
+         WHERE id = ({PICK}) RETURNING id, kind, payload, attempts, max_attempts, created_by"
     ))
     .bind(worker)
     .bind(now)

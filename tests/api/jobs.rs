@@ -20,8 +20,12 @@ async fn school_results_run_as_a_job_with_progress() {
     assert!(page_url.starts_with("/taches/"));
     let page = d.get(&page_url).await;
     assert!(page.plain().contains("En attente"));
-    // While it waits or runs, the bar asks for itself again every second.
-    assert!(page.body.contains("hx-trigger=\"every 1s\""));
+    // While it waits or runs, the bar fetches itself when the socket says the job moved,
+    // and every 2 seconds without a socket.
+    assert!(
+        page.body
+            .contains("hx-trigger=\"suku:job from:body, every 2s\"")
+    );
     assert!(page.body.contains("http-equiv=\"refresh\""));
     // Someone else's job is not shown.
     let mut b = app.login_as("bursar").await;

@@ -286,3 +286,45 @@ async fn two_nodes_share_rooms_through_redis() {
     .await;
     drop(redis);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_jobs_progress_reaches_the_person_who_started_it_live() {
+    use tokio::io::AsyncBufReadExt;
+    let Some(dir) = node_dir() else { return };
+    let app = TestApp::new().await;
+    let server = serve(&app).await;
+    let job = suku::jobs::enqueue(
+        &app.db.pool,
+        suku::bulletins::school::KIND,
+        &serde_json::json!({ "period_id": 1 }),
+        Some(app.f.secretary),
+    )
+    .await
+    .unwrap();
+    let mut child = tokio::process::Command::new("node")
+        .arg("job.mjs")
+        .current_dir(&dir)
+        .env("SUKU_URL", format!("http://{}", server.addr))
+        .env("COOKIE", cookie(&app, "secretary").await)
+        .env("JOB", job.to_string())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    while let Some(line) = lines.next_line().await.unwrap() {
+        if line == "READY" {
+            break;
+        }
+    }
+    // The job runs on the served application, whose hub the client is connected to.
+    assert!(
+        suku::jobs::run_once(&server.state, &suku::app::jobs(), "t")
+            .await
+            .unwrap()
+    );
+    let status = tokio::time::timeout(std::time::Duration::from_secs(15), child.wait())
+        .await
+        .expect("the client heard of the job")
+        .unwrap();
+    assert!(status.success());
+}

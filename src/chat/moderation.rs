@@ -1,0 +1,224 @@
+//! What authors and moderators do to messages once written: correct, delete, report,
+//! remove what was reported, mute someone in a channel.
+
+use chrono::{Duration, Utc};
+
+use super::{Access, ChatError, EDIT_WINDOW_MINUTES, MAX_BODY, Message, Pushed, open, repo};
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+
+/// A message and what `u` may do with it.
+async fn own_or_moderate(
+    app: &AppState,
+    u: &CurrentUser,
+    message: i64,
+) -> Result<(Message, Access), ChatError> {
+    let msg = repo::message(&app.db, message)
+        .await?
+        .ok_or(ChatError::NotFound)?;
+    let (_, access) = open(&app.db, u, msg.conversation_id).await?;
+    Ok((msg, access))
+}
+
+/// The author corrects a message within [`EDIT_WINDOW_MINUTES`].
+pub async fn edit(
+    app: &AppState,
+    u: &CurrentUser,
+    message: i64,
+    body: &str,
+) -> Result<Message, ChatError> {
+    let (msg, access) = own_or_moderate(app, u, message).await?;
+    if msg.author_id != u.id || msg.deleted_at.is_some() {
+        return Err(ChatError::Forbidden);
+    }
+    if !access.write {
+        return Err(ChatError::ReadOnly);
+    }
+    if let Some(until) = repo::muted_until(&app.db, msg.conversation_id, u.id).await? {
+        return Err(ChatError::Muted(until));
+    }
+    if Utc::now() - msg.created_at > Duration::minutes(EDIT_WINDOW_MINUTES) {
+        return Err(ChatError::TooLate);
+    }
+    let body = body.trim();
+    if body.chars().count() > MAX_BODY {
+        return Err(ChatError::TooLong);
+    }
+    if body.is_empty() && msg.file_id.is_none() {
+        return Err(ChatError::Empty);
+    }
+    // The text before is kept in the audit log: a reported message cannot be rewritten
+    // out of sight.
+    let mut tx = app.db.begin().await?;
+    let changed = sqlx::query(
+        "UPDATE messages SET body = $1, edited_at = $2 WHERE id = $3 AND author_id = $4 AND deleted_at IS NULL",
+    )
+    .bind(body)
+    .bind(Utc::now())
+    .bind(msg.id)
+    .bind(u.id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Err(ChatError::Forbidden);
+    }
+    crate::audit::record(
+        &mut *tx,
+        Some(u.id),
+        "message",
+        &msg.id.to_string(),
+        "update",
+        Some(&msg.body),
+        Some(body),
+    )
+    .await?;
+    tx.commit().await?;
+    let msg = repo::message(&app.db, msg.id)
+        .await?
+        .ok_or(ChatError::NotFound)?;
+    app.realtime
+        .to_conversation(msg.conversation_id, "message-changed", &Pushed::from(&msg));
+    Ok(msg)
+}
+
+/// The author, or a moderator of the conversation, deletes a message. It is hidden, not
+/// erased: the text stays for the school's records and reports.
+pub async fn delete(app: &AppState, u: &CurrentUser, message: i64) -> Result<Message, ChatError> {
+    let (msg, access) = own_or_moderate(app, u, message).await?;
+    if msg.author_id != u.id && !access.moderate {
+        return Err(ChatError::Forbidden);
+    }
+    hide(app, u, msg).await
+}
+
+/// The administration removes a reported message, in any conversation (a direct one too:
+/// the report is what lets them see it).
+pub async fn remove_reported(
+    app: &AppState,
+    u: &CurrentUser,
+    message: i64,
+) -> Result<Message, ChatError> {
+    if !u.is_admin() {
+        return Err(ChatError::Forbidden);
+    }
+    let reported = sqlx::query("SELECT 1 FROM message_reports WHERE message_id = $1")
+        .bind(message)
+        .fetch_optional(&app.db)
+        .await?
+        .is_some();
+    let msg = repo::message(&app.db, message)
+        .await?
+        .filter(|_| reported)
+        .ok_or(ChatError::NotFound)?;
+    sqlx::query(
+        "UPDATE message_reports SET resolved_at = $1 WHERE message_id = $2 AND resolved_at IS NULL",
+    )
+    .bind(Utc::now())
+    .bind(message)
+    .execute(&app.db)
+    .await?;
+    hide(app, u, msg).await
+}
+
+async fn hide(app: &AppState, u: &CurrentUser, msg: Message) -> Result<Message, ChatError> {
+    let mut tx = app.db.begin().await?;
+    sqlx::query(
+        "UPDATE messages SET deleted_at = $1, deleted_by = $2 WHERE id = $3 AND deleted_at IS NULL",
+    )
+    .bind(Utc::now())
+    .bind(u.id)
+    .bind(msg.id)
+    .execute(&mut *tx)
+    .await?;
+    if msg.author_id != u.id {
+        let old = format!("{}: {}", msg.author, msg.body);
+        crate::audit::record(
+            &mut *tx,
+            Some(u.id),
+            "message",
+            &msg.id.to_string(),
+            "delete",
+            Some(&old),
+            None,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    let msg = repo::message(&app.db, msg.id)
+        .await?
+        .ok_or(ChatError::NotFound)?;
+    app.realtime
+        .to_conversation(msg.conversation_id, "message-changed", &Pushed::from(&msg));
+    Ok(msg)
+}
+
+/// Anyone who can read a message may report it to the administration, once.
+pub async fn report(
+    app: &AppState,
+    u: &CurrentUser,
+    message: i64,
+    reason: &str,
+) -> Result<(), ChatError> {
+    let (msg, _) = own_or_moderate(app, u, message).await?;
+    let reason: String = reason.trim().chars().take(500).collect();
+    sqlx::query(
+        "INSERT INTO message_reports (message_id, reporter_id, reason, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (message_id, reporter_id) DO NOTHING",
+    )
+    .bind(msg.id)
+    .bind(u.id)
+    .bind(reason)
+    .bind(Utc::now())
+    .execute(&app.db)
+    .await?;
+    Ok(())
+}
+
+/// A moderator silences `user` in a conversation for `minutes` (0 lifts it).
+pub async fn mute(
+    app: &AppState,
+    u: &CurrentUser,
+    conversation: i64,
+    user: i64,
+    minutes: i64,
+) -> Result<(), ChatError> {
+    let (conv, access) = open(&app.db, u, conversation).await?;
+    if !access.moderate || user == u.id || conv.kind == "direct" {
+        return Err(ChatError::Forbidden);
+    }
+    // Only a member of the conversation who is not a moderator of it can be muted.
+    let target = crate::auth::user_by_id(&app.db, user)
+        .await?
+        .ok_or(ChatError::NotFound)?;
+    match super::access(&app.db, &target, &conv).await? {
+        None => return Err(ChatError::NotFound),
+        Some(a) if a.moderate => return Err(ChatError::Forbidden),
+        Some(_) => {}
+    }
+    let until = Utc::now() + Duration::minutes(minutes.clamp(0, 60 * 24 * 30));
+    let mut tx = app.db.begin().await?;
+    sqlx::query(
+        "INSERT INTO conversation_mutes (conversation_id, user_id, until, by_user_id) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (conversation_id, user_id) DO UPDATE SET until = excluded.until, by_user_id = excluded.by_user_id",
+    )
+    .bind(conv.id)
+    .bind(user)
+    .bind(until)
+    .bind(u.id)
+    .execute(&mut *tx)
+    .await?;
+    let new = format!("conversation {} · {} min", conv.id, minutes);
+    crate::audit::record(
+        &mut *tx,
+        Some(u.id),
+        "mute",
+        &user.to_string(),
+        "update",
+        None,
+        Some(&new),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
