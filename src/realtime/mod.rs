@@ -320,6 +320,28 @@ fn allowed<A: Adapter>(s: &SocketRef<A>) -> bool {
     ok
 }
 
+/// What every acknowledged event does first: the socket's user, a token from its bucket,
+/// and the payload read as `T`. A refusal is answered here; `None` means it was.
+fn accept<A: Adapter, T: serde::de::DeserializeOwned>(
+    s: &SocketRef<A>,
+    app: &AppState,
+    data: serde_json::Value,
+    ack: AckSender<A>,
+) -> Option<(Arc<CurrentUser>, Tr, T, AckSender<A>)> {
+    let (user, t) = who(s, app)?;
+    if !allowed(s) {
+        refuse(ack, &t, ChatError::TooFast);
+        return None;
+    }
+    match serde_json::from_value::<T>(data) {
+        Ok(v) => Some((user, t, v, ack)),
+        Err(_) => {
+            bad_input(ack, &t);
+            None
+        }
+    }
+}
+
 fn refuse<A: Adapter>(ack: AckSender<A>, t: &Tr, e: ChatError) {
     if let ChatError::Db(ref err) = e {
         tracing::error!(error = %err, "chat");
@@ -345,14 +367,8 @@ async fn on_join<A: Adapter>(
     Data(data): Data<serde_json::Value>,
     ack: AckSender<A>,
 ) {
-    let Some((user, t)) = who(&s, &app) else {
+    let Some((user, t, r, ack)) = accept::<A, ConvRef>(&s, &app, data, ack) else {
         return;
-    };
-    if !allowed(&s) {
-        return refuse(ack, &t, ChatError::TooFast);
-    }
-    let Ok(r) = serde_json::from_value::<ConvRef>(data) else {
-        return bad_input(ack, &t);
     };
     match chat::open(&app.db, &user, r.conversation_id).await {
         Ok(_) => {
@@ -375,14 +391,8 @@ async fn on_send<A: Adapter>(
     Data(data): Data<serde_json::Value>,
     ack: AckSender<A>,
 ) {
-    let Some((user, t)) = who(&s, &app) else {
+    let Some((user, t, m, ack)) = accept::<A, SendIn>(&s, &app, data, ack) else {
         return;
-    };
-    if !allowed(&s) {
-        return refuse(ack, &t, ChatError::TooFast);
-    }
-    let Ok(m) = serde_json::from_value::<SendIn>(data) else {
-        return bad_input(ack, &t);
     };
     match chat::send(&app, &user, m.conversation_id, &m.body, None).await {
         Ok(msg) => {
@@ -460,14 +470,8 @@ async fn on_sync<A: Adapter>(
     Data(data): Data<serde_json::Value>,
     ack: AckSender<A>,
 ) {
-    let Some((user, t)) = who(&s, &app) else {
+    let Some((user, t, r, ack)) = accept::<A, SyncIn>(&s, &app, data, ack) else {
         return;
-    };
-    if !allowed(&s) {
-        return refuse(ack, &t, ChatError::TooFast);
-    }
-    let Ok(r) = serde_json::from_value::<SyncIn>(data) else {
-        return bad_input(ack, &t);
     };
     if let Err(e) = chat::open(&app.db, &user, r.conversation_id).await {
         return refuse(ack, &t, e);
