@@ -33,8 +33,11 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// The sender of e-mails (`SUKU_MAIL_FROM`), as "Name <address>".
     pub mail_from: String,
-    /// VAPID private key (base64url) for Web Push; none: no push.
+    /// VAPID private key (base64url) for Web Push; none: one is made and kept in the database.
     pub vapid_private_key: Option<String>,
+    /// Accept Web Push services over plain http (`SUKU_PUSH_ALLOW_HTTP`): only for a push
+    /// service on the school's own network, or tests. Browsers' services are https.
+    pub push_allow_http: bool,
     /// Messages one person may send in 10 seconds (`SUKU_CHAT_MAX_PER_10S`).
     pub chat_max_per_10s: i64,
     /// Redis, to join several nodes' Socket.IO rooms (`REDIS_URL`); none: one node alone.
@@ -60,6 +63,7 @@ impl Config {
             smtp_url: None,
             mail_from: "Suku <noreply@suku.local>".into(),
             vapid_private_key: None,
+            push_allow_http: false,
             redis_url: None,
             chat_max_per_10s: 20,
         }
@@ -96,6 +100,7 @@ impl Config {
             .filter(|v| !v.is_empty());
         var("SUKU_MAIL_FROM", &mut self.mail_from)?;
         var("SUKU_CHAT_MAX_PER_10S", &mut self.chat_max_per_10s)?;
+        var("SUKU_PUSH_ALLOW_HTTP", &mut self.push_allow_http)?;
         self.redis_url = std::env::var("REDIS_URL").ok().filter(|v| !v.is_empty());
         self.vapid_private_key = std::env::var("SUKU_VAPID_PRIVATE_KEY")
             .ok()

@@ -156,7 +156,61 @@
       if (f.requestSubmit) f.requestSubmit(); else f.submit();
     });
   }
+  // Web Push on this device (the notification preferences page): subscribe with the
+  // school's key and hand the subscription to the server; unsubscribe likewise.
+  function pushDevice() {
+    var box = document.getElementById("push-device");
+    if (!box || box.getAttribute("data-ready")) return;
+    box.setAttribute("data-ready", "1");
+    var status = box.querySelector(".push-status");
+    var on = box.querySelector('[data-push="on"]'), off = box.querySelector('[data-push="off"]');
+    function say(k) { status.textContent = status.getAttribute("data-" + k); status.hidden = false; }
+    if (!("serviceWorker" in navigator) || !("PushManager" in window) || !window.isSecureContext) {
+      say("unsupported");
+      return;
+    }
+    function post(url, fields) {
+      var body = new URLSearchParams(fields);
+      body.set("_csrf", box.getAttribute("data-csrf"));
+      return fetch(url, { method: "POST", body: body, credentials: "same-origin" })
+        .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r; });
+    }
+    function key() {
+      var s = box.getAttribute("data-push-key").replace(/-/g, "+").replace(/_/g, "/");
+      var raw = atob(s + "===".slice((s.length + 3) % 4)), a = new Uint8Array(raw.length);
+      for (var i = 0; i < raw.length; i++) a[i] = raw.charCodeAt(i);
+      return a;
+    }
+    navigator.serviceWorker.register("/sw.js").then(function () { return navigator.serviceWorker.ready; }).then(function (reg) {
+      function show(sub) { on.hidden = !!sub; off.hidden = !sub; if (sub) say("enabled"); }
+      reg.pushManager.getSubscription().then(show);
+      on.addEventListener("click", function () {
+        Notification.requestPermission().then(function (p) {
+          if (p !== "granted") { say("denied"); return; }
+          return reg.pushManager.getSubscription()
+            .then(function (old) { return old && old.unsubscribe(); })
+            .then(function () { return reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key() }); })
+            .then(function (sub) {
+              var j = sub.toJSON();
+              return post("/compte/appareils", { endpoint: j.endpoint, p256dh: j.keys.p256dh, auth: j.keys.auth });
+            })
+            .then(function () { window.location.reload(); });
+        }).catch(function () { say("failed"); });
+      });
+      off.addEventListener("click", function () {
+        reg.pushManager.getSubscription().then(function (sub) {
+          if (!sub) return show(null);
+          var endpoint = sub.endpoint;
+          return sub.unsubscribe()
+            .then(function () { return post("/compte/appareils/retrait", { endpoint: endpoint }); })
+            .then(function () { window.location.reload(); });
+        }).catch(function () { say("failed"); });
+      });
+    });
+  }
+  document.addEventListener("htmx:afterSettle", pushDevice);
   document.addEventListener("DOMContentLoaded", function () {
+    pushDevice();
     live();
     var box = document.getElementById("messages");
     if (box && box.lastElementChild) box.lastElementChild.scrollIntoView({ block: "end" });

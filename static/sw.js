@@ -1,5 +1,6 @@
-// Suku service worker: caches static assets, serves an offline page when the network is gone.
-const VERSION = "suku-v1";
+// Suku service worker: caches static assets, serves an offline page when the network is gone,
+// and shows the notifications the school pushes (Web Push), opening their page when tapped.
+const VERSION = "suku-v2";
 const SHELL = [
   "/hors-ligne",
   "/static/suku.css?v=0.1.0",
@@ -41,4 +42,36 @@ self.addEventListener("fetch", (event) => {
     // Pages are personal and change: network first, the offline page when there is none.
     event.respondWith(fetch(req).catch(() => caches.match("/hors-ligne")));
   }
+});
+
+self.addEventListener("push", (event) => {
+  let d = {};
+  try {
+    d = event.data ? event.data.json() : {};
+  } catch (e) {
+    d = { body: event.data ? event.data.text() : "" };
+  }
+  event.waitUntil(self.registration.showNotification(d.title || "Suku", {
+    body: d.body || "",
+    tag: d.tag || undefined,
+    renotify: !!d.tag,
+    icon: "/static/icons/icon-192.png",
+    badge: "/static/icons/icon-192.png",
+    data: { url: d.url || "/" },
+  }));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const path = (event.notification.data && event.notification.data.url) || "/";
+  // Only pages of this site.
+  const url = new URL(path.startsWith("/") && !path.startsWith("//") ? path : "/", self.location.origin).href;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((list) => {
+      for (const c of list) {
+        if (c.url === url && "focus" in c) return c.focus();
+      }
+      return self.clients.openWindow(url);
+    })
+  );
 });

@@ -88,3 +88,21 @@ notif-email-body = { $text }
 
     — { $school }
 chat-removed = Message removed from the conversation.
+notif-devices = Notifications on this device
+notif-devices-help = Get your notifications on this phone or computer, even with the portal closed. Then tick the “On the phone” column to choose which.
+notif-devices-count = { $count ->
+    [0] No device receives your notifications.
+    [one] One device receives your notifications.
+   *[other] { $count } devices receive your notifications.
+}
+notif-device-on = Turn on for this device
+notif-device-off = Turn off for this device
+notif-device-enabled = This device receives your notifications.
+notif-device-denied = The browser blocks notifications: allow them in its site settings.
+notif-device-unsupported = This browser cannot receive notifications (an https address is needed).
+notif-device-failed = The device could not be subscribed. Try again later.
+notif-devices-remove-all = Remove all my devices
+notif-devices-removed = No device receives your notifications any more.
+error-push-endpoint = The notification service's address is invalid.
+error-push-keys = The device's keys are invalid.
+notif-devices-confirm = Remove all your devices? They will no longer receive your notifications.

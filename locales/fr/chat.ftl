@@ -94,3 +94,21 @@ notif-email-body = { $text }
 
     — { $school }
 chat-removed = Message supprimé de la conversation.
+notif-devices = Notifications sur cet appareil
+notif-devices-help = Recevez vos notifications sur ce téléphone ou cet ordinateur, même portail fermé. Cochez ensuite la colonne « Sur le téléphone » pour choisir lesquelles.
+notif-devices-count = { $count ->
+    [0] Aucun appareil ne reçoit vos notifications.
+    [one] Un appareil reçoit vos notifications.
+   *[other] { $count } appareils reçoivent vos notifications.
+}
+notif-device-on = Activer sur cet appareil
+notif-device-off = Désactiver sur cet appareil
+notif-device-enabled = Cet appareil reçoit vos notifications.
+notif-device-denied = Le navigateur refuse les notifications : autorisez-les dans ses réglages du site.
+notif-device-unsupported = Ce navigateur ne sait pas recevoir de notifications (il faut une adresse https).
+notif-device-failed = L’appareil n’a pas pu être abonné. Réessayez plus tard.
+notif-devices-remove-all = Retirer tous mes appareils
+notif-devices-removed = Plus aucun appareil ne reçoit vos notifications.
+error-push-endpoint = L’adresse du service de notification est invalide.
+error-push-keys = Les clés de l’appareil sont invalides.
+notif-devices-confirm = Retirer tous vos appareils ? Ils ne recevront plus vos notifications.

@@ -223,6 +223,15 @@ async fn login(
 async fn logout(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     if let Some(u) = &ctx.user {
         app.realtime.disconnect_user(u.id);
+        // The device this session subscribed stops receiving this person's pushes: the next
+        // person on a shared computer must not see them.
+        let device: Option<i64> = ctx
+            .session
+            .get(crate::notifications::routes::DEVICE_KEY)
+            .await?;
+        if let Some(id) = device {
+            crate::notifications::push::unsubscribe(&app.db, u.id, Some(id), None).await?;
+        }
     }
     ctx.session.flush().await?;
     Ok(redirect("/connexion"))

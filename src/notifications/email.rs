@@ -2,11 +2,12 @@
 //! provider; `SUKU_SMTP_URL` as `smtps://user:pass@host`, or `smtp://…?tls=required`), with
 //! retries, and never during the reader's quiet hours.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{Duration, Utc};
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sqlx::FromRow;
 
+use super::outbox::{MAX_ATTEMPTS, Outbox};
 use crate::app::AppState;
 use crate::db::Tx;
 use crate::i18n::{Locale, Tr};
@@ -94,13 +95,7 @@ struct Pending {
     attempts: i64,
 }
 
-/// After this many failures an e-mail is no longer tried (about three days).
-pub const MAX_ATTEMPTS: i64 = 20;
-
-/// The wait before attempt `n + 1`: 1, 2, 4 … minutes, at most 6 hours.
-pub fn backoff(attempts: i64) -> Duration {
-    Duration::minutes((1i64 << attempts.clamp(0, 20)).min(360))
-}
+const OUTBOX: Outbox = Outbox("email_outbox");
 
 /// Sends what is due in the outbox; returns how many went. A refused or failed send is
 /// tried again later; a reader in quiet hours gets it when they end.
@@ -116,27 +111,17 @@ pub async fn send_due(app: &AppState, mailer: &Mailer, limit: i64) -> anyhow::Re
     .await?;
     let mut sent = 0;
     for m in due {
-        // Claim the row for a while: another node looking at the same moment skips it,
-        // and a crash between the send and the record only delays a retry.
-        let claimed = sqlx::query(
-            "UPDATE email_outbox SET next_try_at = $1 WHERE id = $2 AND sent_at IS NULL AND next_try_at <= $3",
-        )
-        .bind(now + Duration::minutes(5))
-        .bind(m.id)
-        .bind(now)
-        .execute(&app.db)
-        .await?
-        .rows_affected();
-        if claimed == 0 {
+        if !OUTBOX.claim(&app.db, m.id, now).await? {
             continue;
         }
         if m.attempts >= MAX_ATTEMPTS {
-            // Kept, with its last error, for the administration to see; not retried.
-            postpone(app, m.id, m.attempts, now + Duration::days(3650), None).await?;
+            OUTBOX.give_up(&app.db, m.id, None).await?;
             continue;
         }
         if super::quiet_now(&app.db, m.user_id).await?.is_some() {
-            postpone(app, m.id, m.attempts, now + Duration::minutes(10), None).await?;
+            OUTBOX
+                .postpone(&app.db, m.id, m.attempts, now + Duration::minutes(10), None)
+                .await?;
             continue;
         }
         let result = async {
@@ -151,50 +136,16 @@ pub async fn send_due(app: &AppState, mailer: &Mailer, limit: i64) -> anyhow::Re
         .await;
         match result {
             Ok(()) => {
-                sqlx::query(
-                    "UPDATE email_outbox SET sent_at = $1, attempts = attempts + 1 WHERE id = $2",
-                )
-                .bind(Utc::now())
-                .bind(m.id)
-                .execute(&app.db)
-                .await?;
+                OUTBOX.sent(&app.db, m.id).await?;
                 sent += 1;
             }
             Err(e) => {
                 tracing::warn!(id = m.id, error = %e, "e-mail not sent; will retry");
-                let next = now + backoff(m.attempts);
-                postpone(app, m.id, m.attempts + 1, next, Some(e.to_string())).await?;
+                OUTBOX
+                    .failed(&app.db, m.id, m.attempts, e.to_string())
+                    .await?;
             }
         }
     }
     Ok(sent)
-}
-
-async fn postpone(
-    app: &AppState,
-    id: i64,
-    attempts: i64,
-    next: DateTime<Utc>,
-    error: Option<String>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE email_outbox SET attempts = $1, next_try_at = $2, last_error = COALESCE($3, last_error) WHERE id = $4",
-    )
-    .bind(attempts)
-    .bind(next)
-    .bind(error)
-    .bind(id)
-    .execute(&app.db)
-    .await?;
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn retries_back_off_to_six_hours() {
-        assert_eq!(super::backoff(0).num_minutes(), 1);
-        assert_eq!(super::backoff(3).num_minutes(), 8);
-        assert_eq!(super::backoff(30).num_minutes(), 360);
-    }
 }

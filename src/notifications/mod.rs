@@ -7,6 +7,8 @@
 //! for an SMS.
 
 pub mod email;
+pub mod outbox;
+pub mod push;
 pub mod routes;
 
 use std::sync::{Arc, Mutex};
@@ -314,7 +316,8 @@ async fn notes_for(tx: &mut Tx<'_>, event: &Event) -> anyhow::Result<Vec<Note>> 
 }
 
 /// The subscriber that writes notifications (and queues their e-mails when the server can
-/// send e-mail); it remembers whom to ring once committed.
+/// send e-mail, and their pushes to the reader's devices); it remembers whom to ring once
+/// committed.
 #[derive(Default)]
 pub struct Notifier {
     rung: Mutex<Vec<i64>>,
@@ -349,6 +352,11 @@ impl Subscriber for Notifier {
                 && wants(&mut **tx, n.user_id, n.kind, "email").await?
             {
                 email::queue(tx, app, n.user_id, n.kind, n.key, &n.args, &n.link).await?;
+            }
+            if let Some(app) = &self.app
+                && wants(&mut **tx, n.user_id, n.kind, "push").await?
+            {
+                push::queue(tx, app, n.user_id, n.kind, n.key, &n.args, &n.link).await?;
             }
             if !wants(&mut **tx, n.user_id, n.kind, "in_app").await? {
                 continue;
@@ -397,6 +405,15 @@ pub async fn run(app: AppState) {
             None
         }
     };
+    let pusher = loop {
+        match push::Pusher::new(&app).await {
+            Ok(p) => break p,
+            Err(e) => {
+                tracing::error!(error = %e, "Web Push cannot start");
+                tokio::time::sleep(Duration::from_secs(5)).await;
+            }
+        }
+    };
     while let Err(e) = crate::events::subscribe_from_now(&app.db, notifier.name()).await {
         tracing::warn!(error = %e, "notifications: cannot start");
         tokio::time::sleep(Duration::from_secs(5)).await;
@@ -414,6 +431,9 @@ pub async fn run(app: AppState) {
             && let Err(e) = email::send_due(&app, m, 20).await
         {
             tracing::warn!(error = %e, "notifications: e-mail outbox");
+        }
+        if let Err(e) = push::send_due(&app, &pusher, 50).await {
+            tracing::warn!(error = %e, "notifications: push outbox");
         }
         if handled < 200 {
             tokio::time::sleep(Duration::from_millis(250)).await;

@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
-use super::{CHANNELS, KINDS, hhmm, parse_hhmm};
+use super::{CHANNELS, KINDS, hhmm, parse_hhmm, push};
 use crate::app::AppState;
 use crate::error::{AppError, AppResult};
 use crate::web::{Ctx, FormErrors, PathId, html, html_status, redirect};
@@ -24,6 +24,8 @@ pub fn router() -> Router<AppState> {
         .route("/notifications/lues", post(read_all))
         .route("/notifications/{id}", get(open))
         .route("/compte/notifications", get(prefs).post(save_prefs))
+        .route("/compte/appareils", post(add_device))
+        .route("/compte/appareils/retrait", post(remove_device))
 }
 
 /// A notification as listed.
@@ -131,6 +133,10 @@ struct Prefs<'a> {
     quiet_start: String,
     quiet_end: String,
     errors: FormErrors,
+    /// The school's VAPID public key, for this browser to subscribe with.
+    push_key: String,
+    /// This person's subscribed devices.
+    devices: i64,
 }
 
 impl Prefs<'_> {
@@ -142,16 +148,13 @@ impl Prefs<'_> {
     }
 }
 
-/// The channels this server can deliver through.
+/// The channels this server can deliver through (Web Push always: the key is made when
+/// not configured).
 fn channels(app: &AppState) -> Vec<&'static str> {
     CHANNELS
         .iter()
         .copied()
-        .filter(|c| match *c {
-            "email" => app.config.smtp_url.is_some(),
-            "push" => app.config.vapid_private_key.is_some(),
-            _ => true,
-        })
+        .filter(|c| *c != "email" || app.config.smtp_url.is_some())
         .collect()
 }
 
@@ -179,6 +182,8 @@ async fn prefs_page<'a>(app: &AppState, ctx: &'a Ctx) -> AppResult<Prefs<'a>> {
         quiet_start: quiet.map(|q| hhmm(q.0)).unwrap_or_default(),
         quiet_end: quiet.map(|q| hhmm(q.1)).unwrap_or_default(),
         errors: FormErrors::default(),
+        push_key: push::public_key(&push::key_pair(app).await?),
+        devices: push::devices(&app.db, u.id).await?,
     })
 }
 
@@ -259,4 +264,62 @@ async fn save_prefs(
     tx.commit().await?;
     ctx.flash("success", "saved").await?;
     Ok(redirect("/compte/notifications").into_response())
+}
+
+/// The session remembers the device it subscribed, to forget it at logout.
+pub const DEVICE_KEY: &str = "push_device";
+
+/// A browser subscribes this device (the fields of `PushSubscription.toJSON()`).
+async fn add_device(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let u = ctx.person()?;
+    let form: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
+    let field = |k: &str| form.get(k).map(String::as_str).unwrap_or("");
+    let device = match push::check(
+        field("endpoint"),
+        field("p256dh"),
+        field("auth"),
+        app.config.push_allow_http,
+    ) {
+        Ok(d) => d,
+        Err(why) => {
+            let key = match why {
+                push::Refused::Endpoint => "error-push-endpoint",
+                push::Refused::Keys => "error-push-keys",
+            };
+            return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, ctx.t.t(key)).into_response());
+        }
+    };
+    let agent = headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let id = push::subscribe(&app.db, u.id, &device, agent).await?;
+    ctx.session.insert(DEVICE_KEY, id).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT.into_response())
+}
+
+/// Forgets this device (its endpoint), or every device of this person.
+async fn remove_device(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let u = ctx.person()?;
+    let form: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
+    if form.get("all").is_some_and(|v| v == "1") {
+        sqlx::query("DELETE FROM push_subscriptions WHERE user_id = $1")
+            .bind(u.id)
+            .execute(&app.db)
+            .await?;
+        ctx.flash("success", "notif-devices-removed").await?;
+        return Ok(redirect("/compte/notifications"));
+    }
+    let endpoint = form.get("endpoint").map(String::as_str).unwrap_or("");
+    push::unsubscribe(&app.db, u.id, None, Some(endpoint)).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT.into_response())
 }

@@ -481,6 +481,20 @@ async fn every_post_route_for_every_role() {
         ),
         ("/notifications/lues".into(), vec![], everyone.clone()),
         (
+            "/compte/appareils".into(),
+            vec![
+                ("endpoint", "https://push.example.net/d/1".into()),
+                ("p256dh", crate::push::DEVICE_KEY.into()),
+                ("auth", crate::push::DEVICE_AUTH.into()),
+            ],
+            everyone.clone(),
+        ),
+        (
+            "/compte/appareils/retrait".into(),
+            vec![("endpoint", "https://push.example.net/d/1".into())],
+            everyone.clone(),
+        ),
+        (
             format!("/admin/eleves/{}", f.s3),
             vec![
                 ("matricule", "T-003".into()),

@@ -224,7 +224,7 @@ async fn each_demo_role_uses_its_portal_in_a_real_browser() {
         .execute_async(
             "const done = arguments[arguments.length - 1];
              navigator.serviceWorker.ready
-               .then(r => caches.open('suku-v1').then(cache => cache.match('/hors-ligne'))
+               .then(r => caches.match('/hors-ligne')
                .then(hit => done({active: !!r.active, scope: r.scope, offline: !!hit})))
                .catch(e => done({error: String(e)}));",
             vec![],

@@ -20,4 +20,5 @@ mod import;
 mod jobs;
 mod notifications;
 mod portals;
+mod push;
 mod realtime;

@@ -14,7 +14,7 @@ async fn dispatch(app: &TestApp) -> usize {
 }
 
 /// Teacher A gives S1 `mark`/20 on a new devoir in 6e A maths.
-async fn mark(app: &TestApp, t: &mut Client, mark: &str) {
+pub(crate) async fn mark(app: &TestApp, t: &mut Client, mark: &str) {
     let (p1,): (i64,) = sqlx::query_as("SELECT id FROM periods ORDER BY ordinal LIMIT 1")
         .fetch_one(&app.db.pool)
         .await

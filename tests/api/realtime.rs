@@ -50,7 +50,7 @@ async fn serve_node(app: &TestApp, cluster: Option<suku::realtime::Cluster>) -> 
 
 /// The folder of the Node client, if Node and its packages are there. Under `CI=true`
 /// their absence is a failure.
-fn node_dir() -> Option<PathBuf> {
+pub(crate) fn node_dir() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/realtime");
     let ok = dir.join("node_modules/socket.io-client").is_dir()
         && std::process::Command::new("node")

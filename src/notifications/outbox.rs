@@ -1,0 +1,108 @@
+//! What the e-mail and push outboxes share: rows are claimed before they are sent (another
+//! node looking at the same moment skips them, and a crash between the send and its record
+//! only delays a retry), failures back off, and a row that keeps failing is kept, with its
+//! last error, but no longer tried.
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::db::Pool;
+
+/// After this many failures a row is no longer tried (about three days of backoff).
+pub const MAX_ATTEMPTS: i64 = 20;
+
+/// The wait before attempt `n + 1`: 1, 2, 4 … minutes, at most 6 hours.
+pub fn backoff(attempts: i64) -> Duration {
+    Duration::minutes((1i64 << attempts.clamp(0, 20)).min(360))
+}
+
+/// One of the outbox tables (the name is never user input).
+#[derive(Clone, Copy, Debug)]
+pub struct Outbox(pub &'static str);
+
+impl Outbox {
+    /// Claims a due row for five minutes; false when another sender has it or it was sent.
+    pub async fn claim(self, db: &Pool, id: i64, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
+        let sql = crate::sql!(
+            "UPDATE {} SET next_try_at = $1 WHERE id = $2 AND sent_at IS NULL AND next_try_at <= $3",
+            self.0
+        );
+        let n = sqlx::query(sql)
+            .bind(now + Duration::minutes(5))
+            .bind(id)
+            .bind(now)
+            .execute(db)
+            .await?
+            .rows_affected();
+        Ok(n == 1)
+    }
+
+    /// Records a successful send.
+    pub async fn sent(self, db: &Pool, id: i64) -> Result<(), sqlx::Error> {
+        let sql = crate::sql!(
+            "UPDATE {} SET sent_at = $1, attempts = attempts + 1 WHERE id = $2",
+            self.0
+        );
+        sqlx::query(sql)
+            .bind(Utc::now())
+            .bind(id)
+            .execute(db)
+            .await?;
+        Ok(())
+    }
+
+    /// Puts a row off until `next`, with its attempts and (if any) the error of this one.
+    pub async fn postpone(
+        self,
+        db: &Pool,
+        id: i64,
+        attempts: i64,
+        next: DateTime<Utc>,
+        error: Option<String>,
+    ) -> Result<(), sqlx::Error> {
+        let sql = crate::sql!(
+            "UPDATE {} SET attempts = $1, next_try_at = $2, last_error = COALESCE($3, last_error) WHERE id = $4",
+            self.0
+        );
+        sqlx::query(sql)
+            .bind(attempts)
+            .bind(next)
+            .bind(error)
+            .bind(id)
+            .execute(db)
+            .await?;
+        Ok(())
+    }
+
+    /// A failed attempt: tried again after the backoff.
+    pub async fn failed(
+        self,
+        db: &Pool,
+        id: i64,
+        attempts: i64,
+        error: String,
+    ) -> Result<(), sqlx::Error> {
+        let next = Utc::now() + backoff(attempts);
+        self.postpone(db, id, attempts + 1, next, Some(error)).await
+    }
+
+    /// Kept for the administration to see, never tried again.
+    pub async fn give_up(
+        self,
+        db: &Pool,
+        id: i64,
+        error: Option<String>,
+    ) -> Result<(), sqlx::Error> {
+        let never = Utc::now() + Duration::days(3650);
+        self.postpone(db, id, MAX_ATTEMPTS, never, error).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn retries_back_off_to_six_hours() {
+        assert_eq!(super::backoff(0).num_minutes(), 1);
+        assert_eq!(super::backoff(3).num_minutes(), 8);
+        assert_eq!(super::backoff(30).num_minutes(), 360);
+    }
+}

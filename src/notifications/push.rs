@@ -1,0 +1,444 @@
+//! The Web Push channel: each person's devices (browser push subscriptions), the pushes to
+//! send, written with the notification they carry, and their delivery to the browser's push
+//! service, encrypted for the device (RFC 8291) and signed with the school's VAPID key
+//! (RFC 8292), with retries and never during the reader's quiet hours.
+//!
+//! The VAPID key comes from `SUKU_VAPID_PRIVATE_KEY` (base64url of the 32-byte P-256
+//! scalar); without it, the server makes one the first time and keeps it in the settings,
+//! so that devices stay subscribed across restarts and nodes.
+
+use std::time::Duration as StdDuration;
+
+use axum::http;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use chrono::{Duration, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::FromRow;
+use web_push_native::jwt_simple::algorithms::{ECDSAP256PublicKeyLike, ES256KeyPair};
+use web_push_native::{Auth, WebPushBuilder, p256};
+
+use super::outbox::{MAX_ATTEMPTS, Outbox};
+use crate::app::AppState;
+use crate::db::{Pool, Tx};
+use crate::i18n::{Locale, Tr};
+
+const OUTBOX: Outbox = Outbox("push_outbox");
+
+/// Devices one person may keep subscribed; the oldest goes when a new one comes.
+pub const MAX_DEVICES: i64 = 10;
+
+/// How long a push service keeps a push for a device that is off (the TTL header).
+const TTL: StdDuration = StdDuration::from_secs(12 * 3600);
+
+#[derive(Serialize, Deserialize)]
+struct StoredKey {
+    private_key: String,
+}
+
+/// The school's VAPID key pair: from the configuration, else the stored one, else a new
+/// one, stored (the first node to store it wins; the others read it back).
+pub async fn key_pair(app: &AppState) -> anyhow::Result<ES256KeyPair> {
+    if let Some(k) = &app.config.vapid_private_key {
+        return parse_key(k).map_err(|e| anyhow::anyhow!("SUKU_VAPID_PRIVATE_KEY: {e}"));
+    }
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT value FROM settings WHERE key = 'web_push'")
+            .fetch_optional(&app.db)
+            .await?;
+    if let Some((v,)) = row {
+        let stored: StoredKey = serde_json::from_str(&v)?;
+        return parse_key(&stored.private_key);
+    }
+    let fresh = StoredKey {
+        private_key: B64.encode(ES256KeyPair::generate().to_bytes()),
+    };
+    sqlx::query(
+        "INSERT INTO settings (key, value) VALUES ('web_push', $1) ON CONFLICT (key) DO NOTHING",
+    )
+    .bind(serde_json::to_string(&fresh)?)
+    .execute(&app.db)
+    .await?;
+    Box::pin(key_pair(app)).await
+}
+
+fn parse_key(b64: &str) -> anyhow::Result<ES256KeyPair> {
+    let bytes = B64.decode(b64.trim().trim_end_matches('='))?;
+    ES256KeyPair::from_bytes(&bytes).map_err(|e| anyhow::anyhow!("invalid P-256 key: {e}"))
+}
+
+/// The public key browsers subscribe with (`applicationServerKey`), base64url.
+pub fn public_key(kp: &ES256KeyPair) -> String {
+    B64.encode(kp.public_key().public_key().to_bytes_uncompressed())
+}
+
+/// Why a subscription sent by a browser is refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refused {
+    /// Not an https URL (or http, where allowed), or too long.
+    Endpoint,
+    /// The device key is not a P-256 point, or the secret not 16 bytes.
+    Keys,
+}
+
+/// A checked subscription.
+pub struct Device {
+    endpoint: String,
+    p256dh: String,
+    auth: String,
+}
+
+/// Checks what `PushSubscription.toJSON()` gave: the push service's URL and the device's
+/// keys. `allow_http` admits plain http (a push service on the school's network, tests).
+pub fn check(
+    endpoint: &str,
+    p256dh: &str,
+    auth: &str,
+    allow_http: bool,
+) -> Result<Device, Refused> {
+    let endpoint = endpoint.trim();
+    let uri: http::Uri = endpoint.parse().map_err(|_| Refused::Endpoint)?;
+    let scheme_ok = match uri.scheme_str() {
+        Some("https") => true,
+        Some("http") => allow_http,
+        _ => false,
+    };
+    if !scheme_ok || uri.host().is_none_or(str::is_empty) || endpoint.len() > 1000 {
+        return Err(Refused::Endpoint);
+    }
+    let (p256dh, auth) = (p256dh.trim(), auth.trim());
+    let key = B64
+        .decode(p256dh.trim_end_matches('='))
+        .map_err(|_| Refused::Keys)?;
+    let secret = B64
+        .decode(auth.trim_end_matches('='))
+        .map_err(|_| Refused::Keys)?;
+    if p256::PublicKey::from_sec1_bytes(&key).is_err() || secret.len() != 16 {
+        return Err(Refused::Keys);
+    }
+    Ok(Device {
+        endpoint: endpoint.to_string(),
+        p256dh: B64.encode(key),
+        auth: B64.encode(secret),
+    })
+}
+
+/// Keeps `device` for `user` (a device that was someone else's, on a shared computer, is
+/// now this user's); returns its id. At most [`MAX_DEVICES`] per person.
+pub async fn subscribe(
+    db: &Pool,
+    user: i64,
+    device: &Device,
+    agent: &str,
+) -> Result<i64, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let agent: String = agent.chars().take(200).collect();
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO push_subscriptions (user_id, endpoint, p256dh, auth, user_agent, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (endpoint) DO UPDATE SET user_id = excluded.user_id, \
+         p256dh = excluded.p256dh, auth = excluded.auth, user_agent = excluded.user_agent RETURNING id",
+    )
+    .bind(user)
+    .bind(&device.endpoint)
+    .bind(&device.p256dh)
+    .bind(&device.auth)
+    .bind(agent)
+    .bind(Utc::now())
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query(
+        "DELETE FROM push_subscriptions WHERE user_id = $1 AND id NOT IN \
+         (SELECT id FROM push_subscriptions WHERE user_id = $1 ORDER BY id DESC LIMIT $2)",
+    )
+    .bind(user)
+    .bind(MAX_DEVICES)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Forgets one of `user`'s devices (by id or by endpoint); returns whether it was theirs.
+pub async fn unsubscribe(
+    db: &Pool,
+    user: i64,
+    id: Option<i64>,
+    endpoint: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let n = sqlx::query(
+        "DELETE FROM push_subscriptions WHERE user_id = $1 AND (id = $2 OR endpoint = $3)",
+    )
+    .bind(user)
+    .bind(id.unwrap_or(-1))
+    .bind(endpoint.unwrap_or(""))
+    .execute(db)
+    .await?
+    .rows_affected();
+    Ok(n > 0)
+}
+
+/// How many devices `user` has subscribed.
+pub async fn devices(db: &Pool, user: i64) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM push_subscriptions WHERE user_id = $1")
+        .bind(user)
+        .fetch_one(db)
+        .await?;
+    Ok(n)
+}
+
+/// What the service worker shows.
+#[derive(Serialize, Deserialize, Debug, PartialEq)]
+pub struct Payload {
+    /// The school's name.
+    pub title: String,
+    /// The notification's text, in the reader's language.
+    pub body: String,
+    /// The page to open (a path of this site).
+    pub url: String,
+    /// One notification per kind replaces the previous one on the device.
+    pub tag: String,
+}
+
+/// Writes a push for each of `user`'s devices into the outbox, in the reader's language,
+/// inside the notification's transaction. Messages are urgent; the rest is normal.
+pub async fn queue(
+    tx: &mut Tx<'_>,
+    app: &AppState,
+    user: i64,
+    kind: &str,
+    key: &str,
+    args: &serde_json::Value,
+    link: &str,
+) -> anyhow::Result<()> {
+    let subs: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT p.id, u.locale FROM push_subscriptions p JOIN users u ON u.id = p.user_id \
+         WHERE p.user_id = $1 AND u.active = TRUE",
+    )
+    .bind(user)
+    .fetch_all(&mut **tx)
+    .await?;
+    let Some((_, locale)) = subs.first() else {
+        return Ok(());
+    };
+    let t = Tr::new(app.i18n.clone(), Locale::parse(locale).unwrap_or_default());
+    let payload = Payload {
+        title: app.settings.school(&app.db).await?.name,
+        body: t.tj(key, args).chars().take(300).collect(),
+        url: link.to_string(),
+        tag: kind.to_string(),
+    };
+    let payload = serde_json::to_string(&payload)?;
+    let urgency = if kind == "message" { "high" } else { "normal" };
+    let now = Utc::now();
+    for (sub, _) in &subs {
+        sqlx::query(
+            "INSERT INTO push_outbox (subscription_id, user_id, payload, urgency, created_at, next_try_at) \
+             VALUES ($1, $2, $3, $4, $5, $5)",
+        )
+        .bind(sub)
+        .bind(user)
+        .bind(&payload)
+        .bind(urgency)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Sends pushes: the HTTP client and the school's key.
+pub struct Pusher {
+    client: reqwest::Client,
+    key: ES256KeyPair,
+    contact: String,
+}
+
+impl Pusher {
+    /// The pusher of `app`, with its VAPID key; the contact is the sender of e-mails.
+    pub async fn new(app: &AppState) -> anyhow::Result<Pusher> {
+        let from = &app.config.mail_from;
+        let address = from
+            .rsplit_once('<')
+            .map(|(_, a)| a.trim_end_matches('>'))
+            .unwrap_or(from)
+            .trim();
+        Ok(Pusher {
+            client: reqwest::Client::builder()
+                .timeout(StdDuration::from_secs(20))
+                .redirect(reqwest::redirect::Policy::none())
+                .build()?,
+            key: key_pair(app).await?,
+            contact: format!("mailto:{address}"),
+        })
+    }
+}
+
+#[derive(FromRow)]
+struct Pending {
+    id: i64,
+    subscription_id: i64,
+    user_id: i64,
+    payload: String,
+    urgency: String,
+    attempts: i64,
+    endpoint: String,
+    p256dh: String,
+    auth: String,
+}
+
+/// What the push service said.
+enum Outcome {
+    Delivered,
+    /// The device is gone (404, 410): its subscription is forgotten.
+    Gone,
+    /// The push itself is refused (400, 403, 413): not tried again.
+    Refused(String),
+    /// Later (429, 5xx, the network).
+    Retry(String),
+}
+
+async fn deliver(pusher: &Pusher, m: &Pending) -> Outcome {
+    let built = (|| {
+        let key = B64.decode(&m.p256dh).ok()?;
+        let ua = p256::PublicKey::from_sec1_bytes(&key).ok()?;
+        let auth = B64.decode(&m.auth).ok().filter(|a| a.len() == 16)?;
+        let builder =
+            WebPushBuilder::new(m.endpoint.parse().ok()?, ua, Auth::clone_from_slice(&auth))
+                .with_valid_duration(TTL);
+        let request = builder
+            .with_vapid(&pusher.key, &pusher.contact)
+            .build(m.payload.as_bytes())
+            .ok()?;
+        let (mut parts, body) = request.into_parts();
+        parts
+            .headers
+            .insert("urgency", http::HeaderValue::from_str(&m.urgency).ok()?);
+        reqwest::Request::try_from(http::Request::from_parts(parts, body)).ok()
+    })();
+    let Some(request) = built else {
+        return Outcome::Refused("subscription cannot be encrypted for".into());
+    };
+    match pusher.client.execute(request).await {
+        Ok(r) => {
+            let status = r.status().as_u16();
+            let text: String = r
+                .text()
+                .await
+                .unwrap_or_default()
+                .chars()
+                .take(200)
+                .collect();
+            match status {
+                200..=299 => Outcome::Delivered,
+                404 | 410 => Outcome::Gone,
+                400 | 403 | 413 => Outcome::Refused(format!("{status} {text}")),
+                _ => Outcome::Retry(format!("{status} {text}")),
+            }
+        }
+        Err(e) => Outcome::Retry(e.to_string()),
+    }
+}
+
+/// Sends what is due in the push outbox; returns how many were delivered.
+pub async fn send_due(app: &AppState, pusher: &Pusher, limit: i64) -> anyhow::Result<usize> {
+    let now = Utc::now();
+    let due: Vec<Pending> = sqlx::query_as(
+        "SELECT o.id, o.subscription_id, o.user_id, o.payload, o.urgency, CAST(o.attempts AS BIGINT) AS attempts, \
+         s.endpoint, s.p256dh, s.auth FROM push_outbox o JOIN push_subscriptions s ON s.id = o.subscription_id \
+         WHERE o.sent_at IS NULL AND o.next_try_at <= $1 ORDER BY o.id LIMIT $2",
+    )
+    .bind(now)
+    .bind(limit)
+    .fetch_all(&app.db)
+    .await?;
+    let mut delivered = 0;
+    for m in due {
+        if !OUTBOX.claim(&app.db, m.id, now).await? {
+            continue;
+        }
+        if m.attempts >= MAX_ATTEMPTS {
+            OUTBOX.give_up(&app.db, m.id, None).await?;
+            continue;
+        }
+        if super::quiet_now(&app.db, m.user_id).await?.is_some() {
+            OUTBOX
+                .postpone(&app.db, m.id, m.attempts, now + Duration::minutes(10), None)
+                .await?;
+            continue;
+        }
+        match deliver(pusher, &m).await {
+            Outcome::Delivered => {
+                OUTBOX.sent(&app.db, m.id).await?;
+                sqlx::query("UPDATE push_subscriptions SET last_ok_at = $1 WHERE id = $2")
+                    .bind(Utc::now())
+                    .bind(m.subscription_id)
+                    .execute(&app.db)
+                    .await?;
+                delivered += 1;
+            }
+            Outcome::Gone => {
+                tracing::info!(
+                    subscription = m.subscription_id,
+                    "push device gone; forgotten"
+                );
+                sqlx::query("DELETE FROM push_subscriptions WHERE id = $1")
+                    .bind(m.subscription_id)
+                    .execute(&app.db)
+                    .await?;
+            }
+            Outcome::Refused(e) => {
+                tracing::warn!(id = m.id, error = %e, "push refused; not retried");
+                OUTBOX.give_up(&app.db, m.id, Some(e)).await?;
+            }
+            Outcome::Retry(e) => {
+                tracing::warn!(id = m.id, error = %e, "push not sent; will retry");
+                OUTBOX.failed(&app.db, m.id, m.attempts, e).await?;
+            }
+        }
+    }
+    Ok(delivered)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str =
+        "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4";
+    const AUTH: &str = "BTBZMqHH6r4Tts7J_aSIgg";
+
+    #[test]
+    fn subscriptions_are_checked() {
+        assert!(check("https://push.example.net/a", KEY, AUTH, false).is_ok());
+        assert_eq!(
+            check("http://push.example.net/a", KEY, AUTH, false).err(),
+            Some(Refused::Endpoint)
+        );
+        assert!(check("http://127.0.0.1:9/a", KEY, AUTH, true).is_ok());
+        assert_eq!(
+            check("javascript:x", KEY, AUTH, true).err(),
+            Some(Refused::Endpoint)
+        );
+        assert_eq!(
+            check("https://push.example.net/a", "AAAA", AUTH, false).err(),
+            Some(Refused::Keys)
+        );
+        assert_eq!(
+            check("https://push.example.net/a", KEY, "AAAA", false).err(),
+            Some(Refused::Keys)
+        );
+    }
+
+    #[test]
+    fn a_push_decrypts_on_the_device() {
+        // The device's side, as a browser holds it.
+        let ua_secret = p256::SecretKey::from_slice(&[7u8; 32]).unwrap();
+        let ua_public = ua_secret.public_key();
+        let auth = Auth::clone_from_slice(&[9u8; 16]);
+        let body = web_push_native::encrypt(b"Bonjour".to_vec(), &ua_public, &auth).unwrap();
+        // The header carries the record size and the sender's one-time public key.
+        assert_eq!(body[20], 65);
+        let plain = web_push_native::decrypt(body, &ua_secret, &auth).unwrap();
+        assert_eq!(plain, b"Bonjour");
+    }
+}
