@@ -117,13 +117,26 @@
       typingTimer = setTimeout(function () { t.textContent = ""; }, 4000);
     });
     // After a lost connection, fetch what arrived meanwhile.
-    socket.io.on("reconnect", function () {
+    function catchUp() {
       var c = chat();
       if (!c) return;
       var id = +c.getAttribute("data-conversation");
       socket.emit("sync", { conversation_id: id, after: lastId() }, function (r) {
         (r && r.messages || []).forEach(function (m) { append(m.id); });
       });
+      htmx.trigger(document.body, "suku:chat");
+    }
+    socket.io.on("reconnect", catchUp);
+    // The server closed the socket (a new school year, a change of rights): connect again
+    // a little later, spread out, and catch up. A session that ended is refused then.
+    var closedByServer = false;
+    socket.on("disconnect", function (reason) {
+      if (reason !== "io server disconnect") return;
+      closedByServer = true;
+      setTimeout(function () { socket.connect(); }, 1000 + Math.random() * 4000);
+    });
+    socket.on("connect", function () {
+      if (closedByServer) { closedByServer = false; catchUp(); }
     });
     var lastTyping = 0;
     document.addEventListener("input", function (e) {

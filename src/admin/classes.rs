@@ -263,6 +263,8 @@ pub async fn update(
             .map_err(|_| AppError::BadRequest("error-room-not-in-list"))?
     };
     school::update_class(&app.db, id, room.as_deref(), head).await?;
+    let heads: Vec<i64> = class.head_teacher_user_id.into_iter().chain(head).collect();
+    crate::chat::membership::teachers_changed(&app, id, &heads).await;
     ctx.flash("success", "saved").await?;
     Ok(redirect(&format!("/admin/classes/{id}")))
 }
@@ -305,6 +307,9 @@ pub async fn assign(
         .into_iter()
         .find(|t| t.subject_id == subject && t.teacher_user_id != teacher);
     school::assign(&app.db, id, subject, teacher).await?;
+    let mut concerned = vec![teacher];
+    concerned.extend(previous.as_ref().map(|p| p.teacher_user_id));
+    crate::chat::membership::teachers_changed(&app, id, &concerned).await;
     match previous {
         Some(p) => {
             let text = ctx.t.t2(
@@ -330,7 +335,14 @@ pub async fn unassign(
     school::class(&app.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let before: Vec<i64> = school::class_teachers(&app.db, id)
+        .await?
+        .into_iter()
+        .filter(|t| t.subject_id == subject)
+        .map(|t| t.teacher_user_id)
+        .collect();
     school::unassign(&app.db, id, subject).await?;
+    crate::chat::membership::teachers_changed(&app, id, &before).await;
     ctx.flash("success", "assignment-removed").await?;
     Ok(redirect(&format!("/admin/classes/{id}")))
 }

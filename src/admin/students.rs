@@ -360,9 +360,11 @@ pub async fn enroll(
     else {
         return Err(AppError::BadRequest("error-class-unknown"));
     };
+    let before = crate::chat::membership::current_class(&app.db, id).await?;
     let mut tx = app.db.begin().await?;
     enroll_and_bill(&app, &mut tx, id, cid, by).await?;
     tx.commit().await?;
+    crate::chat::membership::student_changed(&app, id, &[], before).await;
     ctx.flash("success", "student-enrolled").await?;
     Ok(redirect(&format!("/admin/eleves/{id}")))
 }
@@ -377,6 +379,7 @@ pub async fn toggle_active(
         .await?
         .ok_or(AppError::NotFound)?;
     school::set_student_active(&app.db, id, !s.active).await?;
+    crate::chat::membership::student_changed(&app, id, &[], None).await;
     ctx.flash(
         "success",
         if s.active {
@@ -451,6 +454,7 @@ pub async fn link_guardian(
         people::end_sessions(&mut *tx, p.id).await?;
     }
     tx.commit().await?;
+    crate::chat::membership::student_changed(&app, id, &[], None).await;
     let key = match (already, role_added) {
         (true, _) => "guardian-already-linked",
         (false, true) => "guardian-linked-role-added",
@@ -472,6 +476,7 @@ pub async fn unlink_guardian(
     if school::unlink_guardian(&app.db, id, uid).await? == 0 {
         return Err(AppError::NotFound);
     }
+    crate::chat::membership::student_changed(&app, id, &[uid], None).await;
     ctx.flash("success", "guardian-unlinked").await?;
     Ok(redirect(&format!("/admin/eleves/{id}")))
 }

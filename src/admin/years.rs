@@ -285,6 +285,8 @@ pub async fn open(
     crate::audit::record(&mut *tx, Some(u.id), "year", &label, "open", None, None).await?;
     tx.commit().await?;
     app.settings.forget_periods().await;
+    // Every class channel changes with the year: open tabs reconnect and rejoin.
+    app.realtime.disconnect_all();
     ctx.flash_text("success", ctx.t.t1("year-opened", "year", &label))
         .await?;
     Ok(redirect("/admin/annees"))

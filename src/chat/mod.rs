@@ -6,6 +6,7 @@
 //! is written to the database, with a `message.sent` school event, before it is pushed to
 //! the connected clients; a client that was away catches up from the database.
 
+pub mod membership;
 mod moderation;
 pub mod repo;
 pub mod routes;

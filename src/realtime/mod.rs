@@ -61,21 +61,66 @@ impl Hub {
 
     /// Makes a user's open tabs join a conversation's room (a new direct conversation).
     pub fn join_user(&self, user: i64, conversation: i64) {
-        let (from, to) = (format!("u:{user}"), format!("c:{conversation}"));
+        let hub = self.clone();
+        tokio::spawn(async move { hub.move_user(user, vec![conversation], vec![]).await });
+    }
+
+    /// Makes a user's open tabs, on every node, join the rooms of the conversations of
+    /// `join` and leave those of `leave`.
+    pub async fn move_user(&self, user: i64, join: Vec<i64>, leave: Vec<i64>) {
+        let from = format!("u:{user}");
+        let rooms = |ids: Vec<i64>| {
+            ids.into_iter()
+                .map(|c| format!("c:{c}"))
+                .collect::<Vec<_>>()
+        };
+        let (join, leave) = (rooms(join), rooms(leave));
         let result = match self.io() {
+            Some(Io::Local(io)) => async {
+                if !join.is_empty() {
+                    io.to(from.clone()).join(join).await?;
+                }
+                if !leave.is_empty() {
+                    io.to(from).leave(leave).await?;
+                }
+                Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
+            }
+            .await
+            .map_err(|e| e.to_string()),
+            Some(Io::Redis(io)) => async {
+                if !join.is_empty() {
+                    io.to(from.clone()).join(join).await?;
+                }
+                if !leave.is_empty() {
+                    io.to(from).leave(leave).await?;
+                }
+                Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
+            }
+            .await
+            .map_err(|e| e.to_string()),
+            None => Ok(()),
+        };
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "moving a user's sockets between rooms failed");
+        }
+    }
+
+    /// Closes every socket on every node (the open tabs reconnect and join the rooms they
+    /// now may: after a new school year opens).
+    pub fn disconnect_all(&self) {
+        match self.io() {
             Some(Io::Local(io)) => {
-                tokio::spawn(async move { io.to(from).join(to).await.map_err(|e| e.to_string()) })
+                tokio::spawn(async move {
+                    let _ = io.disconnect().await;
+                });
             }
             Some(Io::Redis(io)) => {
-                tokio::spawn(async move { io.to(from).join(to).await.map_err(|e| e.to_string()) })
+                tokio::spawn(async move {
+                    let _ = io.disconnect().await;
+                });
             }
-            None => return,
-        };
-        tokio::spawn(async move {
-            if let Ok(Err(e)) = result.await {
-                tracing::warn!(error = %e, "joining a room failed");
-            }
-        });
+            None => {}
+        }
     }
 
     fn emit(&self, room: String, event: &'static str, data: &impl Serialize) {

@@ -371,7 +371,21 @@ impl TestApp {
 
     /// A client logged in as one of the fixture's roles.
     pub async fn login_as(&self, who: &str) -> Client {
-        let mut c = self.client();
+        Self::login_on(self.client(), who).await
+    }
+
+    /// A client of another router (a served node of the same database), logged in.
+    pub async fn login_on_router(&self, router: Router, who: &str) -> Client {
+        let c = Client {
+            router,
+            cookie: None,
+            csrf: None,
+            lang: None,
+        };
+        Self::login_on(c, who).await
+    }
+
+    async fn login_on(mut c: Client, who: &str) -> Client {
         let res = c.login(login_of(who), PASSWORD).await;
         assert_eq!(
             res.status,

@@ -17,6 +17,7 @@ struct Server {
     addr: SocketAddr,
     task: JoinHandle<()>,
     state: AppState,
+    router: axum::Router,
 }
 
 impl Drop for Server {
@@ -35,17 +36,23 @@ async fn serve_node(app: &TestApp, cluster: Option<suku::realtime::Cluster>) -> 
     config.files_dir = app.state.config.files_dir.clone();
     let state = AppState::new(app.db.pool.clone(), config).unwrap();
     let router = app::router_with(state.clone(), cluster);
+    let served = router.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let task = tokio::spawn(async move {
         axum::serve(
             listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
+            served.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .await
         .unwrap();
     });
-    Server { addr, task, state }
+    Server {
+        addr,
+        task,
+        state,
+        router,
+    }
 }
 
 /// The folder of the Node client, if Node and its packages are there. Under `CI=true`
@@ -327,4 +334,86 @@ async fn a_jobs_progress_reaches_the_person_who_started_it_live() {
         .expect("the client heard of the job")
         .unwrap();
     assert!(status.success());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn open_tabs_follow_the_schools_relationships_as_they_change() {
+    use tokio::io::AsyncBufReadExt;
+    let Some(dir) = node_dir() else { return };
+    let app = TestApp::new().await;
+    let server = serve(&app).await;
+    let pool = &app.db.pool;
+    // The class-parents channel of 6e A, which parent 1 reads through their child S1.
+    suku::chat::repo::my_conversation_ids(pool, app.f.parent_1, false)
+        .await
+        .unwrap();
+    let (channel,): (i64,) = sqlx::query_as("SELECT id FROM conversations WHERE key = $1")
+        .bind(format!("parents:{}", app.f.class_a))
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let mut child = tokio::process::Command::new("node")
+        .arg("listen.mjs")
+        .current_dir(&dir)
+        .env("SUKU_URL", format!("http://{}", server.addr))
+        .env("COOKIE", cookie(&app, "parent_1").await)
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut next = async || {
+        tokio::time::timeout(std::time::Duration::from_secs(10), lines.next_line())
+            .await
+            .expect("the listener said something")
+            .unwrap()
+            .unwrap()
+    };
+    assert_eq!(next().await, "READY");
+    let teacher = cookie(&app, "teacher_a").await;
+    let say = |body: &'static str| {
+        let (dir, teacher) = (dir.clone(), teacher.clone());
+        let server = &server;
+        async move {
+            node(
+                &dir,
+                "send.mjs",
+                server,
+                &[
+                    ("COOKIE", teacher),
+                    ("CONVERSATION", channel.to_string()),
+                    ("BODY", body.into()),
+                ],
+            )
+            .await;
+        }
+    };
+    say("Réunion des parents jeudi").await;
+    assert_eq!(next().await, "Réunion des parents jeudi");
+    // The secretary unlinks parent 1 from S1 (their only child in 6e A): the open tab
+    // leaves the channel at once, without reconnecting.
+    let mut s = app
+        .login_on_router(server.router.clone(), "secretary")
+        .await;
+    let r = s
+        .post(
+            &format!(
+                "/admin/eleves/{}/parents/{}/retirer",
+                app.f.s1, app.f.parent_1
+            ),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, axum::http::StatusCode::SEE_OTHER, "{}", r.body);
+    say("Ordre du jour").await;
+    // Linked again: the tab joins again, and hears the next message, not the one it missed.
+    let r = s
+        .post(
+            &format!("/admin/eleves/{}/parents", app.f.s1),
+            &[("contact", "+22890000001"), ("relationship", "mere")],
+        )
+        .await;
+    assert_eq!(r.status, axum::http::StatusCode::SEE_OTHER, "{}", r.body);
+    say("Bienvenue à nouveau").await;
+    assert_eq!(next().await, "Bienvenue à nouveau");
 }
