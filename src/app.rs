@@ -41,6 +41,8 @@ pub struct AppState {
     pub files: crate::files::Files,
     /// Pushes to connected browsers (Socket.IO).
     pub realtime: crate::realtime::Hub,
+    /// The mobile money provider, if the school has one.
+    pub momo: Option<Arc<dyn crate::mobile_money::Provider>>,
 }
 
 impl AppState {
@@ -48,7 +50,9 @@ impl AppState {
     pub fn new(db: Pool, config: Config) -> anyhow::Result<Self> {
         let files: crate::files::Files =
             std::sync::Arc::new(crate::files::LocalDisk::new(&config.files_dir));
+        let momo = crate::mobile_money::from_config(&config, &db)?;
         Ok(AppState {
+            momo,
             db,
             config: Arc::new(config),
             i18n: Arc::new(I18n::load()?),
@@ -64,6 +68,7 @@ pub fn jobs() -> crate::jobs::Registry {
     crate::jobs::Registry::new(vec![
         std::sync::Arc::new(crate::bulletins::school::SchoolResults),
         std::sync::Arc::new(crate::import::StudentsImport),
+        std::sync::Arc::new(crate::mobile_money::reconcile::Check),
     ])
 }
 
@@ -98,6 +103,7 @@ pub fn router_with(state: AppState, cluster: Option<crate::realtime::Cluster>) -
         .merge(crate::files::router())
         .merge(crate::chat::routes::router())
         .merge(crate::notifications::routes::router())
+        .merge(crate::mobile_money::routes::router())
         .merge(crate::pwa::router())
         .nest("/admin", crate::admin::router())
         .fallback(not_found)
@@ -129,6 +135,7 @@ pub fn router_with(state: AppState, cluster: Option<crate::realtime::Cluster>) -
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .merge(crate::mobile_money::routes::webhooks())
         .merge(statics)
         .merge(pages)
         .with_state(state)

@@ -42,6 +42,62 @@ pub struct Config {
     pub chat_max_per_10s: i64,
     /// Redis, to join several nodes' Socket.IO rooms (`REDIS_URL`); none: one node alone.
     pub redis_url: Option<String>,
+    /// Mobile money: which aggregator, and its keys.
+    pub momo: MomoConfig,
+}
+
+/// A key or token: never shown in logs or debug output.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_empty() {
+            "(none)"
+        } else {
+            "(hidden)"
+        })
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(s.trim().to_string()))
+    }
+}
+
+/// Mobile money configuration (`SUKU_MOMO_*`, `SUKU_PAYGATE_*`, `SUKU_FEDAPAY_*`).
+#[derive(Clone, Debug)]
+pub struct MomoConfig {
+    /// `paygate`, `fedapay` or `demo`; empty: parents pay at the desk only.
+    pub provider: String,
+    /// PayGate Global's base URL.
+    pub paygate_url: String,
+    /// PayGate Global's API key (`auth_token`).
+    pub paygate_token: Secret,
+    /// FedaPay's base URL (the sandbox until the school goes live).
+    pub fedapay_url: String,
+    /// FedaPay's secret API key.
+    pub fedapay_key: Secret,
+    /// FedaPay's webhook signing secret.
+    pub fedapay_webhook_secret: Secret,
+    /// Minutes a parent has to confirm on their phone before the attempt expires.
+    pub expiry_minutes: i64,
+}
+
+impl Default for MomoConfig {
+    fn default() -> Self {
+        MomoConfig {
+            provider: String::new(),
+            paygate_url: "https://paygateglobal.com".into(),
+            paygate_token: Secret::default(),
+            fedapay_url: "https://sandbox-api.fedapay.com".into(),
+            fedapay_key: Secret::default(),
+            fedapay_webhook_secret: Secret::default(),
+            expiry_minutes: 30,
+        }
+    }
 }
 
 impl Config {
@@ -66,6 +122,7 @@ impl Config {
             push_allow_http: false,
             redis_url: None,
             chat_max_per_10s: 20,
+            momo: MomoConfig::default(),
         }
     }
 
@@ -101,6 +158,16 @@ impl Config {
         var("SUKU_MAIL_FROM", &mut self.mail_from)?;
         var("SUKU_CHAT_MAX_PER_10S", &mut self.chat_max_per_10s)?;
         var("SUKU_PUSH_ALLOW_HTTP", &mut self.push_allow_http)?;
+        var("SUKU_MOMO_PROVIDER", &mut self.momo.provider)?;
+        var("SUKU_PAYGATE_URL", &mut self.momo.paygate_url)?;
+        var("SUKU_PAYGATE_TOKEN", &mut self.momo.paygate_token)?;
+        var("SUKU_FEDAPAY_URL", &mut self.momo.fedapay_url)?;
+        var("SUKU_FEDAPAY_SECRET_KEY", &mut self.momo.fedapay_key)?;
+        var(
+            "SUKU_FEDAPAY_WEBHOOK_SECRET",
+            &mut self.momo.fedapay_webhook_secret,
+        )?;
+        var("SUKU_MOMO_EXPIRY_MINUTES", &mut self.momo.expiry_minutes)?;
         self.redis_url = std::env::var("REDIS_URL").ok().filter(|v| !v.is_empty());
         self.vapid_private_key = std::env::var("SUKU_VAPID_PRIVATE_KEY")
             .ok()

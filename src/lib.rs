@@ -22,6 +22,7 @@ pub mod grades;
 pub mod i18n;
 pub mod import;
 pub mod jobs;
+pub mod mobile_money;
 pub mod notifications;
 pub mod portals;
 pub mod pwa;

@@ -80,6 +80,7 @@
     socket.on("notification", function () { htmx.trigger(document.body, "suku:notification"); });
     socket.on("unread", function () { htmx.trigger(document.body, "suku:chat"); });
     socket.on("job", function () { htmx.trigger(document.body, "suku:job"); });
+    socket.on("momo", function () { htmx.trigger(document.body, "suku:momo"); });
     socket.on("message", function (m) {
       if (here(m.conversation_id)) {
         append(m.id);

@@ -29,6 +29,7 @@ pub use classes::class_name;
 /// Routes of the administration portal.
 pub fn router() -> Router<AppState> {
     Router::new()
+        .merge(crate::mobile_money::admin::router())
         .route("/", get(dashboard))
         .route("/eleves", get(students::index).post(students::create))
         .route("/eleves/nouveau", get(students::new))

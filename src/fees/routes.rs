@@ -50,7 +50,7 @@ fn money_handler(ctx: &Ctx) -> AppResult<&CurrentUser> {
     Ok(u)
 }
 
-pub(super) async fn year(app: &AppState) -> AppResult<Year> {
+pub(crate) async fn year(app: &AppState) -> AppResult<Year> {
     school::current_year(&app.db)
         .await?
         .ok_or(AppError::BadRequest("error-no-current-year"))

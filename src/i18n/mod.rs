@@ -94,6 +94,11 @@ const CATALOGS: &[(&str, &str, &str)] = &[
         include_str!("../../locales/fr/chat.ftl"),
         include_str!("../../locales/en/chat.ftl"),
     ),
+    (
+        "momo",
+        include_str!("../../locales/fr/momo.ftl"),
+        include_str!("../../locales/en/momo.ftl"),
+    ),
 ];
 
 /// The source text of every catalog file, per locale, for the consistency tests.

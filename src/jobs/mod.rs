@@ -136,7 +136,19 @@ pub async fn enqueue<'e>(
     payload: &Value,
     by: Option<i64>,
 ) -> Result<i64, sqlx::Error> {
-    repo::insert(db, kind, &payload.to_string(), by, Utc::now()).await
+    let now = Utc::now();
+    repo::insert(db, kind, &payload.to_string(), by, now, now).await
+}
+
+/// Queues a job to run no sooner than `at` (a check to make later).
+pub async fn enqueue_at<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    kind: &str,
+    payload: &Value,
+    by: Option<i64>,
+    at: chrono::DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    repo::insert(db, kind, &payload.to_string(), by, Utc::now(), at).await
 }
 
 /// The delay before retry number `attempt` (1, 2, …): 5 s, 10 s, 20 s… at most 10 minutes.

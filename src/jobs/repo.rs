@@ -13,14 +13,16 @@ pub async fn insert<'e>(
     payload: &str,
     by: Option<i64>,
     now: DateTime<Utc>,
+    run_after: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO jobs (kind, payload, run_after, created_by, created_at) VALUES ($1, $2, $3, $4, $3) RETURNING id",
+        "INSERT INTO jobs (kind, payload, run_after, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(kind)
     .bind(payload)
-    .bind(now)
+    .bind(run_after)
     .bind(by)
+    .bind(now)
     .fetch_one(db)
     .await?;
     Ok(id)

@@ -133,6 +133,24 @@ async fn concerned(tx: &mut Tx<'_>, student: i64) -> Result<Vec<Concerned>, sqlx
     .await
 }
 
+async fn student_name(tx: &mut Tx<'_>, student: i64) -> Result<String, sqlx::Error> {
+    let (name,): (String,) = sqlx::query_as("SELECT first_name FROM students WHERE id = $1")
+        .bind(student)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(name)
+}
+
+/// The active bursars, who hear of money that came in or went wrong without them.
+async fn bursars(tx: &mut Tx<'_>) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'bursar' WHERE u.active = TRUE",
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
 fn child_link(c: &Concerned, student: i64) -> String {
     if c.is_guardian {
         format!("/parent/enfants/{student}")
@@ -247,6 +265,50 @@ async fn notes_for(tx: &mut Tx<'_>, event: &Event) -> anyhow::Result<Vec<Note>> 
                     key: "notif-payment",
                     args: json!({ "student": c.student_name, "amount": amount, "receipt": receipt }),
                     link: child_link(&c, student),
+                });
+            }
+            // Money that came in without the bursar: they hear of it.
+            if p.get("method").and_then(Value::as_str) == Some("mobile_money") {
+                let name = student_name(tx, student).await?;
+                for user in bursars(tx).await? {
+                    notes.push(Note {
+                        user_id: user,
+                        kind: "payment",
+                        key: "notif-momo-paid",
+                        args: json!({ "student": name, "amount": amount, "receipt": receipt }),
+                        link: "/admin/mobile-money".into(),
+                    });
+                }
+            }
+        }
+        "momo.failed" | "momo.review" => {
+            let (Some(id), Some(student), Some(amount)) =
+                (int(&p, "momo_id"), int(&p, "student_id"), int(&p, "amount"))
+            else {
+                return Ok(notes);
+            };
+            let name = student_name(tx, student).await?;
+            let failed = event.kind == "momo.failed";
+            if failed && let Some(parent) = int(&p, "user_id") {
+                notes.push(Note {
+                    user_id: parent,
+                    kind: "payment",
+                    key: "notif-momo-failed",
+                    args: json!({ "student": name, "amount": amount }),
+                    link: format!("/paiements/{id}"),
+                });
+            }
+            for user in bursars(tx).await? {
+                notes.push(Note {
+                    user_id: user,
+                    kind: "payment",
+                    key: if failed {
+                        "notif-momo-failed"
+                    } else {
+                        "notif-momo-review"
+                    },
+                    args: json!({ "student": name, "amount": amount }),
+                    link: format!("/admin/mobile-money/{id}"),
                 });
             }
         }

@@ -200,6 +200,10 @@ struct ChildFees {
     balance: i64,
     family: Vec<crate::fees::repo::FamilyBalance>,
     today: chrono::NaiveDate,
+    /// The school takes mobile money.
+    momo: bool,
+    /// Mobile money payments still waiting for confirmation.
+    momo_open: Vec<crate::mobile_money::Payment>,
 }
 
 impl ChildFees {
@@ -272,6 +276,12 @@ async fn show_child(
         balance: crate::fees::repo::balance(&app.db, child.id).await?,
         family: crate::fees::repo::guardian_balances(&app.db, ctx.user_id()).await?,
         today: chrono::Utc::now().date_naive(),
+        momo: app.momo.is_some(),
+        momo_open: crate::mobile_money::of_student(&app.db, child.id)
+            .await?
+            .into_iter()
+            .filter(|p| p.open())
+            .collect(),
     };
     html(&ParentChild {
         news: crate::announcements::repo::for_reader(&app.db, ctx.user_id(), false, 3).await?,

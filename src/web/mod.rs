@@ -213,6 +213,7 @@ impl Ctx {
                 ("/admin/frais", "nav-fees"),
                 ("/admin/impayes", "nav-arrears"),
                 ("/admin/caisse", "nav-cash"),
+                ("/admin/mobile-money", "nav-momo"),
                 ("/admin/periodes", "nav-periods"),
                 ("/admin/coefficients", "nav-coefficients"),
                 ("/admin/notation", "nav-grading"),
@@ -225,12 +226,14 @@ impl Ctx {
         let u = self.user.as_ref();
         let director = u.is_some_and(|u| u.has(crate::auth::Role::Director));
         let records = u.is_some_and(crate::authz::can_manage_records);
+        let money = u.is_some_and(crate::authz::can_handle_money);
         items
             .iter()
             // Only pages the user may open.
             .filter(|(href, _)| match *href {
                 "/admin/import" => records,
                 "/admin/journal" => director,
+                "/admin/mobile-money" => money,
                 _ => true,
             })
             .map(|(href, key)| NavItem {

@@ -1,0 +1,303 @@
+//! The bursar's screens: every mobile money attempt with its state and references, the
+//! review queue (wrong amounts, money that would overpay), a check with the provider on
+//! demand, the bursar's decision on a reviewed attempt, and daily totals per network to
+//! compare with the provider's report.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use axum::routing::{get, post};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::Deserialize;
+use sqlx::FromRow;
+
+use super::{Applied, COLUMNS, Payment, STATES};
+use crate::app::AppState;
+use crate::auth::{CurrentUser, Portal};
+use crate::error::{AppError, AppResult};
+use crate::web::{Ctx, PathId, html, redirect};
+
+/// Routes, under `/admin`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/mobile-money", get(index))
+        .route("/mobile-money/{id}", get(detail))
+        .route("/mobile-money/{id}/verification", post(recheck))
+        .route("/mobile-money/{id}/decision", post(decide))
+}
+
+fn money_handler(ctx: &Ctx) -> AppResult<&CurrentUser> {
+    let u = ctx.require(Portal::Admin)?;
+    crate::authz::require(crate::authz::can_handle_money(u))?;
+    Ok(u)
+}
+
+/// A line of the list: the attempt and whom it was for.
+pub struct Line {
+    /// The attempt.
+    pub p: Payment,
+    /// The student.
+    pub student: String,
+}
+
+/// Credited totals of one day.
+#[derive(Default)]
+pub struct Day {
+    /// The day.
+    pub day: NaiveDate,
+    /// Flooz: count and XOF.
+    pub flooz: (i64, i64),
+    /// T-Money: count and XOF.
+    pub tmoney: (i64, i64),
+}
+
+#[derive(Template)]
+#[template(path = "mobile_money/admin.html")]
+struct Index<'a> {
+    ctx: &'a Ctx,
+    lines: Vec<Line>,
+    state: String,
+    states: &'static [&'static str],
+    counts: BTreeMap<String, i64>,
+    days: Vec<Day>,
+    provider: Option<&'static str>,
+}
+
+impl Index<'_> {
+    fn count(&self, s: &str) -> i64 {
+        self.counts.get(s).copied().unwrap_or(0)
+    }
+}
+
+#[derive(Deserialize)]
+struct Filter {
+    #[serde(default)]
+    etat: String,
+}
+
+#[derive(FromRow)]
+struct Row {
+    #[sqlx(flatten)]
+    p: Payment,
+    student: String,
+}
+
+async fn index(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(f): Query<Filter>,
+) -> AppResult<Response> {
+    money_handler(&ctx)?;
+    let state = if STATES.contains(&f.etat.as_str()) {
+        f.etat.clone()
+    } else {
+        String::new()
+    };
+    let rows: Vec<Row> = sqlx::query_as(crate::sql!(
+        "SELECT {COLUMNS}, (SELECT s.first_name || ' ' || s.last_name FROM students s WHERE s.id = momo_payments.student_id) AS student \
+         FROM momo_payments WHERE ($1 = '' OR state = $1) ORDER BY id DESC LIMIT 200"
+    ))
+    .bind(&state)
+    .fetch_all(&app.db)
+    .await?;
+    let counts: Vec<(String, i64)> =
+        sqlx::query_as("SELECT state, COUNT(*) FROM momo_payments GROUP BY state")
+            .fetch_all(&app.db)
+            .await?;
+    // Credited in the last 14 days, per day and network (grouped here: the two databases
+    // write dates differently).
+    let since = Utc::now() - Duration::days(14);
+    let paid: Vec<(String, i64, DateTime<Utc>)> = sqlx::query_as(
+        "SELECT network, amount, confirmed_at FROM momo_payments WHERE state = 'paid' AND confirmed_at >= $1",
+    )
+    .bind(since)
+    .fetch_all(&app.db)
+    .await?;
+    let mut by_day: BTreeMap<NaiveDate, Day> = BTreeMap::new();
+    for (network, amount, at) in paid {
+        let day = at.date_naive();
+        let d = by_day.entry(day).or_insert_with(|| Day {
+            day,
+            ..Default::default()
+        });
+        let slot = if network == "flooz" {
+            &mut d.flooz
+        } else {
+            &mut d.tmoney
+        };
+        slot.0 += 1;
+        slot.1 += amount;
+    }
+    html(&Index {
+        ctx: &ctx,
+        lines: rows
+            .into_iter()
+            .map(|r| Line {
+                p: r.p,
+                student: r.student,
+            })
+            .collect(),
+        state,
+        states: &STATES,
+        counts: counts.into_iter().collect(),
+        days: by_day.into_values().rev().collect(),
+        provider: app.momo.as_ref().map(|p| p.name()),
+    })
+}
+
+/// A callback as kept.
+#[derive(FromRow)]
+pub struct CallbackRow {
+    /// When it came.
+    pub received_at: DateTime<Utc>,
+    /// What we made of it.
+    pub verdict: String,
+    /// Its body, as it came.
+    pub body: String,
+}
+
+#[derive(Template)]
+#[template(path = "mobile_money/admin_detail.html")]
+struct Detail<'a> {
+    ctx: &'a Ctx,
+    p: Payment,
+    student: String,
+    callbacks: Vec<CallbackRow>,
+    balance: i64,
+}
+
+async fn detail(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
+    money_handler(&ctx)?;
+    let p = super::get(&app.db, id).await?.ok_or(AppError::NotFound)?;
+    let callbacks = sqlx::query_as(
+        "SELECT received_at, verdict, body FROM momo_callbacks WHERE payment_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&app.db)
+    .await?;
+    html(&Detail {
+        ctx: &ctx,
+        student: super::routes::student_name(&app, p.student_id).await?,
+        balance: crate::fees::repo::balance(&app.db, p.student_id).await?,
+        p,
+        callbacks,
+    })
+}
+
+async fn recheck(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
+    money_handler(&ctx)?;
+    super::get(&app.db, id).await?.ok_or(AppError::NotFound)?;
+    let key = match super::check_now(&app, id, None).await {
+        Ok(Applied::Credited(_)) => "momo-check-credited",
+        Ok(Applied::Closed) => "momo-check-closed",
+        Ok(Applied::Review) => "momo-check-review",
+        Ok(Applied::Unchanged) => "momo-check-unchanged",
+        Err(_) => "momo-check-failed",
+    };
+    ctx.flash("success", key).await?;
+    Ok(redirect(&format!("/admin/mobile-money/{id}")))
+}
+
+#[derive(Deserialize)]
+struct Decision {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// The bursar's decision on an attempt in review: credit what was collected (when the
+/// family owes at least that), or record that the money was sent back to the parent.
+async fn decide(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+    axum::Form(f): axum::Form<Decision>,
+) -> AppResult<Response> {
+    let u = money_handler(&ctx)?;
+    let p = super::get(&app.db, id).await?.ok_or(AppError::NotFound)?;
+    if p.state != "review" {
+        return Err(AppError::BadRequest("error-momo-not-in-review"));
+    }
+    let note: String = f.note.trim().chars().take(300).collect();
+    match f.decision.as_str() {
+        "credit" => {
+            let amount = p.paid_amount.unwrap_or(p.amount);
+            let year = crate::fees::routes::year(&app).await?;
+            let desk = crate::fees::DeskPayment {
+                student_id: p.student_id,
+                amount: crate::fees::calc::AmountXof::parse(&amount.to_string())
+                    .map_err(AppError::BadRequest)?,
+                method: "mobile_money",
+                reference: p.payment_ref.clone().or_else(|| p.provider_ref.clone()),
+                payer: Some(p.phone.clone()),
+            };
+            let mut tx = app.db.begin().await?;
+            let n = sqlx::query(
+                "UPDATE momo_payments SET state = 'paid', resolution = $1, resolved_by = $2, updated_at = $3 \
+                 WHERE id = $4 AND state = 'review'",
+            )
+            .bind(format!("credited {amount} {note}").trim().to_string())
+            .bind(u.id)
+            .bind(Utc::now())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                return Err(AppError::BadRequest("error-momo-not-in-review"));
+            }
+            match crate::fees::record_payment_in(&mut tx, &year, &desk, Some(u.id), Utc::now())
+                .await
+            {
+                Ok(receipt) => {
+                    sqlx::query("UPDATE momo_payments SET payment_id = $1 WHERE id = $2")
+                        .bind(receipt)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    tx.commit().await?;
+                    ctx.flash("success", "momo-credited").await?;
+                }
+                Err(
+                    crate::fees::PaymentError::MoreThanOwed(_)
+                    | crate::fees::PaymentError::NothingOwed,
+                ) => {
+                    tx.rollback().await?;
+                    ctx.flash("error", "momo-credit-more-than-owed").await?;
+                }
+                Err(e) => return Err(anyhow::Error::from(e).into()),
+            }
+        }
+        "refund" => {
+            let mut tx = app.db.begin().await?;
+            sqlx::query(
+                "UPDATE momo_payments SET state = 'failed', resolution = $1, resolved_by = $2, updated_at = $3 \
+                 WHERE id = $4 AND state = 'review'",
+            )
+            .bind(format!("refunded {note}").trim().to_string())
+            .bind(u.id)
+            .bind(Utc::now())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            crate::audit::record(
+                &mut *tx,
+                Some(u.id),
+                "momo",
+                &p.identifier,
+                "refund",
+                None,
+                Some(&note),
+            )
+            .await?;
+            tx.commit().await?;
+            ctx.flash("success", "momo-refunded").await?;
+        }
+        _ => return Err(AppError::BadRequest("error-bad-request")),
+    }
+    Ok(redirect(&format!("/admin/mobile-money/{id}")))
+}

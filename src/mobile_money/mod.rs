@@ -1,0 +1,639 @@
+//! Mobile money: parents pay school fees with Flooz and T-Money through an aggregator
+//! (PayGate Global or FedaPay), or the demo operator of `suku demo`.
+//!
+//! An attempt is written before the provider is called (so a callback that arrives before
+//! the provider's answer finds it, and a crash loses nothing), and it is credited exactly
+//! once: only a row that is not yet paid moves to paid, in the same transaction as the
+//! receipt and its ledger entries, and the receipt is unique per attempt. Nothing is credited
+//! on an unsigned callback's word: the provider is asked first. A wrong amount, or money
+//! that would overpay the family, goes to the bursar's review queue instead.
+
+pub mod admin;
+pub mod demo;
+pub mod fedapay;
+pub mod paygate;
+pub mod provider;
+pub mod reconcile;
+pub mod routes;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+use sqlx::FromRow;
+
+use crate::app::AppState;
+use crate::config::Config;
+use crate::db::Pool;
+use crate::domain::Phone;
+pub use provider::{Network, Provider, ProviderError, Remote, Status};
+
+/// The states of an attempt.
+pub const STATES: [&str; 7] = [
+    "created",
+    "pending",
+    "paid",
+    "failed",
+    "expired",
+    "cancelled",
+    "review",
+];
+
+/// The provider the configuration asks for, if any.
+pub fn from_config(config: &Config, db: &Pool) -> anyhow::Result<Option<Arc<dyn Provider>>> {
+    let m = &config.momo;
+    Ok(match m.provider.trim() {
+        "" => None,
+        "demo" => Some(Arc::new(demo::Demo::new(db.clone()))),
+        "paygate" => {
+            anyhow::ensure!(
+                !m.paygate_token.0.is_empty(),
+                "SUKU_PAYGATE_TOKEN is required"
+            );
+            Some(Arc::new(paygate::PayGate::new(
+                &m.paygate_url,
+                m.paygate_token.clone(),
+            )))
+        }
+        "fedapay" => {
+            anyhow::ensure!(
+                !m.fedapay_key.0.is_empty(),
+                "SUKU_FEDAPAY_SECRET_KEY is required"
+            );
+            anyhow::ensure!(
+                !m.fedapay_webhook_secret.0.is_empty(),
+                "SUKU_FEDAPAY_WEBHOOK_SECRET is required"
+            );
+            Some(Arc::new(fedapay::FedaPay::new(
+                &m.fedapay_url,
+                m.fedapay_key.clone(),
+                m.fedapay_webhook_secret.clone(),
+            )))
+        }
+        other => anyhow::bail!("SUKU_MOMO_PROVIDER: unknown provider {other:?}"),
+    })
+}
+
+/// One attempt to pay.
+#[derive(Clone, Debug, FromRow, Serialize)]
+pub struct Payment {
+    /// Its id.
+    pub id: i64,
+    /// Our identifier at the provider.
+    pub identifier: String,
+    /// Which provider.
+    pub provider: String,
+    /// `flooz` or `tmoney`.
+    pub network: String,
+    /// The paying phone.
+    pub phone: String,
+    /// For whom.
+    pub student_id: i64,
+    /// The parent who started it.
+    pub user_id: i64,
+    /// XOF asked.
+    pub amount: i64,
+    /// One of [`STATES`].
+    pub state: String,
+    /// The provider's reference.
+    pub provider_ref: Option<String>,
+    /// The operator's reference.
+    pub payment_ref: Option<String>,
+    /// The receipt, once credited.
+    pub payment_id: Option<i64>,
+    /// Why it waits for the bursar.
+    pub review_reason: Option<String>,
+    /// What the provider says was collected, when it differs.
+    pub paid_amount: Option<i64>,
+    /// Status checks made.
+    pub checks: i64,
+    /// The last provider error.
+    pub last_error: Option<String>,
+    /// Started.
+    pub created_at: DateTime<Utc>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+    /// When an unconfirmed attempt expires.
+    pub expires_at: DateTime<Utc>,
+    /// When it was confirmed.
+    pub confirmed_at: Option<DateTime<Utc>>,
+    /// The bursar's decision on a reviewed attempt.
+    pub resolution: Option<String>,
+}
+
+impl Payment {
+    /// Still waiting for the parent or the provider.
+    pub fn open(&self) -> bool {
+        matches!(self.state.as_str(), "created" | "pending")
+    }
+
+    /// The catalog key of its state.
+    pub fn state_key(&self) -> String {
+        format!("momo-state-{}", self.state)
+    }
+
+    /// The catalog key of its network.
+    pub fn network_key(&self) -> String {
+        format!("momo-network-{}", self.network)
+    }
+}
+
+const COLUMNS: &str = "id, identifier, provider, network, phone, student_id, user_id, amount, state, provider_ref, \
+    payment_ref, payment_id, review_reason, paid_amount, CAST(checks AS BIGINT) AS checks, last_error, created_at, \
+    updated_at, expires_at, confirmed_at, resolution";
+
+/// An attempt by id.
+pub async fn get(db: &Pool, id: i64) -> Result<Option<Payment>, sqlx::Error> {
+    sqlx::query_as(crate::sql!(
+        "SELECT {COLUMNS} FROM momo_payments WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+/// An attempt by our identifier, else by the provider's reference.
+pub async fn find(
+    db: &Pool,
+    identifier: Option<&str>,
+    provider_ref: Option<&str>,
+) -> Result<Option<Payment>, sqlx::Error> {
+    sqlx::query_as(crate::sql!(
+        "SELECT {COLUMNS} FROM momo_payments WHERE identifier = $1 OR provider_ref = $2 ORDER BY id LIMIT 1"
+    ))
+    .bind(identifier.unwrap_or("\u{0}"))
+    .bind(provider_ref.unwrap_or("\u{0}"))
+    .fetch_optional(db)
+    .await
+}
+
+/// The attempts for a student, newest first.
+pub async fn of_student(db: &Pool, student: i64) -> Result<Vec<Payment>, sqlx::Error> {
+    sqlx::query_as(crate::sql!(
+        "SELECT {COLUMNS} FROM momo_payments WHERE student_id = $1 ORDER BY id DESC LIMIT 50"
+    ))
+    .bind(student)
+    .fetch_all(db)
+    .await
+}
+
+/// What a parent asks for.
+#[derive(Clone, Debug)]
+pub struct Request {
+    /// For whom.
+    pub student_id: i64,
+    /// XOF.
+    pub amount: i64,
+    /// The network.
+    pub network: Network,
+    /// The paying phone.
+    pub phone: Phone,
+    /// One per form shown: a second submission of the same form is the same attempt.
+    pub key: String,
+}
+
+/// Why an attempt was not started.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// No provider is configured.
+    #[error("mobile money is not set up")]
+    NotSetUp,
+    /// Nothing is owed for this student.
+    #[error("nothing owed")]
+    NothingOwed,
+    /// More than what is owed (minus attempts still open).
+    #[error("more than owed")]
+    MoreThanOwed(i64),
+    /// The provider refused the request.
+    #[error("refused by the provider")]
+    Refused(i64),
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+/// What can still be paid for a student: the balance, less the attempts still open.
+pub async fn payable(db: &Pool, student: i64) -> Result<i64, sqlx::Error> {
+    let balance = crate::fees::repo::balance(db, student).await?;
+    let (open,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM momo_payments WHERE student_id = $1 AND state IN ('created', 'pending')",
+    )
+    .bind(student)
+    .fetch_one(db)
+    .await?;
+    Ok((balance - open).max(0))
+}
+
+fn new_identifier() -> String {
+    use rand::Rng;
+    let mut rng = rand::rng();
+    let n: u64 = rng.random();
+    format!("SUKU-{n:016X}")
+}
+
+/// The first check after a start, then the waits between checks: 15 s, 30 s, 1 min … at
+/// most 5 minutes.
+pub fn next_check(checks: i64) -> Duration {
+    Duration::seconds((15i64 << checks.clamp(0, 5)).min(300))
+}
+
+/// Starts an attempt for `user` (a guardian of the student; the caller checks): written
+/// first, then asked of the provider. Returns the attempt's id; the same form submitted
+/// again returns the same attempt.
+pub async fn start(
+    app: &AppState,
+    user: &crate::auth::CurrentUser,
+    r: &Request,
+) -> Result<i64, StartError> {
+    let provider = app.momo.clone().ok_or(StartError::NotSetUp)?;
+    let again: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM momo_payments WHERE idempotency_key = $1 AND user_id = $2")
+            .bind(&r.key)
+            .bind(user.id)
+            .fetch_optional(&app.db)
+            .await?;
+    if let Some((id,)) = again {
+        return Ok(id);
+    }
+    let can = payable(&app.db, r.student_id).await?;
+    if crate::fees::repo::balance(&app.db, r.student_id).await? <= 0 {
+        return Err(StartError::NothingOwed);
+    }
+    if r.amount > can {
+        return Err(StartError::MoreThanOwed(can));
+    }
+    let now = Utc::now();
+    let identifier = new_identifier();
+    let mut tx = app.db.begin().await?;
+    let inserted: Option<(i64,)> = sqlx::query_as(
+        "INSERT INTO momo_payments (identifier, idempotency_key, provider, network, phone, student_id, user_id, amount, \
+         created_at, updated_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) \
+         ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
+    )
+    .bind(&identifier)
+    .bind(&r.key)
+    .bind(provider.name())
+    .bind(r.network.code())
+    .bind(r.phone.as_str())
+    .bind(r.student_id)
+    .bind(user.id)
+    .bind(r.amount)
+    .bind(now)
+    .bind(now + Duration::minutes(app.config.momo.expiry_minutes))
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((id,)) = inserted else {
+        // The same form, submitted twice at once: the other submission made it.
+        tx.rollback().await?;
+        let (id,): (i64,) =
+            sqlx::query_as("SELECT id FROM momo_payments WHERE idempotency_key = $1")
+                .bind(&r.key)
+                .fetch_one(&app.db)
+                .await?;
+        return Ok(id);
+    };
+    crate::jobs::enqueue_at(
+        &mut *tx,
+        reconcile::KIND,
+        &serde_json::json!({ "payment_id": id }),
+        None,
+        now + next_check(0),
+    )
+    .await?;
+    crate::audit::record(
+        &mut *tx,
+        Some(user.id),
+        "momo",
+        &identifier,
+        "start",
+        None,
+        Some(&format!("{} {}", r.amount, r.network.code())),
+    )
+    .await?;
+    tx.commit().await?;
+    let student: Option<(String, String)> =
+        sqlx::query_as("SELECT first_name, last_name FROM students WHERE id = $1")
+            .bind(r.student_id)
+            .fetch_optional(&app.db)
+            .await?;
+    let school = app
+        .settings
+        .school(&app.db)
+        .await
+        .map(|s| s.name)
+        .unwrap_or_default();
+    let (first, last) = student.unwrap_or_default();
+    let collect = provider::Collect {
+        identifier: identifier.clone(),
+        amount: r.amount,
+        phone: r.phone.as_str().to_string(),
+        network: r.network,
+        description: format!("{school} — {first} {last}")
+            .chars()
+            .take(100)
+            .collect(),
+        first_name: user.first_name.clone(),
+        last_name: user.last_name.clone(),
+        return_url: format!(
+            "{}/paiements/{id}",
+            app.config.public_url.trim_end_matches('/')
+        ),
+    };
+    match provider.start(&collect).await {
+        Ok(started) => {
+            // Only a row still "created" moves on: a callback may already have paid it.
+            sqlx::query(
+                "UPDATE momo_payments SET state = 'pending', provider_ref = COALESCE(provider_ref, $1), updated_at = $2 \
+                 WHERE id = $3 AND state = 'created'",
+            )
+            .bind(started.provider_ref)
+            .bind(Utc::now())
+            .bind(id)
+            .execute(&app.db)
+            .await?;
+        }
+        Err(ProviderError::Refused(e)) => {
+            tracing::warn!(id, error = %e, "mobile money refused by the provider");
+            set_final(app, id, "failed", Some(&e)).await?;
+            return Err(StartError::Refused(id));
+        }
+        Err(ProviderError::Unavailable(e)) => {
+            // Perhaps it went through: the reconciler asks by our identifier.
+            tracing::warn!(id, error = %e, "mobile money provider unavailable at start");
+            note_error(&app.db, id, &e).await?;
+        }
+    }
+    tell(app, id).await;
+    Ok(id)
+}
+
+async fn note_error(db: &Pool, id: i64, e: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE momo_payments SET last_error = $1, updated_at = $2 WHERE id = $3")
+        .bind(e.chars().take(300).collect::<String>())
+        .bind(Utc::now())
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Moves an open attempt to a final state without money (failed, expired, cancelled), and
+/// tells the parent and the bursar.
+async fn set_final(
+    app: &AppState,
+    id: i64,
+    state: &str,
+    error: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = app.db.begin().await?;
+    let n = sqlx::query(
+        "UPDATE momo_payments SET state = $1, last_error = COALESCE($2, last_error), updated_at = $3 \
+         WHERE id = $4 AND state IN ('created', 'pending')",
+    )
+    .bind(state)
+    .bind(error)
+    .bind(Utc::now())
+    .bind(id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if n == 1 {
+        let (student, user, amount): (i64, i64, i64) =
+            sqlx::query_as("SELECT student_id, user_id, amount FROM momo_payments WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+        crate::events::publish(
+            &mut *tx,
+            "momo.failed",
+            &serde_json::json!({ "momo_id": id, "student_id": student, "user_id": user, "amount": amount, "state": state }),
+            None,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(n == 1)
+}
+
+/// What became of a provider's answer.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Applied {
+    /// Credited now: the receipt.
+    Credited(i64),
+    /// Sent to the bursar's review queue.
+    Review,
+    /// Moved to a final state without money.
+    Closed,
+    /// Nothing changed (already final, still pending, or unknown).
+    Unchanged,
+}
+
+/// Applies what the provider says about attempt `p`. `claimed` is the amount an unsigned
+/// callback claimed, checked against ours when the provider does not say the amount.
+pub async fn apply(
+    app: &AppState,
+    p: &Payment,
+    s: &Status,
+    claimed: Option<i64>,
+) -> anyhow::Result<Applied> {
+    let applied = match s.state {
+        Remote::Paid => credit(app, p, s, claimed).await?,
+        Remote::Pending => {
+            sqlx::query(
+                "UPDATE momo_payments SET state = 'pending', provider_ref = COALESCE(provider_ref, $1), updated_at = $2 \
+                 WHERE id = $3 AND state = 'created'",
+            )
+            .bind(&s.provider_ref)
+            .bind(Utc::now())
+            .bind(p.id)
+            .execute(&app.db)
+            .await?;
+            Applied::Unchanged
+        }
+        Remote::Failed | Remote::Cancelled | Remote::Expired => {
+            let state = match s.state {
+                Remote::Failed => "failed",
+                Remote::Cancelled => "cancelled",
+                _ => "expired",
+            };
+            if set_final(app, p.id, state, None).await? {
+                Applied::Closed
+            } else {
+                Applied::Unchanged
+            }
+        }
+        Remote::Unknown => Applied::Unchanged,
+    };
+    if applied != Applied::Unchanged {
+        tell(app, p.id).await;
+    }
+    Ok(applied)
+}
+
+/// Credits a paid attempt exactly once, or sends it to review.
+async fn credit(
+    app: &AppState,
+    p: &Payment,
+    s: &Status,
+    claimed: Option<i64>,
+) -> anyhow::Result<Applied> {
+    let collected = s.amount.or(claimed);
+    if let Some(a) = collected.filter(|a| *a != p.amount) {
+        return review(app, p, "amount", Some(a), s).await;
+    }
+    let Some(year) = crate::school::current_year(&app.db).await? else {
+        return review(app, p, "no-year", None, s).await;
+    };
+    let now = Utc::now();
+    let mut tx = app.db.begin().await?;
+    // The first write: only an attempt not yet paid (nor in review) moves to paid.
+    let n = sqlx::query(
+        "UPDATE momo_payments SET state = 'paid', confirmed_at = $1, updated_at = $1, \
+         provider_ref = COALESCE(provider_ref, $2), payment_ref = COALESCE($3, payment_ref) \
+         WHERE id = $4 AND state NOT IN ('paid', 'review')",
+    )
+    .bind(now)
+    .bind(&s.provider_ref)
+    .bind(&s.payment_ref)
+    .bind(p.id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        tx.rollback().await?;
+        return Ok(Applied::Unchanged);
+    }
+    let desk = crate::fees::DeskPayment {
+        student_id: p.student_id,
+        amount: crate::fees::calc::AmountXof::parse(&p.amount.to_string())
+            .map_err(|e| anyhow::anyhow!(e))?,
+        method: "mobile_money",
+        reference: s
+            .payment_ref
+            .clone()
+            .or_else(|| s.provider_ref.clone())
+            .or_else(|| Some(p.identifier.clone())),
+        payer: Some(p.phone.clone()),
+    };
+    match crate::fees::record_payment_in(&mut tx, &year, &desk, None, now).await {
+        Ok(receipt) => {
+            sqlx::query("UPDATE momo_payments SET payment_id = $1 WHERE id = $2")
+                .bind(receipt)
+                .bind(p.id)
+                .execute(&mut *tx)
+                .await?;
+            crate::audit::record(
+                &mut *tx,
+                None,
+                "momo",
+                &p.identifier,
+                "credit",
+                None,
+                Some(&p.amount.to_string()),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(Applied::Credited(receipt))
+        }
+        Err(
+            crate::fees::PaymentError::MoreThanOwed(_) | crate::fees::PaymentError::NothingOwed,
+        ) => {
+            // Paid meanwhile at the desk: the money is real, the bursar decides.
+            tx.rollback().await?;
+            review(app, p, "balance", None, s).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn review(
+    app: &AppState,
+    p: &Payment,
+    reason: &str,
+    collected: Option<i64>,
+    s: &Status,
+) -> anyhow::Result<Applied> {
+    let mut tx = app.db.begin().await?;
+    let n = sqlx::query(
+        "UPDATE momo_payments SET state = 'review', review_reason = $1, paid_amount = $2, confirmed_at = $3, updated_at = $3, \
+         provider_ref = COALESCE(provider_ref, $4), payment_ref = COALESCE($5, payment_ref) \
+         WHERE id = $6 AND state NOT IN ('paid', 'review')",
+    )
+    .bind(reason)
+    .bind(collected)
+    .bind(Utc::now())
+    .bind(&s.provider_ref)
+    .bind(&s.payment_ref)
+    .bind(p.id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if n == 1 {
+        tracing::warn!(id = p.id, reason, "mobile money payment sent to review");
+        crate::events::publish(
+            &mut *tx,
+            "momo.review",
+            &serde_json::json!({ "momo_id": p.id, "student_id": p.student_id, "amount": collected.unwrap_or(p.amount), "reason": reason }),
+            None,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(if n == 1 {
+        Applied::Review
+    } else {
+        Applied::Unchanged
+    })
+}
+
+/// Asks the provider now and applies the answer.
+pub async fn check_now(app: &AppState, id: i64, claimed: Option<i64>) -> anyhow::Result<Applied> {
+    let Some(provider) = app.momo.clone() else {
+        return Ok(Applied::Unchanged);
+    };
+    let Some(p) = get(&app.db, id).await? else {
+        return Ok(Applied::Unchanged);
+    };
+    sqlx::query("UPDATE momo_payments SET checks = checks + 1 WHERE id = $1")
+        .bind(id)
+        .execute(&app.db)
+        .await?;
+    match provider
+        .status(&p.identifier, p.provider_ref.as_deref())
+        .await
+    {
+        Ok(s) => apply(app, &p, &s, claimed).await,
+        Err(e) => {
+            note_error(&app.db, id, &e.to_string()).await?;
+            Err(e.into())
+        }
+    }
+}
+
+/// Tells the parent's open pages (and the bursar's list) that an attempt moved.
+async fn tell(app: &AppState, id: i64) {
+    if let Ok(Some(p)) = get(&app.db, id).await {
+        app.realtime.to_user(
+            p.user_id,
+            "momo",
+            &serde_json::json!({ "id": id, "state": p.state }),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn checks_back_off_to_five_minutes() {
+        assert_eq!(super::next_check(0).num_seconds(), 15);
+        assert_eq!(super::next_check(2).num_seconds(), 60);
+        assert_eq!(super::next_check(9).num_seconds(), 300);
+    }
+
+    #[test]
+    fn identifiers_are_unique_and_short() {
+        let a = super::new_identifier();
+        assert_ne!(a, super::new_identifier());
+        assert_eq!(a.len(), 21);
+    }
+}
