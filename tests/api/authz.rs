@@ -73,11 +73,27 @@ async fn client_for(app: &TestApp, role: &str) -> Client {
     }
 }
 
+/// A mobile money attempt by parent 1 for S1 (demo provider), for the route matrices.
+async fn momo_attempt(app: &TestApp) -> i64 {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO momo_payments (identifier, idempotency_key, provider, network, phone, student_id, user_id, amount, \
+         created_at, updated_at, expires_at) VALUES ('SUKU-AUTHZ', 'k-authz', 'demo', 'tmoney', '+22890112233', $1, $2, 5000, $3, $3, $3) RETURNING id",
+    )
+    .bind(app.f.s1)
+    .bind(app.f.parent_1)
+    .bind(chrono::Utc::now())
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    id
+}
+
 #[tokio::test]
 async fn every_get_route_for_every_role() {
     let app = TestApp::new().await;
     let ff = crate::helpers::seed_fees(&app).await;
     let import = clean_import(&app).await;
+    let momo = momo_attempt(&app).await;
     let f = app.f.clone();
     let admins = ["director", "bursar", "secretary"];
     let announcement = suku::announcements::repo::insert(
@@ -364,6 +380,39 @@ async fn every_get_route_for_every_role() {
         ),
         ("/compte/notifications".into(), everyone.to_vec(), None),
         (
+            "/admin/mobile-money".into(),
+            vec!["director", "bursar"],
+            None,
+        ),
+        (
+            format!("/admin/mobile-money/{momo}"),
+            vec!["director", "bursar"],
+            Some("SUKU-AUTHZ"),
+        ),
+        ("/admin/mobile-money/999999".into(), vec![], None),
+        (
+            format!("/parent/enfants/{}/paiement", f.s1),
+            vec!["parent_1"],
+            None,
+        ),
+        (
+            format!("/parent/enfants/{}/paiement", f.s3),
+            vec!["parent_2"],
+            None,
+        ),
+        (
+            format!("/paiements/{momo}"),
+            vec!["director", "bursar", "secretary", "parent_1"],
+            None,
+        ),
+        (
+            format!("/paiements/{momo}/etat"),
+            vec!["director", "bursar", "secretary", "parent_1"],
+            None,
+        ),
+        ("/paiements/999999".into(), vec![], None),
+        ("/paiements/demo/SUKU-AUTHZ".into(), vec!["parent_1"], None),
+        (
             "/admin/import/modele-eleves.csv".into(),
             managers.to_vec(),
             None,
@@ -413,6 +462,7 @@ async fn every_get_route_for_every_role() {
 async fn every_post_route_for_every_role() {
     let app = TestApp::new().await;
     let ff = crate::helpers::seed_fees(&app).await;
+    let momo = momo_attempt(&app).await;
     let f = app.f.clone();
     let managers = vec!["director", "secretary"];
     let money = vec!["director", "bursar"];
@@ -727,6 +777,21 @@ async fn every_post_route_for_every_role() {
             format!("/taches/{queued}/annulation"),
             vec![],
             vec!["director", "bursar"],
+        ),
+        (
+            format!("/admin/mobile-money/{momo}/verification"),
+            vec![],
+            money.clone(),
+        ),
+        (
+            format!("/parent/enfants/{}/paiement", f.s1),
+            vec![("amount", "5000".into()), ("network", "tmoney".into())],
+            vec!["parent_1"],
+        ),
+        (
+            "/paiements/demo/SUKU-AUTHZ".into(),
+            vec![("answer", "refuse".into())],
+            vec!["parent_1"],
         ),
         (
             format!("/admin/recus/{}/annulation", ff.receipt_s3),

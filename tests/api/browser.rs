@@ -11,7 +11,7 @@ use serde_json::json;
 
 use crate::helpers::fresh_db;
 
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     port: u16,
 }
@@ -32,7 +32,7 @@ fn free_port() -> u16 {
 }
 
 /// Starts chromedriver, or explains why not. Under `CI=true` a missing browser is a failure.
-fn chromedriver() -> Option<Driver> {
+pub(crate) fn chromedriver() -> Option<Driver> {
     let exe = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
     if !std::path::Path::new(&exe).exists() {
         if std::env::var("CI").is_ok_and(|v| v == "true") {
@@ -51,7 +51,7 @@ fn chromedriver() -> Option<Driver> {
     Some(Driver { child, port })
 }
 
-async fn browser(driver: &Driver, width: u32, height: u32) -> Client {
+pub(crate) async fn browser(driver: &Driver, width: u32, height: u32) -> Client {
     let mut caps = serde_json::Map::new();
     let mut options = json!({
         "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
@@ -110,20 +110,20 @@ async fn serve_demo() -> (SocketAddr, suku::demo::DemoSchool, crate::helpers::Te
     (addr, demo, db)
 }
 
-fn artifacts() -> std::path::PathBuf {
+pub(crate) fn artifacts() -> std::path::PathBuf {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test-artifacts");
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
 
-async fn shot(c: &Client, name: &str) {
+pub(crate) async fn shot(c: &Client, name: &str) {
     let png = c.screenshot().await.unwrap();
     let db = suku::db::KIND;
     std::fs::write(artifacts().join(format!("{name}-{db}.png")), png).unwrap();
 }
 
 /// Clicks the element `css`.
-async fn click(c: &Client, css: &str) {
+pub(crate) async fn click(c: &Client, css: &str) {
     c.find(Locator::Css(css))
         .await
         .unwrap()
@@ -133,7 +133,7 @@ async fn click(c: &Client, css: &str) {
 }
 
 /// Types into the element `css`.
-async fn type_into(c: &Client, css: &str, text: &str) {
+pub(crate) async fn type_into(c: &Client, css: &str, text: &str) {
     c.find(Locator::Css(css))
         .await
         .unwrap()
@@ -150,12 +150,12 @@ async fn submit_login(c: &Client, base: &str, login: &str, password: &str) {
     click(c, "form[action='/connexion'] button[type=submit]").await;
 }
 
-async fn login(c: &Client, base: &str, login: &str, password: &str) {
+pub(crate) async fn login(c: &Client, base: &str, login: &str, password: &str) {
     submit_login(c, base, login, password).await;
     wait_path_not(c, "/connexion").await;
 }
 
-async fn wait_path_not(c: &Client, path: &str) -> String {
+pub(crate) async fn wait_path_not(c: &Client, path: &str) -> String {
     for _ in 0..100 {
         let url = c.current_url().await.unwrap();
         if url.path() != path {
@@ -166,7 +166,7 @@ async fn wait_path_not(c: &Client, path: &str) -> String {
     panic!("still on {path}");
 }
 
-async fn wait_text(c: &Client, css: &str, text: &str) {
+pub(crate) async fn wait_text(c: &Client, css: &str, text: &str) {
     for _ in 0..100 {
         if let Ok(e) = c.find(Locator::Css(css)).await
             && e.text().await.unwrap_or_default().contains(text)

@@ -1,0 +1,624 @@
+//! Mobile money against loopback servers that follow PayGate Global's and FedaPay's
+//! published APIs: a parent pays once; callbacks that are forged, unsigned and unconfirmed,
+//! duplicated, early, for unknown payments or with a wrong amount are handled; a provider
+//! that is down, or a process stopped between the provider's acceptance and its callback,
+//! ends with the reconciler crediting exactly once. After each test, the ledger holds:
+//! credited attempts match the mobile money receipts, and no invoice is overpaid.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use serde_json::json;
+use suku::app::{self, AppState};
+use suku::config::Secret;
+
+use crate::fake_providers::{self, Served, fedapay_signature};
+use crate::helpers::{Client, TestApp, scalar, seed_fees};
+
+/// Suku served on a loopback port (the providers call it back), on the test's database.
+struct Suku {
+    url: String,
+    state: AppState,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Suku {
+    fn drop(&mut self) {
+        self.task.abort();
+        self.state.realtime.detach();
+    }
+}
+
+async fn serve(app: &TestApp) -> Suku {
+    let state = AppState::new(app.db.pool.clone(), (*app.state.config).clone()).unwrap();
+    let router = app::router(state.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let task = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    Suku { url, state, task }
+}
+
+async fn with_paygate() -> (Served, TestApp, Suku) {
+    let pg = fake_providers::paygate().await;
+    let url = pg.url.clone();
+    let app = TestApp::with_config(move |c| {
+        c.momo.provider = "paygate".into();
+        c.momo.paygate_url = url;
+        c.momo.paygate_token = Secret("pg-token".into());
+    })
+    .await;
+    seed_fees(&app).await;
+    let suku = serve(&app).await;
+    pg.fake.sw.lock().unwrap().callback_url =
+        Some(format!("{}/paiements/rappel/paygate", suku.url));
+    (pg, app, suku)
+}
+
+/// The pay form's hidden key.
+fn key_of(body: &str) -> String {
+    let at = body.find("name=\"key\" value=\"").expect("key field") + 18;
+    body[at..at + 32].to_string()
+}
+
+/// Parent 1 asks to pay `amount` for S1 (who owes 45 000); returns the attempt's id.
+async fn pay(app: &TestApp, p: &mut Client, amount: &str) -> (i64, String) {
+    let page = p
+        .get(&format!("/parent/enfants/{}/paiement", app.f.s1))
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let key = key_of(&page.body);
+    let r = p
+        .post(
+            &format!("/parent/enfants/{}/paiement", app.f.s1),
+            &[
+                ("amount", amount),
+                ("network", "tmoney"),
+                ("phone", "90 11 22 33"),
+                ("key", &key),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = r.location().rsplit('/').next().unwrap().parse().unwrap();
+    (id, key)
+}
+
+async fn state_of(app: &TestApp, id: i64) -> String {
+    let (s,): (String,) = sqlx::query_as("SELECT state FROM momo_payments WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    s
+}
+
+/// Waits until attempt `id` reaches `state` (callbacks are checked behind their answer).
+async fn until(app: &TestApp, id: i64, state: &str) {
+    for _ in 0..100 {
+        if state_of(app, id).await == state {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("attempt {id} is {}, not {state}", state_of(app, id).await);
+}
+
+async fn identifier(app: &TestApp, id: i64) -> String {
+    let (s,): (String,) = sqlx::query_as("SELECT identifier FROM momo_payments WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    s
+}
+
+async fn receipts(app: &TestApp) -> i64 {
+    scalar(
+        &app.db.pool,
+        "SELECT COUNT(*) FROM payments WHERE method = 'mobile_money'",
+        None,
+    )
+    .await
+}
+
+/// The ledger's invariant: every credited attempt has its receipt of the same amount, the
+/// mobile money receipts are exactly those, and no invoice is paid beyond what it asks.
+async fn ledger_holds(app: &TestApp) {
+    let pool = &app.db.pool;
+    let credited = scalar(
+        pool,
+        "SELECT CAST(COALESCE(SUM(p.amount), 0) AS BIGINT) FROM momo_payments m JOIN payments p ON p.id = m.payment_id \
+         WHERE m.state = 'paid'",
+        None,
+    )
+    .await;
+    assert_eq!(
+        scalar(
+            pool,
+            "SELECT COUNT(*) FROM momo_payments m JOIN payments p ON p.id = m.payment_id \
+             WHERE m.resolution IS NULL AND p.amount <> m.amount",
+            None
+        )
+        .await,
+        0,
+        "credited as asked, unless the bursar decided otherwise"
+    );
+    let receipts = scalar(
+        pool,
+        "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM payments WHERE method = 'mobile_money'",
+        None,
+    )
+    .await;
+    let entries = scalar(
+        pool,
+        "SELECT CAST(COALESCE(-SUM(l.amount), 0) AS BIGINT) FROM ledger_entries l JOIN payments p ON p.id = l.payment_id \
+         WHERE p.method = 'mobile_money' AND l.kind = 'payment'",
+        None,
+    )
+    .await;
+    assert_eq!(
+        credited, receipts,
+        "credited attempts = mobile money receipts"
+    );
+    assert_eq!(receipts, entries, "receipts = their ledger entries");
+    assert_eq!(
+        scalar(
+            pool,
+            "SELECT COUNT(*) FROM momo_payments WHERE state = 'paid' AND payment_id IS NULL",
+            None
+        )
+        .await,
+        0,
+        "a paid attempt has its receipt"
+    );
+    assert_eq!(
+        scalar(
+            pool,
+            "SELECT COUNT(*) FROM invoices i WHERE (SELECT SUM(l.amount) FROM ledger_entries l WHERE l.invoice_id = i.id) < 0",
+            None
+        )
+        .await,
+        0,
+        "no invoice is overpaid"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_parent_pays_a_tranche_once_whatever_the_callbacks_do() {
+    let (pg, app, _suku) = with_paygate().await;
+    let mut p = app.login_as("parent_1").await;
+    // The child's page offers to pay; the network is guessed from the parent's number.
+    let child = p.get(&format!("/parent/enfants/{}", app.f.s1)).await;
+    assert!(child.body.contains("id=\"momo-pay\""));
+    // 20 000 of the 45 000 owed: a second credit would still fit, so only the attempt's
+    // own state can stop it.
+    let (id, key) = pay(&app, &mut p, "20 000").await;
+    let ident = identifier(&app, id).await;
+    let tx = pg.fake.tx(&ident).expect("the provider registered it");
+    assert_eq!(
+        (tx.amount, tx.phone.as_str(), tx.network.as_str()),
+        (20_000, "90112233", "TMONEY")
+    );
+    assert_eq!(state_of(&app, id).await, "pending");
+    // The same form sent again (a double tap, a refresh): the same attempt, no new call.
+    let again = p
+        .post(
+            &format!("/parent/enfants/{}/paiement", app.f.s1),
+            &[
+                ("amount", "25000"),
+                ("network", "tmoney"),
+                ("phone", "90112233"),
+                ("key", &key),
+            ],
+        )
+        .await;
+    assert_eq!(again.location(), format!("/paiements/{id}"));
+    assert_eq!(pg.fake.calls("pay"), 1);
+    // The waiting page says what to do on the phone.
+    let waiting = p.get(&format!("/paiements/{id}")).await;
+    assert!(
+        waiting.plain().contains("En attente de validation"),
+        "{}",
+        waiting.plain()
+    );
+    // An unsigned callback while the parent has not approved: checked, nothing credited.
+    let early = pg.fake.paygate_callback(&ident);
+    assert_eq!(pg.fake.send(&early, &[]).await, 200);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(state_of(&app, id).await, "pending");
+    assert_eq!(receipts(&app).await, 0);
+    // The parent approves; the operator calls back, twice, and once more out of order.
+    pg.fake.settle(&ident, 0);
+    let paid = pg.fake.paygate_callback(&ident);
+    for _ in 0..3 {
+        assert_eq!(pg.fake.send(&paid, &[]).await, 200);
+    }
+    until(&app, id, "paid").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(receipts(&app).await, 1, "credited once");
+    let balance = scalar(
+        &app.db.pool,
+        "SELECT CAST(SUM(amount) AS BIGINT) FROM ledger_entries WHERE student_id = $1",
+        Some(app.f.s1),
+    )
+    .await;
+    assert_eq!(balance, 25_000);
+    // The page leads to the receipt, numbered, with the operator's reference.
+    let done = p.get(&format!("/paiements/{id}/etat")).await;
+    assert!(done.body.contains("id=\"receipt-link\""), "{}", done.body);
+    let (receipt,): (i64,) = sqlx::query_as("SELECT payment_id FROM momo_payments WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let r = p.get(&format!("/recus/{receipt}")).await;
+    assert!(r.plain().contains(&tx.payment_reference), "{}", r.plain());
+    // Every callback is kept, with what became of it.
+    assert_eq!(
+        scalar(
+            &app.db.pool,
+            "SELECT COUNT(*) FROM momo_callbacks WHERE payment_id = $1",
+            Some(id)
+        )
+        .await,
+        4
+    );
+    // The parent and the bursar are told.
+    suku::events::dispatch(
+        &app.db.pool,
+        &suku::notifications::Notifier::new(&app.state),
+        100,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        scalar(&app.db.pool, "SELECT COUNT(*) FROM notifications WHERE text_key = 'notif-momo-paid' AND user_id = $1", Some(app.f.bursar)).await,
+        1
+    );
+    ledger_holds(&app).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_and_forged_callbacks_credit_nothing() {
+    let (pg, app, suku) = with_paygate().await;
+    let mut p = app.login_as("parent_1").await;
+    let url = format!("/parent/enfants/{}/paiement", app.f.s1);
+    let key = key_of(&p.get(&url).await.body);
+    // More than owed, a bad number, no network, a typing mistake: 422, named, nothing sent.
+    for (amount, network, phone, field, text) in [
+        (
+            "50000",
+            "tmoney",
+            "90112233",
+            "amount",
+            "Le montant dépasse ce qui reste à payer",
+        ),
+        ("25000", "tmoney", "12", "phone", ""),
+        (
+            "25000",
+            "",
+            "90112233",
+            "network",
+            "Choisissez Flooz ou T-Money.",
+        ),
+        ("25,5", "flooz", "99112233", "amount", ""),
+    ] {
+        let r = p
+            .post(
+                &url,
+                &[
+                    ("amount", amount),
+                    ("network", network),
+                    ("phone", phone),
+                    ("key", &key),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{amount} {network} {phone}"
+        );
+        assert!(
+            r.body.contains(&format!("id=\"{field}-err\"")),
+            "{field}: {}",
+            r.body
+        );
+        if !text.is_empty() {
+            assert!(r.plain().contains(text), "{}", r.plain());
+        }
+    }
+    assert_eq!(pg.fake.calls("pay"), 0);
+    assert_eq!(
+        scalar(&app.db.pool, "SELECT COUNT(*) FROM momo_payments", None).await,
+        0
+    );
+    // A forged callback for an unknown payment: kept, acknowledged, nothing else.
+    let forged = json!({ "tx_reference": "1", "identifier": "SUKU-FORGED", "amount": 45000, "payment_reference": "X" });
+    assert_eq!(pg.fake.send(&forged, &[]).await, 200);
+    // Garbage.
+    let r = reqwest::Client::new()
+        .post(format!("{}/paiements/rappel/paygate", suku.url))
+        .body("not a callback")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    // A provider that is not ours.
+    let r = reqwest::Client::new()
+        .post(format!("{}/paiements/rappel/fedapay", suku.url))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    // A forged "paid" callback for a real attempt the parent never approved: the status
+    // check says pending; nothing is credited.
+    let (id, _) = pay(&app, &mut p, "45000").await;
+    let ident = identifier(&app, id).await;
+    let mut lie = pg.fake.paygate_callback(&ident);
+    lie["payment_reference"] = json!("FAKE-OK");
+    assert_eq!(pg.fake.send(&lie, &[]).await, 200);
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(state_of(&app, id).await, "pending");
+    let verdicts: Vec<(String,)> = sqlx::query_as("SELECT verdict FROM momo_callbacks ORDER BY id")
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+    let verdicts: Vec<&str> = verdicts.iter().map(|v| v.0.as_str()).collect();
+    assert_eq!(verdicts, ["unknown", "unreadable", "to-check"]);
+    // Another family's parent cannot pay for S1 or see this attempt.
+    let mut other = app.login_as("parent_2").await;
+    assert_eq!(other.get(&url).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        other.get(&format!("/paiements/{id}")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        other.get(&format!("/paiements/{id}/etat")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        other.get(&format!("/paiements/demo/{ident}")).await.status,
+        StatusCode::NOT_FOUND,
+        "not the demo provider"
+    );
+    assert_eq!(receipts(&app).await, 0);
+    ledger_holds(&app).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_amount_goes_to_the_bursar_who_decides() {
+    let (pg, app, _suku) = with_paygate().await;
+    let mut p = app.login_as("parent_1").await;
+    let (id, _) = pay(&app, &mut p, "25000").await;
+    let ident = identifier(&app, id).await;
+    pg.fake.sw.lock().unwrap().collect_instead = Some(20_000);
+    pg.fake.settle(&ident, 0);
+    let cb = pg.fake.paygate_callback(&ident);
+    assert_eq!(pg.fake.send(&cb, &[]).await, 200);
+    until(&app, id, "review").await;
+    assert_eq!(receipts(&app).await, 0, "not credited");
+    // The bursar sees it in the review queue, and credits what was collected.
+    let mut b = app.login_as("bursar").await;
+    let list = b.get("/admin/mobile-money?etat=review").await;
+    assert!(
+        list.plain().contains("montant différent de celui demandé"),
+        "{}",
+        list.plain()
+    );
+    let r = b
+        .post(
+            &format!("/admin/mobile-money/{id}/decision"),
+            &[("decision", "credit"), ("note", "appel du parent")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(state_of(&app, id).await, "paid");
+    assert_eq!(
+        scalar(
+            &app.db.pool,
+            "SELECT CAST(SUM(amount) AS BIGINT) FROM payments WHERE method = 'mobile_money'",
+            None
+        )
+        .await,
+        20_000
+    );
+    // A decision cannot be made twice.
+    let r = b
+        .post(
+            &format!("/admin/mobile-money/{id}/decision"),
+            &[("decision", "credit")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(receipts(&app).await, 1);
+    // The secretary, a teacher and parents cannot reach these screens.
+    for who in ["secretary", "teacher_a", "parent_1"] {
+        let mut c = app.login_as(who).await;
+        assert_eq!(
+            c.get("/admin/mobile-money").await.status,
+            StatusCode::FORBIDDEN,
+            "{who}"
+        );
+    }
+    ledger_holds(&app).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_callback_before_the_pay_answer_and_a_slow_provider() {
+    let (pg, app, _suku) = with_paygate().await;
+    {
+        let mut sw = pg.fake.sw.lock().unwrap();
+        sw.pay_at_once = true;
+        sw.delay = Duration::from_millis(200);
+    }
+    let mut p = app.login_as("parent_1").await;
+    let (id, _) = pay(&app, &mut p, "30000").await;
+    until(&app, id, "paid").await;
+    // The pay answer came after the callback: it did not move the attempt back.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(state_of(&app, id).await, "paid");
+    assert_eq!(receipts(&app).await, 1);
+    ledger_holds(&app).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reconciler_credits_once_after_a_crash_and_expires_what_never_came() {
+    let (pg, app, suku) = with_paygate().await;
+    let mut p = app.login_as("parent_1").await;
+    // The provider accepts, then the process stops before any callback.
+    let (id, _) = pay(&app, &mut p, "25000").await;
+    let ident = identifier(&app, id).await;
+    drop(suku);
+    pg.fake.sw.lock().unwrap().callback_url = None;
+    pg.fake.settle(&ident, 0);
+    // A new process: its job runner finds the durable check and asks the provider.
+    let restarted = serve(&app).await;
+    let registry = suku::app::jobs();
+    // The provider is briefly down: the check fails, and a later one succeeds.
+    pg.fake.sw.lock().unwrap().status_errors = 1;
+    for _ in 0..2 {
+        sqlx::query("UPDATE jobs SET run_after = $1 WHERE state = 'queued'")
+            .bind(chrono::Utc::now() - chrono::Duration::seconds(1))
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        while suku::jobs::run_once(&restarted.state, &registry, "t")
+            .await
+            .unwrap()
+        {}
+    }
+    assert_eq!(state_of(&app, id).await, "paid");
+    assert_eq!(receipts(&app).await, 1);
+    // Checks do not go on for a settled payment, and running everything again credits nothing.
+    sqlx::query("UPDATE jobs SET run_after = $1 WHERE state = 'queued'")
+        .bind(chrono::Utc::now() - chrono::Duration::seconds(1))
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    while suku::jobs::run_once(&restarted.state, &registry, "t")
+        .await
+        .unwrap()
+    {}
+    assert_eq!(receipts(&app).await, 1);
+    // An attempt the provider never registered (it answered 500) is checked, then expires.
+    pg.fake.sw.lock().unwrap().pay_errors = 1;
+    let (lost, _) = pay(&app, &mut p, "5000").await;
+    assert_eq!(state_of(&app, lost).await, "created");
+    sqlx::query("UPDATE momo_payments SET expires_at = $1 WHERE id = $2")
+        .bind(chrono::Utc::now() - chrono::Duration::seconds(1))
+        .bind(lost)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE jobs SET run_after = $1 WHERE state = 'queued'")
+        .bind(chrono::Utc::now() - chrono::Duration::seconds(1))
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    while suku::jobs::run_once(&restarted.state, &registry, "t")
+        .await
+        .unwrap()
+    {}
+    assert_eq!(state_of(&app, lost).await, "expired");
+    let page = p.get(&format!("/paiements/{lost}/etat")).await;
+    assert!(page.plain().contains("Recommencer"), "{}", page.plain());
+    ledger_holds(&app).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fedapay_webhooks_are_signed_and_credit_once() {
+    let fp = fake_providers::fedapay("whsec_test").await;
+    let url = fp.url.clone();
+    let app = TestApp::with_config(move |c| {
+        c.momo.provider = "fedapay".into();
+        c.momo.fedapay_url = url;
+        c.momo.fedapay_key = Secret("sk_sandbox_test".into());
+        c.momo.fedapay_webhook_secret = Secret("whsec_test".into());
+    })
+    .await;
+    seed_fees(&app).await;
+    let suku = serve(&app).await;
+    fp.fake.sw.lock().unwrap().callback_url =
+        Some(format!("{}/paiements/rappel/fedapay", suku.url));
+    let mut p = app.login_as("parent_1").await;
+    let (id, _) = pay(&app, &mut p, "45000").await;
+    let ident = identifier(&app, id).await;
+    assert_eq!(fp.fake.calls("create"), 1);
+    assert_eq!(
+        fp.fake.calls("send-togocel"),
+        1,
+        "T-Money goes through togocel"
+    );
+    assert_eq!(state_of(&app, id).await, "pending");
+    fp.fake.settle(&ident, 0);
+    let body = serde_json::to_vec(&fp.fake.fedapay_event(&ident)).unwrap();
+    let now = chrono::Utc::now().timestamp();
+    // Unsigned, signed with another secret, or too old: refused, nothing credited.
+    assert_eq!(fp.fake.send_raw(body.clone(), &[]).await, 401);
+    let wrong = fedapay_signature("another", now, &body);
+    assert_eq!(
+        fp.fake
+            .send_raw(body.clone(), &[("x-fedapay-signature", wrong)])
+            .await,
+        401
+    );
+    let stale = fedapay_signature("whsec_test", now - 3600, &body);
+    assert_eq!(
+        fp.fake
+            .send_raw(body.clone(), &[("x-fedapay-signature", stale)])
+            .await,
+        401
+    );
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(state_of(&app, id).await, "pending");
+    // Signed: credited, once, however often it comes.
+    let good = fedapay_signature("whsec_test", now, &body);
+    for _ in 0..3 {
+        assert_eq!(
+            fp.fake
+                .send_raw(body.clone(), &[("x-fedapay-signature", good.clone())])
+                .await,
+            200
+        );
+    }
+    until(&app, id, "paid").await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(receipts(&app).await, 1);
+    assert_eq!(
+        scalar(
+            &app.db.pool,
+            "SELECT COUNT(*) FROM momo_callbacks WHERE verdict = 'bad-signature'",
+            None
+        )
+        .await,
+        3
+    );
+    ledger_holds(&app).await;
+}
+
+#[tokio::test]
+async fn without_a_provider_the_portal_says_so() {
+    let app = TestApp::new().await;
+    seed_fees(&app).await;
+    let mut p = app.login_as("parent_1").await;
+    let child = p.get(&format!("/parent/enfants/{}", app.f.s1)).await;
+    assert!(!child.body.contains("id=\"momo-pay\""));
+    let page = p
+        .get(&format!("/parent/enfants/{}/paiement", app.f.s1))
+        .await;
+    assert!(
+        page.plain().contains("pas encore disponible"),
+        "{}",
+        page.plain()
+    );
+}
