@@ -14,7 +14,6 @@
 //! `GET /v1/transactions/merchant/{reference}`; webhooks signed `X-FEDAPAY-SIGNATURE:
 //! t=…,s=…` (HMAC-SHA256 of `t.payload`).
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -113,12 +112,6 @@ impl Fake {
             .iter()
             .find(|t| t.identifier == identifier)
             .cloned()
-    }
-
-    pub fn only_tx(&self) -> Tx {
-        let txs = self.txs.lock().unwrap();
-        assert_eq!(txs.len(), 1, "{txs:?}");
-        txs[0].clone()
     }
 
     /// The operator's side: the parent approved (or refused) on their phone. Returns the
@@ -485,14 +478,4 @@ pub fn fedapay_signature(secret: &str, t: i64, body: &[u8]) -> String {
         "t={t},s={}",
         suku::mobile_money::fedapay::sign(secret, t, body)
     )
-}
-
-/// The collections keyed by identifier (for assertions).
-pub fn by_identifier(f: &Fake) -> HashMap<String, Tx> {
-    f.txs
-        .lock()
-        .unwrap()
-        .iter()
-        .map(|t| (t.identifier.clone(), t.clone()))
-        .collect()
 }
