@@ -159,10 +159,11 @@ pub async fn find(
     provider_ref: Option<&str>,
 ) -> Result<Option<Payment>, sqlx::Error> {
     sqlx::query_as(crate::sql!(
-        "SELECT {COLUMNS} FROM momo_payments WHERE identifier = $1 OR provider_ref = $2 ORDER BY id LIMIT 1"
+        "SELECT {COLUMNS} FROM momo_payments WHERE ($1 <> '' AND identifier = $1) OR ($2 <> '' AND provider_ref = $2) \
+         ORDER BY id LIMIT 1"
     ))
-    .bind(identifier.unwrap_or("\u{0}"))
-    .bind(provider_ref.unwrap_or("\u{0}"))
+    .bind(identifier.unwrap_or(""))
+    .bind(provider_ref.unwrap_or(""))
     .fetch_optional(db)
     .await
 }
