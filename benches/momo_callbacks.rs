@@ -114,7 +114,11 @@ async fn main() -> anyhow::Result<()> {
     )
     .fetch_all(&pool)
     .await?;
-    assert!(students.len() >= PAYMENTS / 2, "{} students owe", students.len());
+    assert!(
+        students.len() >= PAYMENTS / 2,
+        "{} students owe",
+        students.len()
+    );
     let now = chrono::Utc::now();
     let mut identifiers = Vec::new();
     for i in 0..PAYMENTS {
@@ -168,7 +172,10 @@ async fn main() -> anyhow::Result<()> {
         if paid as usize == PAYMENTS {
             break started.elapsed();
         }
-        assert!(started.elapsed() < Duration::from_secs(120), "only {paid} credited");
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "only {paid} credited"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
     let (receipts,): (i64,) =

@@ -622,3 +622,51 @@ async fn without_a_provider_the_portal_says_so() {
         page.plain()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refusal_on_the_phone_closes_the_attempt_and_tells_the_parent() {
+    let (pg, app, _suku) = with_paygate().await;
+    let mut p = app.login_as("parent_1").await;
+    let (id, _) = pay(&app, &mut p, "15000").await;
+    let ident = identifier(&app, id).await;
+    // The parent refuses on the phone (PayGate: 6, cancelled); the callback says so.
+    pg.fake.settle(&ident, 6);
+    let cb = pg.fake.paygate_callback(&ident);
+    assert_eq!(pg.fake.send(&cb, &[]).await, 200);
+    until(&app, id, "cancelled").await;
+    // A late "paid" claim for it is checked: the provider still says cancelled.
+    assert_eq!(pg.fake.send(&cb, &[]).await, 200);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(state_of(&app, id).await, "cancelled");
+    let page = p.get(&format!("/paiements/{id}/etat")).await;
+    assert!(
+        page.plain().contains("refusé sur le téléphone"),
+        "{}",
+        page.plain()
+    );
+    // What was open is payable again.
+    let form = p
+        .get(&format!("/parent/enfants/{}/paiement", app.f.s1))
+        .await;
+    assert!(form.plain().contains("45"), "{}", form.plain());
+    suku::events::dispatch(
+        &app.db.pool,
+        &suku::notifications::Notifier::new(&app.state),
+        100,
+    )
+    .await
+    .unwrap();
+    for user in [app.f.parent_1, app.f.bursar] {
+        assert_eq!(
+            scalar(
+                &app.db.pool,
+                "SELECT COUNT(*) FROM notifications WHERE text_key = 'notif-momo-failed' AND user_id = $1",
+                Some(user)
+            )
+            .await,
+            1
+        );
+    }
+    assert_eq!(receipts(&app).await, 0);
+    ledger_holds(&app).await;
+}
