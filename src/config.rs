@@ -84,6 +84,8 @@ pub struct MomoConfig {
     pub fedapay_webhook_secret: Secret,
     /// Minutes a parent has to confirm on their phone before the attempt expires.
     pub expiry_minutes: i64,
+    /// Seconds to wait for the provider's answer (a parent is waiting).
+    pub timeout_secs: u64,
 }
 
 impl Default for MomoConfig {
@@ -96,6 +98,7 @@ impl Default for MomoConfig {
             fedapay_key: Secret::default(),
             fedapay_webhook_secret: Secret::default(),
             expiry_minutes: 30,
+            timeout_secs: 15,
         }
     }
 }
@@ -168,6 +171,7 @@ impl Config {
             &mut self.momo.fedapay_webhook_secret,
         )?;
         var("SUKU_MOMO_EXPIRY_MINUTES", &mut self.momo.expiry_minutes)?;
+        var("SUKU_MOMO_TIMEOUT_SECS", &mut self.momo.timeout_secs)?;
         self.redis_url = std::env::var("REDIS_URL").ok().filter(|v| !v.is_empty());
         self.vapid_private_key = std::env::var("SUKU_VAPID_PRIVATE_KEY")
             .ok()

@@ -29,13 +29,14 @@ pub struct FedaPay {
 }
 
 impl FedaPay {
-    /// A client of the API at `base` (sandbox or live) with the school's keys.
-    pub fn new(base: &str, key: Secret, webhook_secret: Secret) -> Self {
+    /// A client of the API at `base` (sandbox or live) with the school's keys, waiting at
+    /// most `timeout_secs` for an answer.
+    pub fn new(base: &str, key: Secret, webhook_secret: Secret, timeout_secs: u64) -> Self {
         FedaPay {
             base: base.trim_end_matches('/').to_string(),
             key,
             webhook_secret,
-            http: http_client(),
+            http: http_client(timeout_secs),
         }
     }
 

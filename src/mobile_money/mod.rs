@@ -53,6 +53,7 @@ pub fn from_config(config: &Config, db: &Pool) -> anyhow::Result<Option<Arc<dyn 
             Some(Arc::new(paygate::PayGate::new(
                 &m.paygate_url,
                 m.paygate_token.clone(),
+                m.timeout_secs,
             )))
         }
         "fedapay" => {
@@ -68,6 +69,7 @@ pub fn from_config(config: &Config, db: &Pool) -> anyhow::Result<Option<Arc<dyn 
                 &m.fedapay_url,
                 m.fedapay_key.clone(),
                 m.fedapay_webhook_secret.clone(),
+                m.timeout_secs,
             )))
         }
         other => anyhow::bail!("SUKU_MOMO_PROVIDER: unknown provider {other:?}"),

@@ -22,12 +22,13 @@ pub struct PayGate {
 }
 
 impl PayGate {
-    /// A client of the API at `base` with the school's `auth_token`.
-    pub fn new(base: &str, token: Secret) -> Self {
+    /// A client of the API at `base` with the school's `auth_token`, waiting at most
+    /// `timeout_secs` for an answer.
+    pub fn new(base: &str, token: Secret, timeout_secs: u64) -> Self {
         PayGate {
             base: base.trim_end_matches('/').to_string(),
             token,
-            http: http_client(),
+            http: http_client(timeout_secs),
         }
     }
 }

@@ -165,9 +165,9 @@ pub trait Provider: Send + Sync + std::fmt::Debug {
 }
 
 /// The HTTP client providers share: short timeouts (a parent is waiting), no redirects.
-pub fn http_client() -> reqwest::Client {
+pub fn http_client(timeout_secs: u64) -> reqwest::Client {
     reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(15))
+        .timeout(std::time::Duration::from_secs(timeout_secs.max(1)))
         .connect_timeout(std::time::Duration::from_secs(5))
         .redirect(reqwest::redirect::Policy::none())
         .build()

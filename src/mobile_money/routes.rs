@@ -20,6 +20,9 @@ use crate::error::{AppError, AppResult};
 use crate::fees::repo::InvoiceLine;
 use crate::web::{Ctx, FormErrors, PathId, html, html_status, redirect};
 
+/// Checks started by callbacks that may run at once.
+static CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
 /// Pages of the parent's flow (behind the session).
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -374,6 +377,9 @@ async fn callback(
         (Ok(c), Some(p)) => {
             let app = app.clone();
             tokio::spawn(async move {
+                // A few checks at a time: a burst of callbacks must not take every database
+                // connection from the answers (and the rest of the portal).
+                let _permit = CHECKS.acquire().await;
                 let result = match c.verified {
                     Some(s) => super::apply(&app, &p, &s, None).await,
                     None => super::check_now(&app, p.id, c.amount).await,

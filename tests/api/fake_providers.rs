@@ -216,7 +216,6 @@ pub async fn paygate() -> Served {
 
 async fn pg_pay(State(f): State<Fake>, Json(b): Json<Value>) -> Response {
     f.log("pay");
-    tokio::time::sleep(f.delay()).await;
     {
         let mut sw = f.sw.lock().unwrap();
         if sw.pay_errors > 0 {
@@ -256,6 +255,8 @@ async fn pg_pay(State(f): State<Fake>, Json(b): Json<Value>) -> Response {
         });
         id
     };
+    // Registered, then slow to answer (Suku may have given up waiting by then).
+    tokio::time::sleep(f.delay()).await;
     if f.sw.lock().unwrap().pay_at_once {
         // The operator confirms and calls back before this answer leaves.
         f.settle(&identifier, 0);

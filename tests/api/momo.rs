@@ -47,12 +47,18 @@ async fn serve(app: &TestApp) -> Suku {
 }
 
 async fn with_paygate() -> (Served, TestApp, Suku) {
+    with_paygate_waiting(15).await
+}
+
+/// PayGate, with Suku waiting at most `timeout_secs` for its answers.
+async fn with_paygate_waiting(timeout_secs: u64) -> (Served, TestApp, Suku) {
     let pg = fake_providers::paygate().await;
     let url = pg.url.clone();
     let app = TestApp::with_config(move |c| {
         c.momo.provider = "paygate".into();
         c.momo.paygate_url = url;
         c.momo.paygate_token = Secret("pg-token".into());
+        c.momo.timeout_secs = timeout_secs;
     })
     .await;
     seed_fees(&app).await;
@@ -668,5 +674,42 @@ async fn a_refusal_on_the_phone_closes_the_attempt_and_tells_the_parent() {
         );
     }
     assert_eq!(receipts(&app).await, 0);
+    ledger_holds(&app).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pay_call_that_times_out_but_went_through_is_found_by_its_identifier() {
+    let (pg, app, suku) = with_paygate_waiting(1).await;
+    // The provider takes 1.5 s to answer: Suku gives up after 1 s, but the collection is
+    // registered, and the parent approves it.
+    pg.fake.sw.lock().unwrap().delay = Duration::from_millis(1500);
+    pg.fake.sw.lock().unwrap().callback_url = None;
+    let mut p = app.login_as("parent_1").await;
+    let (id, _) = pay(&app, &mut p, "10000").await;
+    assert_eq!(state_of(&app, id).await, "created");
+    let (error,): (Option<String>,) =
+        sqlx::query_as("SELECT last_error FROM momo_payments WHERE id = $1")
+            .bind(id)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert!(error.unwrap_or_default().contains("timeout"));
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let ident = identifier(&app, id).await;
+    pg.fake.settle(&ident, 0);
+    pg.fake.sw.lock().unwrap().delay = Duration::ZERO;
+    // The reconciler asks by our identifier, and credits it.
+    sqlx::query("UPDATE jobs SET run_after = $1 WHERE state = 'queued'")
+        .bind(chrono::Utc::now() - chrono::Duration::seconds(1))
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    while suku::jobs::run_once(&suku.state, &suku::app::jobs(), "t")
+        .await
+        .unwrap()
+    {}
+    assert_eq!(state_of(&app, id).await, "paid");
+    assert_eq!(pg.fake.calls("pay"), 1, "asked once");
+    assert_eq!(receipts(&app).await, 1);
     ledger_holds(&app).await;
 }
