@@ -86,6 +86,8 @@ pub struct MomoConfig {
     pub expiry_minutes: i64,
     /// Seconds to wait for the provider's answer (a parent is waiting).
     pub timeout_secs: u64,
+    /// The demo operator may be used (set by `suku demo`, never from the environment).
+    pub demo_allowed: bool,
 }
 
 impl Default for MomoConfig {
@@ -99,6 +101,7 @@ impl Default for MomoConfig {
             fedapay_webhook_secret: Secret::default(),
             expiry_minutes: 30,
             timeout_secs: 15,
+            demo_allowed: false,
         }
     }
 }
@@ -176,6 +179,10 @@ impl Config {
         self.vapid_private_key = std::env::var("SUKU_VAPID_PRIVATE_KEY")
             .ok()
             .filter(|v| !v.is_empty());
+        if let Some(k) = &self.vapid_private_key {
+            crate::notifications::push::parse_key(k)
+                .map_err(|e| anyhow::anyhow!("SUKU_VAPID_PRIVATE_KEY: {e}"))?;
+        }
         Ok(self)
     }
 

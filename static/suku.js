@@ -47,6 +47,29 @@
       input.dispatchEvent(new Event("change", { bubbles: true }));
     });
   });
+  // Logging out drops this browser's push subscription (a shared computer must not show
+  // the next person the previous one's notifications) and tells the server which it was.
+  document.addEventListener("submit", function (e) {
+    var f = e.target;
+    if (!f.matches || !f.matches('form[action="/deconnexion"]') || f.getAttribute("data-push-done")) return;
+    if (!("serviceWorker" in navigator) || !("PushManager" in window)) return;
+    // Before htmx's boost takes it: this one is a plain navigation.
+    e.preventDefault();
+    e.stopPropagation();
+    f.setAttribute("data-push-done", "1");
+    var sent = false;
+    var go = function () { if (!sent) { sent = true; f.submit(); } };
+    setTimeout(go, 1500);
+    navigator.serviceWorker.getRegistration().then(function (reg) {
+      return reg && reg.pushManager.getSubscription();
+    }).then(function (sub) {
+      if (!sub) return go();
+      var input = document.createElement("input");
+      input.type = "hidden"; input.name = "push_endpoint"; input.value = sub.endpoint;
+      f.appendChild(input);
+      return sub.unsubscribe().then(go, go);
+    }).catch(go);
+  }, true);
   // Irreversible or disruptive actions ask first (forms carry data-confirm, a translated text).
   document.addEventListener("submit", function (e) {
     var msg = e.target.getAttribute && e.target.getAttribute("data-confirm");

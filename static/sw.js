@@ -1,6 +1,6 @@
 // Suku service worker: caches static assets, serves an offline page when the network is gone,
 // and shows the notifications the school pushes (Web Push), opening their page when tapped.
-const VERSION = "suku-v2";
+const VERSION = "suku-v3";
 const SHELL = [
   "/hors-ligne",
   "/static/suku.css?v=0.1.0",
@@ -31,8 +31,11 @@ self.addEventListener("fetch", (event) => {
     // Static files are immutable per URL: cache first.
     event.respondWith(
       caches.match(req).then((hit) => hit || fetch(req).then((res) => {
-        const copy = res.clone();
-        caches.open(VERSION).then((c) => c.put(req, copy));
+        // Only what arrived whole: an error must not be served for good.
+        if (res.ok) {
+          const copy = res.clone();
+          caches.open(VERSION).then((c) => c.put(req, copy));
+        }
         return res;
       }))
     );

@@ -220,17 +220,26 @@ async fn login(
     Ok(redirect(to))
 }
 
-async fn logout(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+async fn logout(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
     if let Some(u) = &ctx.user {
         app.realtime.disconnect_user(u.id);
-        // The device this session subscribed stops receiving this person's pushes: the next
-        // person on a shared computer must not see them.
+        // This browser stops receiving this person's pushes: the next person on a shared
+        // computer must not see them. The page sends the browser's subscription (and drops
+        // it); the session remembers the one it made.
+        let endpoint = form_urlencoded::parse(&body)
+            .find(|(k, _)| k == "push_endpoint")
+            .map(|(_, v)| v.into_owned());
         let device: Option<i64> = ctx
             .session
             .get(crate::notifications::routes::DEVICE_KEY)
             .await?;
-        if let Some(id) = device {
-            crate::notifications::push::unsubscribe(&app.db, u.id, Some(id), None).await?;
+        if device.is_some() || endpoint.is_some() {
+            crate::notifications::push::unsubscribe(&app.db, u.id, device, endpoint.as_deref())
+                .await?;
         }
     }
     ctx.session.flush().await?;

@@ -111,7 +111,8 @@ async fn index(
     // write dates differently).
     let since = Utc::now() - Duration::days(14);
     let paid: Vec<(String, i64, DateTime<Utc>)> = sqlx::query_as(
-        "SELECT network, amount, confirmed_at FROM momo_payments WHERE state = 'paid' AND confirmed_at >= $1",
+        "SELECT m.network, p.amount, m.confirmed_at FROM momo_payments m JOIN payments p ON p.id = m.payment_id \
+         WHERE m.state = 'paid' AND m.confirmed_at >= $1",
     )
     .bind(since)
     .fetch_all(&app.db)
@@ -207,6 +208,10 @@ struct Decision {
     decision: String,
     #[serde(default)]
     note: String,
+    /// What the bursar found was received (on the operator's statement); empty: what the
+    /// provider reported, else what was asked.
+    #[serde(default)]
+    amount: String,
 }
 
 /// The bursar's decision on an attempt in review: credit what was collected (when the
@@ -225,7 +230,13 @@ async fn decide(
     let note: String = f.note.trim().chars().take(300).collect();
     match f.decision.as_str() {
         "credit" => {
-            let amount = p.paid_amount.unwrap_or(p.amount);
+            let amount = if f.amount.trim().is_empty() {
+                p.paid_amount.unwrap_or(p.amount)
+            } else {
+                crate::fees::calc::AmountXof::parse(&f.amount)
+                    .map_err(AppError::BadRequest)?
+                    .get()
+            };
             let year = crate::fees::routes::year(&app).await?;
             let desk = crate::fees::DeskPayment {
                 student_id: p.student_id,
@@ -259,6 +270,16 @@ async fn decide(
                         .bind(id)
                         .execute(&mut *tx)
                         .await?;
+                    crate::audit::record(
+                        &mut *tx,
+                        Some(u.id),
+                        "momo",
+                        &p.identifier,
+                        "credit",
+                        None,
+                        Some(&format!("{amount} {note}")),
+                    )
+                    .await?;
                     tx.commit().await?;
                     ctx.flash("success", "momo-credited").await?;
                 }

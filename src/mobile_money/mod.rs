@@ -44,7 +44,9 @@ pub fn from_config(config: &Config, db: &Pool) -> anyhow::Result<Option<Arc<dyn 
     let m = &config.momo;
     Ok(match m.provider.trim() {
         "" => None,
-        "demo" => Some(Arc::new(demo::Demo::new(db.clone()))),
+        // The demo operator credits without money: only for `suku demo` and tests.
+        "demo" if m.demo_allowed => Some(Arc::new(demo::Demo::new(db.clone()))),
+        "demo" => anyhow::bail!("SUKU_MOMO_PROVIDER=demo is only for `suku demo`"),
         "paygate" => {
             anyhow::ensure!(
                 !m.paygate_token.0.is_empty(),
@@ -268,6 +270,12 @@ pub async fn start(
     let now = Utc::now();
     let identifier = new_identifier();
     let mut tx = app.db.begin().await?;
+    // PostgreSQL: attempts for one student queue here (SQLite's write lock does the same).
+    #[cfg(feature = "postgres")]
+    sqlx::query("SELECT id FROM students WHERE id = $1 FOR UPDATE")
+        .bind(r.student_id)
+        .execute(&mut *tx)
+        .await?;
     let inserted: Option<(i64,)> = sqlx::query_as(
         "INSERT INTO momo_payments (identifier, idempotency_key, provider, network, phone, student_id, user_id, amount, \
          created_at, updated_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) \
@@ -285,6 +293,28 @@ pub async fn start(
     .bind(now + Duration::minutes(app.config.momo.expiry_minutes))
     .fetch_optional(&mut *tx)
     .await?;
+    // Checked again inside the transaction: two forms sent at once (two tabs, two parents)
+    // cannot together ask more than is owed.
+    if let Some((id,)) = inserted {
+        let (balance,): (i64,) = sqlx::query_as(
+            "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM ledger_entries WHERE student_id = $1",
+        )
+        .bind(r.student_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let (open,): (i64,) = sqlx::query_as(
+            "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM momo_payments \
+             WHERE student_id = $1 AND state IN ('created', 'pending') AND id <> $2",
+        )
+        .bind(r.student_id)
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if r.amount > balance - open {
+            tx.rollback().await?;
+            return Err(StartError::MoreThanOwed((balance - open).max(0)));
+        }
+    }
     let Some((id,)) = inserted else {
         // The same form, submitted twice at once: the other submission made it.
         tx.rollback().await?;
@@ -480,9 +510,14 @@ async fn credit(
     s: &Status,
     claimed: Option<i64>,
 ) -> anyhow::Result<Applied> {
-    let collected = s.amount.or(claimed);
-    if let Some(a) = collected.filter(|a| *a != p.amount) {
+    // The provider's own word on the amount decides; an unsigned callback's claim only
+    // holds the payment for the bursar (it is never what gets credited).
+    if let Some(a) = s.amount.filter(|a| *a != p.amount) {
         return review(app, p, "amount", Some(a), s).await;
+    }
+    if let Some(a) = claimed.filter(|a| *a != p.amount) {
+        tracing::warn!(id = p.id, claimed = a, "a callback claims another amount");
+        return review(app, p, "amount-claimed", None, s).await;
     }
     let Some(year) = crate::school::current_year(&app.db).await? else {
         return review(app, p, "no-year", None, s).await;
@@ -493,7 +528,7 @@ async fn credit(
     let n = sqlx::query(
         "UPDATE momo_payments SET state = 'paid', confirmed_at = $1, updated_at = $1, \
          provider_ref = COALESCE(provider_ref, $2), payment_ref = COALESCE($3, payment_ref) \
-         WHERE id = $4 AND state NOT IN ('paid', 'review')",
+         WHERE id = $4 AND state NOT IN ('paid', 'review') AND resolution IS NULL",
     )
     .bind(now)
     .bind(&s.provider_ref)
@@ -560,7 +595,7 @@ async fn review(
     let n = sqlx::query(
         "UPDATE momo_payments SET state = 'review', review_reason = $1, paid_amount = $2, confirmed_at = $3, updated_at = $3, \
          provider_ref = COALESCE(provider_ref, $4), payment_ref = COALESCE($5, payment_ref) \
-         WHERE id = $6 AND state NOT IN ('paid', 'review')",
+         WHERE id = $6 AND state NOT IN ('paid', 'review') AND resolution IS NULL",
     )
     .bind(reason)
     .bind(collected)

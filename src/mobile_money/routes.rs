@@ -1,6 +1,8 @@
 //! The parent's flow (choose an amount and a network, confirm, wait live, get the
 //! receipt), the demo operator's phone, and the providers' callbacks.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
@@ -22,6 +24,19 @@ use crate::web::{Ctx, FormErrors, PathId, html, html_status, redirect};
 
 /// Checks started by callbacks that may run at once.
 static CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
+/// Checks waiting to run, and how many may wait.
+static WAITING: AtomicUsize = AtomicUsize::new(0);
+const MAX_WAITING: usize = 1000;
+
+/// Counts a waiting check out when it ends, however it ends.
+struct WaitSlot;
+
+impl Drop for WaitSlot {
+    fn drop(&mut self) {
+        WAITING.fetch_sub(1, Ordering::SeqCst);
+    }
+}
 
 /// Pages of the parent's flow (behind the session).
 pub fn router() -> Router<AppState> {
@@ -356,7 +371,13 @@ async fn callback(
     )
     .bind(&name)
     .bind(now)
-    .bind(String::from_utf8_lossy(&body).chars().take(8000).collect::<String>())
+    // What matched a payment is kept whole (up to 8 KB); the rest only its beginning.
+    .bind(
+        String::from_utf8_lossy(&body)
+            .chars()
+            .take(if found.is_some() { 8000 } else { 1000 })
+            .collect::<String>(),
+    )
     .bind(signature)
     .bind(identifier.as_deref().or(provider_ref.as_deref()))
     .bind(found.as_ref().map(|p| p.id))
@@ -375,8 +396,18 @@ async fn callback(
         // Unknown: acknowledged (and kept), so that the provider stops sending it.
         (Ok(_), None) => StatusCode::OK.into_response(),
         (Ok(c), Some(p)) => {
+            // A flood of callbacks queues at most so many checks; the reconciler does the rest.
+            if WAITING.fetch_add(1, Ordering::SeqCst) >= MAX_WAITING {
+                WAITING.fetch_sub(1, Ordering::SeqCst);
+                tracing::warn!(
+                    id = p.id,
+                    "too many callbacks waiting; left to the reconciler"
+                );
+                return StatusCode::OK.into_response();
+            }
             let app = app.clone();
             tokio::spawn(async move {
+                let _slot = WaitSlot;
                 // A few checks at a time: a burst of callbacks must not take every database
                 // connection from the answers (and the rest of the portal).
                 let _permit = CHECKS.acquire().await;

@@ -467,15 +467,10 @@ pub async fn run(app: AppState) {
             None
         }
     };
-    let pusher = loop {
-        match push::Pusher::new(&app).await {
-            Ok(p) => break p,
-            Err(e) => {
-                tracing::error!(error = %e, "Web Push cannot start");
-                tokio::time::sleep(Duration::from_secs(5)).await;
-            }
-        }
-    };
+    // Without a pusher (its key cannot be read yet), everything else goes on; it is tried
+    // again every minute.
+    let mut pusher: Option<push::Pusher> = None;
+    let mut pusher_tried: Option<std::time::Instant> = None;
     while let Err(e) = crate::events::subscribe_from_now(&app.db, notifier.name()).await {
         tracing::warn!(error = %e, "notifications: cannot start");
         tokio::time::sleep(Duration::from_secs(5)).await;
@@ -494,7 +489,16 @@ pub async fn run(app: AppState) {
         {
             tracing::warn!(error = %e, "notifications: e-mail outbox");
         }
-        if let Err(e) = push::send_due(&app, &pusher, 50).await {
+        if pusher.is_none() && pusher_tried.is_none_or(|t| t.elapsed() > Duration::from_secs(60)) {
+            pusher_tried = Some(std::time::Instant::now());
+            match push::Pusher::new(&app).await {
+                Ok(p) => pusher = Some(p),
+                Err(e) => tracing::error!(error = %e, "Web Push cannot start"),
+            }
+        }
+        if let Some(p) = &pusher
+            && let Err(e) = push::send_due(&app, p, 50).await
+        {
             tracing::warn!(error = %e, "notifications: push outbox");
         }
         if handled < 200 {

@@ -62,7 +62,8 @@ pub async fn key_pair(app: &AppState) -> anyhow::Result<ES256KeyPair> {
     Box::pin(key_pair(app)).await
 }
 
-fn parse_key(b64: &str) -> anyhow::Result<ES256KeyPair> {
+/// Reads a VAPID private key (base64url of the 32-byte scalar).
+pub fn parse_key(b64: &str) -> anyhow::Result<ES256KeyPair> {
     let bytes = B64.decode(b64.trim().trim_end_matches('='))?;
     ES256KeyPair::from_bytes(&bytes).map_err(|e| anyhow::anyhow!("invalid P-256 key: {e}"))
 }
@@ -71,6 +72,16 @@ fn parse_key(b64: &str) -> anyhow::Result<ES256KeyPair> {
 pub fn public_key(kp: &ES256KeyPair) -> String {
     B64.encode(kp.public_key().public_key().to_bytes_uncompressed())
 }
+
+/// The push services of the browsers people use (Chrome and Android, Firefox, Edge,
+/// Safari), by domain.
+pub const PUSH_SERVICES: [&str; 5] = [
+    "fcm.googleapis.com",
+    "android.googleapis.com",
+    "push.services.mozilla.com",
+    "notify.windows.com",
+    "push.apple.com",
+];
 
 /// Why a subscription sent by a browser is refused.
 #[derive(Debug, PartialEq, Eq)]
@@ -103,7 +114,16 @@ pub fn check(
         Some("http") => allow_http,
         _ => false,
     };
-    if !scheme_ok || uri.host().is_none_or(str::is_empty) || endpoint.len() > 1000 {
+    let host = uri.host().unwrap_or("").to_ascii_lowercase();
+    if !scheme_ok || host.is_empty() || endpoint.len() > 1000 {
+        return Err(Refused::Endpoint);
+    }
+    // The server posts to this address: only the browsers' push services, never a host of
+    // the school's network (unless allowed, for a push service of its own).
+    let known = PUSH_SERVICES
+        .iter()
+        .any(|d| host == *d || host.ends_with(&format!(".{d}")));
+    if !known && !allow_http {
         return Err(Refused::Endpoint);
     }
     let (p256dh, auth) = (p256dh.trim(), auth.trim());
@@ -133,6 +153,15 @@ pub async fn subscribe(
 ) -> Result<i64, sqlx::Error> {
     let mut tx = db.begin().await?;
     let agent: String = agent.chars().take(200).collect();
+    // A browser that changes hands does not deliver what was meant for the previous person.
+    sqlx::query(
+        "DELETE FROM push_outbox WHERE sent_at IS NULL AND subscription_id IN \
+         (SELECT id FROM push_subscriptions WHERE endpoint = $1 AND user_id <> $2)",
+    )
+    .bind(&device.endpoint)
+    .bind(user)
+    .execute(&mut *tx)
+    .await?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO push_subscriptions (user_id, endpoint, p256dh, auth, user_agent, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (endpoint) DO UPDATE SET user_id = excluded.user_id, \
@@ -344,7 +373,8 @@ pub async fn send_due(app: &AppState, pusher: &Pusher, limit: i64) -> anyhow::Re
     let now = Utc::now();
     let due: Vec<Pending> = sqlx::query_as(
         "SELECT o.id, o.subscription_id, o.user_id, o.payload, o.urgency, CAST(o.attempts AS BIGINT) AS attempts, \
-         s.endpoint, s.p256dh, s.auth FROM push_outbox o JOIN push_subscriptions s ON s.id = o.subscription_id \
+         s.endpoint, s.p256dh, s.auth FROM push_outbox o \
+         JOIN push_subscriptions s ON s.id = o.subscription_id AND s.user_id = o.user_id \
          WHERE o.sent_at IS NULL AND o.next_try_at <= $1 ORDER BY o.id LIMIT $2",
     )
     .bind(now)
@@ -409,22 +439,41 @@ mod tests {
 
     #[test]
     fn subscriptions_are_checked() {
-        assert!(check("https://push.example.net/a", KEY, AUTH, false).is_ok());
-        assert_eq!(
-            check("http://push.example.net/a", KEY, AUTH, false).err(),
-            Some(Refused::Endpoint)
+        assert!(check("https://fcm.googleapis.com/fcm/send/a", KEY, AUTH, false).is_ok());
+        assert!(
+            check(
+                "https://updates.push.services.mozilla.com/wpush/v2/a",
+                KEY,
+                AUTH,
+                false
+            )
+            .is_ok()
         );
+        assert!(check("https://web.push.apple.com/a", KEY, AUTH, false).is_ok());
+        for bad in [
+            "http://fcm.googleapis.com/a",
+            "https://10.0.0.1/a",
+            "https://localhost/a",
+            "https://intranet.ecole.tg/a",
+            "https://fcm.googleapis.com.evil.tg/a",
+        ] {
+            assert_eq!(
+                check(bad, KEY, AUTH, false).err(),
+                Some(Refused::Endpoint),
+                "{bad}"
+            );
+        }
         assert!(check("http://127.0.0.1:9/a", KEY, AUTH, true).is_ok());
         assert_eq!(
             check("javascript:x", KEY, AUTH, true).err(),
             Some(Refused::Endpoint)
         );
         assert_eq!(
-            check("https://push.example.net/a", "AAAA", AUTH, false).err(),
+            check("https://fcm.googleapis.com/a", "AAAA", AUTH, false).err(),
             Some(Refused::Keys)
         );
         assert_eq!(
-            check("https://push.example.net/a", KEY, "AAAA", false).err(),
+            check("https://fcm.googleapis.com/a", KEY, "AAAA", false).err(),
             Some(Refused::Keys)
         );
     }

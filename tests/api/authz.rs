@@ -533,7 +533,7 @@ async fn every_post_route_for_every_role() {
         (
             "/compte/appareils".into(),
             vec![
-                ("endpoint", "https://push.example.net/d/1".into()),
+                ("endpoint", "https://fcm.googleapis.com/fcm/send/d/1".into()),
                 ("p256dh", crate::push::DEVICE_KEY.into()),
                 ("auth", crate::push::DEVICE_AUTH.into()),
             ],
@@ -541,7 +541,7 @@ async fn every_post_route_for_every_role() {
         ),
         (
             "/compte/appareils/retrait".into(),
-            vec![("endpoint", "https://push.example.net/d/1".into())],
+            vec![("endpoint", "https://fcm.googleapis.com/fcm/send/d/1".into())],
             everyone.clone(),
         ),
         (

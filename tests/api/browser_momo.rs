@@ -15,6 +15,7 @@ async fn a_parent_pays_by_mobile_money_from_a_phone() {
     let demo = suku::demo::generate(&db.pool).await.unwrap();
     let mut config = suku::config::Config::new(db.url.clone());
     config.momo.provider = "demo".into();
+    config.momo.demo_allowed = true;
     let state = suku::app::AppState::new(db.pool.clone(), config).unwrap();
     let router = suku::app::router(state.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -417,14 +417,19 @@ async fn a_wrong_amount_goes_to_the_bursar_who_decides() {
     let mut b = app.login_as("bursar").await;
     let list = b.get("/admin/mobile-money?etat=review").await;
     assert!(
-        list.plain().contains("montant différent de celui demandé"),
+        list.plain()
+            .contains("montant annoncé par le rappel différent"),
         "{}",
         list.plain()
     );
     let r = b
         .post(
             &format!("/admin/mobile-money/{id}/decision"),
-            &[("decision", "credit"), ("note", "appel du parent")],
+            &[
+                ("decision", "credit"),
+                ("amount", "20 000"),
+                ("note", "relevé de l'opérateur"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -711,5 +716,52 @@ async fn a_pay_call_that_times_out_but_went_through_is_found_by_its_identifier()
     assert_eq!(state_of(&app, id).await, "paid");
     assert_eq!(pg.fake.calls("pay"), 1, "asked once");
     assert_eq!(receipts(&app).await, 1);
+    ledger_holds(&app).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn money_sent_back_is_never_credited_afterwards() {
+    let (pg, app, _suku) = with_paygate().await;
+    let mut p = app.login_as("parent_1").await;
+    let (id, _) = pay(&app, &mut p, "25000").await;
+    let ident = identifier(&app, id).await;
+    pg.fake.settle(&ident, 0);
+    // A callback claims another amount: held for the bursar, who sends the money back.
+    let mut cb = pg.fake.paygate_callback(&ident);
+    cb["amount"] = json!(2_500_000);
+    assert_eq!(pg.fake.send(&cb, &[]).await, 200);
+    until(&app, id, "review").await;
+    let (paid_amount,): (Option<i64>,) =
+        sqlx::query_as("SELECT paid_amount FROM momo_payments WHERE id = $1")
+            .bind(id)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        paid_amount, None,
+        "a callback's claim is not recorded as collected"
+    );
+    let mut b = app.login_as("bursar").await;
+    let r = b
+        .post(
+            &format!("/admin/mobile-money/{id}/decision"),
+            &[
+                ("decision", "refund"),
+                ("note", "remboursé par l'opérateur"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(state_of(&app, id).await, "failed");
+    // Neither a new callback nor a check with the provider (which still says paid) credits it.
+    let honest = pg.fake.paygate_callback(&ident);
+    assert_eq!(pg.fake.send(&honest, &[]).await, 200);
+    let r = b
+        .post(&format!("/admin/mobile-money/{id}/verification"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(state_of(&app, id).await, "failed");
+    assert_eq!(receipts(&app).await, 0);
     ledger_holds(&app).await;
 }

@@ -197,14 +197,27 @@ async fn devices_are_checked_and_each_persons_own() {
             DEVICE_AUTH,
             "L’adresse du service de notification est invalide.",
         ),
+        // The server would post there: a host of the school's network is refused.
         (
-            "https://push.example.net/x",
+            "https://192.168.1.10/x",
+            DEVICE_KEY,
+            DEVICE_AUTH,
+            "L’adresse du service de notification est invalide.",
+        ),
+        (
+            "https://intranet.ecole.tg/x",
+            DEVICE_KEY,
+            DEVICE_AUTH,
+            "L’adresse du service de notification est invalide.",
+        ),
+        (
+            "https://fcm.googleapis.com/fcm/send/x",
             "bm90IGEga2V5",
             DEVICE_AUTH,
             "Les clés de l’appareil sont invalides.",
         ),
         (
-            "https://push.example.net/x",
+            "https://fcm.googleapis.com/fcm/send/x",
             DEVICE_KEY,
             "c2hvcnQ",
             "Les clés de l’appareil sont invalides.",
@@ -225,7 +238,7 @@ async fn devices_are_checked_and_each_persons_own() {
         0
     );
     let device = [
-        ("endpoint", "https://push.example.net/shared-pc"),
+        ("endpoint", "https://fcm.googleapis.com/fcm/send/shared-pc"),
         ("p256dh", DEVICE_KEY),
         ("auth", DEVICE_AUTH),
     ];
@@ -237,7 +250,7 @@ async fn devices_are_checked_and_each_persons_own() {
     let mut q = app.login_as("parent_2").await;
     q.post(
         "/compte/appareils/retrait",
-        &[("endpoint", "https://push.example.net/shared-pc")],
+        &[("endpoint", "https://fcm.googleapis.com/fcm/send/shared-pc")],
     )
     .await;
     assert_eq!(
@@ -256,7 +269,7 @@ async fn devices_are_checked_and_each_persons_own() {
     assert_eq!(owner.0, app.f.parent_2);
     // At most ten devices a person: the oldest go.
     for i in 0..12 {
-        let endpoint = format!("https://push.example.net/d/{i}");
+        let endpoint = format!("https://fcm.googleapis.com/fcm/send/d/{i}");
         q.post(
             "/compte/appareils",
             &[
