@@ -122,14 +122,21 @@ pub(crate) async fn shot(c: &Client, name: &str) {
     std::fs::write(artifacts().join(format!("{name}-{db}.png")), png).unwrap();
 }
 
-/// Clicks the element `css`.
+/// Clicks the element `css`. Live pages swap parts of themselves (htmx, the socket): an
+/// element found just before a swap is gone when clicked, so it is found again.
 pub(crate) async fn click(c: &Client, css: &str) {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    let mut last = None;
+    for _ in 0..20 {
+        match c.find(Locator::Css(css)).await {
+            Ok(e) => match e.click().await {
+                Ok(()) => return,
+                Err(err) => last = Some(err),
+            },
+            Err(err) => last = Some(err),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("could not click {css}: {last:?}");
 }
 
 /// Types into the element `css`.
