@@ -2,12 +2,12 @@
 //! provider; `SUKU_SMTP_URL` as `smtps://user:pass@host`, or `smtp://…?tls=required`), with
 //! retries, and never during the reader's quiet hours.
 
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sqlx::FromRow;
 
-use super::outbox::{MAX_ATTEMPTS, Outbox};
+use super::outbox::Outbox;
 use crate::app::AppState;
 use crate::db::Tx;
 use crate::i18n::{Locale, Tr};
@@ -111,17 +111,10 @@ pub async fn send_due(app: &AppState, mailer: &Mailer, limit: i64) -> anyhow::Re
     .await?;
     let mut sent = 0;
     for m in due {
-        if !OUTBOX.claim(&app.db, m.id, now).await? {
-            continue;
-        }
-        if m.attempts >= MAX_ATTEMPTS {
-            OUTBOX.give_up(&app.db, m.id, None).await?;
-            continue;
-        }
-        if super::quiet_now(&app.db, m.user_id).await?.is_some() {
-            OUTBOX
-                .postpone(&app.db, m.id, m.attempts, now + Duration::minutes(10), None)
-                .await?;
+        if !OUTBOX
+            .take(&app.db, m.id, m.attempts, m.user_id, now)
+            .await?
+        {
             continue;
         }
         let result = async {

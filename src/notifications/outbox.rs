@@ -85,6 +85,31 @@ impl Outbox {
         self.postpone(db, id, attempts + 1, next, Some(error)).await
     }
 
+    /// Takes a due row for sending: claimed, still worth trying, and its reader not in
+    /// quiet hours (then it waits ten minutes). False: leave it.
+    pub async fn take(
+        self,
+        db: &Pool,
+        id: i64,
+        attempts: i64,
+        user: i64,
+        now: DateTime<Utc>,
+    ) -> Result<bool, sqlx::Error> {
+        if !self.claim(db, id, now).await? {
+            return Ok(false);
+        }
+        if attempts >= MAX_ATTEMPTS {
+            self.give_up(db, id, None).await?;
+            return Ok(false);
+        }
+        if super::quiet_now(db, user).await?.is_some() {
+            self.postpone(db, id, attempts, now + Duration::minutes(10), None)
+                .await?;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
     /// Kept for the administration to see, never tried again.
     pub async fn give_up(
         self,

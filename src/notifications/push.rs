@@ -12,13 +12,13 @@ use std::time::Duration as StdDuration;
 use axum::http;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 use web_push_native::jwt_simple::algorithms::{ECDSAP256PublicKeyLike, ES256KeyPair};
 use web_push_native::{Auth, WebPushBuilder, p256};
 
-use super::outbox::{MAX_ATTEMPTS, Outbox};
+use super::outbox::Outbox;
 use crate::app::AppState;
 use crate::db::{Pool, Tx};
 use crate::i18n::{Locale, Tr};
@@ -383,17 +383,10 @@ pub async fn send_due(app: &AppState, pusher: &Pusher, limit: i64) -> anyhow::Re
     .await?;
     let mut delivered = 0;
     for m in due {
-        if !OUTBOX.claim(&app.db, m.id, now).await? {
-            continue;
-        }
-        if m.attempts >= MAX_ATTEMPTS {
-            OUTBOX.give_up(&app.db, m.id, None).await?;
-            continue;
-        }
-        if super::quiet_now(&app.db, m.user_id).await?.is_some() {
-            OUTBOX
-                .postpone(&app.db, m.id, m.attempts, now + Duration::minutes(10), None)
-                .await?;
+        if !OUTBOX
+            .take(&app.db, m.id, m.attempts, m.user_id, now)
+            .await?
+        {
             continue;
         }
         match deliver(pusher, &m).await {

@@ -117,6 +117,17 @@ async fn until(app: &TestApp, id: i64, state: &str) {
     panic!("attempt {id} is {}, not {state}", state_of(app, id).await);
 }
 
+/// Makes every queued job due, and runs them all on `state` (a served node).
+async fn run_due_jobs(app: &TestApp, state: &AppState) {
+    sqlx::query("UPDATE jobs SET run_after = $1 WHERE state = 'queued'")
+        .bind(chrono::Utc::now() - chrono::Duration::seconds(1))
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let registry = suku::app::jobs();
+    while suku::jobs::run_once(state, &registry, "t").await.unwrap() {}
+}
+
 async fn identifier(app: &TestApp, id: i64) -> String {
     let (s,): (String,) = sqlx::query_as("SELECT identifier FROM momo_payments WHERE id = $1")
         .bind(id)
@@ -494,32 +505,15 @@ async fn the_reconciler_credits_once_after_a_crash_and_expires_what_never_came()
     pg.fake.settle(&ident, 0);
     // A new process: its job runner finds the durable check and asks the provider.
     let restarted = serve(&app).await;
-    let registry = suku::app::jobs();
     // The provider is briefly down: the check fails, and a later one succeeds.
     pg.fake.sw.lock().unwrap().status_errors = 1;
     for _ in 0..2 {
-        sqlx::query("UPDATE jobs SET run_after = $1 WHERE state = 'queued'")
-            .bind(chrono::Utc::now() - chrono::Duration::seconds(1))
-            .execute(&app.db.pool)
-            .await
-            .unwrap();
-        while suku::jobs::run_once(&restarted.state, &registry, "t")
-            .await
-            .unwrap()
-        {}
+        run_due_jobs(&app, &restarted.state).await;
     }
     assert_eq!(state_of(&app, id).await, "paid");
     assert_eq!(receipts(&app).await, 1);
     // Checks do not go on for a settled payment, and running everything again credits nothing.
-    sqlx::query("UPDATE jobs SET run_after = $1 WHERE state = 'queued'")
-        .bind(chrono::Utc::now() - chrono::Duration::seconds(1))
-        .execute(&app.db.pool)
-        .await
-        .unwrap();
-    while suku::jobs::run_once(&restarted.state, &registry, "t")
-        .await
-        .unwrap()
-    {}
+    run_due_jobs(&app, &restarted.state).await;
     assert_eq!(receipts(&app).await, 1);
     // An attempt the provider never registered (it answered 500) is checked, then expires.
     pg.fake.sw.lock().unwrap().pay_errors = 1;
@@ -531,15 +525,7 @@ async fn the_reconciler_credits_once_after_a_crash_and_expires_what_never_came()
         .execute(&app.db.pool)
         .await
         .unwrap();
-    sqlx::query("UPDATE jobs SET run_after = $1 WHERE state = 'queued'")
-        .bind(chrono::Utc::now() - chrono::Duration::seconds(1))
-        .execute(&app.db.pool)
-        .await
-        .unwrap();
-    while suku::jobs::run_once(&restarted.state, &registry, "t")
-        .await
-        .unwrap()
-    {}
+    run_due_jobs(&app, &restarted.state).await;
     assert_eq!(state_of(&app, lost).await, "expired");
     let page = p.get(&format!("/paiements/{lost}/etat")).await;
     assert!(page.plain().contains("Recommencer"), "{}", page.plain());
@@ -704,15 +690,7 @@ async fn a_pay_call_that_times_out_but_went_through_is_found_by_its_identifier()
     pg.fake.settle(&ident, 0);
     pg.fake.sw.lock().unwrap().delay = Duration::ZERO;
     // The reconciler asks by our identifier, and credits it.
-    sqlx::query("UPDATE jobs SET run_after = $1 WHERE state = 'queued'")
-        .bind(chrono::Utc::now() - chrono::Duration::seconds(1))
-        .execute(&app.db.pool)
-        .await
-        .unwrap();
-    while suku::jobs::run_once(&suku.state, &suku::app::jobs(), "t")
-        .await
-        .unwrap()
-    {}
+    run_due_jobs(&app, &suku.state).await;
     assert_eq!(state_of(&app, id).await, "paid");
     assert_eq!(pg.fake.calls("pay"), 1, "asked once");
     assert_eq!(receipts(&app).await, 1);
