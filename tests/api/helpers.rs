@@ -17,19 +17,20 @@ use tower::ServiceExt;
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
-/// A database that lives as long as the test.
+/// A database that lives as long as the test. On PostgreSQL it is dropped with the test, so
+/// a whole run keeps only a few databases on disk.
 pub struct TestDb {
     pub pool: Pool,
     pub url: String,
     _dir: Option<tempfile::TempDir>,
+    #[cfg(feature = "postgres")]
+    name: String,
 }
 
 /// Creates an empty, migrated database.
 pub async fn fresh_db() -> TestDb {
-    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
     #[cfg(not(feature = "postgres"))]
     {
-        let _ = n;
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite:{}", dir.path().join("test.db").display());
         let pool = db::connect(&url, 4).await.expect("open sqlite");
@@ -42,39 +43,105 @@ pub async fn fresh_db() -> TestDb {
     }
     #[cfg(feature = "postgres")]
     {
-        let admin_url = std::env::var("SUKU_TEST_PG_URL")
-            .expect("SUKU_TEST_PG_URL must name a PostgreSQL server for the postgres test run");
-        let name = format!("suku_t{}_{}_{}", std::process::id(), n, rand_suffix());
-        let admin = db::connect(&admin_url, 1)
-            .await
-            .expect("connect to postgres");
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&admin)
-            .await
-            .expect("create database");
-        admin.close().await;
-        let base = admin_url
-            .rsplit_once('/')
-            .map(|(b, _)| b)
-            .unwrap_or(&admin_url);
-        let url = format!("{base}/{name}");
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let template = pg::template().await;
+        let name = format!("suku_t{}_{}", std::process::id(), n);
+        pg::admin(&format!(
+            "CREATE DATABASE {name} TEMPLATE {template} STRATEGY FILE_COPY"
+        ))
+        .await;
+        let url = pg::url_of(&name);
         let pool = db::connect(&url, 4).await.expect("open test database");
-        db::migrate(&pool).await.expect("migrate");
         TestDb {
             pool,
             url,
             _dir: None,
+            name,
         }
     }
 }
 
 #[cfg(feature = "postgres")]
-fn rand_suffix() -> u32 {
-    use std::time::{SystemTime, UNIX_EPOCH};
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0)
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        // Drop runs inside the test's runtime, which must not block on itself: the
+        // statement runs on a thread of its own.
+        let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+        let done = std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime")
+                .block_on(pg::admin(&sql));
+        })
+        .join();
+        if done.is_err() && !std::thread::panicking() {
+            panic!("could not drop the test database {}", self.name);
+        }
+    }
+}
+
+/// The PostgreSQL side of the harness: one migrated template per test process, copied for
+/// each test (copying files is much cheaper than running every migration again).
+#[cfg(feature = "postgres")]
+mod pg {
+    use super::*;
+    use tokio::sync::OnceCell;
+
+    fn admin_url() -> String {
+        std::env::var("SUKU_TEST_PG_URL")
+            .expect("SUKU_TEST_PG_URL must name a PostgreSQL server for the postgres test run")
+    }
+
+    pub fn url_of(name: &str) -> String {
+        let admin = admin_url();
+        let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+        format!("{base}/{name}")
+    }
+
+    /// Runs one statement on the server's maintenance database, trying again for a while
+    /// when the server is busy: a loaded machine is not a failed test.
+    pub async fn admin(sql: &str) {
+        let mut last = String::new();
+        for attempt in 0..5u64 {
+            if attempt > 0 {
+                tokio::time::sleep(std::time::Duration::from_millis(500 * attempt)).await;
+            }
+            let conn = match db::connect(&admin_url(), 1).await {
+                Ok(c) => c,
+                Err(e) => {
+                    last = format!("connect to postgres: {e:#}");
+                    continue;
+                }
+            };
+            let done = sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+                .execute(&conn)
+                .await;
+            conn.close().await;
+            match done {
+                Ok(_) => return,
+                Err(e) => last = format!("{sql}: {e}"),
+            }
+        }
+        panic!("{last}");
+    }
+
+    pub async fn template() -> &'static str {
+        static TEMPLATE: OnceCell<String> = OnceCell::const_new();
+        TEMPLATE
+            .get_or_init(|| async {
+                let name = format!("suku_tpl{}", std::process::id());
+                admin(&format!("DROP DATABASE IF EXISTS {name}")).await;
+                admin(&format!("CREATE DATABASE {name}")).await;
+                let pool = db::connect(&url_of(&name), 1)
+                    .await
+                    .expect("open the template database");
+                db::migrate(&pool).await.expect("migrate");
+                pool.close().await;
+                name
+            })
+            .await
+    }
 }
 
 /// The people and records of the small test school.
