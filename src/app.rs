@@ -43,6 +43,8 @@ pub struct AppState {
     pub realtime: crate::realtime::Hub,
     /// The mobile money provider, if the school has one.
     pub momo: Option<Arc<dyn crate::mobile_money::Provider>>,
+    /// Leaderboards computed lately.
+    pub boards: crate::gamification::boards::Cache,
 }
 
 impl AppState {
@@ -52,6 +54,7 @@ impl AppState {
             std::sync::Arc::new(crate::files::LocalDisk::new(&config.files_dir));
         let momo = crate::mobile_money::from_config(&config, &db)?;
         Ok(AppState {
+            boards: Default::default(),
             momo,
             db,
             config: Arc::new(config),
@@ -104,6 +107,7 @@ pub fn router_with(state: AppState, cluster: Option<crate::realtime::Cluster>) -
         .merge(crate::chat::routes::router())
         .merge(crate::notifications::routes::router())
         .merge(crate::mobile_money::routes::router())
+        .merge(crate::gamification::router())
         .merge(crate::pwa::router())
         .nest("/admin", crate::admin::router())
         .fallback(not_found)

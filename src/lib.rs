@@ -18,6 +18,7 @@ pub mod error;
 pub mod events;
 pub mod fees;
 pub mod files;
+pub mod gamification;
 pub mod grades;
 pub mod i18n;
 pub mod import;

@@ -240,6 +240,8 @@ async fn serve(pool: db::Pool, config: Config) -> anyhow::Result<()> {
     // Notifications follow the school events; each node's notifier claims events by id, so
     // two nodes never notify twice.
     tokio::spawn(suku::notifications::run(state.clone()));
+    // Gamification applies its rules to the same events, with its own cursor.
+    tokio::spawn(suku::gamification::run(state.clone()));
     let cluster = match &state.config.redis_url {
         Some(url) => {
             let c = suku::realtime::cluster(url)

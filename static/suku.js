@@ -104,6 +104,7 @@
     socket.on("unread", function () { htmx.trigger(document.body, "suku:chat"); });
     socket.on("job", function () { htmx.trigger(document.body, "suku:job"); });
     socket.on("momo", function () { htmx.trigger(document.body, "suku:momo"); });
+    socket.on("points", function () { htmx.trigger(document.body, "suku:points"); });
     socket.on("message", function (m) {
       if (here(m.conversation_id)) {
         append(m.id);
@@ -245,6 +246,13 @@
       });
     });
   }
+  // "Check all" boxes of a table (a class's points): one key press picks the whole class.
+  document.addEventListener("change", function (e) {
+    if (!e.target || e.target.id !== "check-all") return;
+    var table = e.target.closest("table");
+    if (!table) return;
+    table.querySelectorAll('tbody input[type="checkbox"]').forEach(function (b) { b.checked = e.target.checked; });
+  });
   document.addEventListener("htmx:afterSettle", pushDevice);
   document.addEventListener("DOMContentLoaded", function () {
     pushDevice();

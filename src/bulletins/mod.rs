@@ -20,8 +20,33 @@ pub async fn for_class(
     period_id: i64,
     students: &[i64],
 ) -> Result<(Vec<Subject>, ClassBulletins), sqlx::Error> {
-    let subjects = repo::class_subjects(db, class_id).await?;
-    let marks: Vec<StudentMark> = repo::class_marks(db, class_id, period_id)
+    let rules = crate::settings::grading(db)
+        .await
+        .map_err(|e| sqlx::Error::Protocol(format!("grading settings: {e}")))?;
+    let mut conn = db.acquire().await?;
+    compute_on(&mut conn, class_id, period_id, students, &rules).await
+}
+
+/// The same computation inside a transaction, with the grading rules already read.
+pub async fn for_class_in(
+    tx: &mut crate::db::Tx<'_>,
+    class_id: i64,
+    period_id: i64,
+    students: &[i64],
+    rules: &crate::settings::GradingSettings,
+) -> Result<(Vec<Subject>, ClassBulletins), sqlx::Error> {
+    compute_on(tx, class_id, period_id, students, rules).await
+}
+
+async fn compute_on(
+    conn: &mut <crate::db::Db as sqlx::Database>::Connection,
+    class_id: i64,
+    period_id: i64,
+    students: &[i64],
+    rules: &crate::settings::GradingSettings,
+) -> Result<(Vec<Subject>, ClassBulletins), sqlx::Error> {
+    let subjects = repo::class_subjects(&mut *conn, class_id).await?;
+    let marks: Vec<StudentMark> = repo::class_marks(&mut *conn, class_id, period_id)
         .await?
         .into_iter()
         .map(|m| {
@@ -42,9 +67,6 @@ pub async fn for_class(
             }
         })
         .collect();
-    let rules = crate::settings::grading(db)
-        .await
-        .map_err(|e| sqlx::Error::Protocol(format!("grading settings: {e}")))?;
     let computed = compute::compute(
         students,
         &subjects,

@@ -15,7 +15,10 @@ struct SubjectRow {
 
 /// The subjects taught in a class, with the coefficient of its level and série (the série's
 /// own coefficient first, then the level's, then 1).
-pub async fn class_subjects(db: &Pool, class_id: i64) -> Result<Vec<Subject>, sqlx::Error> {
+pub async fn class_subjects<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    class_id: i64,
+) -> Result<Vec<Subject>, sqlx::Error> {
     let rows: Vec<SubjectRow> = sqlx::query_as(
         "SELECT s.id, s.name, COALESCE( \
            (SELECT sc.coefficient FROM subject_coefficients sc WHERE sc.level_id = c.level_id AND sc.subject_id = s.id \
@@ -68,8 +71,8 @@ pub struct ClassMark {
 }
 
 /// Every mark of a class in a period.
-pub async fn class_marks(
-    db: &Pool,
+pub async fn class_marks<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
     class_id: i64,
     period_id: i64,
 ) -> Result<Vec<ClassMark>, sqlx::Error> {

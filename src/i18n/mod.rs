@@ -99,6 +99,11 @@ const CATALOGS: &[(&str, &str, &str)] = &[
         include_str!("../../locales/fr/momo.ftl"),
         include_str!("../../locales/en/momo.ftl"),
     ),
+    (
+        "gamification",
+        include_str!("../../locales/fr/gamification.ftl"),
+        include_str!("../../locales/en/gamification.ftl"),
+    ),
 ];
 
 /// The source text of every catalog file, per locale, for the consistency tests.

@@ -192,13 +192,23 @@ impl Ctx {
             return Vec::new();
         };
         let items: &[(&'static str, &str)] = match portal {
-            Portal::Student => &[("/eleve", "nav-home"), ("/annonces", "nav-announcements")],
+            Portal::Student => &[
+                ("/eleve", "nav-home"),
+                ("/progression", "nav-progress"),
+                ("/classements", "nav-boards"),
+                ("/defis", "nav-challenges"),
+                ("/annonces", "nav-announcements"),
+            ],
             Portal::Teacher => &[
                 ("/enseignant", "nav-my-classes"),
+                ("/classements", "nav-boards"),
+                ("/defis", "nav-challenges"),
                 ("/annonces", "nav-announcements"),
             ],
             Portal::Parent => &[
                 ("/parent", "nav-my-children"),
+                ("/classements", "nav-boards"),
+                ("/defis", "nav-challenges"),
                 ("/annonces", "nav-announcements"),
             ],
             Portal::Admin => &[
@@ -218,6 +228,7 @@ impl Ctx {
                 ("/admin/coefficients", "nav-coefficients"),
                 ("/admin/notation", "nav-grading"),
                 ("/admin/annees", "nav-years"),
+                ("/admin/gamification", "nav-gamification"),
                 ("/admin/journal", "nav-journal"),
                 ("/admin/etablissement", "nav-school"),
                 ("/annonces", "nav-announcements"),
@@ -233,6 +244,7 @@ impl Ctx {
             .filter(|(href, _)| match *href {
                 "/admin/import" => records,
                 "/admin/journal" => director,
+                "/admin/gamification" => records,
                 "/admin/mobile-money" => money,
                 _ => true,
             })

@@ -16,6 +16,7 @@ mod council;
 mod events;
 mod fake_providers;
 mod fees;
+mod gamification;
 mod grades;
 mod helpers;
 mod import;

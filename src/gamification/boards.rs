@@ -1,0 +1,510 @@
+//! Leaderboards (classements): by class, level or school; over this week, the current
+//! period or the whole year; by points, badges or progress (the rise of a student's mean
+//! mark, so that a weaker student who improves can lead). Ties are ties (1, 2, 2, 4).
+//!
+//! A board is computed once and kept for a few seconds, shared by every viewer: a school
+//! of 2,000 students asking for the school board at once makes one computation, not 2,000.
+//! Any award on this node throws the kept boards away; another node's award shows within
+//! the few seconds. Names are hidden per viewer after the cache, never in it.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use sqlx::FromRow;
+
+use crate::db::Pool;
+
+/// How long a computed board is served before it is computed again.
+const KEEP: Duration = Duration::from_secs(10);
+
+/// What a board ranks by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Points earned (positive ones).
+    Points,
+    /// Badges earned.
+    Badges,
+    /// Rise of the mean mark, in hundredths of a point.
+    Progres,
+}
+
+impl Kind {
+    /// From the query string.
+    pub fn parse(s: &str) -> Option<Kind> {
+        match s {
+            "points" | "" => Some(Kind::Points),
+            "badges" => Some(Kind::Badges),
+            "progres" => Some(Kind::Progres),
+            _ => None,
+        }
+    }
+
+    /// The query string value.
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::Points => "points",
+            Kind::Badges => "badges",
+            Kind::Progres => "progres",
+        }
+    }
+}
+
+/// Over which days.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Window {
+    /// From Monday.
+    Semaine,
+    /// The current period (trimestre or semestre).
+    Trimestre,
+    /// The whole school year.
+    Tout,
+}
+
+impl Window {
+    /// From the query string.
+    pub fn parse(s: &str) -> Option<Window> {
+        match s {
+            "semaine" => Some(Window::Semaine),
+            "trimestre" | "periode" => Some(Window::Trimestre),
+            "tout" | "" => Some(Window::Tout),
+            _ => None,
+        }
+    }
+
+    /// The query string value.
+    pub fn code(self) -> &'static str {
+        match self {
+            Window::Semaine => "semaine",
+            Window::Trimestre => "trimestre",
+            Window::Tout => "tout",
+        }
+    }
+}
+
+/// Whose board.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "scope", content = "id", rename_all = "lowercase")]
+pub enum Scope {
+    /// One class.
+    Classe(i64),
+    /// Every class of a level.
+    Niveau(i64),
+    /// The whole school.
+    Ecole,
+}
+
+/// One line of a board, before names are hidden for a viewer.
+#[derive(Clone, Debug, Serialize)]
+pub struct Entry {
+    /// 1-based, equal for equal values.
+    pub rank: i64,
+    /// Shares its rank with another student.
+    pub tied: bool,
+    /// The student.
+    pub student_id: i64,
+    /// "NOM Prénom".
+    pub name: String,
+    /// The class.
+    pub class_name: String,
+    /// Points, badges, or hundredths of a point of progress.
+    pub value: i64,
+    /// The student asked to hide their name from other students.
+    pub hides_name: bool,
+}
+
+/// A computed board.
+#[derive(Clone, Debug, Serialize)]
+pub struct Board {
+    /// What it ranks by.
+    pub kind: Kind,
+    /// Over which days.
+    pub window: Window,
+    /// Whose.
+    pub scope: Scope,
+    /// The first and last day counted.
+    pub from: NaiveDate,
+    /// The last day counted.
+    pub to: NaiveDate,
+    /// In rank order.
+    pub entries: Vec<Entry>,
+}
+
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+
+type Key = (Kind, Window, Scope, NaiveDate);
+
+/// The boards computed lately, one cache per application (in `AppState`).
+#[derive(Clone, Debug, Default)]
+pub struct Cache(Arc<Mutex<HashMap<Key, Kept>>>);
+
+/// A board with the generation it was computed at, and when.
+type Kept = (u64, Instant, Arc<Board>);
+
+/// Something that changes boards happened: kept boards are computed again.
+pub fn changed() {
+    GENERATION.fetch_add(1, Ordering::SeqCst);
+}
+
+/// The board, from the cache when it is fresh.
+pub async fn board(
+    cache: &Cache,
+    db: &Pool,
+    kind: Kind,
+    window: Window,
+    scope: Scope,
+    today: NaiveDate,
+) -> anyhow::Result<Arc<Board>> {
+    let key = (kind, window, scope, today);
+    let generation = GENERATION.load(Ordering::SeqCst);
+    if let Some((g, at, b)) = cache.0.lock().unwrap_or_else(|e| e.into_inner()).get(&key)
+        && *g == generation
+        && at.elapsed() < KEEP
+    {
+        return Ok(b.clone());
+    }
+    let b = Arc::new(compute(db, kind, window, scope, today).await?);
+    let mut c = cache.0.lock().unwrap_or_else(|e| e.into_inner());
+    if c.len() > 500 {
+        c.clear();
+    }
+    c.insert(key, (generation, Instant::now(), b.clone()));
+    Ok(b)
+}
+
+/// The days a window covers, and for progress the days it is compared with.
+pub struct Span {
+    /// First day counted.
+    pub from: NaiveDate,
+    /// Last day counted.
+    pub to: NaiveDate,
+    /// Progress compares the window with these days (before it, in the same year).
+    pub before_from: NaiveDate,
+}
+
+#[derive(FromRow)]
+struct YearSpan {
+    id: i64,
+    starts_on: NaiveDate,
+    ends_on: NaiveDate,
+}
+
+async fn current_year(db: &Pool) -> Result<Option<YearSpan>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, starts_on, ends_on FROM school_years WHERE current = TRUE ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// The days of `window` in the current year, or `None` without a current year.
+pub async fn span(db: &Pool, window: Window, today: NaiveDate) -> anyhow::Result<Option<Span>> {
+    let Some(year) = current_year(db).await? else {
+        return Ok(None);
+    };
+    let periods: Vec<crate::grades::repo::PeriodRow> = sqlx::query_as(
+        "SELECT id, ordinal, kind, starts_on, ends_on, closed, published FROM periods \
+         WHERE school_year_id = $1 ORDER BY ordinal",
+    )
+    .bind(year.id)
+    .fetch_all(db)
+    .await?;
+    // The current period: the one today falls in, else the last one started.
+    let current = periods
+        .iter()
+        .rev()
+        .find(|p| p.starts_on <= today)
+        .or(periods.first());
+    Ok(Some(match window {
+        Window::Semaine => {
+            let from = super::monday_of(today);
+            Span {
+                from,
+                to: today,
+                before_from: year.starts_on,
+            }
+        }
+        Window::Trimestre => match current {
+            Some(p) => Span {
+                from: p.starts_on,
+                to: p.ends_on,
+                before_from: year.starts_on,
+            },
+            None => Span {
+                from: year.starts_on,
+                to: year.ends_on,
+                before_from: year.starts_on,
+            },
+        },
+        // Over the year, progress is the current period against the previous one.
+        Window::Tout => Span {
+            from: year.starts_on,
+            to: year.ends_on,
+            before_from: year.starts_on,
+        },
+    }))
+}
+
+#[derive(FromRow)]
+struct Row {
+    student_id: i64,
+    first_name: String,
+    last_name: String,
+    class_name: String,
+    value: i64,
+    hides_name: bool,
+}
+
+fn scope_filter(scope: Scope) -> (&'static str, i64) {
+    match scope {
+        Scope::Classe(id) => ("c.id = $4", id),
+        Scope::Niveau(id) => ("c.level_id = $4", id),
+        Scope::Ecole => ("$4 = $4", 0),
+    }
+}
+
+async fn compute(
+    db: &Pool,
+    kind: Kind,
+    window: Window,
+    scope: Scope,
+    today: NaiveDate,
+) -> anyhow::Result<Board> {
+    let Some(span) = span(db, window, today).await? else {
+        return Ok(Board {
+            kind,
+            window,
+            scope,
+            from: today,
+            to: today,
+            entries: Vec::new(),
+        });
+    };
+    let (filter, id) = scope_filter(scope);
+    let students = "FROM enrollments e JOIN classes c ON c.id = e.class_id \
+         JOIN school_years y ON y.id = e.school_year_id AND y.current = TRUE \
+         JOIN students s ON s.id = e.student_id AND s.active = TRUE \
+         LEFT JOIN gamification_privacy gp ON gp.student_id = s.id";
+    let names = "s.id AS student_id, s.first_name, s.last_name, c.name AS class_name, \
+         COALESCE(gp.hide_name, FALSE) AS hides_name";
+    let rows: Vec<Row> = match kind {
+        Kind::Points => {
+            sqlx::query_as(crate::sql!(
+                "SELECT {names}, CAST(COALESCE((SELECT SUM(pa.points) FROM point_awards pa \
+                   WHERE pa.student_id = s.id AND pa.positive = TRUE AND pa.revoked_at IS NULL \
+                   AND pa.awarded_on BETWEEN $1 AND $2), 0) AS BIGINT) AS value \
+                 {students} WHERE {filter} AND $3 = $3"
+            ))
+            .bind(span.from)
+            .bind(span.to)
+            .bind(0i64)
+            .bind(id)
+            .fetch_all(db)
+            .await?
+        }
+        Kind::Badges => {
+            sqlx::query_as(crate::sql!(
+                "SELECT {names}, (SELECT COUNT(*) FROM badge_awards ba \
+                   WHERE ba.student_id = s.id AND ba.revoked_at IS NULL \
+                   AND ba.awarded_on BETWEEN $1 AND $2) AS value \
+                 {students} WHERE {filter} AND $3 = $3"
+            ))
+            .bind(span.from)
+            .bind(span.to)
+            .bind(0i64)
+            .bind(id)
+            .fetch_all(db)
+            .await?
+        }
+        Kind::Progres => progress_rows(db, window, &span, scope, today).await?,
+    };
+    let mut rows = rows;
+    rows.sort_by(|a, b| {
+        b.value
+            .cmp(&a.value)
+            .then_with(|| a.last_name.cmp(&b.last_name))
+            .then_with(|| a.first_name.cmp(&b.first_name))
+    });
+    let values: Vec<i64> = rows.iter().map(|r| r.value).collect();
+    let ranks = ranks(&values);
+    let entries = rows
+        .into_iter()
+        .zip(ranks)
+        .map(|(r, (rank, tied))| Entry {
+            rank,
+            tied,
+            student_id: r.student_id,
+            name: format!("{} {}", r.last_name.to_uppercase(), r.first_name),
+            class_name: r.class_name,
+            value: r.value,
+            hides_name: r.hides_name,
+        })
+        .collect();
+    Ok(Board {
+        kind,
+        window,
+        scope,
+        from: span.from,
+        to: span.to,
+        entries,
+    })
+}
+
+/// Competition ranks of values sorted from the highest: equal values share a rank, the
+/// next rank skips (1, 2, 2, 4). Returns (rank, tied).
+pub fn ranks(sorted_desc: &[i64]) -> Vec<(i64, bool)> {
+    let mut out = Vec::with_capacity(sorted_desc.len());
+    for (i, v) in sorted_desc.iter().enumerate() {
+        let first = sorted_desc.iter().position(|x| x == v).unwrap_or(i);
+        let tied = sorted_desc.iter().filter(|x| *x == v).count() > 1;
+        out.push((first as i64 + 1, tied));
+    }
+    out
+}
+
+#[derive(FromRow)]
+struct MarkRow {
+    student_id: i64,
+    held_on: NaiveDate,
+    points: i64,
+    scale: i64,
+    weight: i64,
+}
+
+/// Progress: each student's mean mark (on /20, weighted) over the window, minus their mean
+/// before it in the year; over the whole year, the current period against the previous
+/// one. Students without marks on both sides are not ranked.
+async fn progress_rows(
+    db: &Pool,
+    window: Window,
+    span: &Span,
+    scope: Scope,
+    today: NaiveDate,
+) -> anyhow::Result<Vec<Row>> {
+    let (filter, id) = scope_filter(scope);
+    let (now_from, now_to, before_from, before_to) = match window {
+        Window::Tout => {
+            let s = span_of_periods(db, today).await?;
+            match s {
+                Some(x) => x,
+                None => return Ok(Vec::new()),
+            }
+        }
+        _ => (
+            span.from,
+            span.to,
+            span.before_from,
+            span.from - chrono::Days::new(1),
+        ),
+    };
+    let marks: Vec<MarkRow> = sqlx::query_as(crate::sql!(
+        "SELECT m.student_id, ev.held_on, m.points, ev.scale, ev.weight \
+         FROM marks m JOIN evaluations ev ON ev.id = m.evaluation_id \
+         JOIN enrollments e ON e.student_id = m.student_id AND e.class_id = ev.class_id \
+         JOIN classes c ON c.id = e.class_id \
+         JOIN school_years y ON y.id = e.school_year_id AND y.current = TRUE \
+         WHERE m.status = 'score' AND m.points IS NOT NULL AND ev.held_on BETWEEN $1 AND $2 \
+         AND {filter} AND $3 = $3"
+    ))
+    .bind(before_from)
+    .bind(now_to)
+    .bind(0i64)
+    .bind(id)
+    .fetch_all(db)
+    .await?;
+    let mut sides: HashMap<i64, ([i64; 2], [i64; 2])> = HashMap::new();
+    for m in marks {
+        let v = crate::grades::calc::to_twenty(m.points, m.scale);
+        let e = sides.entry(m.student_id).or_default();
+        if m.held_on >= now_from && m.held_on <= now_to {
+            e.0[0] += v * m.weight;
+            e.0[1] += m.weight;
+        } else if m.held_on >= before_from && m.held_on <= before_to {
+            e.1[0] += v * m.weight;
+            e.1[1] += m.weight;
+        }
+    }
+    let names: Vec<Row> = sqlx::query_as(crate::sql!(
+        "SELECT s.id AS student_id, s.first_name, s.last_name, c.name AS class_name, CAST(0 AS BIGINT) AS value, \
+         COALESCE(gp.hide_name, FALSE) AS hides_name \
+         FROM enrollments e JOIN classes c ON c.id = e.class_id \
+         JOIN school_years y ON y.id = e.school_year_id AND y.current = TRUE \
+         JOIN students s ON s.id = e.student_id AND s.active = TRUE \
+         LEFT JOIN gamification_privacy gp ON gp.student_id = s.id WHERE {filter} AND $1 = $1 AND $2 = $2 AND $3 = $3"
+    ))
+    .bind(0i64)
+    .bind(0i64)
+    .bind(0i64)
+    .bind(id)
+    .fetch_all(db)
+    .await?;
+    Ok(names
+        .into_iter()
+        .filter_map(|mut r| {
+            let (now, before) = sides.get(&r.student_id)?;
+            if now[1] == 0 || before[1] == 0 {
+                return None;
+            }
+            r.value = crate::grades::calc::div_round(now[0], now[1])
+                - crate::grades::calc::div_round(before[0], before[1]);
+            Some(r)
+        })
+        .collect())
+}
+
+/// The current period and the one before it, as (from, to, before_from, before_to).
+async fn span_of_periods(
+    db: &Pool,
+    today: NaiveDate,
+) -> anyhow::Result<Option<(NaiveDate, NaiveDate, NaiveDate, NaiveDate)>> {
+    let Some(year) = current_year(db).await? else {
+        return Ok(None);
+    };
+    let periods: Vec<(NaiveDate, NaiveDate)> = sqlx::query_as(
+        "SELECT starts_on, ends_on FROM periods WHERE school_year_id = $1 ORDER BY ordinal",
+    )
+    .bind(year.id)
+    .fetch_all(db)
+    .await?;
+    let Some(i) = periods.iter().rposition(|p| p.0 <= today) else {
+        return Ok(None);
+    };
+    if i == 0 {
+        return Ok(None);
+    }
+    Ok(Some((
+        periods[i].0,
+        periods[i].1,
+        periods[i - 1].0,
+        periods[i - 1].1,
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ties_share_a_rank_and_the_next_skips() {
+        assert_eq!(
+            ranks(&[30, 20, 20, 10]),
+            vec![(1, false), (2, true), (2, true), (4, false)]
+        );
+        assert_eq!(ranks(&[0, 0]), vec![(1, true), (1, true)]);
+        assert!(ranks(&[]).is_empty());
+    }
+
+    #[test]
+    fn query_values_are_checked() {
+        assert_eq!(Kind::parse("progres"), Some(Kind::Progres));
+        assert_eq!(Kind::parse("x"), None);
+        assert_eq!(Window::parse("semaine"), Some(Window::Semaine));
+        assert_eq!(Window::parse("periode"), Some(Window::Trimestre));
+        assert_eq!(Window::parse("hier"), None);
+    }
+}
