@@ -25,6 +25,20 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqli
 #[cfg(feature = "postgres")]
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// Begins a transaction that reads then writes. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`), so that it waits for another writer instead of failing when that
+/// writer commits between its reads and its first write; PostgreSQL needs nothing special.
+pub async fn begin_write(db: &Pool) -> Result<Tx<'static>, sqlx::Error> {
+    #[cfg(not(feature = "postgres"))]
+    {
+        db.begin_with("BEGIN IMMEDIATE").await
+    }
+    #[cfg(feature = "postgres")]
+    {
+        db.begin().await
+    }
+}
+
 /// The name of the database kind, for logs and the health page.
 pub const KIND: &str = if cfg!(feature = "postgres") {
     "postgres"

@@ -17,6 +17,7 @@ use crate::settings::{self, PeriodKind, SchoolSettings};
 mod chat;
 mod fees;
 mod grades;
+mod life;
 mod names;
 mod news;
 
@@ -603,6 +604,9 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
 
     grades::coefficients(&mut tx, &subject_ids, &series_ids).await?;
     grades::first_term_marks(&mut tx, &mut n.rng).await?;
+    let today = Utc::now().date_naive();
+    life::attendance(&mut tx, &mut n.rng, today).await?;
+    life::gamification(&mut tx, &mut n.rng, today, demo_teacher).await?;
     fees::seed(&mut tx, &mut n.rng, Utc::now().date_naive()).await?;
     news::announcements(&mut tx).await?;
     if let Some((phone, _)) = &demo_parent {
@@ -650,5 +654,6 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
     };
     settings::store(&mut *tx, "demo", &demo).await?;
     tx.commit().await?;
+    life::settle(db, today).await?;
     Ok(demo)
 }

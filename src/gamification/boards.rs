@@ -376,9 +376,11 @@ struct MarkRow {
     weight: i64,
 }
 
-/// Progress: each student's mean mark (on /20, weighted) over the window, minus their mean
-/// before it in the year; over the whole year, the current period against the previous
-/// one. Students without marks on both sides are not ranked.
+/// Progress: each student's mean mark (on /20, weighted) over the recent part of the
+/// window, minus their mean before it this year. The recent part is the week itself for a
+/// week; for a term or the year, the second half of the days gone so far (in a first term
+/// there is no earlier term to compare with). Students without marks on both sides are not
+/// ranked.
 async fn progress_rows(
     db: &Pool,
     window: Window,
@@ -387,21 +389,19 @@ async fn progress_rows(
     today: NaiveDate,
 ) -> anyhow::Result<Vec<Row>> {
     let (filter, id) = scope_filter(scope);
-    let (now_from, now_to, before_from, before_to) = match window {
-        Window::Tout => {
-            let s = span_of_periods(db, today).await?;
-            match s {
-                Some(x) => x,
-                None => return Ok(Vec::new()),
+    let year_start = span.before_from;
+    let (now_from, now_to) = match window {
+        Window::Semaine => (span.from, span.to),
+        _ => {
+            let end = today.min(span.to);
+            if end <= span.from {
+                return Ok(Vec::new());
             }
+            let half = (end - span.from).num_days() / 2;
+            (span.from + chrono::Days::new(half as u64 + 1), end)
         }
-        _ => (
-            span.from,
-            span.to,
-            span.before_from,
-            span.from - chrono::Days::new(1),
-        ),
     };
+    let (before_from, before_to) = (year_start, now_from - chrono::Days::new(1));
     let marks: Vec<MarkRow> = sqlx::query_as(crate::sql!(
         "SELECT m.student_id, ev.held_on, m.points, ev.scale, ev.weight \
          FROM marks m JOIN evaluations ev ON ev.id = m.evaluation_id \
@@ -455,34 +455,6 @@ async fn progress_rows(
             Some(r)
         })
         .collect())
-}
-
-/// The current period and the one before it, as (from, to, before_from, before_to).
-async fn span_of_periods(
-    db: &Pool,
-    today: NaiveDate,
-) -> anyhow::Result<Option<(NaiveDate, NaiveDate, NaiveDate, NaiveDate)>> {
-    let Some(year) = current_year(db).await? else {
-        return Ok(None);
-    };
-    let periods: Vec<(NaiveDate, NaiveDate)> = sqlx::query_as(
-        "SELECT starts_on, ends_on FROM periods WHERE school_year_id = $1 ORDER BY ordinal",
-    )
-    .bind(year.id)
-    .fetch_all(db)
-    .await?;
-    let Some(i) = periods.iter().rposition(|p| p.0 <= today) else {
-        return Ok(None);
-    };
-    if i == 0 {
-        return Ok(None);
-    }
-    Ok(Some((
-        periods[i].0,
-        periods[i].1,
-        periods[i - 1].0,
-        periods[i - 1].1,
-    )))
 }
 
 #[cfg(test)]

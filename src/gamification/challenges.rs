@@ -111,7 +111,7 @@ pub struct NewChallenge {
 /// Writes a challenge and its members: the student, or the class (split into teams in
 /// list order, one each in turn, so that teams are even).
 pub async fn create(db: &Pool, n: &NewChallenge) -> Result<i64, sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO challenges (title, description, class_id, teams, metric, target, starts_on, ends_on, \
          reward_points, reward_badge_id, created_by, created_at, student_id) \
@@ -172,7 +172,7 @@ pub async fn create(db: &Pool, n: &NewChallenge) -> Result<i64, sqlx::Error> {
 
 /// Cancels an open challenge. Returns whether it was open.
 pub async fn cancel(db: &Pool, id: i64, by: i64) -> Result<bool, sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let done =
         sqlx::query("UPDATE challenges SET state = 'cancelled' WHERE id = $1 AND state = 'open'")
             .bind(id)
@@ -396,7 +396,7 @@ pub async fn settle(db: &Pool, id: i64, today: NaiveDate) -> anyhow::Result<Vec<
     }
     let results = progress(db, &c, today).await?;
     let members = members(db, id).await?;
-    let mut tx: Tx<'_> = db.begin().await?;
+    let mut tx: Tx<'_> = crate::db::begin_write(db).await?;
     // Only one settlement: the state changes first, inside the transaction.
     let claimed = sqlx::query(
         "UPDATE challenges SET state = 'settled', settled_at = $1 WHERE id = $2 AND state = 'open'",
@@ -432,7 +432,6 @@ pub async fn settle(db: &Pool, id: i64, today: NaiveDate) -> anyhow::Result<Vec<
                     points: c.reward_points,
                     positive: true,
                     challenge_id: Some(id),
-                    reason: c.title.clone(),
                     source_key: Some(format!("challenge:{id}:{}", m.student_id)),
                     awarded_on: c.ends_on,
                     ..Default::default()

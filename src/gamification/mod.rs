@@ -750,7 +750,7 @@ async fn honour_roll(tx: &mut Tx<'_>, period: i64, on: NaiveDate) -> anyhow::Res
 pub async fn sweep(app: &AppState, today: NaiveDate) -> anyhow::Result<Vec<i64>> {
     let mut touched = Vec::new();
     let db = &app.db;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     // The week before this one.
     let monday = monday_of(today) - chrono::Days::new(7);
     let sunday = monday + chrono::Days::new(6);
@@ -761,7 +761,7 @@ pub async fn sweep(app: &AppState, today: NaiveDate) -> anyhow::Result<Vec<i64>>
                 points: rule.points,
                 positive: true,
                 rule_code: Some("perfect_week"),
-                reason: format!("{monday} – {sunday}"),
+                reason: format!("{} – {}", monday.format("%d/%m"), sunday.format("%d/%m")),
                 source_key: Some(format!("week:{student}:{monday}")),
                 awarded_on: sunday,
                 ..Default::default()
@@ -835,7 +835,7 @@ pub async fn run(app: AppState) {
         tracing::warn!(error = %e, "gamification: cannot start");
         tokio::time::sleep(Duration::from_secs(5)).await;
     }
-    let mut last_sweep: Option<std::time::Instant> = None;
+    let mut next_sweep = std::time::Instant::now();
     loop {
         let handled = match crate::events::dispatch(&app.db, &gamifier, 200).await {
             Ok(n) => n,
@@ -845,11 +845,17 @@ pub async fn run(app: AppState) {
             }
         };
         let mut touched = gamifier.take_touched();
-        if last_sweep.is_none_or(|t| t.elapsed() > Duration::from_secs(600)) {
-            last_sweep = Some(std::time::Instant::now());
+        if std::time::Instant::now() >= next_sweep {
             match sweep(&app, today()).await {
-                Ok(t) => touched.extend(t),
-                Err(e) => tracing::warn!(error = %e, "gamification: sweep failed"),
+                Ok(t) => {
+                    touched.extend(t);
+                    next_sweep = std::time::Instant::now() + Duration::from_secs(600);
+                }
+                // Tried again in half a minute.
+                Err(e) => {
+                    tracing::warn!(error = %e, "gamification: sweep failed");
+                    next_sweep = std::time::Instant::now() + Duration::from_secs(30);
+                }
             }
         }
         tell(&app, &touched).await;

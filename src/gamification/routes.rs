@@ -587,11 +587,7 @@ impl BoardsPage<'_> {
     fn value(&self, v: &i64) -> String {
         let v = *v;
         match self.board.kind {
-            Kind::Progres => format!(
-                "{}{}",
-                if v > 0 { "+" } else { "" },
-                crate::grades::calc::fmt_hundredths(v)
-            ),
+            Kind::Progres => format!("{}{}", if v > 0 { "+" } else { "" }, signed(v)),
             _ => self.ctx.t.int(v),
         }
     }
@@ -708,7 +704,7 @@ async fn create_badge(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> App
             },
         );
     }
-    let mut tx = app.db.begin().await?;
+    let mut tx = crate::db::begin_write(&app.db).await?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO badges (name, description, icon, created_by) VALUES ($1, $2, $3, $4) RETURNING id",
     )
@@ -925,7 +921,7 @@ async fn award_points(
         return class_page(&app, &ctx, class, chosen, f, errors).await;
     };
     let today = super::today();
-    let mut tx = app.db.begin().await?;
+    let mut tx = crate::db::begin_write(&app.db).await?;
     for s in &chosen {
         let award = super::Award {
             student_id: *s,
@@ -992,7 +988,7 @@ async fn give_badge(
     let Some(badge) = badge.filter(|_| errors.is_empty()) else {
         return class_page(&app, &ctx, class, chosen, f, errors).await;
     };
-    let mut tx = app.db.begin().await?;
+    let mut tx = crate::db::begin_write(&app.db).await?;
     for s in &chosen {
         super::award_badge(
             &mut tx,
@@ -1024,7 +1020,7 @@ async fn revoke_award(
         .chars()
         .take(200)
         .collect::<String>();
-    let mut tx = app.db.begin().await?;
+    let mut tx = crate::db::begin_write(&app.db).await?;
     let Some(student) = super::revoke(&mut tx, id, Some(u.id), &reason).await? else {
         let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM point_awards WHERE id = $1")
             .bind(id)
@@ -1155,16 +1151,23 @@ struct ChallengePage<'a> {
     may_cancel: bool,
 }
 
+/// Hundredths written with a comma, negative ones too ("-1,50").
+pub fn signed(h: i64) -> String {
+    let sign = if h < 0 { "-" } else { "" };
+    format!("{sign}{}", crate::grades::calc::fmt_hundredths(h.abs()))
+}
+
 /// The value of a challenge's measure in words.
 pub fn measure_text(t: &crate::i18n::Tr, metric: &str, v: &i64) -> String {
     let v = *v;
+    // "95 %" rather than "95,00 %".
+    let short = |h: i64| {
+        let s = signed(h);
+        s.strip_suffix(",00").map(str::to_string).unwrap_or(s)
+    };
     match metric {
-        "attendance" => format!("{} %", crate::grades::calc::fmt_hundredths(v)),
-        "average_gain" => format!(
-            "{}{}",
-            if v > 0 { "+" } else { "" },
-            crate::grades::calc::fmt_hundredths(v)
-        ),
+        "attendance" => format!("{} %", short(v)),
+        "average_gain" => format!("{}{}", if v > 0 { "+" } else { "" }, short(v)),
         _ => t.int(v),
     }
 }
@@ -1602,7 +1605,7 @@ async fn save_rules(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> AppRe
     if !errors.is_empty() {
         return admin_view(&app, &ctx, errors).await;
     }
-    let mut tx = app.db.begin().await?;
+    let mut tx = crate::db::begin_write(&app.db).await?;
     for (code, p, cap, t, enabled) in &updates {
         sqlx::query(
             "UPDATE gamification_rules SET points = $1, daily_cap = $2, threshold = $3, enabled = $4 WHERE code = $5",
@@ -1759,5 +1762,8 @@ mod tests {
         assert_eq!(hundredths("0"), None);
         assert_eq!(hundredths("abc"), None);
         assert_eq!(hundredths("NaN"), None);
+        assert_eq!(signed(-150), "-1,50");
+        assert_eq!(signed(-5), "-0,05");
+        assert_eq!(signed(1234), "12,34");
     }
 }

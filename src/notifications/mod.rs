@@ -23,13 +23,14 @@ use crate::db::{Pool, Tx};
 use crate::events::{Event, Subscriber};
 
 /// The kinds a person can choose to hear about, in the order of the preferences page.
-pub const KINDS: [&str; 6] = [
+pub const KINDS: [&str; 7] = [
     "mark",
     "absence",
     "bulletin",
     "payment",
     "message",
     "announcement",
+    "challenge",
 ];
 
 /// The channels, in the order of the preferences page. E-mail and Web Push are offered
@@ -341,6 +342,40 @@ async fn notes_for(tx: &mut Tx<'_>, event: &Event) -> anyhow::Result<Vec<Note>> 
                     args: json!({ "author": name }),
                     link: format!("/messages/{conv}"),
                 });
+            }
+        }
+        "challenge.settled" => {
+            // Each participant and their family hear how it ended.
+            let Some(id) = int(&p, "challenge_id") else {
+                return Ok(notes);
+            };
+            let title: String = p
+                .get("title")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .chars()
+                .take(80)
+                .collect();
+            let members: Vec<(i64, Option<bool>)> = sqlx::query_as(
+                "SELECT student_id, won FROM challenge_members WHERE challenge_id = $1",
+            )
+            .bind(id)
+            .fetch_all(&mut **tx)
+            .await?;
+            for (student, won) in members {
+                for c in concerned(tx, student).await? {
+                    notes.push(Note {
+                        user_id: c.user_id,
+                        kind: "challenge",
+                        key: if won == Some(true) {
+                            "notif-challenge-won"
+                        } else {
+                            "notif-challenge-over"
+                        },
+                        args: json!({ "title": title, "student": c.student_name }),
+                        link: format!("/defis/{id}"),
+                    });
+                }
             }
         }
         "announcement.published" => {

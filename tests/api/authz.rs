@@ -88,6 +88,30 @@ async fn momo_attempt(app: &TestApp) -> i64 {
     id
 }
 
+/// A challenge for the whole of 6e B (S2 and S3), by teacher B.
+async fn class_b_challenge(app: &TestApp) -> i64 {
+    let today = suku::gamification::today();
+    suku::gamification::challenges::create(
+        &app.db.pool,
+        &suku::gamification::challenges::NewChallenge {
+            title: "Défi de 6e B".into(),
+            description: String::new(),
+            class_id: app.f.class_b,
+            student_id: None,
+            teams: 0,
+            metric: "points",
+            target: 10,
+            starts_on: today,
+            ends_on: today + chrono::Days::new(7),
+            reward_points: 5,
+            reward_badge_id: None,
+            created_by: app.f.teacher_b,
+        },
+    )
+    .await
+    .unwrap()
+}
+
 #[tokio::test]
 async fn every_get_route_for_every_role() {
     let app = TestApp::new().await;
@@ -139,6 +163,7 @@ async fn every_get_route_for_every_role() {
         "student",
     ];
     let dm_pair = ["parent_1", "teacher_a"];
+    let challenge = class_b_challenge(&app).await;
     // (path, roles allowed, a text of the record that refusals must not show)
     let routes: Vec<(String, Vec<&str>, Option<&str>)> = vec![
         ("/eleve".into(), vec!["student"], None),
@@ -412,6 +437,65 @@ async fn every_get_route_for_every_role() {
         ),
         ("/paiements/999999".into(), vec![], None),
         ("/paiements/demo/SUKU-AUTHZ".into(), vec!["parent_1"], None),
+        ("/progression".into(), everyone.to_vec(), None),
+        (
+            format!("/progression/{}", f.s1),
+            vec![
+                "student",
+                "parent_1",
+                "teacher_a",
+                "director",
+                "bursar",
+                "secretary",
+            ],
+            Some("Elom"),
+        ),
+        (
+            format!("/progression/{}", f.s3),
+            vec!["parent_2", "director", "bursar", "secretary"],
+            Some("Yawo"),
+        ),
+        ("/classements".into(), everyone.to_vec(), None),
+        (
+            "/classements?scope=ecole&type=badges".into(),
+            everyone.to_vec(),
+            None,
+        ),
+        (
+            format!("/classements?scope=classe&classe={}", f.class_b),
+            vec!["parent_1", "parent_2", "director", "bursar", "secretary"],
+            None,
+        ),
+        ("/badges".into(), everyone.to_vec(), None),
+        (
+            format!("/points/classe/{}", f.class_a),
+            vec!["teacher_a", "director", "secretary"],
+            Some("Elom"),
+        ),
+        (
+            format!("/points/classe/{}", f.class_b),
+            vec!["director", "secretary"],
+            Some("Yawo"),
+        ),
+        ("/points/classe/999999".into(), vec![], None),
+        ("/defis".into(), everyone.to_vec(), None),
+        (
+            "/defis/nouveau".into(),
+            vec!["teacher_a", "director", "secretary"],
+            None,
+        ),
+        (
+            format!("/defis/{challenge}"),
+            vec!["parent_1", "parent_2", "director", "bursar", "secretary"],
+            Some("Défi de 6e B"),
+        ),
+        (
+            format!("/defis/{challenge}/progression"),
+            vec!["parent_1", "parent_2", "director", "bursar", "secretary"],
+            None,
+        ),
+        ("/defis/999999".into(), vec![], None),
+        ("/admin/gamification".into(), managers.to_vec(), None),
         (
             "/admin/import/modele-eleves.csv".into(),
             managers.to_vec(),
@@ -468,6 +552,32 @@ async fn every_post_route_for_every_role() {
     let money = vec!["director", "bursar"];
     let (app_s1, conduct_s1) = (format!("app_{}", f.s1), format!("conduct_{}", f.s1));
     let import = clean_import(&app).await;
+    let challenge = class_b_challenge(&app).await;
+    let (school_badge,): (i64,) = sqlx::query_as(
+        "INSERT INTO badges (name, description, icon) VALUES ('Esprit d''équipe', '', '🤝') RETURNING id",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let award = {
+        let mut tx = app.db.pool.begin().await.unwrap();
+        let id = suku::gamification::award(
+            &mut tx,
+            &suku::gamification::Award {
+                student_id: f.s1,
+                points: 5,
+                positive: true,
+                awarded_by: Some(f.teacher_a),
+                awarded_on: suku::gamification::today(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        tx.commit().await.unwrap();
+        id
+    };
     let queued = suku::jobs::enqueue(&app.db.pool, "x", &serde_json::json!({}), Some(f.bursar))
         .await
         .unwrap();
@@ -797,6 +907,72 @@ async fn every_post_route_for_every_role() {
             format!("/admin/recus/{}/annulation", ff.receipt_s3),
             vec![("reason", "Erreur".into())],
             money.clone(),
+        ),
+        (
+            format!("/points/classe/{}", f.class_a),
+            vec![("student", f.s1.to_string()), ("behaviour", "1".into())],
+            vec!["teacher_a", "director", "secretary"],
+        ),
+        (
+            format!("/points/classe/{}/badge", f.class_a),
+            vec![
+                ("student", f.s1.to_string()),
+                ("badge", school_badge.to_string()),
+            ],
+            vec!["teacher_a", "director", "secretary"],
+        ),
+        (
+            format!("/points/{award}/annulation"),
+            vec![("reason", "Erreur".into())],
+            managers.clone(),
+        ),
+        (
+            format!("/progression/{}/confidentialite", f.s1),
+            vec![("hide", "1".into())],
+            vec!["student", "parent_1"],
+        ),
+        (
+            format!("/progression/{}/confidentialite", f.s3),
+            vec![("hide", "1".into())],
+            vec!["parent_2"],
+        ),
+        (
+            "/defis".into(),
+            vec![
+                ("class_id", f.class_a.to_string()),
+                ("title", "Assiduité".into()),
+                ("who", "class".into()),
+                ("metric", "attendance".into()),
+                ("target", "95".into()),
+                ("starts_on", suku::gamification::today().to_string()),
+                ("ends_on", suku::gamification::today().to_string()),
+            ],
+            vec!["teacher_a", "director", "secretary"],
+        ),
+        (
+            "/badges".into(),
+            vec![("name", "Délégué".into()), ("icon", "🎖".into())],
+            managers.clone(),
+        ),
+        (
+            "/admin/gamification/comportements".into(),
+            vec![("label", "Ponctualité".into()), ("points", "2".into())],
+            managers.clone(),
+        ),
+        (
+            "/admin/gamification/niveaux".into(),
+            vec![("min_0", "0".into()), ("min_1", "40".into())],
+            managers.clone(),
+        ),
+        (
+            "/admin/gamification/comportements/1".into(),
+            vec![],
+            managers.clone(),
+        ),
+        (
+            format!("/defis/{challenge}/annulation"),
+            vec![],
+            vec!["teacher_b", "director", "secretary"],
         ),
     ];
     let mut failures = Vec::new();

@@ -561,7 +561,7 @@ async fn a_parent_and_a_teacher_chat_live_and_a_mark_rings_the_bell() {
 }
 
 /// The demo school served with the notifier running, as `suku serve` runs it.
-async fn serve_demo_live() -> (
+pub(crate) async fn serve_demo_live() -> (
     SocketAddr,
     suku::demo::DemoSchool,
     crate::helpers::TestDb,

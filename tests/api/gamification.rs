@@ -782,6 +782,22 @@ async fn a_challenge_is_measured_from_the_records_and_settled_once() {
         .unwrap()
         .unwrap();
     assert_eq!(c.state, "settled");
+    // The result is announced to each participant's family.
+    suku::events::dispatch(pool, &suku::notifications::Notifier::new(&app.state), 100)
+        .await
+        .unwrap();
+    let told: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT user_id, text_key FROM notifications WHERE kind = 'challenge' ORDER BY user_id",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let mut want = vec![
+        (app.f.parent_1, "notif-challenge-won".to_string()),
+        (app.f.parent_2, "notif-challenge-over".to_string()),
+    ];
+    want.sort();
+    assert_eq!(told, want);
     // A settled challenge cannot be cancelled.
     assert_eq!(
         tb.post(&format!("/defis/{id}/annulation"), &[])

@@ -8,6 +8,7 @@ mod attendance;
 mod auth;
 mod authz;
 mod browser;
+mod browser_gamification;
 mod browser_momo;
 mod bulletins;
 mod catalog;
