@@ -45,6 +45,8 @@ pub struct AppState {
     pub momo: Option<Arc<dyn crate::mobile_money::Provider>>,
     /// Leaderboards computed lately.
     pub boards: crate::gamification::boards::Cache,
+    /// Dashboards computed lately.
+    pub analytics: crate::analytics::Cache,
 }
 
 impl AppState {
@@ -55,6 +57,7 @@ impl AppState {
         let momo = crate::mobile_money::from_config(&config, &db)?;
         Ok(AppState {
             boards: Default::default(),
+            analytics: Default::default(),
             momo,
             db,
             config: Arc::new(config),
@@ -108,6 +111,7 @@ pub fn router_with(state: AppState, cluster: Option<crate::realtime::Cluster>) -
         .merge(crate::notifications::routes::router())
         .merge(crate::mobile_money::routes::router())
         .merge(crate::gamification::router())
+        .merge(crate::analytics::router())
         .merge(crate::pwa::router())
         .nest("/admin", crate::admin::router())
         .fallback(not_found)

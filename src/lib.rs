@@ -1,6 +1,7 @@
 //! Suku: a school portal for francophone West Africa.
 
 pub mod admin;
+pub mod analytics;
 pub mod announcements;
 pub mod app;
 pub mod attendance;

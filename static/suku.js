@@ -253,6 +253,41 @@
     if (!table) return;
     table.querySelectorAll('tbody input[type="checkbox"]').forEach(function (b) { b.checked = e.target.checked; });
   });
+  // Charts: ECharts is loaded (from static/vendor) only on pages that have one, and each
+  // chart draws the option the server embedded; the table beside it holds the same numbers.
+  var ECHARTS = "/static/vendor/echarts-6.1.0/echarts.common.min.js";
+  function drawCharts() {
+    var boxes = document.querySelectorAll(".chart[data-chart]:not([data-drawn])");
+    if (!boxes.length) return;
+    if (!window.echarts) {
+      if (document.getElementById("echarts-js")) return;
+      var s = document.createElement("script");
+      s.id = "echarts-js"; s.src = ECHARTS; s.onload = drawCharts;
+      document.head.appendChild(s);
+      return;
+    }
+    boxes.forEach(function (el) {
+      try {
+        var chart = window.echarts.init(el, null, { renderer: "canvas" });
+        chart.setOption(JSON.parse(el.getAttribute("data-chart")));
+        el.setAttribute("data-drawn", "1");
+      } catch (e) { /* the table beside it still shows the numbers */ }
+    });
+  }
+  window.addEventListener("resize", function () {
+    if (!window.echarts) return;
+    document.querySelectorAll(".chart[data-drawn]").forEach(function (el) {
+      var c = window.echarts.getInstanceByDom(el); if (c) c.resize();
+    });
+  });
+  window.addEventListener("beforeprint", function () {
+    if (!window.echarts) return;
+    document.querySelectorAll(".chart[data-drawn]").forEach(function (el) {
+      var c = window.echarts.getInstanceByDom(el); if (c) c.resize();
+    });
+  });
+  document.addEventListener("htmx:afterSettle", drawCharts);
+  document.addEventListener("DOMContentLoaded", drawCharts);
   document.addEventListener("htmx:afterSettle", pushDevice);
   document.addEventListener("DOMContentLoaded", function () {
     pushDevice();

@@ -1,6 +1,6 @@
 // Suku service worker: caches static assets, serves an offline page when the network is gone,
 // and shows the notifications the school pushes (Web Push), opening their page when tapped.
-const VERSION = "suku-v4";
+const VERSION = "suku-v5";
 const SHELL = [
   "/hors-ligne",
   "/static/suku.css?v=0.1.0",

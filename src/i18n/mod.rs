@@ -100,6 +100,11 @@ const CATALOGS: &[(&str, &str, &str)] = &[
         include_str!("../../locales/en/momo.ftl"),
     ),
     (
+        "analytics",
+        include_str!("../../locales/fr/analytics.ftl"),
+        include_str!("../../locales/en/analytics.ftl"),
+    ),
+    (
         "gamification",
         include_str!("../../locales/fr/gamification.ftl"),
         include_str!("../../locales/en/gamification.ftl"),

@@ -213,6 +213,7 @@ impl Ctx {
             ],
             Portal::Admin => &[
                 ("/admin", "nav-dashboard"),
+                ("/admin/analytique", "nav-analytics"),
                 ("/admin/eleves", "nav-students"),
                 ("/admin/classes", "nav-classes"),
                 ("/admin/parents", "nav-guardians"),

@@ -496,6 +496,40 @@ async fn every_get_route_for_every_role() {
         ),
         ("/defis/999999".into(), vec![], None),
         ("/admin/gamification".into(), managers.to_vec(), None),
+        ("/admin/analytique".into(), admins.to_vec(), None),
+        (
+            "/analytique/risques".into(),
+            vec!["teacher_a", "director", "secretary"],
+            None,
+        ),
+        (
+            format!("/analytique/classes/{}", f.class_a),
+            vec!["teacher_a", "director", "bursar", "secretary"],
+            Some("Elom"),
+        ),
+        (
+            format!("/analytique/classes/{}", f.class_b),
+            admins.to_vec(),
+            Some("Yawo"),
+        ),
+        ("/analytique/classes/999999".into(), vec![], None),
+        (
+            format!("/analytique/eleves/{}", f.s1),
+            vec![
+                "student",
+                "parent_1",
+                "teacher_a",
+                "director",
+                "bursar",
+                "secretary",
+            ],
+            Some("Elom"),
+        ),
+        (
+            format!("/analytique/eleves/{}", f.s3),
+            vec!["parent_2", "director", "bursar", "secretary"],
+            Some("Yawo"),
+        ),
         (
             "/admin/import/modele-eleves.csv".into(),
             managers.to_vec(),
@@ -973,6 +1007,18 @@ async fn every_post_route_for_every_role() {
             format!("/defis/{challenge}/annulation"),
             vec![],
             vec!["teacher_b", "director", "secretary"],
+        ),
+        (
+            "/admin/analytique/seuils".into(),
+            vec![
+                ("average_below", "10".into()),
+                ("drop", "1".into()),
+                ("absence_hours", "6".into()),
+                ("missing", "2".into()),
+                ("medium", "30".into()),
+                ("high", "60".into()),
+            ],
+            managers.clone(),
         ),
     ];
     let mut failures = Vec::new();

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod admin;
+mod analytics;
 mod announcements;
 mod attendance;
 mod auth;

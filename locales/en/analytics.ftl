@@ -1,0 +1,69 @@
+## Analytics: dashboards, success prediction
+
+nav-analytics = Analytics
+an-print = Print
+an-no-data = No data yet.
+an-students = Students
+an-student-dashboard = Dashboard
+an-class-dashboard = Class dashboard
+an-enrollment = Enrolment by level and sex
+an-girls = Girls
+an-boys = Boys
+an-level = Level
+an-total = Total
+an-attendance-by-week = Attendance by week
+an-attendance-rate = Attendance rate
+an-week-of = Week of
+an-hours-missed = Hours missed
+an-class-averages = General average by class (current period)
+an-subject-averages = Average by subject (all classes)
+an-average = Average
+an-subject = Subject
+an-top-classes = Leading classes
+an-bottom-classes = Classes to support
+an-fees = Fees: expected and collected (cumulative)
+an-fees-expected = Expected
+an-fees-collected = Collected
+an-fees-rate = Rate
+an-month = Month
+an-distribution = Distribution of marks
+an-band = Marks out of 20
+an-evaluation = Evaluation
+an-subject-trend = Class average by subject, month by month
+an-child-subjects = Averages by subject against the class (current period)
+an-child = Student
+an-class-mean = Class average
+
+risk-list = Students in difficulty
+risk-help = An index from 0 to 100 computed from the period's average, its trend, unjustified absences and missed evaluations. It is a prompt to talk, not a judgement.
+risk-family-help = Talk with the form teacher: a meeting can be arranged through the messages.
+risk-attention = Points of attention
+risk-score = Index
+risk-why = Reasons
+risk-none = No student in difficulty by the school's thresholds.
+risk-only-high = High risk only
+risk-show-medium = Show medium risk too
+risk-level-high = high
+risk-level-medium = medium
+risk-level-low = low
+risk-high-count = Students at high risk
+risk-reason-average = average of { $average } below { $line }
+risk-reason-trend = average down { $drop } points
+risk-reason-absence = { $hours } h of unjustified absence
+risk-reason-missing = { $count ->
+    [one] one evaluation missed
+   *[other] { $count } evaluations missed
+}
+risk-settings = Alert thresholds
+risk-settings-help = These thresholds decide when a student appears on the list of students in difficulty.
+risk-average-below = Average below (out of 20)
+risk-drop = Average drop from (points)
+risk-absence-hours = Unjustified absence from (hours)
+risk-missing = Missed evaluations from
+risk-medium-from = Medium risk from index
+risk-high-from = High risk from index
+risk-error-mark = A mark out of 20, such as 10 or 1.5.
+risk-error-hours = From 1 to 500 hours.
+risk-error-missing = From 1 to 50 evaluations.
+risk-error-levels = Two indexes from 1 to 100, high risk above medium.
+risk-saved = Thresholds saved.

@@ -1,0 +1,69 @@
+## Analytique : tableaux de bord, prédiction de réussite
+
+nav-analytics = Analytique
+an-print = Imprimer
+an-no-data = Pas encore de données.
+an-students = Élèves
+an-student-dashboard = Tableau de bord
+an-class-dashboard = Tableau de bord de la classe
+an-enrollment = Effectifs par niveau et par sexe
+an-girls = Filles
+an-boys = Garçons
+an-level = Niveau
+an-total = Total
+an-attendance-by-week = Présence par semaine
+an-attendance-rate = Taux de présence
+an-week-of = Semaine du
+an-hours-missed = Heures manquées
+an-class-averages = Moyenne générale par classe (période en cours)
+an-subject-averages = Moyenne par matière (toutes classes)
+an-average = Moyenne
+an-subject = Matière
+an-top-classes = Classes en tête
+an-bottom-classes = Classes à soutenir
+an-fees = Frais : attendus et encaissés (cumul)
+an-fees-expected = Attendus
+an-fees-collected = Encaissés
+an-fees-rate = Taux
+an-month = Mois
+an-distribution = Répartition des notes
+an-band = Notes sur 20
+an-evaluation = Évaluation
+an-subject-trend = Moyenne de la classe par matière, mois par mois
+an-child-subjects = Moyennes par matière comparées à la classe (période en cours)
+an-child = Élève
+an-class-mean = Moyenne de la classe
+
+risk-list = Élèves en difficulté
+risk-help = Un indice de 0 à 100 calculé à partir de la moyenne de la période, de son évolution, des absences non justifiées et des évaluations manquées. C'est une alerte pour en parler, pas un jugement.
+risk-family-help = Parlez-en avec le professeur principal : un rendez-vous peut se prendre par la messagerie.
+risk-attention = Points d'attention
+risk-score = Indice
+risk-why = Raisons
+risk-none = Aucun élève en difficulté selon les seuils de l'école.
+risk-only-high = Risque élevé seulement
+risk-show-medium = Voir aussi le risque moyen
+risk-level-high = élevé
+risk-level-medium = moyen
+risk-level-low = faible
+risk-high-count = Élèves à risque élevé
+risk-reason-average = moyenne de { $average } sous { $line }
+risk-reason-trend = moyenne en baisse de { $drop } points
+risk-reason-absence = { $hours } h d'absence non justifiées
+risk-reason-missing = { $count ->
+    [one] une évaluation manquée
+   *[other] { $count } évaluations manquées
+}
+risk-settings = Seuils de l'alerte
+risk-settings-help = Ces seuils décident quand un élève apparaît dans la liste des élèves en difficulté.
+risk-average-below = Moyenne en dessous de (sur 20)
+risk-drop = Baisse de moyenne à partir de (points)
+risk-absence-hours = Absences non justifiées à partir de (heures)
+risk-missing = Évaluations manquées à partir de
+risk-medium-from = Risque moyen à partir de l'indice
+risk-high-from = Risque élevé à partir de l'indice
+risk-error-mark = Une note sur 20, par exemple 10 ou 1,5.
+risk-error-hours = De 1 à 500 heures.
+risk-error-missing = De 1 à 50 évaluations.
+risk-error-levels = Deux indices de 1 à 100, le risque élevé au-dessus du moyen.
+risk-saved = Seuils enregistrés.

@@ -1,0 +1,506 @@
+//! The numbers behind each role's dashboard, from the school's own records: the bulletin
+//! computation for averages (one computation, shown on the bulletin and here), the roll
+//! calls for attendance, the invoices and receipts for fees.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+
+use super::charts::{self, ChartView, h};
+use crate::db::Pool;
+use crate::i18n::Tr;
+
+/// Attendance by week: (Monday, scheduled student-minutes, minutes missed).
+pub async fn attendance_by_week(
+    db: &Pool,
+    class: Option<i64>,
+    student: Option<i64>,
+) -> anyhow::Result<Vec<(NaiveDate, i64, i64)>> {
+    let calls: Vec<(i64, NaiveDate, i64, i64)> = sqlx::query_as(
+        "SELECT r.id, r.held_on, r.minutes, \
+         (SELECT COUNT(*) FROM enrollments e WHERE e.class_id = r.class_id) AS size \
+         FROM roll_calls r JOIN classes c ON c.id = r.class_id \
+         JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
+         WHERE ($1 = 0 OR r.class_id = $1)",
+    )
+    .bind(class.unwrap_or(0))
+    .fetch_all(db)
+    .await?;
+    let missed: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT a.roll_call_id, CAST(SUM(a.minutes) AS BIGINT) FROM absences a \
+         WHERE a.kind = 'absence' AND ($1 = 0 OR a.student_id = $1) GROUP BY a.roll_call_id",
+    )
+    .bind(student.unwrap_or(0))
+    .fetch_all(db)
+    .await?;
+    let missed: HashMap<i64, i64> = missed.into_iter().collect();
+    let mut weeks: BTreeMap<NaiveDate, (i64, i64)> = BTreeMap::new();
+    for (id, day, minutes, size) in calls {
+        let w = weeks
+            .entry(crate::gamification::monday_of(day))
+            .or_default();
+        w.0 += minutes * if student.is_some() { 1 } else { size };
+        w.1 += missed.get(&id).copied().unwrap_or(0);
+    }
+    Ok(weeks.into_iter().map(|(k, (a, b))| (k, a, b)).collect())
+}
+
+/// Attendance rate in hundredths of a percent.
+pub fn rate(scheduled: i64, missed: i64) -> Option<i64> {
+    (scheduled > 0).then(|| (scheduled - missed.min(scheduled)) * 10_000 / scheduled)
+}
+
+fn pct(v: i64) -> String {
+    format!("{} %", crate::gamification::routes::signed(v))
+}
+
+/// The attendance chart: the rate per week.
+pub fn attendance_chart(t: &Tr, id: &str, weeks: &[(NaiveDate, i64, i64)]) -> ChartView {
+    let cats: Vec<String> = weeks
+        .iter()
+        .map(|w| w.0.format("%d/%m").to_string())
+        .collect();
+    let rates: Vec<Option<i64>> = weeks.iter().map(|w| rate(w.1, w.2)).collect();
+    // From a little under the lowest week, so that a fall shows.
+    let lowest = rates.iter().flatten().min().copied().unwrap_or(0);
+    let floor = ((lowest / 100 - 5) / 5 * 5).max(0) as f64;
+    ChartView {
+        id: id.into(),
+        title: t.t("an-attendance-by-week"),
+        option: charts::lines(
+            &cats,
+            &[(
+                t.t("an-attendance-rate"),
+                rates.iter().map(|r| r.map(|v| v as f64 / 100.0)).collect(),
+            )],
+            Some(floor),
+            Some(100.0),
+        ),
+        head: vec![
+            t.t("an-week-of"),
+            t.t("an-attendance-rate"),
+            t.t("an-hours-missed"),
+        ],
+        rows: weeks
+            .iter()
+            .zip(&rates)
+            .map(|(w, r)| {
+                vec![
+                    t.date(&w.0),
+                    r.map(pct).unwrap_or_else(|| "—".into()),
+                    t.int(w.2 / 60),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// Enrollment by level and sex.
+pub async fn enrollment_chart(db: &Pool, t: &Tr) -> anyhow::Result<(ChartView, i64)> {
+    let rows: Vec<(String, i64, String, i64, String)> = sqlx::query_as(
+        "SELECT l.name, l.ordinal, s.sex, COUNT(*), l.code FROM enrollments e JOIN classes c ON c.id = e.class_id \
+         JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE JOIN levels l ON l.id = c.level_id \
+         JOIN students s ON s.id = e.student_id AND s.active = TRUE GROUP BY l.name, l.ordinal, s.sex, l.code ORDER BY l.ordinal",
+    )
+    .fetch_all(db)
+    .await?;
+    let mut levels: Vec<String> = Vec::new();
+    for r in &rows {
+        if !levels.contains(&r.0) {
+            levels.push(r.0.clone());
+        }
+    }
+    let count = |level: &str, sex: &str| {
+        rows.iter()
+            .find(|r| r.0 == level && r.2 == sex)
+            .map(|r| r.3)
+            .unwrap_or(0)
+    };
+    // The chart's axis has room for codes ("6e"), the table for names.
+    let codes: Vec<String> = levels
+        .iter()
+        .map(|l| {
+            rows.iter()
+                .find(|r| &r.0 == l)
+                .map(|r| r.4.clone())
+                .unwrap_or_default()
+        })
+        .collect();
+    let girls: Vec<i64> = levels.iter().map(|l| count(l, "F")).collect();
+    let boys: Vec<i64> = levels.iter().map(|l| count(l, "M")).collect();
+    let total: i64 = girls.iter().chain(&boys).sum();
+    Ok((
+        ChartView {
+            id: "chart-enrollment".into(),
+            title: t.t("an-enrollment"),
+            option: charts::bars(
+                &codes,
+                &[
+                    (
+                        t.t("an-girls"),
+                        girls.iter().map(|v| Some(*v as f64)).collect(),
+                    ),
+                    (
+                        t.t("an-boys"),
+                        boys.iter().map(|v| Some(*v as f64)).collect(),
+                    ),
+                ],
+                true,
+                None,
+            ),
+            head: vec![
+                t.t("an-level"),
+                t.t("an-girls"),
+                t.t("an-boys"),
+                t.t("an-total"),
+            ],
+            rows: levels
+                .iter()
+                .zip(girls.iter().zip(&boys))
+                .map(|(l, (g, b))| vec![l.clone(), t.int(*g), t.int(*b), t.int(g + b)])
+                .collect(),
+        },
+        total,
+    ))
+}
+
+/// One class's results for a period, from the bulletin computation.
+#[derive(Clone, Debug)]
+pub struct ClassResult {
+    /// The class.
+    pub class_id: i64,
+    /// Its name.
+    pub name: String,
+    /// Mean of the general averages.
+    pub mean: Option<i64>,
+    /// Mean per subject name.
+    pub subjects: Vec<(String, Option<i64>)>,
+}
+
+/// Every class's results for the period.
+pub async fn class_results(db: &Pool, period: i64) -> anyhow::Result<Vec<ClassResult>> {
+    let classes: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT c.id, c.name FROM classes c JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
+         JOIN levels l ON l.id = c.level_id ORDER BY l.ordinal, c.name",
+    )
+    .fetch_all(db)
+    .await?;
+    let mut out = Vec::new();
+    for (id, name) in classes {
+        let students: Vec<(i64,)> = sqlx::query_as(
+            "SELECT student_id FROM enrollments WHERE class_id = $1 ORDER BY student_id",
+        )
+        .bind(id)
+        .fetch_all(db)
+        .await?;
+        let students: Vec<i64> = students.into_iter().map(|s| s.0).collect();
+        let (subjects, computed) = crate::bulletins::for_class(db, id, period, &students).await?;
+        out.push(ClassResult {
+            class_id: id,
+            name,
+            mean: computed.general_stats.mean,
+            subjects: subjects
+                .iter()
+                .map(|s| {
+                    (
+                        s.name.clone(),
+                        computed.subject_stats.get(&s.id).and_then(|x| x.mean),
+                    )
+                })
+                .collect(),
+        });
+    }
+    Ok(out)
+}
+
+/// Averages by class (bars), and by subject across the school.
+pub fn averages_charts(t: &Tr, results: &[ClassResult]) -> (ChartView, ChartView) {
+    let with: Vec<&ClassResult> = results.iter().filter(|r| r.mean.is_some()).collect();
+    let names: Vec<String> = with.iter().map(|r| r.name.clone()).collect();
+    let classes = ChartView {
+        id: "chart-classes".into(),
+        title: t.t("an-class-averages"),
+        option: charts::bars(
+            &names,
+            &[(
+                t.t("an-average"),
+                with.iter().map(|r| r.mean.map(h)).collect(),
+            )],
+            false,
+            Some(20.0),
+        ),
+        head: vec![t.t("class"), t.t("an-average")],
+        rows: with
+            .iter()
+            .map(|r| {
+                vec![
+                    r.name.clone(),
+                    r.mean
+                        .map(crate::grades::calc::fmt_hundredths)
+                        .unwrap_or_default(),
+                ]
+            })
+            .collect(),
+    };
+    let mut by_subject: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    for r in results {
+        for (s, m) in &r.subjects {
+            if let Some(m) = m {
+                let e = by_subject.entry(s.clone()).or_default();
+                e.0 += m;
+                e.1 += 1;
+            }
+        }
+    }
+    let subjects: Vec<(String, i64)> = by_subject
+        .into_iter()
+        .map(|(s, (sum, n))| (s, crate::grades::calc::div_round(sum, n)))
+        .collect();
+    let names: Vec<String> = subjects.iter().map(|s| s.0.clone()).collect();
+    let subjects_view = ChartView {
+        id: "chart-subjects".into(),
+        title: t.t("an-subject-averages"),
+        option: charts::bars(
+            &names,
+            &[(
+                t.t("an-average"),
+                subjects.iter().map(|s| Some(h(s.1))).collect(),
+            )],
+            false,
+            Some(20.0),
+        ),
+        head: vec![t.t("an-subject"), t.t("an-average")],
+        rows: subjects
+            .iter()
+            .map(|s| vec![s.0.clone(), crate::grades::calc::fmt_hundredths(s.1)])
+            .collect(),
+    };
+    (classes, subjects_view)
+}
+
+/// Fees expected (invoices by due month, less discounts) against collected (receipts,
+/// reversals taken off), cumulated month by month. Returns the chart and the totals.
+pub async fn fees_chart(db: &Pool, t: &Tr) -> anyhow::Result<(ChartView, i64, i64)> {
+    let due: Vec<(NaiveDate, i64)> = sqlx::query_as(
+        "SELECT i.due_on, CAST(SUM(i.amount) AS BIGINT) FROM invoices i JOIN fee_tranches f ON f.id = i.tranche_id \
+         JOIN school_years y ON y.id = f.school_year_id AND y.current = TRUE GROUP BY i.due_on",
+    )
+    .fetch_all(db)
+    .await?;
+    let discounts: Vec<(DateTime<Utc>, i64)> =
+        sqlx::query_as("SELECT at, amount FROM ledger_entries WHERE kind = 'discount'")
+            .fetch_all(db)
+            .await?;
+    let paid: Vec<(DateTime<Utc>, i64)> =
+        sqlx::query_as("SELECT received_at, amount FROM payments")
+            .fetch_all(db)
+            .await?;
+    let month = |d: NaiveDate| (d.year(), d.month());
+    let mut months: BTreeMap<(i32, u32), (i64, i64)> = BTreeMap::new();
+    for (d, a) in &due {
+        months.entry(month(*d)).or_default().0 += a;
+    }
+    for (at, a) in &discounts {
+        // Discounts are negative ledger entries.
+        months.entry(month(at.date_naive())).or_default().0 += a;
+    }
+    for (at, a) in &paid {
+        months.entry(month(at.date_naive())).or_default().1 += a;
+    }
+    let mut cats = Vec::new();
+    let (mut exp, mut got) = (Vec::new(), Vec::new());
+    let (mut e, mut g) = (0i64, 0i64);
+    let mut rows = Vec::new();
+    for ((y, m), (de, dg)) in &months {
+        e += de;
+        g += dg;
+        let label = format!("{m:02}/{y}");
+        rows.push(vec![
+            label.clone(),
+            t.int(e),
+            t.int(g),
+            pct(if e > 0 { g * 10_000 / e } else { 0 }),
+        ]);
+        cats.push(label);
+        exp.push(Some(e as f64));
+        got.push(Some(g as f64));
+    }
+    Ok((
+        ChartView {
+            id: "chart-fees".into(),
+            title: t.t("an-fees"),
+            option: charts::lines(
+                &cats,
+                &[
+                    (t.t("an-fees-expected"), exp),
+                    (t.t("an-fees-collected"), got),
+                ],
+                Some(0.0),
+                None,
+            ),
+            head: vec![
+                t.t("an-month"),
+                format!("{} (FCFA)", t.t("an-fees-expected")),
+                format!("{} (FCFA)", t.t("an-fees-collected")),
+                t.t("an-fees-rate"),
+            ],
+            rows,
+        },
+        e,
+        g,
+    ))
+}
+
+/// The distribution of one evaluation's marks in bands of the /20 scale.
+pub fn distribution_chart(t: &Tr, title: &str, marks: &[i64]) -> ChartView {
+    const BANDS: [(i64, i64); 7] = [
+        (0, 500),
+        (500, 800),
+        (800, 1000),
+        (1000, 1200),
+        (1200, 1400),
+        (1400, 1600),
+        (1600, 2001),
+    ];
+    let labels: Vec<String> = BANDS
+        .iter()
+        .map(|(a, b)| format!("{}–{}", a / 100, (b - 1).min(2000) / 100))
+        .collect();
+    let counts: Vec<i64> = BANDS
+        .iter()
+        .map(|(a, b)| marks.iter().filter(|m| **m >= *a && **m < *b).count() as i64)
+        .collect();
+    ChartView {
+        id: "chart-distribution".into(),
+        title: format!("{} · {title}", t.t("an-distribution")),
+        option: charts::bars(
+            &labels,
+            &[(
+                t.t("an-students"),
+                counts.iter().map(|c| Some(*c as f64)).collect(),
+            )],
+            false,
+            None,
+        ),
+        head: vec![t.t("an-band"), t.t("an-students")],
+        rows: labels
+            .iter()
+            .zip(&counts)
+            .map(|(l, c)| vec![l.clone(), t.int(*c)])
+            .collect(),
+    }
+}
+
+/// A class's mean mark per subject, month by month.
+pub async fn subject_trend_chart(db: &Pool, t: &Tr, class: i64) -> anyhow::Result<ChartView> {
+    let rows: Vec<(String, NaiveDate, i64, i64, i64)> = sqlx::query_as(
+        "SELECT su.name, e.held_on, m.points, e.scale, e.weight FROM marks m JOIN evaluations e ON e.id = m.evaluation_id \
+         JOIN subjects su ON su.id = e.subject_id WHERE e.class_id = $1 AND m.status = 'score' AND m.points IS NOT NULL",
+    )
+    .bind(class)
+    .fetch_all(db)
+    .await?;
+    let mut months: Vec<(i32, u32)> = rows.iter().map(|r| (r.1.year(), r.1.month())).collect();
+    months.sort_unstable();
+    months.dedup();
+    let mut subjects: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+    subjects.sort_unstable();
+    subjects.dedup();
+    let cell = |s: &str, m: (i32, u32)| {
+        crate::gamification::weighted_mean(
+            rows.iter()
+                .filter(|r| r.0 == s && (r.1.year(), r.1.month()) == m)
+                .map(|r| (crate::grades::calc::to_twenty(r.2, r.3), r.4)),
+        )
+    };
+    let cats: Vec<String> = months.iter().map(|(y, m)| format!("{m:02}/{y}")).collect();
+    let series: Vec<(String, Vec<Option<f64>>)> = subjects
+        .iter()
+        .map(|s| {
+            (
+                s.clone(),
+                months.iter().map(|m| cell(s, *m).map(h)).collect(),
+            )
+        })
+        .collect();
+    let mut head = vec![t.t("an-subject")];
+    head.extend(cats.iter().cloned());
+    Ok(ChartView {
+        id: "chart-subject-trend".into(),
+        title: t.t("an-subject-trend"),
+        option: charts::lines(&cats, &series, Some(0.0), Some(20.0)),
+        head,
+        rows: subjects
+            .iter()
+            .map(|s| {
+                let mut r = vec![s.clone()];
+                r.extend(months.iter().map(|m| {
+                    cell(s, *m)
+                        .map(crate::grades::calc::fmt_hundredths)
+                        .unwrap_or_else(|| "—".into())
+                }));
+                r
+            })
+            .collect(),
+    })
+}
+
+/// A student's subject averages against their class's, from the bulletin computation.
+pub async fn child_subjects_chart(
+    db: &Pool,
+    t: &Tr,
+    class: i64,
+    period: i64,
+    student: i64,
+) -> anyhow::Result<ChartView> {
+    let students: Vec<(i64,)> = sqlx::query_as(
+        "SELECT student_id FROM enrollments WHERE class_id = $1 ORDER BY student_id",
+    )
+    .bind(class)
+    .fetch_all(db)
+    .await?;
+    let ids: Vec<i64> = students.into_iter().map(|s| s.0).collect();
+    let (subjects, computed) = crate::bulletins::for_class(db, class, period, &ids).await?;
+    let mine = ids
+        .iter()
+        .position(|s| *s == student)
+        .and_then(|k| computed.bulletins.get(k));
+    let names: Vec<String> = subjects.iter().map(|s| s.name.clone()).collect();
+    let own: Vec<Option<i64>> = subjects
+        .iter()
+        .map(|s| {
+            mine.and_then(|b| b.lines.iter().find(|l| l.subject.id == s.id))
+                .and_then(|l| l.average)
+        })
+        .collect();
+    let class_mean: Vec<Option<i64>> = subjects
+        .iter()
+        .map(|s| computed.subject_stats.get(&s.id).and_then(|x| x.mean))
+        .collect();
+    let f = |v: &Option<i64>| {
+        v.map(crate::grades::calc::fmt_hundredths)
+            .unwrap_or_else(|| "—".into())
+    };
+    Ok(ChartView {
+        id: "chart-child-subjects".into(),
+        title: t.t("an-child-subjects"),
+        option: charts::bars(
+            &names,
+            &[
+                (t.t("an-child"), own.iter().map(|v| v.map(h)).collect()),
+                (
+                    t.t("an-class-mean"),
+                    class_mean.iter().map(|v| v.map(h)).collect(),
+                ),
+            ],
+            false,
+            Some(20.0),
+        ),
+        head: vec![t.t("an-subject"), t.t("an-child"), t.t("an-class-mean")],
+        rows: names
+            .iter()
+            .zip(own.iter().zip(&class_mean))
+            .map(|(n, (a, b))| vec![n.clone(), f(a), f(b)])
+            .collect(),
+    })
+}

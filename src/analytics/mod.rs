@@ -1,0 +1,57 @@
+//! Analytics: a dashboard per role with charts (ECharts options built with charming, each
+//! chart with the table of its numbers), and a simple success prediction (a risk score per
+//! student, with its reasons in words).
+//!
+//! A dashboard over the whole school reads every class's marks: it is computed once and
+//! kept a minute, shared by everyone who opens it.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub mod charts;
+pub mod dashboards;
+pub mod risk;
+pub mod routes;
+
+pub use routes::router;
+
+/// How long a computed dashboard is served.
+const KEEP: Duration = Duration::from_secs(60);
+
+/// Dashboards computed lately, by key, each with when it was computed.
+#[derive(Clone, Default)]
+pub struct Cache(Arc<Mutex<HashMap<String, Kept>>>);
+
+/// A value and when it was computed.
+type Kept = (Instant, Arc<dyn std::any::Any + Send + Sync>);
+
+impl std::fmt::Debug for Cache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("analytics::Cache")
+    }
+}
+
+impl Cache {
+    /// The value kept under `key` if fresh, else computes it with `make` and keeps it.
+    pub async fn get_or<T, F, Fut>(&self, key: String, make: F) -> anyhow::Result<Arc<T>>
+    where
+        T: Send + Sync + 'static,
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = anyhow::Result<T>>,
+    {
+        if let Some((at, v)) = self.0.lock().unwrap_or_else(|e| e.into_inner()).get(&key)
+            && at.elapsed() < KEEP
+            && let Ok(v) = v.clone().downcast::<T>()
+        {
+            return Ok(v);
+        }
+        let v = Arc::new(make().await?);
+        let mut m = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if m.len() > 1000 {
+            m.clear();
+        }
+        m.insert(key, (Instant::now(), v.clone()));
+        Ok(v)
+    }
+}

@@ -1,0 +1,409 @@
+//! The dashboards: the administration's (the whole school), a class's for its teachers, a
+//! student's for their family, and the list of students at risk.
+
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use super::charts::ChartView;
+use super::dashboards as d;
+use super::risk::{self, Risk, RiskSettings};
+use crate::app::AppState;
+use crate::auth::{CurrentUser, Role};
+use crate::authz;
+use crate::error::{AppError, AppResult};
+use crate::web::{Ctx, FormErrors, PathId, html, html_status, redirect};
+
+/// Routes of analytics.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/analytique", get(admin_dashboard))
+        .route("/admin/analytique/seuils", post(save_settings))
+        .route("/analytique/risques", get(risks_page))
+        .route("/analytique/classes/{id}", get(class_dashboard))
+        .route("/analytique/eleves/{id}", get(student_dashboard))
+}
+
+fn may_administer(u: &CurrentUser) -> bool {
+    u.has(Role::Director) || u.has(Role::Secretary)
+}
+
+/// What the administration's dashboard shows.
+pub struct AdminData {
+    /// Enrolled students.
+    pub students: i64,
+    /// Attendance over the year, hundredths of a percent.
+    pub attendance: Option<i64>,
+    /// Fees expected so far, and collected.
+    pub expected: i64,
+    /// Collected.
+    pub collected: i64,
+    /// Students at high risk.
+    pub high_risk: usize,
+    /// The charts.
+    pub charts: Vec<ChartView>,
+    /// The best classes, then the weakest (name, mean).
+    pub top: Vec<(String, String)>,
+    /// The weakest classes.
+    pub bottom: Vec<(String, String)>,
+}
+
+async fn admin_data(app: &AppState, t: &crate::i18n::Tr) -> anyhow::Result<AdminData> {
+    let db = &app.db;
+    let today = crate::gamification::today();
+    let (enrollment, students) = d::enrollment_chart(db, t).await?;
+    let weeks = d::attendance_by_week(db, None, None).await?;
+    let (scheduled, missed) = weeks.iter().fold((0, 0), |a, w| (a.0 + w.1, a.1 + w.2));
+    let attendance = d::attendance_chart(t, "chart-attendance", &weeks);
+    let (fees, expected, collected) = d::fees_chart(db, t).await?;
+    let mut charts = vec![enrollment, attendance];
+    let (mut top, mut bottom) = (Vec::new(), Vec::new());
+    let mut high_risk = 0;
+    if let Some((period, previous)) = risk::current_period(db, today).await? {
+        let results = d::class_results(db, period.id).await?;
+        let (classes, subjects) = d::averages_charts(t, &results);
+        charts.push(classes);
+        charts.push(subjects);
+        let mut ranked: Vec<&d::ClassResult> =
+            results.iter().filter(|r| r.mean.is_some()).collect();
+        ranked.sort_by_key(|r| std::cmp::Reverse(r.mean));
+        let show = |r: &&d::ClassResult| {
+            (
+                r.name.clone(),
+                r.mean
+                    .map(crate::grades::calc::fmt_hundredths)
+                    .unwrap_or_default(),
+            )
+        };
+        top = ranked.iter().take(5).map(show).collect();
+        bottom = ranked.iter().rev().take(5).map(show).collect();
+        let s = risk::settings(db).await?;
+        for r in &results {
+            high_risk += risk::class_risks(db, r.class_id, &period, previous.as_ref(), today, &s)
+                .await?
+                .iter()
+                .filter(|x| x.level == "high")
+                .count();
+        }
+    }
+    charts.push(fees);
+    Ok(AdminData {
+        students,
+        attendance: d::rate(scheduled, missed),
+        expected,
+        collected,
+        high_risk,
+        charts,
+        top,
+        bottom,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "analytics/admin.html")]
+struct AdminPage<'a> {
+    ctx: &'a Ctx,
+    data: std::sync::Arc<AdminData>,
+    settings: RiskSettings,
+    may_edit: bool,
+    errors: FormErrors,
+}
+
+impl AdminPage<'_> {
+    fn pct(&self, v: &Option<i64>) -> String {
+        v.map(|x| format!("{} %", crate::gamification::routes::signed(x)))
+            .unwrap_or_else(|| "—".into())
+    }
+
+    fn mark(&self, v: &i64) -> String {
+        crate::grades::calc::fmt_hundredths(*v)
+    }
+}
+
+async fn admin_view(app: &AppState, ctx: &Ctx, errors: FormErrors) -> AppResult<Response> {
+    let u = ctx.person()?;
+    authz::require(u.is_admin())?;
+    let key = format!("admin:{:?}", ctx.t.locale);
+    let data = app
+        .analytics
+        .get_or(key, || admin_data(app, &ctx.t))
+        .await?;
+    let status = if errors.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    html_status(
+        status,
+        &AdminPage {
+            ctx,
+            data,
+            settings: risk::settings(&app.db).await?,
+            may_edit: may_administer(u),
+            errors,
+        },
+    )
+}
+
+async fn admin_dashboard(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    admin_view(&app, &ctx, FormErrors::default()).await
+}
+
+async fn save_settings(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
+    let u = ctx.person()?;
+    authz::require(may_administer(u))?;
+    let f: std::collections::HashMap<String, String> =
+        form_urlencoded::parse(&body).into_owned().collect();
+    let mut errors = FormErrors::default();
+    let mark = |k: &str| {
+        f.get(k)
+            .map(|v| v.trim().replace(',', "."))
+            .and_then(|v| v.parse::<f64>().ok())
+            .filter(|v| v.is_finite())
+            .map(|v| (v * 100.0).round() as i64)
+    };
+    let int = |k: &str| f.get(k).and_then(|v| v.trim().parse::<i64>().ok());
+    let s = RiskSettings {
+        average_below: mark("average_below").unwrap_or(-1),
+        drop: mark("drop").unwrap_or(-1),
+        absence_hours: int("absence_hours").unwrap_or(-1),
+        missing: int("missing").unwrap_or(-1),
+        medium: int("medium").unwrap_or(-1),
+        high: int("high").unwrap_or(-1),
+    };
+    for (field, key) in s.validate() {
+        errors.add(field, ctx.t.t(key));
+    }
+    if !errors.is_empty() {
+        return admin_view(&app, &ctx, errors).await;
+    }
+    let mut tx = app.db.begin().await?;
+    crate::settings::store(&mut *tx, "risk", &s).await?;
+    crate::audit::record(
+        &mut *tx,
+        Some(u.id),
+        "settings",
+        "risk",
+        "update",
+        None,
+        Some(&serde_json::to_string(&s).unwrap_or_default()),
+    )
+    .await?;
+    tx.commit().await?;
+    ctx.flash("success", "risk-saved").await?;
+    Ok(redirect("/admin/analytique"))
+}
+
+// ---------------------------------------------------------------- risks
+
+#[derive(Template)]
+#[template(path = "analytics/risks.html")]
+struct RisksPage<'a> {
+    ctx: &'a Ctx,
+    risks: Vec<Risk>,
+    all: bool,
+}
+
+impl RisksPage<'_> {
+    fn reason(&self, r: &(&'static str, serde_json::Value)) -> String {
+        self.ctx.t.tj(r.0, &r.1)
+    }
+}
+
+/// The classes whose risks `u` sees: every class for the director and the secretary, the
+/// classes they head for a professeur principal.
+async fn risk_classes(app: &AppState, u: &CurrentUser) -> AppResult<Vec<i64>> {
+    let all = may_administer(u);
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT c.id FROM classes c JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
+         JOIN levels l ON l.id = c.level_id WHERE $1 OR c.head_teacher_user_id = $2 ORDER BY l.ordinal, c.name",
+    )
+    .bind(all)
+    .bind(u.id)
+    .fetch_all(&app.db)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+async fn risks_for(app: &AppState, classes: &[i64]) -> anyhow::Result<Vec<Risk>> {
+    let today = crate::gamification::today();
+    let Some((period, previous)) = risk::current_period(&app.db, today).await? else {
+        return Ok(Vec::new());
+    };
+    let s = risk::settings(&app.db).await?;
+    let mut out = Vec::new();
+    for c in classes {
+        out.extend(risk::class_risks(&app.db, *c, &period, previous.as_ref(), today, &s).await?);
+    }
+    out.retain(|r| r.level != "low");
+    out.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.name.cmp(&b.name)));
+    Ok(out)
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct RisksQuery {
+    #[serde(default)]
+    tous: String,
+}
+
+async fn risks_page(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<RisksQuery>,
+) -> AppResult<Response> {
+    let u = ctx.person()?;
+    let classes = risk_classes(&app, u).await?;
+    authz::require(may_administer(u) || !classes.is_empty())?;
+    let mut risks = risks_for(&app, &classes).await?;
+    let all = q.tous == "1";
+    if !all {
+        risks.retain(|r| r.level == "high");
+    }
+    html(&RisksPage {
+        ctx: &ctx,
+        risks,
+        all,
+    })
+}
+
+// ---------------------------------------------------------------- a class
+
+#[derive(Debug, Default, Deserialize)]
+struct ClassQuery {
+    #[serde(default)]
+    evaluation: String,
+}
+
+#[derive(Template)]
+#[template(path = "analytics/class.html")]
+struct ClassPage<'a> {
+    ctx: &'a Ctx,
+    class: crate::school::ClassRow,
+    charts: Vec<ChartView>,
+    evaluations: Vec<(i64, String)>,
+    chosen: i64,
+    risks: Vec<Risk>,
+}
+
+impl ClassPage<'_> {
+    fn reason(&self, r: &(&'static str, serde_json::Value)) -> String {
+        self.ctx.t.tj(r.0, &r.1)
+    }
+}
+
+async fn class_dashboard(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+    Query(q): Query<ClassQuery>,
+) -> AppResult<Response> {
+    let u = ctx.person()?;
+    let Some(class) = crate::school::class(&app.db, id).await? else {
+        return Err(AppError::NotFound);
+    };
+    // Its teachers and the administration.
+    authz::require(authz::can_see_roster(&app.db, u, id).await?)?;
+    let evaluations: Vec<(i64, String, chrono::NaiveDate, String)> = sqlx::query_as(
+        "SELECT e.id, e.title, e.held_on, su.name FROM evaluations e JOIN subjects su ON su.id = e.subject_id \
+         WHERE e.class_id = $1 ORDER BY e.held_on DESC, e.id DESC",
+    )
+    .bind(id)
+    .fetch_all(&app.db)
+    .await?;
+    let chosen = q
+        .evaluation
+        .parse::<i64>()
+        .ok()
+        .filter(|e| evaluations.iter().any(|x| x.0 == *e))
+        .or(evaluations.first().map(|e| e.0))
+        .unwrap_or(0);
+    let mut charts = Vec::new();
+    if let Some(e) = evaluations.iter().find(|e| e.0 == chosen) {
+        let marks: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT m.points, ev.scale FROM marks m JOIN evaluations ev ON ev.id = m.evaluation_id \
+             WHERE m.evaluation_id = $1 AND m.status = 'score' AND m.points IS NOT NULL",
+        )
+        .bind(chosen)
+        .fetch_all(&app.db)
+        .await?;
+        let on20: Vec<i64> = marks
+            .iter()
+            .map(|(p, s)| crate::grades::calc::to_twenty(*p, *s))
+            .collect();
+        charts.push(d::distribution_chart(
+            &ctx.t,
+            &format!("{} · {} · {}", e.3, e.1, ctx.t.date(&e.2)),
+            &on20,
+        ));
+    }
+    charts.push(d::subject_trend_chart(&app.db, &ctx.t, id).await?);
+    let weeks = d::attendance_by_week(&app.db, Some(id), None).await?;
+    charts.push(d::attendance_chart(&ctx.t, "chart-attendance", &weeks));
+    let mut risks = risks_for(&app, &[id]).await?;
+    risks.truncate(15);
+    html(&ClassPage {
+        ctx: &ctx,
+        class,
+        charts,
+        evaluations: evaluations
+            .into_iter()
+            .map(|(i, t, day, s)| (i, format!("{} · {s} · {t}", ctx.t.date(&day))))
+            .collect(),
+        chosen,
+        risks,
+    })
+}
+
+// ---------------------------------------------------------------- a student
+
+#[derive(Template)]
+#[template(path = "analytics/student.html")]
+struct StudentPage<'a> {
+    ctx: &'a Ctx,
+    student: crate::school::StudentRow,
+    charts: Vec<ChartView>,
+    risk: Option<Risk>,
+}
+
+impl StudentPage<'_> {
+    fn reason(&self, r: &(&'static str, serde_json::Value)) -> String {
+        self.ctx.t.tj(r.0, &r.1)
+    }
+}
+
+async fn student_dashboard(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+) -> AppResult<Response> {
+    let u = ctx.person()?;
+    let student = crate::gamification::routes::seen_student(&app.db, u, id).await?;
+    let today = crate::gamification::today();
+    let mut charts = Vec::new();
+    let mut own_risk = None;
+    if let Some(class) = student.class_id
+        && let Some((period, previous)) = risk::current_period(&app.db, today).await?
+    {
+        charts.push(d::child_subjects_chart(&app.db, &ctx.t, class, period.id, id).await?);
+        // The family and the staff see the risk; the student sees their own results only.
+        if !u.has(Role::Student) || u.is_admin() || u.has(Role::Teacher) || u.has(Role::Parent) {
+            let s = risk::settings(&app.db).await?;
+            own_risk = risk::class_risks(&app.db, class, &period, previous.as_ref(), today, &s)
+                .await?
+                .into_iter()
+                .find(|r| r.student_id == id && r.level != "low");
+        }
+    }
+    let weeks = d::attendance_by_week(&app.db, student.class_id, Some(id)).await?;
+    charts.push(d::attendance_chart(&ctx.t, "chart-attendance", &weeks));
+    html(&StudentPage {
+        ctx: &ctx,
+        student,
+        charts,
+        risk: own_risk,
+    })
+}
