@@ -200,3 +200,7 @@ api-login-required = Log in to use the API.
 api-eleve-required = Say which student (eleve=number).
 gam-saved = Settings saved.
 gam-history-short = History
+gam-board-more = { $count ->
+    [one] and one more student
+   *[other] and { $shown } more students
+}

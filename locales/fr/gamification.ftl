@@ -200,3 +200,7 @@ api-login-required = Connectez-vous pour utiliser l'API.
 api-eleve-required = Précisez l'élève (eleve=numéro).
 gam-saved = Réglages enregistrés.
 gam-history-short = Historique
+gam-board-more = { $count ->
+    [one] et un autre élève
+   *[other] et { $shown } autres élèves
+}

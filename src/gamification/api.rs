@@ -174,7 +174,7 @@ async fn board(
     let known = pages::known(&app.db, u).await?;
     let mine = pages::own_students(&app.db, u).await?;
     let anonymous = ctx.t.t("gam-anonymous");
-    let lines: Vec<Value> = pages::lines_for(&b, &known, &mine)
+    let lines: Vec<Value> = pages::lines_for(&b, &known, &mine, q.limit())
         .into_iter()
         .map(|l| {
             json!({
@@ -187,7 +187,7 @@ async fn board(
         .collect();
     Ok(Json(json!({
         "type": b.kind, "periode": b.window, "scope": b.scope,
-        "from": b.from, "to": b.to, "entries": lines,
+        "from": b.from, "to": b.to, "total": b.entries.len(), "entries": lines,
     }))
     .into_response())
 }

@@ -139,9 +139,12 @@ static GENERATION: AtomicU64 = AtomicU64::new(0);
 
 type Key = (Kind, Window, Scope, NaiveDate);
 
-/// The boards computed lately, one cache per application (in `AppState`).
+/// The boards computed lately, one cache per application (in `AppState`). Computations
+/// take turns: when a board is stale, the first request computes it and the others wait
+/// for that result instead of computing it each (64 at once would each take their share of
+/// two cores).
 #[derive(Clone, Debug, Default)]
-pub struct Cache(Arc<Mutex<HashMap<Key, Kept>>>);
+pub struct Cache(Arc<Mutex<HashMap<Key, Kept>>>, Arc<tokio::sync::Mutex<()>>);
 
 /// A board with the generation it was computed at, and when.
 type Kept = (u64, Instant, Arc<Board>);
@@ -161,13 +164,25 @@ pub async fn board(
     today: NaiveDate,
 ) -> anyhow::Result<Arc<Board>> {
     let key = (kind, window, scope, today);
-    let generation = GENERATION.load(Ordering::SeqCst);
-    if let Some((g, at, b)) = cache.0.lock().unwrap_or_else(|e| e.into_inner()).get(&key)
-        && *g == generation
-        && at.elapsed() < KEEP
-    {
-        return Ok(b.clone());
+    let fresh = |cache: &Cache| {
+        let generation = GENERATION.load(Ordering::SeqCst);
+        cache
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+            .filter(|(g, at, _)| *g == generation && at.elapsed() < KEEP)
+            .map(|(_, _, b)| b.clone())
+    };
+    if let Some(b) = fresh(cache) {
+        return Ok(b);
     }
+    let _turn = cache.1.lock().await;
+    // Computed by the request that had the turn before.
+    if let Some(b) = fresh(cache) {
+        return Ok(b);
+    }
+    let generation = GENERATION.load(Ordering::SeqCst);
     let b = Arc::new(compute(db, kind, window, scope, today).await?);
     let mut c = cache.0.lock().unwrap_or_else(|e| e.into_inner());
     if c.len() > 500 {

@@ -158,12 +158,16 @@ pub struct Line {
     pub mine: bool,
 }
 
-/// The board's lines for a viewer: hidden names hidden unless the viewer knows the student.
-pub fn lines_for(board: &Board, known: &Known, mine: &HashSet<i64>) -> Vec<Line> {
+/// The board's lines for a viewer: the first `limit` lines and the viewer's own (a school
+/// board has 2,000 lines: a phone on 3G wants the top and where one stands), hidden names
+/// hidden unless the viewer knows the student.
+pub fn lines_for(board: &Board, known: &Known, mine: &HashSet<i64>, limit: usize) -> Vec<Line> {
     board
         .entries
         .iter()
-        .map(|e| {
+        .enumerate()
+        .filter(|(i, e)| *i < limit || mine.contains(&e.student_id))
+        .map(|(_, e)| {
             let shown = !e.hides_name || known.sees(e.student_id);
             Line {
                 rank: e.rank,
@@ -523,6 +527,21 @@ pub struct BoardQuery {
     /// The level, for a level board.
     #[serde(default)]
     pub niveau: String,
+    /// How many lines from the top (the viewer's own are always there).
+    #[serde(default)]
+    pub limite: String,
+}
+
+impl BoardQuery {
+    /// The lines asked for: 100 unless said, at most 5,000.
+    pub fn limit(&self) -> usize {
+        self.limite
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n > 0)
+            .unwrap_or(100)
+            .min(5000)
+    }
 }
 
 /// A board request, checked: the board and the viewer's right to it.
@@ -572,6 +591,7 @@ pub fn choose(q: &BoardQuery, classes: &[ClassRef]) -> Result<BoardChoice, &'sta
 #[template(path = "gamification/boards.html")]
 struct BoardsPage<'a> {
     ctx: &'a Ctx,
+    more: i64,
     classes: Vec<ClassRef>,
     levels: Vec<(i64, String)>,
     board: std::sync::Arc<Board>,
@@ -616,7 +636,8 @@ async fn boards_page(
     .await?;
     let known = known(&app.db, u).await?;
     let mine = own_students(&app.db, u).await?;
-    let lines = lines_for(&board, &known, &mine);
+    let lines = lines_for(&board, &known, &mine, q.limit());
+    let more = board.entries.len().saturating_sub(lines.len()) as i64;
     let mut levels: Vec<(i64, String)> = classes
         .iter()
         .map(|c| (c.level_id, c.level_name.clone()))
@@ -629,6 +650,7 @@ async fn boards_page(
     };
     html(&BoardsPage {
         ctx: &ctx,
+        more,
         classes,
         levels,
         lines,

@@ -514,6 +514,16 @@ async fn boards_rank_ties_as_ties_and_hide_names_from_other_students_only() {
         let text = b.to_string();
         assert_eq!(text.contains("FIADJOE Yawo"), sees, "{who}: {text}");
     }
+    // A long board is cut to its top, with one's own line always there.
+    let mut p2 = app.login_as("parent_2").await;
+    let (_, b) = api(&mut p2, &format!("{url}&limite=1")).await;
+    assert_eq!(b["total"], 3);
+    let e = b["entries"].as_array().unwrap();
+    assert_eq!(e.len(), 2, "{b}");
+    assert_eq!(
+        (e[0]["rank"].as_i64(), e[1]["mine"].as_bool()),
+        (Some(1), Some(true))
+    );
     // The HTML board says the same.
     let page = student
         .get("/classements?type=points&scope=ecole&periode=semaine")
