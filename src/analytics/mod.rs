@@ -21,7 +21,10 @@ const KEEP: Duration = Duration::from_secs(60);
 
 /// Dashboards computed lately, by key, each with when it was computed.
 #[derive(Clone, Default)]
-pub struct Cache(Arc<Mutex<HashMap<String, Kept>>>);
+pub struct Cache(
+    Arc<Mutex<HashMap<String, Kept>>>,
+    Arc<tokio::sync::Mutex<()>>,
+);
 
 /// A value and when it was computed.
 type Kept = (Instant, Arc<dyn std::any::Any + Send + Sync>);
@@ -40,10 +43,20 @@ impl Cache {
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = anyhow::Result<T>>,
     {
-        if let Some((at, v)) = self.0.lock().unwrap_or_else(|e| e.into_inner()).get(&key)
-            && at.elapsed() < KEEP
-            && let Ok(v) = v.clone().downcast::<T>()
-        {
+        let fresh = || {
+            self.0
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(&key)
+                .filter(|(at, _)| at.elapsed() < KEEP)
+                .and_then(|(_, v)| v.clone().downcast::<T>().ok())
+        };
+        if let Some(v) = fresh() {
+            return Ok(v);
+        }
+        // One computation at a time: the others wait for it rather than repeat it.
+        let _turn = self.1.lock().await;
+        if let Some(v) = fresh() {
             return Ok(v);
         }
         let v = Arc::new(make().await?);
