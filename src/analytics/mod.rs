@@ -36,35 +36,52 @@ impl std::fmt::Debug for Cache {
 }
 
 impl Cache {
-    /// The value kept under `key` if fresh, else computes it with `make` and keeps it.
+    /// The value kept under `key`. A fresh one is served as is. A stale one is served too,
+    /// while one background task computes the next (nobody waits on a recomputation once
+    /// there is something to show). Without any, the first request computes it and the
+    /// others wait for that result.
     pub async fn get_or<T, F, Fut>(&self, key: String, make: F) -> anyhow::Result<Arc<T>>
     where
         T: Send + Sync + 'static,
-        F: FnOnce() -> Fut,
-        Fut: std::future::Future<Output = anyhow::Result<T>>,
+        F: FnOnce() -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = anyhow::Result<T>> + Send + 'static,
     {
-        let fresh = || {
+        let kept = || {
             self.0
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .get(&key)
-                .filter(|(at, _)| at.elapsed() < KEEP)
-                .and_then(|(_, v)| v.clone().downcast::<T>().ok())
+                .and_then(|(at, v)| v.clone().downcast::<T>().ok().map(|v| (*at, v)))
         };
-        if let Some(v) = fresh() {
+        if let Some((at, v)) = kept() {
+            if at.elapsed() >= KEEP
+                && let Ok(turn) = self.1.clone().try_lock_owned()
+            {
+                let this = self.clone();
+                tokio::spawn(async move {
+                    let _turn = turn;
+                    match make().await {
+                        Ok(v) => this.keep(key, Arc::new(v)),
+                        Err(e) => tracing::warn!(error = %e, "analytics: recomputation failed"),
+                    }
+                });
+            }
             return Ok(v);
         }
-        // One computation at a time: the others wait for it rather than repeat it.
         let _turn = self.1.lock().await;
-        if let Some(v) = fresh() {
+        if let Some((_, v)) = kept() {
             return Ok(v);
         }
         let v = Arc::new(make().await?);
+        self.keep(key, v.clone());
+        Ok(v)
+    }
+
+    fn keep<T: Send + Sync + 'static>(&self, key: String, v: Arc<T>) {
         let mut m = self.0.lock().unwrap_or_else(|e| e.into_inner());
         if m.len() > 1000 {
             m.clear();
         }
-        m.insert(key, (Instant::now(), v.clone()));
-        Ok(v)
+        m.insert(key, (Instant::now(), v));
     }
 }

@@ -128,9 +128,10 @@ async fn admin_view(app: &AppState, ctx: &Ctx, errors: FormErrors) -> AppResult<
     let u = ctx.person()?;
     authz::require(u.is_admin())?;
     let key = format!("admin:{:?}", ctx.t.locale);
+    let (owned, t) = (app.clone(), ctx.t.clone());
     let data = app
         .analytics
-        .get_or(key, || admin_data(app, &ctx.t))
+        .get_or(key, move || async move { admin_data(&owned, &t).await })
         .await?;
     let status = if errors.is_empty() {
         axum::http::StatusCode::OK
