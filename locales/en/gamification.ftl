@@ -204,3 +204,5 @@ gam-board-more = { $count ->
     [one] and one more student
    *[other] and { $shown } more students
 }
+gam-badge-revoke = Withdraw
+gam-badge-revoked = Badge withdrawn.

@@ -204,3 +204,5 @@ gam-board-more = { $count ->
     [one] et un autre élève
    *[other] et { $shown } autres élèves
 }
+gam-badge-revoke = Retirer
+gam-badge-revoked = Badge retiré.

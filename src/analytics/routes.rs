@@ -133,11 +133,7 @@ async fn admin_view(app: &AppState, ctx: &Ctx, errors: FormErrors) -> AppResult<
         .analytics
         .get_or(key, move || async move { admin_data(&owned, &t).await })
         .await?;
-    let status = if errors.is_empty() {
-        axum::http::StatusCode::OK
-    } else {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     html_status(
         status,
         &AdminPage {

@@ -35,6 +35,10 @@ pub fn router() -> Router<AppState> {
         .route("/points/classe/{id}", get(class_points).post(award_points))
         .route("/points/classe/{id}/badge", post(give_badge))
         .route("/points/{id}/annulation", post(revoke_award))
+        .route(
+            "/badges/{badge}/eleves/{student}/annulation",
+            post(revoke_badge),
+        )
         .route("/defis", get(challenges_page).post(create_challenge))
         .route("/defis/nouveau", get(new_challenge))
         .route("/defis/{id}", get(challenge_page))
@@ -840,11 +844,7 @@ async fn class_page(
     errors: FormErrors,
 ) -> AppResult<Response> {
     let lines = class_lines(&app.db, class.id, super::monday_of(super::today())).await?;
-    let status = if errors.is_empty() {
-        axum::http::StatusCode::OK
-    } else {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     html_status(
         status,
         &ClassPage {
@@ -904,15 +904,25 @@ fn chosen_students(f: &[(String, String)], lines: &[i64]) -> Result<Vec<i64>, ()
     Ok(out)
 }
 
-async fn award_points(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    PathId(id): PathId,
-    body: Bytes,
-) -> AppResult<Response> {
-    let u = ctx.person()?;
+/// A class's form that names students: the class (if `u` may award there), the form, the
+/// students chosen (each checked to be an active student of the class: another id is a
+/// 403) and the error when none is.
+struct Picked {
+    class: crate::school::ClassRow,
+    form: Vec<(String, String)>,
+    chosen: Vec<i64>,
+    errors: FormErrors,
+}
+
+async fn picked(
+    app: &AppState,
+    ctx: &Ctx,
+    u: &CurrentUser,
+    id: i64,
+    body: &Bytes,
+) -> AppResult<Picked> {
     let class = roster_class(&app.db, u, id).await?;
-    let f = form(&body);
+    let form = form(body);
     let roster: Vec<i64> = crate::school::roster(&app.db, id)
         .await?
         .into_iter()
@@ -920,7 +930,7 @@ async fn award_points(
         .map(|s| s.id)
         .collect();
     let mut errors = FormErrors::default();
-    let chosen = match chosen_students(&f, &roster) {
+    let chosen = match chosen_students(&form, &roster) {
         Ok(c) if !c.is_empty() => c,
         Ok(_) => {
             errors.add("student", ctx.t.t("gam-error-no-student"));
@@ -928,6 +938,27 @@ async fn award_points(
         }
         Err(()) => return Err(AppError::Forbidden),
     };
+    Ok(Picked {
+        class,
+        form,
+        chosen,
+        errors,
+    })
+}
+
+async fn award_points(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+    body: Bytes,
+) -> AppResult<Response> {
+    let u = ctx.person()?;
+    let Picked {
+        class,
+        form: f,
+        chosen,
+        mut errors,
+    } = picked(&app, &ctx, u, id, &body).await?;
     let behaviour = super::behaviours(&app.db)
         .await?
         .into_iter()
@@ -984,22 +1015,12 @@ async fn give_badge(
     body: Bytes,
 ) -> AppResult<Response> {
     let u = ctx.person()?;
-    let class = roster_class(&app.db, u, id).await?;
-    let f = form(&body);
-    let roster: Vec<i64> = crate::school::roster(&app.db, id)
-        .await?
-        .into_iter()
-        .map(|s| s.id)
-        .collect();
-    let mut errors = FormErrors::default();
-    let chosen = match chosen_students(&f, &roster) {
-        Ok(c) if !c.is_empty() => c,
-        Ok(_) => {
-            errors.add("student", ctx.t.t("gam-error-no-student"));
-            Vec::new()
-        }
-        Err(()) => return Err(AppError::Forbidden),
-    };
+    let Picked {
+        class,
+        form: f,
+        chosen,
+        mut errors,
+    } = picked(&app, &ctx, u, id, &body).await?;
     let badge = badges(&app.db, 0)
         .await?
         .into_iter()
@@ -1073,6 +1094,56 @@ async fn revoke_award(
     tx.commit().await?;
     super::tell(&app, &[student]).await;
     ctx.flash("success", "gam-revoked").await?;
+    Ok(redirect(&format!("/progression/{student}")))
+}
+
+async fn revoke_badge(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    crate::web::PathIds(badge, student): crate::web::PathIds,
+) -> AppResult<Response> {
+    let u = ctx.person()?;
+    authz::require(may_administer(u))?;
+    let mut tx = crate::db::begin_write(&app.db).await?;
+    let done = sqlx::query(
+        "UPDATE badge_awards SET revoked_at = $1, revoked_by = $2 \
+         WHERE badge_id = $3 AND student_id = $4 AND revoked_at IS NULL",
+    )
+    .bind(chrono::Utc::now())
+    .bind(u.id)
+    .bind(badge)
+    .bind(student)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if done == 0 {
+        let held: Option<(i64,)> = sqlx::query_as(
+            "SELECT student_id FROM badge_awards WHERE badge_id = $1 AND student_id = $2",
+        )
+        .bind(badge)
+        .bind(student)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if held.is_none() {
+            return Err(AppError::NotFound);
+        }
+        ctx.flash("info", "gam-already-revoked").await?;
+        return Ok(redirect(&format!("/progression/{student}")));
+    }
+    crate::audit::record(
+        &mut *tx,
+        Some(u.id),
+        "badge_award",
+        &format!("{badge}:{student}"),
+        "revoke",
+        None,
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    super::boards::changed();
+    super::tell(&app, &[student]).await;
+    ctx.flash("success", "gam-badge-revoked").await?;
     Ok(redirect(&format!("/progression/{student}")))
 }
 
@@ -1297,11 +1368,7 @@ async fn challenge_form(
         .filter(|c| classes.iter().any(|x| x.id == *c))
         .unwrap_or(classes[0].id);
     let students = crate::school::roster(&app.db, class).await?;
-    let status = if errors.is_empty() {
-        axum::http::StatusCode::OK
-    } else {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     html_status(
         status,
         &ChallengeForm {
@@ -1565,11 +1632,7 @@ async fn journal(db: &Pool) -> Result<Vec<JournalLine>, sqlx::Error> {
 async fn admin_view(app: &AppState, ctx: &Ctx, errors: FormErrors) -> AppResult<Response> {
     let u = ctx.person()?;
     authz::require(may_administer(u))?;
-    let status = if errors.is_empty() {
-        axum::http::StatusCode::OK
-    } else {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     html_status(
         status,
         &AdminPage {

@@ -333,6 +333,15 @@ pub fn vary_htmx(res: &mut Response) {
 pub struct FormErrors(pub Vec<(String, String)>);
 
 impl FormErrors {
+    /// The status of a form page: 200, or 422 when it shows errors.
+    pub fn status(&self) -> StatusCode {
+        if self.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+    }
+
     /// Records an error on `field`.
     pub fn add(&mut self, field: &str, msg: String) {
         self.0.push((field.into(), msg));

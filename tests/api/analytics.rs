@@ -5,49 +5,16 @@
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 
-use crate::helpers::{Client, TestApp};
-
-async fn evaluation(app: &TestApp, t: &mut Client, class: i64, held_on: &str) -> i64 {
-    let (period,): (i64,) = sqlx::query_as("SELECT id FROM periods WHERE ordinal = 1")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
-    let r = t
-        .post(
-            &format!("/enseignant/classes/{class}/matieres/{}", app.f.maths),
-            &[
-                ("period_id", &period.to_string()),
-                ("kind", "devoir"),
-                ("title", "Devoir de novembre"),
-                ("held_on", held_on),
-                ("scale", "20"),
-                ("weight", "1"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    r.location().rsplit('/').next().unwrap().parse().unwrap()
-}
-
-async fn mark(t: &mut Client, eval: i64, student: i64, value: &str) {
-    let cell = format!("note_{student}");
-    let r = t
-        .post(
-            &format!("/enseignant/evaluations/{eval}/eleves/{student}"),
-            &[(&cell, value)],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-}
+use crate::helpers::{TestApp, evaluation, set_mark};
 
 /// Class 6e B: S2 at 16, S3 at 6 on one devoir; one roll call of an hour where S3 was
 /// absent, twice (10 h unjustified in all with the second, longer one).
 async fn class_b_term(app: &TestApp) {
     let pool = &app.db.pool;
     let mut tb = app.login_as("teacher_b").await;
-    let e = evaluation(app, &mut tb, app.f.class_b, "2026-11-10").await;
-    mark(&mut tb, e, app.f.s2, "16").await;
-    mark(&mut tb, e, app.f.s3, "6").await;
+    let e = evaluation(app, &mut tb, app.f.class_b, 1, "2026-11-10").await;
+    set_mark(&mut tb, e, app.f.s2, "16").await;
+    set_mark(&mut tb, e, app.f.s3, "6").await;
     let d = |day: u32| NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
     for (day, minutes) in [(9, 60), (10, 300), (12, 240)] {
         let (rc,): (i64,) = sqlx::query_as(

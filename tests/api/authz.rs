@@ -1009,6 +1009,11 @@ async fn every_post_route_for_every_role() {
             vec!["teacher_b", "director", "secretary"],
         ),
         (
+            format!("/badges/{school_badge}/eleves/{}/annulation", f.s1),
+            vec![],
+            managers.clone(),
+        ),
+        (
             "/admin/analytique/seuils".into(),
             vec![
                 ("average_below", "10".into()),

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde_json::Value;
 use suku::gamification::Gamifier;
 
-use crate::helpers::{Client, TestApp, scalar};
+use crate::helpers::{Client, TestApp, evaluation, scalar, set_mark};
 
 async fn dispatch(app: &TestApp) -> usize {
     suku::events::dispatch(&app.db.pool, &Gamifier::default(), 500)
@@ -18,41 +18,6 @@ async fn dispatch(app: &TestApp) -> usize {
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
-
-/// A new evaluation in `class`/maths of period `ordinal`, by its teacher; returns its id.
-async fn evaluation(app: &TestApp, t: &mut Client, class: i64, ordinal: i64, held_on: &str) -> i64 {
-    let (period,): (i64,) = sqlx::query_as("SELECT id FROM periods WHERE ordinal = $1")
-        .bind(ordinal)
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
-    let r = t
-        .post(
-            &format!("/enseignant/classes/{class}/matieres/{}", app.f.maths),
-            &[
-                ("period_id", &period.to_string()),
-                ("kind", "devoir"),
-                ("title", "Devoir surveillé"),
-                ("held_on", held_on),
-                ("scale", "20"),
-                ("weight", "1"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    r.location().rsplit('/').next().unwrap().parse().unwrap()
-}
-
-async fn set_mark(t: &mut Client, eval: i64, student: i64, mark: &str) {
-    let cell = format!("note_{student}");
-    let r = t
-        .post(
-            &format!("/enseignant/evaluations/{eval}/eleves/{student}"),
-            &[(&cell, mark)],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }
 
 async fn points_of(app: &TestApp, student: i64) -> i64 {
@@ -143,6 +108,33 @@ async fn marks_earn_points_once_within_the_daily_cap_and_corrections_follow() {
     assert_eq!(
         scalar(&app.db.pool, "SELECT COUNT(*) FROM badge_awards", None).await,
         1
+    );
+    // The administration can withdraw a badge; the rules never give it back by themselves.
+    let (badge,): (i64,) = sqlx::query_as("SELECT id FROM badges WHERE code = 'first_perfect'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let path = format!("/badges/{badge}/eleves/{s1}/annulation");
+    assert_eq!(t.post(&path, &[]).await.status, StatusCode::FORBIDDEN);
+    let mut director = app.login_as("director").await;
+    assert_eq!(
+        director.post(&path, &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(!has_badge(&app, "first_perfect", s1).await);
+    let e = evaluation(&app, &mut t, app.f.class_a, 1, "2026-11-18").await;
+    set_mark(&mut t, e, s1, "20").await;
+    dispatch(&app).await;
+    assert!(!has_badge(&app, "first_perfect", s1).await);
+    assert_eq!(
+        director
+            .post(
+                &format!("/badges/{badge}/eleves/{}/annulation", app.f.s3),
+                &[]
+            )
+            .await
+            .status,
+        StatusCode::NOT_FOUND
     );
     // The administration raises the threshold: a 17 no longer counts.
     let mut dir = app.login_as("director").await;

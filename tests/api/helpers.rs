@@ -857,3 +857,46 @@ pub async fn seed_chat(app: &TestApp) -> ChatFixture {
         notification,
     }
 }
+
+/// A new devoir out of 20 in `class`'s maths for period `ordinal`, created by its teacher
+/// through the gradebook; returns its id.
+pub async fn evaluation(
+    app: &TestApp,
+    t: &mut Client,
+    class: i64,
+    ordinal: i64,
+    held_on: &str,
+) -> i64 {
+    let (period,): (i64,) = sqlx::query_as("SELECT id FROM periods WHERE ordinal = $1")
+        .bind(ordinal)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let r = t
+        .post(
+            &format!("/enseignant/classes/{class}/matieres/{}", app.f.maths),
+            &[
+                ("period_id", &period.to_string()),
+                ("kind", "devoir"),
+                ("title", "Devoir surveillé"),
+                ("held_on", held_on),
+                ("scale", "20"),
+                ("weight", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    r.location().rsplit('/').next().unwrap().parse().unwrap()
+}
+
+/// Types a mark in the gradebook, as the teacher does.
+pub async fn set_mark(t: &mut Client, eval: i64, student: i64, mark: &str) {
+    let cell = format!("note_{student}");
+    let r = t
+        .post(
+            &format!("/enseignant/evaluations/{eval}/eleves/{student}"),
+            &[(&cell, mark)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
