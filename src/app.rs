@@ -73,6 +73,7 @@ impl AppState {
 pub fn jobs() -> crate::jobs::Registry {
     crate::jobs::Registry::new(vec![
         std::sync::Arc::new(crate::bulletins::school::SchoolResults),
+        std::sync::Arc::new(crate::bulletins::pdf::SchoolBulletins),
         std::sync::Arc::new(crate::import::StudentsImport),
         std::sync::Arc::new(crate::mobile_money::reconcile::Check),
     ])
@@ -183,7 +184,7 @@ pub fn router_with(state: AppState, cluster: Option<crate::realtime::Cluster>) -
 }
 
 /// Where static files are: next to the binary's working directory, or `SUKU_STATIC_DIR`.
-fn static_dir() -> String {
+pub(crate) fn static_dir() -> String {
     std::env::var("SUKU_STATIC_DIR").unwrap_or_else(|_| {
         let here = concat!(env!("CARGO_MANIFEST_DIR"), "/static");
         if std::path::Path::new("static").is_dir() {

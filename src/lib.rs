@@ -17,6 +17,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod events;
+pub mod export;
 pub mod fees;
 pub mod files;
 pub mod gamification;

@@ -225,13 +225,18 @@ async fn serve(pool: db::Pool, config: Config) -> anyhow::Result<()> {
     let addr = config.addr;
     let state = AppState::new(pool.clone(), config)?;
     let store = suku::auth::store::SqlStore::new(pool.clone());
-    // Expired sessions are swept hourly; the sweep is idempotent, so several nodes may run it.
+    // Expired sessions and exports are swept hourly; the sweeps are idempotent, so several
+    // nodes may run them.
+    let sweeper = state.clone();
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             every.tick().await;
             if let Err(e) = store.delete_expired().await {
                 tracing::warn!(error = %e, "session sweep failed");
+            }
+            if let Err(e) = suku::export::batch::sweep(&sweeper).await {
+                tracing::warn!(error = %e, "export sweep failed");
             }
         }
     });

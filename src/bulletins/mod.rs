@@ -5,9 +5,11 @@ use crate::db::Pool;
 use crate::grades::calc::{EvalKind, MarkValue};
 
 pub mod compute;
+pub mod pdf;
 pub mod repo;
 pub mod routes;
 pub mod school;
+pub mod sheet;
 
 pub use routes::router;
 

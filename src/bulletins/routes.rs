@@ -8,7 +8,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::compute::{Bulletin, ClassBulletins, Stats, Subject};
+use super::compute::{Bulletin, Stats, Subject};
 use super::repo;
 use crate::app::AppState;
 use crate::auth::{Portal, Role};
@@ -23,6 +23,15 @@ use crate::web::{Ctx, PathId, PathIds, html, redirect};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/bulletins/{student}/{period}", get(show))
+        .route(
+            "/bulletins/{student}/{period}/pdf",
+            get(super::pdf::student),
+        )
+        .route("/admin/classes/{id}/bulletins/pdf", get(super::pdf::class))
+        .route(
+            "/admin/periodes/{id}/bulletins",
+            post(super::pdf::start_school),
+        )
         .route("/admin/classes/{id}/bulletins", get(class_results))
         .route("/admin/periodes", get(periods))
         .route("/admin/periodes/{id}/cloture", post(toggle_closed))
@@ -59,11 +68,14 @@ struct Page<'a> {
     annual: Option<(Vec<PeriodRow>, crate::council::Year)>,
 }
 
-async fn show(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    PathIds(student_id, period_id): PathIds,
-) -> AppResult<Response> {
+/// Whether the user may see this student's bulletin for this period, on screen or on
+/// paper; gives the student's class.
+pub(crate) async fn may_see(
+    app: &AppState,
+    ctx: &Ctx,
+    student_id: i64,
+    period_id: i64,
+) -> AppResult<(i64, bool)> {
     let u = ctx.user()?;
     let student = school::student(&app.db, student_id)
         .await?
@@ -75,78 +87,46 @@ async fn show(
     // Families see a bulletin once the administration has published it; staff see it as
     // it is being prepared.
     let staff =
-        u.is_admin() || u.has(Role::Teacher) && !is_family_of(&app, u.id, student_id).await?;
+        u.is_admin() || u.has(Role::Teacher) && !is_family_of(app, u.id, student_id).await?;
     authz::require(staff || published)?;
-    let class_id = student.class_id.ok_or(AppError::NotFound)?;
-    let class = school::class(&app.db, class_id)
+    Ok((student.class_id.ok_or(AppError::NotFound)?, published))
+}
+
+async fn show(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathIds(student_id, period_id): PathIds,
+) -> AppResult<Response> {
+    let (class_id, _) = may_see(&app, &ctx, student_id, period_id).await?;
+    let sheets = super::sheet::class_sheets(&app.db, class_id, period_id, Some(student_id))
         .await?
         .ok_or(AppError::NotFound)?;
-    let roster: Vec<i64> = school::roster(&app.db, class_id)
-        .await?
-        .iter()
-        .map(|s| s.id)
-        .collect();
-    let (subjects, computed) = super::for_class(&app.db, class_id, period_id, &roster).await?;
-    let ClassBulletins {
-        bulletins,
-        subject_stats,
+    let super::sheet::ClassSheets {
+        class,
+        period,
+        year_periods,
+        year,
+        stats,
         general_stats,
         ranked,
-    } = computed;
-    let bulletin = bulletins
-        .into_iter()
-        .find(|b| b.student_id == student_id)
-        .ok_or(AppError::NotFound)?;
-    let stats = subjects
-        .iter()
-        .map(|s: &Subject| subject_stats.get(&s.id).copied().unwrap_or_default())
-        .collect();
-    let period = crate::grades::repo::periods(&app.db)
-        .await?
-        .into_iter()
-        .find(|p| p.id == period_id)
-        .ok_or(AppError::NotFound)?;
-    let year = school::current_year(&app.db)
-        .await?
-        .map(|y| y.label)
-        .unwrap_or_default();
-    let (_, absences) =
-        crate::attendance::student_summary(&app.db, student_id, period.starts_on, period.ends_on)
-            .await?;
-    let mut saved =
-        crate::council::repo::student_appreciations(&app.db, student_id, period_id).await?;
-    let appreciations = bulletin
-        .lines
-        .iter()
-        .map(|l| saved.remove(&l.subject.id).unwrap_or_default())
-        .collect();
-    let record = crate::council::repo::record(&app.db, student_id, period_id).await?;
-    let periods = crate::grades::repo::periods(&app.db).await?;
-    let annual = if periods.last().is_some_and(|p| p.id == period_id) {
-        let (periods, years) = crate::council::class_year(&app.db, class_id, &roster).await?;
-        let i = roster
-            .iter()
-            .position(|s| *s == student_id)
-            .unwrap_or_default();
-        years.into_iter().nth(i).map(|y| (periods, y))
-    } else {
-        None
-    };
+        sheets,
+    } = sheets;
+    let sheet = sheets.into_iter().next().ok_or(AppError::NotFound)?;
     html(&Page {
-        groups: super::compute::group_totals(&bulletin.lines),
-        appreciations,
-        record,
-        annual,
-        absences,
+        groups: sheet.groups,
+        appreciations: sheet.appreciations,
+        record: sheet.record,
+        annual: year_periods.zip(sheet.annual),
+        absences: sheet.absences,
         ctx: &ctx,
-        student,
+        student: sheet.student,
         class,
         period,
         year,
-        bulletin,
+        bulletin: sheet.bulletin,
         stats,
         general_stats,
-        ranked: ranked as i64,
+        ranked,
     })
 }
 

@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::db::{Pool, Tx};
 
 pub mod calc;
+pub mod documents;
 pub mod repo;
 pub mod reports;
 pub mod routes;

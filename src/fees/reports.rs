@@ -19,6 +19,7 @@ use crate::auth::Portal;
 use crate::db::Pool;
 use crate::domain;
 use crate::error::{AppError, AppResult};
+use crate::export::{self, Cell, ExportQuery, Table};
 use crate::school::{self, Choice, ClassRow};
 use crate::web::{Ctx, html};
 
@@ -120,7 +121,9 @@ pub(super) async fn arrears(
     State(app): State<AppState>,
     ctx: Ctx,
     Query(q): Query<ArrearsQuery>,
+    Query(export): Query<ExportQuery>,
 ) -> AppResult<Response> {
+    let format = export.format()?;
     ctx.require(Portal::Admin)?;
     let year = year(&app).await?;
     let today = Utc::now().date_naive();
@@ -134,6 +137,44 @@ pub(super) async fn arrears(
         min,
     )
     .await?;
+    if let Some(format) = format {
+        let t = &ctx.t;
+        let mut table = Table::new(
+            t.t1("arrears-title", "date", t.date(&today)),
+            [
+                t.t("name"),
+                t.t("matricule"),
+                t.t("class"),
+                t.t("arrears-since"),
+                t.t("overdue"),
+                t.t("balance-due"),
+                t.t("phone"),
+            ],
+        );
+        for r in &rows {
+            table.push(vec![
+                r.student().into(),
+                r.matricule.as_str().into(),
+                r.class_name.as_str().into(),
+                Cell::Date(r.since),
+                Cell::Xof(r.overdue),
+                Cell::Xof(r.balance),
+                r.phone.as_deref().map(domain::display_phone).into(),
+            ]);
+        }
+        table.subtitle = t.count("arrears-count", rows.len() as i64);
+        table.totals = Some(vec![
+            t.t("total").into(),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Xof(rows.iter().map(|r| r.overdue).sum()),
+            Cell::Xof(rows.iter().map(|r| r.balance).sum()),
+            Cell::Empty,
+        ]);
+        let frame = export::frame(&app, &ctx).await;
+        return export::send_table(table, format, &ctx, frame).await;
+    }
     html(&ArrearsPage {
         ctx: &ctx,
         total: rows.iter().map(|r| r.overdue).sum(),
@@ -167,8 +208,10 @@ pub(super) async fn cash(
     State(app): State<AppState>,
     ctx: Ctx,
     Query(q): Query<CashQuery>,
+    Query(export): Query<ExportQuery>,
 ) -> AppResult<Response> {
     ctx.require(Portal::Admin)?;
+    let format = export.format()?;
     let day = if q.jour.trim().is_empty() {
         Utc::now().date_naive()
     } else {
@@ -182,6 +225,53 @@ pub(super) async fn cash(
         let e = by_method.entry(r.method.clone()).or_default();
         e.0 += 1;
         e.1 += r.amount;
+    }
+    if let Some(format) = format {
+        let t = &ctx.t;
+        let mut table = Table::new(
+            t.t1("cash-title", "date", t.date(&day)),
+            [
+                t.t("receipt-no"),
+                t.t("time"),
+                t.t("student"),
+                t.t("matricule"),
+                t.t("payment-method"),
+                t.t("reference"),
+                t.t("cashier"),
+                t.t("amount"),
+            ],
+        );
+        for r in &receipts {
+            table.push(vec![
+                r.receipt_no.as_str().into(),
+                Cell::DateTime(r.received_at),
+                r.student().into(),
+                r.matricule.as_str().into(),
+                t.t(r.method_key()).into(),
+                r.reference.clone().into(),
+                r.cashier.clone().into(),
+                Cell::Xof(r.amount),
+            ]);
+        }
+        table.subtitle = by_method
+            .iter()
+            .map(|(m, (n, a))| {
+                format!(
+                    "{}{}{} · {}",
+                    t.t(format!("payment-method-{m}")),
+                    t.t("colon"),
+                    t.int(*n),
+                    t.xof(*a)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" — ");
+        let mut totals = vec![Cell::Empty; 8];
+        totals[0] = t.t("total").into();
+        totals[7] = Cell::Xof(receipts.iter().map(|r| r.amount).sum());
+        table.totals = Some(totals);
+        let frame = export::frame(&app, &ctx).await;
+        return export::send_table(table, format, &ctx, frame).await;
     }
     html(&CashPage {
         ctx: &ctx,

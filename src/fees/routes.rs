@@ -39,6 +39,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/eleves/{id}/paiements", post(pay))
         .route("/admin/eleves/{id}/remises", post(discount))
         .route("/recus/{id}", get(receipt))
+        .route("/recus/{id}/pdf", get(super::documents::pdf))
+        .route("/verifier/recus/{id}/{code}", get(super::documents::verify))
         .route("/admin/recus/{id}/annulation", post(reverse))
         .route("/admin/impayes", get(super::reports::arrears))
         .route("/admin/caisse", get(super::reports::cash))

@@ -26,6 +26,13 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
     async fn put(&self, key: &str, bytes: &[u8]) -> anyhow::Result<()>;
     /// Reads the bytes of a key.
     async fn get(&self, key: &str) -> anyhow::Result<Vec<u8>>;
+    /// Stores a file of the local disk under a key, without reading it into memory (a
+    /// large export); the file is moved or copied, then removed.
+    async fn put_file(&self, key: &str, src: &std::path::Path) -> anyhow::Result<()>;
+    /// Streams the bytes of a key.
+    async fn stream(&self, key: &str) -> anyhow::Result<axum::body::Body>;
+    /// Removes a key (an expired export); removing what is not there is no error.
+    async fn delete(&self, key: &str) -> anyhow::Result<()>;
 }
 
 /// Files in a directory of the local disk.
@@ -69,6 +76,43 @@ impl Storage for LocalDisk {
 
     async fn get(&self, key: &str) -> anyhow::Result<Vec<u8>> {
         Ok(tokio::fs::read(self.path(key)?).await?)
+    }
+
+    async fn put_file(&self, key: &str, src: &std::path::Path) -> anyhow::Result<()> {
+        let path = self.path(key)?;
+        if let Some(dir) = path.parent() {
+            tokio::fs::create_dir_all(dir).await?;
+        }
+        if tokio::fs::rename(src, &path).await.is_err() {
+            // Another file system: copy under a temporary name, then rename.
+            let tmp = path.with_extension("part");
+            tokio::fs::copy(src, &tmp).await?;
+            tokio::fs::rename(&tmp, &path).await?;
+            tokio::fs::remove_file(src).await?;
+        }
+        Ok(())
+    }
+
+    async fn stream(&self, key: &str) -> anyhow::Result<axum::body::Body> {
+        let file = tokio::fs::File::open(self.path(key)?).await?;
+        Ok(axum::body::Body::from_stream(
+            tokio_util::io::ReaderStream::new(file),
+        ))
+    }
+
+    async fn delete(&self, key: &str) -> anyhow::Result<()> {
+        match tokio::fs::remove_file(self.path(key)?).await {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl LocalDisk {
+    /// A directory for files being written (on the same file system as the store, so that
+    /// storing them is a rename).
+    pub fn scratch(root: &std::path::Path) -> PathBuf {
+        root.join("tmp")
     }
 }
 
@@ -119,14 +163,48 @@ pub async fn save<'e>(
     bytes: &[u8],
     by: Option<i64>,
 ) -> anyhow::Result<i64> {
-    let key = format!(
+    let key = new_key(owner.0);
+    storage.put(&key, bytes).await?;
+    record(db, owner, &key, name, content_type, bytes.len() as i64, by).await
+}
+
+/// Stores a file of the local disk (moved into the store, never read into memory) and
+/// records it in the caller's transaction; returns its id.
+#[allow(clippy::too_many_arguments)]
+pub async fn save_path<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    storage: &Files,
+    owner: (&str, i64),
+    name: &str,
+    content_type: &str,
+    path: &std::path::Path,
+    by: Option<i64>,
+) -> anyhow::Result<i64> {
+    let size = tokio::fs::metadata(path).await?.len() as i64;
+    let key = new_key(owner.0);
+    storage.put_file(&key, path).await?;
+    record(db, owner, &key, name, content_type, size, by).await
+}
+
+fn new_key(kind: &str) -> String {
+    format!(
         "{}/{}/{:016x}{:016x}",
-        owner.0,
+        kind,
         Utc::now().format("%Y/%m"),
         rand::random::<u64>(),
         rand::random::<u64>()
-    );
-    storage.put(&key, bytes).await?;
+    )
+}
+
+async fn record<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    owner: (&str, i64),
+    key: &str,
+    name: &str,
+    content_type: &str,
+    size: i64,
+    by: Option<i64>,
+) -> anyhow::Result<i64> {
     let name: String = name
         .chars()
         .filter(|c| !c.is_control() && *c != '"')
@@ -140,7 +218,7 @@ pub async fn save<'e>(
     .bind(owner.1)
     .bind(name)
     .bind(content_type)
-    .bind(bytes.len() as i64)
+    .bind(size)
     .bind(key)
     .bind(by)
     .bind(Utc::now())
@@ -194,24 +272,35 @@ async fn download(
             },
             None => false,
         },
+        // A generated export: whoever may follow the job that made it.
+        "export" => match crate::jobs::get(&app.db, f.owner_id).await? {
+            Some(job) => crate::jobs::routes::may_follow(u, &job),
+            None => false,
+        },
         _ => false,
     };
     crate::authz::require(allowed)?;
-    let bytes = app
+    let body = app
         .files
-        .get(&f.storage_key)
+        .stream(&f.storage_key)
         .await
         .map_err(AppError::Internal)?;
+    let disposition = if f.owner_kind == "export" {
+        "attachment"
+    } else {
+        "inline"
+    };
     Ok((
         [
             (header::CONTENT_TYPE, f.content_type.clone()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"{}\"", f.name),
+                format!("{disposition}; filename=\"{}\"", f.name),
             ),
+            (header::CONTENT_LENGTH, f.size.to_string()),
             (header::CACHE_CONTROL, "private, max-age=3600".to_string()),
         ],
-        bytes,
+        body,
     )
         .into_response())
 }

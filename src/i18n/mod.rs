@@ -109,6 +109,11 @@ const CATALOGS: &[(&str, &str, &str)] = &[
         include_str!("../../locales/fr/gamification.ftl"),
         include_str!("../../locales/en/gamification.ftl"),
     ),
+    (
+        "export",
+        include_str!("../../locales/fr/export.ftl"),
+        include_str!("../../locales/en/export.ftl"),
+    ),
 ];
 
 /// The source text of every catalog file, per locale, for the consistency tests.

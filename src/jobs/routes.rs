@@ -29,7 +29,7 @@ struct Progress<'a> {
 }
 
 /// The user who started a job follows it; the director sees every job.
-fn may_follow(u: &CurrentUser, job: &JobView) -> bool {
+pub(crate) fn may_follow(u: &CurrentUser, job: &JobView) -> bool {
     job.created_by == Some(u.id) || u.has(Role::Director)
 }
 

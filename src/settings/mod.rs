@@ -132,6 +132,57 @@ impl Settings {
     }
 }
 
+/// What the school's official documents carry besides the school's identity: the header
+/// block of a Togolese bulletin, and a school's own layouts. An empty text means the
+/// catalog's default in the reader's language.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DocumentSettings {
+    /// "République togolaise".
+    pub country: String,
+    /// "Travail – Liberté – Patrie".
+    pub motto: String,
+    /// The ministry the school answers to.
+    pub ministry: String,
+    /// The regional direction of education ("DRE Golfe-Lomé").
+    pub region: String,
+    /// The school's own bulletin layout (Typst source); none: Suku's.
+    pub bulletin_source: Option<String>,
+    /// The school's own receipt layout (Typst source); none: Suku's.
+    pub receipt_source: Option<String>,
+}
+
+impl DocumentSettings {
+    /// Checks the values an administrator typed; returns the catalog keys of the problems.
+    pub fn validate(&self) -> Vec<(&'static str, &'static str)> {
+        let mut errs = Vec::new();
+        for (field, v) in [
+            ("country", &self.country),
+            ("motto", &self.motto),
+            ("ministry", &self.ministry),
+            ("region", &self.region),
+        ] {
+            if v.chars().count() > 160 {
+                errs.push((field, "error-too-long"));
+            }
+        }
+        for (field, v) in [
+            ("bulletin_source", &self.bulletin_source),
+            ("receipt_source", &self.receipt_source),
+        ] {
+            if v.as_ref().is_some_and(|v| v.len() > 100_000) {
+                errs.push((field, "error-too-long"));
+            }
+        }
+        errs
+    }
+}
+
+/// The documents' settings (defaults when none are stored).
+pub async fn documents(db: &Pool) -> anyhow::Result<DocumentSettings> {
+    Ok(load(db, "documents").await?.unwrap_or_default())
+}
+
 /// How marks become averages, mentions and decisions: the school's grading rules.
 /// Marks and thresholds are in hundredths out of 20.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

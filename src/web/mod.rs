@@ -181,6 +181,23 @@ impl Ctx {
         }
     }
 
+    /// This page's address with one query parameter set (replacing it if present): the
+    /// export links of a list keep the list's filters.
+    pub fn with_query(&self, key: &str, value: &str) -> String {
+        let (path, query) = self
+            .path_and_query
+            .split_once('?')
+            .unwrap_or((self.path_and_query.as_str(), ""));
+        let mut out = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+            if k != key {
+                out.append_pair(&k, &v);
+            }
+        }
+        out.append_pair(key, value);
+        format!("{path}?{}", out.finish())
+    }
+
     /// The portal whose navigation the header shows.
     pub fn portal(&self) -> Option<Portal> {
         self.user.as_ref().map(|u| u.active_portal())

@@ -283,6 +283,33 @@ async fn every_get_route_for_every_role() {
         ),
         ("/admin/impayes".into(), admins.to_vec(), Some("T-001")),
         ("/admin/caisse".into(), admins.to_vec(), Some("T-003")),
+        ("/admin/impayes?format=xlsx".into(), admins.to_vec(), None),
+        ("/admin/impayes?format=csv".into(), admins.to_vec(), Some("T-001")),
+        ("/admin/caisse?format=csv".into(), admins.to_vec(), Some("T-003")),
+        ("/admin/caisse?format=pdf".into(), admins.to_vec(), None),
+        (
+            format!("/recus/{}/pdf", ff.receipt_s1),
+            vec!["parent_1", "director", "bursar", "secretary"],
+            None,
+        ),
+        (
+            format!("/recus/{}/pdf", ff.receipt_s3),
+            vec!["parent_2", "director", "bursar", "secretary"],
+            None,
+        ),
+        ("/recus/999999/pdf".into(), vec![], None),
+        (
+            format!("/bulletins/{}/1/pdf", f.s1),
+            vec!["director", "bursar", "secretary", "teacher_a"],
+            None,
+        ),
+        (format!("/bulletins/{}/1/pdf", f.s3), admins.to_vec(), None),
+        (format!("/bulletins/{}/999999/pdf", f.s1), vec![], None),
+        (
+            format!("/admin/classes/{}/bulletins/pdf?periode=1", f.class_b),
+            admins.to_vec(),
+            None,
+        ),
         (
             format!("/taches/{job}"),
             vec!["director", "secretary"],
@@ -912,6 +939,12 @@ async fn every_post_route_for_every_role() {
             vec![],
             vec!["director", "bursar", "secretary"],
         ),
+        (
+            "/admin/periodes/1/bulletins".into(),
+            vec![],
+            vec!["director", "bursar", "secretary"],
+        ),
+        ("/admin/periodes/999999/bulletins".into(), vec![], vec![]),
         (
             format!("/messages/m/{}/suppression", chat.message),
             vec![],

@@ -471,6 +471,8 @@ pub struct Res {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub body: String,
+    /// The body as it came (a PDF, a workbook).
+    pub bytes: Vec<u8>,
 }
 
 impl Res {
@@ -556,6 +558,7 @@ impl Client {
             status,
             headers,
             body,
+            bytes: bytes.to_vec(),
         }
     }
 

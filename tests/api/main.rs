@@ -16,6 +16,7 @@ mod catalog;
 mod chat;
 mod council;
 mod events;
+mod export;
 mod fake_providers;
 mod fees;
 mod gamification;

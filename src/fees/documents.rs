@@ -1,0 +1,232 @@
+//! The fees' printed documents: the receipt as a PDF with a QR code that anyone can scan to
+//! check the receipt at the school's public verification page, and that page itself.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use hmac::{Hmac, Mac};
+use serde_json::{Value, json};
+use sha2::Sha256;
+
+use super::repo::{self, Receipt};
+use crate::app::AppState;
+use crate::authz;
+use crate::db::Pool;
+use crate::error::{AppError, AppResult};
+use crate::export::{self, pdf::Asset};
+use crate::i18n::Tr;
+use crate::web::{Ctx, PathId, html};
+
+const KEY_SETTING: &str = "receipt_key";
+
+/// The school's secret for receipt codes, made once and kept in the settings table (so
+/// every node signs alike).
+async fn key(db: &Pool) -> anyhow::Result<Vec<u8>> {
+    let fresh: String = (0..32)
+        .map(|_| format!("{:02x}", rand::random::<u8>()))
+        .collect();
+    sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+        .bind(KEY_SETTING)
+        .bind(serde_json::to_string(&fresh)?)
+        .execute(db)
+        .await?;
+    let (v,): (String,) = sqlx::query_as("SELECT value FROM settings WHERE key = $1")
+        .bind(KEY_SETTING)
+        .fetch_one(db)
+        .await?;
+    let hex: String = serde_json::from_str(&v)?;
+    Ok(hex.into_bytes())
+}
+
+/// The code printed with a receipt: it proves the receipt came from the school, with this
+/// number and this amount.
+pub fn code(key: &[u8], r: &Receipt) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key");
+    mac.update(format!("receipt:{}:{}:{}", r.id, r.receipt_no, r.amount).as_bytes());
+    mac.finalize().into_bytes()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The public address that verifies a receipt.
+pub async fn verification_url(app: &AppState, r: &Receipt) -> anyhow::Result<String> {
+    let key = key(&app.db).await?;
+    Ok(format!(
+        "{}/verifier/recus/{}/{}",
+        app.config.public_url.trim_end_matches('/'),
+        r.id,
+        code(&key, r)
+    ))
+}
+
+/// The QR code of an address, as SVG.
+pub fn qr_svg(url: &str) -> anyhow::Result<Vec<u8>> {
+    let code = qrcode::QrCode::with_error_correction_level(url, qrcode::EcLevel::M)?;
+    Ok(code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(200, 200)
+        .quiet_zone(true)
+        .build()
+        .into_bytes())
+}
+
+/// The data of the receipt template (documented in `export/typ/receipt.typ`).
+pub fn data(
+    t: &Tr,
+    letterhead: &Value,
+    r: &Receipt,
+    lines: &[repo::Allocation],
+    balance: i64,
+    url: &str,
+) -> Value {
+    let sign = if r.is_reversal() { "−" } else { "" };
+    json!({
+        "lang": t.locale.code(),
+        "letterhead": letterhead,
+        "labels": {
+            "title": t.t(if r.is_reversal() { "reversal-title" } else { "receipt-title" }),
+            "number": t.t("receipt-no"),
+            "student": t.t("student"),
+            "class": t.t("class"),
+            "payer": t.t("payer"),
+            "method": t.t("payment-method"),
+            "detail": t.t("detail"),
+            "amount": t.t("amount"),
+            "total": t.t("total"),
+            "cashier": t.t("cashier"),
+            "stamp": t.t("stamp"),
+            "keep": t.t("receipt-keep"),
+            "verify": t.t("receipt-verify-qr"),
+            "colon": t.t("colon"),
+        },
+        "number": r.receipt_no,
+        "date": t.datetime(&r.received_at),
+        "student": format!("{} ({})", r.student(), r.matricule),
+        "class": r.class_name.clone().unwrap_or_else(|| "—".into()),
+        "payer": r.payer,
+        "method": match &r.reference {
+            Some(rf) => format!("{} · {rf}", t.t(r.method_key())),
+            None => t.t(r.method_key()),
+        },
+        "lines": lines.iter().map(|l| json!({
+            "label": format!("{} · {}", l.fee_type, l.label),
+            "amount": format!("{sign}{}", t.xof(l.settled().abs())),
+        })).collect::<Vec<_>>(),
+        "total": format!("{sign}{}", t.xof(r.abs_amount())),
+        "in_words": t.t2("receipt-in-words", "words", t.words(r.abs_amount()), "amount", t.int(r.abs_amount())),
+        "balance": t.t1("balance-after", "amount", t.xof(balance)),
+        "reversed": r.reversed_by_no.as_ref().map(|n| t.t1("receipt-reversed-by", "no", n)),
+        "reverses": r.reverses_no.as_ref().map(|n| t.t1("receipt-reverses", "no", n)),
+        "cashier": r.cashier,
+        "url": url,
+    })
+}
+
+/// A receipt as a PDF, for whoever may see it on screen.
+pub async fn pdf(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
+    let u = ctx.user()?;
+    if u.must_change_password {
+        return Err(AppError::PasswordChange);
+    }
+    let r = repo::receipt(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    authz::require(authz::can_see_fees(&app.db, u, r.student_id).await?)?;
+    let bytes = render(&app, &ctx.t, &r).await?;
+    match bytes {
+        Ok(b) => Ok(export::download(
+            b,
+            "application/pdf",
+            &export::file_name(&format!("recu {}", r.receipt_no), "pdf"),
+            true,
+        )),
+        Err(e) => export::broken_template(&ctx, &e),
+    }
+}
+
+/// Renders a receipt with the school's layout (or Suku's).
+pub async fn render(
+    app: &AppState,
+    t: &Tr,
+    r: &Receipt,
+) -> AppResult<Result<Vec<u8>, export::pdf::TemplateError>> {
+    let lines = repo::allocations(&app.db, r.id).await?;
+    let balance = repo::balance(&app.db, r.student_id).await?;
+    let school = app.settings.school(&app.db).await?;
+    let docs = crate::settings::documents(&app.db).await?;
+    let logo = export::logo(app, &school).await;
+    let letterhead = export::letterhead(t, &school, &docs, logo.is_some());
+    let url = verification_url(app, r).await?;
+    let mut assets = vec![Asset {
+        path: "/qr.svg",
+        bytes: qr_svg(&url)?,
+    }];
+    assets.extend(logo.map(|bytes| Asset {
+        path: "/logo",
+        bytes,
+    }));
+    let source = docs
+        .receipt_source
+        .unwrap_or_else(|| export::templates::RECEIPT.to_owned());
+    export::render_pdf(
+        source,
+        data(t, &letterhead, r, &lines, balance, &url),
+        assets,
+    )
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "fees/verify.html")]
+struct VerifyPage<'a> {
+    ctx: &'a Ctx,
+    r: Option<Receipt>,
+}
+
+impl VerifyPage<'_> {
+    /// The student's initials: enough to match the paper, no more to whoever scans it.
+    fn initials(&self) -> String {
+        self.r
+            .as_ref()
+            .map(|r| {
+                [&r.first_name, &r.last_name]
+                    .iter()
+                    .filter_map(|n| n.chars().next())
+                    .map(|c| format!("{}.", c.to_uppercase()))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// The public page a receipt's QR code opens: it says whether the school issued this
+/// receipt, its amount and date, and whether it was cancelled. No login.
+pub async fn verify(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Path((id, given)): axum::extract::Path<(String, String)>,
+) -> AppResult<Response> {
+    let r = match id.parse::<i64>() {
+        Ok(id) => repo::receipt(&app.db, id).await?,
+        Err(_) => None,
+    };
+    let key = key(&app.db).await?;
+    // A wrong code says the same as no receipt: numbers cannot be probed.
+    let r = r.filter(|r| {
+        let expected = code(&key, r);
+        expected.len() == given.len()
+            && expected
+                .bytes()
+                .zip(given.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0
+    });
+    let found = r.is_some();
+    let mut res = html(&VerifyPage { ctx: &ctx, r })?;
+    if !found {
+        *res.status_mut() = axum::http::StatusCode::NOT_FOUND;
+    }
+    Ok(res)
+}

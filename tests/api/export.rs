@@ -1,0 +1,476 @@
+//! Exports read back: the bulletin PDF says what the bulletin computation says, a receipt's
+//! QR code opens its verification page, lists open in Excel with typed cells and parse back
+//! from CSV, the whole school's bulletins arrive as a ZIP with every class, and a broken
+//! school template gives its line instead of a server error.
+
+use std::io::Read;
+
+use axum::http::StatusCode;
+
+use crate::helpers::{TestApp, evaluation, seed_fees, set_mark};
+
+/// Text of a PDF, with every kind of space as one plain space.
+fn pdf_text(bytes: &[u8]) -> String {
+    assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
+    let text = pdf_extract::extract_text_from_mem(bytes).expect("readable PDF");
+    text.replace(['\u{a0}', '\u{202f}'], " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Renders the first page of a PDF to PNG in `test-artifacts/` (to be looked at), returns
+/// the image's path.
+fn to_png(bytes: &[u8], name: &str) -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test-artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    let pdf = dir.join(format!("{name}.pdf"));
+    std::fs::write(&pdf, bytes).unwrap();
+    let out = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(&pdf)
+        .arg(dir.join(name))
+        .output()
+        .expect("pdftoppm (poppler-utils) runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir.join(format!("{name}.png"))
+}
+
+async fn period(app: &TestApp, ordinal: i64) -> i64 {
+    let (id,): (i64,) = sqlx::query_as("SELECT id FROM periods WHERE ordinal = $1")
+        .bind(ordinal)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    id
+}
+
+#[tokio::test]
+async fn the_bulletin_pdf_shows_the_computed_numbers_to_whoever_may_see_it() {
+    let app = TestApp::new().await;
+    let f = app.f.clone();
+    let p1 = period(&app, 1).await;
+    let mut t = app.login_as("teacher_a").await;
+    let e1 = evaluation(&app, &mut t, f.class_a, 1, "2026-10-20").await;
+    let e2 = evaluation(&app, &mut t, f.class_a, 1, "2026-11-10").await;
+    set_mark(&mut t, e1, f.s1, "13").await;
+    set_mark(&mut t, e2, f.s1, "14,5").await;
+
+    // The numbers of the bulletin computation, as the screen writes them.
+    let cs = suku::bulletins::sheet::class_sheets(&app.db.pool, f.class_a, p1, Some(f.s1))
+        .await
+        .unwrap()
+        .unwrap();
+    let b = &cs.sheets[0].bulletin;
+    let general = suku::grades::calc::fmt_hundredths(b.general.expect("an average"));
+    assert_eq!(general, "13,75");
+    let position = b.rank.expect("a rank").position;
+    let rank = match position {
+        1 => format!("1er / {}", cs.ranked),
+        n => format!("{n}e / {}", cs.ranked),
+    };
+    let name = cs.sheets[0].student.list_name();
+
+    let mut d = app.login_as("director").await;
+    let screen = d.get(&format!("/bulletins/{}/{p1}", f.s1)).await;
+    assert_eq!(screen.status, StatusCode::OK);
+    assert!(screen.plain().contains(&general));
+    assert!(
+        screen
+            .body
+            .contains(&format!("/bulletins/{}/{p1}/pdf", f.s1))
+    );
+    let r = d.get(&format!("/bulletins/{}/{p1}/pdf", f.s1)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.headers["content-type"], "application/pdf");
+    let text = pdf_text(&r.bytes);
+    for want in [
+        name.as_str(),
+        general.as_str(),
+        rank.as_str(),
+        "Mathématiques",
+        "RÉPUBLIQUE TOGOLAISE",
+        "BULLETIN DE NOTES",
+    ] {
+        assert!(text.contains(want), "{want:?} not in {text}");
+    }
+    let png = to_png(&r.bytes, "bulletin");
+    assert!(std::fs::metadata(png).unwrap().len() > 10_000);
+
+    // In English, the same numbers with a decimal point.
+    d.post("/langue", &[("lang", "en"), ("retour", "/admin")])
+        .await;
+    let en = pdf_text(&d.get(&format!("/bulletins/{}/{p1}/pdf", f.s1)).await.bytes);
+    assert!(en.contains(&general.replace(',', ".")), "{en}");
+    assert!(en.contains("REPORT CARD"), "{en}");
+    d.post("/langue", &[("lang", "fr"), ("retour", "/admin")])
+        .await;
+
+    // Families: not before the period is published; never another family's child.
+    let mut p = app.login_as("parent_1").await;
+    assert_eq!(
+        p.get(&format!("/bulletins/{}/{p1}/pdf", f.s1)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    sqlx::query("UPDATE periods SET closed = TRUE, published = TRUE WHERE id = $1")
+        .bind(p1)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let r = p.get(&format!("/bulletins/{}/{p1}/pdf", f.s1)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(pdf_text(&r.bytes).contains(&general));
+    let mut other = app.login_as("parent_2").await;
+    assert_eq!(
+        other
+            .get(&format!("/bulletins/{}/{p1}/pdf", f.s1))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let mut s = app.login_as("student").await;
+    assert_eq!(
+        s.get(&format!("/bulletins/{}/{p1}/pdf", f.s1)).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        s.get(&format!("/bulletins/{}/{p1}/pdf", f.s3)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    // A teacher of another class.
+    let mut tb = app.login_as("teacher_b").await;
+    assert_eq!(
+        tb.get(&format!("/bulletins/{}/{p1}/pdf", f.s1))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
+    // The class's bulletins in one file: administration only, every student of the class.
+    let url = format!("/admin/classes/{}/bulletins/pdf?periode={p1}", f.class_a);
+    let r = d.get(&url).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let roster = suku::school::roster(&app.db.pool, f.class_a).await.unwrap();
+    let text = pdf_text(&r.bytes);
+    for st in &roster {
+        assert!(text.contains(&st.list_name()), "{} missing", st.list_name());
+    }
+    assert_eq!(t.get(&url).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(p.get(&url).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        d.get(&format!(
+            "/admin/classes/{}/bulletins/pdf?periode=999999",
+            f.class_a
+        ))
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_broken_school_template_says_which_line_and_reaches_nothing_else() {
+    let app = TestApp::new().await;
+    let f = app.f.clone();
+    let p1 = period(&app, 1).await;
+    let docs = suku::settings::DocumentSettings {
+        bulletin_source: Some("#let data = json(\"/data.json\")\n= #data.year\n#for s in data.students {\n  s.name +\n}".into()),
+        receipt_source: Some("#read(\"/etc/passwd\")".into()),
+        ..Default::default()
+    };
+    suku::settings::store(&app.db.pool, "documents", &docs)
+        .await
+        .unwrap();
+    let mut d = app.login_as("director").await;
+    let r = d.get(&format!("/bulletins/{}/{p1}/pdf", f.s1)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.plain().contains("Ligne 4, colonne 11"), "{}", r.plain());
+    assert!(r.plain().contains("s.name +"), "the line is shown");
+    let ff = seed_fees(&app).await;
+    let r = d.get(&format!("/recus/{}/pdf", ff.receipt_s1)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.plain().contains("Ligne 1"), "{}", r.plain());
+    assert!(!r.body.contains("root:"), "the template read a file");
+
+    // A school's own template that works is used.
+    let docs = suku::settings::DocumentSettings {
+        bulletin_source: Some("#let data = json(\"/data.json\")\n#for s in data.students [Carnet de #s.name : #s.general]".into()),
+        ..Default::default()
+    };
+    suku::settings::store(&app.db.pool, "documents", &docs)
+        .await
+        .unwrap();
+    let r = d.get(&format!("/bulletins/{}/{p1}/pdf", f.s1)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(pdf_text(&r.bytes).contains("Carnet de"));
+}
+
+#[tokio::test]
+async fn a_receipt_pdf_carries_a_qr_code_that_verifies_it() {
+    let app = TestApp::new().await;
+    let f = app.f.clone();
+    let ff = seed_fees(&app).await;
+    let mut p = app.login_as("parent_1").await;
+    let page = p.get(&format!("/recus/{}", ff.receipt_s1)).await;
+    assert!(page.body.contains(&format!("/recus/{}/pdf", ff.receipt_s1)));
+    let r = p.get(&format!("/recus/{}/pdf", ff.receipt_s1)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let receipt = suku::fees::repo::receipt(&app.db.pool, ff.receipt_s1)
+        .await
+        .unwrap()
+        .unwrap();
+    let text = pdf_text(&r.bytes);
+    assert!(text.contains(&receipt.receipt_no), "{text}");
+    assert!(text.contains("10 000 FCFA"), "{text}");
+    assert!(text.contains("dix mille"), "{text}");
+
+    // The QR code, read from the printed page, opens the public verification page.
+    let png = to_png(&r.bytes, "receipt");
+    let img = image::open(&png).unwrap().to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(img);
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code on the receipt");
+    let (_, url) = grids[0].decode().expect("a readable QR code");
+    let path = url
+        .strip_prefix(&app.state.config.public_url)
+        .expect("the school's address");
+    assert!(
+        path.starts_with(&format!("/verifier/recus/{}/", ff.receipt_s1)),
+        "{url}"
+    );
+    let mut anyone = app.client();
+    let v = anyone.get(path).await;
+    assert_eq!(v.status, StatusCode::OK);
+    let plain = v.plain();
+    assert!(
+        plain.contains("Reçu authentique") && plain.contains("10 000 FCFA"),
+        "{plain}"
+    );
+    assert!(plain.contains(&receipt.receipt_no));
+    assert!(
+        !plain.contains(&receipt.last_name.to_uppercase()),
+        "the full name is not public"
+    );
+    // A code changed by one character, or another receipt's number with this code: unknown.
+    let mut forged = path.to_string();
+    let last = forged.pop().unwrap();
+    forged.push(if last == '0' { '1' } else { '0' });
+    assert_eq!(anyone.get(&forged).await.status, StatusCode::NOT_FOUND);
+    let code = path.rsplit('/').next().unwrap();
+    let other = format!("/verifier/recus/{}/{code}", ff.receipt_s3);
+    assert_eq!(anyone.get(&other).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        anyone
+            .get(&format!("/verifier/recus/abc/{code}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Only who may see the account gets the PDF.
+    let mut p2 = app.login_as("parent_2").await;
+    assert_eq!(
+        p2.get(&format!("/recus/{}/pdf", ff.receipt_s1))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let mut t = app.login_as("teacher_a").await;
+    assert_eq!(
+        t.get(&format!("/recus/{}/pdf", ff.receipt_s1)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let mut b = app.login_as("bursar").await;
+    assert_eq!(
+        b.get(&format!("/recus/{}/pdf", ff.receipt_s3)).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        b.get("/recus/999999/pdf").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // A cancelled receipt says so on its verification page.
+    suku::fees::reverse_payment(&app.db.pool, ff.receipt_s1, "erreur de saisie", f.bursar)
+        .await
+        .unwrap();
+    let v = anyone.get(path).await;
+    assert!(v.plain().contains("annulé"), "{}", v.plain());
+}
+
+#[tokio::test]
+async fn arrears_open_in_excel_with_numbers_and_read_back_from_csv() {
+    use calamine::{Data, Reader, Xlsx};
+    let app = TestApp::new().await;
+    let f = app.f.clone();
+    seed_fees(&app).await;
+    let mut b = app.login_as("bursar").await;
+    let page = b.get("/admin/impayes").await;
+    assert!(page.body.contains("format=xlsx"));
+    let r = b.get("/admin/impayes?format=xlsx").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(".xlsx")
+    );
+    let mut book: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(r.bytes.clone())).unwrap();
+    let sheet = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&sheet).unwrap();
+    let rows: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
+    assert_eq!(rows[0][0], Data::String("Nom et prénoms".into()));
+    let s1 = suku::school::student(&app.db.pool, f.s1)
+        .await
+        .unwrap()
+        .unwrap();
+    let row = rows
+        .iter()
+        .find(|r| r[0] == Data::String(s1.list_name()))
+        .expect("S1 owes");
+    // 30 000 due on 15/10/2026, 10 000 paid: 20 000 overdue, 45 000 left in all.
+    assert_eq!(row[4], Data::Float(20_000.0));
+    assert_eq!(row[5], Data::Float(45_000.0));
+    assert!(matches!(row[3], Data::DateTime(_)), "{:?}", row[3]);
+    let total = rows.last().unwrap();
+    assert_eq!(total[0], Data::String("Total".into()));
+
+    // The same rows from the French CSV, and from the comma one.
+    let r = b.get("/admin/impayes?format=csv").await;
+    assert!(r.bytes.starts_with("\u{feff}".as_bytes()));
+    let mut csv = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(&r.bytes[3..]);
+    let lines: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
+    assert_eq!(lines.len() + 1, rows.len());
+    let line = lines.iter().find(|l| l[0] == s1.list_name()).unwrap();
+    assert_eq!(
+        (&line[4], &line[5], &line[3]),
+        ("20000", "45000", "15/10/2026")
+    );
+    let r = b.get("/admin/impayes?format=csv-comma&classe=").await;
+    let mut csv = csv::Reader::from_reader(&r.bytes[..]);
+    let line = csv
+        .records()
+        .map(Result::unwrap)
+        .find(|l| &l[0] == s1.list_name().as_str())
+        .unwrap();
+    assert_eq!(&line[3], "2026-10-15");
+    // Filters apply to the export as to the page.
+    let r = b
+        .get(&format!("/admin/impayes?format=csv&classe={}", f.class_b))
+        .await;
+    assert!(!String::from_utf8_lossy(&r.bytes).contains(&s1.list_name()));
+    // PDF too.
+    let r = b.get("/admin/impayes?format=pdf").await;
+    assert!(pdf_text(&r.bytes).contains(&s1.list_name()));
+    // A format that does not exist, and people who do not see the school's money.
+    assert_eq!(
+        b.get("/admin/impayes?format=exe").await.status,
+        StatusCode::BAD_REQUEST
+    );
+    for who in ["teacher_a", "parent_1", "student"] {
+        let mut c = app.login_as(who).await;
+        assert_eq!(
+            c.get("/admin/impayes?format=xlsx").await.status,
+            StatusCode::FORBIDDEN,
+            "{who}"
+        );
+        assert_eq!(
+            c.get("/admin/caisse?format=csv").await.status,
+            StatusCode::FORBIDDEN,
+            "{who}"
+        );
+    }
+    let r = b.get("/admin/caisse?format=xlsx").await;
+    assert_eq!(r.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_whole_schools_bulletins_arrive_as_a_zip_with_every_class() {
+    let app = TestApp::new().await;
+    let p1 = period(&app, 1).await;
+    let mut d = app.login_as("director").await;
+    let r = d
+        .post(&format!("/admin/periodes/{p1}/bulletins"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let job: i64 = r.location().rsplit('/').next().unwrap().parse().unwrap();
+    while suku::jobs::run_once(&app.state, &suku::app::jobs(), "t")
+        .await
+        .unwrap()
+    {}
+    let view = suku::jobs::get(&app.db.pool, job).await.unwrap().unwrap();
+    assert_eq!(view.state, "done", "{:?}", view.error);
+    assert_eq!(view.percent(), 100);
+    let (href, _) = view.link().expect("a file to download");
+    let page = d.get(&format!("/taches/{job}")).await;
+    assert!(page.body.contains(&href));
+    let r = d.get(&href).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(r.bytes)).unwrap();
+    let year = suku::school::current_year(&app.db.pool)
+        .await
+        .unwrap()
+        .unwrap();
+    let classes = suku::school::classes(&app.db.pool, year.id).await.unwrap();
+    assert_eq!(zip.len(), classes.len());
+    for c in &classes {
+        let name = suku::export::file_name(&c.name, "pdf");
+        let mut entry = zip
+            .by_name(&name)
+            .unwrap_or_else(|_| panic!("{name} in the archive"));
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        let text = pdf_text(&bytes);
+        for s in suku::school::roster(&app.db.pool, c.id).await.unwrap() {
+            assert!(
+                text.contains(&s.list_name()),
+                "{} in {}",
+                s.list_name(),
+                c.name
+            );
+        }
+    }
+    // The file is the director's: nobody else downloads it.
+    for who in ["bursar", "teacher_a", "parent_1"] {
+        let mut c = app.login_as(who).await;
+        assert_eq!(c.get(&href).await.status, StatusCode::FORBIDDEN, "{who}");
+    }
+    let mut t = app.login_as("teacher_a").await;
+    assert_eq!(
+        t.post(&format!("/admin/periodes/{p1}/bulletins"), &[])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
+    // Cancelled before it runs: no file.
+    let r = d
+        .post(&format!("/admin/periodes/{p1}/bulletins"), &[])
+        .await;
+    let job: i64 = r.location().rsplit('/').next().unwrap().parse().unwrap();
+    d.get(&format!("/taches/{job}")).await;
+    d.post(&format!("/taches/{job}/annulation"), &[]).await;
+    while suku::jobs::run_once(&app.state, &suku::app::jobs(), "t")
+        .await
+        .unwrap()
+    {}
+    let view = suku::jobs::get(&app.db.pool, job).await.unwrap().unwrap();
+    assert_eq!(view.state, "cancelled");
+    assert!(view.link().is_none());
+
+    // Past the retention period, the file is removed.
+    sqlx::query("UPDATE files SET created_at = $1 WHERE owner_kind = 'export'")
+        .bind(chrono::Utc::now() - chrono::Duration::days(8))
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(suku::export::batch::sweep(&app.state).await.unwrap(), 1);
+    assert_eq!(d.get(&href).await.status, StatusCode::NOT_FOUND);
+}
