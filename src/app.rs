@@ -74,6 +74,7 @@ pub fn jobs() -> crate::jobs::Registry {
     crate::jobs::Registry::new(vec![
         std::sync::Arc::new(crate::bulletins::school::SchoolResults),
         std::sync::Arc::new(crate::bulletins::pdf::SchoolBulletins),
+        std::sync::Arc::new(crate::export::routes::TemplateExport),
         std::sync::Arc::new(crate::import::StudentsImport),
         std::sync::Arc::new(crate::mobile_money::reconcile::Check),
     ])
@@ -113,6 +114,7 @@ pub fn router_with(state: AppState, cluster: Option<crate::realtime::Cluster>) -
         .merge(crate::mobile_money::routes::router())
         .merge(crate::gamification::router())
         .merge(crate::analytics::router())
+        .merge(crate::export::router())
         .merge(crate::pwa::router())
         .nest("/admin", crate::admin::router())
         .fallback(not_found)

@@ -276,3 +276,21 @@ pub async fn recent(db: &Pool, class_id: i64, limit: i64) -> Result<Vec<RollCall
     .fetch_all(db)
     .await
 }
+
+/// Every absence and lateness between two days, by day; optionally of one class.
+pub async fn between(
+    db: &Pool,
+    from: NaiveDate,
+    to: NaiveDate,
+    class_id: Option<i64>,
+) -> Result<Vec<AbsenceRow>, sqlx::Error> {
+    sqlx::query_as(crate::sql!(
+        "{ABSENCE_SELECT} WHERE r.held_on >= $1 AND r.held_on <= $2 AND ($3 IS NULL OR r.class_id = $3) \
+         ORDER BY r.held_on, r.starts_at, s.sort_name"
+    ))
+    .bind(from)
+    .bind(to)
+    .bind(class_id)
+    .fetch_all(db)
+    .await
+}

@@ -12,9 +12,14 @@ use crate::error::{AppError, AppResult};
 use crate::web::Ctx;
 
 pub mod batch;
+pub mod custom;
+pub mod datasets;
 pub mod pdf;
+pub mod routes;
 pub mod table;
 pub mod templates;
+
+pub use routes::router;
 
 pub use table::{Cell, Orientation, PdfFrame, Separator, Table};
 
@@ -51,7 +56,8 @@ impl Format {
         ("pdf", "export-pdf"),
     ];
 
-    fn extension(self) -> &'static str {
+    /// The file name's extension.
+    pub fn extension(self) -> &'static str {
         match self {
             Format::Csv | Format::CsvComma => "csv",
             Format::Xlsx => "xlsx",
@@ -59,7 +65,8 @@ impl Format {
         }
     }
 
-    fn content_type(self) -> &'static str {
+    /// The MIME type.
+    pub fn content_type(self) -> &'static str {
         match self {
             Format::Csv | Format::CsvComma => "text/csv; charset=utf-8",
             Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -210,18 +217,26 @@ pub async fn send_table(
 ) -> AppResult<Response> {
     let name = file_name(&table.title, format.extension());
     let t = ctx.t.clone();
-    let bytes = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<u8>> {
-        Ok(match format {
-            Format::Csv => table.to_csv(Separator::Semicolon),
-            Format::CsvComma => table.to_csv(Separator::Comma),
-            Format::Xlsx => table.to_xlsx()?,
-            Format::Pdf => table.to_pdf(&t, &frame)?,
-        })
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.into()))?
-    .map_err(AppError::Internal)?;
+    let bytes = tokio::task::spawn_blocking(move || write(&table, format, &t, &frame))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .map_err(AppError::Internal)?;
     Ok(download(bytes, format.content_type(), &name, false))
+}
+
+/// Writes a table in a format (CPU-bound: off the async runtime).
+pub fn write(
+    table: &Table,
+    format: Format,
+    t: &crate::i18n::Tr,
+    frame: &PdfFrame,
+) -> anyhow::Result<Vec<u8>> {
+    Ok(match format {
+        Format::Csv => table.to_csv(Separator::Semicolon),
+        Format::CsvComma => table.to_csv(Separator::Comma),
+        Format::Xlsx => table.to_xlsx()?,
+        Format::Pdf => table.to_pdf(t, frame)?,
+    })
 }
 
 /// Renders a document template off the request's thread.

@@ -118,6 +118,8 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
     /// A last line of totals, if the screen shows one.
     pub totals: Option<Vec<Cell>>,
+    /// Rows to set in bold (subtotals), by index.
+    pub emphasized: Vec<usize>,
 }
 
 /// How CSV fields are separated.
@@ -217,7 +219,11 @@ impl Table {
         for (col, c) in self.columns.iter().enumerate() {
             sheet.write_string_with_format(0, col as u16, &c.label, &head)?;
         }
-        let rows = self.rows.iter().map(|r| (r, false));
+        let rows = self
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r, self.emphasized.contains(&i)));
         let rows = rows.chain(self.totals.iter().map(|r| (r, true)));
         for (i, (row, total)) in rows.enumerate() {
             let r = i as u32 + 1;
@@ -301,7 +307,9 @@ impl Table {
             "columns": self.columns.iter().zip(align).map(|(c, a)| json!({ "label": c.label, "align": a })).collect::<Vec<_>>(),
             "rows": self.rows.iter().map(show).collect::<Vec<_>>(),
             "totals": self.totals.as_ref().map(show),
-            "count": t.tn("export-row-count", "count", self.rows.len() as i64),
+            "strong": self.emphasized,
+            // The count says the same as a subtitle; only when there is none.
+            "count": if self.subtitle.is_empty() { t.tn("export-row-count", "count", self.rows.len() as i64) } else { String::new() },
             "page": t.t("export-page"),
         })
     }

@@ -93,6 +93,62 @@ pub async fn arrears_of(
     .await
 }
 
+/// A student's account over the year's list: what was billed, granted, paid, and is left.
+#[derive(Clone, Debug, FromRow)]
+pub struct StudentBalance {
+    /// Student id.
+    pub student_id: i64,
+    /// Surname.
+    pub last_name: String,
+    /// Given names.
+    pub first_name: String,
+    /// Matricule.
+    pub matricule: String,
+    /// Class.
+    pub class_name: String,
+    /// Invoices.
+    pub billed: i64,
+    /// Discounts granted.
+    pub discounts: i64,
+    /// Payments, net of reversals.
+    pub paid: i64,
+    /// What is left to pay (negative: in credit).
+    pub balance: i64,
+}
+
+impl StudentBalance {
+    /// "NOM Prénoms".
+    pub fn student(&self) -> String {
+        format!("{} {}", self.last_name.to_uppercase(), self.first_name)
+    }
+}
+
+/// The accounts of a year's students, from the ledger, by class then name.
+pub async fn balances_of(
+    db: &Pool,
+    year_id: i64,
+    class_id: Option<i64>,
+    level_id: Option<i64>,
+) -> Result<Vec<StudentBalance>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT s.id AS student_id, s.last_name, s.first_name, s.matricule, c.name AS class_name, \
+           CAST(COALESCE(SUM(CASE WHEN l.kind = 'invoice' THEN l.amount ELSE 0 END), 0) AS BIGINT) AS billed, \
+           CAST(COALESCE(-SUM(CASE WHEN l.kind = 'discount' THEN l.amount ELSE 0 END), 0) AS BIGINT) AS discounts, \
+           CAST(COALESCE(-SUM(CASE WHEN l.kind IN ('payment', 'reversal') THEN l.amount ELSE 0 END), 0) AS BIGINT) AS paid, \
+           CAST(COALESCE(SUM(l.amount), 0) AS BIGINT) AS balance \
+         FROM enrollments e JOIN students s ON s.id = e.student_id JOIN classes c ON c.id = e.class_id \
+         LEFT JOIN ledger_entries l ON l.student_id = s.id \
+         WHERE e.school_year_id = $1 AND ($2 IS NULL OR c.id = $2) AND ($3 IS NULL OR c.level_id = $3) \
+         GROUP BY s.id, s.last_name, s.first_name, s.matricule, c.name, s.sort_name \
+         ORDER BY c.name, s.sort_name, s.id",
+    )
+    .bind(year_id)
+    .bind(class_id)
+    .bind(level_id)
+    .fetch_all(db)
+    .await
+}
+
 // ---------------------------------------------------------------- arrears
 
 #[derive(Clone, Debug, Default, Deserialize)]

@@ -182,3 +182,22 @@ pub async fn view(db: &Pool, id: i64) -> Result<Option<JobView>, sqlx::Error> {
     .fetch_optional(db)
     .await
 }
+
+/// The latest jobs a user started whose kind begins with `prefix` ("export."), newest first.
+pub async fn of_user(
+    db: &Pool,
+    user_id: i64,
+    prefix: &str,
+    limit: i64,
+) -> Result<Vec<JobView>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, kind, state, progress_done, progress_total, message_key, message_args, result, error, attempts, \
+         created_by, created_at, cancel_requested FROM jobs WHERE created_by = $1 AND kind LIKE $2 \
+         ORDER BY id DESC LIMIT $3",
+    )
+    .bind(user_id)
+    .bind(format!("{prefix}%"))
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}

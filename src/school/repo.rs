@@ -612,3 +612,70 @@ pub async fn user_name_in<'e>(
             .await?;
     Ok(row.map(|r| r.0))
 }
+
+/// A student of a year's list, with what a school list shows of them.
+#[derive(Clone, Debug, FromRow)]
+pub struct YearStudent {
+    /// Id.
+    pub id: i64,
+    /// Matricule.
+    pub matricule: String,
+    /// Prénom(s).
+    pub first_name: String,
+    /// Nom.
+    pub last_name: String,
+    /// F or M.
+    pub sex: String,
+    /// Date de naissance.
+    pub birth_date: Option<NaiveDate>,
+    /// Lieu de naissance.
+    pub birth_place: Option<String>,
+    /// The class that year.
+    pub class_id: i64,
+    /// Its name.
+    pub class_name: String,
+    /// Its level's name.
+    pub level_name: String,
+    /// A guardian's name (the first by relationship).
+    pub guardian: Option<String>,
+    /// A guardian's phone.
+    pub phone: Option<String>,
+    /// Still at the school.
+    pub active: bool,
+}
+
+/// The students enrolled in a year, by class then name; optionally of one class or level.
+pub async fn year_students(
+    db: &Pool,
+    year_id: i64,
+    class_id: Option<i64>,
+    level_id: Option<i64>,
+) -> Result<Vec<YearStudent>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT s.id, s.matricule, s.first_name, s.last_name, s.sex, s.birth_date, s.birth_place, \
+           c.id AS class_id, c.name AS class_name, l.name AS level_name, \
+           (SELECT u.first_name || ' ' || u.last_name FROM student_guardians g JOIN users u ON u.id = g.user_id \
+              WHERE g.student_id = s.id ORDER BY g.relationship LIMIT 1) AS guardian, \
+           (SELECT u.phone FROM student_guardians g JOIN users u ON u.id = g.user_id \
+              WHERE g.student_id = s.id AND u.phone IS NOT NULL ORDER BY g.relationship LIMIT 1) AS phone, \
+           s.active \
+         FROM enrollments e JOIN students s ON s.id = e.student_id JOIN classes c ON c.id = e.class_id \
+         JOIN levels l ON l.id = c.level_id \
+         WHERE e.school_year_id = $1 AND ($2 IS NULL OR c.id = $2) AND ($3 IS NULL OR c.level_id = $3) \
+         ORDER BY c.name, s.sort_name, s.id",
+    )
+    .bind(year_id)
+    .bind(class_id)
+    .bind(level_id)
+    .fetch_all(db)
+    .await
+}
+
+/// The level of a class.
+pub async fn class_level(db: &Pool, class_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT level_id FROM classes WHERE id = $1")
+        .bind(class_id)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(|r| r.0))
+}

@@ -241,6 +241,7 @@ impl Ctx {
                 ("/admin/frais", "nav-fees"),
                 ("/admin/impayes", "nav-arrears"),
                 ("/admin/caisse", "nav-cash"),
+                ("/admin/exports", "nav-exports"),
                 ("/admin/mobile-money", "nav-momo"),
                 ("/admin/periodes", "nav-periods"),
                 ("/admin/coefficients", "nav-coefficients"),

@@ -284,8 +284,31 @@ async fn every_get_route_for_every_role() {
         ("/admin/impayes".into(), admins.to_vec(), Some("T-001")),
         ("/admin/caisse".into(), admins.to_vec(), Some("T-003")),
         ("/admin/impayes?format=xlsx".into(), admins.to_vec(), None),
-        ("/admin/impayes?format=csv".into(), admins.to_vec(), Some("T-001")),
-        ("/admin/caisse?format=csv".into(), admins.to_vec(), Some("T-003")),
+        ("/admin/exports".into(), admins.to_vec(), None),
+        (
+            "/admin/exports/modeles/nouveau?jeu=students".into(),
+            admins.to_vec(),
+            Some("T-001"),
+        ),
+        (
+            "/admin/exports/modeles/nouveau?jeu=balances".into(),
+            vec!["director", "bursar"],
+            Some("T-001"),
+        ),
+        ("/admin/exports/modeles/nouveau?jeu=x".into(), vec![], None),
+        ("/admin/exports/modeles/999999".into(), vec![], None),
+        ("/admin/exports/modeles/999999/fichier".into(), vec![], None),
+        ("/admin/documents".into(), managers.to_vec(), None),
+        (
+            "/admin/impayes?format=csv".into(),
+            admins.to_vec(),
+            Some("T-001"),
+        ),
+        (
+            "/admin/caisse?format=csv".into(),
+            admins.to_vec(),
+            Some("T-003"),
+        ),
         ("/admin/caisse?format=pdf".into(), admins.to_vec(), None),
         (
             format!("/recus/{}/pdf", ff.receipt_s1),
@@ -945,6 +968,34 @@ async fn every_post_route_for_every_role() {
             vec!["director", "bursar", "secretary"],
         ),
         ("/admin/periodes/999999/bulletins".into(), vec![], vec![]),
+        (
+            "/admin/exports/apercu".into(),
+            vec![
+                ("dataset", "students".into()),
+                ("use_matricule", "1".into()),
+            ],
+            vec!["director", "bursar", "secretary"],
+        ),
+        (
+            "/admin/exports/apercu".into(),
+            vec![("dataset", "payments".into()), ("use_amount", "1".into())],
+            vec!["director", "bursar"],
+        ),
+        (
+            "/admin/exports/modeles/999999/lancement".into(),
+            vec![("format", "csv".into())],
+            vec![],
+        ),
+        (
+            "/admin/documents".into(),
+            vec![("region", "DRE Golfe".into())],
+            managers.clone(),
+        ),
+        (
+            "/admin/documents/apercu".into(),
+            vec![("document", "bulletin".into())],
+            managers.clone(),
+        ),
         (
             format!("/messages/m/{}/suppression", chat.message),
             vec![],

@@ -474,3 +474,319 @@ async fn the_whole_schools_bulletins_arrive_as_a_zip_with_every_class() {
     assert_eq!(suku::export::batch::sweep(&app.state).await.unwrap(), 1);
     assert_eq!(d.get(&href).await.status, StatusCode::NOT_FOUND);
 }
+
+/// The editor's form for a balances template: class, name and balance, grouped by class,
+/// largest balance first, balance as a plain number.
+fn balances_form(name: &str) -> Vec<(String, String)> {
+    let mut f: Vec<(String, String)> = [
+        ("name", name),
+        ("dataset", "balances"),
+        ("title", "Soldes par classe"),
+        ("use_class", "1"),
+        ("pos_class", "1"),
+        ("use_student", "1"),
+        ("pos_student", "2"),
+        ("label_student", "Élève"),
+        ("format_student", "upper"),
+        ("use_balance", "1"),
+        ("pos_balance", "3"),
+        ("label_balance", "Reste dû"),
+        ("format_balance", "number"),
+        ("group_by", "class"),
+        ("sort_by", "balance"),
+        ("descending", "1"),
+        ("orientation", "landscape"),
+        ("footer", "Document interne"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    f.push(("pos_matricule".into(), "9".into()));
+    f
+}
+
+fn pairs(f: &[(String, String)]) -> Vec<(&str, &str)> {
+    f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
+#[tokio::test]
+async fn a_template_made_in_the_editor_exports_as_previewed() {
+    use calamine::{Data, Reader, Xlsx};
+    let app = TestApp::new().await;
+    let f = app.f.clone();
+    seed_fees(&app).await;
+    let mut b = app.login_as("bursar").await;
+    let page = b.get("/admin/exports/modeles/nouveau?jeu=balances").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let form = balances_form("Soldes");
+    // The live preview (htmx) shows the table the file will have.
+    let preview = b.post("/admin/exports/apercu", &pairs(&form)).await;
+    assert_eq!(preview.status, StatusCode::OK);
+    let shown = preview.plain();
+    assert!(shown.contains("Soldes par classe"), "{shown}");
+    let s1 = suku::school::student(&app.db.pool, f.s1)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(shown.contains(&s1.list_name().to_uppercase()), "{shown}");
+    assert!(
+        shown.contains("Reste dû") && shown.contains("Sous-total"),
+        "{shown}"
+    );
+    // An incomplete form says what is missing, in the preview.
+    let mut none = form.clone();
+    none.retain(|(k, _)| !k.starts_with("use_"));
+    let p = b.post("/admin/exports/apercu", &pairs(&none)).await;
+    assert!(
+        p.plain().contains("Choisissez au moins une colonne"),
+        "{}",
+        p.plain()
+    );
+
+    let r = b
+        .post("/admin/exports/modeles/nouveau", &pairs(&form))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id: i64 = r.location().rsplit('/').next().unwrap().parse().unwrap();
+    // The same name twice is refused, nothing saved.
+    let again = b
+        .post("/admin/exports/modeles/nouveau", &pairs(&form))
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.plain().contains("Un autre modèle porte déjà ce nom"));
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM export_templates")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 1);
+
+    // The saved template's file has the previewed rows, in the previewed order.
+    let r = b
+        .get(&format!("/admin/exports/modeles/{id}/fichier?format=xlsx"))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(r.bytes)).unwrap();
+    let sheet = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&sheet).unwrap();
+    let rows: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
+    assert_eq!(
+        rows[0],
+        [
+            Data::String("Classe".into()),
+            Data::String("Élève".into()),
+            Data::String("Reste dû".into())
+        ]
+    );
+    let row = rows
+        .iter()
+        .find(|r| r[1] == Data::String(s1.list_name().to_uppercase()))
+        .unwrap();
+    assert_eq!(row[2], Data::Float(45_000.0));
+    let shown_rows: Vec<String> = rows[1..]
+        .iter()
+        .map(|r| match &r[1] {
+            Data::String(s) => s.clone(),
+            _ => String::new(),
+        })
+        .filter(|s| !s.is_empty())
+        .collect();
+    for name in &shown_rows {
+        assert!(shown.contains(name.as_str()), "{name} not in the preview");
+    }
+    let pdf = b
+        .get(&format!("/admin/exports/modeles/{id}/fichier?format=pdf"))
+        .await;
+    let text = pdf_text(&pdf.bytes);
+    assert!(
+        text.contains("Soldes par classe") && text.contains("Document interne"),
+        "{text}"
+    );
+    to_png(&pdf.bytes, "template");
+
+    // In the background: a job, then the file on the exports page.
+    let r = b
+        .post(
+            &format!("/admin/exports/modeles/{id}/lancement"),
+            &[("format", "csv")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    while suku::jobs::run_once(&app.state, &suku::app::jobs(), "t")
+        .await
+        .unwrap()
+    {}
+    let exports = b.get("/admin/exports").await;
+    assert!(
+        exports.body.contains("data-testid=\"export-file\""),
+        "{}",
+        exports.body
+    );
+    let href = exports
+        .body
+        .split("href=\"/fichiers/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let file = b.get(&format!("/fichiers/{href}")).await;
+    let csv_text = String::from_utf8(file.bytes).unwrap();
+    assert!(
+        csv_text.contains(&format!("{};45000", s1.list_name().to_uppercase())),
+        "{csv_text}"
+    );
+
+    // Who may not read money does not use a money template, nor make one.
+    let mut sec = app.login_as("secretary").await;
+    assert_eq!(
+        sec.get(&format!("/admin/exports/modeles/{id}"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        sec.get(&format!("/admin/exports/modeles/{id}/fichier?format=csv"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        sec.post("/admin/exports/apercu", &pairs(&form))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let mine = sec.get("/admin/exports").await;
+    assert!(
+        !mine.body.contains("Soldes"),
+        "a money template listed for the secretary"
+    );
+    let mut t = app.login_as("teacher_a").await;
+    assert_eq!(t.get("/admin/exports").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        t.get("/admin/exports/modeles/nouveau?jeu=students")
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    // The secretary makes a student list instead.
+    let r = sec.get("/admin/exports/modeles/nouveau?jeu=students").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let r = sec
+        .get(&format!("/admin/exports/modeles/{id}/fichier?format=exe"))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = b
+        .get(&format!("/admin/exports/modeles/{id}/fichier?format=exe"))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    // Deleting is the bursar's (it is their data); the template goes, audited.
+    let r = b
+        .post(&format!("/admin/exports/modeles/{id}/suppression"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        b.get(&format!("/admin/exports/modeles/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn the_school_adapts_its_documents_and_a_broken_layout_is_never_saved() {
+    let app = TestApp::new().await;
+    seed_fees(&app).await;
+    let mut d = app.login_as("director").await;
+    let page = d.get("/admin/documents").await;
+    assert_eq!(page.status, StatusCode::OK);
+    // Suku's own layout is shown to start from.
+    assert!(page.text().contains("json(\"/data.json\")"));
+    let bulletin = suku::export::templates::BULLETIN;
+    let broken = bulletin.replacen("#let L = data.labels", "#let L = data.labels(", 1);
+    let r = d
+        .post(
+            "/admin/documents",
+            &[
+                ("ministry", "Ministère des Enseignements"),
+                ("region", "DRE Golfe-Lomé"),
+                ("bulletin_source", &broken),
+                ("receipt_source", suku::export::templates::RECEIPT),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.plain().contains("Ligne 21, colonne 21"), "{}", r.plain());
+    assert_eq!(
+        suku::settings::documents(&app.db.pool).await.unwrap(),
+        Default::default()
+    );
+    // The preview of a layout as typed: the PDF, or the page with the line.
+    let p = d
+        .post(
+            "/admin/documents/apercu",
+            &[("document", "bulletin"), ("bulletin_source", &broken)],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let own = bulletin.replacen(
+        "#let L = data.labels",
+        "#let L = data.labels\n#text(fill: red)[Copie conforme]",
+        1,
+    );
+    let p = d
+        .post(
+            "/admin/documents/apercu",
+            &[("document", "bulletin"), ("bulletin_source", &own)],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(pdf_text(&p.bytes).contains("Copie conforme"));
+    let r = d
+        .post(
+            "/admin/documents",
+            &[
+                ("ministry", "Ministère des Enseignements"),
+                ("region", "DRE Golfe-Lomé"),
+                ("bulletin_source", &own),
+                ("receipt_source", suku::export::templates::RECEIPT),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.plain());
+    let docs = suku::settings::documents(&app.db.pool).await.unwrap();
+    assert!(docs.bulletin_source.is_some(), "the school's own bulletin");
+    assert!(
+        docs.receipt_source.is_none(),
+        "Suku's receipt, unchanged, is not copied"
+    );
+    let p1 = period(&app, 1).await;
+    let pdf = d.get(&format!("/bulletins/{}/{p1}/pdf", app.f.s1)).await;
+    let text = pdf_text(&pdf.bytes);
+    assert!(
+        text.contains("Copie conforme") && text.contains("DRE Golfe-Lomé"),
+        "{text}"
+    );
+    // Back to Suku's.
+    let r = d
+        .post(
+            "/admin/documents",
+            &[("reset", "bulletin"), ("bulletin_source", &own)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        suku::settings::documents(&app.db.pool)
+            .await
+            .unwrap()
+            .bulletin_source
+            .is_none()
+    );
+    // The bursar and teachers do not change documents.
+    for who in ["bursar", "teacher_a", "parent_1"] {
+        let mut c = app.login_as(who).await;
+        assert_eq!(
+            c.get("/admin/documents").await.status,
+            StatusCode::FORBIDDEN,
+            "{who}"
+        );
+    }
+}
