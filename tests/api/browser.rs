@@ -174,7 +174,8 @@ pub(crate) async fn wait_path_not(c: &Client, path: &str) -> String {
 }
 
 pub(crate) async fn wait_text(c: &Client, css: &str, text: &str) {
-    for _ in 0..100 {
+    // Up to 15 s: on a loaded two-core machine a live update can take seconds.
+    for _ in 0..300 {
         if let Ok(e) = c.find(Locator::Css(css)).await
             && e.text().await.unwrap_or_default().contains(text)
         {
