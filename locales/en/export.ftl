@@ -126,3 +126,7 @@ documents-receipt-layout = Payment receipt
 documents-own = the school's layout
 documents-preview = Preview (PDF)
 documents-reset = Back to Suku's template
+
+class-list-title = Class list: { $class }
+
+risk-level = Risk level

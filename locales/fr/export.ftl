@@ -126,3 +126,7 @@ documents-receipt-layout = Reçu de paiement
 documents-own = mise en page de l'établissement
 documents-preview = Aperçu (PDF)
 documents-reset = Revenir au modèle de Suku
+
+class-list-title = Liste de la classe { $class }
+
+risk-level = Niveau de risque

@@ -211,11 +211,18 @@ pub async fn show(
     State(app): State<AppState>,
     ctx: Ctx,
     PathId(id): PathId,
+    axum::extract::Query(export): axum::extract::Query<crate::export::ExportQuery>,
 ) -> AppResult<Response> {
     let u = ctx.require(Portal::Admin)?;
     let class = school::class(&app.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    if let Some(format) = export.format()? {
+        let students = school::roster(&app.db, id).await?;
+        let table = school::roster_table(&ctx.t, &class, &students);
+        let frame = crate::export::frame(&app, &ctx).await;
+        return crate::export::send_table(table, format, &ctx, frame).await;
+    }
     html(&Show {
         ctx: &ctx,
         class,

@@ -33,9 +33,41 @@ pub async fn index(
     State(app): State<AppState>,
     ctx: Ctx,
     Query(q): Query<ListQuery>,
+    Query(export): Query<crate::export::ExportQuery>,
 ) -> AppResult<Response> {
     ctx.require(Portal::Admin)?;
     let class_id = q.filtre.parse::<i64>().ok();
+    if let Some(format) = export.format()? {
+        // Every student the search finds, not one page of them.
+        use crate::export::{Cell, Table};
+        let (students, _) =
+            school::search_students(&app.db, &q.like(), class_id, i64::MAX, 0).await?;
+        let t = &ctx.t;
+        let mut table = Table::new(
+            t.t("nav-students"),
+            [
+                t.t("matricule"),
+                t.t("name"),
+                t.t("sex"),
+                t.t("birth-date"),
+                t.t("birth-place"),
+                t.t("class"),
+            ],
+        );
+        table.subtitle = t.tn("export-row-count", "count", students.len() as i64);
+        for s in &students {
+            table.push(vec![
+                Cell::Text(s.matricule.clone()),
+                Cell::Text(s.list_name()),
+                Cell::Text(s.sex.clone()),
+                s.birth_date.map(Cell::Date).unwrap_or(Cell::Empty),
+                s.birth_place.clone().into(),
+                s.class_name.clone().into(),
+            ]);
+        }
+        let frame = crate::export::frame(&app, &ctx).await;
+        return crate::export::send_table(table, format, &ctx, frame).await;
+    }
     let page = q.page();
     let (students, total) = school::search_students(
         &app.db,

@@ -251,14 +251,47 @@ async fn risks_page(
     State(app): State<AppState>,
     ctx: Ctx,
     Query(q): Query<RisksQuery>,
+    Query(export): Query<crate::export::ExportQuery>,
 ) -> AppResult<Response> {
     let u = ctx.person()?;
+    let export = export.format()?;
     let classes = risk_classes(&app, u).await?;
     authz::require(may_administer(u) || !classes.is_empty())?;
     let mut risks = risks_for(&app, &classes).await?;
     let all = q.tous == "1";
     if !all {
         risks.retain(|r| r.level == "high");
+    }
+    if let Some(format) = export {
+        use crate::export::{Cell, Table};
+        let t = &ctx.t;
+        let mut table = Table::new(
+            t.t("risk-list"),
+            [
+                t.t("student"),
+                t.t("class"),
+                t.t("risk-score"),
+                t.t("risk-level"),
+                t.t("risk-why"),
+            ],
+        );
+        for r in &risks {
+            table.push(vec![
+                Cell::Text(r.name.clone()),
+                Cell::Text(r.class_name.clone()),
+                Cell::Int(r.score),
+                Cell::Text(t.t(format!("risk-level-{}", r.level))),
+                Cell::Text(
+                    r.reasons
+                        .iter()
+                        .map(|(k, v)| t.tj(k, v))
+                        .collect::<Vec<_>>()
+                        .join(" ; "),
+                ),
+            ]);
+        }
+        let frame = crate::export::frame(&app, &ctx).await;
+        return crate::export::send_table(table, format, &ctx, frame).await;
     }
     html(&RisksPage {
         ctx: &ctx,

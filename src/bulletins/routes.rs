@@ -165,8 +165,10 @@ async fn class_results(
     ctx: Ctx,
     PathId(id): PathId,
     Query(q): Query<PeriodQuery>,
+    Query(export): Query<crate::export::ExportQuery>,
 ) -> AppResult<Response> {
     ctx.require(Portal::Admin)?;
+    let format = export.format()?;
     let class = school::class(&app.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -202,6 +204,48 @@ async fn class_results(
             s.last_name.clone(),
         )
     });
+    if let Some(format) = format {
+        use crate::export::{Cell, Table};
+        let t = &ctx.t;
+        let mut heads = vec![t.t("rank"), t.t("name"), t.t("matricule")];
+        heads.extend(
+            subjects
+                .iter()
+                .map(|s| format!("{} ({})", s.name, s.coefficient)),
+        );
+        heads.extend([t.t("general-average"), t.t("mention")]);
+        let mut table = Table::new(format!("{} · {}", t.t("class-results"), class.name), heads);
+        table.subtitle = t.tn(period.label_key(), "n", period.ordinal);
+        for (s, b) in &rows {
+            let mut row = vec![
+                b.rank
+                    .map(|r| Cell::Text(t.rank(Some(r))))
+                    .unwrap_or(Cell::Empty),
+                Cell::Text(s.list_name()),
+                Cell::Text(s.matricule.clone()),
+            ];
+            row.extend(b.lines.iter().map(|l| Cell::hundredths(l.average)));
+            row.push(Cell::hundredths(b.general));
+            row.push(
+                b.mention
+                    .map(|m| Cell::Text(t.t(m.key())))
+                    .unwrap_or(Cell::Empty),
+            );
+            table.push(row);
+        }
+        let mut mean = vec![Cell::Empty, Cell::Text(t.t("class-mean")), Cell::Empty];
+        mean.extend(
+            subjects
+                .iter()
+                .map(|s| Cell::hundredths(computed.subject_stats.get(&s.id).and_then(|x| x.mean))),
+        );
+        mean.push(Cell::hundredths(computed.general_stats.mean));
+        mean.push(Cell::Empty);
+        table.totals = Some(mean);
+        let mut frame = crate::export::frame(&app, &ctx).await;
+        frame.orientation = crate::export::Orientation::Landscape;
+        return crate::export::send_table(table, format, &ctx, frame).await;
+    }
     html(&ClassPage {
         ctx: &ctx,
         class,

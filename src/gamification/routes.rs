@@ -621,8 +621,10 @@ async fn boards_page(
     State(app): State<AppState>,
     ctx: Ctx,
     Query(q): Query<BoardQuery>,
+    Query(export): Query<crate::export::ExportQuery>,
 ) -> AppResult<Response> {
     let u = ctx.person()?;
+    let export = export.format()?;
     let classes = visible_classes(&app.db, u).await?;
     let choice = match choose(&q, &classes) {
         Ok(c) => c,
@@ -642,6 +644,43 @@ async fn boards_page(
     let mine = own_students(&app.db, u).await?;
     let lines = lines_for(&board, &known, &mine, q.limit());
     let more = board.entries.len().saturating_sub(lines.len()) as i64;
+    if let Some(format) = export {
+        // The lines this viewer sees, names hidden as on the page.
+        use crate::export::{Cell, Table};
+        let t = &ctx.t;
+        let mut table = Table::new(
+            t.t("nav-boards"),
+            [
+                t.t("gam-rank"),
+                t.t("student"),
+                t.t("class"),
+                t.t(format!("gam-type-{}", choice.kind.code())),
+            ],
+        );
+        table.subtitle = format!(
+            "{} · {} – {}",
+            t.t(format!("gam-window-{}", choice.window.code())),
+            t.date(&board.from),
+            t.date(&board.to)
+        );
+        for l in &lines {
+            table.push(vec![
+                Cell::Text(if l.tied {
+                    format!("{} {}", l.rank, t.t("gam-tied"))
+                } else {
+                    l.rank.to_string()
+                }),
+                Cell::Text(l.name.clone().unwrap_or_else(|| t.t("gam-anonymous"))),
+                Cell::Text(l.class_name.clone()),
+                match board.kind {
+                    Kind::Progres => Cell::Hundredths(l.value),
+                    _ => Cell::Int(l.value),
+                },
+            ]);
+        }
+        let frame = crate::export::frame(&app, &ctx).await;
+        return crate::export::send_table(table, format, &ctx, frame).await;
+    }
     let mut levels: Vec<(i64, String)> = classes
         .iter()
         .map(|c| (c.level_id, c.level_name.clone()))

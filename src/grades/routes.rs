@@ -73,11 +73,11 @@ struct Gradebook<'a> {
 async fn gradebook_page(
     app: &AppState,
     ctx: &Ctx,
-    class_id: i64,
-    subject_id: i64,
+    (class_id, subject_id): (i64, i64),
     period_id: Option<i64>,
     form: EvalForm,
     errors: FormErrors,
+    export: Option<crate::export::Format>,
 ) -> AppResult<Response> {
     let class = school::class(&app.db, class_id)
         .await?
@@ -100,6 +100,41 @@ async fn gradebook_page(
     }
     let students = school::roster(&app.db, class_id).await?;
     let rule = crate::settings::grading(&app.db).await?.rule();
+    if let Some(format) = export {
+        // The gradebook as a file: marks as numbers on each evaluation's scale, the same
+        // average as the screen.
+        use crate::export::{Cell, Table};
+        let t = &ctx.t;
+        let mut heads = vec![t.t("name"), t.t("matricule")];
+        heads.extend(
+            evals
+                .iter()
+                .map(|e| format!("{} ({}, /{})", e.title, t.date(&e.held_on), e.scale)),
+        );
+        heads.push(t.t("average"));
+        let mut table = Table::new(
+            format!("{} · {} · {}", t.t("gradebook"), subject, class.name),
+            heads,
+        );
+        table.subtitle = t.tn(period.label_key(), "n", period.ordinal);
+        for s in &students {
+            let mine = by_student.get(&s.id).cloned().unwrap_or_default();
+            let mut row = vec![Cell::Text(s.list_name()), Cell::Text(s.matricule.clone())];
+            for e in &evals {
+                row.push(match mine.iter().find(|m| m.evaluation_id == e.id) {
+                    Some(m) => match m.value() {
+                        super::calc::MarkValue::Score(p) => Cell::Hundredths(p),
+                        _ => Cell::Text(m.display()),
+                    },
+                    None => Cell::Empty,
+                });
+            }
+            row.push(Cell::hundredths(average_of(&evals, &mine, rule).value));
+            table.push(row);
+        }
+        let frame = crate::export::frame(app, ctx).await;
+        return crate::export::send_table(table, format, ctx, frame).await;
+    }
     let rows = students
         .into_iter()
         .map(|s| {
@@ -154,8 +189,10 @@ async fn gradebook(
     ctx: Ctx,
     PathIds(class_id, subject_id): PathIds,
     Query(q): Query<PeriodQuery>,
+    Query(export): Query<crate::export::ExportQuery>,
 ) -> AppResult<Response> {
     grader(&app, &ctx, class_id, subject_id).await?;
+    let export = export.format()?;
     let form = EvalForm {
         held_on: chrono::Utc::now().date_naive().to_string(),
         scale: "20".into(),
@@ -165,11 +202,11 @@ async fn gradebook(
     gradebook_page(
         &app,
         &ctx,
-        class_id,
-        subject_id,
+        (class_id, subject_id),
         q.periode.parse().ok(),
         form,
         FormErrors::default(),
+        export,
     )
     .await
 }
@@ -243,7 +280,7 @@ async fn create_evaluation(
         (period, kind, held_on, scale, weight, errors.is_empty())
     else {
         let pid = period.map(|p| p.id);
-        return gradebook_page(&app, &ctx, class_id, subject_id, pid, f, errors).await;
+        return gradebook_page(&app, &ctx, (class_id, subject_id), pid, f, errors, None).await;
     };
     let new = NewEvaluation {
         class_id,

@@ -114,6 +114,7 @@ async fn teacher_class(
     State(app): State<AppState>,
     ctx: Ctx,
     PathId(id): PathId,
+    axum::extract::Query(export): axum::extract::Query<crate::export::ExportQuery>,
 ) -> AppResult<Response> {
     let u = ctx.require(Portal::Teacher)?;
     let class = school::class(&app.db, id)
@@ -122,6 +123,11 @@ async fn teacher_class(
     authz::require(authz::can_see_roster(&app.db, u, id).await?)?;
     let teachers = school::class_teachers(&app.db, id).await?;
     let students = school::roster(&app.db, id).await?;
+    if let Some(format) = export.format()? {
+        let table = school::roster_table(&ctx.t, &class, &students);
+        let frame = crate::export::frame(&app, &ctx).await;
+        return crate::export::send_table(table, format, &ctx, frame).await;
+    }
     html(&TeacherClass {
         ctx: &ctx,
         is_head: class.head_teacher_user_id == Some(u.id),

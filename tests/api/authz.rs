@@ -286,6 +286,39 @@ async fn every_get_route_for_every_role() {
         ("/admin/impayes?format=xlsx".into(), admins.to_vec(), None),
         ("/admin/exports".into(), admins.to_vec(), None),
         (
+            format!("/enseignant/classes/{}?format=csv", f.class_a),
+            vec!["teacher_a"],
+            Some("T-001"),
+        ),
+        (
+            format!("/enseignant/classes/{}?format=csv", f.class_b),
+            vec![],
+            Some("T-003"),
+        ),
+        (
+            format!("/admin/classes/{}?format=csv", f.class_b),
+            admins.to_vec(),
+            Some("T-003"),
+        ),
+        (
+            format!("/admin/classes/{}/bulletins?format=csv", f.class_b),
+            admins.to_vec(),
+            Some("T-003"),
+        ),
+        (
+            "/admin/eleves?format=csv".into(),
+            admins.to_vec(),
+            Some("T-001"),
+        ),
+        (
+            format!(
+                "/enseignant/classes/{}/matieres/{}?format=csv",
+                f.class_b, f.maths
+            ),
+            vec![],
+            Some("T-003"),
+        ),
+        (
             "/admin/exports/modeles/nouveau?jeu=students".into(),
             admins.to_vec(),
             Some("T-001"),

@@ -790,3 +790,140 @@ async fn the_school_adapts_its_documents_and_a_broken_layout_is_never_saved() {
         );
     }
 }
+
+/// Reads a downloaded French CSV into rows.
+fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).expect("a BOM");
+    csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .has_headers(false)
+        .from_reader(bytes)
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_lists_of_the_portal_export_what_they_show_to_whoever_sees_them() {
+    use calamine::{Data, Reader, Xlsx};
+    let app = TestApp::new().await;
+    let f = app.f.clone();
+    let p1 = period(&app, 1).await;
+    let mut t = app.login_as("teacher_a").await;
+    let e1 = evaluation(&app, &mut t, f.class_a, 1, "2026-10-20").await;
+    set_mark(&mut t, e1, f.s1, "15,5").await;
+    let s1 = suku::school::student(&app.db.pool, f.s1)
+        .await
+        .unwrap()
+        .unwrap();
+
+    // The teacher's class list and gradebook.
+    let page = t.get(&format!("/enseignant/classes/{}", f.class_a)).await;
+    assert!(page.body.contains("format=csv"));
+    let rows = csv_rows(
+        &t.get(&format!("/enseignant/classes/{}?format=csv", f.class_a))
+            .await
+            .bytes,
+    );
+    assert_eq!(rows[0][..3], ["N°", "Matricule", "Nom et prénoms"]);
+    assert_eq!(rows[1][1..3], [s1.matricule.clone(), s1.list_name()]);
+    assert_eq!(
+        t.get(&format!("/enseignant/classes/{}?format=csv", f.class_b))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let r = t
+        .get(&format!(
+            "/enseignant/classes/{}/matieres/{}?periode={p1}&format=xlsx",
+            f.class_a, f.maths
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(r.bytes)).unwrap();
+    let sheet = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&sheet).unwrap();
+    let row: Vec<Data> = range.rows().nth(1).unwrap().to_vec();
+    assert_eq!(row[0], Data::String(s1.list_name()));
+    assert_eq!(row[2], Data::Float(15.5), "a mark is a number");
+    assert_eq!(row[3], Data::Float(15.5), "the average");
+    let mut tb = app.login_as("teacher_b").await;
+    assert_eq!(
+        tb.get(&format!(
+            "/enseignant/classes/{}/matieres/{}?format=csv",
+            f.class_a, f.maths
+        ))
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+
+    // The administration: class list, class results, the student list (every page of it).
+    let mut d = app.login_as("director").await;
+    let rows = csv_rows(
+        &d.get(&format!("/admin/classes/{}?format=csv", f.class_a))
+            .await
+            .bytes,
+    );
+    assert!(rows.iter().any(|r| r[2] == s1.list_name()));
+    let rows = csv_rows(
+        &d.get(&format!(
+            "/admin/classes/{}/bulletins?periode={p1}&format=csv",
+            f.class_a
+        ))
+        .await
+        .bytes,
+    );
+    let line = rows.iter().find(|r| r[1] == s1.list_name()).unwrap();
+    assert_eq!(line[0], "1er");
+    assert!(line.contains(&"15,50".to_string()), "{line:?}");
+    let rows = csv_rows(&d.get("/admin/eleves?format=csv").await.bytes);
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM students")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(rows.len() as i64, n + 1);
+    let rows = csv_rows(
+        &d.get(&format!("/admin/eleves?q={}&format=csv", s1.matricule))
+            .await
+            .bytes,
+    );
+    assert_eq!(rows.len(), 2, "the search applies");
+    assert_eq!(
+        t.get(&format!("/admin/classes/{}?format=csv", f.class_a))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let risks = d.get("/analytique/risques?tous=1&format=xlsx").await;
+    assert_eq!(risks.status, StatusCode::OK);
+
+    // The leaderboard: a hidden name stays hidden in the file.
+    sqlx::query("INSERT INTO gamification_privacy (student_id, hide_name) VALUES ($1, TRUE)")
+        .bind(f.s3)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let s2 = suku::school::student(&app.db.pool, f.s2)
+        .await
+        .unwrap()
+        .unwrap();
+    let s3 = suku::school::student(&app.db.pool, f.s3)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut p1 = app.login_as("parent_1").await;
+    let url = format!(
+        "/classements?scope=classe&classe={}&type=points&periode=tout",
+        f.class_b
+    );
+    assert!(p1.get(&url).await.body.contains("format=csv"));
+    let csv = p1.get(&format!("{url}&format=csv")).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let rows = csv_rows(&csv.bytes);
+    assert_eq!(rows[0][0], "Rang");
+    let names: Vec<&str> = rows[1..].iter().map(|r| r[1].as_str()).collect();
+    assert!(names.contains(&s2.list_name().as_str()), "{names:?}");
+    assert!(names.contains(&"Élève anonyme"), "{names:?}");
+    assert!(!String::from_utf8_lossy(&csv.bytes).contains(&s3.last_name.to_uppercase()));
+}
