@@ -130,3 +130,9 @@ documents-reset = Back to Suku's template
 class-list-title = Class list: { $class }
 
 risk-level = Risk level
+
+statement-family = Family statement of account
+statement-balance-of = Balance of { $name }
+statement-at = As at
+statement-pdf = Statement of account (PDF)
+statement-family-pdf = Family statement (PDF)

@@ -130,3 +130,9 @@ documents-reset = Revenir au modèle de Suku
 class-list-title = Liste de la classe { $class }
 
 risk-level = Niveau de risque
+
+statement-family = Relevé de compte de la famille
+statement-balance-of = Solde de { $name }
+statement-at = Arrêté au
+statement-pdf = Relevé de compte (PDF)
+statement-family-pdf = Relevé de la famille (PDF)

@@ -230,3 +230,128 @@ pub async fn verify(
     }
     Ok(res)
 }
+
+#[derive(serde::Deserialize)]
+pub struct StatementQuery {
+    /// "1": the whole family's accounts (the viewer's own children, for a parent).
+    #[serde(default)]
+    famille: String,
+    #[serde(default)]
+    format: String,
+}
+
+/// The statement of account of a student, or of their family: every ledger entry, debit,
+/// credit and running balance, per child, with the family's total. A PDF by default.
+pub async fn statement(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+    axum::extract::Query(q): axum::extract::Query<StatementQuery>,
+) -> AppResult<Response> {
+    use crate::export::{Cell, ExportQuery, Format, Table};
+    let u = ctx.user()?;
+    if u.must_change_password {
+        return Err(AppError::PasswordChange);
+    }
+    authz::require(authz::can_see_fees(&app.db, u, id).await?)?;
+    let student = crate::school::student(&app.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let format = ExportQuery { format: q.format }
+        .format()?
+        .unwrap_or(Format::Pdf);
+    // The family: for the administration every child sharing a guardian; for a parent,
+    // only their own children.
+    let mut children: Vec<(i64, String)> = vec![(student.id, student.list_name())];
+    if q.famille == "1" {
+        let own: Vec<i64> = crate::school::children(&app.db, u.id)
+            .await?
+            .iter()
+            .map(|c| c.id)
+            .collect();
+        children.clear();
+        for c in repo::family_of_student(&app.db, id).await? {
+            if (u.is_admin() || own.contains(&c.id))
+                && let Some(s) = crate::school::student(&app.db, c.id).await?
+            {
+                children.push((s.id, s.list_name()));
+            }
+        }
+    }
+    let t = &ctx.t;
+    let family = children.len() > 1;
+    let mut heads = vec![t.t("date")];
+    if family {
+        heads.push(t.t("student"));
+    }
+    heads.extend([
+        t.t("entry"),
+        t.t("detail"),
+        t.t("debit"),
+        t.t("credit"),
+        t.t("balance"),
+    ]);
+    let title = if family {
+        t.t("statement-family")
+    } else {
+        format!("{} · {}", t.t("statement"), student.list_name())
+    };
+    let mut table = Table::new(title, heads);
+    let mut total = 0;
+    for (child, name) in &children {
+        let mut running = 0;
+        for l in repo::statement(&app.db, *child).await? {
+            running += l.amount;
+            let mut row = vec![Cell::Date(l.at.date_naive())];
+            if family {
+                row.push(Cell::Text(name.clone()));
+            }
+            let detail = match (&l.what, &l.receipt_no) {
+                (Some(w), Some(n)) => format!("{w} · {n}"),
+                (Some(w), None) => w.clone(),
+                (None, Some(n)) => n.clone(),
+                (None, None) => String::new(),
+            };
+            row.extend([
+                Cell::Text(t.t(l.kind_key())),
+                Cell::Text(detail),
+                if l.amount > 0 {
+                    Cell::Xof(l.amount)
+                } else {
+                    Cell::Empty
+                },
+                if l.amount < 0 {
+                    Cell::Xof(-l.amount)
+                } else {
+                    Cell::Empty
+                },
+                Cell::Xof(running),
+            ]);
+            table.push(row);
+        }
+        if family {
+            let mut sub = vec![Cell::Empty; table.columns.len()];
+            sub[1] = Cell::Text(t.t1("statement-balance-of", "name", name));
+            if let Some(last) = sub.last_mut() {
+                *last = Cell::Xof(running);
+            }
+            table.emphasized.push(table.rows.len());
+            table.push(sub);
+        }
+        total += running;
+    }
+    let mut totals = vec![Cell::Empty; table.columns.len()];
+    totals[0] = Cell::Text(t.t("balance-due"));
+    if let Some(last) = totals.last_mut() {
+        *last = Cell::Xof(total);
+    }
+    table.totals = Some(totals);
+    table.subtitle = format!(
+        "{}{}{}",
+        t.t("statement-at"),
+        t.t("colon"),
+        t.date(&chrono::Utc::now().date_naive())
+    );
+    let frame = export::frame(&app, &ctx).await;
+    export::send_table(table, format, &ctx, frame).await
+}

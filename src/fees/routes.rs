@@ -40,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/eleves/{id}/remises", post(discount))
         .route("/recus/{id}", get(receipt))
         .route("/recus/{id}/pdf", get(super::documents::pdf))
+        .route("/releves/eleves/{id}", get(super::documents::statement))
         .route("/verifier/recus/{id}/{code}", get(super::documents::verify))
         .route("/admin/recus/{id}/annulation", post(reverse))
         .route("/admin/impayes", get(super::reports::arrears))

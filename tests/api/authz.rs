@@ -355,6 +355,16 @@ async fn every_get_route_for_every_role() {
         ),
         ("/recus/999999/pdf".into(), vec![], None),
         (
+            format!("/releves/eleves/{}", f.s1),
+            vec!["parent_1", "director", "bursar", "secretary"],
+            None,
+        ),
+        (
+            format!("/releves/eleves/{}?famille=1&format=csv", f.s3),
+            vec!["parent_2", "director", "bursar", "secretary"],
+            Some("T-003"),
+        ),
+        (
             format!("/bulletins/{}/1/pdf", f.s1),
             vec!["director", "bursar", "secretary", "teacher_a"],
             None,

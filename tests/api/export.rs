@@ -927,3 +927,71 @@ async fn the_lists_of_the_portal_export_what_they_show_to_whoever_sees_them() {
     assert!(names.contains(&"Élève anonyme"), "{names:?}");
     assert!(!String::from_utf8_lossy(&csv.bytes).contains(&s3.last_name.to_uppercase()));
 }
+
+#[tokio::test]
+async fn a_family_downloads_its_statement_of_account_and_no_other() {
+    let app = TestApp::new().await;
+    let f = app.f.clone();
+    seed_fees(&app).await;
+    let s1 = suku::school::student(&app.db.pool, f.s1)
+        .await
+        .unwrap()
+        .unwrap();
+    let s2 = suku::school::student(&app.db.pool, f.s2)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut p = app.login_as("parent_1").await;
+    let page = p.get(&format!("/parent/enfants/{}", f.s1)).await;
+    assert!(
+        page.body
+            .contains(&format!("/releves/eleves/{}?famille=1", f.s1))
+    );
+    let r = p.get(&format!("/releves/eleves/{}", f.s1)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers["content-type"], "application/pdf");
+    let text = pdf_text(&r.bytes);
+    // Billed 30 000 + 25 000, paid 10 000: 45 000 left.
+    assert!(
+        text.contains("10 000 FCFA") && text.contains("45 000 FCFA"),
+        "{text}"
+    );
+    assert!(!text.contains(&s2.list_name()));
+    let fam = p
+        .get(&format!("/releves/eleves/{}?famille=1&format=csv", f.s1))
+        .await;
+    let rows = csv_rows(&fam.bytes);
+    assert!(
+        rows.iter().any(|r| r[1] == s1.list_name()) && rows.iter().any(|r| r[1] == s2.list_name())
+    );
+    let last = rows.last().unwrap();
+    let (family,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM ledger_entries WHERE student_id IN ($1, $2)",
+    )
+    .bind(f.s1)
+    .bind(f.s2)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(last.last().unwrap(), &family.to_string());
+    // Another family, a teacher, a student: refused.
+    for who in ["parent_2", "teacher_a", "student"] {
+        let mut c = app.login_as(who).await;
+        assert_eq!(
+            c.get(&format!("/releves/eleves/{}", f.s1)).await.status,
+            StatusCode::FORBIDDEN,
+            "{who}"
+        );
+    }
+    let mut b = app.login_as("bursar").await;
+    assert_eq!(
+        b.get(&format!("/releves/eleves/{}?famille=1&format=xlsx", f.s3))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        b.get("/releves/eleves/999999").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
