@@ -187,7 +187,7 @@ pub fn letterhead(
         "region": docs.region.trim(),
         "school": school.name,
         "city": school.city,
-        "phone": school.phone,
+        "phone": if school.phone.trim().is_empty() { String::new() } else { crate::domain::display_phone(&school.phone) },
         "logo": logo,
     })
 }

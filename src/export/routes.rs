@@ -198,17 +198,23 @@ impl Editor<'_> {
         self.ds.has(f)
     }
 
-    fn preview_cells(&self) -> Vec<Vec<String>> {
-        self.preview
-            .as_ref()
-            .map(|t| {
-                t.rows
-                    .iter()
-                    .chain(t.totals.iter())
-                    .map(|r| r.iter().map(|c| c.display(&self.ctx.t)).collect())
-                    .collect()
-            })
-            .unwrap_or_default()
+    /// The preview's rows: each cell's text and whether it is a number (right-aligned),
+    /// and whether the row is a subtotal or the total (in bold).
+    fn preview_cells(&self) -> Vec<(Vec<(String, bool)>, bool)> {
+        let Some(t) = self.preview.as_ref() else {
+            return Vec::new();
+        };
+        let row = |r: &Vec<super::Cell>| {
+            r.iter()
+                .map(|c| (c.display(&self.ctx.t), c.is_number()))
+                .collect::<Vec<_>>()
+        };
+        t.rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (row(r), t.emphasized.contains(&i)))
+            .chain(t.totals.iter().map(|r| (row(r), true)))
+            .collect()
     }
 
     fn preview_heads(&self) -> Vec<String> {

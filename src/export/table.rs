@@ -50,7 +50,8 @@ impl Cell {
         v.map(Cell::Hundredths).unwrap_or(Cell::Empty)
     }
 
-    fn numeric(&self) -> bool {
+    /// A number (shown right-aligned).
+    pub fn is_number(&self) -> bool {
         matches!(self, Cell::Int(_) | Cell::Xof(_) | Cell::Hundredths(_))
     }
 
@@ -290,7 +291,7 @@ impl Table {
                     .iter()
                     .filter_map(|r| r.get(i))
                     .find(|c| **c != Cell::Empty)
-                    .is_some_and(Cell::numeric);
+                    .is_some_and(Cell::is_number);
                 if numeric { "right" } else { "left" }
             })
             .collect();
