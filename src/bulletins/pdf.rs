@@ -254,11 +254,7 @@ impl Job for SchoolBulletins {
         let period_id = payload["period_id"]
             .as_i64()
             .ok_or_else(|| anyhow::anyhow!("no period"))?;
-        let t = Tr::new(
-            ctx.app.i18n.clone(),
-            crate::i18n::Locale::parse(payload["lang"].as_str().unwrap_or_default())
-                .unwrap_or_default(),
-        );
+        let t = export::batch::tr_of(ctx, &payload);
         let db = &ctx.app.db;
         let year = crate::school::current_year(db)
             .await?

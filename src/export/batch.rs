@@ -91,13 +91,51 @@ pub async fn finish(
         ctx.by,
     )
     .await?;
-    Ok(json!({
+    Ok(result(file_id, name, json!({ "entries": entries })))
+}
+
+/// Stores the bytes of a small export as the job's file and gives the job's result.
+pub async fn finish_bytes(
+    ctx: &JobCtx,
+    bytes: &[u8],
+    name: &str,
+    content_type: &str,
+    extra: Value,
+) -> anyhow::Result<Value> {
+    let file_id = crate::files::save(
+        &ctx.app.db,
+        &ctx.app.files,
+        ("export", ctx.id),
+        name,
+        content_type,
+        bytes,
+        ctx.by,
+    )
+    .await?;
+    Ok(result(file_id, name, extra))
+}
+
+/// A finished export's result: the link the progress and exports pages offer, and `extra`.
+fn result(file_id: i64, name: &str, extra: Value) -> Value {
+    let mut out = json!({
         "href": format!("/fichiers/{file_id}"),
         "label": "export-download",
         "file_id": file_id,
         "name": name,
-        "entries": entries,
-    }))
+    });
+    if let (Some(o), Value::Object(e)) = (out.as_object_mut(), extra) {
+        o.extend(e);
+    }
+    out
+}
+
+/// The reader's language a job was started in (`"lang"` in its payload).
+pub fn tr_of(ctx: &JobCtx, payload: &Value) -> crate::i18n::Tr {
+    crate::i18n::Tr::new(
+        ctx.app.i18n.clone(),
+        crate::i18n::Locale::parse(payload["lang"].as_str().unwrap_or_default())
+            .unwrap_or_default(),
+    )
 }
 
 /// Removes exports older than the retention period: their bytes, then their row. Several

@@ -130,6 +130,13 @@ struct ExportsPage<'a> {
     can_edit_documents: bool,
 }
 
+impl ExportsPage<'_> {
+    /// Some export is still being made: the list refreshes itself.
+    fn any_active(&self) -> bool {
+        self.jobs.iter().any(|(j, _)| j.active())
+    }
+}
+
 async fn exports_page(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let u = admin(&ctx)?;
     let jobs = crate::jobs::repo::of_user(&app.db, u.id, "export.", 30).await?;

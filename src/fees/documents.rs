@@ -123,8 +123,8 @@ pub fn data(
     })
 }
 
-/// A receipt as a PDF, for whoever may see it on screen.
-pub async fn pdf(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
+/// A receipt, for whoever may see the student's account (on screen or on paper).
+pub(crate) async fn visible_receipt(app: &AppState, ctx: &Ctx, id: i64) -> AppResult<Receipt> {
     let u = ctx.user()?;
     if u.must_change_password {
         return Err(AppError::PasswordChange);
@@ -133,6 +133,12 @@ pub async fn pdf(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> A
         .await?
         .ok_or(AppError::NotFound)?;
     authz::require(authz::can_see_fees(&app.db, u, r.student_id).await?)?;
+    Ok(r)
+}
+
+/// A receipt as a PDF, for whoever may see it on screen.
+pub async fn pdf(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
+    let r = visible_receipt(&app, &ctx, id).await?;
     let bytes = render(&app, &ctx.t, &r).await?;
     match bytes {
         Ok(b) => Ok(export::download(

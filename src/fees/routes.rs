@@ -569,14 +569,8 @@ struct ReceiptPage<'a> {
 }
 
 async fn receipt(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
+    let r = super::documents::visible_receipt(&app, &ctx, id).await?;
     let u = ctx.user()?;
-    if u.must_change_password {
-        return Err(AppError::PasswordChange);
-    }
-    let r = repo::receipt(&app.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    authz::require(authz::can_see_fees(&app.db, u, r.student_id).await?)?;
     let can_reverse =
         u.is_admin() && authz::can_handle_money(u) && r.amount > 0 && r.reversed_by_no.is_none();
     html(&ReceiptPage {

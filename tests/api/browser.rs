@@ -139,14 +139,32 @@ pub(crate) async fn click(c: &Client, css: &str) {
     panic!("could not click {css}: {last:?}");
 }
 
-/// Types into the element `css`.
+/// Waits until no element matches `css` (up to 15 s).
+pub(crate) async fn wait_gone(c: &Client, css: &str) {
+    for _ in 0..150 {
+        if c.find(Locator::Css(css)).await.is_err() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css} is still there");
+}
+
+/// Types into the element `css`, once the page shows it (a page still loading after a
+/// click, on a loaded machine, has not drawn it yet).
 pub(crate) async fn type_into(c: &Client, css: &str, text: &str) {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap()
-        .send_keys(text)
-        .await
-        .unwrap();
+    let mut last = None;
+    for _ in 0..100 {
+        match c.find(Locator::Css(css)).await {
+            Ok(e) => match e.send_keys(text).await {
+                Ok(()) => return,
+                Err(err) => last = Some(err),
+            },
+            Err(err) => last = Some(err),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("could not type into {css}: {last:?}");
 }
 
 /// Fills and sends the login form, as a person would.
@@ -493,7 +511,9 @@ async fn a_parent_and_a_teacher_chat_live_and_a_mark_rings_the_bell() {
     // The parent starts with nothing unread (the demo left them a notification).
     p.goto(&format!("{base}/notifications")).await.unwrap();
     click(&p, "form[action='/notifications/lues'] button").await;
-    wait_text(&p, "main", "Notifications").await;
+    // Done when the page came back with nothing unread (before that, leaving the page
+    // would race the form's own navigation).
+    wait_gone(&p, "li.unread").await;
 
     // The parent finds the teacher among their contacts and writes.
     p.goto(&format!("{base}/messages/nouveau")).await.unwrap();
