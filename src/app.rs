@@ -47,6 +47,10 @@ pub struct AppState {
     pub boards: crate::gamification::boards::Cache,
     /// Dashboards computed lately.
     pub analytics: crate::analytics::Cache,
+    /// Pages kept while the data under them has not changed.
+    pub pages: crate::web::page_cache::PageCache,
+    /// Turns for the heaviest pages.
+    pub heavy: crate::web::Heavy,
 }
 
 impl AppState {
@@ -58,6 +62,8 @@ impl AppState {
         Ok(AppState {
             boards: Default::default(),
             analytics: Default::default(),
+            pages: Default::default(),
+            heavy: Default::default(),
             momo,
             db,
             config: Arc::new(config),

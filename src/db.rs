@@ -3,6 +3,8 @@
 //! SQLite is the embedded default; the `postgres` cargo feature switches the whole program to
 //! PostgreSQL. Feature code names only [`Db`] and [`Pool`], never a concrete driver.
 
+pub mod changes;
+
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -67,10 +69,16 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Pool> {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
+        // Commits are counted per file, so that what is kept in memory knows when to go.
+        let file = std::sync::Arc::new(opts.get_filename().to_path_buf());
         let pool = sqlx::pool::PoolOptions::<Db>::new()
             .max_connections(max_connections)
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _| {
+                let file = file.clone();
+                Box::pin(async move { changes::hook(conn, &file).await })
+            })
             .connect_with(opts)
             .await?;
         Ok(pool)

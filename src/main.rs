@@ -104,8 +104,12 @@ fn main() -> anyhow::Result<()> {
 
 /// glibc gives each thread that allocates its own arena, and keeps what a busy moment took:
 /// under load the server grew by tens of megabytes it never gave back. Two arenas hold
-/// the peak at about two thirds (measured with wrk on the heaviest pages).
+/// the peak at about two thirds (measured with wrk on the heaviest pages). glibc's own
+/// `MALLOC_ARENA_MAX`, when set, is left to decide.
 fn limit_malloc_arenas() {
+    if std::env::var_os("MALLOC_ARENA_MAX").is_some() {
+        return;
+    }
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets an allocator parameter; it is called before any thread starts.
     unsafe {
@@ -240,6 +244,10 @@ async fn serve(pool: db::Pool, config: Config) -> anyhow::Result<()> {
             }
         }
     });
+    // Kept sessions and pages also drop when another process (`suku user …`) writes.
+    tokio::spawn(suku::db::changes::watch_other_processes(
+        state.config.database_url.clone(),
+    ));
     // Every node runs jobs; the lease in the jobs table keeps each job on one node.
     suku::jobs::spawn(state.clone(), app::jobs());
     // Notifications follow the school events; each node's notifier claims events by id, so

@@ -1,5 +1,13 @@
 //! The session store: tower-sessions' `SessionStore` on our own pool and migrations, so that
 //! sessions live in the same database (SQLite or PostgreSQL) and work across nodes.
+//!
+//! On SQLite, the sessions read are kept in memory while the database has not changed
+//! ([`crate::db::changes`]): any commit, of any table, drops every copy, so a session ended
+//! by any path (logout, deactivation, a password reset, another process) is never served
+//! from memory. Writes go to the database, then drop their copy.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use tower_sessions::session::{Id, Record};
@@ -11,12 +19,27 @@ use crate::db::Pool;
 #[derive(Clone, Debug)]
 pub struct SqlStore {
     db: Pool,
+    kept: Arc<Mutex<HashMap<Id, (u64, Record)>>>,
 }
+
+/// At most this many sessions are kept in memory; past it the copies are dropped.
+const KEPT: usize = 4096;
 
 impl SqlStore {
     /// A store on `db`.
     pub fn new(db: Pool) -> Self {
-        SqlStore { db }
+        SqlStore {
+            db,
+            kept: Default::default(),
+        }
+    }
+
+    fn kept(&self) -> std::sync::MutexGuard<'_, HashMap<Id, (u64, Record)>> {
+        self.kept.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn forget(&self, id: &Id) {
+        self.kept().remove(id);
     }
 
     /// Deletes expired sessions; returns how many.
@@ -61,6 +84,7 @@ impl SessionStore for SqlStore {
             .await
             .map_err(backend)?;
             if r.rows_affected() == 1 {
+                self.forget(&record.id);
                 return Ok(());
             }
             record.id = Id::default();
@@ -80,11 +104,21 @@ impl SessionStore for SqlStore {
         .execute(&self.db)
         .await
         .map_err(backend)?;
+        self.forget(&record.id);
         Ok(())
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        // Read before the query: a commit while it runs moves it past this copy.
+        let stamp = crate::db::changes::every(&self.db);
+        if let Some(stamp) = stamp
+            && let Some((at, r)) = self.kept().get(id)
+            && *at == stamp
+            && r.expiry_date.unix_timestamp() > now
+        {
+            return Ok(Some(r.clone()));
+        }
         let row: Option<(Vec<u8>, i64)> = sqlx::query_as(
             "SELECT data, expiry_date FROM sessions WHERE id = $1 AND expiry_date > $2",
         )
@@ -94,14 +128,23 @@ impl SessionStore for SqlStore {
         .await
         .map_err(backend)?;
         let Some((data, expiry)) = row else {
+            self.forget(id);
             return Ok(None);
         };
-        Ok(Some(Record {
+        let record = Record {
             id: *id,
             data: serde_json::from_slice(&data)
                 .map_err(|e| session_store::Error::Decode(e.to_string()))?,
             expiry_date: time::OffsetDateTime::from_unix_timestamp(expiry).map_err(backend)?,
-        }))
+        };
+        if let Some(stamp) = stamp {
+            let mut kept = self.kept();
+            if kept.len() >= KEPT {
+                kept.clear();
+            }
+            kept.insert(*id, (stamp, record.clone()));
+        }
+        Ok(Some(record))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
@@ -110,6 +153,7 @@ impl SessionStore for SqlStore {
             .execute(&self.db)
             .await
             .map_err(backend)?;
+        self.forget(id);
         Ok(())
     }
 }

@@ -98,6 +98,7 @@ async fn show(
     PathIds(student_id, period_id): PathIds,
 ) -> AppResult<Response> {
     let (class_id, _) = may_see(&app, &ctx, student_id, period_id).await?;
+    let _turn = app.heavy.turn().await;
     let sheets = super::sheet::class_sheets(&app.db, class_id, period_id, Some(student_id))
         .await?
         .ok_or(AppError::NotFound)?;

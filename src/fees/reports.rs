@@ -184,6 +184,7 @@ pub(super) async fn arrears(
     let year = year(&app).await?;
     let today = Utc::now().date_naive();
     let min = AmountXof::parse(&q.min).map(|a| a.get()).unwrap_or(0);
+    let _turn = app.heavy.turn().await;
     let rows = arrears_of(
         &app.db,
         year.id,

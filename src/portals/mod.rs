@@ -226,12 +226,20 @@ struct ParentEmpty<'a> {
 
 async fn parent_home(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let u = ctx.require(Portal::Parent)?;
-    let children = school::children(&app.db, u.id).await?;
-    match children.first() {
-        Some(c) if children.len() == 1 => Ok(redirect(&format!("/parent/enfants/{}", c.id))),
-        Some(_) => show_child(&app, &ctx, children, 0, None).await,
-        None => html(&ParentEmpty { ctx: &ctx }),
-    }
+    // The family's pages are kept while nothing under them changes (a child linked or
+    // withdrawn is a change): see `web::page_cache`.
+    app.pages
+        .page(&app.db, &ctx, || async {
+            let children = school::children(&app.db, u.id).await?;
+            match children.first() {
+                Some(c) if children.len() == 1 => {
+                    Ok(redirect(&format!("/parent/enfants/{}", c.id)))
+                }
+                Some(_) => show_child(&app, &ctx, children, 0, None).await,
+                None => html(&ParentEmpty { ctx: &ctx }),
+            }
+        })
+        .await
 }
 
 async fn parent_child(
@@ -241,13 +249,17 @@ async fn parent_child(
     axum::extract::Query(q): axum::extract::Query<PeriodQuery>,
 ) -> AppResult<Response> {
     let u = ctx.require(Portal::Parent)?;
-    let children = school::children(&app.db, u.id).await?;
-    // The parent portal shows the parent's own children only: another family's id is
-    // refused even when the user could see it through another role.
-    let idx = children.iter().position(|c| c.id == id);
-    authz::require(idx.is_some())?;
-    let idx = idx.unwrap_or_default();
-    show_child(&app, &ctx, children, idx, q.periode.parse().ok()).await
+    app.pages
+        .page(&app.db, &ctx, || async {
+            let children = school::children(&app.db, u.id).await?;
+            // The parent portal shows the parent's own children only: another family's id
+            // is refused even when the user could see it through another role.
+            let idx = children.iter().position(|c| c.id == id);
+            authz::require(idx.is_some())?;
+            let idx = idx.unwrap_or_default();
+            show_child(&app, &ctx, children, idx, q.periode.parse().ok()).await
+        })
+        .await
 }
 
 async fn show_child(

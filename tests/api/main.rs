@@ -26,6 +26,7 @@ mod import;
 mod jobs;
 mod momo;
 mod notifications;
+mod page_cache;
 mod portals;
 mod push;
 mod realtime;

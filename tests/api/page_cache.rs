@@ -1,0 +1,130 @@
+//! Pages and sessions kept in memory follow every change of the data under them, by
+//! whatever path it comes.
+
+use axum::http::StatusCode;
+use suku::db::changes;
+
+use crate::helpers::{TestApp, fresh_db};
+
+#[tokio::test]
+async fn the_family_page_follows_every_change() {
+    let app = TestApp::new().await;
+    let f = &app.f;
+    let mut p = app.login_as("parent_1").await;
+    let url = format!("/parent/enfants/{}", f.s2);
+    assert!(p.get(&url).await.body.contains("Sena Agbodjan"));
+    // Whatever writes through the school's connections shows on the next page.
+    sqlx::query("UPDATE students SET first_name = 'Senam' WHERE id = $1")
+        .bind(f.s2)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    assert!(p.get(&url).await.body.contains("Senam Agbodjan"));
+
+    // The language is the reader's, kept apart.
+    let r = p.post("/langue", &[("lang", "en")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(p.get(&url).await.body.contains("lang=\"en\""));
+    let r = p.post("/langue", &[("lang", "fr")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(p.get(&url).await.body.contains("lang=\"fr\""));
+
+    // A child no longer linked is refused at once, though the page was kept.
+    sqlx::query("DELETE FROM student_guardians WHERE student_id = $1 AND user_id = $2")
+        .bind(f.s2)
+        .bind(f.parent_1)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(p.get(&url).await.status, StatusCode::FORBIDDEN);
+}
+
+/// On SQLite the page is really kept: a change made by another program, which this
+/// process's hooks do not see, shows once the watcher notices it (about a second).
+#[cfg(not(feature = "postgres"))]
+#[tokio::test]
+async fn a_change_by_another_program_shows_within_seconds() {
+    use sqlx::Connection;
+    let app = TestApp::new().await;
+    let f = &app.f;
+    let mut p = app.login_as("parent_1").await;
+    let url = format!("/parent/enfants/{}", f.s2);
+    assert!(p.get(&url).await.body.contains("Sena Agbodjan"));
+    let watcher = tokio::spawn(changes::watch_other_processes(app.db.url.clone()));
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let mut other = sqlx::SqliteConnection::connect(&app.db.url).await.unwrap();
+    sqlx::query("UPDATE students SET first_name = 'Sénamé' WHERE id = $1")
+        .bind(f.s2)
+        .execute(&mut other)
+        .await
+        .unwrap();
+    // Still the kept page: nothing of this process saw the write.
+    assert!(p.get(&url).await.body.contains("Sena Agbodjan"));
+    let mut seen = false;
+    for _ in 0..40 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        if p.get(&url).await.body.contains("Sénamé Agbodjan") {
+            seen = true;
+            break;
+        }
+    }
+    watcher.abort();
+    assert!(seen, "the watcher never saw the other program's write");
+}
+
+#[tokio::test]
+async fn a_session_ended_by_any_path_is_not_served_from_memory() {
+    let app = TestApp::new().await;
+    let mut p = app.login_as("parent_1").await;
+    let url = format!("/parent/enfants/{}", app.f.s2);
+    assert_eq!(p.get(&url).await.status, StatusCode::OK);
+    assert_eq!(p.get(&url).await.status, StatusCode::OK);
+    // As a deactivation does: the rows go by a plain statement, not through the store.
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(app.f.parent_1)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let r = p.get(&url).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(r.location().starts_with("/connexion"), "{}", r.location());
+}
+
+#[tokio::test]
+async fn the_stamp_moves_with_commits() {
+    let db = fresh_db().await;
+    let before = changes::data(&db.pool).await.unwrap();
+    sqlx::query("INSERT INTO sessions (id, data, expiry_date) VALUES ('s1', $1, 4102444800)")
+        .bind(b"{}".to_vec())
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    #[cfg(not(feature = "postgres"))]
+    {
+        // A session alone is not the school's data; the sessions' own counter moves.
+        let every = changes::every(&db.pool).unwrap();
+        assert_eq!(changes::data(&db.pool).await.unwrap(), before);
+        // A rolled back change moves nothing.
+        let mut tx = db.pool.begin().await.unwrap();
+        sqlx::query("UPDATE settings SET value = value")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.rollback().await.unwrap();
+        assert_eq!(changes::data(&db.pool).await.unwrap(), before);
+        assert_eq!(changes::every(&db.pool), Some(every));
+        // Sessions and anything else together: the data moved.
+        let mut tx = db.pool.begin().await.unwrap();
+        sqlx::query("UPDATE sessions SET expiry_date = expiry_date + 1")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO settings (key, value) VALUES ('t', '1')")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert!(changes::every(&db.pool).unwrap() > every);
+    }
+    assert_ne!(changes::data(&db.pool).await.unwrap(), before);
+}
