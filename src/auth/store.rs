@@ -91,19 +91,19 @@ impl SessionStore for SqlStore {
         }
     }
 
+    /// Updates a session that still exists. A session whose row is gone (logged out
+    /// elsewhere, ended by a reset or a deactivation, expired and swept) stays gone: a
+    /// request that read it a moment before cannot bring it back. New sessions go through
+    /// `create`.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        sqlx::query(
-            "INSERT INTO sessions (id, data, expiry_date, user_id) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data, \
-             expiry_date = excluded.expiry_date, user_id = excluded.user_id",
-        )
-        .bind(record.id.to_string())
-        .bind(encode(record)?)
-        .bind(record.expiry_date.unix_timestamp())
-        .bind(owner(record))
-        .execute(&self.db)
-        .await
-        .map_err(backend)?;
+        sqlx::query("UPDATE sessions SET data = $2, expiry_date = $3, user_id = $4 WHERE id = $1")
+            .bind(record.id.to_string())
+            .bind(encode(record)?)
+            .bind(record.expiry_date.unix_timestamp())
+            .bind(owner(record))
+            .execute(&self.db)
+            .await
+            .map_err(backend)?;
         self.forget(&record.id);
         Ok(())
     }

@@ -1,23 +1,36 @@
 //! Whether the database changed: the stamp that copies kept in memory (sessions, pages)
 //! carry, and compare before they are served again.
 //!
-//! - **SQLite.** SQLite's WAL hook runs after each commit that wrote to the log, once the
-//!   commit is visible and its write lock released. It moves two counters of this process:
-//!   one at every commit, one at commits that changed something besides the `sessions`
-//!   table, each database file its own (the update hook tells which tables a transaction touched). A copy is stamped
-//!   with the counter read *before* it is made, so a commit that lands while it is being
-//!   made moves the counter past the copy's stamp: a copy can only be older than its
-//!   stamp, never newer, and an older stamp is never served.
-//!   A commit by another process on the same file (the `suku user` commands) is seen
-//!   within a second through `PRAGMA data_version` ([`watch_other_processes`]).
-//!   A database not in WAL mode (an in-memory one) has no stamp: nothing is kept.
+//! - **SQLite.** Each database file has two counters in this process: one for commits of
+//!   any table, one for commits that changed something besides the `sessions` table (the
+//!   update hook tells which tables a transaction touched).
+//!   - SQLite's commit hook runs as a transaction that changed rows starts to commit: it
+//!     moves the counters, and for a [`GRACE`] after it no stamp is given, so nothing is
+//!     kept or served while the commit becomes visible (a commit writes the log without
+//!     waiting for the disk, well within that time).
+//!   - SQLite's WAL hook runs after the commit is visible, when the statement ran to its
+//!     end, and moves the counters again: a commit that would take longer than the grace
+//!     still drops what was made meanwhile (a commit made while a statement is reset early,
+//!     an `INSERT … RETURNING` read with `fetch_one`, calls this hook only later: the commit
+//!     hook and the grace cover it).
+//!   - A copy is stamped with the counter read *before* it is made: it can only be older
+//!     than its stamp, never newer, and an older stamp is never served.
+//!   - A commit by another process on the same file (the `suku user` commands) is seen
+//!     within a second through `PRAGMA data_version` ([`watch_other_processes`]); when
+//!     this process also wrote in that second, only sessions are dropped, and kept pages
+//!     may show the other program's change up to their 30 s limit.
+//!   - A database not in WAL mode (an in-memory one) has no stamp: nothing is kept.
 //! - **PostgreSQL.** The stamp is the server's current snapshot (`pg_current_snapshot()`):
 //!   two equal snapshots mean that no transaction committed in between, on any node.
 //!   Sessions are not kept in memory there.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
 
 use crate::db::Pool;
+
+/// After a commit starts, how long nothing is kept or served from memory.
+pub const GRACE: Duration = Duration::from_secs(1);
 
 /// What this process saw change in one database file.
 #[derive(Debug, Default)]
@@ -27,19 +40,59 @@ struct Counters {
     every: AtomicU64,
     /// Commits that changed something besides sessions.
     data: AtomicU64,
+    /// When (milliseconds from [`clock`]) the last commit that changed rows started.
+    every_at: AtomicU64,
+    /// When the last commit that changed more than sessions started.
+    data_at: AtomicU64,
     /// A connection is not in WAL mode: its commits move nothing, so nothing may be kept.
     blind: AtomicBool,
 }
 
+/// Milliseconds since the first call, plus the grace (so that nothing counts as recent at
+/// the start).
+#[cfg_attr(feature = "postgres", allow(dead_code))]
+fn clock() -> u64 {
+    static START: std::sync::LazyLock<std::time::Instant> =
+        std::sync::LazyLock::new(std::time::Instant::now);
+    START.elapsed().as_millis() as u64 + GRACE.as_millis() as u64
+}
+
 #[cfg_attr(feature = "postgres", allow(dead_code))]
 impl Counters {
+    /// A change this process did not see committed (another process's): both counters.
     fn moved(&self) {
         self.every.fetch_add(1, Ordering::AcqRel);
         self.data.fetch_add(1, Ordering::AcqRel);
     }
 
-    fn seen(&self) -> Option<&Self> {
-        (!self.blind.load(Ordering::Acquire)).then_some(self)
+    /// A commit that changed rows is starting.
+    fn starting(&self, sessions_only: bool) {
+        let now = clock();
+        self.every_at.store(now, Ordering::Release);
+        self.every.fetch_add(1, Ordering::AcqRel);
+        if !sessions_only {
+            self.data_at.store(now, Ordering::Release);
+            self.data.fetch_add(1, Ordering::AcqRel);
+        }
+    }
+
+    /// A commit is visible.
+    fn committed(&self, sessions_only: bool) {
+        self.every.fetch_add(1, Ordering::AcqRel);
+        if !sessions_only {
+            self.data.fetch_add(1, Ordering::AcqRel);
+        }
+    }
+
+    /// The counter `n` when no commit started within the grace and changes can be told.
+    fn settled(&self, n: &AtomicU64, at: &AtomicU64) -> Option<u64> {
+        if self.blind.load(Ordering::Acquire) {
+            return None;
+        }
+        // The counter first: a commit starting after this read moves it past the stamp.
+        let v = n.load(Ordering::Acquire);
+        let recent = clock().saturating_sub(at.load(Ordering::Acquire)) < GRACE.as_millis() as u64;
+        (!recent).then_some(v)
     }
 }
 
@@ -53,13 +106,12 @@ pub enum Stamp {
 }
 
 /// The stamp of the school's data now (every table but sessions), or `None` when changes
-/// cannot be told and nothing should be kept.
+/// cannot be told and nothing should be kept or served.
 pub async fn data(db: &Pool) -> Result<Option<Stamp>, sqlx::Error> {
     #[cfg(not(feature = "postgres"))]
     {
-        Ok(sqlite::counters_of(db)
-            .seen()
-            .map(|c| Stamp::Counter(c.data.load(Ordering::Acquire))))
+        let c = sqlite::counters_of(db);
+        Ok(c.settled(&c.data, &c.data_at).map(Stamp::Counter))
     }
     #[cfg(feature = "postgres")]
     {
@@ -71,18 +123,33 @@ pub async fn data(db: &Pool) -> Result<Option<Stamp>, sqlx::Error> {
 }
 
 /// The counter of every commit of this process on `db` (SQLite), for copies of sessions;
-/// `None` on PostgreSQL or when changes cannot be told.
+/// `None` on PostgreSQL, when changes cannot be told, or while a commit settles.
 pub fn every(db: &Pool) -> Option<u64> {
     #[cfg(not(feature = "postgres"))]
     {
-        sqlite::counters_of(db)
-            .seen()
-            .map(|c| c.every.load(Ordering::Acquire))
+        let c = sqlite::counters_of(db);
+        c.settled(&c.every, &c.every_at)
     }
     #[cfg(feature = "postgres")]
     {
         let _ = db;
         None
+    }
+}
+
+/// For copies of small shared things (the school's settings, the periods): `Some(Some(n))`,
+/// the settled data counter, on SQLite; `Some(None)` on PostgreSQL, where such copies live
+/// their own few seconds; `None` while a commit settles, when no copy may be kept.
+pub fn copies(db: &Pool) -> Option<Option<u64>> {
+    #[cfg(not(feature = "postgres"))]
+    {
+        let c = sqlite::counters_of(db);
+        c.settled(&c.data, &c.data_at).map(Some)
+    }
+    #[cfg(feature = "postgres")]
+    {
+        let _ = db;
+        Some(None)
     }
 }
 
@@ -102,7 +169,7 @@ mod sqlite {
     use crate::db::Pool;
 
     /// The counters of each database file opened, kept for the life of the program (the
-    /// commit hook holds a pointer to them).
+    /// WAL hook holds a pointer to them).
     static FILES: LazyLock<RwLock<HashMap<PathBuf, Arc<Counters>>>> =
         LazyLock::new(Default::default);
 
@@ -126,7 +193,7 @@ mod sqlite {
     const OTHER: u8 = 2;
 
     thread_local! {
-        /// The connection whose open transaction was seen changing rows on this thread, and
+        /// The connection whose transaction was seen changing rows on this thread, and
         /// which tables it changed. A commit of any other connection finds no match here and
         /// counts as a data change: a mix-up can only cost a copy, never keep a stale one.
         static TOUCHED: Cell<(usize, u8)> = const { Cell::new((0, 0)) };
@@ -139,8 +206,16 @@ mod sqlite {
         });
     }
 
-    /// SQLite calls this after each commit that wrote to the log (the commit is visible
-    /// and the write lock released).
+    /// What the transaction of `conn` changed: nothing, sessions only, or more.
+    fn touched(conn: usize) -> u8 {
+        TOUCHED.with(|t| match t.get() {
+            (c, seen) if c == conn => seen,
+            _ => OTHER,
+        })
+    }
+
+    /// SQLite calls this after a commit that wrote to the log is visible, when its statement
+    /// ran to the end.
     unsafe extern "C" fn committed(
         counters: *mut c_void,
         db: *mut sqlite3,
@@ -151,10 +226,7 @@ mod sqlite {
         // keeps for the life of the program.
         let c = unsafe { &*(counters as *const Counters) };
         let (conn, seen) = TOUCHED.with(|t| t.replace((0, 0)));
-        c.every.fetch_add(1, Ordering::AcqRel);
-        if !(conn == db as usize && seen == SESSIONS) {
-            c.data.fetch_add(1, Ordering::AcqRel);
-        }
+        c.committed(conn == db as usize && seen == SESSIONS);
         // This hook replaces SQLite's own, which checkpointed the log past 1000 pages.
         if frames >= 1000 {
             // SAFETY: `db` and `name` are the handle and schema name SQLite passed to this
@@ -190,12 +262,13 @@ mod sqlite {
                 },
             )
         });
-        h.set_rollback_hook(move || {
-            TOUCHED.with(|t| {
-                if t.get().0 == me {
-                    t.set((0, 0));
-                }
-            })
+        let starting = counters.clone();
+        h.set_commit_hook(move || {
+            match touched(me) {
+                0 => {}
+                seen => starting.starting(seen == SESSIONS),
+            }
+            true
         });
         // SAFETY: `raw` is this connection's open handle, held locked; the hook is a plain
         // function and its argument lives as long as the program (see `FILES`).
@@ -233,19 +306,28 @@ pub async fn watch_other_processes(url: String) {
                 return;
             }
         };
-        let mut last: Option<i64> = None;
-        let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
+        let mut last: Option<(i64, u64)> = None;
+        let mut every = tokio::time::interval(Duration::from_secs(1));
         loop {
             every.tick().await;
+            // This process's own commits first: a change of `data_version` with none of
+            // them is another process's.
+            let ours = counters.every.load(Ordering::Acquire);
             match sqlx::query_scalar::<_, i64>("PRAGMA data_version")
                 .fetch_one(&mut conn)
                 .await
             {
                 Ok(v) => {
-                    if last.is_some_and(|l| l != v) {
-                        counters.moved();
+                    if let Some((version, seen)) = last
+                        && version != v
+                    {
+                        if seen == ours {
+                            counters.moved();
+                        } else {
+                            counters.every.fetch_add(1, Ordering::AcqRel);
+                        }
                     }
-                    last = Some(v);
+                    last = Some((v, counters.every.load(Ordering::Acquire)));
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "cannot watch the database for other writers");

@@ -1,6 +1,7 @@
 //! School settings: typed, validated in one place, with defaults that suit a Togolese school.
 //! Stored as JSON documents in the `settings` table, one row per section.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -81,41 +82,55 @@ impl SchoolSettings {
 
 /// Reads and caches settings. The cache lives a few seconds so that a change made on one
 /// node shows on every node almost at once, while pages do not query settings each time.
+/// On SQLite a copy is also dropped by any commit ([`crate::db::changes::copies`]), so
+/// that a page kept in memory is never made from an older copy.
 #[derive(Clone, Debug, Default)]
 pub struct Settings {
     school: Slot<SchoolSettings>,
     periods: Slot<Vec<crate::grades::repo::PeriodRow>>,
 }
 
-/// A cached value and when it was read.
-type Slot<T> = Arc<RwLock<Option<(Instant, T)>>>;
+/// A cached value, when it was read, and the data counter it was read at (SQLite).
+type Slot<T> = Arc<RwLock<Option<(Instant, Option<u64>, T)>>>;
 
-const TTL: Duration = Duration::from_secs(5);
+/// How long a copy lives at most.
+pub const TTL: Duration = Duration::from_secs(5);
+
+/// The copy in `slot`, or a fresh one read by `read` (kept unless a commit is settling).
+async fn cached<T: Clone, F: Future<Output = anyhow::Result<T>>>(
+    slot: &Slot<T>,
+    db: &Pool,
+    read: impl FnOnce() -> F,
+) -> anyhow::Result<T> {
+    let stamp = crate::db::changes::copies(db);
+    if let Some(now) = stamp
+        && let Some((at, kept, v)) = slot.read().await.as_ref()
+        && at.elapsed() < TTL
+        && *kept == now
+    {
+        return Ok(v.clone());
+    }
+    let v = read().await?;
+    *slot.write().await = stamp.map(|s| (Instant::now(), s, v.clone()));
+    Ok(v)
+}
 
 impl Settings {
     /// The school's settings (defaults when none are stored).
     pub async fn school(&self, db: &Pool) -> anyhow::Result<SchoolSettings> {
-        if let Some((at, s)) = self.school.read().await.as_ref()
-            && at.elapsed() < TTL
-        {
-            return Ok(s.clone());
-        }
-        let s: SchoolSettings = load(db, "school").await?.unwrap_or_default();
-        *self.school.write().await = Some((Instant::now(), s.clone()));
-        Ok(s)
+        cached(&self.school, db, || async {
+            Ok(load(db, "school").await?.unwrap_or_default())
+        })
+        .await
     }
 
     /// The periods of the current year, for display. Decisions that depend on a period
     /// being closed read the database inside their transaction, never this copy.
     pub async fn periods(&self, db: &Pool) -> anyhow::Result<Vec<crate::grades::repo::PeriodRow>> {
-        if let Some((at, p)) = self.periods.read().await.as_ref()
-            && at.elapsed() < TTL
-        {
-            return Ok(p.clone());
-        }
-        let p = crate::grades::repo::periods(db).await?;
-        *self.periods.write().await = Some((Instant::now(), p.clone()));
-        Ok(p)
+        cached(&self.periods, db, || async {
+            Ok(crate::grades::repo::periods(db).await?)
+        })
+        .await
     }
 
     /// Drops the cached periods after a change made on this node (other nodes see it

@@ -24,8 +24,15 @@ use crate::i18n::Locale;
 use crate::web::Ctx;
 
 /// How long a kept page may be served: what depends on the clock (an announcement that
-/// starts at eight) shows at most this late.
-pub const TTL: Duration = Duration::from_secs(30);
+/// starts at eight) shows at most this late. On PostgreSQL, where several nodes keep their
+/// own copies of the settings for a few seconds, a page lives no longer than those copies.
+pub const TTL: Duration = if cfg!(feature = "postgres") {
+    crate::settings::TTL
+} else {
+    Duration::from_secs(30)
+};
+/// Addresses longer than this are not kept (a family's pages have a short query at most).
+const LONGEST: usize = 200;
 /// The most page bytes kept; past it, what is stale goes, then everything.
 const BUDGET: usize = 8 * 1024 * 1024;
 
@@ -84,8 +91,8 @@ impl PageCache {
         let user = ctx.user()?;
         // Read before the page is made: a commit while it is made moves past it.
         let stamp = match ctx.flash {
-            None => changes::data(db).await?,
-            Some(_) => None,
+            None if ctx.path_and_query.len() <= LONGEST => changes::data(db).await?,
+            _ => None,
         };
         let Some(stamp) = stamp else {
             return make().await;
