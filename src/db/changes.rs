@@ -206,9 +206,12 @@ mod sqlite {
         });
     }
 
-    /// What the transaction of `conn` changed: nothing, sessions only, or more.
+    /// What the transaction of `conn` changed: nothing (a write transaction that matched no
+    /// row, like a job queue polled empty), sessions only, or more. Another connection's
+    /// changes found on this thread count as more.
     fn touched(conn: usize) -> u8 {
         TOUCHED.with(|t| match t.get() {
+            (0, _) => 0,
             (c, seen) if c == conn => seen,
             _ => OTHER,
         })

@@ -181,6 +181,13 @@ async fn the_stamp_moves_with_commits() {
         assert_eq!(changes::every(&db.pool), None);
         settle().await;
         let every = changes::every(&db.pool).unwrap();
+        // A write that matches no row (a job queue polled empty) moves nothing.
+        sqlx::query("UPDATE settings SET value = 'x' WHERE key = 'nothing-here'")
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        assert_eq!(changes::data(&db.pool).await.unwrap(), before);
+        assert_eq!(changes::every(&db.pool), Some(every));
         // A rolled back change moves nothing.
         let mut tx = db.pool.begin().await.unwrap();
         sqlx::query("INSERT INTO settings (key, value) VALUES ('r', '1')")
