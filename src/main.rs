@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 
 use anyhow::Context;
+use axum::serve::ListenerExt as _;
 use clap::{Parser, Subcommand};
 use suku::app::{self, AppState};
 use suku::auth::{Role, password};
@@ -275,6 +276,13 @@ async fn serve(pool: db::Pool, config: Config) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
     tracing::info!(%addr, db = db::KIND, "listening");
+    // Small writes (a chat message pushed to a socket, an htmx fragment) leave at once
+    // rather than waiting for the previous one's acknowledgement (Nagle's algorithm).
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "TCP_NODELAY");
+        }
+    });
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

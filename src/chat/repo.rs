@@ -316,6 +316,26 @@ pub async fn muted_until(
     Ok(row.map(|r| r.0))
 }
 
+/// Before `user_id` writes in a conversation, in one trip: until when they are muted there
+/// (if they are now), and how many messages they wrote anywhere since `since`.
+pub async fn sender_state(
+    db: &Pool,
+    conversation: i64,
+    user_id: i64,
+    since: DateTime<Utc>,
+) -> Result<(Option<DateTime<Utc>>, i64), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT (SELECT MAX(until) FROM conversation_mutes WHERE conversation_id = $1 AND user_id = $2 AND until > $3), \
+                (SELECT COUNT(*) FROM messages WHERE author_id = $2 AND created_at > $4)",
+    )
+    .bind(conversation)
+    .bind(user_id)
+    .bind(Utc::now())
+    .bind(since)
+    .fetch_one(db)
+    .await
+}
+
 /// The users of a direct conversation.
 pub async fn members(db: &Pool, conversation: i64) -> Result<Vec<i64>, sqlx::Error> {
     let rows: Vec<(i64,)> =

@@ -622,3 +622,45 @@ async fn a_temporary_password_is_replaced_before_chatting() {
         assert_eq!(r.location(), "/compte/mot-de-passe");
     }
 }
+
+#[tokio::test]
+async fn a_person_writing_too_fast_is_stopped_and_nothing_is_half_kept() {
+    let app = TestApp::new().await;
+    let (mut p, _t, id) = direct(&app).await;
+    let url = format!("/messages/{id}");
+    // Twenty messages in ten seconds are allowed (the default), from pages or sockets.
+    for n in 0..20 {
+        let r = p.post(&url, &[("body", &format!("message {n}"))]).await;
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "message {n}: {}",
+            r.plain()
+        );
+    }
+    let r = p.post(&url, &[("body", "un de trop")]).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        r.plain().contains("Trop de messages d’un coup"),
+        "{}",
+        r.plain()
+    );
+    let pool = &app.db.pool;
+    assert_eq!(
+        scalar(pool, "SELECT COUNT(*) FROM messages", None).await,
+        20
+    );
+    assert_eq!(
+        scalar(
+            pool,
+            "SELECT COUNT(*) FROM school_events WHERE kind = 'message.sent'",
+            None
+        )
+        .await,
+        20
+    );
+    // Another person is not held back by it.
+    let mut t = app.login_as("teacher_b").await;
+    let r = t.post(&url, &[("body", "Bien reçu")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.plain());
+}
