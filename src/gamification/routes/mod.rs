@@ -1,0 +1,235 @@
+//! The gamification pages: a student's progress (points, level, badges, history), the
+//! boards, the badges and what it takes to earn them, a class's points for its teachers
+//! (awarding by hand), challenges, and the administration's rules.
+
+use std::collections::HashSet;
+
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use axum::routing::{get, post};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use sqlx::FromRow;
+
+use super::boards::{self, Board, Kind, Scope, Window};
+use super::challenges::{self, Challenge, Progress};
+use super::{Behaviour, Levels, Standing};
+use crate::app::AppState;
+use crate::auth::{CurrentUser, Role};
+use crate::authz;
+use crate::db::Pool;
+use crate::error::{AppError, AppResult};
+use crate::web::{Ctx, FormErrors, PathId, html, html_status, redirect};
+
+// Each page has its file; what several share (who sees which class or board, reading a
+// posted form) stays here, and every file takes it with `use super::*`.
+
+mod admin;
+mod badge_pages;
+mod challenge_pages;
+mod class_points;
+mod leaderboards;
+mod progress;
+
+pub use admin::*;
+use badge_pages::*;
+pub use challenge_pages::*;
+pub use class_points::*;
+pub use leaderboards::*;
+pub use progress::*;
+
+/// Routes of gamification (pages and the JSON API).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/progression", get(my_progress))
+        .route("/progression/{id}", get(progress_page))
+        .route("/progression/{id}/confidentialite", post(set_privacy))
+        .route("/classements", get(boards_page))
+        .route("/badges", get(badges_page).post(create_badge))
+        .route("/points/classe/{id}", get(class_points).post(award_points))
+        .route("/points/classe/{id}/badge", post(give_badge))
+        .route("/points/{id}/annulation", post(revoke_award))
+        .route(
+            "/badges/{badge}/eleves/{student}/annulation",
+            post(revoke_badge),
+        )
+        .route("/defis", get(challenges_page).post(create_challenge))
+        .route("/defis/nouveau", get(new_challenge))
+        .route("/defis/{id}", get(challenge_page))
+        .route("/defis/{id}/progression", get(challenge_progress))
+        .route("/defis/{id}/annulation", post(cancel_challenge))
+        .route("/admin/gamification", get(admin_page))
+        .route("/admin/gamification/regles", post(save_rules))
+        .route("/admin/gamification/niveaux", post(save_levels))
+        .route("/admin/gamification/comportements", post(add_behaviour))
+        .route(
+            "/admin/gamification/comportements/{id}",
+            post(toggle_behaviour),
+        )
+        .merge(super::api::router())
+}
+
+/// A class the viewer is related to, in the current year.
+#[derive(Clone, Debug, FromRow)]
+pub struct ClassRef {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Level.
+    pub level_id: i64,
+    /// Level name.
+    pub level_name: String,
+}
+
+/// The current year's classes `u` is related to: every class for the administration, the
+/// classes they teach or head for a teacher, their children's for a parent, their own for a
+/// student.
+pub async fn visible_classes(db: &Pool, u: &CurrentUser) -> Result<Vec<ClassRef>, sqlx::Error> {
+    let all = u.is_admin();
+    sqlx::query_as(
+        "SELECT c.id, c.name, c.level_id, l.name AS level_name FROM classes c \
+         JOIN levels l ON l.id = c.level_id JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
+         WHERE $1 OR c.head_teacher_user_id = $2 \
+         OR EXISTS (SELECT 1 FROM teaching_assignments t WHERE t.class_id = c.id AND t.teacher_user_id = $2) \
+         OR EXISTS (SELECT 1 FROM enrollments e JOIN students s ON s.id = e.student_id WHERE e.class_id = c.id AND s.user_id = $2) \
+         OR EXISTS (SELECT 1 FROM enrollments e JOIN student_guardians g ON g.student_id = e.student_id \
+                    WHERE e.class_id = c.id AND g.user_id = $2) \
+         ORDER BY l.ordinal, c.name",
+    )
+    .bind(all)
+    .bind(u.id)
+    .fetch_all(db)
+    .await
+}
+
+/// Whose real names the viewer sees on boards even when hidden: everyone for the
+/// administration; the students they teach; their children; themself.
+pub enum Known {
+    /// Every student.
+    All,
+    /// These students.
+    Some(HashSet<i64>),
+}
+
+impl Known {
+    /// Does the viewer see this student's name?
+    pub fn sees(&self, student: i64) -> bool {
+        match self {
+            Known::All => true,
+            Known::Some(s) => s.contains(&student),
+        }
+    }
+}
+
+/// The students whose names `u` always sees.
+pub async fn known(db: &Pool, u: &CurrentUser) -> Result<Known, sqlx::Error> {
+    if u.is_admin() {
+        return Ok(Known::All);
+    }
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT s.id FROM students s WHERE s.user_id = $1 \
+         UNION SELECT g.student_id FROM student_guardians g WHERE g.user_id = $1 \
+         UNION SELECT e.student_id FROM enrollments e JOIN classes c ON c.id = e.class_id \
+           JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
+           WHERE c.head_teacher_user_id = $1 OR EXISTS (SELECT 1 FROM teaching_assignments t \
+           WHERE t.class_id = c.id AND t.teacher_user_id = $1)",
+    )
+    .bind(u.id)
+    .fetch_all(db)
+    .await?;
+    Ok(Known::Some(rows.into_iter().map(|r| r.0).collect()))
+}
+
+/// May `u` open this board? A class board: whoever sees the class; a level's: whoever is
+/// related to a class of it; the school's: everyone with a portal.
+pub async fn may_see_board(db: &Pool, u: &CurrentUser, scope: Scope) -> Result<bool, sqlx::Error> {
+    Ok(match scope {
+        Scope::Classe(c) => authz::can_see_class(db, u, c).await?,
+        Scope::Niveau(l) => {
+            u.is_admin()
+                || visible_classes(db, u)
+                    .await?
+                    .iter()
+                    .any(|c| c.level_id == l)
+        }
+        Scope::Ecole => true,
+    })
+}
+
+/// A board line as a viewer sees it.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Line {
+    /// Rank.
+    pub rank: i64,
+    /// Shares its rank.
+    pub tied: bool,
+    /// The student, unless hidden from this viewer.
+    pub student_id: Option<i64>,
+    /// The name, or `None` for "Élève anonyme".
+    pub name: Option<String>,
+    /// The class.
+    pub class_name: String,
+    /// The value.
+    pub value: i64,
+    /// The viewer's own line (themself or their child).
+    pub mine: bool,
+}
+
+/// The board's lines for a viewer: the first `limit` lines and the viewer's own (a school
+/// board has 2,000 lines: a phone on 3G wants the top and where one stands), hidden names
+/// hidden unless the viewer knows the student.
+pub fn lines_for(board: &Board, known: &Known, mine: &HashSet<i64>, limit: usize) -> Vec<Line> {
+    board
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(i, e)| *i < limit || mine.contains(&e.student_id))
+        .map(|(_, e)| {
+            let shown = !e.hides_name || known.sees(e.student_id);
+            Line {
+                rank: e.rank,
+                tied: e.tied,
+                student_id: shown.then_some(e.student_id),
+                name: shown.then(|| e.name.clone()),
+                class_name: e.class_name.clone(),
+                value: e.value,
+                mine: mine.contains(&e.student_id),
+            }
+        })
+        .collect()
+}
+
+/// The viewer's own students (themself, their children).
+pub async fn own_students(db: &Pool, u: &CurrentUser) -> Result<HashSet<i64>, sqlx::Error> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT id FROM students WHERE user_id = $1 UNION SELECT student_id FROM student_guardians WHERE user_id = $1",
+    )
+    .bind(u.id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+pub(super) fn staff(u: &CurrentUser) -> bool {
+    u.is_admin() || u.has(Role::Teacher)
+}
+
+/// May `u` run the school's gamification (rules, behaviours, levels, reversals)?
+pub(super) fn may_administer(u: &CurrentUser) -> bool {
+    u.has(Role::Director) || u.has(Role::Secretary)
+}
+
+pub(super) fn form(body: &Bytes) -> Vec<(String, String)> {
+    form_urlencoded::parse(body).into_owned().collect()
+}
+
+pub(super) fn field<'a>(f: &'a [(String, String)], key: &str) -> &'a str {
+    f.iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("")
+}
