@@ -67,19 +67,31 @@ fn encode(r: &Record) -> session_store::Result<Vec<u8>> {
     serde_json::to_vec(&r.data).map_err(|e| session_store::Error::Encode(e.to_string()))
 }
 
+/// `sql` with a record bound as $1 id, $2 data, $3 expiry and $4 owner: the insert of a
+/// new session and the update of a kept one.
+fn write<'q>(
+    sql: &'static str,
+    r: &Record,
+) -> session_store::Result<
+    sqlx::query::Query<'q, crate::db::Db, <crate::db::Db as sqlx::Database>::Arguments>,
+> {
+    Ok(sqlx::query(sql)
+        .bind(r.id.to_string())
+        .bind(encode(r)?)
+        .bind(r.expiry_date.unix_timestamp())
+        .bind(owner(r)))
+}
+
 #[async_trait]
 impl SessionStore for SqlStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         // A new random id on the rare collision, never an overwrite of someone's session.
         loop {
-            let r = sqlx::query(
+            let r = write(
                 "INSERT INTO sessions (id, data, expiry_date, user_id) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (id) DO NOTHING",
-            )
-            .bind(record.id.to_string())
-            .bind(encode(record)?)
-            .bind(record.expiry_date.unix_timestamp())
-            .bind(owner(record))
+                record,
+            )?
             .execute(&self.db)
             .await
             .map_err(backend)?;
@@ -96,14 +108,13 @@ impl SessionStore for SqlStore {
     /// request that read it a moment before cannot bring it back. New sessions go through
     /// `create`.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        sqlx::query("UPDATE sessions SET data = $2, expiry_date = $3, user_id = $4 WHERE id = $1")
-            .bind(record.id.to_string())
-            .bind(encode(record)?)
-            .bind(record.expiry_date.unix_timestamp())
-            .bind(owner(record))
-            .execute(&self.db)
-            .await
-            .map_err(backend)?;
+        write(
+            "UPDATE sessions SET data = $2, expiry_date = $3, user_id = $4 WHERE id = $1",
+            record,
+        )?
+        .execute(&self.db)
+        .await
+        .map_err(backend)?;
         self.forget(&record.id);
         Ok(())
     }

@@ -26,22 +26,6 @@ pub async fn subject_appreciations(
     Ok(rows.into_iter().collect())
 }
 
-/// A student's appreciations for a period, by subject.
-pub async fn student_appreciations(
-    db: &Pool,
-    student_id: i64,
-    period_id: i64,
-) -> Result<HashMap<i64, String>, sqlx::Error> {
-    let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT subject_id, text FROM appreciations WHERE student_id = $1 AND period_id = $2",
-    )
-    .bind(student_id)
-    .bind(period_id)
-    .fetch_all(db)
-    .await?;
-    Ok(rows.into_iter().collect())
-}
-
 /// Writes (or, when empty, removes) an appreciation.
 pub async fn set_appreciation<'e>(
     db: impl sqlx::Executor<'e, Database = Db>,

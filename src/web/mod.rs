@@ -361,6 +361,20 @@ pub fn html_status<T: askama::Template>(status: StatusCode, tpl: &T) -> AppResul
     Ok((status, Html(tpl.render()?)).into_response())
 }
 
+/// A posted form's fields in order, repeated names kept (several checked boxes, the
+/// columns of an export template).
+pub fn form(body: &[u8]) -> Vec<(String, String)> {
+    form_urlencoded::parse(body).into_owned().collect()
+}
+
+/// The first value of `name` in a form read by [`form`], or "" when it is missing.
+pub fn field<'a>(f: &'a [(String, String)], name: &str) -> &'a str {
+    f.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("")
+}
+
 /// A 303 redirect; the web layer turns it into `HX-Redirect` for htmx requests.
 pub fn redirect(to: &str) -> Response {
     Redirect::to(to).into_response()

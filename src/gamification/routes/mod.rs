@@ -22,7 +22,7 @@ use crate::auth::{CurrentUser, Role};
 use crate::authz;
 use crate::db::Pool;
 use crate::error::{AppError, AppResult};
-use crate::web::{Ctx, FormErrors, PathId, html, html_status, redirect};
+use crate::web::{Ctx, FormErrors, PathId, field, form, html, html_status, redirect};
 
 // Each page has its file; what several share (who sees which class or board, reading a
 // posted form) stays here, and every file takes it with `use super::*`.
@@ -221,15 +221,4 @@ pub(super) fn staff(u: &CurrentUser) -> bool {
 /// May `u` run the school's gamification (rules, behaviours, levels, reversals)?
 pub(super) fn may_administer(u: &CurrentUser) -> bool {
     u.has(Role::Director) || u.has(Role::Secretary)
-}
-
-pub(super) fn form(body: &Bytes) -> Vec<(String, String)> {
-    form_urlencoded::parse(body).into_owned().collect()
-}
-
-pub(super) fn field<'a>(f: &'a [(String, String)], key: &str) -> &'a str {
-    f.iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("")
 }
