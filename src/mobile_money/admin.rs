@@ -78,6 +78,57 @@ struct Filter {
     etat: String,
 }
 
+/// The attempts of a tab as a table (PDF, Excel or CSV), for the bursar's records.
+async fn export_list(
+    app: &AppState,
+    ctx: &Ctx,
+    state: &str,
+    rows: &[Row],
+    format: crate::export::Format,
+) -> AppResult<Response> {
+    use crate::export::{Cell, Table};
+    let t = &ctx.t;
+    let mut title = t.t("nav-momo");
+    if !state.is_empty() {
+        title = format!("{title} — {}", t.t(format!("momo-state-{state}")));
+    }
+    let mut table = Table::new(
+        title,
+        [
+            t.t("momo-started"),
+            t.t("student"),
+            t.t("momo-network"),
+            t.t("phone"),
+            t.t("amount"),
+            t.t("status"),
+            t.t("momo-references"),
+        ],
+    );
+    table.subtitle = t.tn("export-row-count", "count", rows.len() as i64);
+    for r in rows {
+        let p = &r.p;
+        let refs: Vec<&str> = [
+            Some(p.identifier.as_str()),
+            p.provider_ref.as_deref(),
+            p.payment_ref.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        table.push(vec![
+            Cell::DateTime(p.created_at),
+            Cell::Text(r.student.clone()),
+            Cell::Text(t.t(p.network_key())),
+            Cell::Text(crate::domain::display_phone(&p.phone)),
+            Cell::Xof(p.amount),
+            Cell::Text(t.t(p.state_key())),
+            Cell::Text(refs.join(" · ")),
+        ]);
+    }
+    let frame = crate::export::frame(app, ctx).await;
+    crate::export::send_table(table, format, ctx, frame).await
+}
+
 #[derive(FromRow)]
 struct Row {
     #[sqlx(flatten)]
@@ -89,6 +140,7 @@ async fn index(
     State(app): State<AppState>,
     ctx: Ctx,
     Query(f): Query<Filter>,
+    Query(export): Query<crate::export::ExportQuery>,
 ) -> AppResult<Response> {
     money_handler(&ctx)?;
     let state = if STATES.contains(&f.etat.as_str()) {
@@ -96,13 +148,20 @@ async fn index(
     } else {
         String::new()
     };
+    // The page shows the 200 latest attempts; an export has every one the tab selects.
+    let format = export.format()?;
+    let limit = if format.is_some() { i64::MAX } else { 200 };
     let rows: Vec<Row> = sqlx::query_as(crate::sql!(
         "SELECT {COLUMNS}, (SELECT s.first_name || ' ' || s.last_name FROM students s WHERE s.id = momo_payments.student_id) AS student \
-         FROM momo_payments WHERE ($1 = '' OR state = $1) ORDER BY id DESC LIMIT 200"
+         FROM momo_payments WHERE ($1 = '' OR state = $1) ORDER BY id DESC LIMIT $2"
     ))
     .bind(&state)
+    .bind(limit)
     .fetch_all(&app.db)
     .await?;
+    if let Some(format) = format {
+        return export_list(&app, &ctx, &state, &rows, format).await;
+    }
     let counts: Vec<(String, i64)> =
         sqlx::query_as("SELECT state, COUNT(*) FROM momo_payments GROUP BY state")
             .fetch_all(&app.db)

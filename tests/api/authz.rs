@@ -503,6 +503,11 @@ async fn every_get_route_for_every_role() {
             None,
         ),
         (
+            "/admin/mobile-money?format=csv".into(),
+            vec!["director", "bursar"],
+            Some("SUKU-AUTHZ"),
+        ),
+        (
             format!("/admin/mobile-money/{momo}"),
             vec!["director", "bursar"],
             Some("SUKU-AUTHZ"),

@@ -433,6 +433,13 @@ async fn a_wrong_amount_goes_to_the_bursar_who_decides() {
         "{}",
         list.plain()
     );
+    // The tab exports as a table: every attempt it selects, with its references.
+    let csv = b.get("/admin/mobile-money?etat=review&format=csv").await;
+    assert_eq!(csv.status, axum::http::StatusCode::OK);
+    assert!(csv.body.contains(&ident), "{}", csv.body);
+    assert!(csv.body.contains("Réseau"), "{}", csv.body);
+    let none = b.get("/admin/mobile-money?etat=failed&format=csv").await;
+    assert!(!none.body.contains(&ident), "{}", none.body);
     let r = b
         .post(
             &format!("/admin/mobile-money/{id}/decision"),
