@@ -181,7 +181,9 @@ pub(crate) async fn login(c: &Client, base: &str, login: &str, password: &str) {
 }
 
 pub(crate) async fn wait_path_not(c: &Client, path: &str) -> String {
-    for _ in 0..100 {
+    // Up to 15 s: a login hashes its password (19 MiB, on purpose slow) while the other
+    // tests load both cores; 5 s was once not enough on PostgreSQL.
+    for _ in 0..300 {
         let url = c.current_url().await.unwrap();
         if url.path() != path {
             return url.path().to_string();
