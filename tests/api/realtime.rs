@@ -417,3 +417,55 @@ async fn open_tabs_follow_the_schools_relationships_as_they_change() {
     say("Bienvenue à nouveau").await;
     assert_eq!(next().await, "Bienvenue à nouveau");
 }
+
+/// Events pushed one after the other to a room bigger than one chunk of the pusher reach
+/// every socket in the order they were pushed, though the room is served a chunk at a time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pushes_to_a_big_room_arrive_in_order() {
+    use tokio::io::AsyncBufReadExt;
+    let Some(dir) = node_dir() else { return };
+    let app = TestApp::new().await;
+    let dm = direct(&app).await;
+    let server = serve(&app).await;
+    let (sockets, count) = (80, 60);
+    let mut child = tokio::process::Command::new("node")
+        .arg("order.mjs")
+        .current_dir(&dir)
+        .env("SUKU_URL", format!("http://{}", server.addr))
+        .env("COOKIE", cookie(&app, "parent_2").await)
+        .env("SOCKETS", sockets.to_string())
+        .env("COUNT", count.to_string())
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("run node");
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let ready = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        while let Some(l) = lines.next_line().await.unwrap() {
+            if l == "READY" {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    assert_eq!(ready, Ok(true), "the tabs connected");
+    for i in 1..=count {
+        server.state.realtime.to_conversation(
+            dm,
+            "message",
+            &serde_json::json!({ "conversation_id": dm, "body": i.to_string() }),
+        );
+    }
+    let status = tokio::time::timeout(std::time::Duration::from_secs(30), child.wait())
+        .await
+        .expect("the client ends")
+        .unwrap();
+    let mut rest = String::new();
+    while let Ok(Some(l)) = lines.next_line().await {
+        rest.push_str(&l);
+        rest.push('\n');
+    }
+    assert!(status.success(), "{rest}");
+    assert!(rest.contains("IN ORDER"), "{rest}");
+}
