@@ -90,6 +90,8 @@ pub async fn class_sheets(
     };
     let mut appreciations = class_appreciations(db, class_id, period_id).await?;
     let mut records = crate::council::repo::class_records(db, class_id, period_id).await?;
+    let mut absences =
+        crate::attendance::class_totals(db, class_id, period.starts_on, period.ends_on).await?;
     let mut sheets = Vec::new();
     for ((student, bulletin), annual) in roster_rows
         .into_iter()
@@ -99,9 +101,7 @@ pub async fn class_sheets(
         if only.is_some_and(|o| o != student.id) {
             continue;
         }
-        let (_, absences) =
-            crate::attendance::student_summary(db, student.id, period.starts_on, period.ends_on)
-                .await?;
+        let absences = absences.remove(&student.id).unwrap_or_default();
         let apps = bulletin
             .lines
             .iter()

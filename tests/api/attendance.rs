@@ -184,6 +184,85 @@ async fn the_bulletin_counts_hours_of_absence() {
     assert!(page.contains("2 heures non justifiées"), "{page}");
 }
 
+/// A class's bulletins count each student's absences in one query; it must agree with
+/// the student's own list, whatever the kind, the state and the day.
+#[tokio::test]
+async fn a_class_counts_absences_as_each_student_does() {
+    let app = TestApp::new().await;
+    let f = app.f.clone();
+    let mut t = app.login_as("teacher_b").await;
+    let (s2, s3) = (format!("etat_{}", f.s2), format!("etat_{}", f.s3));
+    let late3 = format!("retard_{}", f.s3);
+    for (day, start, state3) in [
+        ("2026-11-20", "07:00", "retard"),
+        ("2026-11-20", "08:00", "absent"),
+        ("2026-11-23", "07:00", "retard"),
+        // Before the first term: not counted in it.
+        ("2026-10-02", "07:00", "absent"),
+    ] {
+        let r = t
+            .post(
+                &format!("/enseignant/classes/{}/appel", f.class_b),
+                &[
+                    ("held_on", day),
+                    ("starts_at", start),
+                    ("minutes", "60"),
+                    (&s2, "absent"),
+                    (&s3, state3),
+                    (&late3, "15"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    }
+    // One of the second student's hours is excused, another's note is waiting.
+    for (state, n) in [("accepted", 0), ("submitted", 1)] {
+        sqlx::query(
+            "UPDATE absences SET state = $1 WHERE id = (SELECT id FROM absences WHERE student_id = $2 ORDER BY id LIMIT 1 OFFSET $3)",
+        )
+        .bind(state)
+        .bind(f.s2)
+        .bind(n)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    }
+    let (from, to) = (
+        chrono::NaiveDate::from_ymd_opt(2026, 10, 5).unwrap(),
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 19).unwrap(),
+    );
+    let class = suku::attendance::class_totals(&app.db.pool, f.class_b, from, to)
+        .await
+        .unwrap();
+    for student in [f.s2, f.s3] {
+        let (rows, alone) = suku::attendance::student_summary(&app.db.pool, student, from, to)
+            .await
+            .unwrap();
+        assert!(!rows.is_empty());
+        assert_eq!(class.get(&student).copied().unwrap_or_default(), alone);
+    }
+    let s2_totals = class[&f.s2];
+    assert_eq!(
+        (
+            s2_totals.justified_minutes,
+            s2_totals.unjustified_minutes,
+            s2_totals.lates
+        ),
+        (60, 120, 0)
+    );
+    let s3_totals = class[&f.s3];
+    assert_eq!(
+        (
+            s3_totals.justified_minutes,
+            s3_totals.unjustified_minutes,
+            s3_totals.lates
+        ),
+        (0, 60, 2)
+    );
+    // Another class's students are not in it.
+    assert!(!class.contains_key(&f.s1));
+}
+
 #[tokio::test]
 async fn a_photo_of_the_note_goes_with_the_justification() {
     let app = TestApp::new().await;
