@@ -220,7 +220,7 @@ pub async fn show(
     if let Some(format) = export.format()? {
         let students = school::roster(&app.db, id).await?;
         let table = school::roster_table(&ctx.t, &class, &students);
-        let frame = crate::export::frame(&app, &ctx).await;
+        let frame = crate::export::frame(&ctx).await;
         return crate::export::send_table(table, format, &ctx, frame).await;
     }
     html(&Show {

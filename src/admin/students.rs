@@ -65,7 +65,7 @@ pub async fn index(
                 s.class_name.clone().into(),
             ]);
         }
-        let frame = crate::export::frame(&app, &ctx).await;
+        let frame = crate::export::frame(&ctx).await;
         return crate::export::send_table(table, format, &ctx, frame).await;
     }
     let page = q.page();

@@ -290,7 +290,7 @@ async fn risks_page(
                 ),
             ]);
         }
-        let frame = crate::export::frame(&app, &ctx).await;
+        let frame = crate::export::frame(&ctx).await;
         return crate::export::send_table(table, format, &ctx, frame).await;
     }
     html(&RisksPage {

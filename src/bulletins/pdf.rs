@@ -147,7 +147,7 @@ pub async fn render(
 ) -> AppResult<Result<Vec<u8>, export::pdf::TemplateError>> {
     let school = app.settings.school(&app.db).await?;
     let docs = crate::settings::documents(&app.db).await?;
-    let logo = export::logo(app, &school).await;
+    let logo = export::logo(&school).await;
     let letterhead = export::letterhead(t, &school, &docs, logo.is_some());
     let source = docs
         .bulletin_source

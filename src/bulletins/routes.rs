@@ -243,7 +243,7 @@ async fn class_results(
         mean.push(Cell::hundredths(computed.general_stats.mean));
         mean.push(Cell::Empty);
         table.totals = Some(mean);
-        let mut frame = crate::export::frame(&app, &ctx).await;
+        let mut frame = crate::export::frame(&ctx).await;
         frame.orientation = crate::export::Orientation::Landscape;
         return crate::export::send_table(table, format, &ctx, frame).await;
     }

@@ -7,7 +7,6 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::error::{AppError, AppResult};
 use crate::web::Ctx;
 
@@ -144,22 +143,21 @@ pub fn download(bytes: Vec<u8>, content_type: &str, name: &str, inline: bool) ->
 }
 
 /// What frames a PDF of this school: its name, city and logo.
-pub async fn frame(app: &AppState, ctx: &Ctx) -> PdfFrame {
+pub async fn frame(ctx: &Ctx) -> PdfFrame {
     PdfFrame {
         school: format!("{} · {}", ctx.school.name, ctx.school.city),
-        logo: logo(app, &ctx.school).await,
+        logo: logo(&ctx.school).await,
         ..Default::default()
     }
 }
 
 /// The school's logo bytes, when it has one the documents can show.
-pub async fn logo(app: &AppState, school: &crate::settings::SchoolSettings) -> Option<Vec<u8>> {
+pub async fn logo(school: &crate::settings::SchoolSettings) -> Option<Vec<u8>> {
     let path = school.logo.as_deref()?;
     let rel = path.strip_prefix("/static/")?;
     if rel.split('/').any(|p| p.is_empty() || p == "..") {
         return None;
     }
-    let _ = app;
     tokio::fs::read(std::path::Path::new(&crate::app::static_dir()).join(rel))
         .await
         .ok()

@@ -161,7 +161,7 @@ pub async fn render(
     let balance = repo::balance(&app.db, r.student_id).await?;
     let school = app.settings.school(&app.db).await?;
     let docs = crate::settings::documents(&app.db).await?;
-    let logo = export::logo(app, &school).await;
+    let logo = export::logo(&school).await;
     let letterhead = export::letterhead(t, &school, &docs, logo.is_some());
     let url = verification_url(app, r).await?;
     let mut assets = vec![Asset {
@@ -358,6 +358,6 @@ pub async fn statement(
         t.t("colon"),
         t.date(&chrono::Utc::now().date_naive())
     );
-    let frame = export::frame(&app, &ctx).await;
+    let frame = export::frame(&ctx).await;
     export::send_table(table, format, &ctx, frame).await
 }

@@ -229,7 +229,7 @@ pub(super) async fn arrears(
             Cell::Xof(rows.iter().map(|r| r.balance).sum()),
             Cell::Empty,
         ]);
-        let frame = export::frame(&app, &ctx).await;
+        let frame = export::frame(&ctx).await;
         return export::send_table(table, format, &ctx, frame).await;
     }
     html(&ArrearsPage {
@@ -327,7 +327,7 @@ pub(super) async fn cash(
         totals[0] = t.t("total").into();
         totals[7] = Cell::Xof(receipts.iter().map(|r| r.amount).sum());
         table.totals = Some(totals);
-        let frame = export::frame(&app, &ctx).await;
+        let frame = export::frame(&ctx).await;
         return export::send_table(table, format, &ctx, frame).await;
     }
     html(&CashPage {

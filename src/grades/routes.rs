@@ -132,7 +132,7 @@ async fn gradebook_page(
             row.push(Cell::hundredths(average_of(&evals, &mine, rule).value));
             table.push(row);
         }
-        let frame = crate::export::frame(app, ctx).await;
+        let frame = crate::export::frame(ctx).await;
         return crate::export::send_table(table, format, ctx, frame).await;
     }
     let rows = students

@@ -80,7 +80,6 @@ struct Filter {
 
 /// The attempts of a tab as a table (PDF, Excel or CSV), for the bursar's records.
 async fn export_list(
-    app: &AppState,
     ctx: &Ctx,
     state: &str,
     rows: &[Row],
@@ -125,7 +124,7 @@ async fn export_list(
             Cell::Text(refs.join(" · ")),
         ]);
     }
-    let frame = crate::export::frame(app, ctx).await;
+    let frame = crate::export::frame(ctx).await;
     crate::export::send_table(table, format, ctx, frame).await
 }
 
@@ -160,7 +159,7 @@ async fn index(
     .fetch_all(&app.db)
     .await?;
     if let Some(format) = format {
-        return export_list(&app, &ctx, &state, &rows, format).await;
+        return export_list(&ctx, &state, &rows, format).await;
     }
     let counts: Vec<(String, i64)> =
         sqlx::query_as("SELECT state, COUNT(*) FROM momo_payments GROUP BY state")

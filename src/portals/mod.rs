@@ -125,7 +125,7 @@ async fn teacher_class(
     let students = school::roster(&app.db, id).await?;
     if let Some(format) = export.format()? {
         let table = school::roster_table(&ctx.t, &class, &students);
-        let frame = crate::export::frame(&app, &ctx).await;
+        let frame = crate::export::frame(&ctx).await;
         return crate::export::send_table(table, format, &ctx, frame).await;
     }
     html(&TeacherClass {

@@ -142,7 +142,7 @@ pub(super) async fn render_sample(
 ) -> AppResult<Result<Vec<u8>, crate::export::pdf::TemplateError>> {
     let school = app.settings.school(&app.db).await?;
     let docs = crate::settings::documents(&app.db).await?;
-    let logo = crate::export::logo(app, &school).await;
+    let logo = crate::export::logo(&school).await;
     let letterhead = crate::export::letterhead(&ctx.t, &school, &docs, logo.is_some());
     let mut assets: Vec<crate::export::pdf::Asset> = logo
         .into_iter()

@@ -279,16 +279,12 @@ pub(super) async fn download(
     let (_, def) = saved_readable(&app, &ctx, id).await?;
     let format = q.format()?.unwrap_or(Format::Xlsx);
     let table = custom::table(&app, &ctx.t, &def).await?;
-    let frame = frame_of(&app, &ctx, &def).await;
+    let frame = frame_of(&ctx, &def).await;
     crate::export::send_table(table, format, &ctx, frame).await
 }
 
-pub(super) async fn frame_of(
-    app: &AppState,
-    ctx: &Ctx,
-    def: &Definition,
-) -> crate::export::PdfFrame {
-    let mut frame = crate::export::frame(app, ctx).await;
+pub(super) async fn frame_of(ctx: &Ctx, def: &Definition) -> crate::export::PdfFrame {
+    let mut frame = crate::export::frame(ctx).await;
     frame.header = def.header.clone();
     frame.footer = def.footer.clone();
     frame.orientation = def.orientation;
@@ -388,7 +384,7 @@ impl Job for TemplateExport {
             footer: def.footer.clone(),
             orientation: def.orientation,
             logo: if def.logo {
-                crate::export::logo(&ctx.app, &school).await
+                crate::export::logo(&school).await
             } else {
                 None
             },

@@ -167,7 +167,7 @@ pub(super) async fn boards_page(
                 },
             ]);
         }
-        let frame = crate::export::frame(&app, &ctx).await;
+        let frame = crate::export::frame(&ctx).await;
         return crate::export::send_table(table, format, &ctx, frame).await;
     }
     let mut levels: Vec<(i64, String)> = classes
