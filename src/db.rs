@@ -3,6 +3,8 @@
 //! SQLite is the embedded default; the `postgres` cargo feature switches the whole program to
 //! PostgreSQL. Feature code names only [`Db`] and [`Pool`], never a concrete driver.
 
+#[cfg(not(feature = "postgres"))]
+mod busy;
 pub mod changes;
 
 use std::str::FromStr;
@@ -80,7 +82,10 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Pool> {
             .test_before_acquire(false)
             .after_connect(move |conn, _| {
                 let file = file.clone();
-                Box::pin(async move { changes::hook(conn, &file).await })
+                Box::pin(async move {
+                    busy::install(&mut *conn).await?;
+                    changes::hook(conn, &file).await
+                })
             })
             .connect_with(opts)
             .await?;

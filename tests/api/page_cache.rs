@@ -215,3 +215,48 @@ async fn the_stamp_moves_with_commits() {
     }
     assert_ne!(changes::data(&db.pool).await.unwrap(), before);
 }
+
+/// The log of a SQLite file is checkpointed off the commits, by the watcher's connection:
+/// past 1000 pages it is copied into the file, and the next write starts the log again
+/// from the top, under a new sequence number in its header.
+#[cfg(not(feature = "postgres"))]
+#[tokio::test]
+async fn the_watcher_checkpoints_the_log() {
+    let app = TestApp::new().await;
+    let wal = format!(
+        "{}-wal",
+        app.db.pool.connect_options().get_filename().display()
+    );
+    // The checkpoint sequence number, bytes 12 to 16 of the log's header.
+    let sequence = || {
+        let bytes = std::fs::read(&wal).unwrap();
+        u32::from_be_bytes(bytes[12..16].try_into().unwrap())
+    };
+    let watcher = tokio::spawn(changes::watch_other_processes(app.db.url.clone()));
+    // Let the watcher connect before the long write.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    sqlx::query("CREATE TABLE bulk (data BLOB)")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let before = sequence();
+    // About 1,300 pages of 4 KiB in one commit.
+    sqlx::query("INSERT INTO bulk (data) VALUES (zeroblob(5300000))")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let mut after = before;
+    for _ in 0..50 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        sqlx::query("UPDATE bulk SET data = zeroblob(10)")
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        after = sequence();
+        if after != before {
+            break;
+        }
+    }
+    assert_ne!(after, before, "the log was never checkpointed");
+    watcher.abort();
+}
