@@ -93,6 +93,41 @@ async fn node(dir: &PathBuf, script: &str, server: &Server, env: &[(&str, String
     text
 }
 
+/// The lines a script of `tests/realtime` prints, read as they come.
+type Lines = tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>;
+
+/// Starts a script of `tests/realtime` that prints "READY" once connected, with `env`, and
+/// returns it (killed when dropped) with the rest of what it prints, once it is ready.
+async fn start_ready(
+    dir: &PathBuf,
+    script: &str,
+    server: &Server,
+    env: &[(&str, String)],
+) -> (tokio::process::Child, Lines) {
+    use tokio::io::AsyncBufReadExt;
+    let mut child = tokio::process::Command::new("node")
+        .arg(script)
+        .current_dir(dir)
+        .env("SUKU_URL", format!("http://{}", server.addr))
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("run node");
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let ready = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        while let Some(l) = lines.next_line().await.unwrap() {
+            if l == "READY" {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    assert_eq!(ready, Ok(true), "{script} connected");
+    (child, lines)
+}
+
 async fn cookie(app: &TestApp, who: &str) -> String {
     app.login_as(who)
         .await
@@ -296,7 +331,6 @@ async fn two_nodes_share_rooms_through_redis() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_jobs_progress_reaches_the_person_who_started_it_live() {
-    use tokio::io::AsyncBufReadExt;
     let Some(dir) = node_dir() else { return };
     let app = TestApp::new().await;
     let server = serve(&app).await;
@@ -308,21 +342,16 @@ async fn a_jobs_progress_reaches_the_person_who_started_it_live() {
     )
     .await
     .unwrap();
-    let mut child = tokio::process::Command::new("node")
-        .arg("job.mjs")
-        .current_dir(&dir)
-        .env("SUKU_URL", format!("http://{}", server.addr))
-        .env("COOKIE", cookie(&app, "secretary").await)
-        .env("JOB", job.to_string())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    while let Some(line) = lines.next_line().await.unwrap() {
-        if line == "READY" {
-            break;
-        }
-    }
+    let (mut child, _lines) = start_ready(
+        &dir,
+        "job.mjs",
+        &server,
+        &[
+            ("COOKIE", cookie(&app, "secretary").await),
+            ("JOB", job.to_string()),
+        ],
+    )
+    .await;
     // The job runs on the served application, whose hub the client is connected to.
     assert!(
         suku::jobs::run_once(&server.state, &suku::app::jobs(), "t")
@@ -338,7 +367,6 @@ async fn a_jobs_progress_reaches_the_person_who_started_it_live() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn open_tabs_follow_the_schools_relationships_as_they_change() {
-    use tokio::io::AsyncBufReadExt;
     let Some(dir) = node_dir() else { return };
     let app = TestApp::new().await;
     let server = serve(&app).await;
@@ -352,16 +380,13 @@ async fn open_tabs_follow_the_schools_relationships_as_they_change() {
         .fetch_one(pool)
         .await
         .unwrap();
-    let mut child = tokio::process::Command::new("node")
-        .arg("listen.mjs")
-        .current_dir(&dir)
-        .env("SUKU_URL", format!("http://{}", server.addr))
-        .env("COOKIE", cookie(&app, "parent_1").await)
-        .stdout(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let (_child, mut lines) = start_ready(
+        &dir,
+        "listen.mjs",
+        &server,
+        &[("COOKIE", cookie(&app, "parent_1").await)],
+    )
+    .await;
     let mut next = async || {
         tokio::time::timeout(std::time::Duration::from_secs(10), lines.next_line())
             .await
@@ -369,7 +394,6 @@ async fn open_tabs_follow_the_schools_relationships_as_they_change() {
             .unwrap()
             .unwrap()
     };
-    assert_eq!(next().await, "READY");
     let teacher = cookie(&app, "teacher_a").await;
     let say = |body: &'static str| {
         let (dir, teacher) = (dir.clone(), teacher.clone());
@@ -422,34 +446,22 @@ async fn open_tabs_follow_the_schools_relationships_as_they_change() {
 /// every socket in the order they were pushed, though the room is served a chunk at a time.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pushes_to_a_big_room_arrive_in_order() {
-    use tokio::io::AsyncBufReadExt;
     let Some(dir) = node_dir() else { return };
     let app = TestApp::new().await;
     let dm = direct(&app).await;
     let server = serve(&app).await;
     let (sockets, count) = (80, 60);
-    let mut child = tokio::process::Command::new("node")
-        .arg("order.mjs")
-        .current_dir(&dir)
-        .env("SUKU_URL", format!("http://{}", server.addr))
-        .env("COOKIE", cookie(&app, "parent_2").await)
-        .env("SOCKETS", sockets.to_string())
-        .env("COUNT", count.to_string())
-        .stdout(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("run node");
-    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    let ready = tokio::time::timeout(std::time::Duration::from_secs(20), async {
-        while let Some(l) = lines.next_line().await.unwrap() {
-            if l == "READY" {
-                return true;
-            }
-        }
-        false
-    })
+    let (mut child, mut lines) = start_ready(
+        &dir,
+        "order.mjs",
+        &server,
+        &[
+            ("COOKIE", cookie(&app, "parent_2").await),
+            ("SOCKETS", sockets.to_string()),
+            ("COUNT", count.to_string()),
+        ],
+    )
     .await;
-    assert_eq!(ready, Ok(true), "the tabs connected");
     for i in 1..=count {
         server.state.realtime.to_conversation(
             dm,
