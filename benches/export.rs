@@ -101,6 +101,7 @@ async fn main() -> anyhow::Result<()> {
             suku::bulletins::pdf::KIND,
             &serde_json::json!({ "period_id": period, "lang": "fr" }),
             None,
+            app.clock.now(),
         )
         .await?;
         while suku::jobs::run_once(&app, &suku::app::jobs(), "bench").await? {}

@@ -60,7 +60,7 @@ async fn main() -> anyhow::Result<()> {
     for run in 0..3 {
         // Baseline: 2,000 bare students in one transaction.
         let t = Instant::now();
-        let mut tx = pool.begin().await?;
+        let mut tx = suku::db::begin_write(pool).await?;
         for i in 0..2000 {
             let s = suku::school::StudentInput {
                 matricule: format!("BASE-{run}-{i:05}"),
@@ -70,7 +70,7 @@ async fn main() -> anyhow::Result<()> {
                 birth_date: None,
                 birth_place: None,
             };
-            suku::school::insert_student(&mut *tx, &s, None).await?;
+            suku::school::insert_student(&mut *tx, &s, None, chrono::Utc::now()).await?;
         }
         tx.commit().await?;
         baseline.push(t.elapsed());
@@ -79,15 +79,15 @@ async fn main() -> anyhow::Result<()> {
         let bytes = csv(10_000 * (run + 1), &classes).into_bytes();
         let t = Instant::now();
         let table = table::read(&bytes).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let known = students::Known::load(&pool).await?;
+        let known = students::Known::load(&pool, chrono::Utc::now().date_naive()).await?;
         let checked = students::check(&table, &known, |_, _| {});
         assert!(
             checked.is_clean(),
             "{:?}",
             checked.preview.iter().find(|r| !r.problems.is_empty())
         );
-        let mut tx = pool.begin().await?;
-        let w = students::write(&mut tx, year.id, &checked.ready, by).await?;
+        let mut tx = suku::db::begin_write(pool).await?;
+        let w = students::write(&mut tx, year.id, &checked.ready, by, chrono::Utc::now()).await?;
         tx.commit().await?;
         full.push(t.elapsed());
         assert_eq!(w.students, 2000);

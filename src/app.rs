@@ -51,6 +51,12 @@ pub struct AppState {
     pub pages: crate::web::page_cache::PageCache,
     /// Turns for the heaviest pages.
     pub heavy: crate::web::Heavy,
+    /// Turns for reading uploaded files (CPU work, off the async threads).
+    pub uploads: crate::web::Heavy,
+    /// What time it is at the school (tests start it on a fixed day).
+    pub clock: crate::clock::Clock,
+    /// Wakes this process's job runner.
+    pub jobs: crate::jobs::Waker,
 }
 
 impl AppState {
@@ -58,12 +64,16 @@ impl AppState {
     pub fn new(db: Pool, config: Config) -> anyhow::Result<Self> {
         let files: crate::files::Files =
             std::sync::Arc::new(crate::files::LocalDisk::new(&config.files_dir));
-        let momo = crate::mobile_money::from_config(&config, &db)?;
+        let clock = config.clock.clone().unwrap_or_default();
+        let momo = crate::mobile_money::from_config(&config, &db, &clock)?;
         Ok(AppState {
             boards: Default::default(),
             analytics: Default::default(),
             pages: Default::default(),
             heavy: Default::default(),
+            uploads: crate::web::Heavy::per_core(1),
+            clock,
+            jobs: Default::default(),
             momo,
             db,
             config: Arc::new(config),
@@ -83,6 +93,7 @@ pub fn jobs() -> crate::jobs::Registry {
         std::sync::Arc::new(crate::export::routes::TemplateExport),
         std::sync::Arc::new(crate::import::StudentsImport),
         std::sync::Arc::new(crate::mobile_money::reconcile::Check),
+        std::sync::Arc::new(crate::mobile_money::reconcile::Start),
     ])
 }
 
@@ -149,6 +160,13 @@ pub fn router_with(state: AppState, cluster: Option<crate::realtime::Cluster>) -
         ));
 
     let x_request_id = HeaderName::from_static("x-request-id");
+    // Over https, browsers are told to come back over https only (a year, as HSTS advises).
+    let hsts = state.config.secure_cookies().then(|| {
+        SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        )
+    });
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -187,9 +205,30 @@ pub fn router_with(state: AppState, cluster: Option<crate::realtime::Cluster>) -
                 .layer(SetResponseHeaderLayer::if_not_present(
                     HeaderName::from_static("referrer-policy"),
                     HeaderValue::from_static("same-origin"),
-                )),
+                ))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+                ))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    HeaderName::from_static("permissions-policy"),
+                    HeaderValue::from_static(PERMISSIONS_POLICY),
+                ))
+                .option_layer(hsts),
         )
 }
+
+/// What a page may load and run: only this site's own files, no inline script, no inline
+/// style, no plugin, not framed. A script that got into a page (a name, a message) finds
+/// nothing to run it. Socket.IO connects to this site (`'self'` covers its WebSocket).
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+    style-src 'self'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; \
+    media-src 'self' blob:; worker-src 'self'; manifest-src 'self'; object-src 'none'; \
+    base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+/// Browser features the portal never uses stay off, for every page and what it embeds.
+pub const PERMISSIONS_POLICY: &str = "camera=(), microphone=(), geolocation=(), payment=(), \
+    usb=(), serial=(), bluetooth=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=()";
 
 /// Where static files are: next to the binary's working directory, or `SUKU_STATIC_DIR`.
 pub(crate) fn static_dir() -> String {

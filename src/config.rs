@@ -19,9 +19,14 @@ pub struct Config {
     pub session_absolute_hours: i64,
     /// Lifetime of a "remember me" session, in days.
     pub remember_days: i64,
-    /// Failed logins per account within the window before the account is paused.
+    /// Failed logins for one account from one client address within the window, before
+    /// that address is paused for that account.
     pub login_max_per_account: i64,
-    /// Failed logins per client address within the window.
+    /// Failed logins for one account from every address within the window (guessing spread
+    /// over many addresses), before the account is paused.
+    pub login_max_per_account_total: i64,
+    /// Failed logins from one client address within the window, all accounts together. High:
+    /// a whole school may reach the portal through one address.
     pub login_max_per_ip: i64,
     /// The rate-limit window, in minutes.
     pub login_window_minutes: i64,
@@ -44,6 +49,10 @@ pub struct Config {
     pub redis_url: Option<String>,
     /// Mobile money: which aggregator, and its keys.
     pub momo: MomoConfig,
+    /// The school's clock, if not the system's: the tests live on a fixed school day, and
+    /// every node a test starts from this configuration reads the same clock. Not read
+    /// from the environment.
+    pub clock: Option<crate::clock::Clock>,
 }
 
 /// A key or token: never shown in logs or debug output.
@@ -118,7 +127,8 @@ impl Config {
             session_absolute_hours: 12,
             remember_days: 30,
             login_max_per_account: 5,
-            login_max_per_ip: 50,
+            login_max_per_account_total: 20,
+            login_max_per_ip: 300,
             login_window_minutes: 15,
             db_max_connections: if cfg!(feature = "postgres") { 16 } else { 8 },
             files_dir: "suku-files".into(),
@@ -129,6 +139,7 @@ impl Config {
             redis_url: None,
             chat_max_per_10s: 20,
             momo: MomoConfig::default(),
+            clock: None,
         }
     }
 
@@ -153,6 +164,10 @@ impl Config {
         var(
             "SUKU_LOGIN_MAX_PER_ACCOUNT",
             &mut self.login_max_per_account,
+        )?;
+        var(
+            "SUKU_LOGIN_MAX_PER_ACCOUNT_TOTAL",
+            &mut self.login_max_per_account_total,
         )?;
         var("SUKU_LOGIN_MAX_PER_IP", &mut self.login_max_per_ip)?;
         var("SUKU_LOGIN_WINDOW_MINUTES", &mut self.login_window_minutes)?;

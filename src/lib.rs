@@ -10,6 +10,7 @@ pub mod auth;
 pub mod authz;
 pub mod bulletins;
 pub mod chat;
+pub mod clock;
 pub mod config;
 pub mod council;
 pub mod db;

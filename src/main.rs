@@ -189,7 +189,7 @@ async fn user_command(pool: &db::Pool, action: UserAction) -> anyhow::Result<()>
                 .ok_or_else(|| anyhow::anyhow!("role must be director, bursar or secretary"))?;
             let temp = suku::admin::temporary_password();
             let hash = password::hash(temp.clone()).await?;
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::db::begin_write(pool).await?;
             let p = suku::admin::repo::PersonInput {
                 first_name,
                 last_name,
@@ -197,7 +197,14 @@ async fn user_command(pool: &db::Pool, action: UserAction) -> anyhow::Result<()>
                 phone: None,
                 temporary_password: true,
             };
-            let id = suku::admin::repo::insert_user(&mut tx, &p, &hash, &[role]).await?;
+            let id = suku::admin::repo::insert_user(
+                &mut tx,
+                &p,
+                &hash,
+                &[role],
+                suku::clock::Clock::system().now(),
+            )
+            .await?;
             tx.commit().await?;
             println!("account {id} created\t{}\t{temp}", email.as_str());
             Ok(())

@@ -13,6 +13,20 @@
       htmx.config.historyCacheSize = 5;
     }
   });
+  // Print buttons: the page allows no inline script.
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest && e.target.closest("[data-print]");
+    if (b) { e.preventDefault(); window.print(); }
+  });
+  // A form that stays on the page (the chat composer) empties itself once sent, and clears
+  // the error box it names.
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var f = e.detail.elt;
+    if (!e.detail.successful || !f.matches || !f.matches("form[data-reset-on-success]")) return;
+    f.reset();
+    var box = document.getElementById(f.getAttribute("data-reset-on-success"));
+    if (box) box.textContent = "";
+  });
   // Mark entry: Enter (or ↓) goes to the next student, Shift+Enter (or ↑) to the previous;
   // pasting a column from a spreadsheet fills the cells below, one line each.
   function markInputs(from) {

@@ -34,6 +34,7 @@ import-has-problems = { $bad ->
 }
 import-error-no-file = Choose a file.
 import-error-format = This file is neither a CSV file nor a readable Excel workbook (.xlsx).
+import-error-too-big = This file is too large: at most { $rows } lines and { $columns } filled columns.
 import-error-empty = The file has no line of titles followed by at least one student row.
 import-error-not-clean = This file has problems: it cannot be imported.
 import-missing-column = Missing column: "{ $column }".

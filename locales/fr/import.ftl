@@ -34,6 +34,7 @@ import-has-problems = { $bad ->
 }
 import-error-no-file = Choisissez un fichier.
 import-error-format = Ce fichier n'est ni un CSV ni un classeur Excel (.xlsx) lisible.
+import-error-too-big = Ce fichier est trop grand : au plus { $rows } lignes et { $columns } colonnes remplies.
 import-error-empty = Le fichier ne contient pas de ligne de titres suivie d'au moins une ligne d'élève.
 import-error-not-clean = Ce fichier a des erreurs : il ne peut pas être importé.
 import-missing-column = Colonne manquante : « { $column } ».

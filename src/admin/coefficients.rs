@@ -162,7 +162,7 @@ pub async fn update(
         );
     }
     let before = load(&app, level_id, series_key).await?;
-    let mut tx = app.db.begin().await?;
+    let mut tx = crate::db::begin_write(&app.db).await?;
     bulletins::repo::clear_coefficients(&mut *tx, level_id, series_key).await?;
     for (subject, coef, group) in &valid {
         bulletins::repo::insert_coefficient(&mut *tx, level_id, series_key, *subject, *coef, group)
@@ -177,6 +177,7 @@ pub async fn update(
                 if old.is_some() { "update" } else { "create" },
                 old.as_deref(),
                 Some(&coef.to_string()),
+                ctx.now,
             )
             .await?;
         }

@@ -124,7 +124,7 @@ pub async fn update(
             },
         );
     }
-    let mut tx = app.db.begin().await?;
+    let mut tx = crate::db::begin_write(&app.db).await?;
     let old = crate::settings::grading(&app.db).await?;
     crate::settings::store(&mut *tx, "grading", &g).await?;
     crate::audit::record(
@@ -135,6 +135,7 @@ pub async fn update(
         "update",
         serde_json::to_string(&old).ok().as_deref(),
         serde_json::to_string(&g).ok().as_deref(),
+        ctx.now,
     )
     .await?;
     tx.commit().await?;

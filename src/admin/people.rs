@@ -243,7 +243,8 @@ struct FormPage<'a> {
     children: Vec<StudentRow>,
     can_edit: bool,
     can_accounts: bool,
-    roles: [Role; 6],
+    /// The roles this user may give, the boxes of the form.
+    roles: Vec<Role>,
 }
 
 impl FormPage<'_> {
@@ -263,10 +264,20 @@ fn form_page<'a>(
     errors: FormErrors,
     children: Vec<StudentRow>,
 ) -> FormPage<'a> {
-    let (can_edit, can_accounts) = ctx
+    let (can_edit, can_accounts, roles) = ctx
         .user
         .as_ref()
-        .map(|u| (authz::can_manage_records(u), authz::can_manage_accounts(u)))
+        .map(|u| {
+            let held = person.as_ref().map(|p| p.role_list()).unwrap_or_default();
+            (
+                authz::may_edit_person(u, &held),
+                authz::can_manage_accounts(u),
+                Role::ALL
+                    .into_iter()
+                    .filter(|r| authz::may_grant(u, *r) || held.contains(r))
+                    .collect(),
+            )
+        })
         .unwrap_or_default();
     FormPage {
         ctx,
@@ -277,7 +288,7 @@ fn form_page<'a>(
         children,
         can_edit,
         can_accounts,
-        roles: Role::ALL,
+        roles,
     }
 }
 
@@ -324,7 +335,7 @@ fn contact_taken(ctx: &Ctx, err: &sqlx::Error) -> Option<FormErrors> {
 }
 
 async fn create(app: &AppState, ctx: &Ctx, kind: Kind, f: PersonForm) -> AppResult<Response> {
-    records_manager(ctx)?;
+    let u = records_manager(ctx)?;
     let fail = |errors: FormErrors, f: PersonForm| {
         html_status(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -335,10 +346,12 @@ async fn create(app: &AppState, ctx: &Ctx, kind: Kind, f: PersonForm) -> AppResu
         Ok(v) => v,
         Err(e) => return fail(e, f),
     };
+    // The form offers only the roles this user may give; anything else was forged.
+    authz::require(roles.iter().all(|r| authz::may_grant(u, *r)))?;
     let temp = temporary_password();
     let hash = password::hash(temp.clone()).await?;
-    let mut tx = app.db.begin().await?;
-    let id = match repo::insert_user(&mut tx, &input, &hash, &roles).await {
+    let mut tx = crate::db::begin_write(&app.db).await?;
+    let id = match repo::insert_user(&mut tx, &input, &hash, &roles, ctx.now).await {
         Ok(id) => id,
         Err(err) => match contact_taken(ctx, &err) {
             Some(e) => return fail(e, f),
@@ -433,6 +446,7 @@ pub async fn update(
 ) -> AppResult<Response> {
     let u = records_manager(&ctx)?;
     let p = repo::person(&app.db, id).await?.ok_or(AppError::NotFound)?;
+    authz::require(authz::may_edit_person(u, &p.role_list()))?;
     let mut f = parse_person_form(&body);
     let kind = kind_of(&p);
     // Only the director changes roles; others keep the roles the account has.
@@ -460,13 +474,14 @@ pub async fn update(
             return fail(e, f, p, children);
         }
     };
+    authz::require(!manage_roles || roles.iter().all(|r| authz::may_grant(u, *r)))?;
     if id == u.id && !roles.contains(&Role::Director) && u.has(Role::Director) {
         let mut e = FormErrors::default();
         e.add("roles", ctx.t.t("error-own-director"));
         let children = school::children(&app.db, id).await?;
         return fail(e, f, p, children);
     }
-    let mut tx = app.db.begin().await?;
+    let mut tx = crate::db::begin_write(&app.db).await?;
     if let Err(err) = repo::update_user(&mut *tx, id, &input).await {
         return match contact_taken(&ctx, &err) {
             Some(e) => {

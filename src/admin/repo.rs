@@ -145,6 +145,7 @@ pub async fn insert_user<'c>(
     p: &PersonInput,
     hash: &str,
     roles: &[Role],
+    at: chrono::DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO users (email, phone, password_hash, first_name, last_name, locale, active, created_at, \
@@ -156,7 +157,7 @@ pub async fn insert_user<'c>(
     .bind(hash)
     .bind(&p.first_name)
     .bind(&p.last_name)
-    .bind(Utc::now())
+    .bind(at)
     .bind(crate::domain::sort_name(&p.last_name, &p.first_name))
     .bind(p.search_key())
     .bind(p.temporary_password)
@@ -223,7 +224,7 @@ pub async fn set_position<'e>(
 
 /// Activates or deactivates an account; a deactivated account's sessions end.
 pub async fn set_active(db: &Pool, id: i64, active: bool) -> Result<u64, sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let r = sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
         .bind(active)
         .bind(id)

@@ -33,6 +33,8 @@ pub struct SchoolForm {
     #[serde(default)]
     phone: String,
     #[serde(default)]
+    email: String,
+    #[serde(default)]
     period_kind: String,
 }
 
@@ -47,6 +49,7 @@ pub async fn show(ctx: Ctx) -> AppResult<Response> {
         } else {
             domain::display_phone(&s.phone)
         },
+        email: s.email.clone(),
         period_kind: s.period_kind.code().into(),
     };
     let can_edit = crate::authz::can_manage_accounts(u);
@@ -82,6 +85,16 @@ pub async fn update(
                 String::new()
             })
     };
+    let email = if f.email.trim().is_empty() {
+        String::new()
+    } else {
+        domain::Email::parse(&f.email)
+            .map(|e| e.as_str().to_string())
+            .unwrap_or_else(|k| {
+                errors.add("email", ctx.t.t(k));
+                String::new()
+            })
+    };
     let period_kind = match f.period_kind.as_str() {
         "semestre" => PeriodKind::Semestre,
         "trimestre" => PeriodKind::Trimestre,
@@ -94,6 +107,7 @@ pub async fn update(
         name: f.name.trim().to_string(),
         city,
         phone,
+        email,
         logo: ctx.school.logo.clone(),
         period_kind,
     };

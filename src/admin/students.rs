@@ -165,7 +165,7 @@ impl StudentForm {
             None
         } else {
             match domain::parse_date(&self.birth_date) {
-                Ok(d) if d > chrono::Utc::now().date_naive() => {
+                Ok(d) if d > ctx.today() => {
                     e.add("birth_date", ctx.t.t("error-date-future"));
                     None
                 }
@@ -216,9 +216,9 @@ async fn enroll_and_bill(
     class: i64,
     by: i64,
 ) -> AppResult<()> {
-    school::enroll(&mut **tx, student, class).await?;
+    school::enroll(&mut **tx, student, class, app.clock.now()).await?;
     if let Some(y) = school::current_year(&app.db).await? {
-        crate::fees::bill_missing(tx, y.id, Some(student), None, Some(by)).await?;
+        crate::fees::bill_missing(tx, y.id, Some(student), None, Some(by), app.clock.now()).await?;
     }
     Ok(())
 }
@@ -283,8 +283,8 @@ pub async fn create(
         Ok(i) => i,
         Err(e) => return fail(e, f, classes),
     };
-    let mut tx = app.db.begin().await?;
-    let id = match school::insert_student(&mut *tx, &input, None).await {
+    let mut tx = crate::db::begin_write(&app.db).await?;
+    let id = match school::insert_student(&mut *tx, &input, None, ctx.now).await {
         Ok(id) => id,
         Err(err) => match unique_error(&ctx, &err) {
             Some(e) => return fail(e, f, classes),
@@ -393,7 +393,7 @@ pub async fn enroll(
         return Err(AppError::BadRequest("error-class-unknown"));
     };
     let before = crate::chat::membership::current_class(&app.db, id).await?;
-    let mut tx = app.db.begin().await?;
+    let mut tx = crate::db::begin_write(&app.db).await?;
     enroll_and_bill(&app, &mut tx, id, cid, by).await?;
     tx.commit().await?;
     crate::chat::membership::student_changed(&app, id, &[], before).await;
@@ -474,7 +474,7 @@ pub async fn link_guardian(
         .await?
         .iter()
         .any(|g| g.user_id == p.id);
-    let mut tx = app.db.begin().await?;
+    let mut tx = crate::db::begin_write(&app.db).await?;
     school::link_guardian(&mut *tx, id, p.id, relationship).await?;
     // A teacher or a secretary with a child at the school becomes a parent too; the role
     // lives in the session, so their sessions end and the next login shows both portals.

@@ -89,7 +89,7 @@ pub async fn prepare(State(app): State<AppState>, ctx: Ctx) -> AppResult<Respons
         .await?
         .ok_or(AppError::BadRequest("error-no-current-year"))?;
     let label = next_label(&current.label).ok_or(AppError::BadRequest("error-bad-request"))?;
-    let mut tx = app.db.begin().await?;
+    let mut tx = crate::db::begin_write(&app.db).await?;
     let (starts, ends): (NaiveDate, NaiveDate) =
         sqlx::query_as("SELECT starts_on, ends_on FROM school_years WHERE id = $1")
             .bind(current.id)
@@ -176,6 +176,7 @@ pub async fn prepare(State(app): State<AppState>, ctx: Ctx) -> AppResult<Respons
         "create",
         Some(&current.label),
         None,
+        ctx.now,
     )
     .await?;
     tx.commit().await?;
@@ -202,7 +203,7 @@ pub async fn promote(
     if current.id == id {
         return Err(AppError::BadRequest("error-promote-same-year"));
     }
-    let mut tx = app.db.begin().await?;
+    let mut tx = crate::db::begin_write(&app.db).await?;
     sqlx::query("SELECT 1 FROM school_years WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut *tx)
@@ -231,8 +232,9 @@ pub async fn promote(
     for (student, decision, target) in &moves {
         match target {
             Some(class) => {
-                crate::school::enroll(&mut *tx, *student, *class).await?;
-                crate::fees::bill_missing(&mut tx, id, Some(*student), None, Some(u.id)).await?;
+                crate::school::enroll(&mut *tx, *student, *class, ctx.now).await?;
+                crate::fees::bill_missing(&mut tx, id, Some(*student), None, Some(u.id), ctx.now)
+                    .await?;
                 if decision.as_deref() == Some("passe") {
                     up += 1;
                 } else {
@@ -250,6 +252,7 @@ pub async fn promote(
         "promote",
         None,
         Some(&format!("{up} up, {again} repeating, {left} not enrolled")),
+        ctx.now,
     )
     .await?;
     tx.commit().await?;
@@ -272,7 +275,7 @@ pub async fn open(
 ) -> AppResult<Response> {
     let u = ctx.require(Portal::Admin)?;
     crate::authz::require(crate::authz::can_manage_accounts(u))?;
-    let mut tx = app.db.begin().await?;
+    let mut tx = crate::db::begin_write(&app.db).await?;
     let label: Option<(String,)> = sqlx::query_as("SELECT label FROM school_years WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut *tx)
@@ -282,7 +285,17 @@ pub async fn open(
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    crate::audit::record(&mut *tx, Some(u.id), "year", &label, "open", None, None).await?;
+    crate::audit::record(
+        &mut *tx,
+        Some(u.id),
+        "year",
+        &label,
+        "open",
+        None,
+        None,
+        ctx.now,
+    )
+    .await?;
     tx.commit().await?;
     app.settings.forget_periods().await;
     // Every class channel changes with the year: open tabs reconnect and rejoin.

@@ -54,7 +54,7 @@ pub struct AdminData {
 
 async fn admin_data(app: &AppState, t: &crate::i18n::Tr) -> anyhow::Result<AdminData> {
     let db = &app.db;
-    let today = crate::gamification::today();
+    let today = app.clock.today();
     let (enrollment, students) = d::enrollment_chart(db, t).await?;
     let weeks = d::attendance_by_week(db, None, None).await?;
     let (scheduled, missed) = weeks.iter().fold((0, 0), |a, w| (a.0 + w.1, a.1 + w.2));
@@ -125,7 +125,7 @@ impl AdminPage<'_> {
 }
 
 async fn admin_view(app: &AppState, ctx: &Ctx, errors: FormErrors) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     authz::require(u.is_admin())?;
     let key = format!("admin:{:?}", ctx.t.locale);
     let (owned, t) = (app.clone(), ctx.t.clone());
@@ -151,7 +151,7 @@ async fn admin_dashboard(State(app): State<AppState>, ctx: Ctx) -> AppResult<Res
 }
 
 async fn save_settings(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     authz::require(may_administer(u))?;
     let f: std::collections::HashMap<String, String> =
         form_urlencoded::parse(&body).into_owned().collect();
@@ -178,7 +178,7 @@ async fn save_settings(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> Ap
     if !errors.is_empty() {
         return admin_view(&app, &ctx, errors).await;
     }
-    let mut tx = app.db.begin().await?;
+    let mut tx = crate::db::begin_write(&app.db).await?;
     crate::settings::store(&mut *tx, "risk", &s).await?;
     crate::audit::record(
         &mut *tx,
@@ -188,6 +188,7 @@ async fn save_settings(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> Ap
         "update",
         None,
         Some(&serde_json::to_string(&s).unwrap_or_default()),
+        ctx.now,
     )
     .await?;
     tx.commit().await?;
@@ -227,7 +228,7 @@ async fn risk_classes(app: &AppState, u: &CurrentUser) -> AppResult<Vec<i64>> {
 }
 
 async fn risks_for(app: &AppState, classes: &[i64]) -> anyhow::Result<Vec<Risk>> {
-    let today = crate::gamification::today();
+    let today = app.clock.today();
     let Some((period, previous)) = risk::current_period(&app.db, today).await? else {
         return Ok(Vec::new());
     };
@@ -253,7 +254,7 @@ async fn risks_page(
     Query(q): Query<RisksQuery>,
     Query(export): Query<crate::export::ExportQuery>,
 ) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     let export = export.format()?;
     let classes = risk_classes(&app, u).await?;
     authz::require(may_administer(u) || !classes.is_empty())?;
@@ -331,7 +332,7 @@ async fn class_dashboard(
     PathId(id): PathId,
     Query(q): Query<ClassQuery>,
 ) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     let Some(class) = crate::school::class(&app.db, id).await? else {
         return Err(AppError::NotFound);
     };
@@ -410,9 +411,9 @@ async fn student_dashboard(
     ctx: Ctx,
     PathId(id): PathId,
 ) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     let student = crate::gamification::routes::seen_student(&app.db, u, id).await?;
-    let today = crate::gamification::today();
+    let today = ctx.today();
     let mut charts = Vec::new();
     let mut own_risk = None;
     if let Some(class) = student.class_id

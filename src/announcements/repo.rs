@@ -129,13 +129,18 @@ pub async fn exists(db: &Pool, id: i64) -> Result<bool, sqlx::Error> {
 }
 
 /// Records that `reader` opened it (once).
-pub async fn mark_read(db: &Pool, id: i64, reader: i64) -> Result<(), sqlx::Error> {
+pub async fn mark_read(
+    db: &Pool,
+    id: i64,
+    reader: i64,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO announcement_reads (announcement_id, user_id, read_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
     )
     .bind(id)
     .bind(reader)
-    .bind(Utc::now())
+    .bind(now)
     .execute(db)
     .await?;
     Ok(())
@@ -162,6 +167,7 @@ pub struct NewAnnouncement {
 pub async fn insert<'e>(
     db: impl sqlx::Executor<'e, Database = crate::db::Db>,
     a: &NewAnnouncement,
+    at: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO announcements (title, body, audience, level_id, class_id, author_id, published_at) \
@@ -173,22 +179,26 @@ pub async fn insert<'e>(
     .bind(a.level_id)
     .bind(a.class_id)
     .bind(a.author_id)
-    .bind(Utc::now())
+    .bind(at)
     .fetch_one(db)
     .await?;
     Ok(id)
 }
 
 /// Publishes an announcement, read by its author from the start.
-pub async fn publish(db: &Pool, a: &NewAnnouncement) -> Result<i64, sqlx::Error> {
-    let mut tx = db.begin().await?;
-    let id = insert(&mut *tx, a).await?;
+pub async fn publish(
+    db: &Pool,
+    a: &NewAnnouncement,
+    at: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    let mut tx = crate::db::begin_write(db).await?;
+    let id = insert(&mut *tx, a, at).await?;
     sqlx::query(
         "INSERT INTO announcement_reads (announcement_id, user_id, read_at) VALUES ($1, $2, $3)",
     )
     .bind(id)
     .bind(a.author_id)
-    .bind(Utc::now())
+    .bind(at)
     .execute(&mut *tx)
     .await?;
     crate::events::publish(
@@ -196,6 +206,7 @@ pub async fn publish(db: &Pool, a: &NewAnnouncement) -> Result<i64, sqlx::Error>
         "announcement.published",
         &serde_json::json!({ "announcement_id": id, "title": a.title }),
         Some(a.author_id),
+        at,
     )
     .await?;
     tx.commit().await?;

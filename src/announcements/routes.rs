@@ -25,7 +25,7 @@ pub fn router() -> Router<AppState> {
 }
 
 fn reader(ctx: &Ctx) -> AppResult<&CurrentUser> {
-    ctx.person()
+    ctx.user()
 }
 
 /// The administration reads every announcement and writes to any audience.
@@ -88,7 +88,7 @@ async fn show(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppR
             AppError::NotFound
         });
     };
-    repo::mark_read(&app.db, id, u.id).await?;
+    repo::mark_read(&app.db, id, u.id, ctx.now).await?;
     // Who has read it is for its author and the administration.
     let recipients = if a.author_id == u.id || is_admin(u) {
         Some(repo::recipients(&app.db, id).await?)
@@ -241,6 +241,7 @@ async fn create(
             class_id,
             author_id: u.id,
         },
+        ctx.now,
     )
     .await?;
     ctx.flash("success", "announcement-published").await?;

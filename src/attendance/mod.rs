@@ -2,7 +2,7 @@
 //! otherwise), absences and lateness, the family's justification and the school's
 //! validation, and the totals the bulletin prints.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::db::Pool;
@@ -155,16 +155,17 @@ pub async fn note_absence(
     call: &repo::NewRollCall,
     student: i64,
     presence: Presence,
+    at: DateTime<Utc>,
 ) -> Result<i64, NoteError> {
     let (kind, minutes) = match presence {
         Presence::Absent => ("absence", call.minutes),
         Presence::Late(m) => ("retard", m),
         Presence::Present => return Err(NoteError::AlreadyNoted),
     };
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let roll_call = match repo::slot(&mut *tx, call).await? {
         Some((id, _)) => id,
-        None => repo::insert_surveillance(&mut *tx, call, by).await?,
+        None => repo::insert_surveillance(&mut *tx, call, by, at).await?,
     };
     if repo::marked(&mut *tx, roll_call).await?.contains(&student) {
         return Err(NoteError::AlreadyNoted);
@@ -178,7 +179,7 @@ pub async fn note_absence(
         minutes,
         held_on: call.held_on,
     };
-    crate::events::publish(&mut *tx, "absence.recorded", &event, Some(by)).await?;
+    crate::events::publish(&mut *tx, "absence.recorded", &event, Some(by), at).await?;
     crate::audit::record(
         &mut *tx,
         Some(by),
@@ -187,6 +188,7 @@ pub async fn note_absence(
         "create",
         None,
         Some(&format!("{kind} {minutes} min (surveillance)")),
+        at,
     )
     .await?;
     tx.commit().await?;
@@ -200,8 +202,11 @@ pub async fn record_roll_call(
     by: i64,
     call: &repo::NewRollCall,
     marks: &[(i64, Presence)],
+    at: DateTime<Utc>,
 ) -> Result<i64, RollCallError> {
-    let mut tx = db.begin().await.map_err(RollCallError::Db)?;
+    let mut tx = crate::db::begin_write(db)
+        .await
+        .map_err(RollCallError::Db)?;
     // The school may have noted absences for this hour already (at the gate): the teacher's
     // roll call takes that one over and keeps what it holds.
     let (id, already) = match repo::slot(&mut *tx, call)
@@ -210,7 +215,7 @@ pub async fn record_roll_call(
     {
         Some((_, source)) if source == "teacher" => return Err(RollCallError::AlreadyTaken),
         Some((id, _)) => {
-            repo::take_over(&mut *tx, id, call, by)
+            repo::take_over(&mut *tx, id, call, by, at)
                 .await
                 .map_err(RollCallError::Db)?;
             (
@@ -220,7 +225,7 @@ pub async fn record_roll_call(
                     .map_err(RollCallError::Db)?,
             )
         }
-        None => match repo::insert_roll_call(&mut *tx, call, by).await {
+        None => match repo::insert_roll_call(&mut *tx, call, by, at).await {
             Ok(id) => (id, Vec::new()),
             Err(e) if crate::db::is_unique_violation(&e) => {
                 return Err(RollCallError::AlreadyTaken);
@@ -248,7 +253,7 @@ pub async fn record_roll_call(
             minutes,
             held_on: call.held_on,
         };
-        crate::events::publish(&mut *tx, "absence.recorded", &event, Some(by))
+        crate::events::publish(&mut *tx, "absence.recorded", &event, Some(by), at)
             .await
             .map_err(RollCallError::Db)?;
         crate::audit::record(
@@ -259,6 +264,7 @@ pub async fn record_roll_call(
             "create",
             None,
             Some(&format!("{kind} {minutes} min")),
+            at,
         )
         .await
         .map_err(RollCallError::Db)?;

@@ -1,6 +1,6 @@
 //! SQL of roll calls and absences.
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::FromRow;
 
 use crate::db::{Db, Pool};
@@ -25,6 +25,7 @@ pub async fn insert_roll_call<'e>(
     db: impl sqlx::Executor<'e, Database = Db>,
     r: &NewRollCall,
     by: i64,
+    at: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO roll_calls (class_id, subject_id, held_on, starts_at, minutes, taken_by, taken_at) \
@@ -36,7 +37,7 @@ pub async fn insert_roll_call<'e>(
     .bind(&r.starts_at)
     .bind(r.minutes)
     .bind(by)
-    .bind(Utc::now())
+    .bind(at)
     .fetch_one(db)
     .await?;
     Ok(id)
@@ -62,6 +63,7 @@ pub async fn insert_surveillance<'e>(
     db: impl sqlx::Executor<'e, Database = Db>,
     r: &NewRollCall,
     by: i64,
+    at: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO roll_calls (class_id, subject_id, held_on, starts_at, minutes, taken_by, taken_at, source) \
@@ -72,7 +74,7 @@ pub async fn insert_surveillance<'e>(
     .bind(&r.starts_at)
     .bind(r.minutes)
     .bind(by)
-    .bind(Utc::now())
+    .bind(at)
     .fetch_one(db)
     .await?;
     Ok(id)
@@ -84,6 +86,7 @@ pub async fn take_over<'e>(
     id: i64,
     r: &NewRollCall,
     by: i64,
+    at: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE roll_calls SET source = 'teacher', subject_id = $2, minutes = $3, taken_by = $4, taken_at = $5 WHERE id = $1",
@@ -92,7 +95,7 @@ pub async fn take_over<'e>(
     .bind(r.subject_id)
     .bind(r.minutes)
     .bind(by)
-    .bind(Utc::now())
+    .bind(at)
     .execute(db)
     .await?;
     Ok(())

@@ -109,7 +109,7 @@ async fn roll_call_form(
     ctx: Ctx,
     PathId(id): PathId,
 ) -> AppResult<Response> {
-    let now = chrono::Utc::now();
+    let now = ctx.now;
     let form = RollCallForm {
         held_on: now.date_naive().to_string(),
         starts_at: now.format("%H:00").to_string(),
@@ -135,10 +135,11 @@ fn parse_session(
     held_on: &str,
     starts_at: &str,
     minutes: &str,
+    today: chrono::NaiveDate,
     errors: &mut FormErrors,
 ) -> (Option<chrono::NaiveDate>, Option<String>, Option<i64>) {
     let day = match domain::parse_date(held_on) {
-        Ok(d) if d > chrono::Utc::now().date_naive() => {
+        Ok(d) if d > today => {
             errors.add("held_on", t.t("error-date-future"));
             None
         }
@@ -187,6 +188,7 @@ async fn roll_call(
         &form.held_on,
         &form.starts_at,
         &form.minutes,
+        ctx.today(),
         &mut errors,
     );
     let mine: Vec<i64> = school::class_teachers(&app.db, id)
@@ -242,7 +244,7 @@ async fn roll_call(
         starts_at,
         minutes,
     };
-    match record_roll_call(&app.db, uid, &call, &marks).await {
+    match record_roll_call(&app.db, uid, &call, &marks, ctx.now).await {
         Ok(_) => {
             ctx.flash("success", "roll-call-saved").await?;
             Ok(redirect(&format!("/enseignant/classes/{id}/appel")))
@@ -304,7 +306,7 @@ async fn justify(
         None => None,
     };
     // The reason and its photo are recorded together, or neither is.
-    let mut tx = app.db.begin().await?;
+    let mut tx = crate::db::begin_write(&app.db).await?;
     if !absence.can_justify() || repo::submit_reason(&mut *tx, id, &reason).await? == 0 {
         drop(tx);
         ctx.flash("error", "error-justification-closed").await?;
@@ -319,6 +321,7 @@ async fn justify(
             ct,
             &bytes,
             Some(uid),
+            ctx.now,
         )
         .await
         .map_err(AppError::Internal)?;
@@ -380,7 +383,7 @@ async fn pending_page(
 }
 
 async fn pending(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    let now = chrono::Utc::now();
+    let now = ctx.now;
     let form = NoteForm {
         held_on: now.date_naive().to_string(),
         starts_at: "07:00".into(),
@@ -409,8 +412,14 @@ async fn note(
             None
         }
     };
-    let (held_on, starts_at, minutes) =
-        parse_session(&ctx.t, &f.held_on, &f.starts_at, &f.minutes, &mut errors);
+    let (held_on, starts_at, minutes) = parse_session(
+        &ctx.t,
+        &f.held_on,
+        &f.starts_at,
+        &f.minutes,
+        ctx.today(),
+        &mut errors,
+    );
     let presence = match f.kind.as_str() {
         "absence" => Some(Presence::Absent),
         "retard" => match f
@@ -448,7 +457,7 @@ async fn note(
         starts_at,
         minutes,
     };
-    match super::note_absence(&app.db, uid, &call, s.id, presence).await {
+    match super::note_absence(&app.db, uid, &call, s.id, presence, ctx.now).await {
         Ok(_) => {
             ctx.flash_text("success", ctx.t.t1("absence-noted", "name", s.list_name()))
                 .await?;
@@ -485,7 +494,7 @@ async fn review(
     repo::absence(&app.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let mut tx = app.db.begin().await?;
+    let mut tx = crate::db::begin_write(&app.db).await?;
     if repo::review(&mut *tx, id, accepted, u.id).await? == 0 {
         return Err(AppError::NotFound);
     }
@@ -497,6 +506,7 @@ async fn review(
         if accepted { "accept" } else { "refuse" },
         Some("submitted"),
         None,
+        ctx.now,
     )
     .await?;
     tx.commit().await?;

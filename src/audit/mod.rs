@@ -14,12 +14,13 @@ pub async fn record<'e>(
     action: &str,
     old: Option<&str>,
     new: Option<&str>,
+    at: chrono::DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO audit_log (at, actor_user_id, entity, entity_id, action, old_value, new_value) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(Utc::now())
+    .bind(at)
     .bind(actor)
     .bind(entity)
     .bind(entity_id)

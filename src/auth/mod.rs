@@ -1,6 +1,5 @@
 //! Login, sessions, roles and the current user.
 
-use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
@@ -240,7 +239,8 @@ pub async fn current_user(app: &AppState, session: &Session) -> AppResult<Option
         app.config.session_absolute_hours * 3_600
     };
     let profile = session.get::<SessionProfile>(keys::PROFILE).await?;
-    let Some(profile) = profile.filter(|_| Utc::now().timestamp() - login_at <= max_age) else {
+    let Some(profile) = profile.filter(|_| app.clock.now().timestamp() - login_at <= max_age)
+    else {
         session.flush().await?;
         return Ok(None);
     };

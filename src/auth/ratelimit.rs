@@ -1,7 +1,17 @@
-//! Login rate limiting, per account and per client address, kept in the database so that it
-//! holds across restarts and nodes.
+//! Login rate limiting, kept in the database so that it holds across restarts and nodes.
+//!
+//! Failures are counted three ways within a sliding window: for one account from one
+//! address (the usual guesser), for one account from every address (guessing spread over
+//! many), and from one address over every account (a high limit: a whole school may reach
+//! the portal through one address, and must not lock itself out).
+//!
+//! An attempt is *reserved* before its password is checked, in one transaction with the
+//! count: however many attempts arrive at once, no more than the limit get to the password
+//! check (checking, then hashing, then counting let twenty through). A refused attempt
+//! leaves nothing; a successful one takes its rows back and clears the account's failures;
+//! a failed one leaves them, as the failure's record.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 use crate::db::Pool;
 
@@ -17,71 +27,122 @@ pub enum Limited {
 /// The limits in force.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
-    /// Failures per account within the window.
+    /// Failures for one account from one address.
+    pub per_pair: i64,
+    /// Failures for one account from every address.
     pub per_account: i64,
-    /// Failures per address within the window.
+    /// Failures from one address, every account together.
     pub per_ip: i64,
     /// The window, in seconds.
     pub window: i64,
 }
 
-/// Checks both counters. The wait is counted from the oldest failure still in the window.
-pub async fn check(
+/// An attempt that may go on to the password check.
+#[derive(Debug)]
+#[must_use = "an attempt ends as a success or a failure"]
+pub struct Reservation {
+    ids: Vec<i64>,
+    account: String,
+    pair: String,
+}
+
+fn pair_key(account: &str, ip: &str) -> String {
+    format!("{ip} {account}")
+}
+
+/// Reserves an attempt for `account` from `ip`, or says why it must wait. The attempt's
+/// rows are written and counted in one transaction that holds the counters' keys (SQLite's
+/// single writer; on PostgreSQL a transaction lock per key, taken in one order): attempts
+/// for the same keys queue there, so the count each sees is exact.
+pub async fn reserve(
     db: &Pool,
     limits: Limits,
     account: &str,
     ip: &str,
-) -> Result<Option<Limited>, sqlx::Error> {
-    let now = Utc::now().timestamp();
-    for (scope, key, max) in [
+    now: DateTime<Utc>,
+) -> Result<Result<Reservation, Limited>, sqlx::Error> {
+    let now = now.timestamp();
+    let pair = pair_key(account, ip);
+    let scopes = [
+        ("pair", pair.as_str(), limits.per_pair),
         ("account", account, limits.per_account),
         ("ip", ip, limits.per_ip),
-    ] {
+    ];
+    let mut tx = crate::db::begin_write(db).await?;
+    #[cfg(feature = "postgres")]
+    {
+        let mut keys: Vec<String> = scopes.iter().map(|(s, k, _)| format!("{s} {k}")).collect();
+        keys.sort();
+        for key in keys {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                .bind(key)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    let mut ids = Vec::with_capacity(3);
+    for (scope, key, max) in scopes {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO login_attempts (scope, key, at) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(scope)
+        .bind(key)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        ids.push(id);
         let (count, oldest): (i64, Option<i64>) = sqlx::query_as(
             "SELECT COUNT(*), MIN(at) FROM login_attempts WHERE scope = $1 AND key = $2 AND at > $3",
         )
         .bind(scope)
         .bind(key)
         .bind(now - limits.window)
-        .fetch_one(db)
+        .fetch_one(&mut *tx)
         .await?;
-        if count >= max {
+        if count > max {
+            tx.rollback().await?;
             let wait = (oldest.unwrap_or(now) + limits.window - now).max(60);
             let minutes = (wait + 59) / 60;
-            return Ok(Some(if scope == "account" {
-                Limited::Account(minutes)
-            } else {
+            return Ok(Err(if scope == "ip" {
                 Limited::Ip(minutes)
+            } else {
+                Limited::Account(minutes)
             }));
         }
-    }
-    Ok(None)
-}
-
-/// Records a failed attempt against both counters, and forgets failures older than a day.
-pub async fn record_failure(db: &Pool, account: &str, ip: &str) -> Result<(), sqlx::Error> {
-    let now = Utc::now().timestamp();
-    let mut tx = db.begin().await?;
-    for (scope, key) in [("account", account), ("ip", ip)] {
-        sqlx::query("INSERT INTO login_attempts (scope, key, at) VALUES ($1, $2, $3)")
-            .bind(scope)
-            .bind(key)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
     }
     sqlx::query("DELETE FROM login_attempts WHERE at < $1")
         .bind(now - 86_400)
         .execute(&mut *tx)
         .await?;
-    tx.commit().await
+    tx.commit().await?;
+    Ok(Ok(Reservation {
+        ids,
+        account: account.to_string(),
+        pair,
+    }))
 }
 
-/// Clears an account's failures after a successful login.
-pub async fn clear_account(db: &Pool, account: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM login_attempts WHERE scope = 'account' AND key = $1")
-        .bind(account)
-        .execute(db)
+impl Reservation {
+    /// The password was right: the attempt is not a failure, and the account's past
+    /// failures are forgiven (the address's are not: they may be another account's).
+    pub async fn succeeded(self, db: &Pool) -> Result<(), sqlx::Error> {
+        let mut tx = crate::db::begin_write(db).await?;
+        for id in &self.ids {
+            sqlx::query("DELETE FROM login_attempts WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query(
+            "DELETE FROM login_attempts WHERE (scope = 'account' AND key = $1) OR (scope = 'pair' AND key = $2)",
+        )
+        .bind(&self.account)
+        .bind(&self.pair)
+        .execute(&mut *tx)
         .await?;
-    Ok(())
+        tx.commit().await
+    }
+
+    /// The password was wrong: the reservation stays, as the failure's record.
+    pub fn failed(self) {}
 }

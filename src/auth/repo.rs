@@ -1,6 +1,6 @@
 //! SQL of accounts: looking users up for login and for each request.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
 use crate::db::{Db, Pool};
@@ -74,9 +74,9 @@ pub async fn find_for_login(
 }
 
 /// Stamps the login time.
-pub async fn touch_login(db: &Pool, id: i64) -> Result<(), sqlx::Error> {
+pub async fn touch_login(db: &Pool, id: i64, at: DateTime<Utc>) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
-        .bind(Utc::now())
+        .bind(at)
         .bind(id)
         .execute(db)
         .await?;

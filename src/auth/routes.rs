@@ -6,7 +6,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use chrono::Utc;
 use serde::Deserialize;
 use tower_sessions::Expiry;
 
@@ -17,7 +16,7 @@ use crate::domain::{Email, Phone};
 use crate::error::AppResult;
 use crate::i18n::Locale;
 use crate::web::layer::LANG_KEY;
-use crate::web::{ClientIp, Ctx, FormErrors, csrf, html, html_status, redirect};
+use crate::web::{ClientIp, Ctx, FormErrors, csrf, html, html_status, local_path, redirect};
 
 /// Routes of this feature.
 pub fn router() -> Router<AppState> {
@@ -57,9 +56,6 @@ struct NextQuery {
 }
 
 /// Only local paths are followed after login, never another site.
-fn safe_next(next: &str) -> Option<&str> {
-    (next.starts_with('/') && !next.starts_with("//") && !next.contains('\\')).then_some(next)
-}
 
 async fn login_form(ctx: Ctx, Query(q): Query<NextQuery>) -> AppResult<Response> {
     if let Some(u) = &ctx.user {
@@ -141,25 +137,26 @@ async fn login(
         );
     };
     let limits = Limits {
-        per_account: app.config.login_max_per_account,
+        per_pair: app.config.login_max_per_account,
+        per_account: app.config.login_max_per_account_total,
         per_ip: app.config.login_max_per_ip,
         window: app.config.login_window_minutes * 60,
     };
-    match ratelimit::check(&app.db, limits, id.key(), &ip.0).await? {
-        Some(Limited::Account(m)) => {
+    let attempt = match ratelimit::reserve(&app.db, limits, id.key(), &ip.0, ctx.now).await? {
+        Ok(attempt) => attempt,
+        Err(Limited::Account(m)) => {
             return page(
                 StatusCode::TOO_MANY_REQUESTS,
                 ctx.t.tn("login-error-locked-account", "minutes", m),
             );
         }
-        Some(Limited::Ip(m)) => {
+        Err(Limited::Ip(m)) => {
             return page(
                 StatusCode::TOO_MANY_REQUESTS,
                 ctx.t.tn("login-error-locked-ip", "minutes", m),
             );
         }
-        None => {}
-    }
+    };
     let (email, phone) = match &id {
         LoginId::Email(e) => (Some(e.as_str()), None),
         LoginId::Phone(p) => (None, Some(p.as_str())),
@@ -171,14 +168,15 @@ async fn login(
         .unwrap_or_else(|| password::dummy_hash().to_string());
     let ok = password::verify(f.password.clone(), hash).await;
     let Some(user) = row.filter(|_| ok) else {
-        ratelimit::record_failure(&app.db, id.key(), &ip.0).await?;
+        attempt.failed();
         tracing::info!(ip = %ip.0, "failed login");
         return page(StatusCode::UNAUTHORIZED, ctx.t.t("login-error-bad"));
     };
     if !user.active {
+        attempt.failed();
         return page(StatusCode::FORBIDDEN, ctx.t.t("login-error-inactive"));
     }
-    ratelimit::clear_account(&app.db, id.key()).await?;
+    attempt.succeeded(&app.db).await?;
     let Some(u) = repo::active_user(&app.db, user.id).await? else {
         return page(StatusCode::FORBIDDEN, ctx.t.t("login-error-inactive"));
     };
@@ -200,7 +198,7 @@ async fn login(
     let s = &ctx.session;
     s.cycle_id().await?;
     s.insert(keys::USER, user.id).await?;
-    s.insert(keys::LOGIN_AT, Utc::now().timestamp()).await?;
+    s.insert(keys::LOGIN_AT, ctx.now.timestamp()).await?;
     s.insert(keys::REMEMBER, remember).await?;
     s.insert(keys::ROLE, role.code()).await?;
     s.insert(keys::PROFILE, profile).await?;
@@ -211,13 +209,13 @@ async fn login(
         ))));
     }
     csrf::rotate(s).await?;
-    repo::touch_login(&app.db, user.id).await?;
+    repo::touch_login(&app.db, user.id, ctx.now).await?;
     tracing::info!(user_id = user.id, "login");
     if user.must_change_password {
         return Ok(redirect("/compte/mot-de-passe"));
     }
-    let to = safe_next(&f.suivant).unwrap_or(role.portal().home());
-    Ok(redirect(to))
+    let to = local_path(&f.suivant);
+    Ok(redirect(to.as_deref().unwrap_or(role.portal().home())))
 }
 
 async fn logout(
@@ -254,7 +252,7 @@ struct PasswordPage<'a> {
 }
 
 async fn password_form(ctx: Ctx) -> AppResult<Response> {
-    ctx.user()?;
+    ctx.signed_in()?;
     html(&PasswordPage {
         ctx: &ctx,
         errors: FormErrors::default(),
@@ -276,7 +274,7 @@ async fn change_password(
     ctx: Ctx,
     Form(f): Form<PasswordForm>,
 ) -> AppResult<Response> {
-    let uid = ctx.user()?.id;
+    let uid = ctx.signed_in()?.id;
     let mut errors = FormErrors::default();
     let hash = repo::password_hash(&app.db, uid).await?;
     if f.current.chars().count() > password::MAX_LEN
@@ -310,7 +308,7 @@ async fn change_password(
     let keep = ctx.session.id().map(|i| i.to_string());
     repo::end_other_sessions(&app.db, uid, keep.as_deref()).await?;
     ctx.flash("success", "password-changed").await?;
-    Ok(redirect(ctx.user()?.active_portal().home()))
+    Ok(redirect(ctx.signed_in()?.active_portal().home()))
 }
 
 #[derive(Deserialize)]
@@ -320,7 +318,7 @@ struct RoleForm {
 }
 
 async fn switch_role(ctx: Ctx, Form(f): Form<RoleForm>) -> AppResult<Response> {
-    let u = ctx.user()?;
+    let u = ctx.signed_in()?;
     let role = Role::parse(&f.role)
         .filter(|r| u.has(*r))
         .ok_or(crate::error::AppError::Forbidden)?;
@@ -347,16 +345,5 @@ async fn switch_language(
     if let Some(u) = &ctx.user {
         repo::set_locale(&app.db, u.id, locale.code()).await?;
     }
-    Ok(redirect(safe_next(&f.retour).unwrap_or("/")))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn next_must_be_local() {
-        assert_eq!(super::safe_next("/parent"), Some("/parent"));
-        assert_eq!(super::safe_next("//evil.example"), None);
-        assert_eq!(super::safe_next("https://evil.example"), None);
-        assert_eq!(super::safe_next("/\\evil"), None);
-    }
+    Ok(redirect(local_path(&f.retour).as_deref().unwrap_or("/")))
 }

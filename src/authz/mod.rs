@@ -93,6 +93,12 @@ pub async fn can_see_roster(
     .await
 }
 
+/// May `u` hold the conseil de classe of a class headed by `head_teacher` (its sheet, its
+/// annual results)? The director and the class's professeur principal.
+pub fn may_hold_council(u: &CurrentUser, head_teacher: Option<i64>) -> bool {
+    u.has(crate::auth::Role::Director) || head_teacher == Some(u.id)
+}
+
 /// Turns a "no" into 403, for handlers.
 pub fn require(allowed: bool) -> AppResult<()> {
     if allowed {
@@ -107,6 +113,25 @@ pub fn require(allowed: bool) -> AppResult<()> {
 pub fn can_manage_records(u: &CurrentUser) -> bool {
     use crate::auth::Role;
     u.has(Role::Director) || u.has(Role::Secretary)
+}
+
+/// May `u` give role `r` to an account (a new one, or by editing one)? The director gives
+/// any role. Another manager of records gives the roles outside the administration
+/// (teacher, parent, student), and an administration role only if they hold it themselves:
+/// nobody makes an account stronger than their own.
+pub fn may_grant(u: &CurrentUser, r: crate::auth::Role) -> bool {
+    use crate::auth::Role;
+    if u.has(Role::Director) {
+        return true;
+    }
+    can_manage_records(u) && (!r.is_admin() || u.has(r))
+}
+
+/// May `u` change the record of a person who holds `roles` (name, login e-mail or phone)?
+/// Only someone who could have given that person every role they hold: changing a
+/// director's login is taking over the director's account.
+pub fn may_edit_person(u: &CurrentUser, roles: &[crate::auth::Role]) -> bool {
+    can_manage_records(u) && roles.iter().all(|r| may_grant(u, *r))
 }
 
 /// May `u` manage accounts (reset passwords, roles, deactivation)? The director only.

@@ -234,6 +234,7 @@ pub async fn start_school(
         KIND,
         &json!({ "period_id": period_id, "lang": ctx.t.locale.code() }),
         Some(u.id),
+        ctx.now,
     )
     .await?;
     Ok(crate::web::redirect(&format!("/taches/{id}")))

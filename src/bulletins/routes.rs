@@ -174,7 +174,7 @@ async fn class_results(
         .await?
         .ok_or(AppError::NotFound)?;
     let periods = crate::grades::repo::periods(&app.db).await?;
-    let today = chrono::Utc::now().date_naive();
+    let today = ctx.today();
     let period = q
         .periode
         .parse::<i64>()
@@ -306,6 +306,7 @@ async fn toggle_closed(
         if closed { "reopen" } else { "close" },
         None,
         None,
+        ctx.now,
     )
     .await?;
     ctx.flash(
@@ -333,7 +334,7 @@ async fn toggle_published(
         ctx.flash("error", "error-publish-open-period").await?;
         return Ok(redirect("/admin/periodes"));
     }
-    let mut tx = app.db.begin().await?;
+    let mut tx = crate::db::begin_write(&app.db).await?;
     repo::set_published(&mut *tx, id, !published).await?;
     if !published {
         crate::events::publish(
@@ -341,6 +342,7 @@ async fn toggle_published(
             "bulletin.published",
             &serde_json::json!({ "period_id": id }),
             Some(by),
+            ctx.now,
         )
         .await?;
     }
@@ -352,6 +354,7 @@ async fn toggle_published(
         if published { "unpublish" } else { "publish" },
         None,
         None,
+        ctx.now,
     )
     .await?;
     tx.commit().await?;

@@ -164,8 +164,14 @@ pub async fn start(
     super::repo::period_state(&app.db, period)
         .await?
         .ok_or(AppError::NotFound)?;
-    let id =
-        crate::jobs::enqueue(&app.db, KIND, &json!({ "period_id": period }), Some(u.id)).await?;
+    let id = crate::jobs::enqueue(
+        &app.db,
+        KIND,
+        &json!({ "period_id": period }),
+        Some(u.id),
+        ctx.now,
+    )
+    .await?;
     Ok(redirect(&format!("/taches/{id}")))
 }
 

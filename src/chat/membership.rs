@@ -77,7 +77,8 @@ pub async fn refresh(app: &AppState, users: &[i64], classes: &[i64]) -> Result<(
         .bind(user)
         .fetch_one(&app.db)
         .await?;
-        let allowed = super::repo::my_conversation_ids(&app.db, user, admin).await?;
+        let allowed =
+            super::repo::my_conversation_ids(&app.db, user, admin, app.clock.now()).await?;
         let leave = channels
             .iter()
             .map(|c| c.0)

@@ -285,6 +285,7 @@ pub async fn start_direct(
     db: &Pool,
     u: &CurrentUser,
     other: i64,
+    now: DateTime<Utc>,
 ) -> Result<Option<(i64, bool)>, sqlx::Error> {
     let (a, b) = (u.id.min(other), u.id.max(other));
     let key = format!("direct:{a}:{b}");
@@ -299,8 +300,8 @@ pub async fn start_direct(
     if !may_contact(db, u, other).await? {
         return Ok(None);
     }
-    let mut tx = db.begin().await?;
-    let id = repo::ensure(&mut tx, &key, "direct", None).await?;
+    let mut tx = crate::db::begin_write(db).await?;
+    let id = repo::ensure(&mut tx, &key, "direct", None, now).await?;
     for user in [a, b] {
         sqlx::query(
             "INSERT INTO conversation_members (conversation_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
@@ -388,11 +389,11 @@ pub async fn send(
     if !access.write {
         return Err(ChatError::ReadOnly);
     }
-    let now = Utc::now();
+    let now = app.clock.now();
     // At most so many messages in 10 seconds per person (20 unless configured), from pages
     // or sockets, on any node.
     let (muted, recent) =
-        repo::sender_state(&app.db, conv.id, u.id, now - Duration::seconds(10)).await?;
+        repo::sender_state(&app.db, conv.id, u.id, now - Duration::seconds(10), now).await?;
     if let Some(until) = muted {
         return Err(ChatError::Muted(until));
     }
@@ -415,7 +416,7 @@ pub async fn send(
     if recent >= app.config.chat_max_per_10s {
         return Err(ChatError::TooFast);
     }
-    let mut tx = app.db.begin().await?;
+    let mut tx = crate::db::begin_write(&app.db).await?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO messages (conversation_id, author_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
     )
@@ -434,6 +435,7 @@ pub async fn send(
             ct,
             f.bytes,
             Some(u.id),
+            now,
         )
         .await?;
         sqlx::query("UPDATE messages SET file_id = $1 WHERE id = $2")
@@ -447,11 +449,12 @@ pub async fn send(
         "message.sent",
         &serde_json::json!({ "message_id": id, "conversation_id": conv.id, "kind": conv.kind }),
         Some(u.id),
+        now,
     )
     .await?;
     // The author has read what they wrote. Everything is read and written before the
     // commit: once committed, nothing can fail and make the sender send it again.
-    repo::mark_read(&mut *tx, conv.id, u.id, id).await?;
+    repo::mark_read(&mut *tx, conv.id, u.id, id, now).await?;
     let msg = repo::message(&mut *tx, id)
         .await?
         .ok_or(ChatError::NotFound)?;
@@ -478,7 +481,7 @@ pub async fn mark_read(
     let Some(upto) = upto else {
         return Ok(());
     };
-    repo::mark_read(&app.db, conversation, u.id, upto).await?;
+    repo::mark_read(&app.db, conversation, u.id, upto, app.clock.now()).await?;
     // Receipts are shown in direct conversations only: in a channel they would tell every
     // member who reads what.
     let direct = repo::conversation(&app.db, conversation)

@@ -1,7 +1,7 @@
 //! What authors and moderators do to messages once written: correct, delete, report,
 //! remove what was reported, mute someone in a channel.
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 
 use super::{Access, ChatError, EDIT_WINDOW_MINUTES, MAX_BODY, Message, Pushed, open, repo};
 use crate::app::AppState;
@@ -34,10 +34,12 @@ pub async fn edit(
     if !access.write {
         return Err(ChatError::ReadOnly);
     }
-    if let Some(until) = repo::muted_until(&app.db, msg.conversation_id, u.id).await? {
+    if let Some(until) =
+        repo::muted_until(&app.db, msg.conversation_id, u.id, app.clock.now()).await?
+    {
         return Err(ChatError::Muted(until));
     }
-    if Utc::now() - msg.created_at > Duration::minutes(EDIT_WINDOW_MINUTES) {
+    if app.clock.now() - msg.created_at > Duration::minutes(EDIT_WINDOW_MINUTES) {
         return Err(ChatError::TooLate);
     }
     let body = body.trim();
@@ -49,12 +51,12 @@ pub async fn edit(
     }
     // The text before is kept in the audit log: a reported message cannot be rewritten
     // out of sight.
-    let mut tx = app.db.begin().await?;
+    let mut tx = crate::db::begin_write(&app.db).await?;
     let changed = sqlx::query(
         "UPDATE messages SET body = $1, edited_at = $2 WHERE id = $3 AND author_id = $4 AND deleted_at IS NULL",
     )
     .bind(body)
-    .bind(Utc::now())
+    .bind(app.clock.now())
     .bind(msg.id)
     .bind(u.id)
     .execute(&mut *tx)
@@ -71,6 +73,7 @@ pub async fn edit(
         "update",
         Some(&msg.body),
         Some(body),
+        app.clock.now(),
     )
     .await?;
     tx.commit().await?;
@@ -114,7 +117,7 @@ pub async fn remove_reported(
     sqlx::query(
         "UPDATE message_reports SET resolved_at = $1 WHERE message_id = $2 AND resolved_at IS NULL",
     )
-    .bind(Utc::now())
+    .bind(app.clock.now())
     .bind(message)
     .execute(&app.db)
     .await?;
@@ -122,11 +125,11 @@ pub async fn remove_reported(
 }
 
 async fn hide(app: &AppState, u: &CurrentUser, msg: Message) -> Result<Message, ChatError> {
-    let mut tx = app.db.begin().await?;
+    let mut tx = crate::db::begin_write(&app.db).await?;
     sqlx::query(
         "UPDATE messages SET deleted_at = $1, deleted_by = $2 WHERE id = $3 AND deleted_at IS NULL",
     )
-    .bind(Utc::now())
+    .bind(app.clock.now())
     .bind(u.id)
     .bind(msg.id)
     .execute(&mut *tx)
@@ -141,6 +144,7 @@ async fn hide(app: &AppState, u: &CurrentUser, msg: Message) -> Result<Message, 
             "delete",
             Some(&old),
             None,
+            app.clock.now(),
         )
         .await?;
     }
@@ -169,7 +173,7 @@ pub async fn report(
     .bind(msg.id)
     .bind(u.id)
     .bind(reason)
-    .bind(Utc::now())
+    .bind(app.clock.now())
     .execute(&app.db)
     .await?;
     Ok(())
@@ -196,8 +200,8 @@ pub async fn mute(
         Some(a) if a.moderate => return Err(ChatError::Forbidden),
         Some(_) => {}
     }
-    let until = Utc::now() + Duration::minutes(minutes.clamp(0, 60 * 24 * 30));
-    let mut tx = app.db.begin().await?;
+    let until = app.clock.now() + Duration::minutes(minutes.clamp(0, 60 * 24 * 30));
+    let mut tx = crate::db::begin_write(&app.db).await?;
     sqlx::query(
         "INSERT INTO conversation_mutes (conversation_id, user_id, until, by_user_id) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (conversation_id, user_id) DO UPDATE SET until = excluded.until, by_user_id = excluded.by_user_id",
@@ -217,6 +221,7 @@ pub async fn mute(
         "update",
         None,
         Some(&new),
+        app.clock.now(),
     )
     .await?;
     tx.commit().await?;

@@ -35,6 +35,7 @@ pub async fn ensure(
     key: &str,
     kind: &str,
     class_id: Option<i64>,
+    now: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query(
         "INSERT INTO conversations (key, kind, class_id, created_at) VALUES ($1, $2, $3, $4) \
@@ -43,7 +44,7 @@ pub async fn ensure(
     .bind(key)
     .bind(kind)
     .bind(class_id)
-    .bind(Utc::now())
+    .bind(now)
     .execute(&mut *conn)
     .await?;
     let (id,): (i64,) = sqlx::query_as("SELECT id FROM conversations WHERE key = $1")
@@ -81,6 +82,7 @@ pub async fn my_conversation_ids(
     db: &Pool,
     user_id: i64,
     is_admin: bool,
+    now: DateTime<Utc>,
 ) -> Result<Vec<i64>, sqlx::Error> {
     // The classes of this year the user is tied to, and how.
     let classes: Vec<(i64, bool, bool, bool)> = sqlx::query_as(
@@ -125,7 +127,7 @@ pub async fn my_conversation_ids(
                     conn = Some(db.acquire().await?);
                 }
                 let c = conn.as_mut().expect("acquired above");
-                ids.push(ensure(c, key, kind, *class).await?);
+                ids.push(ensure(c, key, kind, *class, now).await?);
             }
         }
     }
@@ -268,6 +270,7 @@ pub async fn mark_read<'e>(
     conversation: i64,
     user_id: i64,
     message_id: i64,
+    now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO conversation_reads (conversation_id, user_id, last_read_id, read_at) VALUES ($1, $2, $3, $4) \
@@ -277,7 +280,7 @@ pub async fn mark_read<'e>(
     .bind(conversation)
     .bind(user_id)
     .bind(message_id)
-    .bind(Utc::now())
+    .bind(now)
     .execute(db)
     .await?;
     Ok(())
@@ -304,13 +307,14 @@ pub async fn muted_until(
     db: &Pool,
     conversation: i64,
     user_id: i64,
+    now: DateTime<Utc>,
 ) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
     let row: Option<(DateTime<Utc>,)> = sqlx::query_as(
         "SELECT until FROM conversation_mutes WHERE conversation_id = $1 AND user_id = $2 AND until > $3",
     )
     .bind(conversation)
     .bind(user_id)
-    .bind(Utc::now())
+    .bind(now)
     .fetch_optional(db)
     .await?;
     Ok(row.map(|r| r.0))
@@ -323,6 +327,7 @@ pub async fn sender_state(
     conversation: i64,
     user_id: i64,
     since: DateTime<Utc>,
+    now: DateTime<Utc>,
 ) -> Result<(Option<DateTime<Utc>>, i64), sqlx::Error> {
     sqlx::query_as(
         "SELECT (SELECT MAX(until) FROM conversation_mutes WHERE conversation_id = $1 AND user_id = $2 AND until > $3), \
@@ -330,7 +335,7 @@ pub async fn sender_state(
     )
     .bind(conversation)
     .bind(user_id)
-    .bind(Utc::now())
+    .bind(now)
     .bind(since)
     .fetch_one(db)
     .await

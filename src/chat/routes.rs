@@ -130,8 +130,8 @@ impl Index<'_> {
 }
 
 async fn index(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    let u = ctx.person()?;
-    let ids = repo::my_conversation_ids(&app.db, u.id, u.is_admin()).await?;
+    let u = ctx.user()?;
+    let ids = repo::my_conversation_ids(&app.db, u.id, u.is_admin(), ctx.now).await?;
     let items = repo::list(&app.db, u.id, &ids).await?;
     html(&Index {
         can_start: !u.roles.iter().all(|r| *r == crate::auth::Role::Student),
@@ -142,7 +142,7 @@ async fn index(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
 
 /// The number of unread messages, for the navigation badge (htmx, on socket events).
 async fn unread_badge(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     let n = unread_total(&app, u).await?;
     Ok(if n == 0 {
         String::new()
@@ -157,7 +157,7 @@ async fn unread_badge(State(app): State<AppState>, ctx: Ctx) -> AppResult<Respon
 
 /// Unread messages over all of a user's conversations.
 pub async fn unread_total(app: &AppState, u: &CurrentUser) -> AppResult<i64> {
-    let ids = repo::my_conversation_ids(&app.db, u.id, u.is_admin()).await?;
+    let ids = repo::my_conversation_ids(&app.db, u.id, u.is_admin(), app.clock.now()).await?;
     Ok(repo::list(&app.db, u.id, &ids)
         .await?
         .iter()
@@ -209,7 +209,7 @@ async fn new_page(
     ctx: Ctx,
     Query(s): Query<Search>,
 ) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     let contacts = super::contacts(&app.db, u, &s.q, 50).await?;
     let page = NewPage {
         ctx: &ctx,
@@ -239,12 +239,12 @@ async fn start(
     ctx: Ctx,
     axum::Form(f): axum::Form<StartForm>,
 ) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     let other = f
         .user_id
         .parse::<i64>()
         .map_err(|_| AppError::BadRequest("error-bad-request"))?;
-    match super::start_direct(&app.db, u, other).await? {
+    match super::start_direct(&app.db, u, other, ctx.now).await? {
         Some((id, fresh)) => {
             if fresh {
                 app.realtime.join_user(u.id, id);
@@ -313,8 +313,7 @@ impl Line<'_> {
     fn editable(&self) -> bool {
         self.m.author_id == self.me
             && self.m.deleted_at.is_none()
-            && chrono::Utc::now() - self.m.created_at
-                < chrono::Duration::minutes(EDIT_WINDOW_MINUTES)
+            && self.ctx.now - self.m.created_at < chrono::Duration::minutes(EDIT_WINDOW_MINUTES)
     }
     fn deletable(&self) -> bool {
         self.m.deleted_at.is_none() && (self.m.author_id == self.me || self.access.moderate)
@@ -330,7 +329,7 @@ impl Line<'_> {
 const PAGE: i64 = 30;
 
 async fn show(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     let (conv, access) = super::open(&app.db, u, id).await.map_err(http)?;
     let mut messages = repo::page(&app.db, id, None, PAGE + 1).await?;
     let more = messages.len() as i64 > PAGE;
@@ -346,7 +345,7 @@ async fn show(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppR
             .into_iter()
             .find(|m| *m != u.id);
         let quiet = match other {
-            Some(o) => crate::notifications::quiet_now(&app.db, o).await?,
+            Some(o) => crate::notifications::quiet_now(&app.db, o, ctx.now).await?,
             None => None,
         };
         let name = match other {
@@ -366,7 +365,7 @@ async fn show(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppR
             end,
         )
     });
-    let muted_until = repo::muted_until(&app.db, id, u.id)
+    let muted_until = repo::muted_until(&app.db, id, u.id, ctx.now)
         .await?
         .map(|t| ctx.t.datetime(&t));
     let title = title(
@@ -415,7 +414,7 @@ async fn history(
     PathId(id): PathId,
     Query(b): Query<Before>,
 ) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     let (_, access) = super::open(&app.db, u, id).await.map_err(http)?;
     let mut messages = repo::page(&app.db, id, Some(b.avant), PAGE + 1).await?;
     let more = messages.len() as i64 > PAGE;
@@ -442,7 +441,7 @@ async fn history(
 
 /// One message's fragment (fetched when the socket announces it).
 async fn one(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     let m = repo::message(&app.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -463,7 +462,7 @@ async fn send(
     PathId(id): PathId,
     req: axum::extract::Request,
 ) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     let up = match crate::web::upload::read(&app, req, "file", "chat-error-file-too-big").await {
         Ok(up) => up,
         Err(AppError::BadRequest("chat-error-file-too-big")) => {
@@ -505,7 +504,7 @@ async fn edit(
     PathId(id): PathId,
     axum::Form(f): axum::Form<EditForm>,
 ) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     match super::edit(&app, u, id, &f.body).await {
         Ok(m) => message_answer(&app, &ctx, u, m).await,
         Err(e) => refused(&ctx, e),
@@ -513,7 +512,7 @@ async fn edit(
 }
 
 async fn delete(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     match super::delete(&app, u, id).await {
         Ok(m) => message_answer(&app, &ctx, u, m).await,
         Err(e) => refused(&ctx, e),
@@ -552,7 +551,7 @@ async fn report(
     PathId(id): PathId,
     axum::Form(f): axum::Form<ReportForm>,
 ) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     super::report(&app, u, id, &f.reason).await.map_err(http)?;
     let m = repo::message(&app.db, id)
         .await?
@@ -575,7 +574,7 @@ async fn mute(
     PathId(id): PathId,
     axum::Form(f): axum::Form<MuteForm>,
 ) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     let (Ok(user), Ok(minutes)) = (f.user_id.parse::<i64>(), f.minutes.parse::<i64>()) else {
         return Err(AppError::BadRequest("error-bad-request"));
     };

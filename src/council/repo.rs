@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
 use crate::db::{Db, Pool};
@@ -34,6 +34,7 @@ pub async fn set_appreciation<'e>(
     subject_id: i64,
     text: Option<&str>,
     author: i64,
+    at: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     match text {
         Some(t) => sqlx::query(
@@ -46,7 +47,7 @@ pub async fn set_appreciation<'e>(
         .bind(subject_id)
         .bind(t)
         .bind(author)
-        .bind(Utc::now())
+        .bind(at)
         .execute(db)
         .await
         .map(|_| ()),
@@ -120,6 +121,7 @@ pub async fn set_record<'e>(
     period_id: i64,
     r: &Record,
     by: i64,
+    at: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO council_records (student_id, period_id, conduct, head_note, council_note, decision, updated_by, updated_at) \
@@ -134,7 +136,7 @@ pub async fn set_record<'e>(
     .bind(&r.council_note)
     .bind(&r.decision)
     .bind(by)
-    .bind(Utc::now())
+    .bind(at)
     .execute(db)
     .await?;
     Ok(())

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::repo::{self, Record};
 use super::{DECISIONS, Year};
 use crate::app::AppState;
-use crate::auth::{CurrentUser, Role};
+use crate::auth::CurrentUser;
 use crate::authz;
 use crate::bulletins::compute::Bulletin;
 use crate::error::{AppError, AppResult};
@@ -41,7 +41,7 @@ struct PeriodQuery {
 
 async fn pick_period(app: &AppState, q: &PeriodQuery) -> AppResult<(Vec<PeriodRow>, PeriodRow)> {
     let periods = crate::grades::repo::periods(&app.db).await?;
-    let today = chrono::Utc::now().date_naive();
+    let today = app.clock.today();
     let period = q
         .periode
         .parse::<i64>()
@@ -178,7 +178,7 @@ async fn save_appreciations(
     if !errors.is_empty() {
         return appreciations_page(&app, &ctx, class_id, subject_id, &q, Some(f), errors).await;
     }
-    let mut tx = app.db.begin().await?;
+    let mut tx = crate::db::begin_write(&app.db).await?;
     let (closed, _) = repo::period_state_tx(&mut *tx, period.id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -195,6 +195,7 @@ async fn save_appreciations(
             subject_id,
             text.as_deref(),
             uid,
+            ctx.now,
         )
         .await?;
     }
@@ -209,6 +210,7 @@ async fn save_appreciations(
             "{} appreciations",
             texts.iter().filter(|t| t.1.is_some()).count()
         )),
+        ctx.now,
     )
     .await?;
     tx.commit().await?;
@@ -228,13 +230,10 @@ async fn council_member<'a>(
     class_id: i64,
 ) -> AppResult<(&'a CurrentUser, ClassRow)> {
     let u = ctx.user()?;
-    if u.must_change_password {
-        return Err(AppError::PasswordChange);
-    }
     let class = school::class(&app.db, class_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    authz::require(u.has(Role::Director) || class.head_teacher_user_id == Some(u.id))?;
+    authz::require(authz::may_hold_council(u, class.head_teacher_user_id))?;
     Ok((u, class))
 }
 
@@ -409,7 +408,7 @@ async fn save_council(
     if !errors.is_empty() {
         return council_page(&app, &ctx, id, &q, Some(f), errors).await;
     }
-    let mut tx = app.db.begin().await?;
+    let mut tx = crate::db::begin_write(&app.db).await?;
     let (_, published) = repo::period_state_tx(&mut *tx, period.id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -419,7 +418,7 @@ async fn save_council(
         return council_page(&app, &ctx, id, &q, Some(f), errors).await;
     }
     for r in &records {
-        repo::set_record(&mut *tx, period.id, r, uid).await?;
+        repo::set_record(&mut *tx, period.id, r, uid, ctx.now).await?;
     }
     crate::audit::record(
         &mut *tx,
@@ -432,6 +431,7 @@ async fn save_council(
             "{} decisions",
             records.iter().filter(|r| r.decision.is_some()).count()
         )),
+        ctx.now,
     )
     .await?;
     tx.commit().await?;
@@ -454,14 +454,8 @@ struct Annual<'a> {
 }
 
 async fn annual(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
-    let u = ctx.user()?;
-    if u.must_change_password {
-        return Err(AppError::PasswordChange);
-    }
-    let class = school::class(&app.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    authz::require(u.is_admin() || class.head_teacher_user_id == Some(u.id))?;
+    // The annual results are the council's sheet for the year: the same people see them.
+    let (_, class) = council_member(&app, &ctx, id).await?;
     let students = school::roster(&app.db, id).await?;
     let ids: Vec<i64> = students.iter().map(|s| s.id).collect();
     let (periods, years) = super::class_year(&app.db, id, &ids).await?;

@@ -118,7 +118,7 @@ pub(super) async fn seed(
                 reason: Some("3e enfant inscrit".into()),
                 granted_by: bursar,
             };
-            fees::grant_discount_in(tx, &d, Discount::Percent(10)).await?;
+            fees::grant_discount_in(tx, &d, Discount::Percent(10), chrono::Utc::now()).await?;
         }
     }
 
@@ -180,6 +180,7 @@ pub(super) async fn seed(
             method,
             reference,
             payer: None,
+            idempotency_key: None,
         };
         fees::record_payment_in(tx, &year, &p, Some(bursar), at).await?;
     }

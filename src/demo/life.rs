@@ -466,7 +466,7 @@ pub(super) async fn settle(db: &crate::db::Pool, today: NaiveDate) -> anyhow::Re
             .fetch_all(db)
             .await?;
     for (id,) in due {
-        crate::gamification::challenges::settle(db, id, today).await?;
+        crate::gamification::challenges::settle(db, id, today, chrono::Utc::now()).await?;
     }
     Ok(())
 }

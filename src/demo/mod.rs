@@ -193,7 +193,7 @@ async fn user(
         phone,
         temporary_password: false,
     };
-    Ok(people::insert_user(tx, &p, hash, roles).await?)
+    Ok(people::insert_user(tx, &p, hash, roles, Utc::now()).await?)
 }
 
 /// Generates the demo school in one transaction. Deterministic: the same seed gives the same
@@ -205,11 +205,12 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
         phones: HashSet::new(),
         emails: HashSet::new(),
     };
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let school = SchoolSettings {
         name: "Complexe scolaire La Lumière".into(),
         city: "Lomé".into(),
         phone: "+22822214365".into(),
+        email: "contact@lumiere.tg".into(),
         logo: Some("/static/icons/logo.svg".into()),
         period_kind: PeriodKind::Trimestre,
     };
@@ -592,8 +593,8 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
             } else {
                 None
             };
-            let sid = school::insert_student(&mut *tx, &input, uid).await?;
-            school::enroll(&mut *tx, sid, c.id).await?;
+            let sid = school::insert_student(&mut *tx, &input, uid, Utc::now()).await?;
+            school::enroll(&mut *tx, sid, c.id, Utc::now()).await?;
             school::link_guardian(&mut *tx, sid, guardian, relationship).await?;
             kid_classes.push(ci);
         }

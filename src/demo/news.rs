@@ -45,6 +45,7 @@ pub async fn announcements(tx: &mut Tx<'_>) -> anyhow::Result<()> {
                 class_id: None,
                 author_id: director,
             },
+            chrono::Utc::now(),
         )
         .await?;
         sqlx::query("INSERT INTO announcement_reads (announcement_id, user_id, read_at) VALUES ($1, $2, $3)")

@@ -41,6 +41,7 @@ pub async fn publish<'e>(
     kind: &str,
     payload: &impl Serialize,
     actor: Option<i64>,
+    at: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
     let payload = serde_json::to_string(payload).map_err(|e| sqlx::Error::Encode(e.into()))?;
     let (id,): (i64,) = sqlx::query_as(
@@ -49,7 +50,7 @@ pub async fn publish<'e>(
     .bind(kind)
     .bind(payload)
     .bind(actor)
-    .bind(Utc::now())
+    .bind(at)
     .fetch_one(db)
     .await?;
     Ok(id)
@@ -68,7 +69,12 @@ pub trait Subscriber: Send + Sync {
 /// Hands the subscriber up to `batch` events it has not handled yet, oldest first, each in
 /// its own transaction with its delivery record. Returns how many were handled. A failing
 /// event stops the batch (order matters) and is retried on the next run.
-pub async fn dispatch(db: &Pool, sub: &dyn Subscriber, batch: i64) -> anyhow::Result<usize> {
+pub async fn dispatch(
+    db: &Pool,
+    sub: &dyn Subscriber,
+    batch: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<usize> {
     let name = sub.name();
     let watermark = watermark(db, name).await?;
     let pending: Vec<Event> = sqlx::query_as(
@@ -83,7 +89,7 @@ pub async fn dispatch(db: &Pool, sub: &dyn Subscriber, batch: i64) -> anyhow::Re
     .await?;
     let mut handled = 0;
     for event in &pending {
-        let mut tx = db.begin().await?;
+        let mut tx = crate::db::begin_write(db).await?;
         // Claim first: a second dispatcher (another node) racing for the same event fails
         // on the primary key here and leaves it to the first.
         let claimed = sqlx::query(
@@ -92,7 +98,7 @@ pub async fn dispatch(db: &Pool, sub: &dyn Subscriber, batch: i64) -> anyhow::Re
         )
         .bind(name)
         .bind(event.id)
-        .bind(Utc::now())
+        .bind(now)
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -107,7 +113,7 @@ pub async fn dispatch(db: &Pool, sub: &dyn Subscriber, batch: i64) -> anyhow::Re
         tx.commit().await?;
         handled += 1;
     }
-    advance_watermark(db, name).await?;
+    advance_watermark(db, name, now).await?;
     Ok(handled)
 }
 
@@ -138,8 +144,8 @@ async fn watermark(db: &Pool, name: &str) -> Result<i64, sqlx::Error> {
 
 /// Moves the watermark past events that are delivered and old enough that no transaction
 /// still in flight can hold a lower id, and forgets their delivery rows.
-async fn advance_watermark(db: &Pool, name: &str) -> Result<(), sqlx::Error> {
-    let settled = Utc::now() - chrono::Duration::minutes(5);
+async fn advance_watermark(db: &Pool, name: &str, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    let settled = now - chrono::Duration::minutes(5);
     let current = watermark(db, name).await?;
     // The first event after the watermark that is not delivered, or too young to be sure.
     let blocker: Option<(i64,)> = sqlx::query_as(
@@ -163,7 +169,7 @@ async fn advance_watermark(db: &Pool, name: &str) -> Result<(), sqlx::Error> {
     if new_mark <= current {
         return Ok(());
     }
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     sqlx::query(
         "INSERT INTO event_cursors (subscriber, watermark) VALUES ($1, $2) \
          ON CONFLICT (subscriber) DO UPDATE SET watermark = excluded.watermark",

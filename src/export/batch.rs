@@ -89,6 +89,7 @@ pub async fn finish(
         content_type,
         &path,
         ctx.by,
+        ctx.app.clock.now(),
     )
     .await?;
     Ok(result(file_id, name, json!({ "entries": entries })))
@@ -110,6 +111,7 @@ pub async fn finish_bytes(
         content_type,
         bytes,
         ctx.by,
+        ctx.app.clock.now(),
     )
     .await?;
     Ok(result(file_id, name, extra))
@@ -141,7 +143,7 @@ pub fn tr_of(ctx: &JobCtx, payload: &Value) -> crate::i18n::Tr {
 /// Removes exports older than the retention period: their bytes, then their row. Several
 /// nodes may run it at once.
 pub async fn sweep(app: &AppState) -> anyhow::Result<u64> {
-    let before = chrono::Utc::now() - RETENTION;
+    let before = app.clock.now() - RETENTION;
     let old = expired(&app.db, before).await?;
     let mut removed = 0;
     for (id, key) in old {

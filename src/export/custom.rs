@@ -349,6 +349,7 @@ pub async fn save<'e>(
     name: &str,
     def: &Definition,
     by: i64,
+    at: chrono::DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
     let json = serde_json::to_string(def).unwrap_or_default();
     let (id,): (i64,) = match id {
@@ -359,7 +360,7 @@ pub async fn save<'e>(
         .bind(name)
         .bind(&def.dataset)
         .bind(json)
-        .bind(Utc::now())
+        .bind(at)
         .bind(id)
         .fetch_one(db)
         .await?,
@@ -372,7 +373,7 @@ pub async fn save<'e>(
             .bind(&def.dataset)
             .bind(json)
             .bind(by)
-            .bind(Utc::now())
+            .bind(at)
             .fetch_one(db)
             .await?
         }

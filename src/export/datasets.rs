@@ -2,7 +2,7 @@
 //! their type), the filters it understands and who may read it; its rows come from the
 //! public functions of the feature that owns the data, the same ones its screens use.
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 
 use super::Cell;
 use crate::app::AppState;
@@ -223,7 +223,7 @@ pub async fn rows(
     let text = |s: &str| Cell::Text(s.to_owned());
     let opt = |s: &Option<String>| s.clone().map(Cell::Text).unwrap_or(Cell::Empty);
     // Days default to the school year so far.
-    let today = Utc::now().date_naive();
+    let today = app.clock.today();
     let from = f.from.unwrap_or(today - chrono::Days::new(366));
     let to = f.to.unwrap_or(today);
     Ok(match ds.key {

@@ -123,18 +123,15 @@ pub fn file_name(title: &str, ext: &str) -> String {
 
 /// A download: the bytes, their type and a file name; never cached by a shared cache.
 pub fn download(bytes: Vec<u8>, content_type: &str, name: &str, inline: bool) -> Response {
-    let disposition = format!(
-        "{}; filename=\"{name}\"",
-        if inline { "inline" } else { "attachment" }
-    );
     let mut res = bytes.into_response();
     let h = res.headers_mut();
     if let Ok(v) = HeaderValue::from_str(content_type) {
         h.insert(header::CONTENT_TYPE, v);
     }
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        crate::web::content_disposition(inline, name),
+    );
     h.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),

@@ -133,14 +133,20 @@ pub fn render(
     data: &serde_json::Value,
     assets: Vec<Asset>,
 ) -> Result<Vec<u8>, TemplateError> {
+    let main = Source::new(file_id("/main.typ"), source.to_owned());
+    if let Some(refused) = forbidden(&main) {
+        return Err(refused);
+    }
     let doc = Doc {
-        main: Source::new(file_id("/main.typ"), source.to_owned()),
+        main,
         data: Bytes::new(serde_json::to_vec(data).unwrap_or_default()),
         assets: assets
             .into_iter()
             .map(|a| (file_id(a.path), Bytes::new(a.bytes)))
             .collect(),
-        today: chrono::Utc::now().date_naive(),
+        // Typst's `datetime.today()`, for a school's own layout: the wall's date (documents
+        // carry their own dates in their data).
+        today: crate::clock::wall().date_naive(),
     };
     let compiled = typst::compile::<typst_layout::PagedDocument>(&doc).output;
     // Typst memoizes across compilations. Each document here has its own data, so little is
@@ -150,6 +156,38 @@ pub fn render(
     let document = compiled.map_err(|errors| explain(&doc, &errors))?;
     typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default())
         .map_err(|errors| explain(&doc, &errors))
+}
+
+/// Functions a template may not call: `bibliography` and `cite` parse bibliographies and
+/// citation styles (XML and YAML parsers with known denial-of-service advisories), `plugin`
+/// runs WebAssembly, and `eval` would let a template spell any of them in a string. A
+/// school's letterhead or report card needs none of them.
+const FORBIDDEN: [&str; 4] = ["bibliography", "cite", "eval", "plugin"];
+
+/// The first use of a [`FORBIDDEN`] function in `source`, as the author is told of it.
+fn forbidden(source: &Source) -> Option<TemplateError> {
+    use typst::syntax::{LinkedNode, SyntaxKind};
+    fn walk(node: &LinkedNode) -> Option<(usize, String)> {
+        if matches!(node.kind(), SyntaxKind::Ident | SyntaxKind::MathIdent)
+            && FORBIDDEN.contains(&node.leaf_text().as_str())
+        {
+            return Some((node.offset(), node.leaf_text().to_string()));
+        }
+        node.children().find_map(|c| walk(&c))
+    }
+    let (at, name) = walk(&LinkedNode::new(source.root()))?;
+    let (line, column) = source.lines().byte_to_line_column(at).unwrap_or((0, 0));
+    Some(TemplateError {
+        line: line + 1,
+        column: column + 1,
+        message: format!("`{name}` is not available in Suku's documents"),
+        excerpt: source
+            .text()
+            .lines()
+            .nth(line)
+            .unwrap_or_default()
+            .to_string(),
+    })
 }
 
 fn explain(doc: &Doc, errors: &[SourceDiagnostic]) -> TemplateError {
@@ -253,5 +291,23 @@ mod tests {
         assert_eq!(e.line, 1, "{e:?}");
         let e = render("#image(\"/logo\")", &json!({}), vec![]).unwrap_err();
         assert_eq!(e.line, 1, "{e:?}");
+        for bad in [
+            "= Titre\n#bibliography(bytes(\"<x/>\"))",
+            "#let f = eval\n#f(\"1\")",
+            "Texte\n\n#std.plugin(bytes(\"\"))",
+            "$cite$",
+        ] {
+            let e = render(bad, &json!({}), vec![]).unwrap_err();
+            assert!(e.message.contains("not available"), "{bad}: {e:?}");
+        }
+        let e = render(
+            "= Titre\n#bibliography(bytes(\"<x/>\"))",
+            &json!({}),
+            vec![],
+        )
+        .unwrap_err();
+        assert_eq!((e.line, e.column), (2, 2));
+        // The words in the text of a document are only text.
+        assert!(render("On cite la bibliographie.", &json!({}), vec![]).is_ok());
     }
 }

@@ -73,7 +73,7 @@ impl Cell {
     fn csv(&self, sep: Separator) -> String {
         match self {
             Cell::Empty => String::new(),
-            Cell::Text(s) => s.clone(),
+            Cell::Text(s) => inert(s),
             Cell::Int(n) | Cell::Xof(n) => n.to_string(),
             Cell::Hundredths(n) => {
                 let s = format!("{}.{:02}", n / 100, (n % 100).abs());
@@ -96,6 +96,17 @@ impl Cell {
                 Separator::Comma => d.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
             },
         }
+    }
+}
+
+/// A text as a spreadsheet will not run it: one that starts like a formula (`=`, `+`, `-`,
+/// `@`, a tab or a carriage return) gets a leading `'`, as OWASP advises for CSV files. A
+/// parent's justification `=HYPERLINK(…)` must reach the bursar's Excel as text, not as a
+/// live link. Numbers are typed cells and never go through here.
+pub fn inert(s: &str) -> String {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
+        _ => s.to_owned(),
     }
 }
 
@@ -188,7 +199,7 @@ impl Table {
                 })
                 .from_writer(&mut out);
             // Writing to memory cannot fail.
-            let _ = w.write_record(self.columns.iter().map(|c| c.label.as_str()));
+            let _ = w.write_record(self.columns.iter().map(|c| inert(&c.label)));
             for row in self.rows.iter().chain(self.totals.iter()) {
                 let _ = w.write_record(row.iter().map(|c| c.csv(sep)));
             }
@@ -376,6 +387,43 @@ mod tests {
             Cell::Date(NaiveDate::from_ymd_opt(2027, 1, 5).unwrap()),
         ]);
         t
+    }
+
+    #[test]
+    fn csv_cells_never_start_a_formula() {
+        let mut t = Table::new("t", vec!["=cmd|' /C calc'!A0".to_string()]);
+        for text in [
+            "=HYPERLINK(\"http://x\",\"y\")",
+            "+1",
+            "-2",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "ok",
+        ] {
+            t.rows.push(vec![Cell::Text(text.into())]);
+        }
+        t.rows.push(vec![Cell::Int(-3)]);
+        for sep in [Separator::Semicolon, Separator::Comma] {
+            let bytes = t.to_csv(sep);
+            let text = String::from_utf8(bytes).unwrap();
+            let mut r = csv::ReaderBuilder::new()
+                .delimiter(if sep == Separator::Semicolon {
+                    b';'
+                } else {
+                    b','
+                })
+                .has_headers(false)
+                .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+            let cells: Vec<String> = r.records().map(|x| x.unwrap()[0].to_owned()).collect();
+            assert_eq!(cells[0], "'=cmd|' /C calc'!A0");
+            assert_eq!(cells[1], "'=HYPERLINK(\"http://x\",\"y\")");
+            for c in &cells[2..7] {
+                assert!(c.starts_with('\''), "{c:?}");
+            }
+            assert_eq!(cells[7], "ok");
+            assert_eq!(cells[8], "-3", "numbers stay numbers");
+        }
     }
 
     #[test]

@@ -43,8 +43,9 @@ pub async fn bill_missing(
     student_id: Option<i64>,
     level_id: Option<i64>,
     by: Option<i64>,
+    at: DateTime<Utc>,
 ) -> Result<usize, sqlx::Error> {
-    bill_missing_at(tx, year_id, student_id, level_id, by, Utc::now()).await
+    bill_missing_at(tx, year_id, student_id, level_id, by, at).await
 }
 
 /// [`bill_missing`], dated `at` (the demo's history is billed at the start of the year).
@@ -70,6 +71,7 @@ pub async fn bill_missing_at(
                 at: Some(at),
                 ..Default::default()
             },
+            at,
         )
         .await?;
         crate::events::publish(
@@ -81,6 +83,7 @@ pub async fn bill_missing_at(
                 amount: inv.amount,
             },
             by,
+            at,
         )
         .await?;
     }
@@ -103,6 +106,7 @@ pub async fn bill_missing_at(
                     Discount::Percent(p),
                     Some(&fresh),
                     by,
+                    at,
                 )
                 .await?;
             }
@@ -121,6 +125,7 @@ async fn apply_discount(
     discount: Discount,
     only: Option<&[i64]>,
     by: Option<i64>,
+    at: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
     let lines: Vec<(calc::Owed, i64)> = repo::invoices_of(&mut **tx, student_id)
         .await?
@@ -150,6 +155,7 @@ async fn apply_discount(
                 by,
                 ..Default::default()
             },
+            at,
         )
         .await?;
         total += share;
@@ -170,14 +176,18 @@ pub enum DiscountError {
 
 /// Grants a discount and applies it to what the student owes of that fee type, in one
 /// transaction with its audit line. Returns the discount id and the total taken off.
-pub async fn grant_discount(db: &Pool, d: &repo::NewDiscount) -> Result<(i64, i64), DiscountError> {
+pub async fn grant_discount(
+    db: &Pool,
+    d: &repo::NewDiscount,
+    at: DateTime<Utc>,
+) -> Result<(i64, i64), DiscountError> {
     let discount = match (d.percent, d.amount) {
         (Some(p), _) => Discount::Percent(p),
         (None, Some(a)) => Discount::Amount(a),
         (None, None) => return Err(DiscountError::NothingToDiscount),
     };
-    let mut tx = db.begin().await?;
-    let (id, total) = grant_discount_in(&mut tx, d, discount).await?;
+    let mut tx = crate::db::begin_write(db).await?;
+    let (id, total) = grant_discount_in(&mut tx, d, discount, at).await?;
     tx.commit().await?;
     Ok((id, total))
 }
@@ -187,8 +197,9 @@ pub async fn grant_discount_in(
     tx: &mut Tx<'_>,
     d: &repo::NewDiscount,
     discount: Discount,
+    at: DateTime<Utc>,
 ) -> Result<(i64, i64), DiscountError> {
-    let id = repo::insert_discount(&mut **tx, d).await?;
+    let id = repo::insert_discount(&mut **tx, d, at).await?;
     let total = apply_discount(
         tx,
         d.student_id,
@@ -197,6 +208,7 @@ pub async fn grant_discount_in(
         discount,
         None,
         Some(d.granted_by),
+        at,
     )
     .await?;
     if total == 0 {
@@ -210,6 +222,7 @@ pub async fn grant_discount_in(
         "discount",
         None,
         Some(&format!("{} {}", d.kind, total)),
+        at,
     )
     .await?;
     Ok((id, total))
@@ -228,6 +241,8 @@ pub struct DeskPayment {
     pub reference: Option<String>,
     /// Who brought the money.
     pub payer: Option<String>,
+    /// The key of the form it came from: posting that form again gives the same receipt.
+    pub idempotency_key: Option<String>,
 }
 
 /// Why a payment was not recorded.
@@ -265,13 +280,32 @@ fn receipt_label(year_label: &str, n: i64) -> String {
 /// Records a payment: takes the next receipt number, allocates the amount to the oldest
 /// unpaid tranches, and writes the ledger entries, a `payment.recorded` event and an audit
 /// line, all in one transaction. Returns the payment (receipt) id.
-pub async fn record_payment(db: &Pool, p: &DeskPayment, by: i64) -> Result<i64, PaymentError> {
+pub async fn record_payment(
+    db: &Pool,
+    p: &DeskPayment,
+    by: i64,
+    at: DateTime<Utc>,
+) -> Result<i64, PaymentError> {
     // Read before the transaction: on SQLite its first statement must be the write below.
     let year = crate::school::current_year(db)
         .await?
         .ok_or(PaymentError::NoYear)?;
-    let mut tx = db.begin().await?;
-    let id = record_payment_in(&mut tx, &year, p, Some(by), Utc::now()).await?;
+    let mut tx = crate::db::begin_write(db).await?;
+    let id = match record_payment_in(&mut tx, &year, p, Some(by), at).await {
+        Ok(id) => id,
+        // The same form posted twice at once (PostgreSQL lets both start): the second
+        // finds the first's receipt.
+        Err(PaymentError::Db(e)) if crate::db::is_unique_violation(&e) => {
+            drop(tx);
+            if let Some(key) = &p.idempotency_key
+                && let Some(id) = repo::payment_by_key(db, key).await?
+            {
+                return Ok(id);
+            }
+            return Err(PaymentError::Db(e));
+        }
+        Err(e) => return Err(e),
+    };
     tx.commit().await?;
     Ok(id)
 }
@@ -284,6 +318,11 @@ pub async fn record_payment_in(
     by: Option<i64>,
     at: DateTime<Utc>,
 ) -> Result<i64, PaymentError> {
+    if let Some(key) = &p.idempotency_key
+        && let Some(id) = repo::payment_by_key(&mut **tx, key).await?
+    {
+        return Ok(id);
+    }
     // First write of the transaction: it queues concurrent payments (see next_receipt_no).
     let n = repo::next_receipt_no(&mut **tx, year.id).await?;
     let owed: Vec<calc::Owed> = repo::invoices_of(&mut **tx, p.student_id)
@@ -317,6 +356,7 @@ pub async fn record_payment_in(
             reverses_id: None,
             received_by: by,
             received_at: at,
+            idempotency_key: p.idempotency_key.clone(),
         },
     )
     .await?;
@@ -333,6 +373,7 @@ pub async fn record_payment_in(
                 at: Some(at),
                 ..Default::default()
             },
+            at,
         )
         .await?;
     }
@@ -347,6 +388,7 @@ pub async fn record_payment_in(
             method: p.method.to_string(),
         },
         by,
+        at,
     )
     .await?;
     crate::audit::record(
@@ -357,6 +399,7 @@ pub async fn record_payment_in(
         "create",
         None,
         Some(&format!("{} {}", p.amount.get(), p.method)),
+        at,
     )
     .await?;
     Ok(id)
@@ -390,12 +433,13 @@ pub async fn reverse_payment(
     payment_id: i64,
     reason: &str,
     by: i64,
+    at: DateTime<Utc>,
 ) -> Result<i64, ReverseError> {
     let year = crate::school::current_year(db)
         .await?
         .ok_or(ReverseError::NoYear)?;
     let (year_id, year_label) = (year.id, year.label);
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let n = repo::next_receipt_no(&mut *tx, year_id).await?;
     let (student_id, amount, reversed_by) = repo::payment_head(&mut *tx, payment_id)
         .await?
@@ -422,7 +466,8 @@ pub async fn reverse_payment(
             note: Some(reason.to_string()),
             reverses_id: Some(payment_id),
             received_by: Some(by),
-            received_at: Utc::now(),
+            received_at: at,
+            idempotency_key: None,
         },
     )
     .await
@@ -444,6 +489,7 @@ pub async fn reverse_payment(
                 by: Some(by),
                 ..Default::default()
             },
+            at,
         )
         .await?;
     }
@@ -458,6 +504,7 @@ pub async fn reverse_payment(
             method: original.method.clone(),
         },
         Some(by),
+        at,
     )
     .await?;
     crate::audit::record(
@@ -468,6 +515,7 @@ pub async fn reverse_payment(
         "reverse",
         Some(&amount.to_string()),
         Some(&format!("{receipt_no}: {reason}")),
+        at,
     )
     .await?;
     tx.commit().await?;

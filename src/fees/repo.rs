@@ -189,6 +189,7 @@ pub struct Entry {
 pub async fn append<'e>(
     db: impl sqlx::Executor<'e, Database = Db>,
     e: &Entry,
+    now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO ledger_entries (student_id, kind, amount, invoice_id, payment_id, discount_id, at, by_user_id) \
@@ -200,7 +201,7 @@ pub async fn append<'e>(
     .bind(e.invoice_id)
     .bind(e.payment_id)
     .bind(e.discount_id)
-    .bind(e.at.unwrap_or_else(Utc::now))
+    .bind(e.at.unwrap_or(now))
     .bind(e.by)
     .execute(db)
     .await?;
@@ -314,6 +315,20 @@ pub struct NewPayment {
     pub received_by: Option<i64>,
     /// When the money was received.
     pub received_at: DateTime<Utc>,
+    /// The key of the form it came from, if any: one receipt per form.
+    pub idempotency_key: Option<String>,
+}
+
+/// The payment recorded from the form of key `key`, if any.
+pub async fn payment_by_key<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    key: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM payments WHERE idempotency_key = $1")
+        .bind(key)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(|r| r.0))
 }
 
 /// Writes a payment.
@@ -322,8 +337,8 @@ pub async fn insert_payment<'e>(
     p: &NewPayment,
 ) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO payments (receipt_no, student_id, amount, method, reference, payer, note, reverses_id, received_by, received_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        "INSERT INTO payments (receipt_no, student_id, amount, method, reference, payer, note, reverses_id, received_by, received_at, idempotency_key) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     )
     .bind(&p.receipt_no)
     .bind(p.student_id)
@@ -335,6 +350,7 @@ pub async fn insert_payment<'e>(
     .bind(p.reverses_id)
     .bind(p.received_by)
     .bind(p.received_at)
+    .bind(&p.idempotency_key)
     .fetch_one(db)
     .await?;
     Ok(id)
@@ -517,6 +533,7 @@ pub struct NewDiscount {
 pub async fn insert_discount<'e>(
     db: impl sqlx::Executor<'e, Database = Db>,
     d: &NewDiscount,
+    at: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO discounts (student_id, school_year_id, fee_type_id, kind, percent, amount, reason, granted_by, granted_at) \
@@ -530,7 +547,7 @@ pub async fn insert_discount<'e>(
     .bind(d.amount)
     .bind(&d.reason)
     .bind(d.granted_by)
-    .bind(Utc::now())
+    .bind(at)
     .fetch_one(db)
     .await?;
     Ok(id)

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::Deserialize;
 use sqlx::FromRow;
 
@@ -182,7 +182,7 @@ pub(super) async fn arrears(
     let format = export.format()?;
     ctx.require(Portal::Admin)?;
     let year = year(&app).await?;
-    let today = Utc::now().date_naive();
+    let today = ctx.today();
     let min = AmountXof::parse(&q.min).map(|a| a.get()).unwrap_or(0);
     let _turn = app.heavy.turn().await;
     let rows = arrears_of(
@@ -270,7 +270,7 @@ pub(super) async fn cash(
     ctx.require(Portal::Admin)?;
     let format = export.format()?;
     let day = if q.jour.trim().is_empty() {
-        Utc::now().date_naive()
+        ctx.today()
     } else {
         domain::parse_date(&q.jour).map_err(|_| AppError::BadRequest("error-date-format"))?
     };

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::repo::{
@@ -272,8 +272,8 @@ async fn bill(
     let u = money_handler(&ctx)?;
     let year = year(&app).await?;
     let level = f.level_id.parse::<i64>().ok();
-    let mut tx = app.db.begin().await?;
-    let n = super::bill_missing(&mut tx, year.id, None, level, Some(u.id)).await?;
+    let mut tx = crate::db::begin_write(&app.db).await?;
+    let n = super::bill_missing(&mut tx, year.id, None, level, Some(u.id), ctx.now).await?;
     tx.commit().await?;
     ctx.flash_text("success", ctx.t.count("invoices-created", n as i64))
         .await?;
@@ -317,6 +317,9 @@ struct PayForm {
     reference: String,
     #[serde(default)]
     payer: String,
+    /// Made when the form is shown: the same form posted twice records one receipt.
+    #[serde(default)]
+    key: String,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -370,13 +373,19 @@ async fn account_page(
             family: repo::family_of_student(&app.db, id).await?,
             fee_types: repo::fee_types(&app.db).await?,
             balance: repo::balance(&app.db, id).await?,
-            today: Utc::now().date_naive(),
+            today: ctx.today(),
             student,
             pay: PayForm {
                 method: if pay.method.is_empty() {
                     "especes".into()
                 } else {
                     pay.method
+                },
+                // A form shown again after an error keeps its key: it was not recorded.
+                key: if pay.key.is_empty() {
+                    crate::web::random_key()
+                } else {
+                    pay.key
                 },
                 ..pay
             },
@@ -437,8 +446,9 @@ async fn pay(
         method,
         reference,
         payer,
+        idempotency_key: Some(f.key.trim().to_string()).filter(|k| !k.is_empty() && k.len() <= 64),
     };
-    match super::record_payment(&app.db, &p, u.id).await {
+    match super::record_payment(&app.db, &p, u.id, ctx.now).await {
         Ok(pid) => {
             ctx.flash("success", "payment-recorded").await?;
             Ok(redirect(&format!("/recus/{pid}")))
@@ -532,7 +542,7 @@ async fn discount(
         (_, Some(a)) => a,
         _ => 0,
     };
-    match super::grant_discount(&app.db, &d).await {
+    match super::grant_discount(&app.db, &d, ctx.now).await {
         Ok((_, total)) => {
             let text = if total < intended {
                 ctx.t.t2(
@@ -602,7 +612,7 @@ async fn reverse(
             return Ok(redirect(&format!("/recus/{id}")));
         }
     };
-    match super::reverse_payment(&app.db, id, &reason, u.id).await {
+    match super::reverse_payment(&app.db, id, &reason, u.id, ctx.now).await {
         Ok(rid) => {
             ctx.flash("success", "payment-reversed").await?;
             Ok(redirect(&format!("/recus/{rid}")))

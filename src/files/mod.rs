@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::Utc;
@@ -152,6 +152,7 @@ pub fn image_type(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 /// Stores bytes and records the file in the caller's transaction; returns its id. The bytes
 /// go first: a file row never points at nothing (an orphan blob is harmless).
 pub async fn save<'e>(
@@ -162,10 +163,21 @@ pub async fn save<'e>(
     content_type: &str,
     bytes: &[u8],
     by: Option<i64>,
+    at: chrono::DateTime<Utc>,
 ) -> anyhow::Result<i64> {
-    let key = new_key(owner.0);
+    let key = new_key(owner.0, at);
     storage.put(&key, bytes).await?;
-    record(db, owner, &key, name, content_type, bytes.len() as i64, by).await
+    record(
+        db,
+        owner,
+        &key,
+        name,
+        content_type,
+        bytes.len() as i64,
+        by,
+        at,
+    )
+    .await
 }
 
 /// Stores a file of the local disk (moved into the store, never read into memory) and
@@ -179,23 +191,25 @@ pub async fn save_path<'e>(
     content_type: &str,
     path: &std::path::Path,
     by: Option<i64>,
+    at: chrono::DateTime<Utc>,
 ) -> anyhow::Result<i64> {
     let size = tokio::fs::metadata(path).await?.len() as i64;
-    let key = new_key(owner.0);
+    let key = new_key(owner.0, at);
     storage.put_file(&key, path).await?;
-    record(db, owner, &key, name, content_type, size, by).await
+    record(db, owner, &key, name, content_type, size, by, at).await
 }
 
-fn new_key(kind: &str) -> String {
+fn new_key(kind: &str, at: chrono::DateTime<Utc>) -> String {
     format!(
         "{}/{}/{:016x}{:016x}",
         kind,
-        Utc::now().format("%Y/%m"),
+        at.format("%Y/%m"),
         rand::random::<u64>(),
         rand::random::<u64>()
     )
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn record<'e>(
     db: impl sqlx::Executor<'e, Database = Db>,
     owner: (&str, i64),
@@ -204,12 +218,9 @@ async fn record<'e>(
     content_type: &str,
     size: i64,
     by: Option<i64>,
+    at: chrono::DateTime<Utc>,
 ) -> anyhow::Result<i64> {
-    let name: String = name
-        .chars()
-        .filter(|c| !c.is_control() && *c != '"')
-        .take(120)
-        .collect();
+    let name = crate::web::clean_file_name(name);
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO files (owner_kind, owner_id, name, content_type, size, storage_key, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -221,7 +232,7 @@ async fn record<'e>(
     .bind(size)
     .bind(key)
     .bind(by)
-    .bind(Utc::now())
+    .bind(at)
     .fetch_one(db)
     .await?;
     Ok(id)
@@ -250,7 +261,7 @@ async fn download(
     ctx: Ctx,
     PathId(id): PathId,
 ) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     let f: FileRow = sqlx::query_as(
         "SELECT id, owner_kind, owner_id, name, content_type, size, storage_key FROM files WHERE id = $1",
     )
@@ -285,24 +296,19 @@ async fn download(
         .stream(&f.storage_key)
         .await
         .map_err(AppError::Internal)?;
-    let disposition = if f.owner_kind == "export" {
-        "attachment"
-    } else {
-        "inline"
-    };
-    Ok((
-        [
-            (header::CONTENT_TYPE, f.content_type.clone()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("{disposition}; filename=\"{}\"", f.name),
-            ),
-            (header::CONTENT_LENGTH, f.size.to_string()),
-            (header::CACHE_CONTROL, "private, max-age=3600".to_string()),
-        ],
-        body,
-    )
-        .into_response())
+    let disposition = crate::web::content_disposition(f.owner_kind != "export", &f.name);
+    let mut res = body.into_response();
+    let h = res.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&f.content_type) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    h.insert(header::CONTENT_DISPOSITION, disposition);
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(f.size));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=3600"),
+    );
+    Ok(res)
 }
 
 #[cfg(test)]

@@ -168,13 +168,13 @@ async fn board(
         choice.kind,
         choice.window,
         choice.scope,
-        super::today(),
+        ctx.today(),
     )
     .await?;
     let known = pages::known(&app.db, u).await?;
     let mine = pages::own_students(&app.db, u).await?;
     let anonymous = ctx.t.t("gam-anonymous");
-    let lines: Vec<Value> = pages::lines_for(&b, &known, &mine, q.limit())
+    let lines: Vec<Value> = pages::lines_for(&b, &known, &mine, q.limit(u))
         .into_iter()
         .map(|l| {
             json!({
@@ -197,7 +197,7 @@ async fn defis(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
         Ok(u) => u,
         Err(r) => return Ok(*r),
     };
-    let today = super::today();
+    let today = ctx.today();
     let mut out = Vec::new();
     for c in pages::challenges_for(&app.db, u).await? {
         let p = challenges::progress(&app.db, &c, today).await?;

@@ -110,7 +110,11 @@ pub struct NewChallenge {
 
 /// Writes a challenge and its members: the student, or the class (split into teams in
 /// list order, one each in turn, so that teams are even).
-pub async fn create(db: &Pool, n: &NewChallenge) -> Result<i64, sqlx::Error> {
+pub async fn create(
+    db: &Pool,
+    n: &NewChallenge,
+    at: chrono::DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
     let mut tx = crate::db::begin_write(db).await?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO challenges (title, description, class_id, teams, metric, target, starts_on, ends_on, \
@@ -128,7 +132,7 @@ pub async fn create(db: &Pool, n: &NewChallenge) -> Result<i64, sqlx::Error> {
     .bind(n.reward_points)
     .bind(n.reward_badge_id)
     .bind(n.created_by)
-    .bind(Utc::now())
+    .bind(at)
     .bind(n.student_id)
     .fetch_one(&mut *tx)
     .await?;
@@ -164,6 +168,7 @@ pub async fn create(db: &Pool, n: &NewChallenge) -> Result<i64, sqlx::Error> {
         "create",
         None,
         Some(&n.title),
+        at,
     )
     .await?;
     tx.commit().await?;
@@ -171,7 +176,12 @@ pub async fn create(db: &Pool, n: &NewChallenge) -> Result<i64, sqlx::Error> {
 }
 
 /// Cancels an open challenge. Returns whether it was open.
-pub async fn cancel(db: &Pool, id: i64, by: i64) -> Result<bool, sqlx::Error> {
+pub async fn cancel(
+    db: &Pool,
+    id: i64,
+    by: i64,
+    at: chrono::DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
     let mut tx = crate::db::begin_write(db).await?;
     let done =
         sqlx::query("UPDATE challenges SET state = 'cancelled' WHERE id = $1 AND state = 'open'")
@@ -188,6 +198,7 @@ pub async fn cancel(db: &Pool, id: i64, by: i64) -> Result<bool, sqlx::Error> {
             "cancel",
             None,
             None,
+            at,
         )
         .await?;
     }
@@ -380,14 +391,19 @@ pub async fn settle_due(app: &AppState, today: NaiveDate) -> anyhow::Result<Vec<
             .await?;
     let mut rewarded = Vec::new();
     for (id,) in due {
-        rewarded.extend(settle(&app.db, id, today).await?);
+        rewarded.extend(settle(&app.db, id, today, app.clock.now()).await?);
     }
     Ok(rewarded)
 }
 
 /// Settles one challenge: marks each member won or not, rewards the winners, and
 /// announces the result as a school event.
-pub async fn settle(db: &Pool, id: i64, today: NaiveDate) -> anyhow::Result<Vec<i64>> {
+pub async fn settle(
+    db: &Pool,
+    id: i64,
+    today: NaiveDate,
+    at: chrono::DateTime<Utc>,
+) -> anyhow::Result<Vec<i64>> {
     let Some(c) = get(db, id).await? else {
         return Ok(Vec::new());
     };
@@ -401,7 +417,7 @@ pub async fn settle(db: &Pool, id: i64, today: NaiveDate) -> anyhow::Result<Vec<
     let claimed = sqlx::query(
         "UPDATE challenges SET state = 'settled', settled_at = $1 WHERE id = $2 AND state = 'open'",
     )
-    .bind(Utc::now())
+    .bind(at)
     .bind(id)
     .execute(&mut *tx)
     .await?
@@ -436,6 +452,7 @@ pub async fn settle(db: &Pool, id: i64, today: NaiveDate) -> anyhow::Result<Vec<
                     awarded_on: c.ends_on,
                     ..Default::default()
                 },
+                at,
             )
             .await?;
         }
@@ -448,6 +465,7 @@ pub async fn settle(db: &Pool, id: i64, today: NaiveDate) -> anyhow::Result<Vec<
         "challenge.settled",
         &serde_json::json!({ "challenge_id": id, "class_id": c.class_id, "title": c.title, "winners": winners.len() }),
         None,
+        at,
     )
     .await?;
     tx.commit().await?;

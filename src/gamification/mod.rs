@@ -7,7 +7,7 @@
 //! behaviour of the school's list. "À améliorer" behaviours are counted apart and never
 //! shown to other students. Nothing is deleted: a reversal stamps the award and the log keeps it.
 
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 
@@ -109,7 +109,11 @@ pub struct Award {
 /// Writes an award in the caller's transaction. Returns its id, or `None` when nothing was
 /// written: its source was already awarded, its rule's daily cap is reached, or there is no
 /// current school year.
-pub async fn award(tx: &mut Tx<'_>, a: &Award) -> Result<Option<i64>, sqlx::Error> {
+pub async fn award(
+    tx: &mut Tx<'_>,
+    a: &Award,
+    at: DateTime<Utc>,
+) -> Result<Option<i64>, sqlx::Error> {
     let Some((year,)): Option<(i64,)> =
         sqlx::query_as("SELECT id FROM school_years WHERE current = TRUE ORDER BY id DESC LIMIT 1")
             .fetch_optional(&mut **tx)
@@ -156,7 +160,7 @@ pub async fn award(tx: &mut Tx<'_>, a: &Award) -> Result<Option<i64>, sqlx::Erro
     .bind(&a.source_key)
     .bind(a.awarded_by)
     .bind(a.awarded_on)
-    .bind(Utc::now())
+    .bind(at)
     .fetch_optional(&mut **tx)
     .await?;
     let Some((id,)) = id else {
@@ -176,12 +180,13 @@ pub async fn revoke(
     award_id: i64,
     by: Option<i64>,
     reason: &str,
+    at: DateTime<Utc>,
 ) -> Result<Option<i64>, sqlx::Error> {
     let row: Option<(i64,)> = sqlx::query_as(
         "UPDATE point_awards SET revoked_at = $1, revoked_by = $2, revoke_reason = $3 \
          WHERE id = $4 AND revoked_at IS NULL RETURNING student_id",
     )
-    .bind(Utc::now())
+    .bind(at)
     .bind(by)
     .bind(reason)
     .bind(award_id)
@@ -194,11 +199,16 @@ pub async fn revoke(
 }
 
 /// Withdraws the active award of a source, as the rules do when its cause went away.
-async fn revoke_source(tx: &mut Tx<'_>, source: &str, reason: &str) -> Result<bool, sqlx::Error> {
+async fn revoke_source(
+    tx: &mut Tx<'_>,
+    source: &str,
+    reason: &str,
+    at: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE point_awards SET revoked_at = $1, revoke_reason = $2 WHERE source_key = $3 AND revoked_at IS NULL",
     )
-    .bind(Utc::now())
+    .bind(at)
     .bind(reason)
     .bind(source)
     .execute(&mut **tx)
@@ -444,11 +454,6 @@ pub async fn set_hides_name(db: &Pool, student: i64, hide: bool) -> Result<(), s
     .await?;
     boards::changed();
     Ok(())
-}
-
-/// The day it is at the school (Lomé is on UTC all year).
-pub fn today() -> NaiveDate {
-    Utc::now().date_naive()
 }
 
 /// The Monday of `d`'s week.

@@ -63,11 +63,16 @@ impl Subscriber for Gamifier {
                     (Some("score"), Some(points)) => Some(points),
                     _ => None,
                 };
-                if self.on_mark(tx, student, eval, scale, score, on).await? {
+                if self
+                    .on_mark(tx, student, eval, scale, score, on, event.occurred_at)
+                    .await?
+                {
                     self.touch(student);
                 }
                 if let (Some(subject), Some(period)) = (int(&p, "subject_id"), int(&p, "period_id"))
-                    && self.on_average(tx, student, subject, period, on).await?
+                    && self
+                        .on_average(tx, student, subject, period, on, event.occurred_at)
+                        .await?
                 {
                     self.touch(student);
                 }
@@ -83,7 +88,7 @@ impl Subscriber for Gamifier {
                     return Ok(());
                 };
                 let source = format!("week:{student}:{}", monday_of(day));
-                if revoke_source(tx, &source, "absence").await? {
+                if revoke_source(tx, &source, "absence", event.occurred_at).await? {
                     self.touch(student);
                 }
             }
@@ -112,6 +117,7 @@ impl Gamifier {
         scale: i64,
         score: Option<i64>,
         on: NaiveDate,
+        at: DateTime<Utc>,
     ) -> anyhow::Result<bool> {
         let source = format!("mark:{eval}:{student}");
         let mut changed = false;
@@ -125,7 +131,7 @@ impl Gamifier {
         };
         let high = score.is_some_and(|p| on_twenty(p, scale) >= rule.threshold);
         if !high {
-            changed |= revoke_source(tx, &source, "mark-corrected").await?;
+            changed |= revoke_source(tx, &source, "mark-corrected", at).await?;
             return Ok(changed);
         }
         if restore_source(tx, &source).await? {
@@ -149,7 +155,7 @@ impl Gamifier {
             awarded_on: on,
             ..Default::default()
         };
-        Ok(changed | self::award(tx, &award).await?.is_some())
+        Ok(changed | self::award(tx, &award, at).await?.is_some())
     }
 
     /// A subject average that rose by the rule's threshold since the previous period earns
@@ -161,6 +167,7 @@ impl Gamifier {
         subject: i64,
         period: i64,
         on: NaiveDate,
+        at: DateTime<Utc>,
     ) -> anyhow::Result<bool> {
         let Some(rule) = rule(tx, "average_up").await? else {
             return Ok(false);
@@ -203,7 +210,7 @@ impl Gamifier {
             awarded_on: on,
             ..Default::default()
         };
-        Ok(self::award(tx, &award).await?.is_some())
+        Ok(self::award(tx, &award, at).await?.is_some())
     }
 }
 
@@ -316,7 +323,7 @@ pub async fn sweep(app: &AppState, today: NaiveDate) -> anyhow::Result<Vec<i64>>
                 awarded_on: sunday,
                 ..Default::default()
             };
-            if award(&mut tx, &a).await?.is_some() {
+            if award(&mut tx, &a, app.clock.now()).await?.is_some() {
                 touched.push(student);
             }
         }
@@ -387,7 +394,8 @@ pub async fn run(app: AppState) {
     }
     let mut next_sweep = std::time::Instant::now();
     loop {
-        let handled = match crate::events::dispatch(&app.db, &gamifier, 200).await {
+        let handled = match crate::events::dispatch(&app.db, &gamifier, 200, app.clock.now()).await
+        {
             Ok(n) => n,
             Err(e) => {
                 tracing::warn!(error = %e, "gamification: dispatch failed");
@@ -396,7 +404,7 @@ pub async fn run(app: AppState) {
         };
         let mut touched = gamifier.take_touched();
         if std::time::Instant::now() >= next_sweep {
-            match sweep(&app, today()).await {
+            match sweep(&app, app.clock.today()).await {
                 Ok(t) => {
                     touched.extend(t);
                     next_sweep = std::time::Instant::now() + Duration::from_secs(600);

@@ -51,9 +51,10 @@ pub async fn record_mark(
     eval: &EvalRow,
     student_id: i64,
     input: MarkInput,
+    at: chrono::DateTime<chrono::Utc>,
 ) -> Result<Option<MarkRow>, MarkError> {
-    let mut tx = db.begin().await?;
-    let new = record_mark_in(&mut tx, by, eval, student_id, input).await?;
+    let mut tx = crate::db::begin_write(db).await?;
+    let new = record_mark_in(&mut tx, by, eval, student_id, input, at).await?;
     tx.commit().await?;
     Ok(new)
 }
@@ -64,10 +65,11 @@ pub async fn record_marks(
     by: i64,
     eval: &EvalRow,
     marks: &[(i64, MarkInput)],
+    at: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), MarkError> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     for (student_id, input) in marks {
-        record_mark_in(&mut tx, by, eval, *student_id, *input).await?;
+        record_mark_in(&mut tx, by, eval, *student_id, *input, at).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -80,6 +82,7 @@ pub async fn record_mark_in(
     eval: &EvalRow,
     student_id: i64,
     input: MarkInput,
+    at: chrono::DateTime<chrono::Utc>,
 ) -> Result<Option<MarkRow>, MarkError> {
     // Read the lock inside the transaction, so a period closed meanwhile is honoured.
     if repo::period_closed(&mut **tx, eval.period_id).await? {
@@ -95,7 +98,7 @@ pub async fn record_mark_in(
             None
         }
         MarkInput::Set(value) => {
-            repo::upsert_mark(&mut **tx, eval.id, student_id, value, by).await?;
+            repo::upsert_mark(&mut **tx, eval.id, student_id, value, by, at).await?;
             let (status, points) = match value {
                 MarkValue::Score(p) => ("score", Some(p)),
                 MarkValue::Absent => ("absent", None),
@@ -127,6 +130,7 @@ pub async fn record_mark_in(
             action,
             show(&old).as_deref(),
             show(&new).as_deref(),
+            at,
         )
         .await?;
         let event = MarkEvent {
@@ -139,7 +143,7 @@ pub async fn record_mark_in(
             points: new.as_ref().and_then(|m| m.points),
             scale: eval.scale,
         };
-        crate::events::publish(&mut **tx, "mark.recorded", &event, Some(by)).await?;
+        crate::events::publish(&mut **tx, "mark.recorded", &event, Some(by), at).await?;
     }
     Ok(new)
 }

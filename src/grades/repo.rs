@@ -1,6 +1,6 @@
 //! SQL of evaluations and marks.
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::FromRow;
 
 use super::calc::{EvalKind, MarkValue};
@@ -142,6 +142,7 @@ pub async fn insert_evaluation<'e>(
     db: impl sqlx::Executor<'e, Database = Db>,
     e: &NewEvaluation,
     by: i64,
+    at: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO evaluations (class_id, subject_id, period_id, kind, title, held_on, scale, weight, created_by, created_at) \
@@ -156,7 +157,7 @@ pub async fn insert_evaluation<'e>(
     .bind(e.scale)
     .bind(e.weight)
     .bind(by)
-    .bind(Utc::now())
+    .bind(at)
     .fetch_one(db)
     .await?;
     Ok(id)
@@ -243,6 +244,7 @@ pub async fn upsert_mark<'e>(
     student_id: i64,
     value: MarkValue,
     by: i64,
+    at: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     let (status, points) = match value {
         MarkValue::Score(p) => ("score", Some(p)),
@@ -259,7 +261,7 @@ pub async fn upsert_mark<'e>(
     .bind(status)
     .bind(points)
     .bind(by)
-    .bind(Utc::now())
+    .bind(at)
     .execute(db)
     .await?;
     Ok(())

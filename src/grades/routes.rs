@@ -86,7 +86,7 @@ async fn gradebook_page(
         .await?
         .ok_or(AppError::NotFound)?;
     let periods = repo::periods(&app.db).await?;
-    let today = chrono::Utc::now().date_naive();
+    let today = ctx.today();
     let period = period_id
         .and_then(|id| periods.iter().find(|p| p.id == id))
         .or_else(|| repo::default_period(&periods, today))
@@ -194,7 +194,7 @@ async fn gradebook(
     grader(&app, &ctx, class_id, subject_id).await?;
     let export = export.format()?;
     let form = EvalForm {
-        held_on: chrono::Utc::now().date_naive().to_string(),
+        held_on: ctx.today().to_string(),
         scale: "20".into(),
         weight: "1".into(),
         ..Default::default()
@@ -292,7 +292,7 @@ async fn create_evaluation(
         scale,
         weight,
     };
-    let id = repo::insert_evaluation(&app.db, &new, u.id).await?;
+    let id = repo::insert_evaluation(&app.db, &new, u.id, ctx.now).await?;
     ctx.flash("success", "evaluation-created").await?;
     Ok(redirect(&format!("/enseignant/evaluations/{id}")))
 }
@@ -403,10 +403,10 @@ async fn import_marks(
                 .to_vec();
         }
     }
-    let table = match crate::import::table::read(&bytes) {
+    let table = match crate::import::table::read_off_thread(&app.uploads, bytes).await? {
         Ok(t) => t,
         Err(e) => {
-            let problems = vec![ctx.t.t(e.key())];
+            let problems = vec![e.message(&ctx.t)];
             return entry_page_with(&app, &ctx, eval, HashMap::new(), None, problems).await;
         }
     };
@@ -532,7 +532,7 @@ async fn save_all(
         )
         .collect();
     // The whole column in one transaction: all of it, or nothing.
-    if let Err(e) = crate::grades::record_marks(&app.db, uid, &eval, &changed).await {
+    if let Err(e) = crate::grades::record_marks(&app.db, uid, &eval, &changed, ctx.now).await {
         return match mark_error_key(&e) {
             Some(k) => Err(AppError::BadRequest(k)),
             None => Err(AppError::Internal(e.into())),
@@ -578,7 +578,7 @@ async fn save_one(
             );
         }
     };
-    match record_mark(&app.db, uid, &eval, sid, input).await {
+    match record_mark(&app.db, uid, &eval, sid, input, ctx.now).await {
         Ok(_) => state(StatusCode::OK, true, ctx.t.t("mark-saved")),
         Err(e) => match mark_error_key(&e) {
             Some(k) => state(StatusCode::CONFLICT, false, ctx.t.t(k)),

@@ -46,6 +46,7 @@ pub async fn store(
     filename: &str,
     checked: &students::Checked,
     by: i64,
+    at: chrono::DateTime<chrono::Utc>,
 ) -> Result<i64, sqlx::Error> {
     let json = serde_json::to_string(checked).map_err(|e| sqlx::Error::Encode(e.into()))?;
     let (id,): (i64,) = sqlx::query_as(
@@ -57,7 +58,7 @@ pub async fn store(
     .bind((checked.bad_rows() + checked.file_problems.len()) as i64)
     .bind(json)
     .bind(by)
-    .bind(chrono::Utc::now())
+    .bind(at)
     .fetch_one(db)
     .await?;
     Ok(id)
@@ -108,7 +109,7 @@ impl Job for StudentsImport {
             .ok_or_else(|| anyhow::anyhow!("no current year"))?;
         // The database may have changed since the preview: a matricule taken meanwhile
         // makes the whole file wait for a new check rather than half-write it.
-        let known = students::Known::load(db).await?;
+        let known = students::Known::load(db, ctx.app.clock.today()).await?;
         let taken: Vec<&str> = rows
             .iter()
             .filter(|r| known.has_matricule(&r.matricule))
@@ -128,8 +129,15 @@ impl Job for StudentsImport {
         // the transaction holds the lock, so it is announced before and after.
         ctx.progress(0, total, "import-msg-writing", json!({ "count": total }))
             .await?;
-        let mut tx = db.begin().await?;
-        let written = students::write(&mut tx, year.id, &rows, import.created_by).await?;
+        let mut tx = crate::db::begin_write(db).await?;
+        let written = students::write(
+            &mut tx,
+            year.id,
+            &rows,
+            import.created_by,
+            ctx.app.clock.now(),
+        )
+        .await?;
         tx.commit().await?;
         ctx.progress(
             total,

@@ -107,13 +107,13 @@ async fn upload(State(app): State<AppState>, ctx: Ctx, mut form: Multipart) -> A
     let Some((filename, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return index_page(&app, &ctx, Some(ctx.t.t("import-error-no-file"))).await;
     };
-    let t = match table::read(&bytes) {
+    let t = match table::read_off_thread(&app.uploads, bytes).await? {
         Ok(t) => t,
-        Err(e) => return index_page(&app, &ctx, Some(ctx.t.t(e.key()))).await,
+        Err(e) => return index_page(&app, &ctx, Some(e.message(&ctx.t))).await,
     };
-    let known = students::Known::load(&app.db).await?;
+    let known = students::Known::load(&app.db, ctx.today()).await?;
     let checked = students::check(&t, &known, |_, _| {});
-    let id = super::store(&app.db, &filename, &checked, u.id).await?;
+    let id = super::store(&app.db, &filename, &checked, u.id, ctx.now).await?;
     let import = super::get(&app.db, id).await?.ok_or(AppError::NotFound)?;
     preview(&ctx, import)
 }
@@ -135,12 +135,13 @@ async fn confirm(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> A
     if !checked.is_clean() {
         return Err(AppError::BadRequest("import-error-not-clean"));
     }
-    let mut tx = app.db.begin().await?;
+    let mut tx = crate::db::begin_write(&app.db).await?;
     let job = crate::jobs::enqueue(
         &mut *tx,
         super::STUDENTS,
         &json!({ "import_id": id }),
         Some(u.id),
+        ctx.now,
     )
     .await?;
     let claimed = sqlx::query("UPDATE imports SET job_id = $1 WHERE id = $2 AND job_id IS NULL")

@@ -186,11 +186,13 @@ pub struct Known {
     classes: HashMap<String, i64>,
     phones: HashMap<String, i64>,
     emails: HashMap<String, i64>,
+    /// Birth dates must be before this day.
+    today: chrono::NaiveDate,
 }
 
 impl Known {
     /// Loads matricules, the current year's classes, and the phones and e-mails of accounts.
-    pub async fn load(db: &Pool) -> Result<Known, sqlx::Error> {
+    pub async fn load(db: &Pool, today: chrono::NaiveDate) -> Result<Known, sqlx::Error> {
         let matricules: Vec<(String,)> = sqlx::query_as("SELECT matricule FROM students")
             .fetch_all(db)
             .await?;
@@ -204,6 +206,7 @@ impl Known {
                 .fetch_all(db)
                 .await?;
         Ok(Known {
+            today,
             matricules: matricules.into_iter().map(|m| m.0.to_uppercase()).collect(),
             classes: classes.into_iter().map(|(id, n)| (key(&n), id)).collect(),
             phones: users
@@ -341,7 +344,7 @@ pub fn check(table: &Table, known: &Known, mut progress: impl FnMut(usize, usize
         let birth_date = match get("date_naissance") {
             "" => None,
             d => match domain::parse_date(d) {
-                Ok(d) if d < chrono::Utc::now().date_naive() => Some(d),
+                Ok(d) if d < known.today => Some(d),
                 Ok(_) => {
                     p.push(problem("import-future-date", json!({ "value": d })));
                     None
@@ -475,6 +478,7 @@ pub async fn write(
     year_id: i64,
     rows: &[StudentIn],
     by: i64,
+    at: chrono::DateTime<chrono::Utc>,
 ) -> Result<Written, sqlx::Error> {
     let mut w = Written::default();
     let mut created: HashMap<String, i64> = HashMap::new();
@@ -487,8 +491,8 @@ pub async fn write(
             birth_date: r.birth_date,
             birth_place: r.birth_place.clone(),
         };
-        let sid = crate::school::insert_student(&mut **tx, &input, None).await?;
-        crate::school::enroll(&mut **tx, sid, r.class_id).await?;
+        let sid = crate::school::insert_student(&mut **tx, &input, None, at).await?;
+        crate::school::enroll(&mut **tx, sid, r.class_id, at).await?;
         w.students += 1;
         if let Some(g) = &r.guardian {
             let contact = g
@@ -515,9 +519,14 @@ pub async fn write(
                         temporary_password: true,
                     };
                     // "!" is no PHC string: no password matches it.
-                    let id =
-                        crate::admin::repo::insert_user(tx, &p, "!", &[crate::auth::Role::Parent])
-                            .await?;
+                    let id = crate::admin::repo::insert_user(
+                        tx,
+                        &p,
+                        "!",
+                        &[crate::auth::Role::Parent],
+                        at,
+                    )
+                    .await?;
                     created.insert(contact, id);
                     w.new_guardians += 1;
                     id
@@ -525,7 +534,7 @@ pub async fn write(
             };
             crate::school::link_guardian(&mut **tx, sid, uid, &g.relationship).await?;
         }
-        w.invoices += crate::fees::bill_missing(tx, year_id, Some(sid), None, Some(by)).await?;
+        w.invoices += crate::fees::bill_missing(tx, year_id, Some(sid), None, Some(by), at).await?;
     }
     crate::audit::record(
         &mut **tx,
@@ -538,6 +547,7 @@ pub async fn write(
             "{} students, {} new guardians",
             w.students, w.new_guardians
         )),
+        at,
     )
     .await?;
     Ok(w)

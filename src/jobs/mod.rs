@@ -35,6 +35,19 @@ pub trait Job: Send + Sync {
     async fn run(&self, ctx: &JobCtx, payload: Value) -> anyhow::Result<Value>;
 }
 
+/// Wakes this process's job runner at once, for a job just queued that a person waits for
+/// (a payment to send, a check a callback asked for). Without it the runner looks every
+/// second; other nodes look on their own.
+#[derive(Clone, Debug, Default)]
+pub struct Waker(Arc<tokio::sync::Notify>);
+
+impl Waker {
+    /// Call after the transaction that queued the job commits.
+    pub fn wake(&self) {
+        self.0.notify_one();
+    }
+}
+
 /// The jobs this program knows, by kind.
 #[derive(Clone, Default)]
 pub struct Registry(Arc<HashMap<&'static str, Arc<dyn Job>>>);
@@ -103,7 +116,7 @@ impl JobCtx {
             total,
             key,
             &args.to_string(),
-            Utc::now() + lease(),
+            self.app.clock.now() + lease(),
         )
         .await?;
         tell(&self.app, self.by, self.id);
@@ -135,8 +148,8 @@ pub async fn enqueue<'e>(
     kind: &str,
     payload: &Value,
     by: Option<i64>,
+    now: chrono::DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
-    let now = Utc::now();
     repo::insert(db, kind, &payload.to_string(), by, now, now).await
 }
 
@@ -147,8 +160,9 @@ pub async fn enqueue_at<'e>(
     payload: &Value,
     by: Option<i64>,
     at: chrono::DateTime<Utc>,
+    now: chrono::DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
-    repo::insert(db, kind, &payload.to_string(), by, Utc::now(), at).await
+    repo::insert(db, kind, &payload.to_string(), by, now, at).await
 }
 
 /// The delay before retry number `attempt` (1, 2, …): 5 s, 10 s, 20 s… at most 10 minutes.
@@ -160,7 +174,7 @@ pub fn backoff(attempt: i64) -> chrono::Duration {
 /// Claims and runs one due job, if any. Returns whether one ran. The runner loop calls this;
 /// tests call it to run jobs deterministically.
 pub async fn run_once(app: &AppState, registry: &Registry, worker: &str) -> anyhow::Result<bool> {
-    let now = Utc::now();
+    let now = app.clock.now();
     let Some(job) = repo::claim(&app.db, worker, now, now + lease()).await? else {
         return Ok(false);
     };
@@ -172,6 +186,7 @@ pub async fn run_once(app: &AppState, registry: &Registry, worker: &str) -> anyh
             "failed",
             None,
             Some("unknown job kind"),
+            now,
         )
         .await?;
         return Ok(true);
@@ -184,6 +199,7 @@ pub async fn run_once(app: &AppState, registry: &Registry, worker: &str) -> anyh
             "failed",
             None,
             Some("too many attempts"),
+            now,
         )
         .await?;
         return Ok(true);
@@ -192,11 +208,12 @@ pub async fn run_once(app: &AppState, registry: &Registry, worker: &str) -> anyh
     // reports.
     let beat = {
         let db = app.db.clone();
+        let clock = app.clock.clone();
         let (id, worker) = (job.id, worker.to_string());
         tokio::spawn(async move {
             loop {
                 tokio::time::sleep(LEASE / 3).await;
-                let _ = repo::extend(&db, id, &worker, Utc::now() + lease()).await;
+                let _ = repo::extend(&db, id, &worker, clock.now() + lease()).await;
             }
         })
     };
@@ -218,11 +235,12 @@ pub async fn run_once(app: &AppState, registry: &Registry, worker: &str) -> anyh
                 "done",
                 Some(&result.to_string()),
                 None,
+                now,
             )
             .await?;
         }
         Err(e) if matches!(e.downcast_ref::<Stop>(), Some(Stop::Cancelled)) => {
-            repo::finish(&app.db, job.id, worker, "cancelled", None, None).await?;
+            repo::finish(&app.db, job.id, worker, "cancelled", None, None, now).await?;
         }
         Err(e) => {
             tracing::warn!(job = job.id, kind = %job.kind, attempt = job.attempts, error = %format!("{e:#}"), "job failed");
@@ -231,7 +249,7 @@ pub async fn run_once(app: &AppState, registry: &Registry, worker: &str) -> anyh
                     &app.db,
                     job.id,
                     worker,
-                    Utc::now() + backoff(job.attempts),
+                    app.clock.now() + backoff(job.attempts),
                     &format!("{e:#}"),
                 )
                 .await?;
@@ -243,6 +261,7 @@ pub async fn run_once(app: &AppState, registry: &Registry, worker: &str) -> anyh
                     "failed",
                     None,
                     Some(&format!("{e:#}")),
+                    now,
                 )
                 .await?;
             }
@@ -259,7 +278,12 @@ pub fn spawn(app: AppState, registry: Registry) -> tokio::task::JoinHandle<()> {
         loop {
             match run_once(&app, &registry, &worker).await {
                 Ok(true) => continue,
-                Ok(false) => tokio::time::sleep(Duration::from_secs(1)).await,
+                Ok(false) => {
+                    tokio::select! {
+                        _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                        _ = app.jobs.0.notified() => {}
+                    }
+                }
                 Err(e) => {
                     tracing::error!(error = %format!("{e:#}"), "job runner");
                     tokio::time::sleep(Duration::from_secs(5)).await;

@@ -122,6 +122,7 @@ pub async fn finish(
     state: &str,
     result: Option<&str>,
     error: Option<&str>,
+    at: chrono::DateTime<Utc>,
 ) -> Result<u64, sqlx::Error> {
     let r = sqlx::query(
         "UPDATE jobs SET state = $3, result = $4, error = $5, finished_at = $6, locked_by = NULL, locked_until = NULL \
@@ -132,7 +133,7 @@ pub async fn finish(
     .bind(state)
     .bind(result)
     .bind(error)
-    .bind(Utc::now())
+    .bind(at)
     .execute(db)
     .await?;
     Ok(r.rows_affected())

@@ -35,9 +35,6 @@ pub(crate) fn may_follow(u: &CurrentUser, job: &JobView) -> bool {
 
 async fn load(app: &AppState, ctx: &Ctx, id: i64) -> AppResult<JobView> {
     let u = ctx.user()?;
-    if u.must_change_password {
-        return Err(AppError::PasswordChange);
-    }
     let job = super::get(&app.db, id).await?.ok_or(AppError::NotFound)?;
     authz::require(may_follow(u, &job))?;
     Ok(job)

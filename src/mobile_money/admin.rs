@@ -167,7 +167,7 @@ async fn index(
             .await?;
     // Credited in the last 14 days, per day and network (grouped here: the two databases
     // write dates differently).
-    let since = Utc::now() - Duration::days(14);
+    let since = ctx.now - Duration::days(14);
     let paid: Vec<(String, i64, DateTime<Utc>)> = sqlx::query_as(
         "SELECT m.network, p.amount, m.confirmed_at FROM momo_payments m JOIN payments p ON p.id = m.payment_id \
          WHERE m.state = 'paid' AND m.confirmed_at >= $1",
@@ -249,7 +249,7 @@ async fn detail(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> Ap
 async fn recheck(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
     money_handler(&ctx)?;
     super::get(&app.db, id).await?.ok_or(AppError::NotFound)?;
-    let key = match super::check_now(&app, id, None).await {
+    let key = match super::check_now(&app, id).await {
         Ok(Applied::Credited(_)) => "momo-check-credited",
         Ok(Applied::Closed) => "momo-check-closed",
         Ok(Applied::Review) => "momo-check-review",
@@ -303,15 +303,16 @@ async fn decide(
                 method: "mobile_money",
                 reference: p.payment_ref.clone().or_else(|| p.provider_ref.clone()),
                 payer: Some(p.phone.clone()),
+                idempotency_key: None,
             };
-            let mut tx = app.db.begin().await?;
+            let mut tx = crate::db::begin_write(&app.db).await?;
             let n = sqlx::query(
                 "UPDATE momo_payments SET state = 'paid', resolution = $1, resolved_by = $2, updated_at = $3 \
                  WHERE id = $4 AND state = 'review'",
             )
             .bind(format!("credited {amount} {note}").trim().to_string())
             .bind(u.id)
-            .bind(Utc::now())
+            .bind(ctx.now)
             .bind(id)
             .execute(&mut *tx)
             .await?
@@ -319,9 +320,7 @@ async fn decide(
             if n == 0 {
                 return Err(AppError::BadRequest("error-momo-not-in-review"));
             }
-            match crate::fees::record_payment_in(&mut tx, &year, &desk, Some(u.id), Utc::now())
-                .await
-            {
+            match crate::fees::record_payment_in(&mut tx, &year, &desk, Some(u.id), ctx.now).await {
                 Ok(receipt) => {
                     sqlx::query("UPDATE momo_payments SET payment_id = $1 WHERE id = $2")
                         .bind(receipt)
@@ -336,6 +335,7 @@ async fn decide(
                         "credit",
                         None,
                         Some(&format!("{amount} {note}")),
+                        ctx.now,
                     )
                     .await?;
                     tx.commit().await?;
@@ -352,14 +352,14 @@ async fn decide(
             }
         }
         "refund" => {
-            let mut tx = app.db.begin().await?;
+            let mut tx = crate::db::begin_write(&app.db).await?;
             sqlx::query(
                 "UPDATE momo_payments SET state = 'failed', resolution = $1, resolved_by = $2, updated_at = $3 \
                  WHERE id = $4 AND state = 'review'",
             )
             .bind(format!("refunded {note}").trim().to_string())
             .bind(u.id)
-            .bind(Utc::now())
+            .bind(ctx.now)
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -371,6 +371,7 @@ async fn decide(
                 "refund",
                 None,
                 Some(&note),
+                ctx.now,
             )
             .await?;
             tx.commit().await?;

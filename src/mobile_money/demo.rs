@@ -14,12 +14,13 @@ use crate::db::Pool;
 #[derive(Debug)]
 pub struct Demo {
     db: Pool,
+    clock: crate::clock::Clock,
 }
 
 impl Demo {
     /// The demo operator.
-    pub fn new(db: Pool) -> Self {
-        Demo { db }
+    pub fn new(db: Pool, clock: crate::clock::Clock) -> Self {
+        Demo { db, clock }
     }
 }
 
@@ -29,12 +30,17 @@ pub fn phone_page(identifier: &str) -> String {
 }
 
 /// What the parent answered on the simulated phone.
-pub async fn answer(db: &Pool, identifier: &str, accept: bool) -> Result<bool, sqlx::Error> {
+pub async fn answer(
+    db: &Pool,
+    identifier: &str,
+    accept: bool,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
     let n = sqlx::query(
         "UPDATE momo_demo SET state = $1, updated_at = $2 WHERE identifier = $3 AND state = 'pending'",
     )
     .bind(if accept { "paid" } else { "cancelled" })
-    .bind(Utc::now())
+    .bind(now)
     .bind(identifier)
     .execute(db)
     .await?
@@ -48,7 +54,7 @@ impl Provider for Demo {
         "demo"
     }
 
-    async fn start(&self, c: &Collect) -> Result<Started, ProviderError> {
+    async fn create(&self, c: &Collect) -> Result<Option<String>, ProviderError> {
         let reference = format!(
             "DEMO{}",
             &c.identifier.replace('-', "")[..12.min(c.identifier.len())]
@@ -60,12 +66,20 @@ impl Provider for Demo {
         .bind(&c.identifier)
         .bind(c.amount)
         .bind(&reference)
-        .bind(Utc::now())
+        .bind(self.clock.now())
         .execute(&self.db)
         .await
         .map_err(|e| ProviderError::Unavailable(e.to_string()))?;
+        Ok(Some(reference))
+    }
+
+    async fn send(
+        &self,
+        c: &Collect,
+        provider_ref: Option<&str>,
+    ) -> Result<Started, ProviderError> {
         Ok(Started {
-            provider_ref: Some(reference),
+            provider_ref: provider_ref.map(str::to_string),
             redirect: Some(phone_page(&c.identifier)),
         })
     }

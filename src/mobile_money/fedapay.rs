@@ -1,8 +1,13 @@
-//! FedaPay (Togo modes `moov_tg` for Flooz and `togocel` for T-Money): a bearer-key API.
-//! A collection is a transaction (`POST /v1/transactions`, with our identifier as its
-//! `merchant_reference`), a token for it, then the mobile money request without redirection
-//! (`POST /v1/transactions/{mode}`). Webhooks are signed: `X-FEDAPAY-SIGNATURE: t=…,s=…`, the
-//! HMAC-SHA256 of `t.payload` with the webhook secret, accepted within five minutes.
+//! FedaPay (Togo modes `moov_tg` for Flooz and `togocel` for T-Money): a bearer-key API, as
+//! its documentation and its official libraries (fedapay-php, fedapay-node) use it. A
+//! collection is a transaction (`POST /v1/transactions`, our identifier in its
+//! `custom_metadata`, the customer with the e-mail FedaPay requires and the national number
+//! with `country: "tg"`), a token for it (`POST /v1/transactions/{id}/token`), then the
+//! mobile money request without redirection (`POST /v1/{mode}`, the libraries'
+//! `sendNowWithToken`). It is asked about by its id (`GET /v1/transactions/{id}`): FedaPay
+//! publishes no lookup by a reference of ours. Webhooks are signed:
+//! `X-FEDAPAY-SIGNATURE: t=…,s=…`, the HMAC-SHA256 of `t.payload` with the webhook secret,
+//! accepted within five minutes.
 
 use axum::http::HeaderMap;
 use chrono::{DateTime, Utc};
@@ -11,8 +16,8 @@ use serde_json::{Value, json};
 use sha2::Sha256;
 
 use super::provider::{
-    Callback, CallbackError, Collect, Network, Provider, ProviderError, Remote, Started, Status,
-    http_client, json_of,
+    Callback, CallbackError, Collect, Provider, ProviderError, Remote, Started, Status,
+    http_client, json_of, national,
 };
 use crate::config::Secret;
 
@@ -70,6 +75,7 @@ fn status_of(t: &Value) -> Status {
     let state = match t.get("status").and_then(Value::as_str).unwrap_or("") {
         "approved" | "transferred" => Remote::Paid,
         "pending" => Remote::Pending,
+        // Refunded: the money went back to the parent.
         "declined" | "refunded" => Remote::Failed,
         "canceled" | "cancelled" => Remote::Cancelled,
         "expired" => Remote::Expired,
@@ -88,6 +94,16 @@ fn status_of(t: &Value) -> Status {
             .and_then(Value::as_str)
             .map(str::to_string),
     }
+}
+
+/// Where our identifier goes in a transaction's `custom_metadata`.
+const METADATA_KEY: &str = "suku_identifier";
+
+/// Our identifier, as a transaction carries it back.
+fn ours(t: &Value) -> Option<&str> {
+    t.get("custom_metadata")
+        .and_then(|m| m.get(METADATA_KEY))
+        .and_then(Value::as_str)
 }
 
 /// `hex(HMAC-SHA256(secret, "t.payload"))`.
@@ -139,8 +155,11 @@ impl Provider for FedaPay {
         "fedapay"
     }
 
-    async fn start(&self, c: &Collect) -> Result<Started, ProviderError> {
-        let phone = json!({ "number": c.phone, "country": "tg" });
+    async fn create(&self, c: &Collect) -> Result<Option<String>, ProviderError> {
+        // FedaPay publishes no lookup by a reference of ours: the transaction's id, kept as
+        // soon as this answer arrives, is how it is asked about later. Our identifier goes
+        // in `custom_metadata` (documented, and sent back in webhooks) to match a webhook
+        // whose transaction we never heard of (an answer lost on the way back).
         let created = self
             .call(
                 reqwest::Method::POST,
@@ -150,41 +169,60 @@ impl Provider for FedaPay {
                     "amount": c.amount,
                     "currency": { "iso": "XOF" },
                     "callback_url": c.return_url,
-                    "merchant_reference": c.identifier,
-                    "customer": { "firstname": c.first_name, "lastname": c.last_name, "phone_number": phone },
+                    "custom_metadata": { METADATA_KEY: c.identifier },
+                    "customer": {
+                        "firstname": c.first_name,
+                        "lastname": c.last_name,
+                        "email": c.email,
+                        "phone_number": { "number": national(&c.phone), "country": "tg" },
+                    },
                 })),
             )
             .await?;
         let t = transaction(&created)
             .ok_or_else(|| ProviderError::Unavailable("no transaction in the answer".into()))?;
-        let status = status_of(t);
-        let id = status
+        let id = status_of(t)
             .provider_ref
-            .clone()
             .ok_or_else(|| ProviderError::Unavailable("transaction without id".into()))?;
+        Ok(Some(id))
+    }
+
+    async fn send(
+        &self,
+        c: &Collect,
+        provider_ref: Option<&str>,
+    ) -> Result<Started, ProviderError> {
+        let id =
+            provider_ref.ok_or_else(|| ProviderError::Refused("no transaction to send".into()))?;
+        // A token whose answer is lost rang no phone: the whole step may be tried again.
+        let not_sent = |e: ProviderError| match e {
+            ProviderError::Unavailable(m) => ProviderError::NotSent(format!("token: {m}")),
+            other => other,
+        };
         let token = self
             .call(
                 reqwest::Method::POST,
                 &format!("/v1/transactions/{id}/token"),
                 None,
             )
-            .await?;
+            .await
+            .map_err(not_sent)?;
         let tok = token
             .get("token")
             .cloned()
-            .ok_or_else(|| ProviderError::Unavailable("no token".into()))?;
-        let mode = match c.network {
-            Network::Flooz => "moov_tg",
-            Network::TMoney => "togocel",
-        };
+            .ok_or_else(|| ProviderError::NotSent("no token".into()))?;
+        // The official libraries' `sendNowWithToken(mode, token)`: `POST /v1/{mode}`.
         self.call(
             reqwest::Method::POST,
-            &format!("/v1/transactions/{mode}"),
-            Some(json!({ "token": tok, "phone_number": phone })),
+            &format!("/v1/{}", c.network.fedapay_mode()),
+            Some(json!({
+                "token": tok,
+                "phone_number": { "number": national(&c.phone), "country": "tg" },
+            })),
         )
         .await?;
         Ok(Started {
-            provider_ref: Some(id),
+            provider_ref: Some(id.to_string()),
             redirect: None,
         })
     }
@@ -194,27 +232,30 @@ impl Provider for FedaPay {
         identifier: &str,
         provider_ref: Option<&str>,
     ) -> Result<Status, ProviderError> {
-        let path = match provider_ref {
-            Some(id) => format!("/v1/transactions/{id}"),
-            None => format!("/v1/transactions/merchant/{identifier}"),
+        let unknown = Status {
+            state: Remote::Unknown,
+            amount: None,
+            provider_ref: None,
+            payment_ref: None,
         };
-        let v = match self.call(reqwest::Method::GET, &path, None).await {
-            Err(ProviderError::Refused(e)) if e.starts_with("404") => {
-                return Ok(Status {
-                    state: Remote::Unknown,
-                    amount: None,
-                    provider_ref: None,
-                    payment_ref: None,
-                });
-            }
+        // Without the transaction's id there is nothing to ask: its webhook will tell.
+        let Some(id) = provider_ref else {
+            return Ok(unknown);
+        };
+        let v = match self
+            .call(
+                reqwest::Method::GET,
+                &format!("/v1/transactions/{id}"),
+                None,
+            )
+            .await
+        {
+            Err(ProviderError::Refused(e)) if e.starts_with("404") => return Ok(unknown),
             other => other?,
         };
         let t = transaction(&v)
             .ok_or_else(|| ProviderError::Unavailable("no transaction in the answer".into()))?;
-        if t.get("merchant_reference")
-            .and_then(Value::as_str)
-            .is_some_and(|r| r != identifier)
-        {
+        if ours(t).is_some_and(|r| r != identifier) {
             return Err(ProviderError::Unavailable(
                 "answer for another payment".into(),
             ));
@@ -239,12 +280,8 @@ impl Provider for FedaPay {
         let t = transaction(&v).ok_or(CallbackError::Unreadable)?;
         let status = status_of(t);
         Ok(Callback {
-            identifier: t
-                .get("merchant_reference")
-                .and_then(Value::as_str)
-                .map(str::to_string),
+            identifier: ours(t).map(str::to_string),
             provider_ref: status.provider_ref.clone(),
-            amount: status.amount,
             verified: Some(status),
         })
     }
@@ -256,7 +293,7 @@ mod tests {
 
     #[test]
     fn signatures_are_checked_with_a_clock_tolerance() {
-        let now = Utc::now();
+        let now = crate::clock::wall();
         let body = br#"{"name":"transaction.approved"}"#;
         let t = now.timestamp() - 10;
         let header = format!("t={t},s={}", sign("whsec", t, body));

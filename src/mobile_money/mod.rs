@@ -40,12 +40,16 @@ pub const STATES: [&str; 7] = [
 ];
 
 /// The provider the configuration asks for, if any.
-pub fn from_config(config: &Config, db: &Pool) -> anyhow::Result<Option<Arc<dyn Provider>>> {
+pub fn from_config(
+    config: &Config,
+    db: &Pool,
+    clock: &crate::clock::Clock,
+) -> anyhow::Result<Option<Arc<dyn Provider>>> {
     let m = &config.momo;
     Ok(match m.provider.trim() {
         "" => None,
         // The demo operator credits without money: only for `suku demo` and tests.
-        "demo" if m.demo_allowed => Some(Arc::new(demo::Demo::new(db.clone()))),
+        "demo" if m.demo_allowed => Some(Arc::new(demo::Demo::new(db.clone(), clock.clone()))),
         "demo" => anyhow::bail!("SUKU_MOMO_PROVIDER=demo is only for `suku demo`"),
         "paygate" => {
             anyhow::ensure!(
@@ -206,12 +210,12 @@ pub enum StartError {
     /// Nothing is owed for this student.
     #[error("nothing owed")]
     NothingOwed,
+    /// The number is a fixed line: no wallet behind it.
+    #[error("not a mobile number")]
+    NotMobile,
     /// More than what is owed (minus attempts still open).
     #[error("more than owed")]
     MoreThanOwed(i64),
-    /// The provider refused the request.
-    #[error("refused by the provider")]
-    Refused(i64),
     /// The database failed.
     #[error(transparent)]
     Db(#[from] sqlx::Error),
@@ -251,6 +255,9 @@ pub async fn start(
     r: &Request,
 ) -> Result<i64, StartError> {
     let provider = app.momo.clone().ok_or(StartError::NotSetUp)?;
+    if !provider::is_mobile(r.phone.as_str()) {
+        return Err(StartError::NotMobile);
+    }
     let again: Option<(i64,)> =
         sqlx::query_as("SELECT id FROM momo_payments WHERE idempotency_key = $1 AND user_id = $2")
             .bind(&r.key)
@@ -267,9 +274,9 @@ pub async fn start(
     if r.amount > can {
         return Err(StartError::MoreThanOwed(can));
     }
-    let now = Utc::now();
+    let now = app.clock.now();
     let identifier = new_identifier();
-    let mut tx = app.db.begin().await?;
+    let mut tx = crate::db::begin_write(&app.db).await?;
     // PostgreSQL: attempts for one student queue here (SQLite's write lock does the same).
     #[cfg(feature = "postgres")]
     sqlx::query("SELECT id FROM students WHERE id = $1 FOR UPDATE")
@@ -325,12 +332,23 @@ pub async fn start(
                 .await?;
         return Ok(id);
     };
+    // The provider is asked by a job, not by this request: three calls of several seconds
+    // each over a slow link are the waiting page's to show, not the form's to hang on.
+    crate::jobs::enqueue(
+        &mut *tx,
+        reconcile::START,
+        &serde_json::json!({ "payment_id": id }),
+        Some(user.id),
+        now,
+    )
+    .await?;
     crate::jobs::enqueue_at(
         &mut *tx,
         reconcile::KIND,
         &serde_json::json!({ "payment_id": id }),
         None,
         now + next_check(0),
+        now,
     )
     .await?;
     crate::audit::record(
@@ -341,69 +359,147 @@ pub async fn start(
         "start",
         None,
         Some(&format!("{} {}", r.amount, r.network.code())),
+        now,
     )
     .await?;
     tx.commit().await?;
-    let student: Option<(String, String)> =
-        sqlx::query_as("SELECT first_name, last_name FROM students WHERE id = $1")
-            .bind(r.student_id)
-            .fetch_optional(&app.db)
-            .await?;
-    let school = app
-        .settings
-        .school(&app.db)
-        .await
-        .map(|s| s.name)
-        .unwrap_or_default();
-    let (first, last) = student.unwrap_or_default();
-    let collect = provider::Collect {
-        identifier: identifier.clone(),
-        amount: r.amount,
-        phone: r.phone.as_str().to_string(),
-        network: r.network,
-        description: format!("{school} — {first} {last}")
-            .chars()
-            .take(100)
-            .collect(),
-        first_name: user.first_name.clone(),
-        last_name: user.last_name.clone(),
-        return_url: format!(
-            "{}/paiements/{id}",
-            app.config.public_url.trim_end_matches('/')
-        ),
-    };
-    match provider.start(&collect).await {
-        Ok(started) => {
-            // Only a row still "created" moves on: a callback may already have paid it.
-            sqlx::query(
-                "UPDATE momo_payments SET state = 'pending', provider_ref = COALESCE(provider_ref, $1), updated_at = $2 \
-                 WHERE id = $3 AND state = 'created'",
-            )
-            .bind(started.provider_ref)
-            .bind(Utc::now())
-            .bind(id)
-            .execute(&app.db)
-            .await?;
-        }
-        Err(ProviderError::Refused(e)) => {
-            tracing::warn!(id, error = %e, "mobile money refused by the provider");
-            set_final(app, id, "failed", Some(&e)).await?;
-            return Err(StartError::Refused(id));
-        }
-        Err(ProviderError::Unavailable(e)) => {
-            // Perhaps it went through: the reconciler asks by our identifier.
-            tracing::warn!(id, error = %e, "mobile money provider unavailable at start");
-            note_error(&app.db, id, &e).await?;
-        }
-    }
-    tell(app, id).await;
+    app.jobs.wake();
     Ok(id)
 }
 
-async fn note_error(db: &Pool, id: i64, e: &str) -> Result<(), sqlx::Error> {
+/// What the provider is asked to collect for attempt `p`.
+async fn collect_of(app: &AppState, p: &Payment) -> anyhow::Result<provider::Collect> {
+    let student: Option<(String, String)> =
+        sqlx::query_as("SELECT first_name, last_name FROM students WHERE id = $1")
+            .bind(p.student_id)
+            .fetch_optional(&app.db)
+            .await?;
+    let parent: Option<(String, String, Option<String>)> =
+        sqlx::query_as("SELECT first_name, last_name, email FROM users WHERE id = $1")
+            .bind(p.user_id)
+            .fetch_optional(&app.db)
+            .await?;
+    let school = app.settings.school(&app.db).await?;
+    let (first, last) = student.unwrap_or_default();
+    let (parent_first, parent_last, parent_email) = parent.unwrap_or_default();
+    // FedaPay wants an e-mail of its customer: the parent's, else the school's, else the
+    // address the portal sends its own mail from.
+    let email = parent_email
+        .filter(|e| !e.is_empty())
+        .or_else(|| Some(school.email.clone()).filter(|e| !e.is_empty()))
+        .unwrap_or_else(|| {
+            let from = &app.config.mail_from;
+            from.rsplit_once('<')
+                .map(|(_, a)| a.trim_end_matches('>').to_string())
+                .unwrap_or_else(|| from.clone())
+        });
+    Ok(provider::Collect {
+        identifier: p.identifier.clone(),
+        amount: p.amount,
+        phone: p.phone.clone(),
+        network: Network::parse(&p.network).unwrap_or(Network::TMoney),
+        description: format!("{} — {first} {last}", school.name)
+            .chars()
+            .take(100)
+            .collect(),
+        first_name: parent_first,
+        last_name: parent_last,
+        email,
+        return_url: format!(
+            "{}/paiements/{}",
+            app.config.public_url.trim_end_matches('/'),
+            p.id
+        ),
+    })
+}
+
+/// Asks the provider to collect attempt `id`, in two steps each kept as soon as it is
+/// answered: the collection is registered (and the provider's reference stored at once, so
+/// that a later check finds it), then the request is sent to the parent's phone.
+///
+/// A step whose answer is lost may have been done: registering again is harmless (PayGate
+/// refuses a known identifier, a FedaPay transaction never sent is never collected), so the
+/// job fails and the runner tries again; the phone's request is never sent twice, so after
+/// a lost answer the attempt waits as sent, and the status checks or the webhook settle it.
+pub async fn run_start(app: &AppState, id: i64) -> anyhow::Result<()> {
+    let Some(provider) = app.momo.clone() else {
+        return Ok(());
+    };
+    let Some(p) = get(&app.db, id).await? else {
+        return Ok(());
+    };
+    if p.state != "created" {
+        return Ok(());
+    }
+    let collect = collect_of(app, &p).await?;
+    let provider_ref = match p.provider_ref.clone() {
+        Some(r) => Some(r),
+        None => match provider.create(&collect).await {
+            Ok(r) => {
+                sqlx::query(
+                    "UPDATE momo_payments SET provider_ref = COALESCE(provider_ref, $1), updated_at = $2 WHERE id = $3",
+                )
+                .bind(&r)
+                .bind(app.clock.now())
+                .bind(id)
+                .execute(&app.db)
+                .await?;
+                r
+            }
+            Err(ProviderError::Refused(e)) => {
+                tracing::warn!(id, error = %e, "mobile money refused by the provider");
+                if set_final(app, id, "failed", Some(&e)).await? {
+                    tell(app, id).await;
+                }
+                return Ok(());
+            }
+            Err(e) => {
+                tracing::warn!(id, error = %e, "mobile money: registering the collection failed");
+                note_error(&app.db, id, &e.to_string(), app.clock.now()).await?;
+                return Err(e.into());
+            }
+        },
+    };
+    // A FedaPay transaction whose answer was lost has no id here: it cannot be sent; a new
+    // one is registered on the next try.
+    if provider_ref.is_none() && provider.name() == "fedapay" {
+        anyhow::bail!("the transaction's id is not known yet");
+    }
+    let sent = provider.send(&collect, provider_ref.as_deref()).await;
+    let error = match &sent {
+        Ok(_) => None,
+        Err(ProviderError::NotSent(e)) => {
+            note_error(&app.db, id, e, app.clock.now()).await?;
+            anyhow::bail!("the request to the phone did not leave: {e}");
+        }
+        Err(ProviderError::Refused(e)) => {
+            tracing::warn!(id, error = %e, "mobile money request refused by the provider");
+            if set_final(app, id, "failed", Some(e)).await? {
+                tell(app, id).await;
+            }
+            return Ok(());
+        }
+        Err(ProviderError::Unavailable(e)) => Some(e.clone()),
+    };
+    // Sent, or perhaps sent: waiting for the parent. Only a row still "created" moves on
+    // (a webhook may already have paid it).
+    sqlx::query(
+        "UPDATE momo_payments SET state = 'pending', last_error = COALESCE($1, last_error), updated_at = $2 \
+         WHERE id = $3 AND state = 'created'",
+    )
+    .bind(error.map(|e| e.chars().take(300).collect::<String>()))
+    .bind(app.clock.now())
+    .bind(id)
+    .execute(&app.db)
+    .await?;
+    tell(app, id).await;
+    Ok(())
+}
+
+async fn note_error(db: &Pool, id: i64, e: &str, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE momo_payments SET last_error = $1, updated_at = $2 WHERE id = $3")
         .bind(e.chars().take(300).collect::<String>())
-        .bind(Utc::now())
+        .bind(now)
         .bind(id)
         .execute(db)
         .await?;
@@ -418,14 +514,14 @@ async fn set_final(
     state: &str,
     error: Option<&str>,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = app.db.begin().await?;
+    let mut tx = crate::db::begin_write(&app.db).await?;
     let n = sqlx::query(
         "UPDATE momo_payments SET state = $1, last_error = COALESCE($2, last_error), updated_at = $3 \
          WHERE id = $4 AND state IN ('created', 'pending')",
     )
     .bind(state)
     .bind(error)
-    .bind(Utc::now())
+    .bind(app.clock.now())
     .bind(id)
     .execute(&mut *tx)
     .await?
@@ -441,6 +537,7 @@ async fn set_final(
             "momo.failed",
             &serde_json::json!({ "momo_id": id, "student_id": student, "user_id": user, "amount": amount, "state": state }),
             None,
+            app.clock.now(),
         )
         .await?;
     }
@@ -461,23 +558,19 @@ pub enum Applied {
     Unchanged,
 }
 
-/// Applies what the provider says about attempt `p`. `claimed` is the amount an unsigned
-/// callback claimed, checked against ours when the provider does not say the amount.
-pub async fn apply(
-    app: &AppState,
-    p: &Payment,
-    s: &Status,
-    claimed: Option<i64>,
-) -> anyhow::Result<Applied> {
+/// Applies what the provider says about attempt `p`.
+pub async fn apply(app: &AppState, p: &Payment, s: &Status) -> anyhow::Result<Applied> {
     let applied = match s.state {
-        Remote::Paid => credit(app, p, s, claimed).await?,
+        Remote::Paid => credit(app, p, s).await?,
+        // Waiting at the provider. Only the start job moves an attempt from "created" to
+        // "pending": a FedaPay transaction is pending before its request is sent.
         Remote::Pending => {
             sqlx::query(
-                "UPDATE momo_payments SET state = 'pending', provider_ref = COALESCE(provider_ref, $1), updated_at = $2 \
-                 WHERE id = $3 AND state = 'created'",
+                "UPDATE momo_payments SET provider_ref = COALESCE(provider_ref, $1), updated_at = $2 \
+                 WHERE id = $3 AND provider_ref IS NULL",
             )
             .bind(&s.provider_ref)
-            .bind(Utc::now())
+            .bind(app.clock.now())
             .bind(p.id)
             .execute(&app.db)
             .await?;
@@ -504,26 +597,16 @@ pub async fn apply(
 }
 
 /// Credits a paid attempt exactly once, or sends it to review.
-async fn credit(
-    app: &AppState,
-    p: &Payment,
-    s: &Status,
-    claimed: Option<i64>,
-) -> anyhow::Result<Applied> {
-    // The provider's own word on the amount decides; an unsigned callback's claim only
-    // holds the payment for the bursar (it is never what gets credited).
+async fn credit(app: &AppState, p: &Payment, s: &Status) -> anyhow::Result<Applied> {
+    // The provider's own word on the amount decides (an unsigned callback's is not read).
     if let Some(a) = s.amount.filter(|a| *a != p.amount) {
         return review(app, p, "amount", Some(a), s).await;
-    }
-    if let Some(a) = claimed.filter(|a| *a != p.amount) {
-        tracing::warn!(id = p.id, claimed = a, "a callback claims another amount");
-        return review(app, p, "amount-claimed", None, s).await;
     }
     let Some(year) = crate::school::current_year(&app.db).await? else {
         return review(app, p, "no-year", None, s).await;
     };
-    let now = Utc::now();
-    let mut tx = app.db.begin().await?;
+    let now = app.clock.now();
+    let mut tx = crate::db::begin_write(&app.db).await?;
     // The first write: only an attempt not yet paid (nor in review) moves to paid.
     let n = sqlx::query(
         "UPDATE momo_payments SET state = 'paid', confirmed_at = $1, updated_at = $1, \
@@ -552,6 +635,7 @@ async fn credit(
             .or_else(|| s.provider_ref.clone())
             .or_else(|| Some(p.identifier.clone())),
         payer: Some(p.phone.clone()),
+        idempotency_key: None,
     };
     match crate::fees::record_payment_in(&mut tx, &year, &desk, None, now).await {
         Ok(receipt) => {
@@ -568,6 +652,7 @@ async fn credit(
                 "credit",
                 None,
                 Some(&p.amount.to_string()),
+                now,
             )
             .await?;
             tx.commit().await?;
@@ -591,7 +676,7 @@ async fn review(
     collected: Option<i64>,
     s: &Status,
 ) -> anyhow::Result<Applied> {
-    let mut tx = app.db.begin().await?;
+    let mut tx = crate::db::begin_write(&app.db).await?;
     let n = sqlx::query(
         "UPDATE momo_payments SET state = 'review', review_reason = $1, paid_amount = $2, confirmed_at = $3, updated_at = $3, \
          provider_ref = COALESCE(provider_ref, $4), payment_ref = COALESCE($5, payment_ref) \
@@ -599,7 +684,7 @@ async fn review(
     )
     .bind(reason)
     .bind(collected)
-    .bind(Utc::now())
+    .bind(app.clock.now())
     .bind(&s.provider_ref)
     .bind(&s.payment_ref)
     .bind(p.id)
@@ -613,6 +698,7 @@ async fn review(
             "momo.review",
             &serde_json::json!({ "momo_id": p.id, "student_id": p.student_id, "amount": collected.unwrap_or(p.amount), "reason": reason }),
             None,
+            app.clock.now(),
         )
         .await?;
     }
@@ -625,7 +711,7 @@ async fn review(
 }
 
 /// Asks the provider now and applies the answer.
-pub async fn check_now(app: &AppState, id: i64, claimed: Option<i64>) -> anyhow::Result<Applied> {
+pub async fn check_now(app: &AppState, id: i64) -> anyhow::Result<Applied> {
     let Some(provider) = app.momo.clone() else {
         return Ok(Applied::Unchanged);
     };
@@ -640,12 +726,129 @@ pub async fn check_now(app: &AppState, id: i64, claimed: Option<i64>) -> anyhow:
         .status(&p.identifier, p.provider_ref.as_deref())
         .await
     {
-        Ok(s) => apply(app, &p, &s, claimed).await,
+        Ok(s) => apply(app, &p, &s).await,
         Err(e) => {
-            note_error(&app.db, id, &e.to_string()).await?;
+            note_error(&app.db, id, &e.to_string(), app.clock.now()).await?;
             Err(e.into())
         }
     }
+}
+
+/// A provider's callback, to keep.
+pub struct CallbackRow<'a> {
+    /// Which provider sent it.
+    pub provider: &'a str,
+    /// When.
+    pub received_at: DateTime<Utc>,
+    /// As it came.
+    pub body: &'a str,
+    /// Its signature header, if any.
+    pub signature: Option<&'a str>,
+    /// The identifier or reference it names.
+    pub identifier: Option<&'a str>,
+    /// The attempt it matched.
+    pub payment_id: Option<i64>,
+    /// What was made of it.
+    pub verdict: &'a str,
+}
+
+/// Callbacks that match no attempt kept per minute, all providers together; beyond, they
+/// are only logged (anyone can post to the callback address).
+const UNMATCHED_PER_MINUTE: i64 = 60;
+/// Callbacks kept for one attempt (a provider retries a few times, not a thousand).
+const KEPT_PER_PAYMENT: i64 = 50;
+
+/// Keeps a callback as evidence, within limits: what matched an attempt whole (8 KB), the
+/// rest only its beginning, at most [`UNMATCHED_PER_MINUTE`] a minute and for 30 days.
+/// Returns whether it was kept.
+pub async fn keep_callback(db: &Pool, c: &CallbackRow<'_>) -> Result<bool, sqlx::Error> {
+    let (count,): (i64,) =
+        match c.payment_id {
+            Some(p) => {
+                sqlx::query_as("SELECT COUNT(*) FROM momo_callbacks WHERE payment_id = $1")
+                    .bind(p)
+                    .fetch_one(db)
+                    .await?
+            }
+            None => sqlx::query_as(
+                "SELECT COUNT(*) FROM momo_callbacks WHERE payment_id IS NULL AND received_at > $1",
+            )
+            .bind(c.received_at - Duration::minutes(1))
+            .fetch_one(db)
+            .await?,
+        };
+    let limit = if c.payment_id.is_some() {
+        KEPT_PER_PAYMENT
+    } else {
+        UNMATCHED_PER_MINUTE
+    };
+    if count >= limit {
+        tracing::warn!(
+            verdict = c.verdict,
+            "mobile money callback not kept: too many"
+        );
+        return Ok(false);
+    }
+    let mut tx = crate::db::begin_write(db).await?;
+    sqlx::query(
+        "INSERT INTO momo_callbacks (provider, received_at, body, signature, identifier, payment_id, verdict) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(c.provider)
+    .bind(c.received_at)
+    .bind(
+        c.body
+            .chars()
+            .take(if c.payment_id.is_some() { 8000 } else { 1000 })
+            .collect::<String>(),
+    )
+    .bind(c.signature.map(|s| s.chars().take(300).collect::<String>()))
+    .bind(c.identifier.map(|s| s.chars().take(100).collect::<String>()))
+    .bind(c.payment_id)
+    .bind(c.verdict)
+    .execute(&mut *tx)
+    .await?;
+    if c.payment_id.is_none() {
+        sqlx::query("DELETE FROM momo_callbacks WHERE payment_id IS NULL AND received_at < $1")
+            .bind(c.received_at - Duration::days(30))
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Queues a status check of attempt `id` now, unless one is already waiting to run: a
+/// flood of callbacks for one attempt queues one check at a time. (A check that never ran,
+/// its job lost, stops holding the place after two minutes.)
+pub async fn ask_for_check(app: &AppState, id: i64, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    let mut tx = crate::db::begin_write(&app.db).await?;
+    let asked = sqlx::query(
+        "UPDATE momo_payments SET check_requested_at = $1 WHERE id = $2 \
+         AND state IN ('created', 'pending', 'expired') \
+         AND (check_requested_at IS NULL OR check_requested_at < $3)",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(now - Duration::minutes(2))
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if asked == 1 {
+        crate::jobs::enqueue(
+            &mut *tx,
+            reconcile::KIND,
+            &serde_json::json!({ "payment_id": id, "asked": true }),
+            None,
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    if asked == 1 {
+        app.jobs.wake();
+    }
+    Ok(())
 }
 
 /// Tells the parent's open pages (and the bursar's list) that an attempt moved.

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::provider::{
     Callback, CallbackError, Collect, Network, Provider, ProviderError, Remote, Started, Status,
-    http_client, json_of,
+    http_client, json_of, national,
 };
 use crate::config::Secret;
 
@@ -55,11 +55,12 @@ impl Provider for PayGate {
         "paygate"
     }
 
-    async fn start(&self, c: &Collect) -> Result<Started, ProviderError> {
+    async fn create(&self, c: &Collect) -> Result<Option<String>, ProviderError> {
+        // PayGate's one call registers the collection and rings the parent's phone.
         let body = json!({
             "auth_token": self.token.0,
             // The operator's own numbering: the 8 digits, without +228.
-            "phone_number": c.phone.trim_start_matches("+228"),
+            "phone_number": national(&c.phone),
             "amount": c.amount,
             "description": c.description,
             "identifier": c.identifier,
@@ -74,22 +75,28 @@ impl Provider for PayGate {
         )
         .await?;
         match int(&v, "status") {
-            Some(0) => Ok(Started {
-                provider_ref: text(&v, "tx_reference"),
-                redirect: None,
-            }),
+            Some(0) => Ok(text(&v, "tx_reference")),
             // The identifier is already registered: an earlier call went through (a retry
             // after a lost answer). The status check by identifier finds it.
-            Some(6) => Ok(Started {
-                provider_ref: None,
-                redirect: None,
-            }),
+            Some(6) => Ok(None),
             Some(2) => Err(ProviderError::Refused("invalid auth_token".into())),
             Some(4) => Err(ProviderError::Refused("invalid parameters".into())),
             other => Err(ProviderError::Unavailable(format!(
                 "unexpected status {other:?}"
             ))),
         }
+    }
+
+    async fn send(
+        &self,
+        _c: &Collect,
+        provider_ref: Option<&str>,
+    ) -> Result<Started, ProviderError> {
+        // Already sent by `create`.
+        Ok(Started {
+            provider_ref: provider_ref.map(str::to_string),
+            redirect: None,
+        })
     }
 
     async fn status(
@@ -111,7 +118,9 @@ impl Provider for PayGate {
                 "answer for another identifier".into(),
             ));
         }
+        // An identifier PayGate never registered: `{"error_code": 403}`, no status.
         let state = match int(&v, "status") {
+            _ if v.get("error_code").is_some() => Remote::Unknown,
             Some(0) => Remote::Paid,
             Some(2) => Remote::Pending,
             Some(4) => Remote::Expired,
@@ -120,7 +129,8 @@ impl Provider for PayGate {
         };
         Ok(Status {
             state,
-            amount: int(&v, "amount"),
+            // The status answer carries no amount: what was asked is what was collected.
+            amount: None,
             provider_ref: text(&v, "tx_reference"),
             payment_ref: text(&v, "payment_reference"),
         })
@@ -149,7 +159,6 @@ impl Provider for PayGate {
         Ok(Callback {
             identifier,
             provider_ref,
-            amount: int(&v, "amount"),
             verified: None,
         })
     }

@@ -31,16 +31,40 @@ impl Network {
         }
     }
 
-    /// The network a `+228` mobile number most likely belongs to, from its prefix
-    /// (Togocel: 70–73, 90–93; Moov Africa: 78, 79, 94–99). The parent can change it.
+    /// The network a `+228` mobile number was first given to, from its prefix, as
+    /// libphonenumber's carrier data has it (Togocel: 70, 71, 90–93, 97; Moov Africa: 79,
+    /// 96, 98, 99). Only a first choice: numbers keep their network when they move (number
+    /// portability, since 2024), and the parent can change it.
     pub fn guess(phone: &str) -> Option<Network> {
         let local = phone.strip_prefix("+228")?;
         match local.get(0..2)? {
-            "70" | "71" | "72" | "73" | "90" | "91" | "92" | "93" => Some(Network::TMoney),
-            "78" | "79" | "94" | "95" | "96" | "97" | "98" | "99" => Some(Network::Flooz),
+            "70" | "71" | "90" | "91" | "92" | "93" | "97" => Some(Network::TMoney),
+            "79" | "96" | "98" | "99" => Some(Network::Flooz),
             _ => None,
         }
     }
+
+    /// The name of the mode FedaPay gives this network (its "modes without redirection":
+    /// `moov_tg` for Moov Africa's Flooz, `togocel` for Mixx by Yas, formerly T-Money).
+    pub fn fedapay_mode(self) -> &'static str {
+        match self {
+            Network::Flooz => "moov_tg",
+            Network::TMoney => "togocel",
+        }
+    }
+}
+
+/// Whether a `+228` number can hold a mobile money account: a mobile line, not a fixed
+/// one (Togo's fixed numbers start with 2).
+pub fn is_mobile(phone: &str) -> bool {
+    phone
+        .strip_prefix("+228")
+        .is_some_and(|l| l.len() == 8 && matches!(l.as_bytes()[0], b'7' | b'9'))
+}
+
+/// The 8 digits of a `+228` number, as the operators write it.
+pub fn national(phone: &str) -> &str {
+    phone.strip_prefix("+228").unwrap_or(phone)
 }
 
 /// A collection to start.
@@ -60,6 +84,9 @@ pub struct Collect {
     pub first_name: String,
     /// Family name.
     pub last_name: String,
+    /// An e-mail for providers that require one of their customer (FedaPay): the parent's,
+    /// or the school's when the parent has none.
+    pub email: String,
     /// Where the provider sends the parent back (hosted pages).
     pub return_url: String,
 }
@@ -103,15 +130,14 @@ pub struct Started {
     pub redirect: Option<String>,
 }
 
-/// What a callback says, once read.
+/// What a callback says, once read. An amount it carries unsigned is never read: only the
+/// provider's own answer, or a signed callback, says what was collected.
 #[derive(Clone, Debug)]
 pub struct Callback {
     /// Our identifier, if it carries it.
     pub identifier: Option<String>,
     /// The provider's reference.
     pub provider_ref: Option<String>,
-    /// The amount it claims.
-    pub amount: Option<i64>,
     /// Set when the callback is signed and verified: its word is enough. Unsigned
     /// callbacks are only a hint to check with the provider.
     pub verified: Option<Status>,
@@ -123,9 +149,12 @@ pub enum ProviderError {
     /// The provider refused our request (bad key, bad parameters): not worth retrying.
     #[error("refused: {0}")]
     Refused(String),
-    /// The provider could not be reached or failed (timeout, 5xx): try again later.
+    /// The provider failed, or its answer was lost (a timeout, a 5xx): it may have acted.
     #[error("unavailable: {0}")]
     Unavailable(String),
+    /// The request never reached the provider (no connection): safe to send again.
+    #[error("not sent: {0}")]
+    NotSent(String),
 }
 
 /// Why a callback was not accepted.
@@ -145,8 +174,16 @@ pub trait Provider: Send + Sync + std::fmt::Debug {
     /// Its stored name.
     fn name(&self) -> &'static str;
 
-    /// Asks the operator to collect `c` on the parent's phone.
-    async fn start(&self, c: &Collect) -> Result<Started, ProviderError>;
+    /// Registers the collection `c` at the provider; returns the provider's reference when
+    /// its answer carries one. Called again after a lost answer, it must not collect twice
+    /// (PayGate refuses a known identifier; a FedaPay transaction is only collected once
+    /// its request is sent).
+    async fn create(&self, c: &Collect) -> Result<Option<String>, ProviderError>;
+
+    /// Sends the request to the parent's phone for a collection created as `provider_ref`.
+    /// Called once: a lost answer may mean the phone already rings.
+    async fn send(&self, c: &Collect, provider_ref: Option<&str>)
+    -> Result<Started, ProviderError>;
 
     /// Asks where the payment `identifier` (the provider's `provider_ref` if known) stands.
     async fn status(
@@ -179,7 +216,13 @@ pub fn http_client(timeout_secs: u64) -> reqwest::Client {
 pub async fn json_of(
     r: Result<reqwest::Response, reqwest::Error>,
 ) -> Result<serde_json::Value, ProviderError> {
-    let r = r.map_err(|e| ProviderError::Unavailable(without_url(&e)))?;
+    let r = r.map_err(|e| {
+        if e.is_connect() {
+            ProviderError::NotSent(without_url(&e))
+        } else {
+            ProviderError::Unavailable(without_url(&e))
+        }
+    })?;
     let status = r.status();
     let text = r
         .text()
@@ -216,9 +259,20 @@ mod tests {
     fn the_network_is_guessed_from_the_prefix() {
         assert_eq!(Network::guess("+22890123456"), Some(Network::TMoney));
         assert_eq!(Network::guess("+22870123456"), Some(Network::TMoney));
+        assert_eq!(Network::guess("+22897123456"), Some(Network::TMoney));
         assert_eq!(Network::guess("+22899123456"), Some(Network::Flooz));
         assert_eq!(Network::guess("+22879123456"), Some(Network::Flooz));
+        assert_eq!(Network::guess("+22894123456"), None);
         assert_eq!(Network::guess("+22822123456"), None);
         assert_eq!(Network::guess("90123456"), None);
+    }
+
+    #[test]
+    fn fixed_lines_hold_no_wallet() {
+        assert!(super::is_mobile("+22890123456"));
+        assert!(super::is_mobile("+22879123456"));
+        assert!(!super::is_mobile("+22822123456"));
+        assert!(!super::is_mobile("+2289012345"));
+        assert_eq!(super::national("+22890123456"), "90123456");
     }
 }

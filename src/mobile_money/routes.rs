@@ -1,8 +1,6 @@
 //! The parent's flow (choose an amount and a network, confirm, wait live, get the
 //! receipt), the demo operator's phone, and the providers' callbacks.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
@@ -10,7 +8,7 @@ use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::provider::CallbackError;
@@ -21,22 +19,6 @@ use crate::domain::Phone;
 use crate::error::{AppError, AppResult};
 use crate::fees::repo::InvoiceLine;
 use crate::web::{Ctx, FormErrors, PathId, html, html_status, redirect};
-
-/// Checks started by callbacks that may run at once.
-static CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
-
-/// Checks waiting to run, and how many may wait.
-static WAITING: AtomicUsize = AtomicUsize::new(0);
-const MAX_WAITING: usize = 1000;
-
-/// Counts a waiting check out when it ends, however it ends.
-struct WaitSlot;
-
-impl Drop for WaitSlot {
-    fn drop(&mut self) {
-        WAITING.fetch_sub(1, Ordering::SeqCst);
-    }
-}
 
 /// Pages of the parent's flow (behind the session).
 pub fn router() -> Router<AppState> {
@@ -97,12 +79,6 @@ impl Form<'_> {
     }
 }
 
-fn new_key() -> String {
-    use rand::Rng;
-    let n: u128 = rand::rng().random();
-    format!("{n:032x}")
-}
-
 async fn form_page<'a>(app: &AppState, ctx: &'a Ctx, id: i64) -> AppResult<Form<'a>> {
     let child = own_child(app, ctx, id).await?;
     let mut due: Vec<InvoiceLine> = crate::fees::repo::invoices_of(&app.db, id)
@@ -110,7 +86,7 @@ async fn form_page<'a>(app: &AppState, ctx: &'a Ctx, id: i64) -> AppResult<Form<
         .into_iter()
         .filter(|i| i.remaining > 0)
         .collect();
-    let today = Utc::now().date_naive();
+    let today = ctx.now.date_naive();
     // Overdue first, then by due date.
     due.sort_by_key(|i| (!i.overdue(&today), i.due_on, i.id));
     let phone: Option<(Option<String>,)> = sqlx::query_as("SELECT phone FROM users WHERE id = $1")
@@ -130,7 +106,7 @@ async fn form_page<'a>(app: &AppState, ctx: &'a Ctx, id: i64) -> AppResult<Form<
         amount: String::new(),
         phone: Phone::parse(&phone).map(|p| p.display()).unwrap_or(phone),
         network,
-        key: new_key(),
+        key: crate::web::random_key(),
         errors: FormErrors::default(),
         set_up: app.momo.is_some(),
     };
@@ -199,8 +175,11 @@ async fn submit(
     };
     match super::start(&app, u, &r).await {
         Ok(pid) => Ok(redirect(&format!("/paiements/{pid}"))),
-        Err(StartError::Refused(pid)) => Ok(redirect(&format!("/paiements/{pid}"))),
         Err(StartError::NotSetUp) => Err(AppError::BadRequest("error-momo-not-set-up")),
+        Err(StartError::NotMobile) => {
+            page.errors.add("phone", ctx.t.t("error-momo-fixed-line"));
+            html_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
         Err(StartError::NothingOwed) => {
             page.errors.add("amount", ctx.t.t("error-nothing-owed"));
             html_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
@@ -219,7 +198,7 @@ async fn submit(
 
 /// An attempt, if `ctx` may see it: the student's guardians and the administration.
 async fn visible(app: &AppState, ctx: &Ctx, id: i64) -> AppResult<Payment> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     let p = super::get(&app.db, id).await?.ok_or(AppError::NotFound)?;
     crate::authz::require(crate::authz::can_see_fees(&app.db, u, p.student_id).await?)?;
     Ok(p)
@@ -283,7 +262,7 @@ struct DemoPhone<'a> {
 
 /// The demo operator's attempt behind `identifier`, for the parent who started it.
 async fn demo_attempt(app: &AppState, ctx: &Ctx, identifier: &str) -> AppResult<Payment> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     let p = super::find(&app.db, Some(identifier), None)
         .await?
         .filter(|p| p.provider == "demo" && p.identifier == identifier)
@@ -321,17 +300,18 @@ async fn demo_answer(
         ctx.flash("error", "momo-demo-pin-required").await?;
         return Ok(redirect(&super::demo::phone_page(&identifier)));
     }
-    super::demo::answer(&app.db, &identifier, accept).await?;
+    super::demo::answer(&app.db, &identifier, accept, ctx.now).await?;
     // The operator confirms at once, as a callback would.
-    if let Err(e) = super::check_now(&app, p.id, None).await {
+    if let Err(e) = super::check_now(&app, p.id).await {
         tracing::warn!(error = %e, "demo confirmation");
     }
     Ok(redirect(&format!("/paiements/{}", p.id)))
 }
 
-/// A provider's callback: recorded as it came, read (a signature where the provider signs),
-/// and acted on — a signed one applied, an unsigned one checked with the provider first.
-/// Answers at once; the check runs behind.
+/// A provider's callback: recorded as it came (within limits), read (a signature where the
+/// provider signs), and acted on: a signed one applied at once, an unsigned one only asks
+/// for a status check, queued on the job runner (at most one every half minute for an
+/// attempt, however many callbacks come). Answers at once.
 async fn callback(
     State(app): State<AppState>,
     Path(name): Path<String>,
@@ -341,8 +321,9 @@ async fn callback(
     let Some(provider) = app.momo.clone().filter(|p| p.name() == name) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let now = Utc::now();
-    let read = provider.read_callback(&headers, &body, now);
+    let now = app.clock.now();
+    // The provider signs with its own clock: the signature's age is measured on the wall's.
+    let read = provider.read_callback(&headers, &body, crate::clock::wall());
     let (identifier, provider_ref) = match &read {
         Ok(c) => (c.identifier.clone(), c.provider_ref.clone()),
         Err(_) => (None, None),
@@ -365,26 +346,20 @@ async fn callback(
         .get("x-fedapay-signature")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let recorded = sqlx::query(
-        "INSERT INTO momo_callbacks (provider, received_at, body, signature, identifier, payment_id, verdict) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    let kept = super::keep_callback(
+        &app.db,
+        &super::CallbackRow {
+            provider: &name,
+            received_at: now,
+            body: &String::from_utf8_lossy(&body),
+            signature: signature.as_deref(),
+            identifier: identifier.as_deref().or(provider_ref.as_deref()),
+            payment_id: found.as_ref().map(|p| p.id),
+            verdict,
+        },
     )
-    .bind(&name)
-    .bind(now)
-    // What matched a payment is kept whole (up to 8 KB); the rest only its beginning.
-    .bind(
-        String::from_utf8_lossy(&body)
-            .chars()
-            .take(if found.is_some() { 8000 } else { 1000 })
-            .collect::<String>(),
-    )
-    .bind(signature)
-    .bind(identifier.as_deref().or(provider_ref.as_deref()))
-    .bind(found.as_ref().map(|p| p.id))
-    .bind(verdict)
-    .execute(&app.db)
     .await;
-    if let Err(e) = recorded {
+    if let Err(e) = kept {
         // Not kept: the provider must send it again.
         tracing::error!(error = %e, "mobile money callback not recorded");
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
@@ -396,29 +371,16 @@ async fn callback(
         // Unknown: acknowledged (and kept), so that the provider stops sending it.
         (Ok(_), None) => StatusCode::OK.into_response(),
         (Ok(c), Some(p)) => {
-            // A flood of callbacks queues at most so many checks; the reconciler does the rest.
-            if WAITING.fetch_add(1, Ordering::SeqCst) >= MAX_WAITING {
-                WAITING.fetch_sub(1, Ordering::SeqCst);
-                tracing::warn!(
-                    id = p.id,
-                    "too many callbacks waiting; left to the reconciler"
-                );
-                return StatusCode::OK.into_response();
+            let done = match c.verified {
+                // Signed: its word is the provider's. Applying it is database work only.
+                Some(s) => super::apply(&app, &p, &s).await.map(|_| ()),
+                None => super::ask_for_check(&app, p.id, now)
+                    .await
+                    .map_err(Into::into),
+            };
+            if let Err(e) = done {
+                tracing::warn!(id = p.id, error = %e, "mobile money callback: the reconciler will retry");
             }
-            let app = app.clone();
-            tokio::spawn(async move {
-                let _slot = WaitSlot;
-                // A few checks at a time: a burst of callbacks must not take every database
-                // connection from the answers (and the rest of the portal).
-                let _permit = CHECKS.acquire().await;
-                let result = match c.verified {
-                    Some(s) => super::apply(&app, &p, &s, None).await,
-                    None => super::check_now(&app, p.id, c.amount).await,
-                };
-                if let Err(e) = result {
-                    tracing::warn!(id = p.id, error = %e, "mobile money callback: check failed; the reconciler will retry");
-                }
-            });
             StatusCode::OK.into_response()
         }
     }

@@ -2,7 +2,7 @@
 //! provider; `SUKU_SMTP_URL` as `smtps://user:pass@host`, or `smtp://…?tls=required`), with
 //! retries, and never during the reader's quiet hours.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sqlx::FromRow;
@@ -45,6 +45,7 @@ pub async fn queue(
     key: &str,
     args: &serde_json::Value,
     link: &str,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
     let row: Option<(Option<String>, String)> =
         sqlx::query_as("SELECT email, locale FROM users WHERE id = $1 AND active = TRUE")
@@ -71,7 +72,7 @@ pub async fn queue(
             "school": school,
         }),
     );
-    let now = Utc::now();
+    let now = now;
     sqlx::query(
         "INSERT INTO email_outbox (user_id, to_addr, subject, body, created_at, next_try_at) VALUES ($1, $2, $3, $4, $5, $5)",
     )
@@ -100,7 +101,7 @@ const OUTBOX: Outbox = Outbox("email_outbox");
 /// Sends what is due in the outbox; returns how many went. A refused or failed send is
 /// tried again later; a reader in quiet hours gets it when they end.
 pub async fn send_due(app: &AppState, mailer: &Mailer, limit: i64) -> anyhow::Result<usize> {
-    let now = Utc::now();
+    let now = app.clock.now();
     let due: Vec<Pending> = sqlx::query_as(
         "SELECT id, user_id, to_addr, subject, body, CAST(attempts AS BIGINT) AS attempts FROM email_outbox \
          WHERE sent_at IS NULL AND next_try_at <= $1 ORDER BY id LIMIT $2",
@@ -129,13 +130,13 @@ pub async fn send_due(app: &AppState, mailer: &Mailer, limit: i64) -> anyhow::Re
         .await;
         match result {
             Ok(()) => {
-                OUTBOX.sent(&app.db, m.id).await?;
+                OUTBOX.sent(&app.db, m.id, now).await?;
                 sent += 1;
             }
             Err(e) => {
                 tracing::warn!(id = m.id, error = %e, "e-mail not sent; will retry");
                 OUTBOX
-                    .failed(&app.db, m.id, m.attempts, e.to_string())
+                    .failed(&app.db, m.id, m.attempts, e.to_string(), now)
                     .await?;
             }
         }

@@ -14,7 +14,7 @@ pub mod routes;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use chrono::{Timelike, Utc};
+use chrono::{DateTime, Timelike, Utc};
 use serde_json::{Value, json};
 use sqlx::FromRow;
 
@@ -53,7 +53,11 @@ pub struct Note {
 }
 
 /// The quiet hours of a user, if they are in them now: (end, start) as "07h00".
-pub async fn quiet_now(db: &Pool, user: i64) -> Result<Option<(String, String)>, sqlx::Error> {
+pub async fn quiet_now(
+    db: &Pool,
+    user: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<(String, String)>, sqlx::Error> {
     let row: Option<(i64, i64)> = sqlx::query_as(
         "SELECT CAST(start_minute AS BIGINT), CAST(end_minute AS BIGINT) FROM quiet_hours WHERE user_id = $1",
     )
@@ -64,7 +68,7 @@ pub async fn quiet_now(db: &Pool, user: i64) -> Result<Option<(String, String)>,
         return Ok(None);
     };
     // Lomé is on UTC all year.
-    let now = Utc::now();
+    let now = now;
     let minute = i64::from(now.hour() * 60 + now.minute());
     Ok(in_quiet(minute, start, end).then(|| (hhmm(end), hhmm(start))))
 }
@@ -448,12 +452,32 @@ impl Subscriber for Notifier {
             if let Some(app) = self.mail_app()
                 && wants(&mut **tx, n.user_id, n.kind, "email").await?
             {
-                email::queue(tx, app, n.user_id, n.kind, n.key, &n.args, &n.link).await?;
+                email::queue(
+                    tx,
+                    app,
+                    n.user_id,
+                    n.kind,
+                    n.key,
+                    &n.args,
+                    &n.link,
+                    event.occurred_at,
+                )
+                .await?;
             }
             if let Some(app) = &self.app
                 && wants(&mut **tx, n.user_id, n.kind, "push").await?
             {
-                push::queue(tx, app, n.user_id, n.kind, n.key, &n.args, &n.link).await?;
+                push::queue(
+                    tx,
+                    app,
+                    n.user_id,
+                    n.kind,
+                    n.key,
+                    &n.args,
+                    &n.link,
+                    event.occurred_at,
+                )
+                .await?;
             }
             if !wants(&mut **tx, n.user_id, n.kind, "in_app").await? {
                 continue;
@@ -511,13 +535,14 @@ pub async fn run(app: AppState) {
         tokio::time::sleep(Duration::from_secs(5)).await;
     }
     loop {
-        let handled = match crate::events::dispatch(&app.db, notifier.as_ref(), 200).await {
-            Ok(n) => n,
-            Err(e) => {
-                tracing::warn!(error = %e, "notifications: dispatch failed");
-                0
-            }
-        };
+        let handled =
+            match crate::events::dispatch(&app.db, notifier.as_ref(), 200, app.clock.now()).await {
+                Ok(n) => n,
+                Err(e) => {
+                    tracing::warn!(error = %e, "notifications: dispatch failed");
+                    0
+                }
+            };
         ring(&app, &notifier).await;
         if let Some(m) = &mailer
             && let Err(e) = email::send_due(&app, m, 20).await
@@ -548,7 +573,7 @@ pub async fn ring(app: &AppState, notifier: &Notifier) {
     users.sort_unstable();
     users.dedup();
     for user in users {
-        match quiet_now(&app.db, user).await {
+        match quiet_now(&app.db, user, app.clock.now()).await {
             Ok(Some(_)) => continue,
             Ok(None) => {}
             Err(e) => tracing::warn!(error = %e, "quiet hours"),

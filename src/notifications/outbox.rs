@@ -37,16 +37,12 @@ impl Outbox {
     }
 
     /// Records a successful send.
-    pub async fn sent(self, db: &Pool, id: i64) -> Result<(), sqlx::Error> {
+    pub async fn sent(self, db: &Pool, id: i64, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
         let sql = crate::sql!(
             "UPDATE {} SET sent_at = $1, attempts = attempts + 1 WHERE id = $2",
             self.0
         );
-        sqlx::query(sql)
-            .bind(Utc::now())
-            .bind(id)
-            .execute(db)
-            .await?;
+        sqlx::query(sql).bind(now).bind(id).execute(db).await?;
         Ok(())
     }
 
@@ -80,8 +76,9 @@ impl Outbox {
         id: i64,
         attempts: i64,
         error: String,
+        now: DateTime<Utc>,
     ) -> Result<(), sqlx::Error> {
-        let next = Utc::now() + backoff(attempts);
+        let next = now + backoff(attempts);
         self.postpone(db, id, attempts + 1, next, Some(error)).await
     }
 
@@ -99,10 +96,10 @@ impl Outbox {
             return Ok(false);
         }
         if attempts >= MAX_ATTEMPTS {
-            self.give_up(db, id, None).await?;
+            self.give_up(db, id, None, now).await?;
             return Ok(false);
         }
-        if super::quiet_now(db, user).await?.is_some() {
+        if super::quiet_now(db, user, now).await?.is_some() {
             self.postpone(db, id, attempts, now + Duration::minutes(10), None)
                 .await?;
             return Ok(false);
@@ -116,8 +113,9 @@ impl Outbox {
         db: &Pool,
         id: i64,
         error: Option<String>,
+        now: DateTime<Utc>,
     ) -> Result<(), sqlx::Error> {
-        let never = Utc::now() + Duration::days(3650);
+        let never = now + Duration::days(3650);
         self.postpone(db, id, MAX_ATTEMPTS, never, error).await
     }
 }

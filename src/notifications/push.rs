@@ -12,11 +12,12 @@ use std::time::Duration as StdDuration;
 use axum::http;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
+use p256::ecdsa::SigningKey;
+use p256::ecdsa::signature::Signer;
 use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
-use web_push_native::jwt_simple::algorithms::{ECDSAP256PublicKeyLike, ES256KeyPair};
-use web_push_native::{Auth, WebPushBuilder, p256};
+use web_push_native::{Auth, WebPushBuilder};
 
 use super::outbox::Outbox;
 use crate::app::AppState;
@@ -38,7 +39,7 @@ struct StoredKey {
 
 /// The school's VAPID key pair: from the configuration, else the stored one, else a new
 /// one, stored (the first node to store it wins; the others read it back).
-pub async fn key_pair(app: &AppState) -> anyhow::Result<ES256KeyPair> {
+pub async fn key_pair(app: &AppState) -> anyhow::Result<SigningKey> {
     if let Some(k) = &app.config.vapid_private_key {
         return parse_key(k).map_err(|e| anyhow::anyhow!("SUKU_VAPID_PRIVATE_KEY: {e}"));
     }
@@ -50,8 +51,15 @@ pub async fn key_pair(app: &AppState) -> anyhow::Result<ES256KeyPair> {
         let stored: StoredKey = serde_json::from_str(&v)?;
         return parse_key(&stored.private_key);
     }
+    // A random 32-byte scalar; one out of range (about 2^-32) is drawn again.
+    let key = loop {
+        let bytes: [u8; 32] = rand::random();
+        if let Ok(k) = SigningKey::from_slice(&bytes) {
+            break k;
+        }
+    };
     let fresh = StoredKey {
-        private_key: B64.encode(ES256KeyPair::generate().to_bytes()),
+        private_key: B64.encode(key.to_bytes()),
     };
     sqlx::query(
         "INSERT INTO settings (key, value) VALUES ('web_push', $1) ON CONFLICT (key) DO NOTHING",
@@ -63,14 +71,53 @@ pub async fn key_pair(app: &AppState) -> anyhow::Result<ES256KeyPair> {
 }
 
 /// Reads a VAPID private key (base64url of the 32-byte scalar).
-pub fn parse_key(b64: &str) -> anyhow::Result<ES256KeyPair> {
+pub fn parse_key(b64: &str) -> anyhow::Result<SigningKey> {
     let bytes = B64.decode(b64.trim().trim_end_matches('='))?;
-    ES256KeyPair::from_bytes(&bytes).map_err(|e| anyhow::anyhow!("invalid P-256 key: {e}"))
+    SigningKey::from_slice(&bytes).map_err(|e| anyhow::anyhow!("invalid P-256 key: {e}"))
 }
 
-/// The public key browsers subscribe with (`applicationServerKey`), base64url.
-pub fn public_key(kp: &ES256KeyPair) -> String {
-    B64.encode(kp.public_key().public_key().to_bytes_uncompressed())
+/// The public key browsers subscribe with (`applicationServerKey`), base64url of the
+/// uncompressed point.
+pub fn public_key(key: &SigningKey) -> String {
+    B64.encode(key.verifying_key().to_encoded_point(false).as_bytes())
+}
+
+/// The `Authorization` of a push to `endpoint` (RFC 8292): `vapid t=<JWT>, k=<public key>`,
+/// the JWT signed with ES256 for the push service's origin, valid `valid` from `now` (the
+/// wall's time: the push service checks it with its own clock; at most 24 hours).
+pub fn vapid(
+    key: &SigningKey,
+    endpoint: &http::Uri,
+    contact: &str,
+    now: DateTime<Utc>,
+    valid: StdDuration,
+) -> Option<String> {
+    let scheme = endpoint.scheme_str()?;
+    let authority = endpoint.authority()?;
+    // The origin: a port only when it is not the scheme's own.
+    let default_port = match scheme {
+        "https" => Some(443),
+        "http" => Some(80),
+        _ => None,
+    };
+    let aud = match authority.port_u16() {
+        Some(p) if Some(p) != default_port => format!("{scheme}://{}:{p}", authority.host()),
+        _ => format!("{scheme}://{}", authority.host()),
+    };
+    let exp = now.timestamp() + valid.as_secs().min(24 * 3600) as i64;
+    let head = B64.encode(br#"{"typ":"JWT","alg":"ES256"}"#);
+    let claims = B64.encode(
+        serde_json::json!({ "aud": aud, "exp": exp, "sub": contact })
+            .to_string()
+            .as_bytes(),
+    );
+    let signed = format!("{head}.{claims}");
+    let signature: p256::ecdsa::Signature = key.sign(signed.as_bytes());
+    Some(format!(
+        "vapid t={signed}.{}, k={}",
+        B64.encode(signature.to_bytes()),
+        public_key(key)
+    ))
 }
 
 /// The push services of the browsers people use (Chrome and Android, Firefox, Edge,
@@ -150,8 +197,9 @@ pub async fn subscribe(
     user: i64,
     device: &Device,
     agent: &str,
+    now: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let agent: String = agent.chars().take(200).collect();
     // A browser that changes hands does not deliver what was meant for the previous person.
     sqlx::query(
@@ -172,7 +220,7 @@ pub async fn subscribe(
     .bind(&device.p256dh)
     .bind(&device.auth)
     .bind(agent)
-    .bind(Utc::now())
+    .bind(now)
     .fetch_one(&mut *tx)
     .await?;
     sqlx::query(
@@ -238,6 +286,7 @@ pub async fn queue(
     key: &str,
     args: &serde_json::Value,
     link: &str,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
     let subs: Vec<(i64, String)> = sqlx::query_as(
         "SELECT p.id, u.locale FROM push_subscriptions p JOIN users u ON u.id = p.user_id \
@@ -258,7 +307,6 @@ pub async fn queue(
     };
     let payload = serde_json::to_string(&payload)?;
     let urgency = if kind == "message" { "high" } else { "normal" };
-    let now = Utc::now();
     for (sub, _) in &subs {
         sqlx::query(
             "INSERT INTO push_outbox (subscription_id, user_id, payload, urgency, created_at, next_try_at) \
@@ -278,7 +326,7 @@ pub async fn queue(
 /// Sends pushes: the HTTP client and the school's key.
 pub struct Pusher {
     client: reqwest::Client,
-    key: ES256KeyPair,
+    key: SigningKey,
     contact: String,
 }
 
@@ -331,17 +379,26 @@ async fn deliver(pusher: &Pusher, m: &Pending) -> Outcome {
         let key = B64.decode(&m.p256dh).ok()?;
         let ua = p256::PublicKey::from_sec1_bytes(&key).ok()?;
         let auth = B64.decode(&m.auth).ok().filter(|a| a.len() == 16)?;
-        let builder =
-            WebPushBuilder::new(m.endpoint.parse().ok()?, ua, Auth::clone_from_slice(&auth))
-                .with_valid_duration(TTL);
-        let request = builder
-            .with_vapid(&pusher.key, &pusher.contact)
+        let endpoint: http::Uri = m.endpoint.parse().ok()?;
+        let authorization = vapid(
+            &pusher.key,
+            &endpoint,
+            &pusher.contact,
+            crate::clock::wall(),
+            TTL,
+        )?;
+        let request = WebPushBuilder::new(endpoint, ua, Auth::clone_from_slice(&auth))
+            .with_valid_duration(TTL)
             .build(m.payload.as_bytes())
             .ok()?;
         let (mut parts, body) = request.into_parts();
         parts
             .headers
             .insert("urgency", http::HeaderValue::from_str(&m.urgency).ok()?);
+        parts.headers.insert(
+            http::header::AUTHORIZATION,
+            http::HeaderValue::from_str(&authorization).ok()?,
+        );
         reqwest::Request::try_from(http::Request::from_parts(parts, body)).ok()
     })();
     let Some(request) = built else {
@@ -370,7 +427,7 @@ async fn deliver(pusher: &Pusher, m: &Pending) -> Outcome {
 
 /// Sends what is due in the push outbox; returns how many were delivered.
 pub async fn send_due(app: &AppState, pusher: &Pusher, limit: i64) -> anyhow::Result<usize> {
-    let now = Utc::now();
+    let now = app.clock.now();
     let due: Vec<Pending> = sqlx::query_as(
         "SELECT o.id, o.subscription_id, o.user_id, o.payload, o.urgency, CAST(o.attempts AS BIGINT) AS attempts, \
          s.endpoint, s.p256dh, s.auth FROM push_outbox o \
@@ -391,9 +448,9 @@ pub async fn send_due(app: &AppState, pusher: &Pusher, limit: i64) -> anyhow::Re
         }
         match deliver(pusher, &m).await {
             Outcome::Delivered => {
-                OUTBOX.sent(&app.db, m.id).await?;
+                OUTBOX.sent(&app.db, m.id, now).await?;
                 sqlx::query("UPDATE push_subscriptions SET last_ok_at = $1 WHERE id = $2")
-                    .bind(Utc::now())
+                    .bind(app.clock.now())
                     .bind(m.subscription_id)
                     .execute(&app.db)
                     .await?;
@@ -411,11 +468,11 @@ pub async fn send_due(app: &AppState, pusher: &Pusher, limit: i64) -> anyhow::Re
             }
             Outcome::Refused(e) => {
                 tracing::warn!(id = m.id, error = %e, "push refused; not retried");
-                OUTBOX.give_up(&app.db, m.id, Some(e)).await?;
+                OUTBOX.give_up(&app.db, m.id, Some(e), now).await?;
             }
             Outcome::Retry(e) => {
                 tracing::warn!(id = m.id, error = %e, "push not sent; will retry");
-                OUTBOX.failed(&app.db, m.id, m.attempts, e).await?;
+                OUTBOX.failed(&app.db, m.id, m.attempts, e, now).await?;
             }
         }
     }
@@ -469,6 +526,40 @@ mod tests {
             check("https://fcm.googleapis.com/a", KEY, "AAAA", false).err(),
             Some(Refused::Keys)
         );
+    }
+
+    #[test]
+    fn the_vapid_token_is_an_es256_jwt_for_the_push_services_origin() {
+        use p256::ecdsa::signature::Verifier;
+        let key = SigningKey::from_slice(&[3u8; 32]).unwrap();
+        let now = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        let endpoint: http::Uri = "https://fcm.googleapis.com:443/fcm/send/abc"
+            .parse()
+            .unwrap();
+        let h = vapid(&key, &endpoint, "mailto:a@b.tg", now, TTL).unwrap();
+        let (t, k) = h
+            .strip_prefix("vapid t=")
+            .unwrap()
+            .split_once(", k=")
+            .unwrap();
+        assert_eq!(k, public_key(&key));
+        let parts: Vec<&str> = t.split('.').collect();
+        let claims: serde_json::Value =
+            serde_json::from_slice(&B64.decode(parts[1]).unwrap()).unwrap();
+        assert_eq!(claims["aud"], "https://fcm.googleapis.com");
+        assert_eq!(claims["exp"], 1_800_000_000 + 12 * 3600);
+        assert_eq!(claims["sub"], "mailto:a@b.tg");
+        let sig = p256::ecdsa::Signature::from_slice(&B64.decode(parts[2]).unwrap()).unwrap();
+        key.verifying_key()
+            .verify(format!("{}.{}", parts[0], parts[1]).as_bytes(), &sig)
+            .unwrap();
+        // A push service on another port is another origin.
+        let local: http::Uri = "http://127.0.0.1:8443/p".parse().unwrap();
+        let h = vapid(&key, &local, "mailto:a@b.tg", now, TTL).unwrap();
+        let t = h.strip_prefix("vapid t=").unwrap();
+        let claims: serde_json::Value =
+            serde_json::from_slice(&B64.decode(t.split('.').nth(1).unwrap()).unwrap()).unwrap();
+        assert_eq!(claims["aud"], "http://127.0.0.1:8443");
     }
 
     #[test]

@@ -54,7 +54,7 @@ impl Index<'_> {
 }
 
 async fn index(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT id, kind, text_key, args, created_at, read_at FROM notifications WHERE user_id = $1 ORDER BY id DESC LIMIT 100",
     )
@@ -66,7 +66,7 @@ async fn index(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
 
 /// The bell's count, as a fragment (refreshed by htmx when the socket rings).
 async fn bell(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     let n = super::unread(&app.db, u.id).await?;
     html(&Bell { ctx: &ctx, n })
 }
@@ -83,7 +83,7 @@ pub struct Bell<'a> {
 
 /// Opens a notification: marks it read and goes where it leads. Only one's own.
 async fn open(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     let row: Option<(String,)> =
         sqlx::query_as("SELECT link FROM notifications WHERE id = $1 AND user_id = $2")
             .bind(id)
@@ -92,7 +92,7 @@ async fn open(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppR
             .await?;
     let (link,) = row.ok_or(AppError::NotFound)?;
     sqlx::query("UPDATE notifications SET read_at = $1 WHERE id = $2 AND read_at IS NULL")
-        .bind(Utc::now())
+        .bind(ctx.now)
         .bind(id)
         .execute(&app.db)
         .await?;
@@ -112,9 +112,9 @@ async fn open(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppR
 }
 
 async fn read_all(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
-        .bind(Utc::now())
+        .bind(ctx.now)
         .bind(u.id)
         .execute(&app.db)
         .await?;
@@ -159,7 +159,7 @@ fn channels(app: &AppState) -> Vec<&'static str> {
 }
 
 async fn prefs_page<'a>(app: &AppState, ctx: &'a Ctx) -> AppResult<Prefs<'a>> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     let rows: Vec<(String, String, bool)> =
         sqlx::query_as("SELECT kind, channel, enabled FROM notification_prefs WHERE user_id = $1")
             .bind(u.id)
@@ -196,7 +196,7 @@ async fn save_prefs(
     ctx: Ctx,
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     let form: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
     let field = |name: &str| {
         form.iter()
@@ -229,7 +229,7 @@ async fn save_prefs(
         page.quiet_end = end;
         return html_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
-    let mut tx = app.db.begin().await?;
+    let mut tx = crate::db::begin_write(&app.db).await?;
     for kind in KINDS {
         for channel in &page.channels {
             let on = form
@@ -276,7 +276,7 @@ async fn add_device(
     headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     let form: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
     let field = |k: &str| form.get(k).map(String::as_str).unwrap_or("");
     let device = match push::check(
@@ -298,7 +298,7 @@ async fn add_device(
         .get(axum::http::header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let id = push::subscribe(&app.db, u.id, &device, agent).await?;
+    let id = push::subscribe(&app.db, u.id, &device, agent, ctx.now).await?;
     ctx.session.insert(DEVICE_KEY, id).await?;
     Ok(axum::http::StatusCode::NO_CONTENT.into_response())
 }
@@ -309,7 +309,7 @@ async fn remove_device(
     ctx: Ctx,
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     let form: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
     if form.get("all").is_some_and(|v| v == "1") {
         sqlx::query("DELETE FROM push_subscriptions WHERE user_id = $1")

@@ -155,7 +155,7 @@ async fn marks_block(
     base: String,
 ) -> AppResult<MarksBlock> {
     let periods = app.settings.periods(&app.db).await?;
-    let today = chrono::Utc::now().date_naive();
+    let today = app.clock.today();
     let period = wanted
         .and_then(|id| periods.iter().find(|p| p.id == id))
         .or_else(|| crate::grades::repo::default_period(&periods, today))
@@ -293,7 +293,7 @@ async fn show_child(
         receipts: crate::fees::repo::receipts_of(&app.db, child.id).await?,
         balance: crate::fees::repo::balance(&app.db, child.id).await?,
         family: crate::fees::repo::guardian_balances(&app.db, ctx.user_id()).await?,
-        today: chrono::Utc::now().date_naive(),
+        today: ctx.today(),
         momo: app.momo.is_some(),
         momo_open: crate::mobile_money::of_student(&app.db, child.id)
             .await?

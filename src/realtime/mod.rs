@@ -363,6 +363,16 @@ impl Bucket {
 
 type Limiter = Arc<Mutex<Bucket>>;
 
+/// Whether a browser's `Origin` is this site: the scheme the portal is served with
+/// (`SUKU_PUBLIC_URL`), and the host the request came to.
+fn same_origin(origin: &str, https: bool, host: &str) -> bool {
+    let scheme = if https { "https" } else { "http" };
+    origin
+        .strip_prefix(scheme)
+        .and_then(|o| o.strip_prefix("://"))
+        .is_some_and(|o| o.eq_ignore_ascii_case(host))
+}
+
 /// The logged-in user of a socket, set when it connects.
 #[derive(Clone)]
 struct Who(Arc<CurrentUser>);
@@ -372,12 +382,13 @@ async fn authenticate<A: Adapter>(
     State(app): State<AppState>,
     HttpExtension(session): HttpExtension<Session>,
 ) -> Result<(), Refused> {
-    // A page of another site may not open a socket with our cookie.
+    // A page of another site may not open a socket with our cookie: the scheme counts
+    // too (a page served over plain http on the same host is another origin).
     let headers = &s.req_parts().headers;
     if let (Some(origin), Some(host)) = (
         headers.get("origin").and_then(|v| v.to_str().ok()),
         headers.get("host").and_then(|v| v.to_str().ok()),
-    ) && origin.split("://").nth(1) != Some(host)
+    ) && !same_origin(origin, app.config.secure_cookies(), host)
     {
         return Err(Refused("origin"));
     }
@@ -391,7 +402,7 @@ async fn authenticate<A: Adapter>(
     // Rooms and handlers are set before the connection completes: the library sends
     // `connect` to the client before it runs the connect handler, so an event sent right
     // away must already find its handler, and the socket must already be in its rooms.
-    let rooms = chat::repo::my_conversation_ids(&app.db, user.id, user.is_admin())
+    let rooms = chat::repo::my_conversation_ids(&app.db, user.id, user.is_admin(), app.clock.now())
         .await
         .map_err(|e| {
             tracing::warn!(error = %e, "listing conversations for a socket");
@@ -626,5 +637,27 @@ async fn on_sync<A: Adapter>(
             let _ = ack.send(&serde_json::json!({ "ok": true, "messages": list }));
         }
         Err(e) => refuse(ack, &t, e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_origin_is_this_site_only_with_its_scheme() {
+        use super::same_origin;
+        assert!(same_origin(
+            "http://127.0.0.1:8080",
+            false,
+            "127.0.0.1:8080"
+        ));
+        assert!(same_origin("https://ecole.tg", true, "ecole.tg"));
+        assert!(!same_origin("http://ecole.tg", true, "ecole.tg"));
+        assert!(!same_origin("https://ecole.tg", false, "ecole.tg"));
+        assert!(!same_origin(
+            "https://ecole.tg.evil.example",
+            true,
+            "ecole.tg"
+        ));
+        assert!(!same_origin("null", false, "ecole.tg"));
     }
 }

@@ -1,6 +1,6 @@
 //! SQL of the school's structure and people.
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::FromRow;
 
 use crate::db::{Db, Pool};
@@ -309,6 +309,7 @@ pub async fn insert_student<'e>(
     db: impl sqlx::Executor<'e, Database = Db>,
     s: &StudentInput,
     user_id: Option<i64>,
+    at: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO students (matricule, first_name, last_name, sex, birth_date, birth_place, user_id, active, created_at, \
@@ -321,7 +322,7 @@ pub async fn insert_student<'e>(
     .bind(s.birth_date)
     .bind(&s.birth_place)
     .bind(user_id)
-    .bind(Utc::now())
+    .bind(at)
     .bind(crate::domain::sort_name(&s.last_name, &s.first_name))
     .bind(s.search_key())
     .fetch_one(db)
@@ -368,6 +369,7 @@ pub async fn enroll<'e>(
     db: impl sqlx::Executor<'e, Database = Db>,
     student_id: i64,
     class_id: i64,
+    at: DateTime<Utc>,
 ) -> Result<u64, sqlx::Error> {
     let r = sqlx::query(
         "INSERT INTO enrollments (student_id, class_id, school_year_id, enrolled_on) \
@@ -376,7 +378,7 @@ pub async fn enroll<'e>(
     )
     .bind(student_id)
     .bind(class_id)
-    .bind(Utc::now().date_naive())
+    .bind(at.date_naive())
     .execute(db)
     .await?;
     Ok(r.rows_affected())

@@ -89,7 +89,7 @@ pub async fn insert(db: &Pool, r: &RoomInput) -> Result<i64, sqlx::Error> {
 /// Changes a room; a new name is carried to the classes that sit in it, in the same
 /// transaction. `None` if there is no such room.
 pub async fn update(db: &Pool, id: i64, r: &RoomInput) -> Result<Option<()>, sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let old: Option<(String,)> = sqlx::query_as("SELECT name FROM rooms WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut *tx)

@@ -49,6 +49,9 @@ pub struct SchoolSettings {
     pub city: String,
     /// The school's phone, +228.
     pub phone: String,
+    /// The school's e-mail, if it has one: the contact of payment providers that want a
+    /// customer's e-mail for a parent who has none.
+    pub email: String,
     /// The path of the logo under `/static`, if any.
     pub logo: Option<String>,
     /// Trimestres or semestres.
@@ -61,6 +64,7 @@ impl Default for SchoolSettings {
             name: "Suku".into(),
             city: "Lomé".into(),
             phone: String::new(),
+            email: String::new(),
             logo: None,
             period_kind: PeriodKind::Trimestre,
         }

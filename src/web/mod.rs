@@ -69,12 +69,17 @@ pub struct Heavy(std::sync::Arc<tokio::sync::Semaphore>);
 
 impl Default for Heavy {
     fn default() -> Self {
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        Heavy(std::sync::Arc::new(tokio::sync::Semaphore::new(4 * cores)))
+        Heavy::per_core(4)
     }
 }
 
 impl Heavy {
+    /// `n` turns per core of this machine.
+    pub fn per_core(n: usize) -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Heavy(std::sync::Arc::new(tokio::sync::Semaphore::new(n * cores)))
+    }
+
     /// Waits for a turn; the turn ends when the permit is dropped.
     pub async fn turn(&self) -> tokio::sync::SemaphorePermit<'_> {
         self.0
@@ -115,6 +120,8 @@ pub struct Ctx {
     pub htmx: HtmxInfo,
     /// The session, for handlers that change it.
     pub session: Session,
+    /// The school's time when the request arrived.
+    pub now: chrono::DateTime<chrono::Utc>,
 }
 
 impl<S> FromRequestParts<S> for Ctx
@@ -144,8 +151,9 @@ where
             }
             None => None,
         };
+        let now = app.clock.now();
         if user.is_some() {
-            keep_alive(&session).await?;
+            keep_alive(&session, now).await?;
         }
         let school = app.settings.school(&app.db).await?;
         let original = parts
@@ -158,6 +166,7 @@ where
             .map(|p| p.as_str().to_string())
             .unwrap_or_else(|| original.path().to_string());
         Ok(Ctx {
+            now,
             path_and_query,
             t: Tr::new(app.i18n.clone(), locale),
             csrf,
@@ -177,16 +186,24 @@ where
 }
 
 impl Ctx {
-    /// The logged-in user, or a redirect to the login page that comes back here.
-    pub fn user(&self) -> AppResult<&CurrentUser> {
+    /// The day it is at the school.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.now.date_naive()
+    }
+
+    /// The logged-in user, even one still on a temporary password: only for the pages
+    /// that replace it (and the role switch in the header).
+    pub fn signed_in(&self) -> AppResult<&CurrentUser> {
         self.user.as_ref().ok_or_else(|| AppError::Unauthorized {
             next: self.path.clone(),
         })
     }
 
-    /// The logged-in user, in any portal, once their temporary password is replaced.
-    pub fn person(&self) -> AppResult<&CurrentUser> {
-        let u = self.user()?;
+    /// The logged-in user, in any portal, once their temporary password is replaced; a
+    /// redirect to the login page otherwise, or to the password page. Every page that
+    /// shows a person's data goes through here (or [`Ctx::require`]).
+    pub fn user(&self) -> AppResult<&CurrentUser> {
+        let u = self.signed_in()?;
         if u.must_change_password {
             return Err(AppError::PasswordChange);
         }
@@ -197,9 +214,6 @@ impl Ctx {
     /// a temporary password is sent to change it first.
     pub fn require(&self, portal: Portal) -> AppResult<&CurrentUser> {
         let u = self.user()?;
-        if u.must_change_password {
-            return Err(AppError::PasswordChange);
-        }
         if u.can_use(portal) {
             Ok(u)
         } else {
@@ -341,9 +355,9 @@ impl Ctx {
 /// Sessions are saved only when modified, so an idle deadline would count from the last
 /// change, not the last visit. Stamping the session at most once a minute keeps the idle
 /// expiry true while sparing the database a write on every page.
-async fn keep_alive(session: &Session) -> AppResult<()> {
+async fn keep_alive(session: &Session, now: chrono::DateTime<chrono::Utc>) -> AppResult<()> {
     const KEY: &str = "seen";
-    let now = chrono::Utc::now().timestamp();
+    let now = now.timestamp();
     let seen = session.get::<i64>(KEY).await?.unwrap_or(0);
     if now - seen >= 60 {
         session.insert(KEY, now).await?;
@@ -373,6 +387,73 @@ pub fn field<'a>(f: &'a [(String, String)], name: &str) -> &'a str {
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.as_str())
         .unwrap_or("")
+}
+
+/// `s` as a path of this site to send a browser back to (after a login, a language switch),
+/// or `None`. Browsers drop tabs and line breaks from addresses, so `/\t/evil.example` is
+/// `//evil.example` to them, another site: control characters go first, then only a path
+/// that starts with one `/`, holds no `\` (a `/` to browsers) and parses as a path and query,
+/// is taken.
+pub fn local_path(s: &str) -> Option<String> {
+    let clean: String = s.chars().filter(|c| !c.is_control()).collect();
+    let clean = clean.trim_matches(' ');
+    let mut chars = clean.chars();
+    let local = chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/') | Some('\\'))
+        && !clean.contains('\\')
+        && clean.chars().all(|c| c.is_ascii_graphic())
+        && clean.parse::<axum::http::uri::PathAndQuery>().is_ok();
+    local.then(|| clean.to_string())
+}
+
+/// A file name as people may see it: no control character and no bidirectional override
+/// (`facture\u{202e}gnp.exe` shows as `facture` + `exe.png` reversed), trimmed, at most 120
+/// characters. Names are cleaned when a file arrives and again when it leaves.
+pub fn clean_file_name(name: &str) -> String {
+    let bidi = |c: char| matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    let s: String = name
+        .chars()
+        .filter(|c| !c.is_control() && !bidi(*c))
+        .map(|c| if matches!(c, '/' | '\\') { '_' } else { c })
+        .collect();
+    let s: String = s.trim().chars().take(120).collect();
+    if s.is_empty() { "fichier".into() } else { s }
+}
+
+/// The `Content-Disposition` of a download: the name cleaned, in ASCII for old clients
+/// (`filename`) and whole in UTF-8 (`filename*`, RFC 6266 and RFC 8187).
+pub fn content_disposition(inline: bool, name: &str) -> HeaderValue {
+    let name = clean_file_name(name);
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut encoded = String::new();
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+            encoded.push(b as char);
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    let kind = if inline { "inline" } else { "attachment" };
+    HeaderValue::from_str(&format!(
+        "{kind}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
+}
+
+/// A random key of 32 hex digits: a form's idempotency key.
+pub fn random_key() -> String {
+    use rand::Rng;
+    let n: u128 = rand::rng().random();
+    format!("{n:032x}")
 }
 
 /// A 303 redirect; the web layer turns it into `HX-Redirect` for htmx requests.
@@ -500,4 +581,45 @@ impl<S: Send + Sync> FromRequestParts<S> for PathIds {
 /// A `&str` however deeply a template borrows it, for comparisons in templates.
 pub fn deref_str<'a>(s: &'a &'a str) -> &'a str {
     s
+}
+
+#[cfg(test)]
+mod local_path_tests {
+    use super::local_path;
+
+    #[test]
+    fn only_paths_of_this_site_are_taken() {
+        assert_eq!(local_path("/parent").as_deref(), Some("/parent"));
+        assert_eq!(
+            local_path("/admin/eleves?page=2&q=a%20b").as_deref(),
+            Some("/admin/eleves?page=2&q=a%20b")
+        );
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "\t//evil.example",
+            "/\r\n/evil",
+            "/\u{b}/evil",
+            "/%09/evil.example?x",
+            "",
+            "parent",
+            "/é",
+        ] {
+            let got = local_path(bad);
+            // What is left must never be read as another site's address by a browser.
+            assert!(
+                got.as_deref()
+                    .is_none_or(|p| p.starts_with('/') && !p.starts_with("//")),
+                "{bad:?} gave {got:?}"
+            );
+        }
+        assert_eq!(local_path("/\t/evil.example"), None);
+        assert_eq!(local_path("/\r\n/evil"), None);
+        assert_eq!(local_path("/\u{b}/evil"), None);
+        // Encoded, a tab is only text in a path of this site.
+        assert_eq!(local_path("/%09/evil").as_deref(), Some("/%09/evil"));
+    }
 }

@@ -105,7 +105,7 @@ impl PageCache {
             path: ctx.path_and_query.clone(),
             fragment: ctx.htmx.wants_fragment(),
         };
-        let day = chrono::Utc::now().date_naive();
+        let day = ctx.today();
         if let Some(body) = self.get(&key, &stamp, day) {
             return Ok(Html(body).into_response());
         }

@@ -282,7 +282,7 @@ async fn a_teacher_with_a_child_at_school_is_linked_as_a_parent() {
 #[tokio::test]
 async fn lycee_classes_need_a_serie_and_others_refuse_one() {
     let app = TestApp::new().await;
-    let mut tx = app.db.pool.begin().await.unwrap();
+    let mut tx = suku::db::begin_write(&app.db.pool).await.unwrap();
     let (lycee,): (i64,) = sqlx::query_as("INSERT INTO levels (code, name, cycle, ordinal) VALUES ('1ère', 'Première', 'lycee', 11) RETURNING id")
         .fetch_one(&mut *tx)
         .await

@@ -301,7 +301,7 @@ async fn staff_need_a_role_and_unique_email() {
 #[tokio::test]
 async fn lists_are_paged() {
     let app = TestApp::new().await;
-    let mut tx = app.db.pool.begin().await.unwrap();
+    let mut tx = suku::db::begin_write(&app.db.pool).await.unwrap();
     for i in 0..60 {
         let s = suku::school::StudentInput {
             matricule: format!("P-{i:03}"),
@@ -311,7 +311,7 @@ async fn lists_are_paged() {
             birth_date: None,
             birth_place: None,
         };
-        suku::school::insert_student(&mut *tx, &s, None)
+        suku::school::insert_student(&mut *tx, &s, None, app.state.clock.now())
             .await
             .unwrap();
     }
@@ -660,7 +660,7 @@ async fn next_year_is_prepared_from_this_one_then_opened() {
             .bind(p3)
             .bind(d)
             .bind(app.f.director)
-            .bind(chrono::Utc::now())
+            .bind(app.state.clock.now())
             .execute(pool)
             .await
             .unwrap();

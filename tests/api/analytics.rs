@@ -25,7 +25,7 @@ async fn class_b_term(app: &TestApp) {
         .bind(d(day))
         .bind(minutes)
         .bind(app.f.teacher_b)
-        .bind(chrono::Utc::now())
+        .bind(app.state.clock.now())
         .fetch_one(pool)
         .await
         .unwrap();

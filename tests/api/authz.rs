@@ -19,12 +19,20 @@ async fn clean_import(app: &TestApp) -> i64 {
                 .to_vec(),
         )],
     };
-    let known = students::Known::load(&app.db.pool).await.unwrap();
+    let known = students::Known::load(&app.db.pool, app.state.clock.today())
+        .await
+        .unwrap();
     let checked = students::check(&t, &known, |_, _| {});
     assert!(checked.is_clean());
-    suku::import::store(&app.db.pool, "un.csv", &checked, app.f.director)
-        .await
-        .unwrap()
+    suku::import::store(
+        &app.db.pool,
+        "un.csv",
+        &checked,
+        app.f.director,
+        app.state.clock.now(),
+    )
+    .await
+    .unwrap()
 }
 
 const ROLES: [&str; 8] = [
@@ -81,7 +89,7 @@ async fn momo_attempt(app: &TestApp) -> i64 {
     )
     .bind(app.f.s1)
     .bind(app.f.parent_1)
-    .bind(chrono::Utc::now())
+    .bind(app.state.clock.now())
     .fetch_one(&app.db.pool)
     .await
     .unwrap();
@@ -90,7 +98,7 @@ async fn momo_attempt(app: &TestApp) -> i64 {
 
 /// A challenge for the whole of 6e B (S2 and S3), by teacher B.
 async fn class_b_challenge(app: &TestApp) -> i64 {
-    let today = suku::gamification::today();
+    let today = app.state.clock.today();
     suku::gamification::challenges::create(
         &app.db.pool,
         &suku::gamification::challenges::NewChallenge {
@@ -107,6 +115,7 @@ async fn class_b_challenge(app: &TestApp) -> i64 {
             reward_badge_id: None,
             created_by: app.f.teacher_b,
         },
+        app.state.clock.now(),
     )
     .await
     .unwrap()
@@ -130,6 +139,7 @@ async fn every_get_route_for_every_role() {
             class_id: Some(f.class_a),
             author_id: f.director,
         },
+        app.state.clock.now(),
     )
     .await
     .unwrap();
@@ -139,6 +149,7 @@ async fn every_get_route_for_every_role() {
         suku::bulletins::school::KIND,
         &serde_json::json!({ "period_id": 1 }),
         Some(f.secretary),
+        app.state.clock.now(),
     )
     .await
     .unwrap();
@@ -147,9 +158,15 @@ async fn every_get_route_for_every_role() {
             .await
             .unwrap()
     );
-    let bursar_job = suku::jobs::enqueue(&app.db.pool, "x", &serde_json::json!({}), Some(f.bursar))
-        .await
-        .unwrap();
+    let bursar_job = suku::jobs::enqueue(
+        &app.db.pool,
+        "x",
+        &serde_json::json!({}),
+        Some(f.bursar),
+        app.state.clock.now(),
+    )
+    .await
+    .unwrap();
     let managers = ["director", "secretary"];
     let chat = crate::helpers::seed_chat(&app).await;
     let everyone = [
@@ -419,7 +436,8 @@ async fn every_get_route_for_every_role() {
         ),
         (
             format!("/conseil/classes/{}/annuel", f.class_a),
-            vec!["teacher_a", "director", "bursar", "secretary"],
+            // As the council's sheet: its professeur principal and the director.
+            vec!["teacher_a", "director"],
             Some("T-001"),
         ),
         ("/admin/notation".into(), admins.to_vec(), None),
@@ -692,7 +710,7 @@ async fn every_post_route_for_every_role() {
     .await
     .unwrap();
     let award = {
-        let mut tx = app.db.pool.begin().await.unwrap();
+        let mut tx = suku::db::begin_write(&app.db.pool).await.unwrap();
         let id = suku::gamification::award(
             &mut tx,
             &suku::gamification::Award {
@@ -700,9 +718,10 @@ async fn every_post_route_for_every_role() {
                 points: 5,
                 positive: true,
                 awarded_by: Some(f.teacher_a),
-                awarded_on: suku::gamification::today(),
+                awarded_on: app.state.clock.today(),
                 ..Default::default()
             },
+            app.state.clock.now(),
         )
         .await
         .unwrap()
@@ -710,9 +729,15 @@ async fn every_post_route_for_every_role() {
         tx.commit().await.unwrap();
         id
     };
-    let queued = suku::jobs::enqueue(&app.db.pool, "x", &serde_json::json!({}), Some(f.bursar))
-        .await
-        .unwrap();
+    let queued = suku::jobs::enqueue(
+        &app.db.pool,
+        "x",
+        &serde_json::json!({}),
+        Some(f.bursar),
+        app.state.clock.now(),
+    )
+    .await
+    .unwrap();
     // Each POST is sent with a valid token, and with fields that would succeed, so that a
     // wrongful success shows. Changes that would block later rows come last.
     let class_b = f.class_b.to_string();
@@ -1110,8 +1135,8 @@ async fn every_post_route_for_every_role() {
                 ("who", "class".into()),
                 ("metric", "attendance".into()),
                 ("target", "95".into()),
-                ("starts_on", suku::gamification::today().to_string()),
-                ("ends_on", suku::gamification::today().to_string()),
+                ("starts_on", app.state.clock.today().to_string()),
+                ("ends_on", app.state.clock.today().to_string()),
             ],
             vec!["teacher_a", "director", "secretary"],
         ),

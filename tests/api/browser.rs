@@ -94,8 +94,7 @@ async fn serve_demo() -> (SocketAddr, suku::demo::DemoSchool, crate::helpers::Te
     let db = fresh_db().await;
     let demo = suku::demo::generate(&db.pool).await.unwrap();
     let state =
-        suku::app::AppState::new(db.pool.clone(), suku::config::Config::new(db.url.clone()))
-            .unwrap();
+        suku::app::AppState::new(db.pool.clone(), crate::helpers::test_config(&db.url)).unwrap();
     let app = suku::app::router(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -593,8 +592,7 @@ pub(crate) async fn serve_demo_live() -> (
     let db = fresh_db().await;
     let demo = suku::demo::generate(&db.pool).await.unwrap();
     let state =
-        suku::app::AppState::new(db.pool.clone(), suku::config::Config::new(db.url.clone()))
-            .unwrap();
+        suku::app::AppState::new(db.pool.clone(), crate::helpers::test_config(&db.url)).unwrap();
     let app = suku::app::router(state.clone());
     tokio::spawn(suku::notifications::run(state.clone()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -13,11 +13,13 @@ async fn a_parent_pays_by_mobile_money_from_a_phone() {
     let Some(driver) = chromedriver() else { return };
     let db = fresh_db().await;
     let demo = suku::demo::generate(&db.pool).await.unwrap();
-    let mut config = suku::config::Config::new(db.url.clone());
+    let mut config = crate::helpers::test_config(&db.url);
     config.momo.provider = "demo".into();
     config.momo.demo_allowed = true;
     let state = suku::app::AppState::new(db.pool.clone(), config).unwrap();
     let router = suku::app::router(state.clone());
+    // The node's job runner sends the payment to the (demo) operator, as `suku serve` does.
+    let jobs = suku::jobs::spawn(state.clone(), suku::app::jobs());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -72,5 +74,6 @@ async fn a_parent_pays_by_mobile_money_from_a_phone() {
     .unwrap();
     assert_eq!(credited, 1);
     c.close().await.unwrap();
+    jobs.abort();
     state.realtime.detach();
 }

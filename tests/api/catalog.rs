@@ -246,3 +246,115 @@ fn the_literal_check_catches_literals() {
     );
     assert!(visible_literals("<p>{{ t.t(\"x\") }} · 12 –</p>").is_empty());
 }
+
+/// The keys the code names as string literals (error keys returned by validators, reasons,
+/// labels) exist in both catalogs: a literal shaped like a key whose family (the part before
+/// the first dash) is a family of the catalogs is a key, unless it is listed below.
+#[test]
+fn every_literal_key_in_the_code_is_translated() {
+    let i18n = I18n::load().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let families: BTreeSet<String> = catalog_sources()
+        .iter()
+        .flat_map(|(_, _, src)| keys(src))
+        .map(|k| k.split('-').next().unwrap_or_default().to_string())
+        .collect();
+    // Literals of the key shape that are not keys: header values and stored codes.
+    let not_keys = ["no-cache", "no-store", "no-year", "mark-corrected"];
+    let mut missing = BTreeSet::new();
+    for file in walk(&root.join("src")) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for lit in text.split('"').skip(1).step_by(2) {
+            let shaped = lit.contains('-')
+                && lit.starts_with(|c: char| c.is_ascii_lowercase())
+                && !lit.ends_with('-')
+                && !lit.contains("--")
+                && lit
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            let family = lit.split('-').next().unwrap_or_default();
+            if shaped && families.contains(family) && !not_keys.contains(&lit) {
+                for locale in Locale::ALL {
+                    if !i18n.has(locale, lit) {
+                        missing.insert(format!("{lit} ({})", locale.code()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "keys named in src but not translated: {missing:?}"
+    );
+}
+
+/// The audit log names each entry's kind and action through the catalogs
+/// (`entity-…`, `action-…`): every kind and action the code writes has its words.
+#[test]
+fn every_audited_kind_and_action_is_translated() {
+    let i18n = I18n::load().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut wanted = BTreeSet::new();
+    for file in walk(&root.join("src")) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find("audit::record(") {
+            rest = &rest[at + "audit::record(".len()..];
+            let args = top_level_args(rest);
+            for (i, family) in [(2, "entity"), (4, "action")] {
+                for lit in args
+                    .get(i)
+                    .map(|a| a.split('"').skip(1).step_by(2))
+                    .into_iter()
+                    .flatten()
+                {
+                    wanted.insert(format!("{family}-{lit}"));
+                }
+            }
+        }
+    }
+    assert!(wanted.len() > 20, "the scan found too few: {wanted:?}");
+    let missing: Vec<_> = wanted
+        .iter()
+        .flat_map(|k| Locale::ALL.into_iter().map(move |l| (k, l)))
+        .filter(|(k, l)| !i18n.has(*l, k))
+        .map(|(k, l)| format!("{k} ({})", l.code()))
+        .collect();
+    assert!(missing.is_empty(), "audit words missing: {missing:?}");
+}
+
+/// The arguments of a call whose text starts just after its `(`, split at the commas that
+/// are not inside brackets or strings.
+fn top_level_args(s: &str) -> Vec<&str> {
+    let (mut depth, mut in_str, mut start) = (0i32, false, 0);
+    let mut out = Vec::new();
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if in_str {
+            if c == b'\\' {
+                i += 1;
+            } else if c == b'"' {
+                in_str = false;
+            }
+        } else {
+            match c {
+                b'"' => in_str = true,
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' if depth == 0 => {
+                    out.push(s[start..i].trim());
+                    return out;
+                }
+                b')' | b']' | b'}' => depth -= 1,
+                b',' if depth == 0 => {
+                    out.push(s[start..i].trim());
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    out
+}

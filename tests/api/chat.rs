@@ -290,7 +290,7 @@ async fn authors_edit_within_five_minutes_and_moderators_delete_and_mute() {
     assert!(page.contains("(modifié) Rendez-vous mercredi"), "{page}");
     // After five minutes it is too late.
     sqlx::query("UPDATE messages SET created_at = $1 WHERE id = $2")
-        .bind(chrono::Utc::now() - chrono::Duration::minutes(6))
+        .bind(app.state.clock.now() - chrono::Duration::minutes(6))
         .bind(m)
         .execute(&app.db.pool)
         .await

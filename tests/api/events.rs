@@ -54,13 +54,14 @@ async fn events_are_handled_once_in_order_across_a_crash() {
     // commits (the process died before): it must never be seen.
     let mut ids = Vec::new();
     for n in 0..3 {
-        let mut tx = pool.begin().await.unwrap();
+        let mut tx = suku::db::begin_write(pool).await.unwrap();
         ids.push(
             events::publish(
                 &mut *tx,
                 "mark.recorded",
                 &serde_json::json!({ "n": n }),
                 Some(1),
+                crate::helpers::now(),
             )
             .await
             .unwrap(),
@@ -68,12 +69,13 @@ async fn events_are_handled_once_in_order_across_a_crash() {
         tx.commit().await.unwrap();
     }
     {
-        let mut tx = pool.begin().await.unwrap();
+        let mut tx = suku::db::begin_write(pool).await.unwrap();
         events::publish(
             &mut *tx,
             "mark.recorded",
             &serde_json::json!({ "n": "lost" }),
             None,
+            crate::helpers::now(),
         )
         .await
         .unwrap();
@@ -85,19 +87,45 @@ async fn events_are_handled_once_in_order_across_a_crash() {
     };
     // First run: the first event goes through, the second "crashes": its effect and its
     // delivery roll back together, and the third waits (order is kept).
-    assert_eq!(events::dispatch(pool, &sub, 100).await.unwrap(), 1);
+    assert_eq!(
+        events::dispatch(pool, &sub, 100, crate::helpers::now())
+            .await
+            .unwrap(),
+        1
+    );
     assert_eq!(effects(pool).await, vec![ids[0]]);
     // After the restart, the rest is handled, once.
-    assert_eq!(events::dispatch(pool, &sub, 100).await.unwrap(), 2);
+    assert_eq!(
+        events::dispatch(pool, &sub, 100, crate::helpers::now())
+            .await
+            .unwrap(),
+        2
+    );
     assert_eq!(effects(pool).await, ids);
     // Nothing more to do, however often it runs.
-    assert_eq!(events::dispatch(pool, &sub, 100).await.unwrap(), 0);
+    assert_eq!(
+        events::dispatch(pool, &sub, 100, crate::helpers::now())
+            .await
+            .unwrap(),
+        0
+    );
     assert_eq!(effects(pool).await, ids);
     // A new event is picked up next time.
-    let later = events::publish(pool, "absence.recorded", &serde_json::json!({}), None)
-        .await
-        .unwrap();
-    assert_eq!(events::dispatch(pool, &sub, 100).await.unwrap(), 1);
+    let later = events::publish(
+        pool,
+        "absence.recorded",
+        &serde_json::json!({}),
+        None,
+        crate::helpers::now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        events::dispatch(pool, &sub, 100, crate::helpers::now())
+            .await
+            .unwrap(),
+        1
+    );
     assert_eq!(effects(pool).await.last(), Some(&later));
 }
 
@@ -110,9 +138,15 @@ async fn concurrent_dispatchers_never_handle_an_event_twice() {
         .await
         .unwrap();
     for n in 0..40 {
-        events::publish(&pool, "mark.recorded", &serde_json::json!({ "n": n }), None)
-            .await
-            .unwrap();
+        events::publish(
+            &pool,
+            "mark.recorded",
+            &serde_json::json!({ "n": n }),
+            None,
+            crate::helpers::now(),
+        )
+        .await
+        .unwrap();
     }
     let sub = Arc::new(Recorder {
         fail_on: None,
@@ -124,7 +158,9 @@ async fn concurrent_dispatchers_never_handle_an_event_twice() {
         handles.push(tokio::spawn(async move {
             let mut total = 0;
             loop {
-                let n = events::dispatch(&pool, sub.as_ref(), 7).await.unwrap();
+                let n = events::dispatch(&pool, sub.as_ref(), 7, crate::helpers::now())
+                    .await
+                    .unwrap();
                 if n == 0 {
                     break total;
                 }
@@ -148,23 +184,46 @@ async fn a_new_subscriber_starts_at_the_present_then_misses_nothing() {
         .execute(pool)
         .await
         .unwrap();
-    let old = events::publish(pool, "mark.recorded", &serde_json::json!({}), None)
-        .await
-        .unwrap();
+    let old = events::publish(
+        pool,
+        "mark.recorded",
+        &serde_json::json!({}),
+        None,
+        crate::helpers::now(),
+    )
+    .await
+    .unwrap();
     let sub = Recorder {
         fail_on: None,
         failed: AtomicUsize::new(0),
     };
     events::subscribe_from_now(pool, sub.name()).await.unwrap();
-    let new = events::publish(pool, "mark.recorded", &serde_json::json!({}), None)
-        .await
-        .unwrap();
+    let new = events::publish(
+        pool,
+        "mark.recorded",
+        &serde_json::json!({}),
+        None,
+        crate::helpers::now(),
+    )
+    .await
+    .unwrap();
     // Starting again (a restart) does not move the cursor past what is pending.
     events::subscribe_from_now(pool, sub.name()).await.unwrap();
-    let later = events::publish(pool, "mark.recorded", &serde_json::json!({}), None)
-        .await
-        .unwrap();
-    assert_eq!(events::dispatch(pool, &sub, 10).await.unwrap(), 2);
+    let later = events::publish(
+        pool,
+        "mark.recorded",
+        &serde_json::json!({}),
+        None,
+        crate::helpers::now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        events::dispatch(pool, &sub, 10, crate::helpers::now())
+            .await
+            .unwrap(),
+        2
+    );
     let got = effects(pool).await;
     assert_eq!(got, vec![new, later]);
     assert!(!got.contains(&old));

@@ -295,9 +295,15 @@ async fn a_receipt_pdf_carries_a_qr_code_that_verifies_it() {
     );
 
     // A cancelled receipt says so on its verification page.
-    suku::fees::reverse_payment(&app.db.pool, ff.receipt_s1, "erreur de saisie", f.bursar)
-        .await
-        .unwrap();
+    suku::fees::reverse_payment(
+        &app.db.pool,
+        ff.receipt_s1,
+        "erreur de saisie",
+        f.bursar,
+        app.state.clock.now(),
+    )
+    .await
+    .unwrap();
     let v = anyone.get(path).await;
     assert!(v.plain().contains("annulé"), "{}", v.plain());
 }
@@ -467,7 +473,7 @@ async fn the_whole_schools_bulletins_arrive_as_a_zip_with_every_class() {
 
     // Past the retention period, the file is removed.
     sqlx::query("UPDATE files SET created_at = $1 WHERE owner_kind = 'export'")
-        .bind(chrono::Utc::now() - chrono::Duration::days(8))
+        .bind(app.state.clock.now() - chrono::Duration::days(8))
         .execute(&app.db.pool)
         .await
         .unwrap();

@@ -480,7 +480,7 @@ async fn concurrent_payments_never_overpay() {
     let tasks: Vec<_> = (0..4)
         .map(|_| {
             let pool = pool.clone();
-            let (s2, by) = (app.f.s2, app.f.bursar);
+            let (s2, by, now) = (app.f.s2, app.f.bursar, app.state.clock.now());
             tokio::spawn(async move {
                 let p = suku::fees::DeskPayment {
                     student_id: s2,
@@ -488,8 +488,9 @@ async fn concurrent_payments_never_overpay() {
                     method: "especes",
                     reference: None,
                     payer: None,
+                    idempotency_key: None,
                 };
-                suku::fees::record_payment(&pool, &p, by).await
+                suku::fees::record_payment(&pool, &p, by, now).await
             })
         })
         .collect();

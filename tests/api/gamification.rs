@@ -11,9 +11,14 @@ use suku::gamification::Gamifier;
 use crate::helpers::{Client, TestApp, evaluation, scalar, set_mark};
 
 async fn dispatch(app: &TestApp) -> usize {
-    suku::events::dispatch(&app.db.pool, &Gamifier::default(), 500)
-        .await
-        .unwrap()
+    suku::events::dispatch(
+        &app.db.pool,
+        &Gamifier::default(),
+        500,
+        app.state.clock.now(),
+    )
+    .await
+    .unwrap()
 }
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -218,6 +223,7 @@ async fn a_rising_average_and_a_full_week_earn_points_and_a_late_absence_takes_t
     let roll = |class: i64, day: NaiveDate| {
         let pool = app.db.pool.clone();
         let teacher = app.f.teacher_a;
+        let now = app.state.clock.now();
         async move {
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO roll_calls (class_id, held_on, starts_at, minutes, taken_by, taken_at) \
@@ -226,7 +232,7 @@ async fn a_rising_average_and_a_full_week_earn_points_and_a_late_absence_takes_t
             .bind(class)
             .bind(day)
             .bind(teacher)
-            .bind(chrono::Utc::now())
+            .bind(now)
             .fetch_one(&pool)
             .await
             .unwrap();
@@ -267,12 +273,13 @@ async fn a_rising_average_and_a_full_week_earn_points_and_a_late_absence_takes_t
         (1, 1, 0)
     );
     // An absence of that week entered afterwards takes S1's week back.
-    let mut tx = app.db.pool.begin().await.unwrap();
+    let mut tx = suku::db::begin_write(&app.db.pool).await.unwrap();
     suku::events::publish(
         &mut *tx,
         "absence.recorded",
         &serde_json::json!({ "student_id": s1, "held_on": "2026-11-19", "kind": "absence" }),
         None,
+        app.state.clock.now(),
     )
     .await
     .unwrap();
@@ -413,7 +420,7 @@ async fn a_teacher_awards_by_hand_and_the_administration_reverses() {
 
 /// Gives `points` by hand to a student (as the director).
 async fn give(app: &TestApp, student: i64, points: i64) {
-    let mut tx = app.db.pool.begin().await.unwrap();
+    let mut tx = suku::db::begin_write(&app.db.pool).await.unwrap();
     suku::gamification::award(
         &mut tx,
         &suku::gamification::Award {
@@ -422,9 +429,10 @@ async fn give(app: &TestApp, student: i64, points: i64) {
             positive: true,
             reason: "test".into(),
             awarded_by: Some(app.f.director),
-            awarded_on: suku::gamification::today(),
+            awarded_on: app.state.clock.today(),
             ..Default::default()
         },
+        app.state.clock.now(),
     )
     .await
     .unwrap()
@@ -445,7 +453,7 @@ async fn boards_rank_ties_as_ties_and_hide_names_from_other_students_only() {
     give(&app, s1, 30).await;
     give(&app, s2, 12).await;
     give(&app, s3, 12).await;
-    let mut tx = app.db.pool.begin().await.unwrap();
+    let mut tx = suku::db::begin_write(&app.db.pool).await.unwrap();
     // An "à améliorer" note never counts on a board.
     suku::gamification::award(
         &mut tx,
@@ -453,9 +461,10 @@ async fn boards_rank_ties_as_ties_and_hide_names_from_other_students_only() {
             student_id: s2,
             points: 50,
             positive: false,
-            awarded_on: suku::gamification::today(),
+            awarded_on: app.state.clock.today(),
             ..Default::default()
         },
+        app.state.clock.now(),
     )
     .await
     .unwrap();
@@ -651,7 +660,7 @@ async fn a_challenge_is_measured_from_the_records_and_settled_once() {
     let app = TestApp::new().await;
     let (s2, s3) = (app.f.s2, app.f.s3);
     let pool = &app.db.pool;
-    let today = suku::gamification::today();
+    let today = app.state.clock.today();
     let start = today - chrono::Days::new(3);
     let end = today + chrono::Days::new(3);
     let mut tb = app.login_as("teacher_b").await;
@@ -713,7 +722,7 @@ async fn a_challenge_is_measured_from_the_records_and_settled_once() {
     .bind(app.f.class_b)
     .bind(today - chrono::Days::new(1))
     .bind(app.f.teacher_b)
-    .bind(chrono::Utc::now())
+    .bind(app.state.clock.now())
     .fetch_one(pool)
     .await
     .unwrap();
@@ -785,9 +794,14 @@ async fn a_challenge_is_measured_from_the_records_and_settled_once() {
         .unwrap();
     assert_eq!(c.state, "settled");
     // The result is announced to each participant's family.
-    suku::events::dispatch(pool, &suku::notifications::Notifier::new(&app.state), 100)
-        .await
-        .unwrap();
+    suku::events::dispatch(
+        pool,
+        &suku::notifications::Notifier::new(&app.state),
+        100,
+        app.state.clock.now(),
+    )
+    .await
+    .unwrap();
     let told: Vec<(i64, String)> = sqlx::query_as(
         "SELECT user_id, text_key FROM notifications WHERE kind = 'challenge' ORDER BY user_id",
     )

@@ -17,6 +17,30 @@ use tower::ServiceExt;
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
+/// The moment the tests' school clock starts at: a Wednesday morning late in the first term
+/// (2026-12-02, 09:00 in Lomé), after every day the tests write marks and roll calls on.
+/// Every test sees the same calendar, whatever day it runs.
+pub fn start() -> chrono::DateTime<chrono::Utc> {
+    chrono::NaiveDate::from_ymd_opt(2026, 12, 2)
+        .and_then(|d| d.and_hms_opt(9, 0, 0))
+        .expect("a valid date")
+        .and_utc()
+}
+
+/// The school's time for code that has no test app at hand (the fixture): the start
+/// itself, so that whatever a test app's clock reads later is after it.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    start()
+}
+
+/// A configuration for a test server on `url`, its clock on the tests' school day (one
+/// clock for every node started from this configuration).
+pub fn test_config(url: &str) -> Config {
+    let mut c = Config::new(url);
+    c.clock = Some(suku::clock::Clock::starting_at(start()));
+    c
+}
+
 /// A database that lives as long as the test. On PostgreSQL it is dropped with the test, so
 /// a whole run keeps only a few databases on disk.
 pub struct TestDb {
@@ -203,7 +227,7 @@ async fn mk_user(
         phone,
         temporary_password: false,
     };
-    suku::admin::repo::insert_user(tx, &p, hash, roles)
+    suku::admin::repo::insert_user(tx, &p, hash, roles, crate::helpers::now())
         .await
         .expect("insert user")
 }
@@ -211,7 +235,7 @@ async fn mk_user(
 /// Fills a fresh database with the small school.
 pub async fn seed(pool: &Pool) -> Fixture {
     let hash = suku::auth::password::hash(PASSWORD.into()).await.unwrap();
-    let mut tx = pool.begin().await.unwrap();
+    let mut tx = suku::db::begin_write(pool).await.unwrap();
     let d = |y, m, dd| chrono::NaiveDate::from_ymd_opt(y, m, dd).unwrap();
     let (year,): (i64,) = sqlx::query_as(
         "INSERT INTO school_years (label, starts_on, ends_on, current) VALUES ('2026-2027', $1, $2, TRUE) RETURNING id",
@@ -365,17 +389,30 @@ pub async fn seed(pool: &Pool) -> Fixture {
         &mut *tx,
         &student("T-001", "Elom", "Agbodjan"),
         Some(f.student_user),
+        crate::helpers::now(),
     )
     .await
     .unwrap();
-    f.s2 = suku::school::insert_student(&mut *tx, &student("T-002", "Sena", "Agbodjan"), None)
-        .await
-        .unwrap();
-    f.s3 = suku::school::insert_student(&mut *tx, &student("T-003", "Yawo", "Fiadjoe"), None)
-        .await
-        .unwrap();
+    f.s2 = suku::school::insert_student(
+        &mut *tx,
+        &student("T-002", "Sena", "Agbodjan"),
+        None,
+        crate::helpers::now(),
+    )
+    .await
+    .unwrap();
+    f.s3 = suku::school::insert_student(
+        &mut *tx,
+        &student("T-003", "Yawo", "Fiadjoe"),
+        None,
+        crate::helpers::now(),
+    )
+    .await
+    .unwrap();
     for (s, c) in [(f.s1, f.class_a), (f.s2, f.class_b), (f.s3, f.class_b)] {
-        suku::school::enroll(&mut *tx, s, c).await.unwrap();
+        suku::school::enroll(&mut *tx, s, c, crate::helpers::now())
+            .await
+            .unwrap();
     }
     for (s, p) in [(f.s1, f.parent_1), (f.s2, f.parent_1), (f.s3, f.parent_2)] {
         suku::school::link_guardian(&mut *tx, s, p, "mere")
@@ -406,6 +443,13 @@ impl TestApp {
     }
 
     pub async fn with_config(tweak: impl FnOnce(&mut Config)) -> Self {
+        // SUKU_TEST_LOG=debug shows the server's log of a failing test.
+        if let Ok(filter) = std::env::var("SUKU_TEST_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(filter)
+                .with_test_writer()
+                .try_init();
+        }
         let db = fresh_db().await;
         let f = seed(&db.pool).await;
         let mut config = Config::new(db.url.clone());
@@ -416,6 +460,7 @@ impl TestApp {
             std::process::id(),
             FILES.fetch_add(1, Ordering::SeqCst)
         ));
+        config.clock = Some(suku::clock::Clock::starting_at(start()));
         tweak(&mut config);
         let state = AppState::new(db.pool.clone(), config).unwrap();
         TestApp {
@@ -699,7 +744,7 @@ pub async fn seed_fees(app: &TestApp) -> FeesFixture {
     .fetch_one(pool)
         .await
         .unwrap();
-    let mut tx = pool.begin().await.unwrap();
+    let mut tx = suku::db::begin_write(pool).await.unwrap();
     ff.scolarite = repo::insert_fee_type(&mut *tx, "scolarite", "Scolarité")
         .await
         .unwrap();
@@ -737,9 +782,16 @@ pub async fn seed_fees(app: &TestApp) -> FeesFixture {
     )
     .await
     .unwrap();
-    fees::bill_missing(&mut tx, year, None, None, Some(app.f.bursar))
-        .await
-        .unwrap();
+    fees::bill_missing(
+        &mut tx,
+        year,
+        None,
+        None,
+        Some(app.f.bursar),
+        app.state.clock.now(),
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     for (s, amount) in [(app.f.s1, "10000"), (app.f.s3, "30000")] {
         let p = fees::DeskPayment {
@@ -748,8 +800,11 @@ pub async fn seed_fees(app: &TestApp) -> FeesFixture {
             method: "especes",
             reference: None,
             payer: None,
+            idempotency_key: None,
         };
-        let id = fees::record_payment(pool, &p, app.f.bursar).await.unwrap();
+        let id = fees::record_payment(pool, &p, app.f.bursar, app.state.clock.now())
+            .await
+            .unwrap();
         if s == app.f.s1 {
             ff.receipt_s1 = id;
         } else {
@@ -833,6 +888,7 @@ pub async fn seed_chat(app: &TestApp) -> ChatFixture {
         "application/pdf",
         b"%PDF-1.4 Rendez-vous mardi",
         Some(f.parent_1),
+        now,
     )
     .await
     .unwrap();

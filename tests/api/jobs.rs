@@ -83,7 +83,7 @@ async fn a_failing_job_is_retried_with_backoff_then_given_up() {
     let pool = &app.db.pool;
     let runs = Arc::new(AtomicUsize::new(0));
     let reg = Registry::new(vec![Arc::new(Flaky(runs.clone()))]);
-    let id = jobs::enqueue(pool, "test.flaky", &json!({}), None)
+    let id = jobs::enqueue(pool, "test.flaky", &json!({}), None, app.state.clock.now())
         .await
         .unwrap();
     assert!(jobs::run_once(&app.state, &reg, "w").await.unwrap());
@@ -102,7 +102,7 @@ async fn a_failing_job_is_retried_with_backoff_then_given_up() {
     assert!(!jobs::run_once(&app.state, &reg, "w").await.unwrap());
     for _ in 0..2 {
         sqlx::query("UPDATE jobs SET run_after = $1")
-            .bind(chrono::Utc::now() - chrono::Duration::seconds(1))
+            .bind(app.state.clock.now() - chrono::Duration::seconds(1))
             .execute(pool)
             .await
             .unwrap();
@@ -139,11 +139,17 @@ async fn a_crashed_nodes_job_is_taken_over_once_its_lease_lapses() {
     let app = TestApp::new().await;
     let pool = &app.db.pool;
     let reg = Registry::new(vec![Arc::new(Counter { steps: 3 })]);
-    jobs::enqueue(pool, "test.counter", &json!({}), None)
-        .await
-        .unwrap();
+    jobs::enqueue(
+        pool,
+        "test.counter",
+        &json!({}),
+        None,
+        app.state.clock.now(),
+    )
+    .await
+    .unwrap();
     // Node A claims the job, then dies: its lease is already over.
-    let now = chrono::Utc::now();
+    let now = app.state.clock.now();
     let claimed = jobs::repo::claim(pool, "node-a", now, now - chrono::Duration::seconds(1))
         .await
         .unwrap()
@@ -159,9 +165,17 @@ async fn a_crashed_nodes_job_is_taken_over_once_its_lease_lapses() {
     assert!(result.contains("\"counted\":3"));
     // Node A waking up cannot overwrite B's outcome.
     assert_eq!(
-        jobs::repo::finish(pool, claimed.id, "node-a", "failed", None, Some("late"))
-            .await
-            .unwrap(),
+        jobs::repo::finish(
+            pool,
+            claimed.id,
+            "node-a",
+            "failed",
+            None,
+            Some("late"),
+            now
+        )
+        .await
+        .unwrap(),
         0
     );
 }
@@ -171,11 +185,17 @@ async fn a_job_is_claimed_by_one_worker_only() {
     let app = TestApp::new().await;
     let pool = app.db.pool.clone();
     for _ in 0..3 {
-        jobs::enqueue(&pool, "test.counter", &json!({}), None)
-            .await
-            .unwrap();
+        jobs::enqueue(
+            &pool,
+            "test.counter",
+            &json!({}),
+            None,
+            app.state.clock.now(),
+        )
+        .await
+        .unwrap();
     }
-    let now = chrono::Utc::now();
+    let now = app.state.clock.now();
     let until = now + chrono::Duration::seconds(60);
     let claims: Vec<_> = (0..6)
         .map(|i| {
@@ -212,9 +232,15 @@ async fn a_job_is_claimed_by_one_worker_only() {
 async fn cancelling_stops_a_queued_or_a_running_job() {
     let app = TestApp::new().await;
     let pool = app.db.pool.clone();
-    let queued = jobs::enqueue(&pool, "test.counter", &json!({}), Some(app.f.director))
-        .await
-        .unwrap();
+    let queued = jobs::enqueue(
+        &pool,
+        "test.counter",
+        &json!({}),
+        Some(app.f.director),
+        app.state.clock.now(),
+    )
+    .await
+    .unwrap();
     let mut d = app.login_as("director").await;
     let r = d.post(&format!("/taches/{queued}/annulation"), &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -224,9 +250,15 @@ async fn cancelling_stops_a_queued_or_a_running_job() {
     );
     // A long job stops at its next progress report after the request.
     let reg = Registry::new(vec![Arc::new(Counter { steps: 10_000 })]);
-    let running = jobs::enqueue(&pool, "test.counter", &json!({}), Some(app.f.director))
-        .await
-        .unwrap();
+    let running = jobs::enqueue(
+        &pool,
+        "test.counter",
+        &json!({}),
+        Some(app.f.director),
+        app.state.clock.now(),
+    )
+    .await
+    .unwrap();
     let state = app.state.clone();
     let worker = tokio::spawn(async move { jobs::run_once(&state, &reg, "w").await.unwrap() });
     loop {

@@ -30,3 +30,4 @@ mod page_cache;
 mod portals;
 mod push;
 mod realtime;
+mod security;

@@ -21,16 +21,21 @@ struct Suku {
     url: String,
     state: AppState,
     task: tokio::task::JoinHandle<()>,
+    jobs: tokio::task::JoinHandle<()>,
 }
 
 impl Drop for Suku {
     fn drop(&mut self) {
         self.task.abort();
+        self.jobs.abort();
         self.state.realtime.detach();
     }
 }
 
-async fn serve(app: &TestApp) -> Suku {
+/// Suku on a loopback port, with the job runner of `suku serve` (it sends payments to the
+/// provider and checks callbacks behind the requests), or without, for a test that runs
+/// the jobs itself ([`run_due_jobs`]) to stop a node between two steps.
+async fn serve_with(app: &TestApp, runner: bool) -> Suku {
     let state = AppState::new(app.db.pool.clone(), (*app.state.config).clone()).unwrap();
     let router = app::router(state.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -43,15 +48,26 @@ async fn serve(app: &TestApp) -> Suku {
         .await
         .unwrap();
     });
-    Suku { url, state, task }
+    let jobs = if runner {
+        suku::jobs::spawn(state.clone(), suku::app::jobs())
+    } else {
+        tokio::spawn(async {})
+    };
+    Suku {
+        url,
+        state,
+        task,
+        jobs,
+    }
 }
 
 async fn with_paygate() -> (Served, TestApp, Suku) {
-    with_paygate_waiting(15).await
+    with_paygate_waiting(15, true).await
 }
 
-/// PayGate, with Suku waiting at most `timeout_secs` for its answers.
-async fn with_paygate_waiting(timeout_secs: u64) -> (Served, TestApp, Suku) {
+/// PayGate, with Suku waiting at most `timeout_secs` for its answers, its job runner on
+/// or off.
+async fn with_paygate_waiting(timeout_secs: u64, runner: bool) -> (Served, TestApp, Suku) {
     let pg = fake_providers::paygate().await;
     let url = pg.url.clone();
     let app = TestApp::with_config(move |c| {
@@ -62,10 +78,29 @@ async fn with_paygate_waiting(timeout_secs: u64) -> (Served, TestApp, Suku) {
     })
     .await;
     seed_fees(&app).await;
-    let suku = serve(&app).await;
+    let suku = serve_with(&app, runner).await;
     pg.fake.sw.lock().unwrap().callback_url =
         Some(format!("{}/paiements/rappel/paygate", suku.url));
     (pg, app, suku)
+}
+
+/// FedaPay, with Suku's job runner on or off.
+async fn with_fedapay(runner: bool) -> (Served, TestApp, Suku) {
+    let fp = fake_providers::fedapay("whsec_test").await;
+    let url = fp.url.clone();
+    let app = TestApp::with_config(move |c| {
+        c.momo.provider = "fedapay".into();
+        c.momo.fedapay_url = url;
+        c.momo.fedapay_key = Secret("sk_sandbox_test".into());
+        c.momo.fedapay_webhook_secret = Secret("whsec_test".into());
+        c.momo.timeout_secs = 1;
+    })
+    .await;
+    seed_fees(&app).await;
+    let suku = serve_with(&app, runner).await;
+    fp.fake.sw.lock().unwrap().callback_url =
+        Some(format!("{}/paiements/rappel/fedapay", suku.url));
+    (fp, app, suku)
 }
 
 /// The pay form's hidden key.
@@ -106,9 +141,10 @@ async fn state_of(app: &TestApp, id: i64) -> String {
     s
 }
 
-/// Waits until attempt `id` reaches `state` (callbacks are checked behind their answer).
+/// Waits until attempt `id` reaches `state` (the job runner sends and checks behind the
+/// requests; it looks for work every second).
 async fn until(app: &TestApp, id: i64, state: &str) {
-    for _ in 0..100 {
+    for _ in 0..200 {
         if state_of(app, id).await == state {
             return;
         }
@@ -117,15 +153,47 @@ async fn until(app: &TestApp, id: i64, state: &str) {
     panic!("attempt {id} is {}, not {state}", state_of(app, id).await);
 }
 
+/// Runs the jobs that are due now on `state` (a node without its own runner).
+async fn run_ready_jobs(state: &AppState) {
+    let registry = suku::app::jobs();
+    while suku::jobs::run_once(state, &registry, "t").await.unwrap() {}
+}
+
 /// Makes every queued job due, and runs them all on `state` (a served node).
 async fn run_due_jobs(app: &TestApp, state: &AppState) {
     sqlx::query("UPDATE jobs SET run_after = $1 WHERE state = 'queued'")
-        .bind(chrono::Utc::now() - chrono::Duration::seconds(1))
+        .bind(state.clock.now() - chrono::Duration::seconds(1))
         .execute(&app.db.pool)
         .await
         .unwrap();
     let registry = suku::app::jobs();
     while suku::jobs::run_once(state, &registry, "t").await.unwrap() {}
+}
+
+/// Waits until the status check a callback asked for attempt `id` has run.
+async fn until_checked(app: &TestApp, id: i64) {
+    for _ in 0..200 {
+        let (asked,): (Option<String>,) = sqlx::query_as(
+            "SELECT CAST(check_requested_at AS TEXT) FROM momo_payments WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        // Any asked check still to run (the tests have one attempt in flight at a time).
+        let running = scalar(
+            &app.db.pool,
+            "SELECT COUNT(*) FROM jobs WHERE kind = 'mobile_money.check' AND state IN ('queued', 'running') \
+             AND payload LIKE '%\"asked\"%'",
+            None,
+        )
+        .await;
+        if asked.is_none() && running == 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the check asked for attempt {id} did not run");
 }
 
 async fn identifier(app: &TestApp, id: i64) -> String {
@@ -218,6 +286,8 @@ async fn a_parent_pays_a_tranche_once_whatever_the_callbacks_do() {
     // 20 000 of the 45 000 owed: a second credit would still fit, so only the attempt's
     // own state can stop it.
     let (id, key) = pay(&app, &mut p, "20 000").await;
+    // The form answers at once: the provider is asked behind it, and the waiting page follows.
+    until(&app, id, "pending").await;
     let ident = identifier(&app, id).await;
     let tx = pg.fake.tx(&ident).expect("the provider registered it");
     assert_eq!(
@@ -246,16 +316,18 @@ async fn a_parent_pays_a_tranche_once_whatever_the_callbacks_do() {
         "{}",
         waiting.plain()
     );
-    // An unsigned callback while the parent has not approved: checked, nothing credited.
+    // A forged callback while the parent has not approved (PayGate calls back only once
+    // paid): checked with PayGate, nothing credited.
     let early = pg.fake.paygate_callback(&ident);
     assert_eq!(pg.fake.send(&early, &[]).await, 200);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    until_checked(&app, id).await;
     assert_eq!(state_of(&app, id).await, "pending");
     assert_eq!(receipts(&app).await, 0);
-    // The parent approves; the operator calls back, twice, and once more out of order.
+    // The parent approves; the operator calls back, and the same callback comes twice more.
     pg.fake.settle(&ident, 0);
+    assert_eq!(pg.fake.paygate_notify(&ident).await, Some(200));
     let paid = pg.fake.paygate_callback(&ident);
-    for _ in 0..3 {
+    for _ in 0..2 {
         assert_eq!(pg.fake.send(&paid, &[]).await, 200);
     }
     until(&app, id, "paid").await;
@@ -293,6 +365,7 @@ async fn a_parent_pays_a_tranche_once_whatever_the_callbacks_do() {
         &app.db.pool,
         &suku::notifications::Notifier::new(&app.state),
         100,
+        crate::helpers::now(),
     )
     .await
     .unwrap();
@@ -319,6 +392,14 @@ async fn bad_input_and_forged_callbacks_credit_nothing() {
             "Le montant dépasse ce qui reste à payer",
         ),
         ("25000", "tmoney", "12", "phone", ""),
+        // A fixed line holds no wallet.
+        (
+            "25000",
+            "tmoney",
+            "22 21 43 65",
+            "phone",
+            "Ce numéro est une ligne fixe",
+        ),
         (
             "25000",
             "",
@@ -380,11 +461,12 @@ async fn bad_input_and_forged_callbacks_credit_nothing() {
     // A forged "paid" callback for a real attempt the parent never approved: the status
     // check says pending; nothing is credited.
     let (id, _) = pay(&app, &mut p, "45000").await;
+    until(&app, id, "pending").await;
     let ident = identifier(&app, id).await;
     let mut lie = pg.fake.paygate_callback(&ident);
     lie["payment_reference"] = json!("FAKE-OK");
     assert_eq!(pg.fake.send(&lie, &[]).await, 200);
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    until_checked(&app, id).await;
     assert_eq!(state_of(&app, id).await, "pending");
     let verdicts: Vec<(String,)> = sqlx::query_as("SELECT verdict FROM momo_callbacks ORDER BY id")
         .fetch_all(&app.db.pool)
@@ -414,22 +496,27 @@ async fn bad_input_and_forged_callbacks_credit_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_amount_goes_to_the_bursar_who_decides() {
-    let (pg, app, _suku) = with_paygate().await;
+    let (fp, app, _suku) = with_fedapay(true).await;
     let mut p = app.login_as("parent_1").await;
     let (id, _) = pay(&app, &mut p, "25000").await;
+    until(&app, id, "pending").await;
     let ident = identifier(&app, id).await;
-    pg.fake.sw.lock().unwrap().collect_instead = Some(20_000);
-    pg.fake.settle(&ident, 0);
-    let cb = pg.fake.paygate_callback(&ident);
-    assert_eq!(pg.fake.send(&cb, &[]).await, 200);
+    // The operator collected 20 000 on the transaction (its own records say so, signed).
+    fp.fake.settle(&ident, 0);
+    fp.fake
+        .txs
+        .lock()
+        .unwrap()
+        .iter_mut()
+        .for_each(|t| t.amount = 20_000);
+    assert_eq!(fp.fake.fedapay_deliver(&ident).await, 200);
     until(&app, id, "review").await;
     assert_eq!(receipts(&app).await, 0, "not credited");
     // The bursar sees it in the review queue, and credits what was collected.
     let mut b = app.login_as("bursar").await;
     let list = b.get("/admin/mobile-money?etat=review").await;
     assert!(
-        list.plain()
-            .contains("montant annoncé par le rappel différent"),
+        list.plain().contains("montant différent de celui demandé"),
         "{}",
         list.plain()
     );
@@ -506,12 +593,13 @@ async fn the_reconciler_credits_once_after_a_crash_and_expires_what_never_came()
     let mut p = app.login_as("parent_1").await;
     // The provider accepts, then the process stops before any callback.
     let (id, _) = pay(&app, &mut p, "25000").await;
+    until(&app, id, "pending").await;
     let ident = identifier(&app, id).await;
     drop(suku);
     pg.fake.sw.lock().unwrap().callback_url = None;
     pg.fake.settle(&ident, 0);
     // A new process: its job runner finds the durable check and asks the provider.
-    let restarted = serve(&app).await;
+    let restarted = serve_with(&app, false).await;
     // The provider is briefly down: the check fails, and a later one succeeds.
     pg.fake.sw.lock().unwrap().status_errors = 1;
     for _ in 0..2 {
@@ -522,12 +610,14 @@ async fn the_reconciler_credits_once_after_a_crash_and_expires_what_never_came()
     // Checks do not go on for a settled payment, and running everything again credits nothing.
     run_due_jobs(&app, &restarted.state).await;
     assert_eq!(receipts(&app).await, 1);
-    // An attempt the provider never registered (it answered 500) is checked, then expires.
-    pg.fake.sw.lock().unwrap().pay_errors = 1;
+    // An attempt the provider never registers (it answers 500 each time) is tried, checked,
+    // then expires.
+    pg.fake.sw.lock().unwrap().pay_errors = 10;
     let (lost, _) = pay(&app, &mut p, "5000").await;
+    run_due_jobs(&app, &restarted.state).await;
     assert_eq!(state_of(&app, lost).await, "created");
     sqlx::query("UPDATE momo_payments SET expires_at = $1 WHERE id = $2")
-        .bind(chrono::Utc::now() - chrono::Duration::seconds(1))
+        .bind(app.state.clock.now() - chrono::Duration::seconds(1))
         .bind(lost)
         .execute(&app.db.pool)
         .await
@@ -541,29 +631,39 @@ async fn the_reconciler_credits_once_after_a_crash_and_expires_what_never_came()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fedapay_webhooks_are_signed_and_credit_once() {
-    let fp = fake_providers::fedapay("whsec_test").await;
-    let url = fp.url.clone();
-    let app = TestApp::with_config(move |c| {
-        c.momo.provider = "fedapay".into();
-        c.momo.fedapay_url = url;
-        c.momo.fedapay_key = Secret("sk_sandbox_test".into());
-        c.momo.fedapay_webhook_secret = Secret("whsec_test".into());
-    })
-    .await;
-    seed_fees(&app).await;
-    let suku = serve(&app).await;
-    fp.fake.sw.lock().unwrap().callback_url =
-        Some(format!("{}/paiements/rappel/fedapay", suku.url));
+    let (fp, app, _suku) = with_fedapay(true).await;
+    let school = suku::settings::SchoolSettings {
+        email: "contact@ecole.tg".into(),
+        ..Default::default()
+    };
+    suku::settings::store(&app.db.pool, "school", &school)
+        .await
+        .unwrap();
     let mut p = app.login_as("parent_1").await;
     let (id, _) = pay(&app, &mut p, "45000").await;
+    until(&app, id, "pending").await;
     let ident = identifier(&app, id).await;
     assert_eq!(fp.fake.calls("create"), 1);
     assert_eq!(
         fp.fake.calls("send-togocel"),
         1,
-        "T-Money goes through togocel"
+        "T-Money goes through togocel, at POST /v1/togocel"
     );
-    assert_eq!(state_of(&app, id).await, "pending");
+    // What FedaPay was sent: our identifier in custom_metadata, the customer with an e-mail
+    // (the parent has none: the school's) and the national number in Togo.
+    let t = fp.fake.tx(&ident).unwrap().fedapay.unwrap();
+    assert_eq!(t.custom_metadata["suku_identifier"], ident.as_str());
+    assert_eq!(t.customer["email"], "contact@ecole.tg");
+    assert_eq!(t.customer["phone_number"]["number"], "90112233");
+    assert_eq!(t.customer["phone_number"]["country"], "tg");
+    // Its id is kept: the reconciler asks FedaPay by it.
+    let (kept,): (Option<String>,) =
+        sqlx::query_as("SELECT provider_ref FROM momo_payments WHERE id = $1")
+            .bind(id)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(kept, Some(fp.fake.tx(&ident).unwrap().id.to_string()));
     fp.fake.settle(&ident, 0);
     let body = serde_json::to_vec(&fp.fake.fedapay_event(&ident)).unwrap();
     let now = chrono::Utc::now().timestamp();
@@ -632,6 +732,7 @@ async fn a_refusal_on_the_phone_closes_the_attempt_and_tells_the_parent() {
     let (pg, app, _suku) = with_paygate().await;
     let mut p = app.login_as("parent_1").await;
     let (id, _) = pay(&app, &mut p, "15000").await;
+    until(&app, id, "pending").await;
     let ident = identifier(&app, id).await;
     // The parent refuses on the phone (PayGate: 6, cancelled); the callback says so.
     pg.fake.settle(&ident, 6);
@@ -657,6 +758,7 @@ async fn a_refusal_on_the_phone_closes_the_attempt_and_tells_the_parent() {
         &app.db.pool,
         &suku::notifications::Notifier::new(&app.state),
         100,
+        crate::helpers::now(),
     )
     .await
     .unwrap();
@@ -677,13 +779,14 @@ async fn a_refusal_on_the_phone_closes_the_attempt_and_tells_the_parent() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pay_call_that_times_out_but_went_through_is_found_by_its_identifier() {
-    let (pg, app, suku) = with_paygate_waiting(1).await;
+    let (pg, app, suku) = with_paygate_waiting(1, false).await;
     // The provider takes 1.5 s to answer: Suku gives up after 1 s, but the collection is
     // registered, and the parent approves it.
     pg.fake.sw.lock().unwrap().delay = Duration::from_millis(1500);
     pg.fake.sw.lock().unwrap().callback_url = None;
     let mut p = app.login_as("parent_1").await;
     let (id, _) = pay(&app, &mut p, "10000").await;
+    run_ready_jobs(&suku.state).await;
     assert_eq!(state_of(&app, id).await, "created");
     let (error,): (Option<String>,) =
         sqlx::query_as("SELECT last_error FROM momo_payments WHERE id = $1")
@@ -696,36 +799,34 @@ async fn a_pay_call_that_times_out_but_went_through_is_found_by_its_identifier()
     let ident = identifier(&app, id).await;
     pg.fake.settle(&ident, 0);
     pg.fake.sw.lock().unwrap().delay = Duration::ZERO;
-    // The reconciler asks by our identifier, and credits it.
+    // The start is tried again: PayGate knows the identifier (status 6), so nothing is
+    // registered twice; the reconciler asks by our identifier, and credits it.
     run_due_jobs(&app, &suku.state).await;
     assert_eq!(state_of(&app, id).await, "paid");
-    assert_eq!(pg.fake.calls("pay"), 1, "asked once");
+    assert_eq!(pg.fake.calls("pay"), 2, "tried again");
+    assert_eq!(pg.fake.txs_for(&ident).len(), 1, "registered once");
     assert_eq!(receipts(&app).await, 1);
     ledger_holds(&app).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn money_sent_back_is_never_credited_afterwards() {
-    let (pg, app, _suku) = with_paygate().await;
+    let (fp, app, _suku) = with_fedapay(true).await;
     let mut p = app.login_as("parent_1").await;
     let (id, _) = pay(&app, &mut p, "25000").await;
+    until(&app, id, "pending").await;
     let ident = identifier(&app, id).await;
-    pg.fake.settle(&ident, 0);
-    // A callback claims another amount: held for the bursar, who sends the money back.
-    let mut cb = pg.fake.paygate_callback(&ident);
-    cb["amount"] = json!(2_500_000);
-    assert_eq!(pg.fake.send(&cb, &[]).await, 200);
+    // FedaPay says, signed, that 2 500 000 were collected: held for the bursar, who sends
+    // the money back.
+    fp.fake.settle(&ident, 0);
+    fp.fake
+        .txs
+        .lock()
+        .unwrap()
+        .iter_mut()
+        .for_each(|t| t.amount = 2_500_000);
+    assert_eq!(fp.fake.fedapay_deliver(&ident).await, 200);
     until(&app, id, "review").await;
-    let (paid_amount,): (Option<i64>,) =
-        sqlx::query_as("SELECT paid_amount FROM momo_payments WHERE id = $1")
-            .bind(id)
-            .fetch_one(&app.db.pool)
-            .await
-            .unwrap();
-    assert_eq!(
-        paid_amount, None,
-        "a callback's claim is not recorded as collected"
-    );
     let mut b = app.login_as("bursar").await;
     let r = b
         .post(
@@ -738,9 +839,9 @@ async fn money_sent_back_is_never_credited_afterwards() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(state_of(&app, id).await, "failed");
-    // Neither a new callback nor a check with the provider (which still says paid) credits it.
-    let honest = pg.fake.paygate_callback(&ident);
-    assert_eq!(pg.fake.send(&honest, &[]).await, 200);
+    // Neither a new webhook nor a check with the provider (which still says approved)
+    // credits it.
+    assert_eq!(fp.fake.fedapay_deliver(&ident).await, 200);
     let r = b
         .post(&format!("/admin/mobile-money/{id}/verification"), &[])
         .await;
@@ -749,4 +850,169 @@ async fn money_sent_back_is_never_credited_afterwards() {
     assert_eq!(state_of(&app, id).await, "failed");
     assert_eq!(receipts(&app).await, 0);
     ledger_holds(&app).await;
+}
+
+/// PayGate's callback is not signed, and its status answer carries no amount: an amount in
+/// a callback is anyone's word. A callback that claims another amount neither holds a
+/// confirmed payment for the bursar nor changes what is credited.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unsigned_amount_is_never_believed() {
+    let (pg, app, _suku) = with_paygate().await;
+    let mut p = app.login_as("parent_1").await;
+    let (id, _) = pay(&app, &mut p, "25000").await;
+    until(&app, id, "pending").await;
+    let ident = identifier(&app, id).await;
+    pg.fake.settle(&ident, 0);
+    let mut cb = pg.fake.paygate_callback(&ident);
+    cb["amount"] = json!(2_500_000);
+    assert_eq!(pg.fake.send(&cb, &[]).await, 200);
+    until(&app, id, "paid").await;
+    let (paid_amount, reason): (Option<i64>, Option<String>) =
+        sqlx::query_as("SELECT paid_amount, review_reason FROM momo_payments WHERE id = $1")
+            .bind(id)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!((paid_amount, reason), (None, None));
+    assert_eq!(
+        scalar(
+            &app.db.pool,
+            "SELECT CAST(SUM(amount) AS BIGINT) FROM payments WHERE method = 'mobile_money'",
+            None
+        )
+        .await,
+        25_000,
+        "what was asked, as PayGate's status confirms"
+    );
+    ledger_holds(&app).await;
+}
+
+/// A FedaPay start whose answers are lost, one step at a time (FedaPay did the work, the
+/// answer never came): the payment is still collected once and credited once, and the
+/// parent's phone is never asked twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fedapay_start_whose_answers_are_lost_credits_once() {
+    use crate::fake_providers::Fault;
+    for step in ["create", "token", "send"] {
+        let (fp, app, suku) = with_fedapay(false).await;
+        {
+            let mut sw = fp.fake.sw.lock().unwrap();
+            let lost = vec![Fault::ActThenDrop];
+            match step {
+                "create" => sw.create_faults = lost,
+                "token" => sw.token_faults = lost,
+                _ => sw.send_faults = lost,
+            }
+        }
+        let mut p = app.login_as("parent_1").await;
+        let (id, _) = pay(&app, &mut p, "45000").await;
+        // The first try loses its answer; the runner tries the job again (as it would after
+        // its backoff) until the request has left.
+        for _ in 0..3 {
+            run_due_jobs(&app, &suku.state).await;
+            if state_of(&app, id).await != "created" {
+                break;
+            }
+        }
+        assert_eq!(state_of(&app, id).await, "pending", "{step}");
+        let ident = identifier(&app, id).await;
+        let pushes: usize = fp
+            .fake
+            .txs_for(&ident)
+            .iter()
+            .map(|t| t.fedapay.as_ref().map_or(0, |f| f.pushes))
+            .sum();
+        assert_eq!(pushes, 1, "{step}: the phone rang once");
+        // The parent approves on the phone; FedaPay's webhook comes (twice), and the
+        // reconciler asks too: one receipt.
+        fp.fake.settle(&ident, 0);
+        for _ in 0..2 {
+            assert_eq!(fp.fake.fedapay_deliver(&ident).await, 200, "{step}");
+        }
+        run_due_jobs(&app, &suku.state).await;
+        assert_eq!(state_of(&app, id).await, "paid", "{step}");
+        assert_eq!(receipts(&app).await, 1, "{step}: credited once");
+        ledger_holds(&app).await;
+    }
+}
+
+/// Without its webhook (lost, or FedaPay down when it fired), a FedaPay payment is found by
+/// the transaction id Suku kept at creation: FedaPay publishes no lookup by our reference.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fedapay_payment_without_webhook_is_found_by_its_id() {
+    let (fp, app, suku) = with_fedapay(false).await;
+    let mut p = app.login_as("parent_1").await;
+    let (id, _) = pay(&app, &mut p, "45000").await;
+    run_ready_jobs(&suku.state).await;
+    assert_eq!(state_of(&app, id).await, "pending");
+    let ident = identifier(&app, id).await;
+    fp.fake.settle(&ident, 0);
+    // The first check finds FedaPay down; the next one succeeds.
+    fp.fake.sw.lock().unwrap().get_faults = vec![crate::fake_providers::Fault::Status(503)];
+    for _ in 0..2 {
+        run_due_jobs(&app, &suku.state).await;
+    }
+    assert_eq!(state_of(&app, id).await, "paid");
+    assert_eq!(receipts(&app).await, 1);
+    ledger_holds(&app).await;
+}
+
+/// Anyone may post to the callback address: a flood is kept within limits and queues no
+/// more checks than one at a time per attempt.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_of_callbacks_is_bounded() {
+    let (pg, app, suku) = with_paygate_waiting(15, false).await;
+    let mut p = app.login_as("parent_1").await;
+    let (id, _) = pay(&app, &mut p, "45000").await;
+    run_ready_jobs(&suku.state).await;
+    let ident = identifier(&app, id).await;
+    let cb = pg.fake.paygate_callback(&ident);
+    for _ in 0..120 {
+        assert_eq!(pg.fake.send(&cb, &[]).await, 200);
+    }
+    for n in 0..200 {
+        let forged =
+            json!({ "tx_reference": n.to_string(), "identifier": format!("SUKU-{n:016}") });
+        assert_eq!(pg.fake.send(&forged, &[]).await, 200);
+    }
+    assert_eq!(
+        scalar(
+            &app.db.pool,
+            "SELECT COUNT(*) FROM jobs WHERE kind = 'mobile_money.check' AND payload LIKE '%\"asked\"%'",
+            None
+        )
+        .await,
+        1,
+        "one check waits for the attempt"
+    );
+    assert_eq!(
+        scalar(
+            &app.db.pool,
+            "SELECT COUNT(*) FROM momo_callbacks WHERE payment_id = $1",
+            Some(id)
+        )
+        .await,
+        50
+    );
+    assert_eq!(
+        scalar(
+            &app.db.pool,
+            "SELECT COUNT(*) FROM momo_callbacks WHERE payment_id IS NULL",
+            None
+        )
+        .await,
+        60
+    );
+    // The check runs; the next callback may ask again.
+    run_ready_jobs(&suku.state).await;
+    assert_eq!(pg.fake.send(&cb, &[]).await, 200);
+    assert_eq!(
+        scalar(
+            &app.db.pool,
+            "SELECT COUNT(*) FROM jobs WHERE kind = 'mobile_money.check' AND payload LIKE '%\"asked\"%'",
+            None
+        )
+        .await,
+        2
+    );
 }

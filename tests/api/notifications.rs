@@ -8,9 +8,14 @@ use suku::notifications::Notifier;
 use crate::helpers::{Client, TestApp, scalar};
 
 async fn dispatch(app: &TestApp) -> usize {
-    suku::events::dispatch(&app.db.pool, &Notifier::new(&app.state), 500)
-        .await
-        .unwrap()
+    suku::events::dispatch(
+        &app.db.pool,
+        &Notifier::new(&app.state),
+        500,
+        app.state.clock.now(),
+    )
+    .await
+    .unwrap()
 }
 
 /// Teacher A gives S1 `mark`/20 on a new devoir in 6e A maths.
@@ -175,7 +180,7 @@ async fn preferences_turn_a_kind_off_and_quiet_hours_are_checked() {
 async fn a_teacher_in_quiet_hours_is_shown_as_such_to_the_sender() {
     let app = TestApp::new().await;
     let mut t = app.login_as("teacher_b").await;
-    let now = chrono::Utc::now();
+    let now = app.state.clock.now();
     let h = i64::from(now.hour());
     let start = format!("{}h00", (h + 23) % 24);
     let end = format!("{}h00", (h + 2) % 24);
@@ -347,7 +352,7 @@ async fn marks_reach_parents_by_email_when_they_ask_even_if_the_server_refuses_o
     let mut t = app.login_as("teacher_a").await;
     mark(&app, &mut t, "14").await;
     let notifier = Notifier::new(&app.state);
-    suku::events::dispatch(&app.db.pool, &notifier, 100)
+    suku::events::dispatch(&app.db.pool, &notifier, 100, app.state.clock.now())
         .await
         .unwrap();
     assert_eq!(
@@ -373,7 +378,7 @@ async fn marks_reach_parents_by_email_when_they_ask_even_if_the_server_refuses_o
     assert_eq!(attempts, 1);
     assert!(error.unwrap_or_default().contains("451"));
     sqlx::query("UPDATE email_outbox SET next_try_at = $1")
-        .bind(chrono::Utc::now() - chrono::Duration::seconds(1))
+        .bind(app.state.clock.now() - chrono::Duration::seconds(1))
         .execute(&app.db.pool)
         .await
         .unwrap();

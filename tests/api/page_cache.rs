@@ -189,7 +189,7 @@ async fn the_stamp_moves_with_commits() {
         assert_eq!(changes::data(&db.pool).await.unwrap(), before);
         assert_eq!(changes::every(&db.pool), Some(every));
         // A rolled back change moves nothing.
-        let mut tx = db.pool.begin().await.unwrap();
+        let mut tx = suku::db::begin_write(&db.pool).await.unwrap();
         sqlx::query("INSERT INTO settings (key, value) VALUES ('r', '1')")
             .execute(&mut *tx)
             .await
@@ -199,7 +199,7 @@ async fn the_stamp_moves_with_commits() {
         assert_eq!(changes::every(&db.pool), Some(every));
         // Sessions and anything else together: nothing is given while the commit
         // settles, then a new stamp.
-        let mut tx = db.pool.begin().await.unwrap();
+        let mut tx = suku::db::begin_write(&db.pool).await.unwrap();
         sqlx::query("UPDATE sessions SET expiry_date = expiry_date + 1")
             .execute(&mut *tx)
             .await

@@ -104,7 +104,7 @@ async fn a_mark_reaches_the_parents_phone_encrypted_and_signed() {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let mut t = app.login_as("teacher_a").await;
     crate::notifications::mark(&app, &mut t, "14").await;
-    suku::events::dispatch(pool, &Notifier::new(&app.state), 100)
+    suku::events::dispatch(pool, &Notifier::new(&app.state), 100, app.state.clock.now())
         .await
         .unwrap();
     assert_eq!(
@@ -156,7 +156,7 @@ async fn a_mark_reaches_the_parents_phone_encrypted_and_signed() {
         "not yet due"
     );
     sqlx::query("UPDATE push_outbox SET next_try_at = $1 WHERE sent_at IS NULL")
-        .bind(chrono::Utc::now() - chrono::Duration::seconds(1))
+        .bind(app.state.clock.now() - chrono::Duration::seconds(1))
         .execute(pool)
         .await
         .unwrap();

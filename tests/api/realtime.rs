@@ -7,7 +7,6 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use suku::app::{self, AppState};
-use suku::config::Config;
 use tokio::task::JoinHandle;
 
 use crate::helpers::TestApp;
@@ -32,7 +31,7 @@ async fn serve(app: &TestApp) -> Server {
 }
 
 async fn serve_node(app: &TestApp, cluster: Option<suku::realtime::Cluster>) -> Server {
-    let mut config = Config::new(app.db.url.clone());
+    let mut config = crate::helpers::test_config(&app.db.url);
     config.files_dir = app.state.config.files_dir.clone();
     let state = AppState::new(app.db.pool.clone(), config).unwrap();
     let router = app::router_with(state.clone(), cluster);
@@ -159,7 +158,7 @@ async fn chat_through_the_official_client() {
     )
     .bind(format!("parents:{}", app.f.class_a))
     .bind(app.f.class_a)
-    .bind(chrono::Utc::now())
+    .bind(app.state.clock.now())
     .fetch_one(&app.db.pool)
     .await
     .unwrap();
@@ -339,6 +338,7 @@ async fn a_jobs_progress_reaches_the_person_who_started_it_live() {
         suku::bulletins::school::KIND,
         &serde_json::json!({ "period_id": 1 }),
         Some(app.f.secretary),
+        app.state.clock.now(),
     )
     .await
     .unwrap();
@@ -372,7 +372,7 @@ async fn open_tabs_follow_the_schools_relationships_as_they_change() {
     let server = serve(&app).await;
     let pool = &app.db.pool;
     // The class-parents channel of 6e A, which parent 1 reads through their child S1.
-    suku::chat::repo::my_conversation_ids(pool, app.f.parent_1, false)
+    suku::chat::repo::my_conversation_ids(pool, app.f.parent_1, false, app.state.clock.now())
         .await
         .unwrap();
     let (channel,): (i64,) = sqlx::query_as("SELECT id FROM conversations WHERE key = $1")

@@ -50,8 +50,8 @@ const server = http.createServer((req, res) => {
       return;
     }
     try {
-      // Browsers' push services are on the default https port; the origin without a port.
-      const vapid = verifyVapid(req.headers.authorization, "http://127.0.0.1");
+      // RFC 8292 §2: the audience is the origin of the push resource (with its port).
+      const vapid = verifyVapid(req.headers.authorization, "http://" + req.headers.host);
       if (req.headers["content-encoding"] !== "aes128gcm") throw new Error("content-encoding " + req.headers["content-encoding"]);
       const ttl = Number(req.headers.ttl);
       if (!(ttl > 0)) throw new Error("ttl " + req.headers.ttl);

@@ -119,6 +119,7 @@ pub(super) async fn save_documents(
         "update",
         None,
         Some(&serde_json::to_string(&docs).unwrap_or_default()),
+        ctx.now,
     )
     .await?;
     tx.commit().await?;
@@ -162,7 +163,7 @@ pub(super) async fn render_sample(
                 .find(|c| c.student_count > 0)
                 .ok_or(AppError::NotFound)?;
             let periods = crate::grades::repo::periods(&app.db).await?;
-            let today = chrono::Utc::now().date_naive();
+            let today = ctx.today();
             let period = crate::grades::repo::default_period(&periods, today)
                 .or(periods.first())
                 .ok_or(AppError::NotFound)?;

@@ -146,7 +146,7 @@ pub(super) async fn new_template(
     let mut def = Definition::of(ds);
     if ds.has(Filter::Period) {
         let periods = crate::grades::repo::periods(&app.db).await?;
-        let today = chrono::Utc::now().date_naive();
+        let today = ctx.today();
         def.filters.period_id = crate::grades::repo::default_period(&periods, today).map(|p| p.id);
     }
     editor(&app, &ctx, None, String::new(), def, FormErrors::default()).await
@@ -208,7 +208,7 @@ pub(super) async fn save_template(
         return editor(app, ctx, id, name, def, errors).await;
     }
     let mut tx = crate::db::begin_write(&app.db).await?;
-    let saved = custom::save(&mut *tx, id, &name, &def, u.id).await?;
+    let saved = custom::save(&mut *tx, id, &name, &def, u.id, ctx.now).await?;
     crate::audit::record(
         &mut *tx,
         Some(u.id),
@@ -217,6 +217,7 @@ pub(super) async fn save_template(
         if id.is_some() { "update" } else { "create" },
         None,
         Some(&name),
+        ctx.now,
     )
     .await?;
     tx.commit().await?;
@@ -320,6 +321,7 @@ pub(super) async fn launch(
             "lang": ctx.t.locale.code(),
         }),
         Some(u.id),
+        ctx.now,
     )
     .await?;
     Ok(redirect(&format!("/taches/{job}")))
@@ -342,6 +344,7 @@ pub(super) async fn remove(
         "delete",
         Some(&saved.definition),
         None,
+        ctx.now,
     )
     .await?;
     tx.commit().await?;
@@ -406,6 +409,7 @@ impl Job for TemplateExport {
             format.content_type(),
             &bytes,
             ctx.by,
+            ctx.app.clock.now(),
         )
         .await?;
         ctx.progress(3, 3, "job-msg-export-done", json!({ "count": rows }))

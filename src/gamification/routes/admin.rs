@@ -65,7 +65,7 @@ pub(super) async fn admin_view(
     ctx: &Ctx,
     errors: FormErrors,
 ) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     authz::require(may_administer(u))?;
     let status = errors.status();
     html_status(
@@ -90,7 +90,7 @@ pub(super) async fn save_rules(
     ctx: Ctx,
     body: Bytes,
 ) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     authz::require(may_administer(u))?;
     let f = form(&body);
     let rules = crate::gamification::rules(&app.db).await?;
@@ -151,6 +151,7 @@ pub(super) async fn save_rules(
         "update",
         None,
         Some(&new),
+        ctx.now,
     )
     .await?;
     tx.commit().await?;
@@ -163,7 +164,7 @@ pub(super) async fn save_levels(
     ctx: Ctx,
     body: Bytes,
 ) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     authz::require(may_administer(u))?;
     let f = form(&body);
     let mut levels = Vec::new();
@@ -197,6 +198,7 @@ pub(super) async fn save_levels(
         "update",
         None,
         Some(&serde_json::to_string(&levels).unwrap_or_default()),
+        ctx.now,
     )
     .await?;
     ctx.flash("success", "gam-saved").await?;
@@ -208,7 +210,7 @@ pub(super) async fn add_behaviour(
     ctx: Ctx,
     body: Bytes,
 ) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     authz::require(may_administer(u))?;
     let f = form(&body);
     let mut errors = FormErrors::default();
@@ -248,6 +250,7 @@ pub(super) async fn add_behaviour(
         "create",
         None,
         Some(&points.to_string()),
+        ctx.now,
     )
     .await?;
     ctx.flash("success", "gam-saved").await?;
@@ -259,7 +262,7 @@ pub(super) async fn toggle_behaviour(
     ctx: Ctx,
     PathId(id): PathId,
 ) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     authz::require(may_administer(u))?;
     let done = sqlx::query("UPDATE behaviours SET active = NOT active WHERE id = $1")
         .bind(id)
@@ -277,6 +280,7 @@ pub(super) async fn toggle_behaviour(
         "toggle",
         None,
         None,
+        ctx.now,
     )
     .await?;
     ctx.flash("success", "gam-saved").await?;

@@ -19,7 +19,7 @@ impl BadgesPage<'_> {
 }
 
 pub(super) async fn badges_page(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     // A student sees which they hold.
     let me = crate::school::student_by_user(&app.db, u.id)
         .await?
@@ -39,7 +39,7 @@ pub(super) async fn create_badge(
     ctx: Ctx,
     body: Bytes,
 ) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     authz::require(may_administer(u))?;
     let f = form(&body);
     let mut errors = FormErrors::default();
@@ -85,6 +85,7 @@ pub(super) async fn create_badge(
         "create",
         None,
         Some(&name),
+        ctx.now,
     )
     .await?;
     tx.commit().await?;

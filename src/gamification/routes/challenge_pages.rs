@@ -77,8 +77,8 @@ pub(super) struct ChallengesPage<'a> {
 }
 
 pub(super) async fn challenges_page(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    let u = ctx.person()?;
-    let today = crate::gamification::today();
+    let u = ctx.user()?;
+    let today = ctx.today();
     let mut list = Vec::new();
     for c in challenges_for(&app.db, u).await? {
         let p = challenges::progress(&app.db, &c, today).await?;
@@ -127,12 +127,12 @@ pub(super) async fn challenge_page(
     ctx: Ctx,
     PathId(id): PathId,
 ) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     let c = challenges::get(&app.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
     authz::require(may_see_challenge(&app.db, u, &c).await?)?;
-    let progress = challenges::progress(&app.db, &c, crate::gamification::today()).await?;
+    let progress = challenges::progress(&app.db, &c, ctx.today()).await?;
     let staff = staff(u);
     // Classmates' names are for the staff; a family sees its own child's line.
     let own = own_students(&app.db, u).await?;
@@ -168,12 +168,12 @@ pub(super) async fn challenge_progress(
     ctx: Ctx,
     PathId(id): PathId,
 ) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     let c = challenges::get(&app.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
     authz::require(may_see_challenge(&app.db, u, &c).await?)?;
-    let progress = challenges::progress(&app.db, &c, crate::gamification::today()).await?;
+    let progress = challenges::progress(&app.db, &c, ctx.today()).await?;
     let mut res = html(&ProgressFragment {
         ctx: &ctx,
         c,
@@ -219,7 +219,7 @@ pub(super) async fn challenge_form(
     form: Vec<(String, String)>,
     errors: FormErrors,
 ) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     let classes = runnable_classes(&app.db, u).await?;
     authz::require(!classes.is_empty())?;
     let class = field(&form, "class_id")
@@ -254,7 +254,7 @@ pub(super) async fn new_challenge(
 ) -> AppResult<Response> {
     let mut form = q;
     if field(&form, "starts_on").is_empty() {
-        let today = crate::gamification::today();
+        let today = ctx.today();
         form.push(("starts_on".into(), today.to_string()));
         form.push((
             "ends_on".into(),
@@ -278,7 +278,7 @@ pub(super) async fn create_challenge(
     ctx: Ctx,
     body: Bytes,
 ) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     let f = form(&body);
     let classes = runnable_classes(&app.db, u).await?;
     authz::require(!classes.is_empty())?;
@@ -328,9 +328,7 @@ pub(super) async fn create_challenge(
         (Some(s), Some(e)) if e < s || (e - s).num_days() > 366 => {
             errors.add("ends_on", ctx.t.t("gam-error-dates"))
         }
-        (_, Some(e)) if e < crate::gamification::today() => {
-            errors.add("ends_on", ctx.t.t("gam-error-past"))
-        }
+        (_, Some(e)) if e < ctx.today() => errors.add("ends_on", ctx.t.t("gam-error-past")),
         _ => {}
     }
     let who = field(&f, "who");
@@ -404,6 +402,7 @@ pub(super) async fn create_challenge(
             reward_badge_id: badge,
             created_by: u.id,
         },
+        ctx.now,
     )
     .await?;
     ctx.flash("success", "gam-challenge-created").await?;
@@ -415,7 +414,7 @@ pub(super) async fn cancel_challenge(
     ctx: Ctx,
     PathId(id): PathId,
 ) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     let c = challenges::get(&app.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -423,7 +422,7 @@ pub(super) async fn cancel_challenge(
     if c.state == "settled" {
         return Err(AppError::Conflict("gam-challenge-not-open"));
     }
-    if !challenges::cancel(&app.db, id, u.id).await? {
+    if !challenges::cancel(&app.db, id, u.id, ctx.now).await? {
         ctx.flash("info", "gam-challenge-not-open").await?;
         return Ok(redirect(&format!("/defis/{id}")));
     }

@@ -95,7 +95,7 @@ pub(super) async fn class_page(
     let lines = class_lines(
         &app.db,
         class.id,
-        crate::gamification::monday_of(crate::gamification::today()),
+        crate::gamification::monday_of(ctx.today()),
     )
     .await?;
     let status = errors.status();
@@ -128,7 +128,7 @@ pub(super) async fn class_points(
     ctx: Ctx,
     PathId(id): PathId,
 ) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     let class = roster_class(&app.db, u, id).await?;
     class_page(
         &app,
@@ -206,7 +206,7 @@ pub(super) async fn award_points(
     PathId(id): PathId,
     body: Bytes,
 ) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     let Picked {
         class,
         form: f,
@@ -227,7 +227,7 @@ pub(super) async fn award_points(
     let Some(b) = behaviour.filter(|_| errors.is_empty()) else {
         return class_page(&app, &ctx, class, chosen, f, errors).await;
     };
-    let today = crate::gamification::today();
+    let today = ctx.today();
     let mut tx = crate::db::begin_write(&app.db).await?;
     for s in &chosen {
         let award = crate::gamification::Award {
@@ -240,7 +240,10 @@ pub(super) async fn award_points(
             awarded_on: today,
             ..Default::default()
         };
-        if crate::gamification::award(&mut tx, &award).await?.is_none() {
+        if crate::gamification::award(&mut tx, &award, ctx.now)
+            .await?
+            .is_none()
+        {
             // Only without a current school year.
             return Err(AppError::Conflict("gam-error-no-year"));
         }
@@ -268,7 +271,7 @@ pub(super) async fn give_badge(
     PathId(id): PathId,
     body: Bytes,
 ) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     let Picked {
         class,
         form: f,
@@ -293,7 +296,7 @@ pub(super) async fn give_badge(
             *s,
             Some(u.id),
             field(&f, "comment"),
-            crate::gamification::today(),
+            ctx.today(),
         )
         .await?;
     }
@@ -309,7 +312,7 @@ pub(super) async fn revoke_award(
     PathId(id): PathId,
     body: Bytes,
 ) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     authz::require(may_administer(u))?;
     let f = form(&body);
     let reason = field(&f, "reason")
@@ -318,7 +321,9 @@ pub(super) async fn revoke_award(
         .take(200)
         .collect::<String>();
     let mut tx = crate::db::begin_write(&app.db).await?;
-    let Some(student) = crate::gamification::revoke(&mut tx, id, Some(u.id), &reason).await? else {
+    let Some(student) =
+        crate::gamification::revoke(&mut tx, id, Some(u.id), &reason, ctx.now).await?
+    else {
         let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM point_awards WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *tx)
@@ -343,6 +348,7 @@ pub(super) async fn revoke_award(
         "revoke",
         None,
         Some(&reason),
+        ctx.now,
     )
     .await?;
     tx.commit().await?;
@@ -356,14 +362,14 @@ pub(super) async fn revoke_badge(
     ctx: Ctx,
     crate::web::PathIds(badge, student): crate::web::PathIds,
 ) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     authz::require(may_administer(u))?;
     let mut tx = crate::db::begin_write(&app.db).await?;
     let done = sqlx::query(
         "UPDATE badge_awards SET revoked_at = $1, revoked_by = $2 \
          WHERE badge_id = $3 AND student_id = $4 AND revoked_at IS NULL",
     )
-    .bind(chrono::Utc::now())
+    .bind(ctx.now)
     .bind(u.id)
     .bind(badge)
     .bind(student)
@@ -392,6 +398,7 @@ pub(super) async fn revoke_badge(
         "revoke",
         None,
         None,
+        ctx.now,
     )
     .await?;
     tx.commit().await?;

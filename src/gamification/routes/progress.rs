@@ -138,7 +138,7 @@ pub async fn profile(
     student: crate::school::StudentRow,
 ) -> AppResult<Profile> {
     let db = &app.db;
-    let today = crate::gamification::today();
+    let today = app.clock.today();
     let total = crate::gamification::total_points(db, student.id).await?;
     let (week,): (i64,) = sqlx::query_as(
         "SELECT CAST(COALESCE(SUM(points), 0) AS BIGINT) FROM point_awards WHERE student_id = $1 \
@@ -222,7 +222,7 @@ pub(super) struct ProgressPage<'a> {
 }
 
 pub(super) async fn my_progress(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     let own = own_students(&app.db, u).await?;
     let mut own: Vec<i64> = own.into_iter().collect();
     own.sort_unstable();
@@ -237,13 +237,13 @@ pub(super) async fn progress_page(
     ctx: Ctx,
     PathId(id): PathId,
 ) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     let s = seen_student(&app.db, u, id).await?;
     let may_hide = own_students(&app.db, u).await?.contains(&id);
     let p = profile(&app, &ctx.t, s).await?;
     let mut list = Vec::new();
     for c in student_challenges(&app.db, id).await? {
-        let pr = challenges::progress(&app.db, &c, crate::gamification::today()).await?;
+        let pr = challenges::progress(&app.db, &c, ctx.today()).await?;
         list.push((c, pr));
     }
     html(&ProgressPage {
@@ -281,7 +281,7 @@ pub(super) async fn set_privacy(
     PathId(id): PathId,
     body: Bytes,
 ) -> AppResult<Response> {
-    let u = ctx.person()?;
+    let u = ctx.user()?;
     // The student, and their parents; not the staff.
     authz::require(own_students(&app.db, u).await?.contains(&id))?;
     let hide = field(&form(&body), "hide") == "1";
