@@ -60,7 +60,7 @@ async fn main() -> anyhow::Result<()> {
     for run in 0..3 {
         // Baseline: 2,000 bare students in one transaction.
         let t = Instant::now();
-        let mut tx = suku::db::begin_write(pool).await?;
+        let mut tx = suku::db::begin_write(&pool).await?;
         for i in 0..2000 {
             let s = suku::school::StudentInput {
                 matricule: format!("BASE-{run}-{i:05}"),
@@ -86,7 +86,7 @@ async fn main() -> anyhow::Result<()> {
             "{:?}",
             checked.preview.iter().find(|r| !r.problems.is_empty())
         );
-        let mut tx = suku::db::begin_write(pool).await?;
+        let mut tx = suku::db::begin_write(&pool).await?;
         let w = students::write(&mut tx, year.id, &checked.ready, by, chrono::Utc::now()).await?;
         tx.commit().await?;
         full.push(t.elapsed());

@@ -6,6 +6,7 @@ use chrono::Utc;
 use crate::db::Db;
 
 /// Records one change.
+#[allow(clippy::too_many_arguments)]
 pub async fn record<'e>(
     db: impl sqlx::Executor<'e, Database = Db>,
     actor: Option<i64>,

@@ -55,8 +55,6 @@ struct NextQuery {
     suivant: String,
 }
 
-/// Only local paths are followed after login, never another site.
-
 async fn login_form(ctx: Ctx, Query(q): Query<NextQuery>) -> AppResult<Response> {
     if let Some(u) = &ctx.user {
         return Ok(redirect(u.active_portal().home()));

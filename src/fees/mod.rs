@@ -117,6 +117,7 @@ pub async fn bill_missing_at(
 
 /// Writes the ledger entries of a discount over the student's invoices of that fee type
 /// (or only over `only`). Returns the total taken off.
+#[allow(clippy::too_many_arguments)]
 async fn apply_discount(
     tx: &mut Tx<'_>,
     student_id: i64,

@@ -64,7 +64,7 @@ impl Subscriber for Gamifier {
                     _ => None,
                 };
                 if self
-                    .on_mark(tx, student, eval, scale, score, on, event.occurred_at)
+                    .on_mark(tx, student, eval, scale, score, event.occurred_at)
                     .await?
                 {
                     self.touch(student);
@@ -116,9 +116,9 @@ impl Gamifier {
         eval: i64,
         scale: i64,
         score: Option<i64>,
-        on: NaiveDate,
         at: DateTime<Utc>,
     ) -> anyhow::Result<bool> {
+        let on = at.date_naive();
         let source = format!("mark:{eval}:{student}");
         let mut changed = false;
         if let Some(points) = score

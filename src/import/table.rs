@@ -257,7 +257,7 @@ fn read_xlsx(bytes: &[u8]) -> Result<Table, ReadError> {
     };
     let bottom = found.keys().map(|(r, _)| *r).max().unwrap_or(top);
     let right = found.keys().map(|(_, c)| *c).max().unwrap_or(left);
-    if (bottom - top) as usize >= MAX_ROWS + 1 || (right - left) as usize >= MAX_COLUMNS {
+    if (bottom - top) as usize > MAX_ROWS || (right - left) as usize >= MAX_COLUMNS {
         return Err(ReadError::TooBig);
     }
     let width = (right - left + 1) as usize;

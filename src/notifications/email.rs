@@ -2,7 +2,6 @@
 //! provider; `SUKU_SMTP_URL` as `smtps://user:pass@host`, or `smtp://…?tls=required`), with
 //! retries, and never during the reader's quiet hours.
 
-use chrono::{DateTime, Utc};
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sqlx::FromRow;
@@ -45,8 +44,8 @@ pub async fn queue(
     key: &str,
     args: &serde_json::Value,
     link: &str,
-    now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
+    let now = app.clock.now();
     let row: Option<(Option<String>, String)> =
         sqlx::query_as("SELECT email, locale FROM users WHERE id = $1 AND active = TRUE")
             .bind(user)
@@ -72,7 +71,6 @@ pub async fn queue(
             "school": school,
         }),
     );
-    let now = now;
     sqlx::query(
         "INSERT INTO email_outbox (user_id, to_addr, subject, body, created_at, next_try_at) VALUES ($1, $2, $3, $4, $5, $5)",
     )

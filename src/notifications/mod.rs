@@ -68,7 +68,6 @@ pub async fn quiet_now(
         return Ok(None);
     };
     // Lomé is on UTC all year.
-    let now = now;
     let minute = i64::from(now.hour() * 60 + now.minute());
     Ok(in_quiet(minute, start, end).then(|| (hhmm(end), hhmm(start))))
 }
@@ -452,32 +451,12 @@ impl Subscriber for Notifier {
             if let Some(app) = self.mail_app()
                 && wants(&mut **tx, n.user_id, n.kind, "email").await?
             {
-                email::queue(
-                    tx,
-                    app,
-                    n.user_id,
-                    n.kind,
-                    n.key,
-                    &n.args,
-                    &n.link,
-                    event.occurred_at,
-                )
-                .await?;
+                email::queue(tx, app, n.user_id, n.kind, n.key, &n.args, &n.link).await?;
             }
             if let Some(app) = &self.app
                 && wants(&mut **tx, n.user_id, n.kind, "push").await?
             {
-                push::queue(
-                    tx,
-                    app,
-                    n.user_id,
-                    n.kind,
-                    n.key,
-                    &n.args,
-                    &n.link,
-                    event.occurred_at,
-                )
-                .await?;
+                push::queue(tx, app, n.user_id, n.kind, n.key, &n.args, &n.link).await?;
             }
             if !wants(&mut **tx, n.user_id, n.kind, "in_app").await? {
                 continue;

@@ -286,8 +286,8 @@ pub async fn queue(
     key: &str,
     args: &serde_json::Value,
     link: &str,
-    now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
+    let now = app.clock.now();
     let subs: Vec<(i64, String)> = sqlx::query_as(
         "SELECT p.id, u.locale FROM push_subscriptions p JOIN users u ON u.id = p.user_id \
          WHERE p.user_id = $1 AND u.active = TRUE",

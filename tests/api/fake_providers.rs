@@ -603,16 +603,20 @@ fn paygate_unknown() -> Response {
 
 /// The status switches shared by both status routes: a 503 (`status_errors`) or an armed
 /// [`Fault::Status`]; otherwise the fault to apply to the answer.
-fn pg_status_switches(f: &Fake) -> Result<Option<Fault>, Response> {
+fn pg_status_switches(f: &Fake) -> Result<Option<Fault>, Box<Response>> {
     {
         let mut sw = f.sw.lock().unwrap();
         if sw.status_errors > 0 {
             sw.status_errors -= 1;
-            return Err((StatusCode::SERVICE_UNAVAILABLE, "maintenance").into_response());
+            return Err(Box::new(
+                (StatusCode::SERVICE_UNAVAILABLE, "maintenance").into_response(),
+            ));
         }
     }
     match f.take_fault(Step::Status) {
-        Some(Fault::Status(code)) => Err((status_code(code), "maintenance").into_response()),
+        Some(Fault::Status(code)) => {
+            Err(Box::new((status_code(code), "maintenance").into_response()))
+        }
         other => Ok(other),
     }
 }
@@ -623,7 +627,7 @@ async fn pg_status_v2(State(f): State<Fake>, Json(b): Json<Value>) -> Response {
     f.log("status", Some(&b));
     let fault = match pg_status_switches(&f) {
         Ok(fault) => fault,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let answer = if b["auth_token"].as_str() != Some(f.token.as_str()) {
         paygate_unknown()
@@ -650,7 +654,7 @@ async fn pg_status_v1(State(f): State<Fake>, Json(b): Json<Value>) -> Response {
     f.log("status-v1", Some(&b));
     let fault = match pg_status_switches(&f) {
         Ok(fault) => fault,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let answer = if b["auth_token"].as_str() != Some(f.token.as_str()) {
         paygate_unknown()
@@ -776,17 +780,17 @@ async fn fp_not_found() -> Response {
 
 /// `Authorization: Bearer <secret key>` (docs sending-requests-en; fedapay-node
 /// `Requestor.defaultHeaders`).
-fn fp_auth(f: &Fake, h: &HeaderMap) -> Result<(), Response> {
+fn fp_auth(f: &Fake, h: &HeaderMap) -> Result<(), Box<Response>> {
     let ok = h.get("authorization").and_then(|v| v.to_str().ok())
         == Some(&format!("Bearer {}", f.token));
     if ok {
         Ok(())
     } else {
-        Err(fp_error(
+        Err(Box::new(fp_error(
             StatusCode::UNAUTHORIZED,
             "Invalid API key",
             Map::new(),
-        ))
+        )))
     }
 }
 
@@ -851,7 +855,7 @@ async fn fp_create(State(f): State<Fake>, h: HeaderMap, Json(b): Json<Value>) ->
         return fp_fault_status(code);
     }
     if let Err(r) = fp_auth(&f, &h) {
-        return r;
+        return *r;
     }
     let mut errors = Map::new();
     let description = b["description"].as_str().unwrap_or("");
@@ -960,7 +964,7 @@ async fn fp_token(State(f): State<Fake>, h: HeaderMap, Path(id): Path<String>) -
         return fp_fault_status(code);
     }
     if let Err(r) = fp_auth(&f, &h) {
-        return r;
+        return *r;
     }
     let token = format!("tk_{:016x}", rand::random::<u64>());
     {
@@ -999,7 +1003,7 @@ async fn fp_send(
         return fp_fault_status(code);
     }
     if let Err(r) = fp_auth(&f, &h) {
-        return r;
+        return *r;
     }
     if !FEDAPAY_MODES.contains(&mode.as_str()) {
         return fp_error(StatusCode::NOT_FOUND, "Not found", Map::new());
@@ -1081,7 +1085,7 @@ async fn fp_get(State(f): State<Fake>, h: HeaderMap, Path(id): Path<String>) -> 
         return fp_fault_status(code);
     }
     if let Err(r) = fp_auth(&f, &h) {
-        return r;
+        return *r;
     }
     let found = f
         .txs

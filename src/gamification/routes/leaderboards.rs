@@ -200,3 +200,39 @@ pub(super) async fn boards_page(
         level_id,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::BoardQuery;
+    use crate::auth::{CurrentUser, Role};
+
+    fn who(role: Role) -> CurrentUser {
+        CurrentUser {
+            id: 1,
+            first_name: "A".into(),
+            last_name: "B".into(),
+            locale: Default::default(),
+            roles: vec![role],
+            active_role: role,
+            must_change_password: false,
+        }
+    }
+
+    #[test]
+    fn a_family_gets_no_more_lines_than_the_page_shows() {
+        let q = BoardQuery {
+            limite: "5000".into(),
+            ..Default::default()
+        };
+        assert_eq!(q.limit(&who(Role::Parent)), 100);
+        assert_eq!(q.limit(&who(Role::Student)), 100);
+        assert_eq!(q.limit(&who(Role::Teacher)), 5000);
+        assert_eq!(q.limit(&who(Role::Director)), 5000);
+        assert_eq!(BoardQuery::default().limit(&who(Role::Parent)), 100);
+        let few = BoardQuery {
+            limite: "5".into(),
+            ..Default::default()
+        };
+        assert_eq!(few.limit(&who(Role::Parent)), 5);
+    }
+}
