@@ -71,8 +71,8 @@ notif-quiet-help = Pendant ces heures, rien ne vous dérange : les notification
 notif-quiet-from = De
 notif-quiet-to = À
 notif-mark = { $student } : { $mark }/{ $scale } en { $subject }.
-notif-absence = { $student } a été noté absent le { $date }.
-notif-late = { $student } est arrivé en retard le { $date }.
+notif-absence = Absence de { $student } le { $date }.
+notif-late = Retard de { $student } le { $date } : { $minutes } min.
 notif-bulletin-trimestre = Bulletin du { $n ->
     [1] 1er
    *[other] { $n }e

@@ -203,8 +203,10 @@ pub async fn publish(
     .await?;
     crate::events::publish(
         &mut *tx,
-        "announcement.published",
-        &serde_json::json!({ "announcement_id": id, "title": a.title }),
+        &crate::events::SchoolEvent::AnnouncementPublished(crate::events::AnnouncementPublished {
+            announcement_id: id,
+            title: a.title.clone(),
+        }),
         Some(a.author_id),
         at,
     )

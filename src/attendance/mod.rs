@@ -2,8 +2,8 @@
 //! otherwise), absences and lateness, the family's justification and the school's
 //! validation, and the totals the bulletin prints.
 
+use crate::events::{AbsenceKind, AbsenceRecorded, SchoolEvent};
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
 
 use crate::db::Pool;
 
@@ -103,16 +103,6 @@ pub async fn student_summary(
     Ok((rows, totals))
 }
 
-#[derive(Serialize)]
-struct AbsenceEvent {
-    absence_id: i64,
-    student_id: i64,
-    class_id: i64,
-    kind: String,
-    minutes: i64,
-    held_on: NaiveDate,
-}
-
 /// One student's state in a roll call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Presence {
@@ -158,8 +148,8 @@ pub async fn note_absence(
     at: DateTime<Utc>,
 ) -> Result<i64, NoteError> {
     let (kind, minutes) = match presence {
-        Presence::Absent => ("absence", call.minutes),
-        Presence::Late(m) => ("retard", m),
+        Presence::Absent => (AbsenceKind::Absence, call.minutes),
+        Presence::Late(m) => (AbsenceKind::Retard, m),
         Presence::Present => return Err(NoteError::AlreadyNoted),
     };
     let mut tx = crate::db::begin_write(db).await?;
@@ -170,16 +160,16 @@ pub async fn note_absence(
     if repo::marked(&mut *tx, roll_call).await?.contains(&student) {
         return Err(NoteError::AlreadyNoted);
     }
-    let absence = repo::insert_absence(&mut *tx, roll_call, student, kind, minutes).await?;
-    let event = AbsenceEvent {
+    let absence = repo::insert_absence(&mut *tx, roll_call, student, kind.code(), minutes).await?;
+    let event = SchoolEvent::AbsenceRecorded(AbsenceRecorded {
         absence_id: absence,
         student_id: student,
         class_id: call.class_id,
-        kind: kind.into(),
+        kind,
         minutes,
         held_on: call.held_on,
-    };
-    crate::events::publish(&mut *tx, "absence.recorded", &event, Some(by), at).await?;
+    });
+    crate::events::publish(&mut *tx, &event, Some(by), at).await?;
     crate::audit::record(
         &mut *tx,
         Some(by),
@@ -187,7 +177,7 @@ pub async fn note_absence(
         &absence.to_string(),
         "create",
         None,
-        Some(&format!("{kind} {minutes} min (surveillance)")),
+        Some(&format!("{} {minutes} min (surveillance)", kind.code())),
         at,
     )
     .await?;
@@ -239,21 +229,21 @@ pub async fn record_roll_call(
         }
         let (kind, minutes) = match presence {
             Presence::Present => continue,
-            Presence::Absent => ("absence", call.minutes),
-            Presence::Late(m) => ("retard", *m),
+            Presence::Absent => (AbsenceKind::Absence, call.minutes),
+            Presence::Late(m) => (AbsenceKind::Retard, *m),
         };
-        let absence = repo::insert_absence(&mut *tx, id, *student, kind, minutes)
+        let absence = repo::insert_absence(&mut *tx, id, *student, kind.code(), minutes)
             .await
             .map_err(RollCallError::Db)?;
-        let event = AbsenceEvent {
+        let event = SchoolEvent::AbsenceRecorded(AbsenceRecorded {
             absence_id: absence,
             student_id: *student,
             class_id: call.class_id,
-            kind: kind.into(),
+            kind,
             minutes,
             held_on: call.held_on,
-        };
-        crate::events::publish(&mut *tx, "absence.recorded", &event, Some(by), at)
+        });
+        crate::events::publish(&mut *tx, &event, Some(by), at)
             .await
             .map_err(RollCallError::Db)?;
         crate::audit::record(
@@ -263,7 +253,7 @@ pub async fn record_roll_call(
             &absence.to_string(),
             "create",
             None,
-            Some(&format!("{kind} {minutes} min")),
+            Some(&format!("{} {minutes} min", kind.code())),
             at,
         )
         .await

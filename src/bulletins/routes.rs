@@ -339,8 +339,9 @@ async fn toggle_published(
     if !published {
         crate::events::publish(
             &mut *tx,
-            "bulletin.published",
-            &serde_json::json!({ "period_id": id }),
+            &crate::events::SchoolEvent::BulletinPublished(crate::events::BulletinPublished {
+                period_id: id,
+            }),
             Some(by),
             ctx.now,
         )

@@ -446,8 +446,11 @@ pub async fn send(
     }
     crate::events::publish(
         &mut *tx,
-        "message.sent",
-        &serde_json::json!({ "message_id": id, "conversation_id": conv.id, "kind": conv.kind }),
+        &crate::events::SchoolEvent::MessageSent(crate::events::MessageSent {
+            message_id: id,
+            conversation_id: conv.id,
+            kind: conv.kind.clone(),
+        }),
         Some(u.id),
         now,
     )

@@ -6,44 +6,53 @@
 //! subscriber is given: the delivery row and the effect commit together, or neither does.
 //! Rows are claimed by id, not by a single cursor, because on PostgreSQL a transaction that
 //! took a lower id can commit after a higher one: a cursor would skip it for ever.
+//!
+//! Events are typed ([`SchoolEvent`]). A row this program cannot read (a kind written by a
+//! newer node during an upgrade) is logged and left in place, undelivered, for a node that
+//! knows it; the events after it still go through.
+
+mod kinds;
+
+use std::collections::HashSet;
+use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use sqlx::FromRow;
 
 use crate::db::{Db, Pool, Tx};
+pub use kinds::*;
 
-/// An event as stored.
-#[derive(Clone, Debug, FromRow)]
+/// An event as a subscriber receives it.
+#[derive(Clone, Debug)]
 pub struct Event {
     /// Increasing id.
     pub id: i64,
-    /// What happened, e.g. `mark.recorded`.
-    pub kind: String,
-    /// The details, as JSON.
-    pub payload: String,
+    /// What happened.
+    pub what: SchoolEvent,
     /// Who did it, if a person did.
     pub actor_user_id: Option<i64>,
     /// When.
     pub occurred_at: DateTime<Utc>,
 }
 
-impl Event {
-    /// The payload, parsed.
-    pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.payload).unwrap_or(serde_json::Value::Null)
-    }
+/// An outbox row as stored.
+#[derive(Clone, Debug, FromRow)]
+struct Row {
+    id: i64,
+    kind: String,
+    payload: String,
+    actor_user_id: Option<i64>,
+    occurred_at: DateTime<Utc>,
 }
 
 /// Writes an event inside the caller's transaction.
 pub async fn publish<'e>(
     db: impl sqlx::Executor<'e, Database = Db>,
-    kind: &str,
-    payload: &impl Serialize,
+    what: &SchoolEvent,
     actor: Option<i64>,
     at: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
-    let payload = serde_json::to_string(payload).map_err(|e| sqlx::Error::Encode(e.into()))?;
+    let (kind, payload) = what.to_row().map_err(|e| sqlx::Error::Encode(e.into()))?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO school_events (kind, payload, actor_user_id, occurred_at) VALUES ($1, $2, $3, $4) RETURNING id",
     )
@@ -54,6 +63,24 @@ pub async fn publish<'e>(
     .fetch_one(db)
     .await?;
     Ok(id)
+}
+
+/// Says once per process that a row cannot be read, however often it is met again.
+fn unreadable(subscriber: &'static str, row: &Row, e: &serde_json::Error) {
+    static SEEN: Mutex<Option<HashSet<(&'static str, i64)>>> = Mutex::new(None);
+    let mut seen = SEEN.lock().unwrap_or_else(|p| p.into_inner());
+    if seen
+        .get_or_insert_with(HashSet::new)
+        .insert((subscriber, row.id))
+    {
+        tracing::warn!(
+            subscriber,
+            event = row.id,
+            kind = %row.kind,
+            error = %e,
+            "school event not understood by this version: left for a node that knows it"
+        );
+    }
 }
 
 /// Something that reacts to school events.
@@ -77,7 +104,7 @@ pub async fn dispatch(
 ) -> anyhow::Result<usize> {
     let name = sub.name();
     let watermark = watermark(db, name).await?;
-    let pending: Vec<Event> = sqlx::query_as(
+    let pending: Vec<Row> = sqlx::query_as(
         "SELECT e.id, e.kind, e.payload, e.actor_user_id, e.occurred_at FROM school_events e \
          WHERE e.id > $1 AND NOT EXISTS (SELECT 1 FROM event_deliveries d WHERE d.subscriber = $2 AND d.event_id = e.id) \
          ORDER BY e.id LIMIT $3",
@@ -88,7 +115,20 @@ pub async fn dispatch(
     .fetch_all(db)
     .await?;
     let mut handled = 0;
-    for event in &pending {
+    for row in &pending {
+        let event = match SchoolEvent::from_row(&row.kind, &row.payload) {
+            Ok(what) => Event {
+                id: row.id,
+                what,
+                actor_user_id: row.actor_user_id,
+                occurred_at: row.occurred_at,
+            },
+            Err(e) => {
+                unreadable(name, row, &e);
+                continue;
+            }
+        };
+        let event = &event;
         let mut tx = crate::db::begin_write(db).await?;
         // Claim first: a second dispatcher (another node) racing for the same event fails
         // on the primary key here and leaves it to the first.

@@ -6,8 +6,8 @@
 //! an invoice adds what is owed, a discount or a payment takes it off, a reversal puts it
 //! back. Every balance on every screen is a sum of those entries.
 
+use crate::events::{InvoiceCreated, PaymentMade, SchoolEvent};
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 
 use crate::db::{Pool, Tx};
 
@@ -25,13 +25,6 @@ pub const METHODS: [&str; 4] = ["especes", "cheque", "virement", "mobile_money"]
 
 /// Discount kinds.
 pub const DISCOUNT_KINDS: [&str; 4] = ["fratrie", "personnel", "bourse", "autre"];
-
-#[derive(Serialize)]
-struct InvoiceEvent {
-    invoice_id: i64,
-    student_id: i64,
-    amount: i64,
-}
 
 /// Bills what enrolled students of `year_id` owe and have not been billed yet (for one
 /// student, one level, or everyone), applies their percentage discounts to the new
@@ -76,12 +69,11 @@ pub async fn bill_missing_at(
         .await?;
         crate::events::publish(
             &mut **tx,
-            "invoice.created",
-            &InvoiceEvent {
+            &SchoolEvent::InvoiceCreated(InvoiceCreated {
                 invoice_id: inv.id,
                 student_id: inv.student_id,
                 amount: inv.amount,
-            },
+            }),
             by,
             at,
         )
@@ -263,15 +255,6 @@ pub enum PaymentError {
     Db(#[from] sqlx::Error),
 }
 
-#[derive(Serialize)]
-struct PaymentEvent {
-    payment_id: i64,
-    receipt_no: String,
-    student_id: i64,
-    amount: i64,
-    method: String,
-}
-
 fn receipt_label(year_label: &str, n: i64) -> String {
     // "2026-2027" gives "R2026-000123".
     let start = year_label.split('-').next().unwrap_or(year_label);
@@ -380,14 +363,13 @@ pub async fn record_payment_in(
     }
     crate::events::publish(
         &mut **tx,
-        "payment.recorded",
-        &PaymentEvent {
+        &SchoolEvent::PaymentRecorded(PaymentMade {
             payment_id: id,
             receipt_no: receipt_no.clone(),
             student_id: p.student_id,
             amount: p.amount.get(),
             method: p.method.to_string(),
-        },
+        }),
         by,
         at,
     )
@@ -496,14 +478,13 @@ pub async fn reverse_payment(
     }
     crate::events::publish(
         &mut *tx,
-        "payment.reversed",
-        &PaymentEvent {
+        &SchoolEvent::PaymentReversed(PaymentMade {
             payment_id: id,
             receipt_no: receipt_no.clone(),
             student_id,
             amount: -amount,
             method: original.method.clone(),
-        },
+        }),
         Some(by),
         at,
     )

@@ -462,8 +462,12 @@ pub async fn settle(
     }
     crate::events::publish(
         &mut *tx,
-        "challenge.settled",
-        &serde_json::json!({ "challenge_id": id, "class_id": c.class_id, "title": c.title, "winners": winners.len() }),
+        &crate::events::SchoolEvent::ChallengeSettled(crate::events::ChallengeSettled {
+            challenge_id: id,
+            class_id: c.class_id,
+            title: c.title.clone(),
+            winners: winners.len() as i64,
+        }),
         None,
         at,
     )

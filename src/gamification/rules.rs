@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use super::*;
 use crate::app::AppState;
-use crate::events::{Event, Subscriber};
+use crate::events::{Event, MarkStatus, SchoolEvent, Subscriber};
 
 /// A mark on /20 in hundredths, from points in hundredths on `scale`.
 fn on_twenty(points: i64, scale: i64) -> i64 {
@@ -37,10 +37,6 @@ impl Gamifier {
     }
 }
 
-fn int(p: &serde_json::Value, key: &str) -> Option<i64> {
-    p.get(key).and_then(|v| v.as_i64())
-}
-
 #[async_trait::async_trait]
 impl Subscriber for Gamifier {
     fn name(&self) -> &'static str {
@@ -48,55 +44,50 @@ impl Subscriber for Gamifier {
     }
 
     async fn handle(&self, tx: &mut Tx<'_>, event: &Event) -> anyhow::Result<()> {
-        let p = event.json();
         let on = event.occurred_at.date_naive();
-        match event.kind.as_str() {
-            "mark.recorded" => {
-                let (Some(student), Some(eval), Some(scale)) = (
-                    int(&p, "student_id"),
-                    int(&p, "evaluation_id"),
-                    int(&p, "scale"),
-                ) else {
-                    return Ok(());
-                };
-                let score = match (p.get("status").and_then(|s| s.as_str()), int(&p, "points")) {
-                    (Some("score"), Some(points)) => Some(points),
+        match &event.what {
+            SchoolEvent::MarkRecorded(m) => {
+                let score = match m.status {
+                    Some(MarkStatus::Score) => m.points,
                     _ => None,
                 };
                 if self
-                    .on_mark(tx, student, eval, scale, score, event.occurred_at)
+                    .on_mark(
+                        tx,
+                        m.student_id,
+                        m.evaluation_id,
+                        m.scale,
+                        score,
+                        event.occurred_at,
+                    )
                     .await?
                 {
-                    self.touch(student);
+                    self.touch(m.student_id);
                 }
-                if let (Some(subject), Some(period)) = (int(&p, "subject_id"), int(&p, "period_id"))
-                    && self
-                        .on_average(tx, student, subject, period, on, event.occurred_at)
-                        .await?
+                if self
+                    .on_average(
+                        tx,
+                        m.student_id,
+                        m.subject_id,
+                        m.period_id,
+                        on,
+                        event.occurred_at,
+                    )
+                    .await?
                 {
-                    self.touch(student);
+                    self.touch(m.student_id);
                 }
             }
-            "absence.recorded" => {
+            SchoolEvent::AbsenceRecorded(a) => {
                 // A perfect week given before a late roll call of that week is taken back.
-                let (Some(student), Some(day)) = (
-                    int(&p, "student_id"),
-                    p.get("held_on")
-                        .and_then(|d| d.as_str())
-                        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
-                ) else {
-                    return Ok(());
-                };
-                let source = format!("week:{student}:{}", monday_of(day));
+                let source = format!("week:{}:{}", a.student_id, monday_of(a.held_on));
                 if revoke_source(tx, &source, "absence", event.occurred_at).await? {
-                    self.touch(student);
+                    self.touch(a.student_id);
                 }
             }
-            "bulletin.published" => {
-                if let Some(period) = int(&p, "period_id") {
-                    for s in honour_roll(tx, period, on).await? {
-                        self.touch(s);
-                    }
+            SchoolEvent::BulletinPublished(b) => {
+                for s in honour_roll(tx, b.period_id, on).await? {
+                    self.touch(s);
                 }
             }
             _ => {}

@@ -2,8 +2,6 @@
 //! bulletin. Recording a mark writes the mark, its audit line and a `mark.recorded` school
 //! event in one transaction.
 
-use serde::Serialize;
-
 use crate::db::Pool;
 
 pub mod calc;
@@ -29,18 +27,6 @@ pub enum MarkError {
     /// The database failed.
     #[error(transparent)]
     Db(#[from] sqlx::Error),
-}
-
-#[derive(Serialize)]
-struct MarkEvent {
-    evaluation_id: i64,
-    student_id: i64,
-    class_id: i64,
-    subject_id: i64,
-    period_id: i64,
-    status: Option<String>,
-    points: Option<i64>,
-    scale: i64,
 }
 
 /// Records (or clears) one student's mark on an evaluation, with its audit line and school
@@ -133,17 +119,23 @@ pub async fn record_mark_in(
             at,
         )
         .await?;
-        let event = MarkEvent {
+        use crate::events::{MarkRecorded, MarkStatus, SchoolEvent};
+        let status = new.as_ref().map(|m| match m.status.as_str() {
+            "absent" => MarkStatus::Absent,
+            "excused" => MarkStatus::Excused,
+            _ => MarkStatus::Score,
+        });
+        let event = SchoolEvent::MarkRecorded(MarkRecorded {
             evaluation_id: eval.id,
             student_id,
             class_id: eval.class_id,
             subject_id: eval.subject_id,
             period_id: eval.period_id,
-            status: new.as_ref().map(|m| m.status.clone()),
+            status,
             points: new.as_ref().and_then(|m| m.points),
             scale: eval.scale,
-        };
-        crate::events::publish(&mut **tx, "mark.recorded", &event, Some(by), at).await?;
+        });
+        crate::events::publish(&mut **tx, &event, Some(by), at).await?;
     }
     Ok(new)
 }

@@ -534,8 +534,13 @@ async fn set_final(
                 .await?;
         crate::events::publish(
             &mut *tx,
-            "momo.failed",
-            &serde_json::json!({ "momo_id": id, "student_id": student, "user_id": user, "amount": amount, "state": state }),
+            &crate::events::SchoolEvent::MomoFailed(crate::events::MomoFailed {
+                momo_id: id,
+                student_id: student,
+                user_id: user,
+                amount,
+                state: state.to_string(),
+            }),
             None,
             app.clock.now(),
         )
@@ -695,8 +700,12 @@ async fn review(
         tracing::warn!(id = p.id, reason, "mobile money payment sent to review");
         crate::events::publish(
             &mut *tx,
-            "momo.review",
-            &serde_json::json!({ "momo_id": p.id, "student_id": p.student_id, "amount": collected.unwrap_or(p.amount), "reason": reason }),
+            &crate::events::SchoolEvent::MomoReview(crate::events::MomoReview {
+                momo_id: p.id,
+                student_id: p.student_id,
+                amount: collected.unwrap_or(p.amount),
+                reason: reason.to_string(),
+            }),
             None,
             app.clock.now(),
         )

@@ -20,7 +20,7 @@ use sqlx::FromRow;
 
 use crate::app::AppState;
 use crate::db::{Pool, Tx};
-use crate::events::{Event, Subscriber};
+use crate::events::{AbsenceKind, Event, SchoolEvent, Subscriber};
 
 /// The kinds a person can choose to hear about, in the order of the preferences page.
 pub const KINDS: [&str; 7] = [
@@ -163,71 +163,59 @@ fn child_link(c: &Concerned, student: i64) -> String {
     }
 }
 
-fn int(v: &Value, k: &str) -> Option<i64> {
-    v.get(k).and_then(Value::as_i64)
-}
-
 /// Who is told what about an event.
 async fn notes_for(tx: &mut Tx<'_>, event: &Event) -> anyhow::Result<Vec<Note>> {
-    let p = event.json();
     let mut notes = Vec::new();
-    match event.kind.as_str() {
-        "mark.recorded" => {
-            let (Some(student), Some(points), Some(eval)) = (
-                int(&p, "student_id"),
-                int(&p, "points"),
-                int(&p, "evaluation_id"),
-            ) else {
+    match &event.what {
+        SchoolEvent::MarkRecorded(m) => {
+            let Some(points) = m.points else {
                 return Ok(notes);
             };
             let (subject, scale): (String, i64) = sqlx::query_as(
                 "SELECT s.name, CAST(e.scale AS BIGINT) FROM evaluations e JOIN subjects s ON s.id = e.subject_id WHERE e.id = $1",
             )
-            .bind(eval)
+            .bind(m.evaluation_id)
             .fetch_one(&mut **tx)
             .await?;
-            for c in concerned(tx, student).await? {
+            for c in concerned(tx, m.student_id).await? {
                 notes.push(Note {
                     user_id: c.user_id,
                     kind: "mark",
                     key: "notif-mark",
                     args: json!({ "student": c.student_name, "subject": subject,
                         "mark": { "points": points }, "scale": scale }),
-                    link: child_link(&c, student),
+                    link: child_link(&c, m.student_id),
                 });
             }
         }
-        "absence.recorded" => {
-            let Some(student) = int(&p, "student_id") else {
-                return Ok(notes);
-            };
-            let kind = p.get("kind").and_then(Value::as_str).unwrap_or("absent");
-            let date = p.get("held_on").and_then(Value::as_str).unwrap_or("");
-            let date = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
-                .map(|d| d.format("%d/%m").to_string())
-                .unwrap_or_default();
-            for c in concerned(tx, student)
+        SchoolEvent::AbsenceRecorded(a) => {
+            let date = a.held_on.format("%d/%m").to_string();
+            for c in concerned(tx, a.student_id)
                 .await?
                 .into_iter()
                 .filter(|c| c.is_guardian)
             {
+                let (key, args) = match a.kind {
+                    AbsenceKind::Absence => (
+                        "notif-absence",
+                        json!({ "student": c.student_name, "date": date }),
+                    ),
+                    AbsenceKind::Retard => (
+                        "notif-late",
+                        json!({ "student": c.student_name, "date": date, "minutes": a.minutes }),
+                    ),
+                };
                 notes.push(Note {
                     user_id: c.user_id,
                     kind: "absence",
-                    key: if kind == "late" {
-                        "notif-late"
-                    } else {
-                        "notif-absence"
-                    },
-                    args: json!({ "student": c.student_name, "date": date }),
-                    link: child_link(&c, student),
+                    key,
+                    args,
+                    link: child_link(&c, a.student_id),
                 });
             }
         }
-        "bulletin.published" => {
-            let Some(period) = int(&p, "period_id") else {
-                return Ok(notes);
-            };
+        SchoolEvent::BulletinPublished(b) => {
+            let period = b.period_id;
             let rows: Vec<(i64, i64, String, i64, String)> = sqlx::query_as(
                 "SELECT s.id, g.user_id, s.first_name, pe.ordinal, pe.kind FROM periods pe \
                    JOIN classes c ON c.school_year_id = pe.school_year_id JOIN enrollments e ON e.class_id = c.id \
@@ -253,12 +241,8 @@ async fn notes_for(tx: &mut Tx<'_>, event: &Event) -> anyhow::Result<Vec<Note>> 
                 });
             }
         }
-        "payment.recorded" => {
-            let (Some(student), Some(amount)) = (int(&p, "student_id"), int(&p, "amount")) else {
-                return Ok(notes);
-            };
-            let receipt = p.get("receipt_no").and_then(Value::as_str).unwrap_or("");
-            for c in concerned(tx, student)
+        SchoolEvent::PaymentRecorded(p) => {
+            for c in concerned(tx, p.student_id)
                 .await?
                 .into_iter()
                 .filter(|c| c.is_guardian)
@@ -267,64 +251,64 @@ async fn notes_for(tx: &mut Tx<'_>, event: &Event) -> anyhow::Result<Vec<Note>> 
                     user_id: c.user_id,
                     kind: "payment",
                     key: "notif-payment",
-                    args: json!({ "student": c.student_name, "amount": amount, "receipt": receipt }),
-                    link: child_link(&c, student),
+                    args: json!({ "student": c.student_name, "amount": p.amount, "receipt": p.receipt_no }),
+                    link: child_link(&c, p.student_id),
                 });
             }
             // Money that came in without the bursar: they hear of it.
-            if p.get("method").and_then(Value::as_str) == Some("mobile_money") {
-                let name = student_name(tx, student).await?;
+            if p.method == "mobile_money" {
+                let name = student_name(tx, p.student_id).await?;
                 for user in bursars(tx).await? {
                     notes.push(Note {
                         user_id: user,
                         kind: "payment",
                         key: "notif-momo-paid",
-                        args: json!({ "student": name, "amount": amount, "receipt": receipt }),
+                        args: json!({ "student": name, "amount": p.amount, "receipt": p.receipt_no }),
                         link: "/admin/mobile-money".into(),
                     });
                 }
             }
         }
-        "momo.failed" | "momo.review" => {
-            let (Some(id), Some(student), Some(amount)) =
-                (int(&p, "momo_id"), int(&p, "student_id"), int(&p, "amount"))
-            else {
-                return Ok(notes);
-            };
-            let name = student_name(tx, student).await?;
-            let failed = event.kind == "momo.failed";
-            if failed && let Some(parent) = int(&p, "user_id") {
-                notes.push(Note {
-                    user_id: parent,
-                    kind: "payment",
-                    key: "notif-momo-failed",
-                    args: json!({ "student": name, "amount": amount }),
-                    link: format!("/paiements/{id}"),
-                });
-            }
+        SchoolEvent::MomoFailed(f) => {
+            let name = student_name(tx, f.student_id).await?;
+            notes.push(Note {
+                user_id: f.user_id,
+                kind: "payment",
+                key: "notif-momo-failed",
+                args: json!({ "student": name, "amount": f.amount }),
+                link: format!("/paiements/{}", f.momo_id),
+            });
             for user in bursars(tx).await? {
                 notes.push(Note {
                     user_id: user,
                     kind: "payment",
-                    key: if failed {
-                        "notif-momo-failed"
-                    } else {
-                        "notif-momo-review"
-                    },
-                    args: json!({ "student": name, "amount": amount }),
-                    link: format!("/admin/mobile-money/{id}"),
+                    key: "notif-momo-failed",
+                    args: json!({ "student": name, "amount": f.amount }),
+                    link: format!("/admin/mobile-money/{}", f.momo_id),
                 });
             }
         }
-        "message.sent" => {
+        SchoolEvent::MomoReview(r) => {
+            let name = student_name(tx, r.student_id).await?;
+            for user in bursars(tx).await? {
+                notes.push(Note {
+                    user_id: user,
+                    kind: "payment",
+                    key: "notif-momo-review",
+                    args: json!({ "student": name, "amount": r.amount }),
+                    link: format!("/admin/mobile-money/{}", r.momo_id),
+                });
+            }
+        }
+        SchoolEvent::MessageSent(m) => {
             // Direct messages only: channels show their unread counts instead.
-            if p.get("kind").and_then(Value::as_str) != Some("direct") {
+            if m.kind != "direct" {
                 return Ok(notes);
             }
-            let (Some(conv), Some(author)) = (int(&p, "conversation_id"), event.actor_user_id)
-            else {
+            let Some(author) = event.actor_user_id else {
                 return Ok(notes);
             };
+            let conv = m.conversation_id;
             let (name,): (String,) =
                 sqlx::query_as("SELECT first_name || ' ' || last_name FROM users WHERE id = $1")
                     .bind(author)
@@ -347,18 +331,10 @@ async fn notes_for(tx: &mut Tx<'_>, event: &Event) -> anyhow::Result<Vec<Note>> 
                 });
             }
         }
-        "challenge.settled" => {
+        SchoolEvent::ChallengeSettled(c) => {
             // Each participant and their family hear how it ended.
-            let Some(id) = int(&p, "challenge_id") else {
-                return Ok(notes);
-            };
-            let title: String = p
-                .get("title")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .chars()
-                .take(80)
-                .collect();
+            let id = c.challenge_id;
+            let title: String = c.title.chars().take(80).collect();
             let members: Vec<(i64, Option<bool>)> = sqlx::query_as(
                 "SELECT student_id, won FROM challenge_members WHERE challenge_id = $1",
             )
@@ -381,17 +357,9 @@ async fn notes_for(tx: &mut Tx<'_>, event: &Event) -> anyhow::Result<Vec<Note>> 
                 }
             }
         }
-        "announcement.published" => {
-            let Some(id) = int(&p, "announcement_id") else {
-                return Ok(notes);
-            };
-            let title: String = p
-                .get("title")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .chars()
-                .take(80)
-                .collect();
+        SchoolEvent::AnnouncementPublished(a) => {
+            let id = a.announcement_id;
+            let title: String = a.title.chars().take(80).collect();
             let users: Vec<(i64,)> = sqlx::query_as(crate::sql!(
                 "SELECT u.id FROM announcements a JOIN users u ON u.active = TRUE \
                  WHERE a.id = $1 AND u.id <> a.author_id AND {}",
@@ -410,7 +378,7 @@ async fn notes_for(tx: &mut Tx<'_>, event: &Event) -> anyhow::Result<Vec<Note>> 
                 });
             }
         }
-        _ => {}
+        SchoolEvent::InvoiceCreated(_) | SchoolEvent::PaymentReversed(_) => {}
     }
     Ok(notes)
 }

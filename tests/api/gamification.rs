@@ -276,8 +276,14 @@ async fn a_rising_average_and_a_full_week_earn_points_and_a_late_absence_takes_t
     let mut tx = suku::db::begin_write(&app.db.pool).await.unwrap();
     suku::events::publish(
         &mut *tx,
-        "absence.recorded",
-        &serde_json::json!({ "student_id": s1, "held_on": "2026-11-19", "kind": "absence" }),
+        &suku::events::SchoolEvent::AbsenceRecorded(suku::events::AbsenceRecorded {
+            absence_id: 0,
+            student_id: s1,
+            class_id: app.f.class_a,
+            kind: suku::events::AbsenceKind::Absence,
+            minutes: 55,
+            held_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 19).unwrap(),
+        }),
         None,
         app.state.clock.now(),
     )

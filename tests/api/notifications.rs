@@ -430,3 +430,49 @@ fn quoted_printable(s: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+/// An absence and a lateness reach the parents as what they are: a lateness is never told
+/// as an absence, and the words fit a girl as well as a boy.
+#[tokio::test]
+async fn an_absence_and_a_lateness_are_told_as_such() {
+    let app = TestApp::new().await;
+    let f = app.f.clone();
+    let mut t = app.login_as("teacher_b").await;
+    let r = t
+        .post(
+            &format!("/enseignant/classes/{}/appel", f.class_b),
+            &[
+                ("held_on", "2026-11-23"),
+                ("starts_at", "07:00"),
+                ("minutes", "55"),
+                (&format!("etat_{}", f.s2), "absent"),
+                (&format!("etat_{}", f.s3), "retard"),
+                (&format!("retard_{}", f.s3), "10"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    dispatch(&app).await;
+    let keys = |user: i64| {
+        let pool = app.db.pool.clone();
+        async move {
+            let rows: Vec<(String,)> = sqlx::query_as(
+                "SELECT text_key FROM notifications WHERE user_id = $1 AND kind = 'absence'",
+            )
+            .bind(user)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+            rows.into_iter().map(|r| r.0).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(keys(f.parent_1).await, ["notif-absence"], "S2 was absent");
+    assert_eq!(keys(f.parent_2).await, ["notif-late"], "S3 was late");
+    let mut p1 = app.login_as("parent_1").await;
+    let page = p1.get("/notifications").await.plain();
+    assert!(page.contains("Absence de Sena le 23/11."), "{page}");
+    let mut p2 = app.login_as("parent_2").await;
+    let page = p2.get("/notifications").await.plain();
+    assert!(page.contains("Retard de Yawo le 23/11 : 10 min."), "{page}");
+    assert!(!page.contains("absent"), "{page}");
+}
