@@ -13,6 +13,13 @@
       htmx.config.historyCacheSize = 5;
     }
   });
+  // Every htmx request carries the session's CSRF token. (htmx attributes are not inherited
+  // in this portal, htmx.config.disableInheritance: an element says what it does itself;
+  // only the body's hx-boost reaches the links and forms below it.)
+  document.addEventListener("htmx:configRequest", function (e) {
+    var m = document.querySelector('meta[name="csrf-token"]');
+    if (m) e.detail.headers["X-CSRF-Token"] = m.getAttribute("content");
+  });
   // Print buttons: the page allows no inline script.
   document.addEventListener("click", function (e) {
     var b = e.target.closest && e.target.closest("[data-print]");
@@ -54,12 +61,88 @@
     if (lines.length < 2) return;
     e.preventDefault();
     var list = markInputs(t), i = list.indexOf(t);
+    var grid = t.closest("[data-mark-grid]");
+    var cells = grid && grid.querySelector("[data-cells]");
+    var url = cells && cells.getAttribute("data-cells");
+    var values = {}, filled = [];
     lines.forEach(function (line, k) {
       var input = list[i + k];
       if (!input) return;
       input.value = line.split("\t")[0].trim();
-      input.dispatchEvent(new Event("change", { bubbles: true }));
+      values[input.name] = input.value;
+      filled.push(input);
     });
+    if (!url || !window.htmx) {
+      filled.forEach(function (input) { input.dispatchEvent(new Event("change", { bubbles: true })); });
+      return;
+    }
+    // The whole column in one request: each cell's state comes back out of band.
+    filled.forEach(function (input) { pending(input); });
+    sendColumn(cells, url, values, filled, 1);
+  });
+  function stateBox(input) {
+    var target = input.getAttribute("hx-target");
+    return target ? document.querySelector(target) : null;
+  }
+  function texts(input) {
+    var grid = input.closest("[data-mark-grid]");
+    return (grid && grid.querySelector("[data-cells]")) || document.body;
+  }
+  function pending(input) {
+    var box = stateBox(input);
+    if (box) box.innerHTML = '<span class="state pending">' + texts(input).getAttribute("data-saving-text") + "</span>";
+  }
+  // A cell the server could not save (busy, down, the network) says so in a few words and
+  // tries again, waiting a little longer each time; never a whole error page in the table.
+  function retryLater(input) {
+    var n = +(input.getAttribute("data-tries") || 0) + 1;
+    input.setAttribute("data-tries", n);
+    var box = stateBox(input);
+    if (box) box.innerHTML = '<span class="state bad">' + texts(input).getAttribute("data-retry-text") + "</span>";
+    setTimeout(function () { htmx.trigger(input, "change"); }, Math.min(10000, 1000 * n));
+  }
+  function sendColumn(cells, url, values, filled, attempt) {
+    cells.sukuColumn = { url: url, values: values, filled: filled, attempt: attempt };
+    htmx.ajax("POST", url, { source: cells, values: values, swap: "none" });
+  }
+  function resendColumn(cells) {
+    var c = cells.sukuColumn;
+    if (!c) return;
+    setTimeout(function () { sendColumn(cells, c.url, c.values, c.filled, c.attempt + 1); }, Math.min(10000, 1000 * c.attempt));
+  }
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var elt = e.detail.elt;
+    var st = e.detail.xhr ? e.detail.xhr.status : 0;
+    var failed = st === 0 || st === 429 || st >= 500;
+    if (elt.matches && elt.matches("[data-cells]") && elt.sukuColumn) {
+      if (failed) {
+        // The column's request failed whole: it is sent again, the cells say so meanwhile.
+        e.detail.shouldSwap = false;
+        e.detail.isError = false;
+        elt.sukuColumn.filled.forEach(function (input) {
+          var box = stateBox(input);
+          if (box) box.innerHTML = '<span class="state bad">' + elt.getAttribute("data-retry-text") + "</span>";
+        });
+        resendColumn(elt);
+      } else {
+        elt.sukuColumn = null;
+      }
+      return;
+    }
+    if (!elt.matches || !elt.matches("input.mark[hx-post]")) return;
+    if (failed) {
+      e.detail.shouldSwap = false;
+      e.detail.isError = false;
+      retryLater(elt);
+    } else {
+      elt.removeAttribute("data-tries");
+    }
+  });
+  document.addEventListener("htmx:sendError", function (e) {
+    var elt = e.detail.elt;
+    if (!elt.matches) return;
+    if (elt.matches("input.mark[hx-post]")) retryLater(elt);
+    else if (elt.matches("[data-cells]")) resendColumn(elt);
   });
   // Logging out drops this browser's push subscription (a shared computer must not show
   // the next person the previous one's notifications) and tells the server which it was.

@@ -35,6 +35,7 @@ pub fn router() -> Router<AppState> {
             "/enseignant/evaluations/{id}/eleves/{student}",
             post(save_one),
         )
+        .route("/enseignant/evaluations/{id}/cellules", post(save_cells))
 }
 
 async fn grader<'a>(
@@ -547,6 +548,56 @@ async fn save_all(
 struct CellState {
     ok: bool,
     message: String,
+}
+
+#[derive(Template)]
+#[template(path = "grades/_states.html")]
+struct CellStates {
+    cells: Vec<(i64, bool, String)>,
+}
+
+/// Saves the cells a paste filled (htmx, one request for the column): each valid mark in
+/// one transaction, each wrong one named; answers every cell's state, out of band. If the
+/// database fails, nothing is saved and the page sends the column again.
+async fn save_cells(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let eval = load_eval(&app, &ctx, id).await?;
+    let uid = ctx.user()?.id;
+    let roster: Vec<i64> = school::roster(&app.db, eval.class_id)
+        .await?
+        .iter()
+        .map(|s| s.id)
+        .collect();
+    let mut cells = Vec::new();
+    let mut tx = crate::db::begin_write(&app.db).await?;
+    for (k, v) in form_urlencoded::parse(&body) {
+        let Some(sid) = k.strip_prefix("note_").and_then(|s| s.parse::<i64>().ok()) else {
+            continue;
+        };
+        if !roster.contains(&sid) || cells.iter().any(|(c, _, _)| *c == sid) {
+            continue;
+        }
+        let input = match model::parse_mark(&v, eval.scale) {
+            Ok(i) => i,
+            Err(key) => {
+                cells.push((sid, false, ctx.t.t1(key, "scale", eval.scale)));
+                continue;
+            }
+        };
+        match super::record_mark_in(&mut tx, uid, &eval, sid, input, ctx.now).await {
+            Ok(_) => cells.push((sid, true, ctx.t.t("mark-saved"))),
+            Err(e) => match mark_error_key(&e) {
+                Some(k) => cells.push((sid, false, ctx.t.t(k))),
+                None => return Err(AppError::Internal(e.into())),
+            },
+        }
+    }
+    tx.commit().await?;
+    Ok(Html(CellStates { cells }.render()?).into_response())
 }
 
 /// Saves one cell (htmx, on change): answers the small state shown beside the cell. htmx

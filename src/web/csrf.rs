@@ -1,6 +1,7 @@
 //! CSRF protection: a random token per session, required on every state-changing request,
-//! in the `X-CSRF-Token` header (htmx sends it from `hx-headers` on `<body>`) or in the
-//! `_csrf` field of a form (plain forms without JavaScript).
+//! in the `X-CSRF-Token` header (static/suku.js adds it to every htmx request, from the
+//! page's `csrf-token` meta) or in the `_csrf` field of a form (plain forms without
+//! JavaScript).
 
 use axum::body::Body;
 use axum::extract::Request;

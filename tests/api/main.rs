@@ -14,6 +14,7 @@ mod browser_momo;
 mod bulletins;
 mod catalog;
 mod chat;
+mod concurrency;
 mod council;
 mod events;
 mod export;
