@@ -19,7 +19,7 @@ use crate::web::{Ctx, PathId, PathIds};
 pub const KIND: &str = "export.bulletins";
 
 /// The data of the bulletin template for these sheets. The template documents it.
-pub fn data(t: &Tr, letterhead: &Value, cs: &ClassSheets) -> Value {
+pub fn data(t: &Tr, letterhead: &crate::export::Letterhead, cs: &ClassSheets) -> Value {
     let labels: serde_json::Map<String, Value> = [
         ("title", "bulletin-title"),
         ("name", "name"),

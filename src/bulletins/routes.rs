@@ -66,6 +66,8 @@ struct Page<'a> {
     record: Option<crate::council::repo::Record>,
     /// At the last period: every period of the year and the student's year.
     annual: Option<(Vec<PeriodRow>, crate::council::Year)>,
+    /// The school's letterhead, as the PDF has it.
+    letterhead: crate::export::Letterhead,
 }
 
 /// Whether the user may see this student's bulletin for this period, on screen or on
@@ -113,7 +115,11 @@ async fn show(
         sheets,
     } = sheets;
     let sheet = sheets.into_iter().next().ok_or(AppError::NotFound)?;
+    let docs = crate::settings::documents(&app.db).await?;
+    let letterhead =
+        crate::export::letterhead(&ctx.t, &ctx.school, &docs, ctx.school.logo.is_some());
     html(&Page {
+        letterhead,
         groups: sheet.groups,
         appreciations: sheet.appreciations,
         record: sheet.record,

@@ -138,6 +138,7 @@ pub(super) async fn first_term_marks(tx: &mut Tx<'_>, rng: &mut ChaCha8Rng) -> a
         ("devoir", "Devoir n° 2", d(11, 20)),
     ];
     let mut rows: Vec<(i64, i64, Option<i64>, &'static str, i64)> = Vec::new();
+    let mut eval_subject = std::collections::HashMap::new();
     for (class_id, subject_id, teacher) in assignments {
         for (kind, title, day) in evaluations {
             let (eval,): (i64,) = sqlx::query_as(
@@ -154,6 +155,7 @@ pub(super) async fn first_term_marks(tx: &mut Tx<'_>, rng: &mut ChaCha8Rng) -> a
             .bind(now)
             .fetch_one(&mut **tx)
             .await?;
+            eval_subject.insert(eval, subject_id);
             for (_, student) in enrolled.iter().filter(|(c, _)| *c == class_id) {
                 if rng.random_bool(0.03) {
                     rows.push((eval, *student, None, "absent", teacher));
@@ -194,6 +196,67 @@ pub(super) async fn first_term_marks(tx: &mut Tx<'_>, rng: &mut ChaCha8Rng) -> a
                 .bind(points)
                 .bind(*status)
                 .bind(by)
+                .bind(now);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    appreciations(tx, period, &rows, &eval_subject, now).await
+}
+
+/// Each teacher's word on each student of the term so far, from the student's average in
+/// the subject, as teachers write them.
+async fn appreciations(
+    tx: &mut Tx<'_>,
+    period: i64,
+    rows: &[(i64, i64, Option<i64>, &'static str, i64)],
+    eval_subject: &std::collections::HashMap<i64, i64>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    let mut sums: std::collections::BTreeMap<(i64, i64), (i64, i64, i64)> = Default::default();
+    for (eval, student, points, _, teacher) in rows {
+        let e = sums.entry((*student, eval_subject[eval])).or_insert((0, 0, *teacher));
+        if let Some(p) = points {
+            e.0 += p;
+            e.1 += 1;
+        }
+    }
+    let words = |avg: i64| match avg {
+        ..=799 => "Travail insuffisant : des efforts réguliers s'imposent.",
+        800..=999 => "Résultats fragiles. Il faut persévérer et revoir les leçons.",
+        1000..=1199 => "Assez bien. Peut mieux faire avec plus de régularité.",
+        1200..=1399 => "Bon travail. Continuez ainsi.",
+        1400..=1599 => "Très bon trimestre, travail sérieux.",
+        _ => "Excellent travail. Félicitations !",
+    };
+    let list: Vec<((i64, i64), (i64, i64, i64))> =
+        sums.into_iter().filter(|(_, (_, n, _))| *n > 0).collect();
+    for chunk in list.chunks(400) {
+        let mut sql = String::from(
+            "INSERT INTO appreciations (student_id, period_id, subject_id, text, author_id, updated_at) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            let b = i * 6;
+            sql.push_str(&format!(
+                "(${}, ${}, ${}, ${}, ${}, ${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6
+            ));
+        }
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for ((student, subject), (sum, n, teacher)) in chunk {
+            q = q
+                .bind(student)
+                .bind(period)
+                .bind(subject)
+                .bind(words(sum / n))
+                .bind(teacher)
                 .bind(now);
         }
         q.execute(&mut **tx).await?;

@@ -160,14 +160,36 @@ pub async fn logo(school: &crate::settings::SchoolSettings) -> Option<Vec<u8>> {
         .ok()
 }
 
-/// The header block of the school's documents: the country, motto, ministry and regional
-/// direction (the school's settings, or the catalog's defaults), and the school itself.
+/// The header block of the school's documents (printed or on screen): the country, motto,
+/// ministry and regional direction (the school's settings, or the catalog's defaults), and
+/// the school itself.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Letterhead {
+    /// "République togolaise".
+    pub country: String,
+    /// The national motto.
+    pub motto: String,
+    /// The ministry the school answers to.
+    pub ministry: String,
+    /// The regional direction, or "".
+    pub region: String,
+    /// The school's name.
+    pub school: String,
+    /// Its city.
+    pub city: String,
+    /// Its phone as written in Togo, or "".
+    pub phone: String,
+    /// Whether the document carries the school's logo.
+    pub logo: bool,
+}
+
+/// The school's letterhead, in the reader's language where the school left a field empty.
 pub fn letterhead(
     t: &crate::i18n::Tr,
     school: &crate::settings::SchoolSettings,
     docs: &crate::settings::DocumentSettings,
     logo: bool,
-) -> serde_json::Value {
+) -> Letterhead {
     let or = |v: &str, key: &str| {
         if v.trim().is_empty() {
             t.t(key)
@@ -175,16 +197,20 @@ pub fn letterhead(
             v.trim().to_owned()
         }
     };
-    serde_json::json!({
-        "country": or(&docs.country, "bulletin-country"),
-        "motto": or(&docs.motto, "bulletin-motto"),
-        "ministry": or(&docs.ministry, "document-ministry"),
-        "region": docs.region.trim(),
-        "school": school.name,
-        "city": school.city,
-        "phone": if school.phone.trim().is_empty() { String::new() } else { crate::domain::display_phone(&school.phone) },
-        "logo": logo,
-    })
+    Letterhead {
+        country: or(&docs.country, "bulletin-country"),
+        motto: or(&docs.motto, "bulletin-motto"),
+        ministry: or(&docs.ministry, "document-ministry"),
+        region: docs.region.trim().to_owned(),
+        school: school.name.clone(),
+        city: school.city.clone(),
+        phone: if school.phone.trim().is_empty() {
+            String::new()
+        } else {
+            crate::domain::display_phone(&school.phone)
+        },
+        logo,
+    }
 }
 
 #[derive(askama::Template)]

@@ -74,7 +74,7 @@ pub fn qr_svg(url: &str) -> anyhow::Result<Vec<u8>> {
 /// The data of the receipt template (documented in `export/typ/receipt.typ`).
 pub fn data(
     t: &Tr,
-    letterhead: &Value,
+    letterhead: &crate::export::Letterhead,
     r: &Receipt,
     lines: &[repo::Allocation],
     balance: i64,

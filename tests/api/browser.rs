@@ -460,6 +460,29 @@ async fn the_bursar_takes_a_payment_and_the_parent_reads_receipt_and_bulletin() 
         "a moyenne générale like 12,34: {general:?}"
     );
     shot(&c, "parent-bulletin").await;
+    // Printed from the browser, the bulletin is one A4 page with what its PDF has: the
+    // ministry, the date of birth, the school's phone, the teachers' appreciations.
+    let text = c.find(Locator::Css("article.bulletin")).await.unwrap().text().await.unwrap();
+    for what in ["Ministère", "Date de naissance", "22 21 43 65", "Bon travail"] {
+        assert!(text.contains(what), "{what} missing from: {text}");
+    }
+    // A4, at its real size (a browser shrinking the page to fit would prove nothing).
+    let config = fantoccini::wd::PrintConfiguration::builder()
+        .shrink_to_fit(false)
+        .build()
+        .unwrap();
+    let pdf = c.print(config).await.unwrap();
+    let file = artifacts().join("parent-bulletin-printed.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let info = std::process::Command::new("pdfinfo")
+        .arg(&file)
+        .output()
+        .expect("pdfinfo (poppler-utils)");
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(
+        info.lines().any(|l| l.starts_with("Pages:") && l.trim().ends_with(" 1")),
+        "one page: {info}"
+    );
     c.close().await.unwrap();
 }
 
