@@ -25,6 +25,9 @@ pub enum AppError {
     /// The request itself is malformed; the value is a catalog key.
     #[error("bad request: {0}")]
     BadRequest(&'static str),
+    /// The request is larger than the route takes (an upload); the value is a catalog key.
+    #[error("too large: {0}")]
+    TooLarge(&'static str),
     /// The request is fine but the record's state forbids it (already done, closed); the
     /// value is a catalog key.
     #[error("conflict: {0}")]
@@ -71,6 +74,7 @@ impl IntoResponse for AppError {
             AppError::NotFound => (StatusCode::NOT_FOUND, "error-not-found"),
             AppError::Forbidden => (StatusCode::FORBIDDEN, "error-forbidden"),
             AppError::BadRequest(key) => (StatusCode::BAD_REQUEST, *key),
+            AppError::TooLarge(key) => (StatusCode::PAYLOAD_TOO_LARGE, *key),
             AppError::Conflict(key) => (StatusCode::CONFLICT, *key),
             AppError::Csrf => (StatusCode::FORBIDDEN, "error-csrf"),
             AppError::Unauthorized { next } => return login_redirect(next),

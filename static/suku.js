@@ -110,11 +110,16 @@
     if (!c) return;
     setTimeout(function () { sendColumn(cells, c.url, c.values, c.filled, c.attempt + 1); }, Math.min(10000, 1000 * c.attempt));
   }
+  // The element that sent a request (in htmx 2, detail.elt is the swap's target: a cell's
+  // state box, not its input).
+  function sender(e) {
+    return (e.detail.requestConfig && e.detail.requestConfig.elt) || e.detail.elt;
+  }
   document.addEventListener("htmx:beforeSwap", function (e) {
-    var elt = e.detail.elt;
+    var elt = sender(e);
     var st = e.detail.xhr ? e.detail.xhr.status : 0;
     var failed = st === 0 || st === 429 || st >= 500;
-    if (elt.matches && elt.matches("[data-cells]") && elt.sukuColumn) {
+    if (elt && elt.matches && elt.matches("[data-cells]") && elt.sukuColumn) {
       if (failed) {
         // The column's request failed whole: it is sent again, the cells say so meanwhile.
         e.detail.shouldSwap = false;
@@ -129,7 +134,7 @@
       }
       return;
     }
-    if (!elt.matches || !elt.matches("input.mark[hx-post]")) return;
+    if (!elt || !elt.matches || !elt.matches("input.mark[hx-post]")) return;
     if (failed) {
       e.detail.shouldSwap = false;
       e.detail.isError = false;
@@ -139,8 +144,8 @@
     }
   });
   document.addEventListener("htmx:sendError", function (e) {
-    var elt = e.detail.elt;
-    if (!elt.matches) return;
+    var elt = sender(e);
+    if (!elt || !elt.matches) return;
     if (elt.matches("input.mark[hx-post]")) retryLater(elt);
     else if (elt.matches("[data-cells]")) resendColumn(elt);
   });

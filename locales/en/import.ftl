@@ -83,3 +83,4 @@ import-marks-columns = A "Matricule" column and a "Note" column are needed.
 import-marks-unknown = Line { $line }: no student of the class has matricule "{ $value }".
 import-marks-twice = Line { $line }: matricule "{ $value }" is already above.
 import-marks-bad = Line { $line }: mark "{ $value }" unreadable or off the scale (out of { $scale }, "abs" or "disp").
+import-error-file-too-large = This file is over 5 MB: a list of students or a column of marks is far smaller. Save it without pictures or other sheets.

@@ -81,7 +81,7 @@ notif-bulletin-semestre = Bulletin du { $n ->
     [1] 1er
    *[other] { $n }e
 } semestre de { $student } disponible.
-notif-payment = Paiement de { $amount } FCFA reçu pour { $student } (reçu { $receipt }).
+notif-payment = Paiement de { $amount } FCFA reçu pour { $student } (reçu { $receipt }).
 notif-message = Nouveau message de { $author }.
 notif-announcement = Annonce : { $title }
 notif-challenge-won = Défi « { $title } » réussi par { $student } : les points sont gagnés.

@@ -50,10 +50,6 @@ pub fn rate(scheduled: i64, missed: i64) -> Option<i64> {
     (scheduled > 0).then(|| (scheduled - missed.min(scheduled)) * 10_000 / scheduled)
 }
 
-fn pct(v: i64) -> String {
-    format!("{} %", crate::gamification::routes::signed(v))
-}
-
 /// The attendance chart: the rate per week.
 pub fn attendance_chart(t: &Tr, id: &str, weeks: &[(NaiveDate, i64, i64)]) -> ChartView {
     let cats: Vec<String> = weeks
@@ -87,7 +83,8 @@ pub fn attendance_chart(t: &Tr, id: &str, weeks: &[(NaiveDate, i64, i64)]) -> Ch
             .map(|(w, r)| {
                 vec![
                     t.date(&w.0),
-                    r.map(pct).unwrap_or_else(|| "—".into()),
+                    r.map(|v| t.percent_hundredths(v))
+                        .unwrap_or_else(|| "—".into()),
                     t.int(w.2 / 60),
                 ]
             })
@@ -319,7 +316,7 @@ pub async fn fees_chart(db: &Pool, t: &Tr) -> anyhow::Result<(ChartView, i64, i6
             label.clone(),
             t.int(e),
             t.int(g),
-            pct(if e > 0 { g * 10_000 / e } else { 0 }),
+            t.percent_hundredths(if e > 0 { g * 10_000 / e } else { 0 }),
         ]);
         cats.push(label);
         exp.push(Some(e as f64));

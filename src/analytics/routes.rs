@@ -115,7 +115,7 @@ struct AdminPage<'a> {
 
 impl AdminPage<'_> {
     fn pct(&self, v: &Option<i64>) -> String {
-        v.map(|x| format!("{} %", crate::gamification::routes::signed(x)))
+        v.map(|x| self.ctx.t.percent_hundredths(x))
             .unwrap_or_else(|| "—".into())
     }
 

@@ -214,7 +214,9 @@ async fn appreciations(
 ) -> anyhow::Result<()> {
     let mut sums: std::collections::BTreeMap<(i64, i64), (i64, i64, i64)> = Default::default();
     for (eval, student, points, _, teacher) in rows {
-        let e = sums.entry((*student, eval_subject[eval])).or_insert((0, 0, *teacher));
+        let e = sums
+            .entry((*student, eval_subject[eval]))
+            .or_insert((0, 0, *teacher));
         if let Some(p) = points {
             e.0 += p;
             e.1 += 1;

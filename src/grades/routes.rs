@@ -30,7 +30,12 @@ pub fn router() -> Router<AppState> {
             get(gradebook).post(create_evaluation),
         )
         .route("/enseignant/evaluations/{id}", get(entry).post(save_all))
-        .route("/enseignant/evaluations/{id}/import", post(import_marks))
+        .route(
+            "/enseignant/evaluations/{id}/import",
+            post(import_marks).layer(axum::extract::DefaultBodyLimit::max(
+                crate::import::table::MAX_FILE + 64 * 1024,
+            )),
+        )
         .route(
             "/enseignant/evaluations/{id}/eleves/{student}",
             post(save_one),
@@ -394,13 +399,13 @@ async fn import_marks(
     while let Some(field) = form
         .next_field()
         .await
-        .map_err(|_| AppError::BadRequest("error-bad-request"))?
+        .map_err(|e| crate::import::table::form_error(&e))?
     {
         if field.name() == Some("file") {
             bytes = field
                 .bytes()
                 .await
-                .map_err(|_| AppError::BadRequest("error-too-large"))?
+                .map_err(|e| crate::import::table::form_error(&e))?
                 .to_vec();
         }
     }

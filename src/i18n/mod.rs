@@ -124,6 +124,23 @@ pub fn catalog_sources() -> Vec<(&'static str, Locale, &'static str)> {
         .collect()
 }
 
+fn number(locale: Locale, v: &FluentValue) -> Option<String> {
+    match v {
+        FluentValue::Number(n) if n.value.fract() == 0.0 && n.value.abs() < 1e15 => {
+            Some(format_int(locale, n.value as i64))
+        }
+        _ => None,
+    }
+}
+
+fn number_fr<M>(v: &FluentValue, _: &M) -> Option<String> {
+    number(Locale::Fr, v)
+}
+
+fn number_en<M>(v: &FluentValue, _: &M) -> Option<String> {
+    number(Locale::En, v)
+}
+
 /// Every loaded catalog, shared by all requests.
 pub struct I18n {
     bundles: HashMap<Locale, FluentBundle<FluentResource>>,
@@ -143,6 +160,12 @@ impl I18n {
             let langid: unic_langid::LanguageIdentifier = locale.code().parse()?;
             let mut bundle = FluentBundle::new_concurrent(vec![langid]);
             bundle.set_use_isolating(false);
+            // Numbers in every text are written as the reader writes them ("2 045 élèves",
+            // "2,045 students"); plural rules still see the number.
+            bundle.set_formatter(Some(match locale {
+                Locale::Fr => number_fr,
+                Locale::En => number_en,
+            }));
             for (name, fr, en) in CATALOGS {
                 let src = if locale == Locale::Fr { fr } else { en };
                 let res = FluentResource::try_new(src.to_string()).map_err(|(_, errs)| {
@@ -308,6 +331,29 @@ impl Tr {
         format_int(self.locale, n.int())
     }
 
+    /// A percentage, kept on one line: "85 %" in French (a narrow no-break space), "85%".
+    pub fn percent(&self, n: impl Int) -> String {
+        match self.locale {
+            Locale::Fr => format!("{}\u{202f}%", format_int(self.locale, n.int())),
+            Locale::En => format!("{}%", format_int(self.locale, n.int())),
+        }
+    }
+
+    /// A percentage given in hundredths of a percent, without needless decimals: "95 %",
+    /// "87,5 %" in French, "95%", "87.5%" in English.
+    pub fn percent_hundredths(&self, h: i64) -> String {
+        let sign = if h < 0 { "-" } else { "" };
+        let digits = self.hundredths(Some(h.abs()));
+        let s = format!(
+            "{sign}{}",
+            digits.trim_end_matches('0').trim_end_matches([',', '.'])
+        );
+        match self.locale {
+            Locale::Fr => format!("{s}\u{202f}%"),
+            Locale::En => format!("{s}%"),
+        }
+    }
+
     /// An amount in francs CFA ("125 000 FCFA").
     pub fn xof(&self, n: impl Int) -> String {
         format_xof(self.locale, n.int())
@@ -425,5 +471,32 @@ impl OptInt for Option<i64> {
 impl<T: OptInt + ?Sized> OptInt for &T {
     fn opt(&self) -> Option<i64> {
         (**self).opt()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tr(locale: Locale) -> Tr {
+        Tr::new(Arc::new(I18n::load().unwrap()), locale)
+    }
+
+    #[test]
+    fn numbers_in_texts_follow_the_readers_locale_and_keep_their_units_on_the_line() {
+        let (fr, en) = (tr(Locale::Fr), tr(Locale::En));
+        assert_eq!(fr.percent_hundredths(5_000), "50\u{202f}%");
+        assert_eq!(fr.percent_hundredths(8_750), "87,5\u{202f}%");
+        assert_eq!(en.percent_hundredths(8_750), "87.5%");
+        assert_eq!(fr.percent_hundredths(-1_250), "-12,5\u{202f}%");
+        assert_eq!(fr.percent(85), "85\u{202f}%");
+        // A number given to a text is grouped as the reader groups it, its unit kept on the
+        // same line.
+        let args = serde_json::json!({ "student": "Sena", "amount": 30000, "receipt": "R1" });
+        let text = fr.tj("notif-payment", &args);
+        assert!(text.contains("30\u{202f}000\u{a0}FCFA"), "{text}");
+        let text = en.tj("notif-payment", &args);
+        assert!(text.contains("30,000\u{a0}FCFA"), "{text}");
+        assert_eq!(en.hundredths(Some(925)), "9.25");
     }
 }

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Multipart, State};
+use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -20,7 +20,10 @@ use crate::web::{Ctx, PathId, html_status, redirect};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/import", get(index))
-        .route("/admin/import/eleves", post(upload))
+        .route(
+            "/admin/import/eleves",
+            post(upload).layer(DefaultBodyLimit::max(table::MAX_FILE + 64 * 1024)),
+        )
         .route("/admin/import/modele-eleves.csv", get(template_csv))
         .route("/admin/import/modele-eleves.xlsx", get(template_xlsx))
         .route("/admin/import/{id}", get(show))
@@ -93,14 +96,14 @@ async fn upload(State(app): State<AppState>, ctx: Ctx, mut form: Multipart) -> A
     while let Some(field) = form
         .next_field()
         .await
-        .map_err(|_| AppError::BadRequest("error-bad-request"))?
+        .map_err(|e| crate::import::table::form_error(&e))?
     {
         if field.name() == Some("file") {
             let name = field.file_name().unwrap_or("import").to_string();
             let bytes = field
                 .bytes()
                 .await
-                .map_err(|_| AppError::BadRequest("error-too-large"))?;
+                .map_err(|e| crate::import::table::form_error(&e))?;
             file = Some((name, bytes.to_vec()));
         }
     }

@@ -20,11 +20,15 @@ pub struct Table {
 pub const MAX_ROWS: usize = 10_000;
 /// See [`MAX_ROWS`].
 pub const MAX_COLUMNS: usize = 100;
+/// The largest file a table may come in (a school's list is a few hundred kilobytes).
+pub const MAX_FILE: usize = 5 << 20;
 /// An XLSX workbook is a ZIP archive: the parts it unpacks to, together, at most this many
-/// bytes (a 6 MB upload of XML compresses about tenfold; a ZIP bomb a millionfold).
-const MAX_UNPACKED: u64 = 64 << 20;
-/// Each part, at most this many bytes unpacked.
-const MAX_PART: u64 = 32 << 20;
+/// bytes (a 5 MB upload of XML compresses about tenfold; a ZIP bomb a millionfold).
+const MAX_UNPACKED: u64 = 32 << 20;
+/// Each part, at most this many bytes unpacked: a sheet of 10,000 lines fits; the shared
+/// texts, read whole before any limit on cells applies, cannot weigh more (8 MB of them
+/// took 100 MB of memory to read when they could be 32).
+const MAX_PART: u64 = 8 << 20;
 /// Parts in the archive.
 const MAX_PARTS: usize = 2_000;
 /// One cell's text, in bytes (a cell of an XLSX file may point to one huge shared text).
@@ -67,6 +71,16 @@ impl ReadError {
             ),
             _ => t.t(self.key()),
         }
+    }
+}
+
+/// The error of a multipart form that carries a table: too large for [`MAX_FILE`], or not
+/// a form at all.
+pub fn form_error(e: &axum::extract::multipart::MultipartError) -> crate::error::AppError {
+    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        crate::error::AppError::TooLarge("import-error-file-too-large")
+    } else {
+        crate::error::AppError::BadRequest("error-bad-request")
     }
 }
 

@@ -101,7 +101,7 @@ pub async fn guard(session: Session, req: Request, next: Next) -> Response {
     let limit = if multipart { MAX_UPLOAD } else { MAX_FORM };
     let bytes = match axum::body::to_bytes(body, limit).await {
         Ok(b) => b,
-        Err(_) => return AppError::BadRequest("error-too-large").into_response(),
+        Err(_) => return AppError::TooLarge("error-too-large").into_response(),
     };
     let ok = if multipart {
         multipart_field(&bytes, "_csrf").is_some_and(|v| same(v, &expected))

@@ -312,6 +312,39 @@ async fn each_demo_role_uses_its_portal_in_a_real_browser() {
         let value = inputs[i].prop("value").await.unwrap().unwrap_or_default();
         assert_eq!(&value, v, "row {i}");
     }
+    // A column pasted from a spreadsheet fills the cells below the first and saves whole,
+    // in one request.
+    let n = inputs.len().min(42);
+    let column: Vec<String> = (0..n).map(|i| format!("{},5", 6 + i % 14)).collect();
+    c.execute(
+        "const dt = new DataTransfer();
+         dt.setData('text/plain', arguments[0]);
+         const first = document.querySelector('input.mark');
+         first.focus();
+         first.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));",
+        vec![serde_json::json!(column.join("\r\n") + "\r\n")],
+    )
+    .await
+    .unwrap();
+    for _ in 0..300 {
+        let saved = c
+            .find_all(Locator::Css(".cell-state .state.ok"))
+            .await
+            .unwrap()
+            .len();
+        if saved >= n {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    shot(&c, "teacher-mark-paste").await;
+    c.refresh().await.unwrap();
+    wait_text(&c, ".help", "Entrée").await;
+    let inputs = c.find_all(Locator::Css("input.mark")).await.unwrap();
+    for (i, v) in column.iter().enumerate() {
+        let value = inputs[i].prop("value").await.unwrap().unwrap_or_default();
+        assert_eq!(&value, v, "pasted row {i}");
+    }
     logout(&c).await;
 
     // The parent switches child, then switches to English, then logs out.
@@ -462,8 +495,19 @@ async fn the_bursar_takes_a_payment_and_the_parent_reads_receipt_and_bulletin() 
     shot(&c, "parent-bulletin").await;
     // Printed from the browser, the bulletin is one A4 page with what its PDF has: the
     // ministry, the date of birth, the school's phone, the teachers' appreciations.
-    let text = c.find(Locator::Css("article.bulletin")).await.unwrap().text().await.unwrap();
-    for what in ["Ministère", "Date de naissance", "22 21 43 65", "Bon travail"] {
+    let text = c
+        .find(Locator::Css("article.bulletin"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for what in [
+        "Ministère",
+        "Date de naissance",
+        "22 21 43 65",
+        "Bon travail",
+    ] {
         assert!(text.contains(what), "{what} missing from: {text}");
     }
     // A4, at its real size (a browser shrinking the page to fit would prove nothing).
@@ -480,7 +524,8 @@ async fn the_bursar_takes_a_payment_and_the_parent_reads_receipt_and_bulletin() 
         .expect("pdfinfo (poppler-utils)");
     let info = String::from_utf8_lossy(&info.stdout);
     assert!(
-        info.lines().any(|l| l.starts_with("Pages:") && l.trim().ends_with(" 1")),
+        info.lines()
+            .any(|l| l.starts_with("Pages:") && l.trim().ends_with(" 1")),
         "one page: {info}"
     );
     c.close().await.unwrap();

@@ -450,3 +450,28 @@ async fn attachment_names_carry_no_text_reversal() {
     assert!(cd.contains("filename=\"re_ugnp.exe\""), "{cd}");
     assert!(cd.contains("filename*=UTF-8''re%C3%A7ugnp.exe"), "{cd}");
 }
+
+/// A table over the size the import takes is refused with a message saying so (413), on
+/// both routes that read tables.
+#[tokio::test]
+async fn an_oversized_table_is_refused_in_words() {
+    let app = TestApp::new().await;
+    let big = format!("matricule;note\n{}", "T-001;12\n".repeat(620_000));
+    assert!(big.len() > 5 << 20);
+    let mut sec = app.login_as("secretary").await;
+    let r = sec
+        .upload("/admin/import/eleves", "eleves.csv", big.as_bytes())
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(r.plain().contains("dépasse 5 Mo"), "{}", r.plain());
+    let mut t = app.login_as("teacher_a").await;
+    let e = crate::helpers::evaluation(&app, &mut t, app.f.class_a, 1, "2026-11-20").await;
+    let r = t
+        .upload(
+            &format!("/enseignant/evaluations/{e}/import"),
+            "notes.csv",
+            big.as_bytes(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+}

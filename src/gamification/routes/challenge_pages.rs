@@ -116,7 +116,7 @@ pub fn measure_text(t: &crate::i18n::Tr, metric: &str, v: &i64) -> String {
         s.strip_suffix(",00").map(str::to_string).unwrap_or(s)
     };
     match metric {
-        "attendance" => format!("{} %", short(v)),
+        "attendance" => t.percent_hundredths(v),
         "average_gain" => format!("{}{}", if v > 0 { "+" } else { "" }, short(v)),
         _ => t.int(v),
     }
