@@ -20,6 +20,16 @@
     var m = document.querySelector('meta[name="csrf-token"]');
     if (m) e.detail.headers["X-CSRF-Token"] = m.getAttribute("content");
   });
+  // The phone's menu opens over the page and closes with a second tap (without JavaScript
+  // the link to #site-menu opens it, and "Fermer" closes it).
+  document.addEventListener("click", function (e) {
+    var t = e.target.closest && e.target.closest("[data-menu-toggle]");
+    if (!t) return;
+    var top = document.querySelector("header.top");
+    if (!top) return;
+    e.preventDefault();
+    top.classList.toggle("menu-open");
+  });
   // Print buttons: the page allows no inline script.
   document.addEventListener("click", function (e) {
     var b = e.target.closest && e.target.closest("[data-print]");

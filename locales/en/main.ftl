@@ -403,3 +403,6 @@ error-matricule-unknown = No enrolled student has this matricule.
 error-already-noted = This student is already noted for this hour.
 mark-saving = saving…
 mark-retrying = not saved yet, trying again…
+nav-menu = Menu
+nav-shortcuts = Shortcuts
+close = Close

@@ -401,3 +401,6 @@ error-matricule-unknown = Aucun élève inscrit n'a ce matricule.
 error-already-noted = Cet élève est déjà noté pour cette heure.
 mark-saving = enregistrement…
 mark-retrying = pas encore enregistrée, nouvel essai…
+nav-menu = Menu
+nav-shortcuts = Raccourcis
+close = Fermer

@@ -213,6 +213,11 @@ pub(crate) async fn wait_text(c: &Client, css: &str, text: &str) {
 }
 
 async fn logout(c: &Client) {
+    // On a phone the button is in the menu: open it first.
+    let button = c.find(Locator::Css("[data-testid=logout]")).await.unwrap();
+    if !button.is_displayed().await.unwrap_or(true) {
+        click(c, ".menu-toggle").await;
+    }
     click(c, "[data-testid=logout]").await;
     for _ in 0..100 {
         if c.current_url().await.unwrap().path() == "/connexion" {
@@ -674,4 +679,113 @@ pub(crate) async fn serve_demo_live() -> (
         .unwrap();
     });
     (addr, demo, db, state)
+}
+
+/// Every kind of page each role reaches, on a 360 px phone: none is wider than the screen
+/// (wide tables scroll inside their frame, the header fits). The crawl follows links as a
+/// person would find them, one page of each kind (ids aside).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_of_every_role_fits_a_phone() {
+    let Some(driver) = chromedriver() else { return };
+    let (addr, demo, _db) = serve_demo().await;
+    let base = format!("http://{addr}");
+    let c = browser(&driver, 360, 740).await;
+    let mut too_wide = Vec::new();
+    let mut seen_pages = 0;
+    for role in [
+        "admin",
+        "bursar",
+        "secretary",
+        "teacher",
+        "parent",
+        "student",
+    ] {
+        let l = demo.logins.iter().find(|l| l.role == role).unwrap().clone();
+        login(&c, &base, &l.login, &l.password).await;
+        let home = c.current_url().await.unwrap().path().to_string();
+        let mut queue = std::collections::VecDeque::from([home]);
+        let mut kinds = std::collections::HashSet::new();
+        let mut visited = 0;
+        while let Some(path) = queue.pop_front() {
+            // One page of each kind: /admin/eleves/12 and /admin/eleves/13 are one kind.
+            let kind: String = path
+                .split('?')
+                .next()
+                .unwrap_or("")
+                .split('/')
+                .map(|p| {
+                    if p.chars().all(|c| c.is_ascii_digit()) && !p.is_empty() {
+                        "N"
+                    } else {
+                        p
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("/");
+            if !kinds.insert(kind) || visited >= 40 {
+                continue;
+            }
+            visited += 1;
+            c.goto(&format!("{base}{path}")).await.unwrap();
+
+            let seen = c
+                .execute(
+                    // The phone's width, as set: a mobile browser widens its layout to
+                    // the content (innerWidth grows with a too-wide table).
+                    "const w = document.documentElement.scrollWidth, iw = arguments[0];
+                     const wide = [];
+                     if (w > iw + 1) {
+                       for (const el of document.querySelectorAll('body *')) {
+                         const r = el.getBoundingClientRect();
+                         if (r.right > iw + 1 && r.width > 0) wide.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && el.className.baseVal === undefined ? '.' + String(el.className).split(' ').join('.') : '') + ' ' + Math.round(r.right));
+                         if (wide.length > 5) break;
+                       }
+                     }
+                     const links = [...document.querySelectorAll('main a[href], nav a[href]')]
+                       .map(a => a.getAttribute('href'))
+                       .filter(h => h.startsWith('/') && !h.startsWith('//'));
+                     return { w, iw, wide, links };",
+                    vec![serde_json::json!(360)],
+                )
+                .await
+                .unwrap();
+            if seen["w"].as_i64() > seen["iw"].as_i64().map(|w| w + 1) {
+                too_wide.push(format!("{role} {path}: {} px; {}", seen["w"], seen["wide"]));
+            }
+            for href in seen["links"].as_array().unwrap() {
+                let href = href.as_str().unwrap();
+                let skip = [
+                    "/deconnexion",
+                    "format=",
+                    "/pdf",
+                    "/fichiers/",
+                    "/socket.io",
+                    "/paiements/demo",
+                    "#",
+                    ".csv",
+                    ".xlsx",
+                    "/verifier/",
+                    "/hors-ligne",
+                    "/static/",
+                ];
+                if !skip.iter().any(|s| href.contains(s)) {
+                    queue.push_back(href.to_string());
+                }
+            }
+        }
+        seen_pages += visited;
+        if role == "parent" {
+            shot(&c, "phone-menu-closed").await;
+            click(&c, ".bottom-bar [data-menu-toggle]").await;
+            shot(&c, "phone-menu-open").await;
+        }
+        logout(&c).await;
+    }
+    assert!(seen_pages > 60, "the crawl saw only {seen_pages} pages");
+    assert!(
+        too_wide.is_empty(),
+        "pages wider than a phone:\n{}",
+        too_wide.join("\n")
+    );
+    c.close().await.unwrap();
 }
