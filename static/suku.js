@@ -30,6 +30,35 @@
     e.preventDefault();
     top.classList.toggle("menu-open");
   });
+  // Roll call: tapping a name (or Enter on it) moves the student from present to absent to
+  // late and back; the row shows the state, and late puts the cursor in the minutes.
+  function cycle(th) {
+    var row = th.closest("tr");
+    var radios = row.querySelectorAll('input[type="radio"]');
+    if (!radios.length) return;
+    var i = Array.prototype.findIndex.call(radios, function (r) { return r.checked; });
+    var next = radios[(i + 1) % radios.length];
+    next.checked = true;
+    next.dispatchEvent(new Event("change", { bubbles: true }));
+    if (next.value === "retard") {
+      var m = row.querySelector("input.mark");
+      if (m) m.focus();
+    }
+  }
+  document.addEventListener("click", function (e) {
+    var th = e.target.closest && e.target.closest("[data-roll-call] [data-cycle]");
+    if (th) cycle(th);
+  });
+  document.addEventListener("keydown", function (e) {
+    var th = e.target.matches && e.target.matches("[data-roll-call] [data-cycle]") ? e.target : null;
+    if (th && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); cycle(th); }
+  });
+  document.addEventListener("change", function (e) {
+    var r = e.target;
+    if (!r.matches || !r.matches('[data-roll-call] input[type="radio"]')) return;
+    var row = r.closest("tr");
+    row.className = "is-" + r.value;
+  });
   // Print buttons: the page allows no inline script.
   document.addEventListener("click", function (e) {
     var b = e.target.closest && e.target.closest("[data-print]");

@@ -406,3 +406,4 @@ mark-retrying = not saved yet, trying again…
 nav-menu = Menu
 nav-shortcuts = Shortcuts
 close = Close
+roll-call-tap-help = Tap a student's name to move them from present to absent, then late.

@@ -404,3 +404,4 @@ mark-retrying = pas encore enregistrée, nouvel essai…
 nav-menu = Menu
 nav-shortcuts = Raccourcis
 close = Fermer
+roll-call-tap-help = Touchez le nom d'un élève pour le passer de présent à absent, puis en retard.

@@ -274,6 +274,98 @@ async fn each_demo_role_uses_its_portal_in_a_real_browser() {
     wait_text(&c, "#roster caption", "Liste de la classe").await;
     shot(&c, "teacher-roster").await;
 
+    // The teacher calls the roll by tapping names: once for absent, twice for late, and
+    // late puts the cursor in the minutes.
+    click(&c, "a[href$='/appel']").await;
+    wait_text(&c, "main h1", "appel").await;
+    let rows = c
+        .find_all(Locator::Css("[data-roll-call] th[data-cycle]"))
+        .await
+        .unwrap();
+    assert!(rows.len() >= 2, "a class to call");
+    // The page may hold a roll call already taken for this slot: start from what it shows.
+    let order = ["present", "absent", "retard"];
+    let before = c
+        .execute(
+            "return [...document.querySelectorAll('[data-roll-call] tbody tr')].slice(0, 2)
+               .map(r => r.querySelector('input[type=radio]:checked').value)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let after = |i: usize, taps: usize| {
+        let at = order.iter().position(|o| before[i] == **o).unwrap();
+        order[(at + taps) % 3]
+    };
+    rows[0].click().await.unwrap();
+    rows[1].click().await.unwrap();
+    rows[1].click().await.unwrap();
+    let expected = [after(0, 1), after(1, 2)];
+    let states = c
+        .execute(
+            "return [...document.querySelectorAll('[data-roll-call] tbody tr')].slice(0, 2)
+               .map(r => [r.className, r.querySelector('input[type=radio]:checked').value])",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        states,
+        serde_json::json!(
+            expected
+                .iter()
+                .map(|e| [format!("is-{e}"), e.to_string()])
+                .collect::<Vec<_>>()
+        )
+    );
+    let mut ids = Vec::new();
+    for r in &rows[..2] {
+        let id = r.attr("id").await.unwrap().unwrap();
+        ids.push(id.trim_start_matches('n').parse::<i64>().unwrap());
+    }
+    let slot = c
+        .execute(
+            "return [document.querySelector('#held_on').value, document.querySelector('#starts_at').value]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    if expected[1] == "retard" {
+        // Late put the cursor in the minutes.
+        let focused = c.active_element().await.unwrap();
+        assert_eq!(focused.attr("class").await.unwrap().as_deref(), Some("mark"));
+        focused.send_keys("\u{E003}\u{E003}\u{E003}15").await.unwrap();
+    }
+    if expected[0] == "retard" {
+        let m = rows[0].find(Locator::XPath("../td/input[@class='mark']")).await.unwrap();
+        m.clear().await.unwrap();
+        m.send_keys("15").await.unwrap();
+    }
+    shot(&c, "teacher-roll-call").await;
+    click(&c, "form[action$='/appel'] button[type=submit]").await;
+    wait_text(&c, ".flash", "Appel enregistré").await;
+    let mut saved = Vec::new();
+    for id in &ids {
+        let kind: Option<(String,)> = sqlx::query_as(
+            "SELECT a.kind FROM absences a JOIN roll_calls r ON r.id = a.roll_call_id \
+             WHERE a.student_id = $1 AND r.held_on = $2 AND r.starts_at = $3",
+        )
+        .bind(id)
+        .bind(slot[0].as_str().unwrap())
+        .bind(slot[1].as_str().unwrap())
+        .fetch_optional(&_db.pool)
+        .await
+        .unwrap();
+        saved.push(match kind {
+            None => "present".to_string(),
+            Some((k,)) if k == "absence" => "absent".to_string(),
+            Some((k,)) => k,
+        });
+    }
+    assert_eq!(saved, expected, "what was tapped is what was saved");
+    click(&c, "main > p a[href^='/enseignant/classes/']").await;
+    wait_text(&c, "#roster caption", "Liste de la classe").await;
+
     // The teacher creates a devoir and types a column of marks with the keyboard only.
     click(&c, "ul.links a[href*='/matieres/']").await;
     wait_text(&c, "main h1", "Carnet de notes").await;
