@@ -122,12 +122,21 @@ pub(crate) async fn shot(c: &Client, name: &str) {
 }
 
 /// Clicks the element `css`. Live pages swap parts of themselves (htmx, the socket): an
-/// element found just before a swap is gone when clicked, so it is found again.
+/// element found just before a swap is gone when clicked, so it is found again. It is
+/// first scrolled to the middle of the screen, as a person scrolls to what they tap
+/// (WebDriver would tap it where it lies, under the phone's bottom bar).
 pub(crate) async fn click(c: &Client, css: &str) {
     let mut last = None;
     for _ in 0..20 {
         match c.find(Locator::Css(css)).await {
-            Ok(e) => match e.click().await {
+            Ok(e) => match async {
+                let at = serde_json::to_value(&e).unwrap();
+                c.execute("arguments[0].scrollIntoView({block: 'center'})", vec![at])
+                    .await?;
+                e.click().await
+            }
+            .await
+            {
                 Ok(()) => return,
                 Err(err) => last = Some(err),
             },
@@ -212,13 +221,18 @@ pub(crate) async fn wait_text(c: &Client, css: &str, text: &str) {
     );
 }
 
-async fn logout(c: &Client) {
-    // On a phone the button is in the menu: open it first.
-    let button = c.find(Locator::Css("[data-testid=logout]")).await.unwrap();
-    if !button.is_displayed().await.unwrap_or(true) {
+/// Clicks an item of the site's menu; on a phone the menu is folded, so it is opened
+/// first, as a person would.
+pub(crate) async fn click_menu(c: &Client, css: &str) {
+    let item = c.find(Locator::Css(css)).await.unwrap();
+    if !item.is_displayed().await.unwrap_or(true) {
         click(c, ".menu-toggle").await;
     }
-    click(c, "[data-testid=logout]").await;
+    click(c, css).await;
+}
+
+async fn logout(c: &Client) {
+    click_menu(c, "[data-testid=logout]").await;
     for _ in 0..100 {
         if c.current_url().await.unwrap().path() == "/connexion" {
             return;
@@ -333,11 +347,20 @@ async fn each_demo_role_uses_its_portal_in_a_real_browser() {
     if expected[1] == "retard" {
         // Late put the cursor in the minutes.
         let focused = c.active_element().await.unwrap();
-        assert_eq!(focused.attr("class").await.unwrap().as_deref(), Some("mark"));
-        focused.send_keys("\u{E003}\u{E003}\u{E003}15").await.unwrap();
+        assert_eq!(
+            focused.attr("class").await.unwrap().as_deref(),
+            Some("mark")
+        );
+        focused
+            .send_keys("\u{E003}\u{E003}\u{E003}15")
+            .await
+            .unwrap();
     }
     if expected[0] == "retard" {
-        let m = rows[0].find(Locator::XPath("../td/input[@class='mark']")).await.unwrap();
+        let m = rows[0]
+            .find(Locator::XPath("../td/input[@class='mark']"))
+            .await
+            .unwrap();
         m.clear().await.unwrap();
         m.send_keys("15").await.unwrap();
     }
@@ -699,8 +722,12 @@ async fn a_parent_and_a_teacher_chat_live_and_a_mark_rings_the_bell() {
 
     // The teacher, on their home page, sees the unread count rise without reloading.
     wait_text(&t, "#chat-unread", &(before + 1).to_string()).await;
+    // The teacher opens Messages and then the conversation, from the list, as a person
+    // does (that click once opened a blank page).
     let conv = p.current_url().await.unwrap().path().to_string();
-    t.goto(&format!("{base}{conv}")).await.unwrap();
+    click(&t, "header a[href='/messages']").await;
+    wait_text(&t, "#conversations", "comment va mon enfant").await;
+    click(&t, &format!("#conversations a[href='{conv}']")).await;
     wait_text(&t, "#messages", "comment va mon enfant").await;
     type_into(&t, "#body", "Très bien, il participe beaucoup.").await;
     click(&t, ".composer button[type=submit]").await;

@@ -5,7 +5,7 @@
 use fantoccini::Locator;
 
 use crate::browser::{
-    browser, chromedriver, click, login, serve_demo_live, shot, type_into, wait_text,
+    browser, chromedriver, click, click_menu, login, serve_demo_live, shot, type_into, wait_text,
 };
 
 #[tokio::test]
@@ -68,9 +68,20 @@ async fn points_awarded_in_class_change_the_students_board_live() {
     wait_text(&s, "tr.mine", &(before + 3).to_string()).await;
     shot(&s, "board-student-phone").await;
     // Their progress page tells what for.
-    click(&s, "a[href='/progression']").await;
+    click_menu(&s, "#site-menu a[href='/progression']").await;
     wait_text(&s, "#history", "A aidé un camarade en maths").await;
     shot(&s, "progress-student-phone").await;
+    // From there, the list of every badge (a link inside the page, followed as a person
+    // does: it once opened a blank page, the link inheriting its list's hx-select).
+    click(&s, "main a[href='/badges']").await;
+    wait_text(&s, "main h1", "Badges").await;
+    wait_text(&s, "main .badge-list", "").await;
+    let cards = s
+        .find_all(Locator::Css("main .badge-list li"))
+        .await
+        .unwrap()
+        .len();
+    assert!(cards > 3, "the badges page lists the badges ({cards})");
     state.realtime.detach();
     s.close().await.unwrap();
     d.close().await.unwrap();
