@@ -397,6 +397,40 @@
   // Charts: ECharts is loaded (from static/vendor) only on pages that have one, and each
   // chart draws the option the server embedded; the table beside it holds the same numbers.
   var ECHARTS = "/static/vendor/echarts-6.1.0/echarts.common.min.js";
+  function lang() { return (document.documentElement.lang || "fr").slice(0, 2); }
+  // Numbers on an axis and in a tooltip as the reader writes them ("180 000 000 FCFA",
+  // "12,5", "95 %"), the way the server's formatter writes them in the table beside.
+  function formats(unit) {
+    var l = lang(), fr = l === "fr";
+    var whole = unit === "count" || unit === "money";
+    var nf = new Intl.NumberFormat(l, { maximumFractionDigits: whole ? 0 : 2 });
+    var short = new Intl.NumberFormat(l, { notation: "compact", maximumFractionDigits: 1 });
+    var pct = function (s) { return fr ? s + "\u202f%" : s + "%"; };
+    function plain(v) { return typeof v === "number" && isFinite(v) ? v : null; }
+    return {
+      axis: function (v) {
+        v = plain(v); if (v === null) return "";
+        if (unit === "money") return Math.abs(v) >= 10000 ? short.format(v) : nf.format(v);
+        return unit === "percent" ? pct(nf.format(v)) : nf.format(v);
+      },
+      full: function (v) {
+        if (Array.isArray(v)) v = v[v.length - 1];
+        v = plain(v); if (v === null) return "—";
+        if (unit === "money") return nf.format(v) + "\u00a0FCFA";
+        return unit === "percent" ? pct(nf.format(v)) : nf.format(v);
+      }
+    };
+  }
+  function localized(option, unit) {
+    if (!unit) return option;
+    var f = formats(unit);
+    [].concat(option.yAxis || []).forEach(function (a) {
+      if (a.type === "value") { a.axisLabel = a.axisLabel || {}; a.axisLabel.formatter = f.axis; }
+    });
+    option.tooltip = option.tooltip || {};
+    option.tooltip.valueFormatter = f.full;
+    return option;
+  }
   function drawCharts() {
     var boxes = document.querySelectorAll(".chart[data-chart]:not([data-drawn])");
     if (!boxes.length) return;
@@ -410,7 +444,7 @@
     boxes.forEach(function (el) {
       try {
         var chart = window.echarts.init(el, null, { renderer: "canvas" });
-        chart.setOption(JSON.parse(el.getAttribute("data-chart")));
+        chart.setOption(localized(JSON.parse(el.getAttribute("data-chart")), el.getAttribute("data-unit")));
         el.setAttribute("data-drawn", "1");
       } catch (e) { /* the table beside it still shows the numbers */ }
     });

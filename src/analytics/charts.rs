@@ -22,6 +22,45 @@ pub struct ChartView {
     pub head: Vec<String>,
     /// Rows of the table, already written for people.
     pub rows: Vec<Vec<String>>,
+    /// What the values count: the page formats the axis and the tooltip with it, in the
+    /// reader's language.
+    pub unit: Unit,
+}
+
+/// What a chart's values are, for formatting them in the reader's locale on the page
+/// (JSON cannot carry a formatting function: `static/suku.js` reads `data-unit`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// People, marks, sessions: whole numbers, and an axis that never shows halves.
+    Count,
+    /// Francs CFA: a short axis ("180 M"), the whole amount in the tooltip.
+    Money,
+    /// A mark or an average out of 20, two decimals at most.
+    Mark,
+    /// A percentage.
+    Percent,
+}
+
+impl Unit {
+    /// The name the page reads.
+    pub fn code(self) -> &'static str {
+        match self {
+            Unit::Count => "count",
+            Unit::Money => "money",
+            Unit::Mark => "mark",
+            Unit::Percent => "percent",
+        }
+    }
+
+    /// The value axis for this unit.
+    fn axis(self) -> Axis {
+        let y = Axis::new().type_(AxisType::Value);
+        match self {
+            // Counts and francs are whole: no 0.5 student, no half franc between ticks.
+            Unit::Count | Unit::Money => y.min_interval(1.0),
+            Unit::Mark | Unit::Percent => y,
+        }
+    }
 }
 
 impl ChartView {
@@ -58,12 +97,13 @@ fn base() -> Chart {
 
 /// Bars per category, one series each (stacked when asked).
 pub fn bars(
+    unit: Unit,
     categories: &[String],
     series: &[(String, Vec<Option<f64>>)],
     stacked: bool,
     y_max: Option<f64>,
 ) -> String {
-    let mut y = Axis::new().type_(AxisType::Value);
+    let mut y = unit.axis();
     if let Some(m) = y_max {
         y = y.max(m);
     }
@@ -86,12 +126,13 @@ pub fn bars(
 
 /// Lines over categories (dates), one series each.
 pub fn lines(
+    unit: Unit,
     categories: &[String],
     series: &[(String, Vec<Option<f64>>)],
     y_min: Option<f64>,
     y_max: Option<f64>,
 ) -> String {
-    let mut y = Axis::new().type_(AxisType::Value);
+    let mut y = unit.axis();
     if let Some(m) = y_min {
         y = y.min(m);
     }
@@ -138,6 +179,7 @@ mod tests {
     #[test]
     fn options_are_plain_json_with_our_numbers() {
         let o = bars(
+            Unit::Count,
             &["6e A".into(), "6e B".into()],
             &[
                 ("F".into(), vec![Some(12.0), None]),
@@ -151,11 +193,14 @@ mod tests {
         assert_eq!(v["xAxis"]["data"][1], "6e B");
         assert_eq!(v["series"][0]["type"], "bar");
         assert_eq!(v["series"][0]["stack"], "total");
+        // Counts have no halves between their ticks.
+        assert_eq!(v["yAxis"]["minInterval"], 1.0);
         // A missing value is ECharts' "-" (as a data item), a value is the number.
         let item = |x: &serde_json::Value| x.get("value").cloned().unwrap_or(x.clone());
         assert_eq!(item(&v["series"][0]["data"][1]), "-");
         assert_eq!(item(&v["series"][1]["data"][1]), 4.5);
         let l = lines(
+            Unit::Mark,
             &["S1".into()],
             &[("Maths".into(), vec![Some(11.5)])],
             Some(0.0),
@@ -164,5 +209,6 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&l).unwrap();
         assert_eq!(v["series"][0]["type"], "line");
         assert_eq!(v["yAxis"]["max"], 20.0);
+        assert!(v["yAxis"].get("minInterval").is_none());
     }
 }

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
-use super::charts::{self, ChartView, h};
+use super::charts::{self, ChartView, Unit, h};
 use crate::db::Pool;
 use crate::i18n::Tr;
 
@@ -62,8 +62,10 @@ pub fn attendance_chart(t: &Tr, id: &str, weeks: &[(NaiveDate, i64, i64)]) -> Ch
     let floor = ((lowest / 100 - 5) / 5 * 5).max(0) as f64;
     ChartView {
         id: id.into(),
+        unit: Unit::Percent,
         title: t.t("an-attendance-by-week"),
         option: charts::lines(
+            Unit::Percent,
             &cats,
             &[(
                 t.t("an-attendance-rate"),
@@ -129,8 +131,10 @@ pub async fn enrollment_chart(db: &Pool, t: &Tr) -> anyhow::Result<(ChartView, i
     Ok((
         ChartView {
             id: "chart-enrollment".into(),
+            unit: Unit::Count,
             title: t.t("an-enrollment"),
             option: charts::bars(
+                Unit::Count,
                 &codes,
                 &[
                     (
@@ -216,8 +220,10 @@ pub fn averages_charts(t: &Tr, results: &[ClassResult]) -> (ChartView, ChartView
     let names: Vec<String> = with.iter().map(|r| r.name.clone()).collect();
     let classes = ChartView {
         id: "chart-classes".into(),
+        unit: Unit::Mark,
         title: t.t("an-class-averages"),
         option: charts::bars(
+            Unit::Mark,
             &names,
             &[(
                 t.t("an-average"),
@@ -256,8 +262,10 @@ pub fn averages_charts(t: &Tr, results: &[ClassResult]) -> (ChartView, ChartView
     let names: Vec<String> = subjects.iter().map(|s| s.0.clone()).collect();
     let subjects_view = ChartView {
         id: "chart-subjects".into(),
+        unit: Unit::Mark,
         title: t.t("an-subject-averages"),
         option: charts::bars(
+            Unit::Mark,
             &names,
             &[(
                 t.t("an-average"),
@@ -275,58 +283,105 @@ pub fn averages_charts(t: &Tr, results: &[ClassResult]) -> (ChartView, ChartView
     (classes, subjects_view)
 }
 
-/// Fees expected (invoices by due month, less discounts) against collected (receipts,
-/// reversals taken off), cumulated month by month. Returns the chart and the totals.
-pub async fn fees_chart(db: &Pool, t: &Tr) -> anyhow::Result<(ChartView, i64, i64)> {
+/// The year's fees month by month: what falls due (each invoice at its due month, less
+/// the discounts granted on it, so that the cumulated line never goes down), and what was
+/// collected (receipts, reversals taken off).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FeesByMonth {
+    /// (year, month, cumulated due, cumulated collected).
+    pub months: Vec<(i32, u32, i64, i64)>,
+    /// Due on or before today: what the school could have collected by now.
+    pub due_to_date: i64,
+    /// Due over the whole year.
+    pub due_in_year: i64,
+    /// Collected so far.
+    pub collected: i64,
+}
+
+/// Cumulates invoices (due date, net amount) and payments (day, amount) by month.
+pub fn fees_by_month(
+    due: &[(NaiveDate, i64)],
+    paid: &[(NaiveDate, i64)],
+    today: NaiveDate,
+) -> FeesByMonth {
+    let month = |d: NaiveDate| (d.year(), d.month());
+    let mut months: BTreeMap<(i32, u32), (i64, i64)> = BTreeMap::new();
+    for (d, a) in due {
+        months.entry(month(*d)).or_default().0 += a;
+    }
+    for (d, a) in paid {
+        months.entry(month(*d)).or_default().1 += a;
+    }
+    let (mut e, mut g) = (0i64, 0i64);
+    let mut out = FeesByMonth {
+        due_to_date: due
+            .iter()
+            .filter(|(d, _)| *d <= today)
+            .map(|(_, a)| a)
+            .sum(),
+        ..FeesByMonth::default()
+    };
+    for ((y, m), (de, dg)) in months {
+        e += de;
+        g += dg;
+        out.months.push((y, m, e, g));
+    }
+    out.due_in_year = e;
+    out.collected = g;
+    out
+}
+
+/// The fees chart and its table. Returns the chart and the year's figures.
+pub async fn fees_chart(
+    db: &Pool,
+    t: &Tr,
+    today: NaiveDate,
+) -> anyhow::Result<(ChartView, FeesByMonth)> {
     let due: Vec<(NaiveDate, i64)> = sqlx::query_as(
-        "SELECT i.due_on, CAST(SUM(i.amount) AS BIGINT) FROM invoices i JOIN fee_tranches f ON f.id = i.tranche_id \
+        "SELECT i.due_on, CAST(SUM(i.amount + COALESCE((SELECT SUM(l.amount) FROM ledger_entries l \
+           WHERE l.invoice_id = i.id AND l.kind = 'discount'), 0)) AS BIGINT) \
+         FROM invoices i JOIN fee_tranches f ON f.id = i.tranche_id \
          JOIN school_years y ON y.id = f.school_year_id AND y.current = TRUE GROUP BY i.due_on",
     )
     .fetch_all(db)
     .await?;
-    let discounts: Vec<(DateTime<Utc>, i64)> =
-        sqlx::query_as("SELECT at, amount FROM ledger_entries WHERE kind = 'discount'")
-            .fetch_all(db)
+    let start: Option<(NaiveDate,)> =
+        sqlx::query_as("SELECT starts_on FROM school_years WHERE current = TRUE")
+            .fetch_optional(db)
             .await?;
+    let start = start.map(|s| s.0).unwrap_or(NaiveDate::MIN);
     let paid: Vec<(DateTime<Utc>, i64)> =
         sqlx::query_as("SELECT received_at, amount FROM payments")
             .fetch_all(db)
             .await?;
-    let month = |d: NaiveDate| (d.year(), d.month());
-    let mut months: BTreeMap<(i32, u32), (i64, i64)> = BTreeMap::new();
-    for (d, a) in &due {
-        months.entry(month(*d)).or_default().0 += a;
-    }
-    for (at, a) in &discounts {
-        // Discounts are negative ledger entries.
-        months.entry(month(at.date_naive())).or_default().0 += a;
-    }
-    for (at, a) in &paid {
-        months.entry(month(at.date_naive())).or_default().1 += a;
-    }
+    let paid: Vec<(NaiveDate, i64)> = paid
+        .into_iter()
+        .map(|(at, a)| (at.date_naive(), a))
+        .filter(|(d, _)| *d >= start)
+        .collect();
+    let fees = fees_by_month(&due, &paid, today);
     let mut cats = Vec::new();
     let (mut exp, mut got) = (Vec::new(), Vec::new());
-    let (mut e, mut g) = (0i64, 0i64);
     let mut rows = Vec::new();
-    for ((y, m), (de, dg)) in &months {
-        e += de;
-        g += dg;
+    for (y, m, e, g) in &fees.months {
         let label = format!("{m:02}/{y}");
         rows.push(vec![
             label.clone(),
-            t.int(e),
-            t.int(g),
-            t.percent_hundredths(if e > 0 { g * 10_000 / e } else { 0 }),
+            t.xof(*e),
+            t.xof(*g),
+            t.percent_hundredths(if *e > 0 { g * 10_000 / e } else { 0 }),
         ]);
         cats.push(label);
-        exp.push(Some(e as f64));
-        got.push(Some(g as f64));
+        exp.push(Some(*e as f64));
+        got.push(Some(*g as f64));
     }
     Ok((
         ChartView {
             id: "chart-fees".into(),
+            unit: Unit::Money,
             title: t.t("an-fees"),
             option: charts::lines(
+                Unit::Money,
                 &cats,
                 &[
                     (t.t("an-fees-expected"), exp),
@@ -337,14 +392,13 @@ pub async fn fees_chart(db: &Pool, t: &Tr) -> anyhow::Result<(ChartView, i64, i6
             ),
             head: vec![
                 t.t("an-month"),
-                format!("{} (FCFA)", t.t("an-fees-expected")),
-                format!("{} (FCFA)", t.t("an-fees-collected")),
+                t.t("an-fees-expected"),
+                t.t("an-fees-collected"),
                 t.t("an-fees-rate"),
             ],
             rows,
         },
-        e,
-        g,
+        fees,
     ))
 }
 
@@ -369,8 +423,10 @@ pub fn distribution_chart(t: &Tr, title: &str, marks: &[i64]) -> ChartView {
         .collect();
     ChartView {
         id: "chart-distribution".into(),
+        unit: Unit::Count,
         title: format!("{} · {title}", t.t("an-distribution")),
         option: charts::bars(
+            Unit::Count,
             &labels,
             &[(
                 t.t("an-students"),
@@ -424,8 +480,9 @@ pub async fn subject_trend_chart(db: &Pool, t: &Tr, class: i64) -> anyhow::Resul
     head.extend(cats.iter().cloned());
     Ok(ChartView {
         id: "chart-subject-trend".into(),
+        unit: Unit::Mark,
         title: t.t("an-subject-trend"),
-        option: charts::lines(&cats, &series, Some(0.0), Some(20.0)),
+        option: charts::lines(Unit::Mark, &cats, &series, Some(0.0), Some(20.0)),
         head,
         rows: subjects
             .iter()
@@ -480,8 +537,10 @@ pub async fn child_subjects_chart(
     };
     Ok(ChartView {
         id: "chart-child-subjects".into(),
+        unit: Unit::Mark,
         title: t.t("an-child-subjects"),
         option: charts::bars(
+            Unit::Mark,
             &names,
             &[
                 (t.t("an-child"), own.iter().map(|v| v.map(h)).collect()),
@@ -500,4 +559,39 @@ pub async fn child_subjects_chart(
             .map(|(n, (a, b))| vec![n.clone(), f(a), f(b)])
             .collect(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn fees_due_never_go_down_and_today_splits_the_year() {
+        // Two tranches (October, January), the second discounted by 10 000 in December:
+        // the discount lowers January's due, not December's, so the line only rises.
+        let due = [(d("2026-10-05"), 300_000), (d("2027-01-05"), 190_000)];
+        let paid = [
+            (d("2026-09-20"), 100_000),
+            (d("2026-11-02"), 150_000),
+            (d("2026-11-03"), -50_000),
+        ];
+        let f = fees_by_month(&due, &paid, d("2026-12-02"));
+        assert_eq!(
+            f.months,
+            vec![
+                (2026, 9, 0, 100_000),
+                (2026, 10, 300_000, 100_000),
+                (2026, 11, 300_000, 200_000),
+                (2027, 1, 490_000, 200_000),
+            ]
+        );
+        assert!(f.months.windows(2).all(|w| w[0].2 <= w[1].2));
+        assert_eq!(f.due_to_date, 300_000);
+        assert_eq!(f.due_in_year, 490_000);
+        assert_eq!(f.collected, 200_000);
+    }
 }

@@ -38,8 +38,10 @@ pub struct AdminData {
     pub students: i64,
     /// Attendance over the year, hundredths of a percent.
     pub attendance: Option<i64>,
-    /// Fees expected so far, and collected.
-    pub expected: i64,
+    /// Fees fallen due by today (less discounts): what could have been collected by now.
+    pub due_to_date: i64,
+    /// Fees due over the whole year.
+    pub due_in_year: i64,
     /// Collected.
     pub collected: i64,
     /// Students at high risk.
@@ -59,7 +61,7 @@ async fn admin_data(app: &AppState, t: &crate::i18n::Tr) -> anyhow::Result<Admin
     let weeks = d::attendance_by_week(db, None, None).await?;
     let (scheduled, missed) = weeks.iter().fold((0, 0), |a, w| (a.0 + w.1, a.1 + w.2));
     let attendance = d::attendance_chart(t, "chart-attendance", &weeks);
-    let (fees, expected, collected) = d::fees_chart(db, t).await?;
+    let (fees, money) = d::fees_chart(db, t, today).await?;
     let mut charts = vec![enrollment, attendance];
     let (mut top, mut bottom) = (Vec::new(), Vec::new());
     let mut high_risk = 0;
@@ -94,8 +96,9 @@ async fn admin_data(app: &AppState, t: &crate::i18n::Tr) -> anyhow::Result<Admin
     Ok(AdminData {
         students,
         attendance: d::rate(scheduled, missed),
-        expected,
-        collected,
+        due_to_date: money.due_to_date,
+        due_in_year: money.due_in_year,
+        collected: money.collected,
         high_risk,
         charts,
         top,
@@ -282,13 +285,7 @@ async fn risks_page(
                 Cell::Text(r.class_name.clone()),
                 Cell::Int(r.score),
                 Cell::Text(t.t(format!("risk-level-{}", r.level))),
-                Cell::Text(
-                    r.reasons
-                        .iter()
-                        .map(|(k, v)| t.tj(k, v))
-                        .collect::<Vec<_>>()
-                        .join(" ; "),
-                ),
+                Cell::Text(t.semicolons(r.reasons.iter().map(|(k, v)| t.tj(k, v)))),
             ]);
         }
         let frame = crate::export::frame(&ctx).await;

@@ -354,6 +354,16 @@ impl Tr {
         }
     }
 
+    /// Items in one cell, separated as the language does: "a ; b" (a narrow no-break
+    /// space before the semicolon) in French, "a; b" in English.
+    pub fn semicolons(&self, items: impl IntoIterator<Item = String>) -> String {
+        let sep = match self.locale {
+            Locale::Fr => "\u{202f}; ",
+            Locale::En => "; ",
+        };
+        items.into_iter().collect::<Vec<_>>().join(sep)
+    }
+
     /// An amount in francs CFA ("125 000 FCFA").
     pub fn xof(&self, n: impl Int) -> String {
         format_xof(self.locale, n.int())
@@ -498,5 +508,9 @@ mod tests {
         let text = en.tj("notif-payment", &args);
         assert!(text.contains("30,000\u{a0}FCFA"), "{text}");
         assert_eq!(en.hundredths(Some(925)), "9.25");
+        // Reasons in one cell: no French space before an English semicolon.
+        let two = || ["a".to_string(), "b".to_string()];
+        assert_eq!(fr.semicolons(two()), "a\u{202f}; b");
+        assert_eq!(en.semicolons(two()), "a; b");
     }
 }

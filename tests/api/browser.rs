@@ -908,3 +908,49 @@ async fn every_page_of_every_role_fits_a_phone() {
     );
     c.close().await.unwrap();
 }
+
+/// Charts read as the reader writes numbers: francs grouped with their unit, whole
+/// numbers for counts (no half student on an axis), in French and then in English.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn charts_write_numbers_in_the_readers_language() {
+    let Some(driver) = chromedriver() else { return };
+    let (addr, demo, _db) = serve_demo().await;
+    let base = format!("http://{addr}");
+    let l = demo.logins.iter().find(|l| l.role == "admin").unwrap();
+    let c = browser(&driver, 1366, 768).await;
+    login(&c, &base, &l.login, &l.password).await;
+    click_menu(&c, "#site-menu a[href='/admin/analytique']").await;
+    let read = "const [fees, pupils] = ['chart-fees', 'chart-enrollment']
+                  .map(id => echarts.getInstanceByDom(document.getElementById(id)).getOption());
+                return [fees.tooltip[0].valueFormatter(180000000),
+                        fees.yAxis[0].axisLabel.formatter(180000000),
+                        pupils.yAxis[0].minInterval,
+                        pupils.tooltip[0].valueFormatter(12)];";
+    let drawn = "#chart-fees[data-drawn], #chart-enrollment[data-drawn]";
+    for _ in 0..200 {
+        if c.find_all(Locator::Css(drawn)).await.unwrap().len() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let fr = c.execute(read, vec![]).await.unwrap();
+    assert_eq!(
+        fr,
+        serde_json::json!(["180\u{202f}000\u{202f}000\u{a0}FCFA", "180\u{a0}M", 1, "12"])
+    );
+    shot(&c, "admin-charts").await;
+    click_menu(&c, "[data-testid=lang-en]").await;
+    wait_text(&c, "main h1", "Analytics").await;
+    for _ in 0..200 {
+        if c.find_all(Locator::Css(drawn)).await.unwrap().len() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let en = c.execute(read, vec![]).await.unwrap();
+    assert_eq!(
+        en,
+        serde_json::json!(["180,000,000\u{a0}FCFA", "180M", 1, "12"])
+    );
+    c.close().await.unwrap();
+}
