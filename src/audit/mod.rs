@@ -5,6 +5,9 @@ use chrono::Utc;
 
 use crate::db::Db;
 
+mod describe;
+pub use describe::{Line, describe};
+
 /// Records one change.
 #[allow(clippy::too_many_arguments)]
 pub async fn record<'e>(
@@ -52,30 +55,87 @@ pub struct Entry {
     pub new_value: Option<String>,
 }
 
-/// A page of the log, newest first, optionally for one kind of record.
+/// What the log is filtered on; every part optional.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    /// One kind of record.
+    pub entity: Option<String>,
+    /// One person's changes.
+    pub actor: Option<i64>,
+    /// From this moment.
+    pub from: Option<chrono::DateTime<Utc>>,
+    /// Before this moment.
+    pub until: Option<chrono::DateTime<Utc>>,
+}
+
+/// A page of the log, newest first, and the count of lines matching the filter.
 pub async fn page(
     db: &crate::db::Pool,
-    entity: Option<&str>,
+    f: &Filter,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Entry>, i64), sqlx::Error> {
-    let rows = sqlx::query_as(
+    const WHERE: &str = "($1 IS NULL OR a.entity = $1) AND ($2 IS NULL OR a.actor_user_id = $2) \
+         AND ($3 IS NULL OR a.at >= $3) AND ($4 IS NULL OR a.at < $4)";
+    // Only constant text is put together here: the filters are bound.
+    let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT a.at, (SELECT u.first_name || ' ' || u.last_name FROM users u WHERE u.id = a.actor_user_id) AS actor, \
          a.entity, a.entity_id, a.action, a.old_value, a.new_value FROM audit_log a \
-         WHERE ($1 IS NULL OR a.entity = $1) ORDER BY a.id DESC LIMIT $2 OFFSET $3",
-    )
-    .bind(entity)
+         WHERE {WHERE} ORDER BY a.id DESC LIMIT $5 OFFSET $6"
+    )))
+    .bind(f.entity.as_deref())
+    .bind(f.actor)
+    .bind(f.from)
+    .bind(f.until)
     .bind(limit)
     .bind(offset)
     .fetch_all(db)
     .await?;
-    let (total,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE ($1 IS NULL OR entity = $1)")
-            .bind(entity)
-            .fetch_one(db)
-            .await?;
+    let (total,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM audit_log a WHERE {WHERE}"
+    )))
+    .bind(f.entity.as_deref())
+    .bind(f.actor)
+    .bind(f.from)
+    .bind(f.until)
+    .fetch_one(db)
+    .await?;
     Ok((rows, total))
 }
 
+/// The people who appear in the log, by name: (id, "Prénom Nom").
+pub async fn actors(db: &crate::db::Pool) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id, u.first_name || ' ' || u.last_name FROM users u \
+         WHERE EXISTS (SELECT 1 FROM audit_log a WHERE a.actor_user_id = u.id) \
+         ORDER BY u.last_name, u.first_name, u.id",
+    )
+    .fetch_all(db)
+    .await
+}
+
 /// The kinds of records the log filters on.
-pub const ENTITIES: [&str; 6] = ["mark", "absence", "period", "coefficient", "fee", "payment"];
+pub const ENTITIES: [&str; 22] = [
+    "mark",
+    "absence",
+    "appreciation",
+    "council",
+    "period",
+    "coefficient",
+    "fee",
+    "payment",
+    "momo",
+    "year",
+    "import",
+    "settings",
+    "point_award",
+    "badge",
+    "badge_award",
+    "behaviour",
+    "challenge",
+    "gamification_rules",
+    "gamification_levels",
+    "message",
+    "mute",
+    "export_template",
+];

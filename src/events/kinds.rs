@@ -51,13 +51,18 @@ pub enum SchoolEvent {
 impl SchoolEvent {
     /// The kind as stored, and the payload as JSON.
     pub fn to_row(&self) -> Result<(String, String), serde_json::Error> {
-        let mut v = serde_json::to_value(self)?;
-        let kind = v["kind"].as_str().unwrap_or_default().to_string();
-        let payload = v
-            .get_mut("payload")
-            .map(serde_json::Value::take)
-            .unwrap_or(serde_json::Value::Null);
-        Ok((kind, serde_json::to_string(&payload)?))
+        // Through text, not a `Value`: a `Value`'s map sorts its keys, and the payload keeps
+        // the fields in the order of its struct.
+        #[derive(Deserialize)]
+        struct Row<'a> {
+            kind: String,
+            #[serde(borrow)]
+            payload: Option<&'a serde_json::value::RawValue>,
+        }
+        let text = serde_json::to_string(self)?;
+        let row: Row<'_> = serde_json::from_str(&text)?;
+        let payload = row.payload.map(|p| p.get()).unwrap_or("null");
+        Ok((row.kind, payload.to_string()))
     }
 
     /// The event of a stored row; an error for a kind this program does not know (written

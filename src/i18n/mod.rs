@@ -225,6 +225,11 @@ impl Tr {
         Tr { i18n, locale }
     }
 
+    /// Whether the catalog has `key` in this language.
+    pub fn has(&self, key: &str) -> bool {
+        self.i18n.has(self.locale, key)
+    }
+
     /// The text of `key`.
     pub fn t(&self, key: impl AsRef<str>) -> String {
         self.i18n.tr(self.locale, key.as_ref(), &[])
@@ -382,6 +387,15 @@ impl Tr {
         }
     }
 
+    /// A time of day kept as "HH:MM" (a roll call's start), written as `time` writes
+    /// one: "07h30" (or "07:30"). Anything else is shown as it is.
+    pub fn clock(&self, hhmm: &str) -> String {
+        match (self.locale, hhmm.split_once(':')) {
+            (Locale::Fr, Some((h, m))) if h.len() == 2 && m.len() == 2 => format!("{h}h{m}"),
+            _ => hhmm.to_string(),
+        }
+    }
+
     /// A moment in Lomé time as the school writes it: "24/11/2026 14h30" (UTC+0, no DST).
     pub fn datetime(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
         match self.locale {
@@ -512,5 +526,11 @@ mod tests {
         let two = || ["a".to_string(), "b".to_string()];
         assert_eq!(fr.semicolons(two()), "a\u{202f}; b");
         assert_eq!(en.semicolons(two()), "a; b");
+        // One way to write a time of day, whether it was kept as a moment or as text.
+        let at = chrono::DateTime::parse_from_rfc3339("2026-12-02T07:30:00Z")
+            .unwrap()
+            .to_utc();
+        assert_eq!(fr.clock("07:30"), fr.time(&at));
+        assert_eq!(en.clock("07:30"), en.time(&at));
     }
 }

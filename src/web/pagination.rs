@@ -65,6 +65,17 @@ impl Pagination {
         }
     }
 
+    /// Keeps more of the query in the page links (the list's own filters); empty values
+    /// are left out.
+    pub fn keep_also(mut self, pairs: &[(&str, &str)]) -> Self {
+        let mut keep = form_urlencoded::Serializer::new(std::mem::take(&mut self.keep));
+        for (k, v) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
+            keep.append_pair(k, v);
+        }
+        self.keep = keep.finish();
+        self
+    }
+
     /// The SQL offset.
     pub fn offset(&self) -> i64 {
         (self.page - 1) * self.per_page
@@ -111,6 +122,8 @@ mod tests {
         assert_eq!(p.href(3), "?q=ama&page=3");
         assert!(p.has_prev() && p.has_next());
         assert_eq!(Pagination::new(1, 25, 0, &ListQuery::default()).pages(), 1);
+        let p = Pagination::new(1, 25, 51, &q).keep_also(&[("du", "2026-12-01"), ("au", "")]);
+        assert_eq!(p.href(2), "?q=ama&du=2026-12-01&page=2");
     }
 
     #[test]

@@ -257,5 +257,9 @@ async fn the_director_sets_the_grading_rules_and_every_average_follows() {
     // Devoirs and composition now weigh the same: (12 + 16) / 2 = 14,00.
     let text = d.get(&bulletin).await.plain();
     assert!(text.contains("14,00") && !text.contains("14,67"), "{text}");
-    assert!(d.get("/admin/journal").await.plain().contains("grading"));
+    let log = d.get("/admin/journal").await.plain();
+    assert!(
+        log.contains("Kossi Amegan a modifié les réglages de notation."),
+        "{log}"
+    );
 }

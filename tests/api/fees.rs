@@ -164,7 +164,7 @@ async fn bursar_sets_fees_and_enrollment_bills_the_student() {
     assert_eq!(
         scalar(
             pool,
-            "SELECT COUNT(*) FROM school_events WHERE kind = 'invoice.created' AND payload LIKE '%\"student_id\":' || CAST($1 AS TEXT) || ',%'",
+            "SELECT COUNT(*) FROM school_events WHERE kind = 'invoice.created' AND (payload LIKE '%\"student_id\":' || CAST($1 AS TEXT) || ',%' OR payload LIKE '%\"student_id\":' || CAST($1 AS TEXT) || '}%')",
             Some(new_id)
         )
         .await,
@@ -381,7 +381,7 @@ async fn partial_payment_receipt_reversal_and_the_family_view() {
     assert!(account.contains("Annulé par le reçu n° R2026-000004"));
     let mut d = app.login_as("director").await;
     let journal = d.get("/admin/journal?filtre=payment").await.plain();
-    assert!(journal.contains("annulation"), "{journal}");
+    assert!(journal.contains("a annulé le reçu R2026-"), "{journal}");
     assert_ledger_consistent(&app).await;
 }
 

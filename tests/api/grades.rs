@@ -303,3 +303,61 @@ async fn families_see_marks_as_they_come() {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(!r.text().contains("14,5"));
 }
+
+#[tokio::test]
+async fn the_journal_says_who_did_what_in_words_and_filters_by_person_kind_and_date() {
+    let app = TestApp::new().await;
+    let mut t = app.login_as("teacher_a").await;
+    let e1 = new_devoir(&app, &mut t, "20").await;
+    let cell = format!("note_{}", app.f.s1);
+    let url = format!("/enseignant/evaluations/{e1}/eleves/{}", app.f.s1);
+    for v in ["16", "13,5", "abs"] {
+        assert_eq!(t.post(&url, &[(&cell, v)]).await.status, StatusCode::OK);
+    }
+    let mut d = app.login_as("director").await;
+    let log = d.get("/admin/journal").await.plain();
+    // Names, not ids; marks as the reader writes them.
+    assert!(
+        log.contains("Yao Kpodar a saisi 16/20 à AGBODJAN Elom, Devoir n° 1, Mathématiques, 6e A."),
+        "{log}"
+    );
+    assert!(
+        log.contains("Yao Kpodar a changé la note de AGBODJAN Elom de 16/20 à 13,5/20"),
+        "{log}"
+    );
+    assert!(log.contains("de 13,5/20 à absent"), "{log}");
+    assert!(!log.contains(&format!("{e1}:{}", app.f.s1)), "{log}");
+    // In English, the decimal point is a point.
+    d.post("/langue", &[("lang", "en")]).await;
+    let en = d.get("/admin/journal").await.plain();
+    assert!(
+        en.contains("Yao Kpodar changed AGBODJAN Elom's mark from 16/20 to 13.5/20"),
+        "{en}"
+    );
+    d.post("/langue", &[("lang", "fr")]).await;
+    // By person: the director made none of these changes.
+    let page = d
+        .get(&format!("/admin/journal?qui={}", app.f.director))
+        .await;
+    assert!(!page.plain().contains("Yao Kpodar a"), "{}", page.plain());
+    let page = d
+        .get(&format!("/admin/journal?qui={}", app.f.teacher_a))
+        .await
+        .plain();
+    assert_eq!(page.matches("Yao Kpodar a ").count(), 3, "{page}");
+    // By kind.
+    let page = d.get("/admin/journal?filtre=payment").await.plain();
+    assert!(!page.contains("Yao Kpodar a"), "{page}");
+    // By date: the marks were entered on the school's 02/12/2026.
+    let page = d.get("/admin/journal?au=2026-12-01").await.plain();
+    assert!(page.contains("Aucun résultat"), "{page}");
+    let page = d
+        .get("/admin/journal?du=2026-12-02&au=02/12/2026")
+        .await
+        .plain();
+    assert_eq!(page.matches("Yao Kpodar a ").count(), 3, "{page}");
+    // A date that cannot be read is said so, in the form.
+    let r = d.get("/admin/journal?du=le-2-decembre").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.plain().contains("Date"), "{}", r.plain());
+}
