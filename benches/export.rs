@@ -98,8 +98,10 @@ async fn main() -> anyhow::Result<()> {
         let started = Instant::now();
         job = suku::jobs::enqueue(
             &pool,
-            suku::bulletins::pdf::KIND,
-            &serde_json::json!({ "period_id": period, "lang": "fr" }),
+            &suku::bulletins::pdf::BulletinsOf {
+                period_id: period,
+                lang: suku::i18n::Locale::Fr,
+            },
             None,
             app.clock.now(),
         )

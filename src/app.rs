@@ -87,14 +87,13 @@ impl AppState {
 
 /// Every kind of job this program runs.
 pub fn jobs() -> crate::jobs::Registry {
-    crate::jobs::Registry::new(vec![
-        std::sync::Arc::new(crate::bulletins::school::SchoolResults),
-        std::sync::Arc::new(crate::bulletins::pdf::SchoolBulletins),
-        std::sync::Arc::new(crate::export::routes::TemplateExport),
-        std::sync::Arc::new(crate::import::StudentsImport),
-        std::sync::Arc::new(crate::mobile_money::reconcile::Check),
-        std::sync::Arc::new(crate::mobile_money::reconcile::Start),
-    ])
+    crate::jobs::Registry::default()
+        .with(crate::bulletins::school::SchoolResults)
+        .with(crate::bulletins::pdf::SchoolBulletins)
+        .with(crate::export::routes::TemplateExport)
+        .with(crate::import::StudentsImport)
+        .with(crate::mobile_money::reconcile::Check)
+        .with(crate::mobile_money::reconcile::Start)
 }
 
 /// The whole application as a router, ready to serve or to call in tests (one node).

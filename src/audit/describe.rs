@@ -255,7 +255,7 @@ async fn fill(
             put(
                 "where",
                 if new.contains("surveillance") {
-                    t.t("audit-absence-desk")
+                    format!(" {}", t.t("audit-absence-desk"))
                 } else {
                     String::new()
                 },

@@ -12,11 +12,25 @@ use crate::auth::Portal;
 use crate::error::{AppError, AppResult};
 use crate::export::{self, pdf::Asset};
 use crate::i18n::Tr;
-use crate::jobs::{Job, JobCtx};
+use crate::jobs::{Job, JobCtx, Payload};
 use crate::web::{Ctx, PathId, PathIds};
 
 /// The kind of the whole-school job.
-pub const KIND: &str = "export.bulletins";
+pub const KIND: &str = BulletinsOf::KIND;
+
+/// Every bulletin of the school for a period, in the language of who asked.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct BulletinsOf {
+    /// The period.
+    pub period_id: i64,
+    /// The language of the bulletins' words.
+    #[serde(default)]
+    pub lang: crate::i18n::Locale,
+}
+
+impl Payload for BulletinsOf {
+    const KIND: &'static str = "export.bulletins";
+}
 
 /// The data of the bulletin template for these sheets. The template documents it.
 pub fn data(t: &Tr, letterhead: &crate::export::Letterhead, cs: &ClassSheets) -> Value {
@@ -231,8 +245,10 @@ pub async fn start_school(
         .ok_or(AppError::NotFound)?;
     let id = crate::jobs::enqueue(
         &app.db,
-        KIND,
-        &json!({ "period_id": period_id, "lang": ctx.t.locale.code() }),
+        &BulletinsOf {
+            period_id,
+            lang: ctx.t.locale,
+        },
         Some(u.id),
         ctx.now,
     )
@@ -247,15 +263,11 @@ pub struct SchoolBulletins;
 
 #[async_trait::async_trait]
 impl Job for SchoolBulletins {
-    fn kind(&self) -> &'static str {
-        KIND
-    }
+    type Payload = BulletinsOf;
 
-    async fn run(&self, ctx: &JobCtx, payload: Value) -> anyhow::Result<Value> {
-        let period_id = payload["period_id"]
-            .as_i64()
-            .ok_or_else(|| anyhow::anyhow!("no period"))?;
-        let t = export::batch::tr_of(ctx, &payload);
+    async fn run(&self, ctx: &JobCtx, payload: BulletinsOf) -> anyhow::Result<Value> {
+        let period_id = payload.period_id;
+        let t = crate::i18n::Tr::new(ctx.app.i18n.clone(), payload.lang);
         let db = &ctx.app.db;
         let year = crate::school::current_year(db)
             .await?

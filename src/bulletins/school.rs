@@ -11,11 +11,22 @@ use crate::app::AppState;
 use crate::auth::Portal;
 use crate::error::{AppError, AppResult};
 use crate::grades::calc::Mention;
-use crate::jobs::{Job, JobCtx};
+use crate::jobs::{Job, JobCtx, Payload};
 use crate::web::{Ctx, PathId, html, redirect};
 
 /// The job kind.
-pub const KIND: &str = "bulletins.school";
+pub const KIND: &str = ResultsOf::KIND;
+
+/// The school's results for a period, computed in the background.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct ResultsOf {
+    /// The period.
+    pub period_id: i64,
+}
+
+impl Payload for ResultsOf {
+    const KIND: &'static str = "bulletins.school";
+}
 
 /// One class's results for the period.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -63,14 +74,10 @@ pub struct SchoolResults;
 
 #[async_trait::async_trait]
 impl Job for SchoolResults {
-    fn kind(&self) -> &'static str {
-        KIND
-    }
+    type Payload = ResultsOf;
 
-    async fn run(&self, ctx: &JobCtx, payload: Value) -> anyhow::Result<Value> {
-        let period = payload["period_id"]
-            .as_i64()
-            .ok_or_else(|| anyhow::anyhow!("no period"))?;
+    async fn run(&self, ctx: &JobCtx, payload: ResultsOf) -> anyhow::Result<Value> {
+        let period = payload.period_id;
         let db = &ctx.app.db;
         let year = crate::school::current_year(db)
             .await?
@@ -166,8 +173,7 @@ pub async fn start(
         .ok_or(AppError::NotFound)?;
     let id = crate::jobs::enqueue(
         &app.db,
-        KIND,
-        &json!({ "period_id": period }),
+        &ResultsOf { period_id: period },
         Some(u.id),
         ctx.now,
     )

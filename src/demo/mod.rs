@@ -17,6 +17,7 @@ use crate::settings::{self, PeriodKind, SchoolSettings};
 mod chat;
 mod fees;
 mod grades;
+mod journal;
 mod life;
 mod names;
 mod news;
@@ -610,6 +611,7 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
     life::gamification(&mut tx, &mut n.rng, today, demo_teacher).await?;
     fees::seed(&mut tx, &mut n.rng, Utc::now().date_naive()).await?;
     news::announcements(&mut tx).await?;
+    journal::history(&mut tx, today, 21).await?;
     if let Some((phone, _)) = &demo_parent {
         chat::seed(&mut tx, phone).await?;
     }

@@ -131,15 +131,6 @@ fn result(file_id: i64, name: &str, extra: Value) -> Value {
     out
 }
 
-/// The reader's language a job was started in (`"lang"` in its payload).
-pub fn tr_of(ctx: &JobCtx, payload: &Value) -> crate::i18n::Tr {
-    crate::i18n::Tr::new(
-        ctx.app.i18n.clone(),
-        crate::i18n::Locale::parse(payload["lang"].as_str().unwrap_or_default())
-            .unwrap_or_default(),
-    )
-}
-
 /// Removes exports older than the retention period: their bytes, then their row. Several
 /// nodes may run it at once.
 pub async fn sweep(app: &AppState) -> anyhow::Result<u64> {

@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 
 use crate::db::Pool;
-use crate::jobs::{Job, JobCtx};
+use crate::jobs::{Job, JobCtx, Payload};
 
 pub mod routes;
 pub mod students;
@@ -87,17 +87,24 @@ pub async fn recent(db: &Pool, limit: i64) -> Result<Vec<ImportRow>, sqlx::Error
 /// Writes a confirmed students file.
 pub struct StudentsImport;
 
+/// The checked file to write.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct WriteImport {
+    /// The import, with its checked rows.
+    pub import_id: i64,
+}
+
+impl Payload for WriteImport {
+    const KIND: &'static str = STUDENTS;
+}
+
 #[async_trait::async_trait]
 impl Job for StudentsImport {
-    fn kind(&self) -> &'static str {
-        STUDENTS
-    }
+    type Payload = WriteImport;
 
-    async fn run(&self, ctx: &JobCtx, payload: Value) -> anyhow::Result<Value> {
+    async fn run(&self, ctx: &JobCtx, payload: WriteImport) -> anyhow::Result<Value> {
         let db = &ctx.app.db;
-        let id = payload["import_id"]
-            .as_i64()
-            .ok_or_else(|| anyhow::anyhow!("no import"))?;
+        let id = payload.import_id;
         let import = get(db, id)
             .await?
             .ok_or_else(|| anyhow::anyhow!("import {id} is gone"))?;

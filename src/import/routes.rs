@@ -6,7 +6,6 @@ use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use serde_json::json;
 
 use super::students::{self, COLUMNS, Checked};
 use super::{ImportRow, table};
@@ -141,8 +140,7 @@ async fn confirm(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> A
     let mut tx = crate::db::begin_write(&app.db).await?;
     let job = crate::jobs::enqueue(
         &mut *tx,
-        super::STUDENTS,
-        &json!({ "import_id": id }),
+        &super::WriteImport { import_id: id },
         Some(u.id),
         ctx.now,
     )

@@ -10,6 +10,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tokio::sync::Mutex;
 
@@ -24,15 +26,51 @@ pub use routes::router;
 /// How long a claim holds without a heartbeat.
 pub const LEASE: Duration = Duration::from_secs(60);
 
+/// What a kind of job needs, typed: stored as JSON with the job, read back as this type
+/// by the job that runs it. Its kind is the name stored with each job.
+pub trait Payload: Serialize + DeserializeOwned + Send + Sync + 'static {
+    /// The stable kind name stored with each job.
+    const KIND: &'static str;
+}
+
 /// A kind of job.
 #[async_trait::async_trait]
-pub trait Job: Send + Sync {
-    /// The stable kind name stored with each job.
-    fn kind(&self) -> &'static str;
+pub trait Job: Send + Sync + 'static {
+    /// What it needs to run.
+    type Payload: Payload;
 
     /// Runs the job. Its result (JSON) is kept with the job; a `href` and a `label` key in
     /// it give the link the progress page offers when the job is done.
-    async fn run(&self, ctx: &JobCtx, payload: Value) -> anyhow::Result<Value>;
+    async fn run(&self, ctx: &JobCtx, payload: Self::Payload) -> anyhow::Result<Value>;
+}
+
+/// A job behind its stored form: what the runner holds, whatever the payload type.
+#[async_trait::async_trait]
+trait Runner: Send + Sync {
+    fn read(&self, payload: &str) -> Result<Box<dyn std::any::Any + Send>, serde_json::Error>;
+    async fn run(
+        &self,
+        ctx: &JobCtx,
+        payload: Box<dyn std::any::Any + Send>,
+    ) -> anyhow::Result<Value>;
+}
+
+#[async_trait::async_trait]
+impl<J: Job> Runner for J {
+    fn read(&self, payload: &str) -> Result<Box<dyn std::any::Any + Send>, serde_json::Error> {
+        Ok(Box::new(serde_json::from_str::<J::Payload>(payload)?))
+    }
+
+    async fn run(
+        &self,
+        ctx: &JobCtx,
+        payload: Box<dyn std::any::Any + Send>,
+    ) -> anyhow::Result<Value> {
+        let payload = payload
+            .downcast::<J::Payload>()
+            .map_err(|_| anyhow::anyhow!("a payload of another kind"))?;
+        Job::run(self, ctx, *payload).await
+    }
 }
 
 /// Wakes this process's job runner at once, for a job just queued that a person waits for
@@ -50,7 +88,7 @@ impl Waker {
 
 /// The jobs this program knows, by kind.
 #[derive(Clone, Default)]
-pub struct Registry(Arc<HashMap<&'static str, Arc<dyn Job>>>);
+pub struct Registry(HashMap<&'static str, Arc<dyn Runner>>);
 
 impl std::fmt::Debug for Registry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -59,12 +97,13 @@ impl std::fmt::Debug for Registry {
 }
 
 impl Registry {
-    /// A registry of these jobs.
-    pub fn new(jobs: Vec<Arc<dyn Job>>) -> Self {
-        Registry(Arc::new(jobs.into_iter().map(|j| (j.kind(), j)).collect()))
+    /// This registry, knowing one more kind of job.
+    pub fn with<J: Job>(mut self, job: J) -> Self {
+        self.0.insert(J::Payload::KIND, Arc::new(job));
+        self
     }
 
-    fn get(&self, kind: &str) -> Option<Arc<dyn Job>> {
+    fn get(&self, kind: &str) -> Option<Arc<dyn Runner>> {
         self.0.get(kind).cloned()
     }
 }
@@ -143,26 +182,25 @@ fn lease() -> chrono::Duration {
 
 /// Queues a job; returns its id. Runs inside the caller's transaction when given one, so a
 /// job is queued exactly when the change that asks for it commits.
-pub async fn enqueue<'e>(
+pub async fn enqueue<'e, P: Payload>(
     db: impl sqlx::Executor<'e, Database = Db>,
-    kind: &str,
-    payload: &Value,
+    payload: &P,
     by: Option<i64>,
     now: chrono::DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
-    repo::insert(db, kind, &payload.to_string(), by, now, now).await
+    enqueue_at(db, payload, by, now, now).await
 }
 
 /// Queues a job to run no sooner than `at` (a check to make later).
-pub async fn enqueue_at<'e>(
+pub async fn enqueue_at<'e, P: Payload>(
     db: impl sqlx::Executor<'e, Database = Db>,
-    kind: &str,
-    payload: &Value,
+    payload: &P,
     by: Option<i64>,
     at: chrono::DateTime<Utc>,
     now: chrono::DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
-    repo::insert(db, kind, &payload.to_string(), by, now, at).await
+    let json = serde_json::to_string(payload).map_err(|e| sqlx::Error::Encode(e.into()))?;
+    repo::insert(db, P::KIND, &json, by, now, at).await
 }
 
 /// The delay before retry number `attempt` (1, 2, …): 5 s, 10 s, 20 s… at most 10 minutes.
@@ -223,8 +261,26 @@ pub async fn run_once(app: &AppState, registry: &Registry, worker: &str) -> anyh
         by: job.created_by,
         last: Mutex::new(None),
     };
-    let payload: Value = serde_json::from_str(&job.payload).unwrap_or(Value::Null);
-    let outcome = handler.run(&ctx, payload).await;
+    let outcome = match handler.read(&job.payload) {
+        Ok(payload) => handler.run(&ctx, payload).await,
+        // Written by a newer node, or by hand: trying again would read it no better.
+        Err(e) => {
+            beat.abort();
+            tracing::warn!(job = job.id, kind = %job.kind, error = %e, "job payload unreadable");
+            repo::finish(
+                &app.db,
+                job.id,
+                worker,
+                "failed",
+                None,
+                Some(&format!("unreadable payload: {e}")),
+                now,
+            )
+            .await?;
+            tell(app, job.created_by, job.id);
+            return Ok(true);
+        }
+    };
     beat.abort();
     match outcome {
         Ok(result) => {

@@ -336,16 +336,17 @@ pub async fn start(
     // each over a slow link are the waiting page's to show, not the form's to hang on.
     crate::jobs::enqueue(
         &mut *tx,
-        reconcile::START,
-        &serde_json::json!({ "payment_id": id }),
+        &reconcile::StartOf { payment_id: id },
         Some(user.id),
         now,
     )
     .await?;
     crate::jobs::enqueue_at(
         &mut *tx,
-        reconcile::KIND,
-        &serde_json::json!({ "payment_id": id }),
+        &reconcile::CheckOf {
+            payment_id: id,
+            ..Default::default()
+        },
         None,
         now + next_check(0),
         now,
@@ -846,8 +847,11 @@ pub async fn ask_for_check(app: &AppState, id: i64, now: DateTime<Utc>) -> Resul
     if asked == 1 {
         crate::jobs::enqueue(
             &mut *tx,
-            reconcile::KIND,
-            &serde_json::json!({ "payment_id": id, "asked": true }),
+            &reconcile::CheckOf {
+                payment_id: id,
+                asked: true,
+                ..Default::default()
+            },
             None,
             now,
         )

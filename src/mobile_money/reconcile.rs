@@ -8,13 +8,40 @@ use chrono::Duration;
 use serde_json::{Value, json};
 
 use super::{Applied, check_now, get, next_check};
-use crate::jobs::{Job, JobCtx};
+use crate::jobs::{Job, JobCtx, Payload};
 
-/// The job's kind.
-pub const KIND: &str = "mobile_money.check";
+/// Ask the provider to collect an attempt.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct StartOf {
+    /// The attempt.
+    pub payment_id: i64,
+}
 
-/// The kind of the job that asks the provider to collect a new attempt.
-pub const START: &str = "mobile_money.start";
+impl Payload for StartOf {
+    const KIND: &'static str = "mobile_money.start";
+}
+
+/// Ask the provider where an attempt stands.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct CheckOf {
+    /// The attempt.
+    pub payment_id: i64,
+    /// 0 while the attempt is open; 1 and 2 for the two late checks after it expired.
+    /// Left out when 0, as the payloads were written before they had a type.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub late: i64,
+    /// Asked by a callback (one check, apart from the attempt's own chain).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub asked: bool,
+}
+
+fn is_zero(n: &i64) -> bool {
+    *n == 0
+}
+
+impl Payload for CheckOf {
+    const KIND: &'static str = "mobile_money.check";
+}
 
 /// Asks the provider to collect a new attempt ([`super::run_start`]); retried by the runner
 /// while the provider cannot be reached.
@@ -22,15 +49,10 @@ pub struct Start;
 
 #[async_trait::async_trait]
 impl Job for Start {
-    fn kind(&self) -> &'static str {
-        START
-    }
+    type Payload = StartOf;
 
-    async fn run(&self, ctx: &JobCtx, payload: Value) -> anyhow::Result<Value> {
-        let id = payload
-            .get("payment_id")
-            .and_then(Value::as_i64)
-            .ok_or_else(|| anyhow::anyhow!("payment_id missing"))?;
+    async fn run(&self, ctx: &JobCtx, payload: StartOf) -> anyhow::Result<Value> {
+        let id = payload.payment_id;
         super::run_start(&ctx.app, id).await?;
         let state = get(&ctx.app.db, id).await?.map(|p| p.state);
         Ok(json!({ "state": state }))
@@ -42,21 +64,16 @@ pub struct Check;
 
 #[async_trait::async_trait]
 impl Job for Check {
-    fn kind(&self) -> &'static str {
-        KIND
-    }
+    type Payload = CheckOf;
 
-    async fn run(&self, ctx: &JobCtx, payload: Value) -> anyhow::Result<Value> {
+    async fn run(&self, ctx: &JobCtx, payload: CheckOf) -> anyhow::Result<Value> {
         let app = &ctx.app;
-        let id = payload
-            .get("payment_id")
-            .and_then(Value::as_i64)
-            .ok_or_else(|| anyhow::anyhow!("payment_id missing"))?;
-        let late = payload.get("late").and_then(Value::as_i64).unwrap_or(0);
+        let id = payload.payment_id;
+        let late = payload.late;
         let Some(p) = get(&app.db, id).await? else {
             return Ok(json!({ "state": "gone" }));
         };
-        let asked = payload.get("asked").and_then(Value::as_bool) == Some(true);
+        let asked = payload.asked;
         if asked {
             // This check runs now: a callback that comes from here on may ask for another.
             sqlx::query("UPDATE momo_payments SET check_requested_at = NULL WHERE id = $1")
@@ -101,8 +118,11 @@ impl Job for Check {
         if let Some((at, late)) = next {
             crate::jobs::enqueue_at(
                 &app.db,
-                KIND,
-                &json!({ "payment_id": id, "late": late }),
+                &CheckOf {
+                    payment_id: id,
+                    late,
+                    asked: false,
+                },
                 None,
                 at,
                 now,

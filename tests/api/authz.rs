@@ -146,8 +146,7 @@ async fn every_get_route_for_every_role() {
     // A finished school-results job started by the secretary, and one by the bursar.
     let job = suku::jobs::enqueue(
         &app.db.pool,
-        suku::bulletins::school::KIND,
-        &serde_json::json!({ "period_id": 1 }),
+        &suku::bulletins::school::ResultsOf { period_id: 1 },
         Some(f.secretary),
         app.state.clock.now(),
     )
@@ -160,8 +159,7 @@ async fn every_get_route_for_every_role() {
     );
     let bursar_job = suku::jobs::enqueue(
         &app.db.pool,
-        "x",
-        &serde_json::json!({}),
+        &crate::helpers::Noop {},
         Some(f.bursar),
         app.state.clock.now(),
     )
@@ -731,8 +729,7 @@ async fn every_post_route_for_every_role() {
     };
     let queued = suku::jobs::enqueue(
         &app.db.pool,
-        "x",
-        &serde_json::json!({}),
+        &crate::helpers::Noop {},
         Some(f.bursar),
         app.state.clock.now(),
     )

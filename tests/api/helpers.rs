@@ -959,3 +959,11 @@ pub async fn set_mark(t: &mut Client, eval: i64, student: i64, mark: &str) {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }
+
+/// A job that no registry runs: something queued, to see who may look at it.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct Noop {}
+
+impl suku::jobs::Payload for Noop {
+    const KIND: &'static str = "test.noop";
+}

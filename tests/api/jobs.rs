@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::http::StatusCode;
 use serde_json::{Value, json};
-use suku::jobs::{self, Job, JobCtx, Registry};
+use suku::jobs::{self, Job, JobCtx, Payload, Registry};
 
 use crate::helpers::{TestApp, scalar};
 
@@ -66,12 +66,17 @@ async fn school_results_run_as_a_job_with_progress() {
 
 struct Flaky(Arc<AtomicUsize>);
 
+#[derive(serde::Serialize, serde::Deserialize)]
+struct FlakyRun {}
+
+impl Payload for FlakyRun {
+    const KIND: &'static str = "test.flaky";
+}
+
 #[async_trait::async_trait]
 impl Job for Flaky {
-    fn kind(&self) -> &'static str {
-        "test.flaky"
-    }
-    async fn run(&self, _: &JobCtx, _: Value) -> anyhow::Result<Value> {
+    type Payload = FlakyRun;
+    async fn run(&self, _: &JobCtx, _: FlakyRun) -> anyhow::Result<Value> {
         self.0.fetch_add(1, Ordering::SeqCst);
         anyhow::bail!("the outside service is down")
     }
@@ -82,8 +87,8 @@ async fn a_failing_job_is_retried_with_backoff_then_given_up() {
     let app = TestApp::new().await;
     let pool = &app.db.pool;
     let runs = Arc::new(AtomicUsize::new(0));
-    let reg = Registry::new(vec![Arc::new(Flaky(runs.clone()))]);
-    let id = jobs::enqueue(pool, "test.flaky", &json!({}), None, app.state.clock.now())
+    let reg = Registry::default().with(Flaky(runs.clone()));
+    let id = jobs::enqueue(pool, &FlakyRun {}, None, app.state.clock.now())
         .await
         .unwrap();
     assert!(jobs::run_once(&app.state, &reg, "w").await.unwrap());
@@ -119,12 +124,18 @@ struct Counter {
     steps: i64,
 }
 
+/// A count to make.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Count {}
+
+impl Payload for Count {
+    const KIND: &'static str = "test.counter";
+}
+
 #[async_trait::async_trait]
 impl Job for Counter {
-    fn kind(&self) -> &'static str {
-        "test.counter"
-    }
-    async fn run(&self, ctx: &JobCtx, _: Value) -> anyhow::Result<Value> {
+    type Payload = Count;
+    async fn run(&self, ctx: &JobCtx, _: Count) -> anyhow::Result<Value> {
         for i in 0..self.steps {
             ctx.progress(i, self.steps, "job-msg-class", json!({ "class": i }))
                 .await?;
@@ -138,16 +149,10 @@ impl Job for Counter {
 async fn a_crashed_nodes_job_is_taken_over_once_its_lease_lapses() {
     let app = TestApp::new().await;
     let pool = &app.db.pool;
-    let reg = Registry::new(vec![Arc::new(Counter { steps: 3 })]);
-    jobs::enqueue(
-        pool,
-        "test.counter",
-        &json!({}),
-        None,
-        app.state.clock.now(),
-    )
-    .await
-    .unwrap();
+    let reg = Registry::default().with(Counter { steps: 3 });
+    jobs::enqueue(pool, &Count {}, None, app.state.clock.now())
+        .await
+        .unwrap();
     // Node A claims the job, then dies: its lease is already over.
     let now = app.state.clock.now();
     let claimed = jobs::repo::claim(pool, "node-a", now, now - chrono::Duration::seconds(1))
@@ -185,15 +190,9 @@ async fn a_job_is_claimed_by_one_worker_only() {
     let app = TestApp::new().await;
     let pool = app.db.pool.clone();
     for _ in 0..3 {
-        jobs::enqueue(
-            &pool,
-            "test.counter",
-            &json!({}),
-            None,
-            app.state.clock.now(),
-        )
-        .await
-        .unwrap();
+        jobs::enqueue(&pool, &Count {}, None, app.state.clock.now())
+            .await
+            .unwrap();
     }
     let now = app.state.clock.now();
     let until = now + chrono::Duration::seconds(60);
@@ -234,8 +233,7 @@ async fn cancelling_stops_a_queued_or_a_running_job() {
     let pool = app.db.pool.clone();
     let queued = jobs::enqueue(
         &pool,
-        "test.counter",
-        &json!({}),
+        &Count {},
         Some(app.f.director),
         app.state.clock.now(),
     )
@@ -249,11 +247,10 @@ async fn cancelling_stops_a_queued_or_a_running_job() {
         "cancelled"
     );
     // A long job stops at its next progress report after the request.
-    let reg = Registry::new(vec![Arc::new(Counter { steps: 10_000 })]);
+    let reg = Registry::default().with(Counter { steps: 10_000 });
     let running = jobs::enqueue(
         &pool,
-        "test.counter",
-        &json!({}),
+        &Count {},
         Some(app.f.director),
         app.state.clock.now(),
     )
@@ -276,4 +273,26 @@ async fn cancelling_stops_a_queued_or_a_running_job() {
     let v = jobs::get(&pool, running).await.unwrap().unwrap();
     assert_eq!(v.state, "cancelled");
     assert!(v.progress_done < 10_000);
+}
+
+#[tokio::test]
+async fn a_job_whose_payload_cannot_be_read_fails_at_once() {
+    let app = TestApp::new().await;
+    let pool = &app.db.pool;
+    let reg = Registry::default().with(Counter { steps: 1 });
+    // A payload of another shape (written by hand, or by a newer node).
+    let id = jobs::repo::insert(
+        pool,
+        Count::KIND,
+        r#""count to ten""#,
+        None,
+        app.state.clock.now(),
+        app.state.clock.now(),
+    )
+    .await
+    .unwrap();
+    assert!(jobs::run_once(&app.state, &reg, "w").await.unwrap());
+    let v = jobs::get(pool, id).await.unwrap().unwrap();
+    assert_eq!((v.state.as_str(), v.attempts), ("failed", 1));
+    assert!(v.error.unwrap().contains("unreadable payload"));
 }

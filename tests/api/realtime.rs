@@ -335,8 +335,7 @@ async fn a_jobs_progress_reaches_the_person_who_started_it_live() {
     let server = serve(&app).await;
     let job = suku::jobs::enqueue(
         &app.db.pool,
-        suku::bulletins::school::KIND,
-        &serde_json::json!({ "period_id": 1 }),
+        &suku::bulletins::school::ResultsOf { period_id: 1 },
         Some(app.f.secretary),
         app.state.clock.now(),
     )

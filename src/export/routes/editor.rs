@@ -313,13 +313,12 @@ pub(super) async fn launch(
     Format::parse(&f.format).ok_or(AppError::BadRequest("error-export-format"))?;
     let job = crate::jobs::enqueue(
         &app.db,
-        TEMPLATE_KIND,
-        &json!({
-            "name": saved.name,
-            "definition": def,
-            "format": f.format,
-            "lang": ctx.t.locale.code(),
-        }),
+        &TemplateFile {
+            name: saved.name,
+            definition: def,
+            format: f.format,
+            lang: ctx.t.locale,
+        },
         Some(u.id),
         ctx.now,
     )
@@ -352,8 +351,24 @@ pub(super) async fn remove(
     Ok(redirect("/admin/exports"))
 }
 
-/// The kind of the job that makes a template's file.
-pub const TEMPLATE_KIND: &str = "export.template";
+/// A template's file to make: the definition travels with the job, so the file is what
+/// was asked for even if the template changes meanwhile.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct TemplateFile {
+    /// The template's name, for the file's.
+    pub name: String,
+    /// What to export.
+    pub definition: Definition,
+    /// xlsx, csv or pdf.
+    pub format: String,
+    /// The language of the headings.
+    #[serde(default)]
+    pub lang: crate::i18n::Locale,
+}
+
+impl crate::jobs::Payload for TemplateFile {
+    const KIND: &'static str = "export.template";
+}
 
 /// Makes a template's file in the background; the definition travels with the job, so the
 /// file is what was asked for even if the template changes meanwhile.
@@ -361,19 +376,13 @@ pub struct TemplateExport;
 
 #[async_trait::async_trait]
 impl Job for TemplateExport {
-    fn kind(&self) -> &'static str {
-        TEMPLATE_KIND
-    }
+    type Payload = TemplateFile;
 
-    async fn run(&self, ctx: &JobCtx, payload: Value) -> anyhow::Result<Value> {
-        let def: Definition = serde_json::from_value(payload["definition"].clone())?;
-        let format = Format::parse(payload["format"].as_str().unwrap_or_default())
-            .ok_or_else(|| anyhow::anyhow!("unknown format"))?;
-        let t = crate::i18n::Tr::new(
-            ctx.app.i18n.clone(),
-            crate::i18n::Locale::parse(payload["lang"].as_str().unwrap_or_default())
-                .unwrap_or_default(),
-        );
+    async fn run(&self, ctx: &JobCtx, payload: TemplateFile) -> anyhow::Result<Value> {
+        let def = payload.definition;
+        let format =
+            Format::parse(&payload.format).ok_or_else(|| anyhow::anyhow!("unknown format"))?;
+        let t = crate::i18n::Tr::new(ctx.app.i18n.clone(), payload.lang);
         ctx.progress(0, 3, "job-msg-export-reading", json!({}))
             .await?;
         let table = custom::table(&ctx.app, &t, &def).await?;
@@ -392,10 +401,7 @@ impl Job for TemplateExport {
                 None
             },
         };
-        let name = crate::export::file_name(
-            payload["name"].as_str().unwrap_or("export"),
-            format.extension(),
-        );
+        let name = crate::export::file_name(&payload.name, format.extension());
         let bytes =
             tokio::task::spawn_blocking(move || crate::export::write(&table, format, &t, &frame))
                 .await??;
