@@ -881,3 +881,111 @@ async fn every_page_of_every_role_fits_a_phone() {
     );
     c.close().await.unwrap();
 }
+
+/// The director prepares a term's publication as a person would: the steps in their order
+/// with the state of each and every class's readiness (on a desk screen and on a phone),
+/// then the confirmation that says who will be told, then the publication.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_director_reads_the_steps_then_confirms_the_publication() {
+    let Some(driver) = chromedriver() else { return };
+    let (addr, demo, db) = serve_demo().await;
+    let base = format!("http://{addr}");
+    let l = demo
+        .logins
+        .iter()
+        .find(|l| l.role == "admin")
+        .unwrap()
+        .clone();
+    let (p1,): (i64,) = sqlx::query_as("SELECT id FROM periods WHERE ordinal = 1")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE periods SET closed = TRUE, published = FALSE WHERE id = $1")
+        .bind(p1)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let (guardians, _) = suku::notifications::bulletin_audience(&db.pool, p1)
+        .await
+        .unwrap();
+    assert!(guardians > 100, "the demo's families: {guardians}");
+
+    let phone = browser(&driver, 360, 740).await;
+    login(&phone, &base, &l.login, &l.password).await;
+    phone
+        .goto(&format!("{base}/admin/periodes?periode={p1}"))
+        .await
+        .unwrap();
+    wait_text(&phone, "#preparation", "La publication, étape par étape").await;
+    wait_text(&phone, "#readiness", "6e A").await;
+    phone
+        .execute(
+            "document.getElementById('preparation').scrollIntoView()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    shot(&phone, "director-publication-steps-phone").await;
+    let widths = phone
+        .execute(
+            "return [document.documentElement.scrollWidth, arguments[0]]",
+            vec![json!(360)],
+        )
+        .await
+        .unwrap();
+    assert!(
+        widths[0].as_i64() <= widths[1].as_i64().map(|w| w + 1),
+        "the steps fit a phone: {widths:?}"
+    );
+    phone.close().await.unwrap();
+
+    let c = browser(&driver, 1366, 900).await;
+    login(&c, &base, &l.login, &l.password).await;
+    c.goto(&format!("{base}/admin/periodes?periode={p1}"))
+        .await
+        .unwrap();
+    wait_text(&c, "[data-step=close]", "clôturée").await;
+    c.execute(
+        "document.getElementById('preparation').scrollIntoView()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shot(&c, "director-publication-steps").await;
+    click(&c, "[data-testid=publish]").await;
+    wait_text(&c, "main h1", "Publier les bulletins").await;
+    let said = c
+        .find(Locator::Css("[data-testid=audience]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+        .replace(['\u{a0}', '\u{202f}'], " ");
+    let figure = suku::i18n::format_int(suku::i18n::Locale::Fr, guardians)
+        .replace(['\u{a0}', '\u{202f}'], " ");
+    assert!(
+        said.contains(&format!("({figure}) parents et tuteurs seront prévenus")),
+        "{said}"
+    );
+    shot(&c, "director-publication-confirm").await;
+    let published = || async {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM school_events WHERE kind = 'bulletin.published'",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        n
+    };
+    assert_eq!(
+        published().await,
+        0,
+        "nothing is published before the confirmation"
+    );
+    click(&c, "#publish-confirm button[type=submit]").await;
+    wait_text(&c, "main", "Bulletins publiés").await;
+    wait_text(&c, "[data-step=publish]", "publiés").await;
+    assert_eq!(published().await, 1);
+    c.close().await.unwrap();
+}
