@@ -333,11 +333,20 @@ async fn each_demo_role_uses_its_portal_in_a_real_browser() {
     if expected[1] == "retard" {
         // Late put the cursor in the minutes.
         let focused = c.active_element().await.unwrap();
-        assert_eq!(focused.attr("class").await.unwrap().as_deref(), Some("mark"));
-        focused.send_keys("\u{E003}\u{E003}\u{E003}15").await.unwrap();
+        assert_eq!(
+            focused.attr("class").await.unwrap().as_deref(),
+            Some("mark")
+        );
+        focused
+            .send_keys("\u{E003}\u{E003}\u{E003}15")
+            .await
+            .unwrap();
     }
     if expected[0] == "retard" {
-        let m = rows[0].find(Locator::XPath("../td/input[@class='mark']")).await.unwrap();
+        let m = rows[0]
+            .find(Locator::XPath("../td/input[@class='mark']"))
+            .await
+            .unwrap();
         m.clear().await.unwrap();
         m.send_keys("15").await.unwrap();
     }
@@ -551,11 +560,125 @@ async fn the_bursar_takes_a_payment_and_the_parent_reads_receipt_and_bulletin() 
     type_into(&c, "#amount", "5 000").await;
     type_into(&c, "#payer", "Mme la mère").await;
     click(&c, "#paiement button[type=submit]").await;
+    // A receipt is never edited: first what will be recorded, in figures and in words, who
+    // pays and for whom. Nothing is recorded yet.
+    wait_text(&c, "main h1", "Confirmer le paiement").await;
+    wait_text(&c, "[data-testid=confirm-amount]", "FCFA").await;
+    let shown = c
+        .find(Locator::Css("[data-testid=confirm-amount]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+        .replace(['\u{a0}', '\u{202f}'], " ");
+    assert_eq!(shown, "5 000 FCFA");
+    wait_text(&c, "[data-testid=confirm-words]", "cinq mille francs CFA").await;
+    wait_text(&c, "[data-testid=confirm-payer]", "Mme la mère").await;
+    let (last, first): (String, String) =
+        sqlx::query_as("SELECT last_name, first_name FROM students WHERE id = $1")
+            .bind(child)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    wait_text(
+        &c,
+        "[data-testid=confirm-student]",
+        &format!("{} {first}", last.to_uppercase()),
+    )
+    .await;
+    let payments = || async {
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM payments WHERE student_id = $1")
+                .bind(child)
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
+        n
+    };
+    let before = payments().await;
+    shot(&c, "bursar-confirm-payment").await;
+    click(&c, "[data-testid=confirm-payment]").await;
     wait_text(&c, ".receipt", "Reçu de paiement").await;
     wait_text(&c, ".receipt .in-words", "cinq mille").await;
+    assert_eq!(payments().await, before + 1);
     let receipt_path = c.current_url().await.unwrap().path().to_string();
     assert!(receipt_path.starts_with("/recus/"), "{receipt_path}");
+    wait_text(&c, "main > .flash", "Paiement enregistré").await;
     shot(&c, "bursar-receipt").await;
+    // Printed from the browser: one A4 sheet, the school's stub and the family's copy with
+    // the QR code of the verification page on each, and no flash message nor menu.
+    let config = fantoccini::wd::PrintConfiguration::builder()
+        .shrink_to_fit(false)
+        .margins(fantoccini::wd::PrintMargins {
+            top: 0.0,
+            bottom: 0.0,
+            left: 0.0,
+            right: 0.0,
+        })
+        .build()
+        .unwrap();
+    let pdf = c.print(config).await.unwrap();
+    let file = artifacts().join(format!("bursar-receipt-printed-{}.pdf", suku::db::KIND));
+    std::fs::write(&file, &pdf).unwrap();
+    let info = std::process::Command::new("pdfinfo")
+        .arg(&file)
+        .output()
+        .expect("pdfinfo (poppler-utils)");
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(
+        info.lines()
+            .any(|l| l.starts_with("Pages:") && l.trim().ends_with(" 1")),
+        "one sheet: {info}"
+    );
+    let text = std::process::Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    let text = String::from_utf8_lossy(&text.stdout)
+        .replace(['\u{a0}', '\u{202f}'], " ")
+        .to_lowercase();
+    assert!(
+        !text.contains("paiement enregistré"),
+        "the flash is printed: {text}"
+    );
+    assert!(
+        !text.contains("télécharger le reçu"),
+        "links are printed: {text}"
+    );
+    for what in [
+        "souche de l'établissement",
+        "exemplaire de la famille",
+        "découper suivant le pointillé",
+        "scannez pour",
+    ] {
+        assert!(
+            text.contains(what),
+            "{what} missing from the printed page: {text}"
+        );
+    }
+    let png = artifacts().join(format!("bursar-receipt-printed-{}", suku::db::KIND));
+    let out = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "110", "-singlefile"])
+        .arg(&file)
+        .arg(&png)
+        .output()
+        .expect("pdftoppm (poppler-utils)");
+    assert!(out.status.success());
+    let img = image::open(png.with_extension("png")).unwrap().to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(img);
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 2, "a QR code on each copy of the printed page");
+    for g in &grids {
+        let (_, url) = g.decode().expect("a readable QR code");
+        let id = receipt_path.trim_start_matches("/recus/");
+        assert!(
+            url.contains(&format!("/verifier/recus/{id}/")),
+            "the verification page: {url}"
+        );
+    }
     logout(&c).await;
 
     // The director has closed and published the first term.
