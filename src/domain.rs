@@ -58,6 +58,23 @@ impl fmt::Display for Phone {
     }
 }
 
+/// A stored phone as a printed paper may show it: the operator's prefix and the last two
+/// digits, "+228 99 •• •• 74" (enough for the family to know their number, not enough for
+/// whoever finds the paper). Anything unexpected is hidden whole but its last two digits.
+pub fn masked_phone(stored: &str) -> String {
+    match Phone::parse(stored) {
+        Ok(p) => {
+            let l = &p.0[4..];
+            format!("+228 {} •• •• {}", &l[0..2], &l[6..8])
+        }
+        Err(_) => {
+            let digits: Vec<char> = stored.chars().filter(|c| c.is_ascii_digit()).collect();
+            let tail: String = digits[digits.len().saturating_sub(2)..].iter().collect();
+            format!("•• •• {tail}")
+        }
+    }
+}
+
 /// Formats a stored phone for display, leaving anything unexpected as it is.
 pub fn display_phone(stored: &str) -> String {
     Phone::parse(stored)
@@ -260,6 +277,13 @@ pub fn parse_date(input: &str) -> Result<chrono::NaiveDate, &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_printed_phone_keeps_its_prefix_and_last_digits() {
+        assert_eq!(masked_phone("+22899729274"), "+228 99 •• •• 74");
+        assert_eq!(masked_phone("90 12 34 56"), "+228 90 •• •• 56");
+        assert_eq!(masked_phone("12345"), "•• •• 45");
+    }
 
     #[test]
     fn phones_are_normalized_to_plus_228() {

@@ -252,6 +252,49 @@ period-reopened = Period reopened.
 bulletins-published = Report cards published: families can see them.
 bulletins-withdrawn = Publication withdrawn.
 error-publish-open-period = Close the period before publishing its report cards.
+bulletins-prepare = Prepare the publication
+bulletins-publish-go = Publish the report cards…
+confirm-withdraw = Withdraw the publication? Families will no longer see these report cards; notices already sent remain.
+publish-steps = Publishing, step by step
+step-teachers = Teachers' marks, compositions and comments
+step-teachers-help = In every class, each subject has a composition, a mark (or "abs", "disp") for every student in every evaluation, and the teacher's comment for every student. Teachers enter them while the period is open.
+step-close = Closing the period
+step-close-help = Teachers' marks and comments no longer change: the council works on the final averages.
+step-council = Class council
+step-council-help = The form teacher or the director records each student's conduct and the council's sheet. The council meets before publication: its sheet is locked once the report cards are published.
+step-publish = Publication
+step-publish-help = Students and parents see the report cards and are told.
+classes-complete = Classes ready: { $done } of { $total }
+readiness-title = Where each class stands
+readiness-students = Students
+readiness-marks = Marks
+readiness-compositions = Compositions
+readiness-appreciations = Comments
+council-held = Held
+council-not-held = Not held yet
+readiness-ready = Ready
+readiness-incomplete = To complete
+readiness-missing-marks = Missing marks: { $subjects }
+readiness-missing-compositions = No composition: { $subjects }
+readiness-missing-appreciations = Missing comments: { $subjects }
+readiness-empty = No class has enrolled students.
+publish-confirm-title = Publish the report cards
+publish-confirm-guardians = { $count ->
+    [0] No parent or guardian will be told: no student of the year has a parent on record.
+    [one] { $words } ({ $shown }) parent or guardian will be told.
+   *[other] { $words } ({ $shown }) parents and guardians will be told.
+}
+publish-confirm-students = { $count ->
+    [one] One student with an account of their own will be told too.
+   *[other] { $shown } students with an account of their own will be told too.
+}
+publish-confirm-irreversible = Everyone gets the notice at once, as they chose (in the portal, by e-mail or on their phone). A notice sent cannot be taken back: withdrawing the publication later does not erase it.
+publish-confirm-not-ready = { $count ->
+    [one] Beware: one class is not ready:
+   *[other] Beware: { $shown } classes are not ready:
+}
+publish-confirm = Confirm the publication
+publish-cancel = Do not publish
 
 ## Attendance
 roll-call = Take the roll

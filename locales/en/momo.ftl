@@ -87,3 +87,5 @@ error-form-expired = This form has expired: check it and confirm again.
 notif-momo-paid = Mobile money: { $amount } FCFA received for { $student } (receipt { $receipt }).
 notif-momo-failed = Mobile money payment of { $amount } FCFA for { $student } did not go through.
 notif-momo-review = Mobile money payment of { $amount } FCFA for { $student } to check.
+momo-network-short-flooz = Flooz
+momo-network-short-tmoney = T-Money

@@ -250,6 +250,49 @@ period-reopened = Période rouverte.
 bulletins-published = Bulletins publiés : les familles peuvent les consulter.
 bulletins-withdrawn = Publication retirée.
 error-publish-open-period = Clôturez la période avant de publier ses bulletins.
+bulletins-prepare = Préparer la publication
+bulletins-publish-go = Publier les bulletins…
+confirm-withdraw = Retirer la publication ? Les familles ne verront plus ces bulletins ; les avis déjà envoyés restent.
+publish-steps = La publication, étape par étape
+step-teachers = Notes, compositions et appréciations des enseignants
+step-teachers-help = Dans chaque classe, chaque matière a une composition, une note (ou « abs », « disp ») pour chaque élève à chaque évaluation, et l'appréciation du professeur pour chaque élève. Les enseignants les saisissent tant que la période est ouverte.
+step-close = Clôture de la période
+step-close-help = Les notes et les appréciations des enseignants ne changent plus : le conseil travaille sur les moyennes définitives.
+step-council = Conseil de classe
+step-council-help = Le professeur principal ou le directeur enregistre la conduite de chaque élève et la feuille du conseil. Le conseil se tient avant la publication : sa feuille est verrouillée une fois les bulletins publiés.
+step-publish = Publication
+step-publish-help = Les élèves et les parents voient les bulletins et en sont prévenus.
+classes-complete = Classes prêtes : { $done } sur { $total }
+readiness-title = Où en est chaque classe
+readiness-students = Élèves
+readiness-marks = Notes
+readiness-compositions = Compositions
+readiness-appreciations = Appréciations
+council-held = Tenu
+council-not-held = Pas encore tenu
+readiness-ready = Prête
+readiness-incomplete = À compléter
+readiness-missing-marks = Notes manquantes : { $subjects }
+readiness-missing-compositions = Sans composition : { $subjects }
+readiness-missing-appreciations = Appréciations manquantes : { $subjects }
+readiness-empty = Aucune classe n'a d'élève inscrit.
+publish-confirm-title = Publier les bulletins
+publish-confirm-guardians = { $count ->
+    [0] Aucun parent ni tuteur ne sera prévenu : aucun élève de l'année n'a de parent enregistré.
+    [one] { $words } ({ $shown }) parent ou tuteur sera prévenu.
+   *[other] { $words } ({ $shown }) parents et tuteurs seront prévenus.
+}
+publish-confirm-students = { $count ->
+    [one] Un élève qui a son propre compte le sera aussi.
+   *[other] { $shown } élèves qui ont leur propre compte le seront aussi.
+}
+publish-confirm-irreversible = Chacun reçoit l'avis aussitôt, selon ses préférences (dans le portail, par e-mail ou sur son téléphone). Un avis envoyé ne se reprend pas : retirer ensuite la publication ne l'efface pas.
+publish-confirm-not-ready = { $count ->
+    [one] Attention : une classe n'est pas prête :
+   *[other] Attention : { $shown } classes ne sont pas prêtes :
+}
+publish-confirm = Confirmer la publication
+publish-cancel = Ne pas publier
 
 ## Assiduité
 roll-call = Faire l'appel

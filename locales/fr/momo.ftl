@@ -87,3 +87,5 @@ error-form-expired = Ce formulaire a expiré : vérifiez et confirmez à nouvea
 notif-momo-paid = Mobile money : { $amount } FCFA reçus pour { $student } (reçu { $receipt }).
 notif-momo-failed = Paiement mobile money de { $amount } FCFA pour { $student } non abouti.
 notif-momo-review = Paiement mobile money de { $amount } FCFA pour { $student } à vérifier.
+momo-network-short-flooz = Flooz
+momo-network-short-tmoney = T-Money

@@ -6,6 +6,7 @@ use crate::grades::calc::{EvalKind, MarkValue};
 
 pub mod compute;
 pub mod pdf;
+pub mod readiness;
 pub mod repo;
 pub mod routes;
 pub mod school;

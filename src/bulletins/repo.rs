@@ -104,13 +104,17 @@ pub async fn set_closed(db: &Pool, period_id: i64, closed: bool) -> Result<u64, 
     Ok(r.rows_affected())
 }
 
-/// Publishes or withdraws a period's bulletins.
+/// Publishes or withdraws a period's bulletins; publishing needs a closed period. Returns 0
+/// when there was nothing to change (already so, or still open), so that two publications
+/// sent at once tell the families once.
 pub async fn set_published<'e>(
     db: impl sqlx::Executor<'e, Database = Db>,
     period_id: i64,
     published: bool,
 ) -> Result<u64, sqlx::Error> {
-    let r = sqlx::query("UPDATE periods SET published = $1 WHERE id = $2")
+    let r = sqlx::query(
+        "UPDATE periods SET published = $1 WHERE id = $2 AND published <> $1 AND (closed = TRUE OR $1 = FALSE)",
+    )
         .bind(published)
         .bind(period_id)
         .execute(db)

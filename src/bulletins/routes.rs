@@ -35,7 +35,10 @@ pub fn router() -> Router<AppState> {
         .route("/admin/classes/{id}/bulletins", get(class_results))
         .route("/admin/periodes", get(periods))
         .route("/admin/periodes/{id}/cloture", post(toggle_closed))
-        .route("/admin/periodes/{id}/publication", post(toggle_published))
+        .route(
+            "/admin/periodes/{id}/publication",
+            get(confirm_publication).post(set_published),
+        )
         .route("/admin/periodes/{id}/resultats", post(super::school::start))
         .route("/admin/resultats/{id}", get(super::school::show))
 }
@@ -274,16 +277,106 @@ struct PeriodsPage<'a> {
     can_edit: bool,
     /// The latest computed school results of each period (period id → job id).
     results: std::collections::HashMap<i64, i64>,
+    /// The period whose publication is prepared below the table, and its classes.
+    period: Option<PeriodRow>,
+    readiness: super::readiness::Readiness,
 }
 
-async fn periods(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+async fn periods(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<PeriodQuery>,
+) -> AppResult<Response> {
     let u = ctx.require(Portal::Admin)?;
     let can_edit = authz::can_manage_accounts(u);
+    let periods = crate::grades::repo::periods(&app.db).await?;
+    let period = q
+        .periode
+        .parse::<i64>()
+        .ok()
+        .and_then(|p| periods.iter().find(|x| x.id == p))
+        .or_else(|| crate::grades::repo::default_period(&periods, ctx.today()))
+        .cloned();
+    let readiness = match &period {
+        Some(p) => super::readiness::for_period(&app.db, p.id).await?,
+        None => Default::default(),
+    };
     html(&PeriodsPage {
         ctx: &ctx,
-        periods: crate::grades::repo::periods(&app.db).await?,
+        periods,
         can_edit,
         results: super::school::latest(&app.db).await?,
+        period,
+        readiness,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "bulletins/publish.html")]
+struct PublishPage<'a> {
+    ctx: &'a Ctx,
+    period: PeriodRow,
+    /// Distinct guardians who will be told.
+    guardians: i64,
+    /// Students with an account who will be told.
+    students: i64,
+    readiness: super::readiness::Readiness,
+}
+
+impl PublishPage<'_> {
+    /// "Quarante-deux (42) parents ou tuteurs seront prévenus."
+    fn guardians_sentence(&self) -> String {
+        let t = &self.ctx.t;
+        let mut words = t.words(self.guardians);
+        if let Some(first) = words.get(..1) {
+            words = format!("{}{}", first.to_uppercase(), &words[1..]);
+        }
+        t.tj(
+            "publish-confirm-guardians",
+            serde_json::json!({ "count": self.guardians, "shown": t.int(self.guardians), "words": words }),
+        )
+    }
+
+    /// How many classes are not ready.
+    fn not_ready_count(&self) -> i64 {
+        self.readiness.not_ready().len() as i64
+    }
+
+    /// The classes not ready, by name.
+    fn not_ready_names(&self) -> String {
+        self.readiness
+            .not_ready()
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+async fn period_row(app: &AppState, id: i64) -> AppResult<PeriodRow> {
+    crate::grades::repo::periods(&app.db)
+        .await?
+        .into_iter()
+        .find(|p| p.id == id)
+        .ok_or(AppError::NotFound)
+}
+
+/// The last step before publishing: who will be told, in words, and what is not ready.
+async fn confirm_publication(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+) -> AppResult<Response> {
+    director(&ctx)?;
+    let period = period_row(&app, id).await?;
+    let (guardians, students) = crate::notifications::bulletin_audience(&app.db, id).await?;
+    let readiness = super::readiness::for_period(&app.db, id).await?;
+    html(&PublishPage {
+        ctx: &ctx,
+        period,
+        guardians,
+        students,
+        readiness,
     })
 }
 
@@ -324,25 +417,48 @@ async fn toggle_closed(
         },
     )
     .await?;
-    Ok(redirect("/admin/periodes"))
+    Ok(redirect(&format!("/admin/periodes?periode={id}")))
 }
 
-async fn toggle_published(
+#[derive(Deserialize)]
+struct PublishForm {
+    /// "publish" (sent by the confirmation page) or "withdraw".
+    #[serde(default)]
+    action: String,
+}
+
+/// Publishes (once confirmed) or withdraws a period's bulletins. Anything else, such as a
+/// form from before the confirmation step, leads to the confirmation page.
+async fn set_published(
     State(app): State<AppState>,
     ctx: Ctx,
     PathId(id): PathId,
+    axum::Form(f): axum::Form<PublishForm>,
 ) -> AppResult<Response> {
     let by = director(&ctx)?;
     let (closed, published) = repo::period_state(&app.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !closed {
+    let publish = match f.action.as_str() {
+        "publish" => true,
+        "withdraw" => false,
+        _ => return Ok(redirect(&format!("/admin/periodes/{id}/publication"))),
+    };
+    if publish == published {
+        // Already done (a form sent twice): nobody is told twice.
+        return Ok(redirect(&format!("/admin/periodes?periode={id}")));
+    }
+    if publish && !closed {
         ctx.flash("error", "error-publish-open-period").await?;
-        return Ok(redirect("/admin/periodes"));
+        return Ok(redirect(&format!("/admin/periodes?periode={id}")));
     }
     let mut tx = crate::db::begin_write(&app.db).await?;
-    repo::set_published(&mut *tx, id, !published).await?;
-    if !published {
+    if repo::set_published(&mut *tx, id, publish).await? == 0 {
+        // Changed meanwhile by another request: nobody is told twice.
+        tx.rollback().await?;
+        return Ok(redirect(&format!("/admin/periodes?periode={id}")));
+    }
+    if publish {
         crate::events::publish(
             &mut *tx,
             &crate::events::SchoolEvent::BulletinPublished(crate::events::BulletinPublished {
@@ -358,7 +474,7 @@ async fn toggle_published(
         Some(by),
         "period",
         &id.to_string(),
-        if published { "unpublish" } else { "publish" },
+        if publish { "publish" } else { "unpublish" },
         None,
         None,
         ctx.now,
@@ -368,12 +484,12 @@ async fn toggle_published(
     app.settings.forget_periods().await;
     ctx.flash(
         "success",
-        if published {
-            "bulletins-withdrawn"
-        } else {
+        if publish {
             "bulletins-published"
+        } else {
+            "bulletins-withdrawn"
         },
     )
     .await?;
-    Ok(redirect("/admin/periodes"))
+    Ok(redirect(&format!("/admin/periodes?periode={id}")))
 }

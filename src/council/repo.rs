@@ -152,3 +152,49 @@ pub async fn period_state_tx<'e>(
         .fetch_optional(db)
         .await
 }
+
+/// How many of each class's active students have a teacher's appreciation of each subject
+/// in a period: (class, subject, count).
+pub async fn period_appreciation_counts(
+    db: &Pool,
+    period_id: i64,
+) -> Result<Vec<(i64, i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT en.class_id, a.subject_id, COUNT(*) FROM appreciations a \
+         JOIN periods p ON p.id = a.period_id JOIN enrollments en ON en.student_id = a.student_id \
+         JOIN classes c ON c.id = en.class_id AND c.school_year_id = p.school_year_id \
+         JOIN students s ON s.id = a.student_id AND s.active = TRUE \
+         WHERE a.period_id = $1 GROUP BY en.class_id, a.subject_id",
+    )
+    .bind(period_id)
+    .fetch_all(db)
+    .await
+}
+
+/// What the council has recorded for a class in a period.
+#[derive(Clone, Debug, Default, FromRow)]
+pub struct CouncilCount {
+    /// Class.
+    pub class_id: i64,
+    /// Active students with a record (the council's sheet was saved for them).
+    pub records: i64,
+    /// Of those, with a conduct mark.
+    pub conduct: i64,
+}
+
+/// The council's records per class of a period's year.
+pub async fn period_council_counts(
+    db: &Pool,
+    period_id: i64,
+) -> Result<Vec<CouncilCount>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT en.class_id, COUNT(*) AS records, COUNT(r.conduct) AS conduct FROM council_records r \
+         JOIN periods p ON p.id = r.period_id JOIN enrollments en ON en.student_id = r.student_id \
+         JOIN classes c ON c.id = en.class_id AND c.school_year_id = p.school_year_id \
+         JOIN students s ON s.id = r.student_id AND s.active = TRUE \
+         WHERE r.period_id = $1 GROUP BY en.class_id",
+    )
+    .bind(period_id)
+    .fetch_all(db)
+    .await
+}

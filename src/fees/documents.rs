@@ -71,11 +71,60 @@ pub fn qr_svg(url: &str) -> anyhow::Result<Vec<u8>> {
         .into_bytes())
 }
 
+/// Who paid a receipt's money and who took it, as the receipt prints them (on screen, on
+/// paper from the browser and in the PDF alike).
+#[derive(Clone, Debug)]
+pub struct Parties {
+    /// "Versé par": the name typed at the desk, or the parent who paid by mobile money with
+    /// the network and the number, masked.
+    pub payer: Option<String>,
+    /// The payment method, with the network and the reference.
+    pub method: String,
+    /// The label of the signature line: "Caissier", or "Encaissé par" for mobile money.
+    pub received_label: String,
+    /// The cashier's name, or "paiement mobile (Flooz)".
+    pub received_by: Option<String>,
+}
+
+/// The parties of a receipt. Money that came by mobile money had no cashier: the receipt
+/// says so, and names the parent rather than the number that paid.
+pub async fn parties(db: &Pool, t: &Tr, r: &Receipt) -> Result<Parties, sqlx::Error> {
+    let method = t.t(r.method_key());
+    let with_reference = |m: String| match &r.reference {
+        Some(rf) => format!("{m} · {rf}"),
+        None => m,
+    };
+    match crate::mobile_money::origin_of_receipt(db, r.id).await? {
+        Some(o) => {
+            let network = t.t(o.network_key());
+            Ok(Parties {
+                payer: Some(t.t2(
+                    "receipt-payer-momo",
+                    "name",
+                    o.parent(),
+                    "phone",
+                    format!("{network} {}", crate::domain::masked_phone(&o.phone)),
+                )),
+                method: with_reference(format!("{method} · {network}")),
+                received_label: t.t("receipt-received-by"),
+                received_by: Some(t.t1("receipt-received-momo", "network", network)),
+            })
+        }
+        None => Ok(Parties {
+            payer: r.payer.clone(),
+            method: with_reference(method),
+            received_label: t.t("cashier"),
+            received_by: r.cashier.clone(),
+        }),
+    }
+}
+
 /// The data of the receipt template (documented in `export/typ/receipt.typ`).
 pub fn data(
     t: &Tr,
     letterhead: &crate::export::Letterhead,
     r: &Receipt,
+    parties: &Parties,
     lines: &[repo::Allocation],
     balance: i64,
     url: &str,
@@ -94,21 +143,21 @@ pub fn data(
             "detail": t.t("detail"),
             "amount": t.t("amount"),
             "total": t.t("total"),
-            "cashier": t.t("cashier"),
+            "cashier": parties.received_label,
             "stamp": t.t("stamp"),
             "keep": t.t("receipt-keep"),
             "verify": t.t("receipt-verify-qr"),
             "colon": t.t("colon"),
+            "school_copy": t.t("receipt-copy-school"),
+            "family_copy": t.t("receipt-copy-family"),
+            "cut": t.t("receipt-cut"),
         },
         "number": r.receipt_no,
         "date": t.datetime(&r.received_at),
         "student": format!("{} ({})", r.student(), r.matricule),
         "class": r.class_name.clone().unwrap_or_else(|| "—".into()),
-        "payer": r.payer,
-        "method": match &r.reference {
-            Some(rf) => format!("{} · {rf}", t.t(r.method_key())),
-            None => t.t(r.method_key()),
-        },
+        "payer": parties.payer,
+        "method": parties.method,
         "lines": lines.iter().map(|l| json!({
             "label": format!("{} · {}", l.fee_type, l.label),
             "amount": format!("{sign}{}", t.xof(l.settled().abs())),
@@ -118,7 +167,7 @@ pub fn data(
         "balance": t.t1("balance-after", "amount", t.xof(balance)),
         "reversed": r.reversed_by_no.as_ref().map(|n| t.t1("receipt-reversed-by", "no", n)),
         "reverses": r.reverses_no.as_ref().map(|n| t.t1("receipt-reverses", "no", n)),
-        "cashier": r.cashier,
+        "cashier": parties.received_by,
         "url": url,
     })
 }
@@ -161,6 +210,7 @@ pub async fn render(
     let logo = export::logo(&school).await;
     let letterhead = export::letterhead(t, &school, &docs, logo.is_some());
     let url = verification_url(app, r).await?;
+    let parties = parties(&app.db, t, r).await?;
     let mut assets = vec![Asset {
         path: "/qr.svg",
         bytes: qr_svg(&url)?,
@@ -174,7 +224,7 @@ pub async fn render(
         .unwrap_or_else(|| export::templates::RECEIPT.to_owned());
     export::render_pdf(
         source,
-        data(t, &letterhead, r, &lines, balance, &url),
+        data(t, &letterhead, r, &parties, &lines, balance, &url),
         assets,
     )
     .await

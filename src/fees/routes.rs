@@ -320,6 +320,10 @@ struct PayForm {
     /// Made when the form is shown: the same form posted twice records one receipt.
     #[serde(default)]
     key: String,
+    /// Empty when the form is sent: the payment is shown to be confirmed. "confirm" records
+    /// it, "edit" goes back to the form as typed.
+    #[serde(default)]
+    step: String,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -448,6 +452,13 @@ async fn pay(
         payer,
         idempotency_key: Some(f.key.trim().to_string()).filter(|k| !k.is_empty() && k.len() <= 64),
     };
+    match f.step.as_str() {
+        "confirm" => {}
+        "edit" => {
+            return account_page(&app, &ctx, id, f, DiscountForm::default(), errors).await;
+        }
+        _ => return confirm_payment(&app, &ctx, f, &p).await,
+    }
     match super::record_payment(&app.db, &p, u.id, ctx.now).await {
         Ok(pid) => {
             ctx.flash("success", "payment-recorded").await?;
@@ -467,6 +478,92 @@ async fn pay(
         Err(PaymentError::NoYear) => Err(AppError::BadRequest("error-no-current-year")),
         Err(PaymentError::Db(e)) => Err(e.into()),
     }
+}
+
+#[derive(Template)]
+#[template(path = "fees/confirm_payment.html")]
+struct ConfirmPayment<'a> {
+    ctx: &'a Ctx,
+    student: StudentRow,
+    pay: PayForm,
+    amount: i64,
+    method: &'static str,
+    payer: Option<String>,
+    reference: Option<String>,
+    /// The tranches it will settle, with what goes to each.
+    shares: Vec<(InvoiceLine, i64)>,
+    /// What the student will still owe.
+    balance_after: i64,
+}
+
+impl ConfirmPayment<'_> {
+    fn method_key(&self) -> String {
+        format!("payment-method-{}", self.method)
+    }
+}
+
+/// The step before a receipt that can never be edited: the amount in figures and in
+/// words, who pays for whom and what it settles, then "Confirmer". Nothing is written; the
+/// form's key goes on, so that confirming twice records one receipt.
+async fn confirm_payment(
+    app: &AppState,
+    ctx: &Ctx,
+    f: PayForm,
+    p: &DeskPayment,
+) -> AppResult<Response> {
+    // This very form was already confirmed (sent again from the history): its receipt.
+    if let Some(key) = &p.idempotency_key
+        && let Some(pid) = repo::payment_by_key(&app.db, key).await?
+    {
+        return Ok(redirect(&format!("/recus/{pid}")));
+    }
+    let student = school::student(&app.db, p.student_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let invoices = repo::invoices_of(&app.db, p.student_id).await?;
+    let owed: Vec<super::calc::Owed> = invoices
+        .iter()
+        .map(|i| super::calc::Owed {
+            invoice_id: i.id,
+            due_on: i.due_on,
+            remaining: i.remaining,
+        })
+        .collect();
+    let total_owed: i64 = owed.iter().map(|o| o.remaining.max(0)).sum();
+    let mut errors = FormErrors::default();
+    let (shares, left) = super::calc::allocate(&owed, p.amount.get());
+    if total_owed == 0 {
+        errors.add("amount", ctx.t.t("error-nothing-owed"));
+    } else if left > 0 {
+        errors.add(
+            "amount",
+            ctx.t
+                .t1("error-more-than-owed", "owed", ctx.t.xof(total_owed)),
+        );
+    }
+    if !errors.is_empty() {
+        return account_page(app, ctx, p.student_id, f, DiscountForm::default(), errors).await;
+    }
+    let shares = shares
+        .into_iter()
+        .filter_map(|(inv, share)| {
+            invoices
+                .iter()
+                .find(|i| i.id == inv)
+                .map(|i| (i.clone(), share))
+        })
+        .collect();
+    html(&ConfirmPayment {
+        ctx,
+        student,
+        amount: p.amount.get(),
+        method: p.method,
+        payer: p.payer.clone(),
+        reference: p.reference.clone(),
+        shares,
+        balance_after: repo::balance(&app.db, p.student_id).await? - p.amount.get(),
+        pay: f,
+    })
 }
 
 async fn discount(
@@ -573,22 +670,30 @@ async fn discount(
 struct ReceiptPage<'a> {
     ctx: &'a Ctx,
     r: Receipt,
+    parties: super::documents::Parties,
     lines: Vec<repo::Allocation>,
     balance: i64,
     can_reverse: bool,
+    /// The QR code of the verification page, as the PDF prints it (SVG, base64).
+    qr: String,
 }
 
 async fn receipt(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
+    use base64::Engine;
     let r = super::documents::visible_receipt(&app, &ctx, id).await?;
     let u = ctx.user()?;
     let can_reverse =
         u.is_admin() && authz::can_handle_money(u) && r.amount > 0 && r.reversed_by_no.is_none();
+    let url = super::documents::verification_url(&app, &r).await?;
+    let qr = base64::engine::general_purpose::STANDARD.encode(super::documents::qr_svg(&url)?);
     html(&ReceiptPage {
         ctx: &ctx,
+        parties: super::documents::parties(&app.db, &ctx.t, &r).await?,
         lines: repo::allocations(&app.db, id).await?,
         balance: repo::balance(&app.db, r.student_id).await?,
         r,
         can_reverse,
+        qr,
     })
 }
 

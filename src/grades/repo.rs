@@ -355,3 +355,29 @@ pub async fn is_enrolled<'e>(
         .await?;
     Ok(row.is_some())
 }
+
+/// How far an evaluation of a period has been marked.
+#[derive(Clone, Debug, FromRow)]
+pub struct EvaluationFill {
+    /// Class.
+    pub class_id: i64,
+    /// Subject.
+    pub subject_id: i64,
+    /// devoir, interrogation, composition, tp.
+    pub kind: String,
+    /// Active students of the class with a mark (a score, absent or excused).
+    pub marked: i64,
+}
+
+/// Every evaluation of a period with how many of its class's students have a mark.
+pub async fn period_fill(db: &Pool, period_id: i64) -> Result<Vec<EvaluationFill>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT e.class_id, e.subject_id, e.kind, \
+           (SELECT COUNT(*) FROM marks m JOIN enrollments en ON en.student_id = m.student_id AND en.class_id = e.class_id \
+              JOIN students s ON s.id = m.student_id AND s.active = TRUE WHERE m.evaluation_id = e.id) AS marked \
+         FROM evaluations e WHERE e.period_id = $1",
+    )
+    .bind(period_id)
+    .fetch_all(db)
+    .await
+}

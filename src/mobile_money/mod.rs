@@ -160,6 +160,42 @@ pub async fn get(db: &Pool, id: i64) -> Result<Option<Payment>, sqlx::Error> {
     .await
 }
 
+/// Where a receipt's money came from when it came by mobile money.
+#[derive(Clone, Debug, FromRow)]
+pub struct Origin {
+    /// flooz or tmoney.
+    pub network: String,
+    /// The number that paid.
+    pub phone: String,
+    /// The given names of the parent who started the payment.
+    pub first_name: String,
+    /// Their surname.
+    pub last_name: String,
+}
+
+impl Origin {
+    /// "NOM Prénoms", as the receipt writes the student's name.
+    pub fn parent(&self) -> String {
+        format!("{} {}", self.last_name.to_uppercase(), self.first_name)
+    }
+
+    /// The catalog key of the network's short name ("Flooz", "T-Money").
+    pub fn network_key(&self) -> String {
+        format!("momo-network-short-{}", self.network)
+    }
+}
+
+/// The mobile money payment a receipt was written for, if any.
+pub async fn origin_of_receipt(db: &Pool, payment_id: i64) -> Result<Option<Origin>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT m.network, m.phone, u.first_name, u.last_name \
+         FROM momo_payments m JOIN users u ON u.id = m.user_id WHERE m.payment_id = $1",
+    )
+    .bind(payment_id)
+    .fetch_optional(db)
+    .await
+}
+
 /// An attempt by our identifier, else by the provider's reference.
 pub async fn find(
     db: &Pool,

@@ -163,6 +163,30 @@ fn child_link(c: &Concerned, student: i64) -> String {
     }
 }
 
+/// The students whose bulletins a period's publication announces (every student enrolled
+/// that year), from a period `pe`: the notifier and the count read before publishing share it.
+const BULLETIN_STUDENTS: &str = "FROM periods pe JOIN classes c ON c.school_year_id = pe.school_year_id \
+    JOIN enrollments e ON e.class_id = c.id JOIN students s ON s.id = e.student_id";
+
+/// Who will be told when a period's bulletins are published: the distinct guardians of the
+/// year's students, and the students who have an account of their own.
+pub async fn bulletin_audience(db: &Pool, period_id: i64) -> Result<(i64, i64), sqlx::Error> {
+    let (guardians,): (i64,) = sqlx::query_as(crate::sql!(
+        "SELECT COUNT(DISTINCT g.user_id) {BULLETIN_STUDENTS} \
+         JOIN student_guardians g ON g.student_id = s.id WHERE pe.id = $1"
+    ))
+    .bind(period_id)
+    .fetch_one(db)
+    .await?;
+    let (students,): (i64,) = sqlx::query_as(crate::sql!(
+        "SELECT COUNT(DISTINCT s.user_id) {BULLETIN_STUDENTS} WHERE pe.id = $1 AND s.user_id IS NOT NULL"
+    ))
+    .bind(period_id)
+    .fetch_one(db)
+    .await?;
+    Ok((guardians, students))
+}
+
 /// Who is told what about an event.
 async fn notes_for(tx: &mut Tx<'_>, event: &Event) -> anyhow::Result<Vec<Note>> {
     let mut notes = Vec::new();
@@ -216,14 +240,12 @@ async fn notes_for(tx: &mut Tx<'_>, event: &Event) -> anyhow::Result<Vec<Note>> 
         }
         SchoolEvent::BulletinPublished(b) => {
             let period = b.period_id;
-            let rows: Vec<(i64, i64, String, i64, String)> = sqlx::query_as(
-                "SELECT s.id, g.user_id, s.first_name, pe.ordinal, pe.kind FROM periods pe \
-                   JOIN classes c ON c.school_year_id = pe.school_year_id JOIN enrollments e ON e.class_id = c.id \
-                   JOIN students s ON s.id = e.student_id JOIN student_guardians g ON g.student_id = s.id WHERE pe.id = $1 \
-                 UNION SELECT s.id, s.user_id, s.first_name, pe.ordinal, pe.kind FROM periods pe \
-                   JOIN classes c ON c.school_year_id = pe.school_year_id JOIN enrollments e ON e.class_id = c.id \
-                   JOIN students s ON s.id = e.student_id WHERE pe.id = $1 AND s.user_id IS NOT NULL",
-            )
+            let rows: Vec<(i64, i64, String, i64, String)> = sqlx::query_as(crate::sql!(
+                "SELECT s.id, g.user_id, s.first_name, pe.ordinal, pe.kind {BULLETIN_STUDENTS} \
+                   JOIN student_guardians g ON g.student_id = s.id WHERE pe.id = $1 \
+                 UNION SELECT s.id, s.user_id, s.first_name, pe.ordinal, pe.kind {BULLETIN_STUDENTS} \
+                   WHERE pe.id = $1 AND s.user_id IS NOT NULL"
+            ))
             .bind(period)
             .fetch_all(&mut **tx)
             .await?;

@@ -681,3 +681,43 @@ pub async fn class_level(db: &Pool, class_id: i64) -> Result<Option<i64>, sqlx::
         .await?;
     Ok(row.map(|r| r.0))
 }
+
+/// A class of a period's year with the number of its active students (those who get a
+/// bulletin).
+#[derive(Clone, Debug, FromRow)]
+pub struct ClassSize {
+    /// Id.
+    pub id: i64,
+    /// "6e A".
+    pub name: String,
+    /// Active students enrolled.
+    pub students: i64,
+}
+
+/// Every class of a period's year with its active students, in level order.
+pub async fn period_class_sizes(db: &Pool, period_id: i64) -> Result<Vec<ClassSize>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT c.id, c.name, (SELECT COUNT(*) FROM enrollments e JOIN students s ON s.id = e.student_id \
+           WHERE e.class_id = c.id AND s.active = TRUE) AS students \
+         FROM periods p JOIN classes c ON c.school_year_id = p.school_year_id JOIN levels l ON l.id = c.level_id \
+         WHERE p.id = $1 ORDER BY l.ordinal, c.name",
+    )
+    .bind(period_id)
+    .fetch_all(db)
+    .await
+}
+
+/// The subjects taught in each class of a period's year: (class, subject, subject's name).
+pub async fn period_assignments(
+    db: &Pool,
+    period_id: i64,
+) -> Result<Vec<(i64, i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT t.class_id, s.id, s.name FROM periods p JOIN classes c ON c.school_year_id = p.school_year_id \
+         JOIN teaching_assignments t ON t.class_id = c.id JOIN subjects s ON s.id = t.subject_id \
+         WHERE p.id = $1 ORDER BY s.name",
+    )
+    .bind(period_id)
+    .fetch_all(db)
+    .await
+}

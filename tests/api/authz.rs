@@ -251,6 +251,11 @@ async fn every_get_route_for_every_role() {
             Some("T-003"),
         ),
         ("/admin/periodes".into(), admins.to_vec(), None),
+        (
+            "/admin/periodes/1/publication".into(),
+            vec!["director"],
+            None,
+        ),
         ("/admin/coefficients".into(), admins.to_vec(), None),
         ("/admin/absences".into(), admins.to_vec(), None),
         (

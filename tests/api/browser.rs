@@ -574,11 +574,125 @@ async fn the_bursar_takes_a_payment_and_the_parent_reads_receipt_and_bulletin() 
     type_into(&c, "#amount", "5 000").await;
     type_into(&c, "#payer", "Mme la mère").await;
     click(&c, "#paiement button[type=submit]").await;
+    // A receipt is never edited: first what will be recorded, in figures and in words, who
+    // pays and for whom. Nothing is recorded yet.
+    wait_text(&c, "main h1", "Confirmer le paiement").await;
+    wait_text(&c, "[data-testid=confirm-amount]", "FCFA").await;
+    let shown = c
+        .find(Locator::Css("[data-testid=confirm-amount]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+        .replace(['\u{a0}', '\u{202f}'], " ");
+    assert_eq!(shown, "5 000 FCFA");
+    wait_text(&c, "[data-testid=confirm-words]", "cinq mille francs CFA").await;
+    wait_text(&c, "[data-testid=confirm-payer]", "Mme la mère").await;
+    let (last, first): (String, String) =
+        sqlx::query_as("SELECT last_name, first_name FROM students WHERE id = $1")
+            .bind(child)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    wait_text(
+        &c,
+        "[data-testid=confirm-student]",
+        &format!("{} {first}", last.to_uppercase()),
+    )
+    .await;
+    let payments = || async {
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM payments WHERE student_id = $1")
+                .bind(child)
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
+        n
+    };
+    let before = payments().await;
+    shot(&c, "bursar-confirm-payment").await;
+    click(&c, "[data-testid=confirm-payment]").await;
     wait_text(&c, ".receipt", "Reçu de paiement").await;
     wait_text(&c, ".receipt .in-words", "cinq mille").await;
+    assert_eq!(payments().await, before + 1);
     let receipt_path = c.current_url().await.unwrap().path().to_string();
     assert!(receipt_path.starts_with("/recus/"), "{receipt_path}");
+    wait_text(&c, "main > .flash", "Paiement enregistré").await;
     shot(&c, "bursar-receipt").await;
+    // Printed from the browser: one A4 sheet, the school's stub and the family's copy with
+    // the QR code of the verification page on each, and no flash message nor menu.
+    let config = fantoccini::wd::PrintConfiguration::builder()
+        .shrink_to_fit(false)
+        .margins(fantoccini::wd::PrintMargins {
+            top: 0.0,
+            bottom: 0.0,
+            left: 0.0,
+            right: 0.0,
+        })
+        .build()
+        .unwrap();
+    let pdf = c.print(config).await.unwrap();
+    let file = artifacts().join(format!("bursar-receipt-printed-{}.pdf", suku::db::KIND));
+    std::fs::write(&file, &pdf).unwrap();
+    let info = std::process::Command::new("pdfinfo")
+        .arg(&file)
+        .output()
+        .expect("pdfinfo (poppler-utils)");
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(
+        info.lines()
+            .any(|l| l.starts_with("Pages:") && l.trim().ends_with(" 1")),
+        "one sheet: {info}"
+    );
+    let text = std::process::Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    let text = String::from_utf8_lossy(&text.stdout)
+        .replace(['\u{a0}', '\u{202f}'], " ")
+        .to_lowercase();
+    assert!(
+        !text.contains("paiement enregistré"),
+        "the flash is printed: {text}"
+    );
+    assert!(
+        !text.contains("télécharger le reçu"),
+        "links are printed: {text}"
+    );
+    for what in [
+        "souche de l'établissement",
+        "exemplaire de la famille",
+        "découper suivant le pointillé",
+        "scannez pour",
+    ] {
+        assert!(
+            text.contains(what),
+            "{what} missing from the printed page: {text}"
+        );
+    }
+    let png = artifacts().join(format!("bursar-receipt-printed-{}", suku::db::KIND));
+    let out = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "110", "-singlefile"])
+        .arg(&file)
+        .arg(&png)
+        .output()
+        .expect("pdftoppm (poppler-utils)");
+    assert!(out.status.success());
+    let img = image::open(png.with_extension("png")).unwrap().to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(img);
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 2, "a QR code on each copy of the printed page");
+    for g in &grids {
+        let (_, url) = g.decode().expect("a readable QR code");
+        let id = receipt_path.trim_start_matches("/recus/");
+        assert!(
+            url.contains(&format!("/verifier/recus/{id}/")),
+            "the verification page: {url}"
+        );
+    }
     logout(&c).await;
 
     // The director has closed and published the first term.
@@ -952,5 +1066,113 @@ async fn charts_write_numbers_in_the_readers_language() {
         en,
         serde_json::json!(["180,000,000\u{a0}FCFA", "180M", 1, "12"])
     );
+    c.close().await.unwrap();
+}
+
+/// The director prepares a term's publication as a person would: the steps in their order
+/// with the state of each and every class's readiness (on a desk screen and on a phone),
+/// then the confirmation that says who will be told, then the publication.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_director_reads_the_steps_then_confirms_the_publication() {
+    let Some(driver) = chromedriver() else { return };
+    let (addr, demo, db) = serve_demo().await;
+    let base = format!("http://{addr}");
+    let l = demo
+        .logins
+        .iter()
+        .find(|l| l.role == "admin")
+        .unwrap()
+        .clone();
+    let (p1,): (i64,) = sqlx::query_as("SELECT id FROM periods WHERE ordinal = 1")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE periods SET closed = TRUE, published = FALSE WHERE id = $1")
+        .bind(p1)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let (guardians, _) = suku::notifications::bulletin_audience(&db.pool, p1)
+        .await
+        .unwrap();
+    assert!(guardians > 100, "the demo's families: {guardians}");
+
+    let phone = browser(&driver, 360, 740).await;
+    login(&phone, &base, &l.login, &l.password).await;
+    phone
+        .goto(&format!("{base}/admin/periodes?periode={p1}"))
+        .await
+        .unwrap();
+    wait_text(&phone, "#preparation", "La publication, étape par étape").await;
+    wait_text(&phone, "#readiness", "6e A").await;
+    phone
+        .execute(
+            "document.getElementById('preparation').scrollIntoView()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    shot(&phone, "director-publication-steps-phone").await;
+    let widths = phone
+        .execute(
+            "return [document.documentElement.scrollWidth, arguments[0]]",
+            vec![json!(360)],
+        )
+        .await
+        .unwrap();
+    assert!(
+        widths[0].as_i64() <= widths[1].as_i64().map(|w| w + 1),
+        "the steps fit a phone: {widths:?}"
+    );
+    phone.close().await.unwrap();
+
+    let c = browser(&driver, 1366, 900).await;
+    login(&c, &base, &l.login, &l.password).await;
+    c.goto(&format!("{base}/admin/periodes?periode={p1}"))
+        .await
+        .unwrap();
+    wait_text(&c, "[data-step=close]", "clôturée").await;
+    c.execute(
+        "document.getElementById('preparation').scrollIntoView()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shot(&c, "director-publication-steps").await;
+    click(&c, "[data-testid=publish]").await;
+    wait_text(&c, "main h1", "Publier les bulletins").await;
+    let said = c
+        .find(Locator::Css("[data-testid=audience]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+        .replace(['\u{a0}', '\u{202f}'], " ");
+    let figure = suku::i18n::format_int(suku::i18n::Locale::Fr, guardians)
+        .replace(['\u{a0}', '\u{202f}'], " ");
+    assert!(
+        said.contains(&format!("({figure}) parents et tuteurs seront prévenus")),
+        "{said}"
+    );
+    shot(&c, "director-publication-confirm").await;
+    let published = || async {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM school_events WHERE kind = 'bulletin.published'",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        n
+    };
+    assert_eq!(
+        published().await,
+        0,
+        "nothing is published before the confirmation"
+    );
+    click(&c, "#publish-confirm button[type=submit]").await;
+    wait_text(&c, "main", "Bulletins publiés").await;
+    wait_text(&c, "[data-step=publish]", "publiés").await;
+    assert_eq!(published().await, 1);
     c.close().await.unwrap();
 }

@@ -120,9 +120,8 @@ async fn a_term_from_marks_to_published_bulletins() {
             .contains(&url)
     );
     // Publishing needs a closed period.
-    let r = d
-        .post(&format!("/admin/periodes/{p1}/publication"), &[])
-        .await;
+    let publication = format!("/admin/periodes/{p1}/publication");
+    let r = d.post(&publication, &[("action", "publish")]).await;
     assert!(
         d.get(r.location())
             .await
@@ -130,21 +129,53 @@ async fn a_term_from_marks_to_published_bulletins() {
             .contains("Clôturez la période")
     );
     d.post(&format!("/admin/periodes/{p1}/cloture"), &[]).await;
-    let r = d
-        .post(&format!("/admin/periodes/{p1}/publication"), &[])
-        .await;
+    // A form sent without the confirmation step leads to it and publishes nothing.
+    let r = d.post(&publication, &[]).await;
+    assert_eq!(r.location(), publication);
+    let events = || async {
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM school_events WHERE kind = 'bulletin.published'")
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap();
+        n
+    };
+    assert_eq!(events().await, 0);
+    // The confirmation says, in words, who will be told: the two families' guardians (parent
+    // 1 has two children, counted once) and the one student with an account.
+    let confirm = d.get(&publication).await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    let text = confirm.plain();
+    assert!(
+        text.contains("Deux (2) parents et tuteurs seront prévenus."),
+        "{text}"
+    );
+    assert!(text.contains("Un élève qui a son propre compte le sera aussi."));
+    assert!(
+        text.contains("Attention : 2 classes ne sont pas prêtes : 6e A, 6e B"),
+        "{text}"
+    );
+    assert!(confirm.body.contains("name=\"action\" value=\"publish\""));
+    let r = d.post(&publication, &[("action", "publish")]).await;
     assert!(
         d.get(r.location())
             .await
             .text()
             .contains("Bulletins publiés")
     );
-    let (events,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM school_events WHERE kind = 'bulletin.published'")
-            .fetch_one(&app.db.pool)
-            .await
-            .unwrap();
-    assert_eq!(events, 1);
+    assert_eq!(events().await, 1);
+    // Sent again, nothing changes and nobody is told twice.
+    d.post(&publication, &[("action", "publish")]).await;
+    assert_eq!(events().await, 1);
+    let (published,): (bool,) = sqlx::query_as("SELECT published FROM periods WHERE id = $1")
+        .bind(p1)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert!(published);
+    // Only the director publishes or sees the confirmation.
+    let mut sec = app.login_as("secretary").await;
+    assert_eq!(sec.get(&publication).await.status, StatusCode::FORBIDDEN);
     // Now the parent sees it, from a link on the child's page, with the same numbers.
     let child = parent
         .get(&format!("/parent/enfants/{}?periode={p1}", f.s2))
@@ -173,7 +204,6 @@ async fn a_term_from_marks_to_published_bulletins() {
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     // Only the director closes and publishes.
-    let mut sec = app.login_as("secretary").await;
     assert_eq!(
         sec.post(&format!("/admin/periodes/{p1}/cloture"), &[])
             .await
@@ -238,4 +268,125 @@ async fn the_director_sets_coefficients_and_reads_the_log() {
         StatusCode::FORBIDDEN
     );
     assert_eq!(s.get(&url).await.status, StatusCode::OK);
+}
+
+/// The row of a class in the readiness table.
+fn class_row<'a>(page: &'a str, class: &str) -> &'a str {
+    let at = page
+        .find(&format!("data-class=\"{class}\""))
+        .unwrap_or_else(|| panic!("no row for {class}"));
+    let end = page[at..].find("</tr>").unwrap() + at;
+    &page[at..end]
+}
+
+#[tokio::test]
+async fn the_periods_page_shows_the_steps_and_what_each_class_still_lacks() {
+    let app = TestApp::new().await;
+    let f = app.f.clone();
+    let (p1,): (i64,) = sqlx::query_as("SELECT id FROM periods WHERE ordinal = 1")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let p1s = p1.to_string();
+    // 6e A: a composition marked, the appreciation written, the council held.
+    let mut ta = app.login_as("teacher_a").await;
+    let r = ta
+        .post(
+            &format!("/enseignant/classes/{}/matieres/{}", f.class_a, f.maths),
+            &[
+                ("period_id", &p1s),
+                ("kind", "composition"),
+                ("title", "Composition"),
+                ("held_on", "2026-11-20"),
+                ("scale", "20"),
+                ("weight", "1"),
+            ],
+        )
+        .await;
+    let comp: i64 = r.location().rsplit('/').next().unwrap().parse().unwrap();
+    crate::helpers::set_mark(&mut ta, comp, f.s1, "14").await;
+    let r = ta
+        .post(
+            &format!(
+                "/enseignant/classes/{}/matieres/{}/appreciations?periode={p1}",
+                f.class_a, f.maths
+            ),
+            &[(&format!("app_{}", f.s1), "Bon travail")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.plain());
+    let mut d = app.login_as("director").await;
+    let r = d
+        .post(
+            &format!("/conseil/classes/{}?periode={p1}", f.class_a),
+            &[
+                (&format!("conduct_{}", f.s1), "15"),
+                (&format!("head_{}", f.s1), ""),
+                (&format!("council_{}", f.s1), "Encouragements"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.plain());
+    // 6e B: a devoir where one of its two students has no mark yet, nothing else.
+    let mut tb = app.login_as("teacher_b").await;
+    let e = crate::helpers::evaluation(&app, &mut tb, f.class_b, 1, "2026-11-20").await;
+    crate::helpers::set_mark(&mut tb, e, f.s2, "12").await;
+
+    let page = d.get(&format!("/admin/periodes?periode={p1}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = page.text().replace('\u{a0}', " ");
+    let a = class_row(&body, "6e A");
+    for cell in [
+        "data-cell=\"marks\">1/1<",
+        "data-cell=\"compositions\">1/1<",
+        "data-cell=\"appreciations\">1/1<",
+        "data-cell=\"conduct\">1/1<",
+        ">Tenu<",
+        ">Prête<",
+    ] {
+        assert!(a.contains(cell), "6e A: {cell} in {a}");
+    }
+    let b = class_row(&body, "6e B");
+    for cell in [
+        "data-cell=\"marks\">0/1<",
+        "data-cell=\"compositions\">0/1<",
+        "data-cell=\"appreciations\">0/1<",
+        "data-cell=\"conduct\">0/2<",
+        ">Pas encore tenu<",
+        ">À compléter<",
+        "Notes manquantes : Mathématiques",
+        "Sans composition : Mathématiques",
+    ] {
+        assert!(b.contains(cell), "6e B: {cell} in {b}");
+    }
+    // The steps, in their order, with the state of each.
+    let plain = page.plain();
+    let steps = &plain[plain
+        .find("La publication, étape par étape")
+        .expect("the steps")..];
+    let order = [
+        "Notes, compositions et appréciations des enseignants Classes prêtes : 1 sur 2",
+        "Clôture de la période ouverte à la saisie",
+        "Conseil de classe Classes prêtes : 1 sur 2",
+        "Publication en préparation Clôturez la période avant de publier ses bulletins.",
+    ];
+    let mut from = 0;
+    for s in order {
+        let at = steps[from..]
+            .find(s)
+            .unwrap_or_else(|| panic!("{s} after position {from} in {steps}"));
+        from += at + s.len();
+    }
+    // Once closed, the last step leads to the confirmation, not to a publication.
+    d.post(&format!("/admin/periodes/{p1}/cloture"), &[]).await;
+    let page = d.get(&format!("/admin/periodes?periode={p1}")).await.text();
+    assert!(page.contains(&format!(
+        "href=\"/admin/periodes/{p1}/publication\" class=\"button primary\" data-testid=\"publish\""
+    )));
+    // The bursar reads the same page, without the director's buttons.
+    let mut b = app.login_as("bursar").await;
+    let page = b.get(&format!("/admin/periodes?periode={p1}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains("data-class=\"6e A\""));
+    assert!(!page.text().contains("data-testid=\"publish\""));
 }

@@ -89,6 +89,7 @@ async fn fifty_marks_twenty_roll_calls_payments_and_messages_at_once_all_succeed
                         ("reference", ""),
                         ("payer", ""),
                         ("key", &key),
+                        ("step", "confirm"),
                     ],
                 )
                 .await;

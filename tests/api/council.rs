@@ -158,8 +158,11 @@ async fn the_council_decides_at_year_end_from_the_annual_average() {
     // On the bulletin of the last term, once published, the family reads it all.
     let mut d = app.login_as("director").await;
     d.post(&format!("/admin/periodes/{p3}/cloture"), &[]).await;
-    d.post(&format!("/admin/periodes/{p3}/publication"), &[])
-        .await;
+    d.post(
+        &format!("/admin/periodes/{p3}/publication"),
+        &[("action", "publish")],
+    )
+    .await;
     let mut p = app.login_as("parent_1").await;
     let b = p.get(&format!("/bulletins/{s1}/{p3}")).await;
     assert_eq!(b.status, StatusCode::OK);

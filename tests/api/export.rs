@@ -228,13 +228,39 @@ async fn a_receipt_pdf_carries_a_qr_code_that_verifies_it() {
     assert!(text.contains("10 000 FCFA"), "{text}");
     assert!(text.contains("dix mille"), "{text}");
 
-    // The QR code, read from the printed page, opens the public verification page.
+    // One A4 sheet with two copies, the school's stub and the family's, a cut line between.
+    let folded = text.replace('’', "'").to_lowercase();
+    assert!(
+        folded.contains("souche de l'établissement") && folded.contains("exemplaire de la famille"),
+        "{text}"
+    );
+    assert!(folded.contains("découper suivant le pointillé"), "{text}");
+    let pdf = std::env::temp_dir().join(format!("suku-receipt-{}.pdf", std::process::id()));
+    std::fs::write(&pdf, &r.bytes).unwrap();
+    let info = std::process::Command::new("pdfinfo")
+        .arg(&pdf)
+        .output()
+        .expect("pdfinfo (poppler-utils)");
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(
+        info.lines()
+            .any(|l| l.starts_with("Pages:") && l.trim().ends_with(" 1")),
+        "one sheet: {info}"
+    );
+    assert!(
+        info.lines()
+            .any(|l| l.starts_with("Page size:") && l.contains("(A4)")),
+        "A4 portrait: {info}"
+    );
+
+    // The QR codes, read from the printed page, open the public verification page.
     let png = to_png(&r.bytes, "receipt");
     let img = image::open(&png).unwrap().to_luma8();
     let mut prepared = rqrr::PreparedImage::prepare(img);
     let grids = prepared.detect_grids();
-    assert_eq!(grids.len(), 1, "one QR code on the receipt");
+    assert_eq!(grids.len(), 2, "a QR code on each copy");
     let (_, url) = grids[0].decode().expect("a readable QR code");
+    assert_eq!(grids[1].decode().expect("a readable QR code").1, url);
     let path = url
         .strip_prefix(&app.state.config.public_url)
         .expect("the school's address");

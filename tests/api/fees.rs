@@ -224,19 +224,60 @@ async fn partial_payment_receipt_reversal_and_the_family_view() {
     }
     assert_eq!(rows().await, before);
 
-    // 40 000: the first tranche (30 000) is settled, 10 000 go to the second.
-    let r = b
-        .post(
-            &pay_url,
-            &[
-                ("amount", "40 000"),
-                ("method", "mobile_money"),
-                ("reference", "TM2611240001"),
-                ("payer", "Mme Agbodjan"),
-            ],
-        )
-        .await;
+    // 40 000: the first tranche (30 000) is settled, 10 000 go to the second. A receipt is
+    // never edited: the form first shows what will be recorded, and records nothing.
+    let account = b.get(&format!("/admin/eleves/{s2}/frais")).await;
+    let at = account.body.find("name=\"key\" value=\"").expect("a key") + 18;
+    let key = account.body[at..at + 32].to_string();
+    let typed = [
+        ("amount", "40 000"),
+        ("method", "mobile_money"),
+        ("reference", "TM2611240001"),
+        ("payer", "Mme Agbodjan"),
+        ("key", key.as_str()),
+    ];
+    let confirm = b.post(&pay_url, &typed).await;
+    assert_eq!(confirm.status, StatusCode::OK, "{}", confirm.plain());
+    let text = confirm.plain();
+    for what in [
+        "Confirmer le paiement",
+        "40 000 FCFA",
+        "quarante mille francs CFA",
+        "AGBODJAN Sena",
+        "Mme Agbodjan",
+        "Mobile money · TM2611240001",
+        "Scolarité · 1re tranche : 30 000 FCFA",
+        "Scolarité · 2e tranche : 10 000 FCFA",
+        "Reste à payer après ce paiement 15 000 FCFA",
+    ] {
+        assert!(text.contains(what), "{what} missing from: {text}");
+    }
+    assert!(confirm.body.contains("name=\"step\" value=\"confirm\""));
+    assert!(
+        confirm
+            .body
+            .contains(&format!("name=\"key\" value=\"{key}\"")),
+        "the form's key goes on to the confirmation"
+    );
+    assert_eq!(rows().await, before, "nothing is written before Confirmer");
+    // "Corriger" gives the form back as typed, with the same key.
+    let mut back = typed.to_vec();
+    back.push(("step", "edit"));
+    let edit = b.post(&pay_url, &back).await;
+    assert_eq!(edit.status, StatusCode::OK);
+    assert!(edit.body.contains("value=\"40 000\""));
+    assert!(edit.body.contains(&format!("name=\"key\" value=\"{key}\"")));
+    assert_eq!(rows().await, before);
+    let mut confirmed = typed.to_vec();
+    confirmed.push(("step", "confirm"));
+    let r = b.post(&pay_url, &confirmed).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.plain());
+    // Confirmed twice (a double click, the page sent again): one receipt.
+    let again = b.post(&pay_url, &confirmed).await;
+    assert_eq!(again.location(), r.location());
+    // The confirmation page sent again from the history leads to the receipt.
+    let replay = b.post(&pay_url, &typed).await;
+    assert_eq!(replay.location(), r.location());
     let receipt_url = r.location().to_string();
     let receipt = b.get(&receipt_url).await;
     let text = receipt.plain();

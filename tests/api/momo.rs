@@ -350,6 +350,26 @@ async fn a_parent_pays_a_tranche_once_whatever_the_callbacks_do() {
         .unwrap();
     let r = p.get(&format!("/recus/{receipt}")).await;
     assert!(r.plain().contains(&tx.payment_reference), "{}", r.plain());
+    // It names the parent who paid, the network and the number (masked), and says that
+    // the money came by mobile money rather than leaving the cashier blank.
+    let text = r.plain();
+    for what in [
+        "Versé par AGBODJAN Adjoa (T-Money +228 90 •• •• 33)",
+        "Mobile money · T-Money · ",
+        "Encaissé par : paiement mobile (T-Money)",
+    ] {
+        assert!(text.contains(what), "{what} missing from: {text}");
+    }
+    assert!(!text.contains("Caissier"), "{text}");
+    assert!(!text.contains("+22890112233") && !text.contains("90 11 22 33"));
+    let pdf = p.get(&format!("/recus/{receipt}/pdf")).await;
+    let pdf_text = pdf_extract::extract_text_from_mem(&pdf.bytes)
+        .unwrap()
+        .replace(['\u{a0}', '\u{202f}'], " ");
+    assert!(
+        pdf_text.contains("paiement mobile (T-Money)") && pdf_text.contains("AGBODJAN Adjoa"),
+        "{pdf_text}"
+    );
     // Every callback is kept, with what became of it.
     assert_eq!(
         scalar(

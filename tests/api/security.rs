@@ -346,6 +346,7 @@ async fn a_payment_form_posted_twice_makes_one_receipt() {
                     ("reference", ""),
                     ("payer", "Sa mère"),
                     ("key", &key),
+                    ("step", "confirm"),
                 ],
             )
             .await;

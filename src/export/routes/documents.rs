@@ -187,7 +187,8 @@ pub(super) async fn render_sample(
             });
             let lines = crate::fees::repo::allocations(&app.db, r.id).await?;
             let balance = crate::fees::repo::balance(&app.db, r.student_id).await?;
-            crate::fees::documents::data(&ctx.t, &letterhead, &r, &lines, balance, &url)
+            let parties = crate::fees::documents::parties(&app.db, &ctx.t, &r).await?;
+            crate::fees::documents::data(&ctx.t, &letterhead, &r, &parties, &lines, balance, &url)
         }
     };
     crate::export::render_pdf(source, data, assets).await
