@@ -6,6 +6,7 @@
 #[cfg(not(feature = "postgres"))]
 mod busy;
 pub mod changes;
+pub mod text_enum;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -223,7 +223,7 @@ pub async fn show(
     let job = crate::jobs::get(&app.db, job_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if job.kind != KIND || job.state != "done" {
+    if job.kind != KIND || job.state != crate::jobs::JobState::Done {
         return Err(AppError::NotFound);
     }
     let result: Value =

@@ -26,6 +26,22 @@ pub use routes::router;
 /// How long a claim holds without a heartbeat.
 pub const LEASE: Duration = Duration::from_secs(60);
 
+crate::text_enum! {
+    /// Where a job stands.
+    pub enum JobState {
+        /// Waiting for a worker (or for its retry time).
+        Queued = "queued",
+        /// Claimed by a worker.
+        Running = "running",
+        /// Finished with a result.
+        Done = "done",
+        /// Given up.
+        Failed = "failed",
+        /// Stopped by the person who started it.
+        Cancelled = "cancelled",
+    }
+}
+
 /// What a kind of job needs, typed: stored as JSON with the job, read back as this type
 /// by the job that runs it. Its kind is the name stored with each job.
 pub trait Payload: Serialize + DeserializeOwned + Send + Sync + 'static {
@@ -221,7 +237,7 @@ pub async fn run_once(app: &AppState, registry: &Registry, worker: &str) -> anyh
             &app.db,
             job.id,
             worker,
-            "failed",
+            JobState::Failed,
             None,
             Some("unknown job kind"),
             now,
@@ -234,7 +250,7 @@ pub async fn run_once(app: &AppState, registry: &Registry, worker: &str) -> anyh
             &app.db,
             job.id,
             worker,
-            "failed",
+            JobState::Failed,
             None,
             Some("too many attempts"),
             now,
@@ -271,7 +287,7 @@ pub async fn run_once(app: &AppState, registry: &Registry, worker: &str) -> anyh
                 &app.db,
                 job.id,
                 worker,
-                "failed",
+                JobState::Failed,
                 None,
                 Some(&format!("unreadable payload: {e}")),
                 now,
@@ -288,7 +304,7 @@ pub async fn run_once(app: &AppState, registry: &Registry, worker: &str) -> anyh
                 &app.db,
                 job.id,
                 worker,
-                "done",
+                JobState::Done,
                 Some(&result.to_string()),
                 None,
                 now,
@@ -296,7 +312,16 @@ pub async fn run_once(app: &AppState, registry: &Registry, worker: &str) -> anyh
             .await?;
         }
         Err(e) if matches!(e.downcast_ref::<Stop>(), Some(Stop::Cancelled)) => {
-            repo::finish(&app.db, job.id, worker, "cancelled", None, None, now).await?;
+            repo::finish(
+                &app.db,
+                job.id,
+                worker,
+                JobState::Cancelled,
+                None,
+                None,
+                now,
+            )
+            .await?;
         }
         Err(e) => {
             tracing::warn!(job = job.id, kind = %job.kind, attempt = job.attempts, error = %format!("{e:#}"), "job failed");
@@ -314,7 +339,7 @@ pub async fn run_once(app: &AppState, registry: &Registry, worker: &str) -> anyh
                     &app.db,
                     job.id,
                     worker,
-                    "failed",
+                    JobState::Failed,
                     None,
                     Some(&format!("{e:#}")),
                     now,
@@ -362,8 +387,8 @@ pub struct JobView {
     pub id: i64,
     /// Kind.
     pub kind: String,
-    /// queued, running, done, failed, cancelled.
-    pub state: String,
+    /// Where it stands.
+    pub state: JobState,
     /// Steps done.
     pub progress_done: i64,
     /// Steps in all (0: not known yet).
@@ -389,7 +414,7 @@ pub struct JobView {
 impl JobView {
     /// Percent done, 0 to 100.
     pub fn percent(&self) -> i64 {
-        if self.state == "done" {
+        if self.state == JobState::Done {
             100
         } else if self.progress_total > 0 {
             (self.progress_done * 100 / self.progress_total).clamp(0, 100)
@@ -400,7 +425,7 @@ impl JobView {
 
     /// Still queued or running.
     pub fn active(&self) -> bool {
-        self.state == "queued" || self.state == "running"
+        matches!(self.state, JobState::Queued | JobState::Running)
     }
 
     /// The message arguments as JSON.
@@ -438,6 +463,13 @@ pub async fn get(db: &Pool, id: i64) -> Result<Option<JobView>, sqlx::Error> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_states_are_those_the_database_allows() {
+        use crate::db::text_enum::{checked_words, migrations_text};
+        let words: Vec<&str> = super::JobState::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(checked_words(&migrations_text(), "jobs", "state"), words);
+    }
+
     #[test]
     fn backoff_doubles_and_is_capped() {
         let s = |a| super::backoff(a).num_seconds();

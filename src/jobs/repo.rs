@@ -119,7 +119,7 @@ pub async fn finish(
     db: &Pool,
     id: i64,
     worker: &str,
-    state: &str,
+    state: super::JobState,
     result: Option<&str>,
     error: Option<&str>,
     at: chrono::DateTime<Utc>,

@@ -1,6 +1,7 @@
 //! The progress component: one page per job, refreshed by htmx every second while the job
 //! runs (and by a plain refresh without JavaScript), with a cancel button.
 
+use crate::jobs::JobState;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;

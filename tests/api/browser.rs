@@ -374,7 +374,7 @@ async fn each_demo_role_uses_its_portal_in_a_real_browser() {
              WHERE a.student_id = $1 AND r.held_on = $2 AND r.starts_at = $3",
         )
         .bind(id)
-        .bind(slot[0].as_str().unwrap())
+        .bind(chrono::NaiveDate::parse_from_str(slot[0].as_str().unwrap(), "%Y-%m-%d").unwrap())
         .bind(slot[1].as_str().unwrap())
         .fetch_optional(&_db.pool)
         .await

@@ -438,7 +438,7 @@ async fn the_whole_schools_bulletins_arrive_as_a_zip_with_every_class() {
         .unwrap()
     {}
     let view = suku::jobs::get(&app.db.pool, job).await.unwrap().unwrap();
-    assert_eq!(view.state, "done", "{:?}", view.error);
+    assert_eq!(view.state.as_str(), "done", "{:?}", view.error);
     assert_eq!(view.percent(), 100);
     let (href, _) = view.link().expect("a file to download");
     let page = d.get(&format!("/taches/{job}")).await;
@@ -494,7 +494,7 @@ async fn the_whole_schools_bulletins_arrive_as_a_zip_with_every_class() {
         .unwrap()
     {}
     let view = suku::jobs::get(&app.db.pool, job).await.unwrap().unwrap();
-    assert_eq!(view.state, "cancelled");
+    assert_eq!(view.state.as_str(), "cancelled");
     assert!(view.link().is_none());
 
     // Past the retention period, the file is removed.

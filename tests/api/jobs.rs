@@ -117,7 +117,7 @@ async fn a_failing_job_is_retried_with_backoff_then_given_up() {
     assert_eq!((s.as_str(), attempts), ("failed", 3));
     assert_eq!(runs.load(Ordering::SeqCst), 3);
     let view = jobs::get(pool, id).await.unwrap().unwrap();
-    assert_eq!(view.state, "failed");
+    assert_eq!(view.state.as_str(), "failed");
 }
 
 struct Counter {
@@ -174,7 +174,7 @@ async fn a_crashed_nodes_job_is_taken_over_once_its_lease_lapses() {
             pool,
             claimed.id,
             "node-a",
-            "failed",
+            suku::jobs::JobState::Failed,
             None,
             Some("late"),
             now
@@ -244,7 +244,7 @@ async fn cancelling_stops_a_queued_or_a_running_job() {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(
         jobs::get(&pool, queued).await.unwrap().unwrap().state,
-        "cancelled"
+        jobs::JobState::Cancelled
     );
     // A long job stops at its next progress report after the request.
     let reg = Registry::default().with(Counter { steps: 10_000 });
@@ -260,7 +260,7 @@ async fn cancelling_stops_a_queued_or_a_running_job() {
     let worker = tokio::spawn(async move { jobs::run_once(&state, &reg, "w").await.unwrap() });
     loop {
         let v = jobs::get(&pool, running).await.unwrap().unwrap();
-        if v.state == "running" && v.progress_done > 0 {
+        if v.state.as_str() == "running" && v.progress_done > 0 {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
@@ -271,7 +271,7 @@ async fn cancelling_stops_a_queued_or_a_running_job() {
         .expect("the job stops")
         .unwrap();
     let v = jobs::get(&pool, running).await.unwrap().unwrap();
-    assert_eq!(v.state, "cancelled");
+    assert_eq!(v.state.as_str(), "cancelled");
     assert!(v.progress_done < 10_000);
 }
 

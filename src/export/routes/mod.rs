@@ -18,7 +18,7 @@ use crate::app::AppState;
 use crate::auth::{CurrentUser, Portal};
 use crate::authz;
 use crate::error::{AppError, AppResult};
-use crate::jobs::{Job, JobCtx, JobView};
+use crate::jobs::{Job, JobCtx, JobState, JobView};
 use crate::settings::DocumentSettings;
 use crate::web::{Ctx, FormErrors, PathId, field, form, html, html_status, redirect};
 
@@ -137,7 +137,8 @@ impl ExportsPage<'_> {
 async fn exports_page(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let u = admin(&ctx)?;
     let jobs = crate::jobs::repo::of_user(&app.db, u.id, "export.", 30).await?;
-    let expiry = |j: &JobView| (j.state == "done").then(|| j.created_at + super::batch::RETENTION);
+    let expiry =
+        |j: &JobView| (j.state == JobState::Done).then(|| j.created_at + super::batch::RETENTION);
     let datasets: Vec<&'static Dataset> =
         datasets::ALL.iter().filter(|d| d.readable_by(u)).collect();
     let templates = custom::list(&app.db)
