@@ -112,7 +112,11 @@ async fn main() -> anyhow::Result<()> {
     }
     let school = median(times);
     let view = suku::jobs::get(&pool, job).await?.expect("job");
-    anyhow::ensure!(view.state == "done", "job {:?}", view.error);
+    anyhow::ensure!(
+        view.state == suku::jobs::JobState::Done,
+        "job {:?}",
+        view.error
+    );
     let result: serde_json::Value = serde_json::from_str(view.result.as_deref().unwrap_or("{}"))?;
     let (zip_size,): (i64,) = sqlx::query_as("SELECT size FROM files WHERE id = $1")
         .bind(result["file_id"].as_i64().unwrap_or_default())
