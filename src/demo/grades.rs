@@ -230,8 +230,7 @@ async fn appreciations(
         1400..=1599 => "Très bon trimestre, travail sérieux.",
         _ => "Excellent travail. Félicitations !",
     };
-    let list: Vec<((i64, i64), (i64, i64, i64))> =
-        sums.into_iter().filter(|(_, (_, n, _))| *n > 0).collect();
+    let list: Vec<_> = sums.into_iter().filter(|(_, (_, n, _))| *n > 0).collect();
     for chunk in list.chunks(400) {
         let mut sql = String::from(
             "INSERT INTO appreciations (student_id, period_id, subject_id, text, author_id, updated_at) VALUES ",

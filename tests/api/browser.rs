@@ -333,11 +333,20 @@ async fn each_demo_role_uses_its_portal_in_a_real_browser() {
     if expected[1] == "retard" {
         // Late put the cursor in the minutes.
         let focused = c.active_element().await.unwrap();
-        assert_eq!(focused.attr("class").await.unwrap().as_deref(), Some("mark"));
-        focused.send_keys("\u{E003}\u{E003}\u{E003}15").await.unwrap();
+        assert_eq!(
+            focused.attr("class").await.unwrap().as_deref(),
+            Some("mark")
+        );
+        focused
+            .send_keys("\u{E003}\u{E003}\u{E003}15")
+            .await
+            .unwrap();
     }
     if expected[0] == "retard" {
-        let m = rows[0].find(Locator::XPath("../td/input[@class='mark']")).await.unwrap();
+        let m = rows[0]
+            .find(Locator::XPath("../td/input[@class='mark']"))
+            .await
+            .unwrap();
         m.clear().await.unwrap();
         m.send_keys("15").await.unwrap();
     }
