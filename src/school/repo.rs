@@ -199,15 +199,42 @@ pub async fn student_by_matricule(
     .await
 }
 
-/// The children of a guardian.
+/// The children of a guardian, in the family's order (see [`family_order`]).
 pub async fn children(db: &Pool, guardian: i64) -> Result<Vec<StudentRow>, sqlx::Error> {
-    sqlx::query_as(crate::sql!(
+    let mut list: Vec<StudentRow> = sqlx::query_as(crate::sql!(
         "{STUDENT_SELECT} JOIN student_guardians g ON g.student_id = s.id \
-         WHERE g.user_id = $1 AND s.active = TRUE ORDER BY s.birth_date, s.first_name"
+         WHERE g.user_id = $1 AND s.active = TRUE"
     ))
     .bind(guardian)
     .fetch_all(db)
-    .await
+    .await?;
+    // Sorted here, not in SQL: the two databases put an unknown birth date at opposite ends.
+    list.sort_by(|a, b| family_order(a).cmp(&family_order(b)));
+    Ok(list)
+}
+
+/// The order of a family's children: the eldest first, those without a birth date last,
+/// then by first name, then by id, so that two equal children never swap.
+pub fn family_order(s: &StudentRow) -> (bool, Option<NaiveDate>, &str, i64) {
+    (s.birth_date.is_none(), s.birth_date, &s.first_name, s.id)
+}
+
+/// The child a family's pages open on when none is named: the first in the family's order.
+/// The parent's home, the progress page and the JSON API all ask this one function, so they
+/// never open on different children.
+pub fn default_child(children: &[StudentRow]) -> Option<&StudentRow> {
+    children
+        .iter()
+        .min_by(|a, b| family_order(a).cmp(&family_order(b)))
+}
+
+/// The student a user's own pages are about when none is named: themself for a student,
+/// else their [`default_child`].
+pub async fn default_student(db: &Pool, user_id: i64) -> Result<Option<StudentRow>, sqlx::Error> {
+    if let Some(s) = student_by_user(db, user_id).await? {
+        return Ok(Some(s));
+    }
+    Ok(default_child(&children(db, user_id).await?).cloned())
 }
 
 /// The students of a class, in list order.
