@@ -407,3 +407,5 @@ nav-menu = Menu
 nav-shortcuts = Shortcuts
 close = Close
 roll-call-tap-help = Tap a student's name to move them from present to absent, then late.
+mark-absent = Absent
+mark-excused = Excused

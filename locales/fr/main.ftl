@@ -405,3 +405,5 @@ nav-menu = Menu
 nav-shortcuts = Raccourcis
 close = Fermer
 roll-call-tap-help = Touchez le nom d'un élève pour le passer de présent à absent, puis en retard.
+mark-absent = Absent
+mark-excused = Dispensé

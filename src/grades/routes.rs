@@ -130,7 +130,7 @@ async fn gradebook_page(
                 row.push(match mine.iter().find(|m| m.evaluation_id == e.id) {
                     Some(m) => match m.value() {
                         super::calc::MarkValue::Score(p) => Cell::Hundredths(p),
-                        _ => Cell::Text(m.display()),
+                        other => Cell::Text(super::model::mark_text(t, other, e.scale)),
                     },
                     None => Cell::Empty,
                 });

@@ -289,11 +289,7 @@ impl Tr {
                             // {"points": 1550}: a mark in hundredths, "15,5" / "15.5".
                             serde_json::Value::Object(o) if o.contains_key("points") => {
                                 let p = o["points"].as_i64().unwrap_or(0);
-                                let shown = crate::grades::model::show_points(p);
-                                FluentValue::from(match self.locale {
-                                    Locale::En => shown.replace(',', "."),
-                                    Locale::Fr => shown,
-                                })
+                                FluentValue::from(crate::grades::model::points_text(self, p))
                             }
                             other => FluentValue::from(other.to_string()),
                         };

@@ -4,12 +4,18 @@
 use axum::http::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{Client, TestApp};
+use crate::helpers::{Client, Res, TestApp, evaluation, set_mark};
 
 async fn json(c: &mut Client, path: &str) -> Value {
     let r = c.get(path).await;
     assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
     serde_json::from_str(&r.body).unwrap()
+}
+
+/// Switches the session (and the account) to English, as the header's button does.
+async fn english(c: &mut Client) {
+    let r = c.post("/langue", &[("lang", "en"), ("retour", "/")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 }
 
 /// The parent's home, the progress page, the points API and the default board all open on
@@ -68,5 +74,73 @@ async fn every_family_page_opens_on_the_same_child() {
     let mut s = app.login_as("student").await;
     let points = json(&mut s, "/api/gamification/points").await;
     assert_eq!(points["student"]["id"], f.s1);
+}
+
+/// An absent or excused student's mark reads as a word, never "abs/20", wherever the
+/// family, the teacher's file or the journal shows it.
+#[tokio::test]
+async fn absent_and_excused_marks_read_as_words() {
+    let app = TestApp::new().await;
+    let f = app.f.clone();
+    let mut t = app.login_as("teacher_a").await;
+    for (day, mark) in [
+        ("2026-11-16", "abs"),
+        ("2026-11-17", "disp"),
+        ("2026-11-18", "12,5"),
+    ] {
+        let e = evaluation(&app, &mut t, f.class_a, 1, day).await;
+        set_mark(&mut t, e, f.s1, mark).await;
+    }
+    let check = |page: &Res, absent: &str, excused: &str| {
+        let text = page.plain();
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            !text.contains("abs /20") && !text.contains("abs/20"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("disp /20") && !text.contains("disp/20"),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("{absent} Devoir surveillé")),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("{excused} Devoir surveillé")),
+            "{text}"
+        );
+    };
+    let mut p = app.login_as("parent_1").await;
+    let page = p.get(&format!("/parent/enfants/{}", f.s1)).await;
+    check(&page, "Absent", "Dispensé");
+    assert!(page.plain().contains("12,5 /20 Devoir surveillé"));
+    let mut s = app.login_as("student").await;
+    check(&s.get("/eleve").await, "Absent", "Dispensé");
+    english(&mut p).await;
+    let page = p.get(&format!("/parent/enfants/{}", f.s1)).await;
+    check(&page, "Absent", "Excused");
+    assert!(page.plain().contains("12.5 /20"));
+    // The gradebook's file says it in words too.
+    let csv = t
+        .get(&format!(
+            "/enseignant/classes/{}/matieres/{}?format=csv-comma",
+            f.class_a, f.maths
+        ))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(
+        csv.body.contains("Absent") && csv.body.contains("Dispensé"),
+        "{}",
+        csv.body
+    );
+    // And the journal has no scale after an absence.
+    let rows: Vec<(Option<String>,)> =
+        sqlx::query_as("SELECT new_value FROM audit_log WHERE entity = 'mark' ORDER BY id")
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    let values: Vec<String> = rows.into_iter().filter_map(|r| r.0).collect();
+    assert_eq!(values, ["abs", "disp", "12,5/20"]);
 }
 
