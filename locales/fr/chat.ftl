@@ -72,7 +72,7 @@ notif-quiet-from = De
 notif-quiet-to = À
 notif-mark = { $student } : { $mark }/{ $scale } en { $subject }.
 notif-absence = Absence de { $student } le { $date }.
-notif-late = Retard de { $student } le { $date } : { $minutes } min.
+notif-late = Retard de { $student } le { $date } : { $minutes }.
 notif-bulletin-trimestre = Bulletin du { $n ->
     [1] 1er
    *[other] { $n }e

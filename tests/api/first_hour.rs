@@ -3,6 +3,7 @@
 
 use axum::http::StatusCode;
 use serde_json::Value;
+use suku::notifications::Notifier;
 
 use crate::helpers::{Client, Res, TestApp, evaluation, set_mark};
 
@@ -12,10 +13,49 @@ async fn json(c: &mut Client, path: &str) -> Value {
     serde_json::from_str(&r.body).unwrap()
 }
 
+/// Teacher B's roll call of 6e B on `day` at `start`: S2 absent for the whole session of
+/// `minutes`, S3 late by `late` minutes (none when 0).
+async fn roll_call(app: &TestApp, day: &str, start: &str, minutes: &str, late: &str) {
+    let f = &app.f;
+    let mut t = app.login_as("teacher_b").await;
+    let (s2, s3, late3) = (
+        format!("etat_{}", f.s2),
+        format!("etat_{}", f.s3),
+        format!("retard_{}", f.s3),
+    );
+    let mut fields = vec![
+        ("held_on", day),
+        ("starts_at", start),
+        ("minutes", minutes),
+        (s2.as_str(), "absent"),
+    ];
+    if late != "0" {
+        fields.extend([(s3.as_str(), "retard"), (late3.as_str(), late)]);
+    }
+    let r = t
+        .post(&format!("/enseignant/classes/{}/appel", f.class_b), &fields)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+}
+
 /// Switches the session (and the account) to English, as the header's button does.
 async fn english(c: &mut Client) {
     let r = c.post("/langue", &[("lang", "en"), ("retour", "/")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+}
+
+async fn absence_of(app: &TestApp, student: i64, day: &str) -> i64 {
+    let day: chrono::NaiveDate = day.parse().unwrap();
+    let (id,): (i64,) = sqlx::query_as(
+        "SELECT a.id FROM absences a JOIN roll_calls r ON r.id = a.roll_call_id \
+         WHERE a.student_id = $1 AND r.held_on = $2",
+    )
+    .bind(student)
+    .bind(day)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    id
 }
 
 /// The parent's home, the progress page, the points API and the default board all open on
@@ -142,5 +182,44 @@ async fn absent_and_excused_marks_read_as_words() {
             .unwrap();
     let values: Vec<String> = rows.into_iter().filter_map(|r| r.0).collect();
     assert_eq!(values, ["abs", "disp", "12,5/20"]);
+}
+
+/// Minutes read as people say them: a morning of absence is "5 h", a long lateness
+/// "1 h 30", on the school's list, the family's page and the notification.
+#[tokio::test]
+async fn durations_read_in_hours_and_minutes() {
+    let app = TestApp::new().await;
+    let f = app.f.clone();
+    roll_call(&app, "2026-11-23", "07:00", "300", "90").await;
+    let absence = absence_of(&app, f.s2, "2026-11-23").await;
+    let mut p = app.login_as("parent_1").await;
+    let page = p.get(&format!("/parent/enfants/{}", f.s2)).await.plain();
+    assert!(page.contains("Absence · 5 h"), "{page}");
+    assert!(!page.contains("300 min"), "{page}");
+    let r = p
+        .post(
+            &format!("/parent/absences/{absence}/justification"),
+            &[("reason", "Consultation à l'hôpital")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let mut d = app.login_as("secretary").await;
+    let pending = d.get("/admin/absences").await.plain();
+    assert!(pending.contains("Absence · 5 h"), "{pending}");
+    assert!(!pending.contains("300 min"), "{pending}");
+    suku::events::dispatch(
+        &app.db.pool,
+        &Notifier::new(&app.state),
+        500,
+        app.state.clock.now(),
+    )
+    .await
+    .unwrap();
+    let mut p2 = app.login_as("parent_2").await;
+    let page = p2.get("/notifications").await.plain();
+    assert!(page.contains("Retard de Yawo le 23/11 : 1 h 30."), "{page}");
+    english(&mut p2).await;
+    let page = p2.get("/notifications").await.plain();
+    assert!(page.contains("Yawo late on 23/11: 1 h 30 min."), "{page}");
 }
 
