@@ -409,3 +409,8 @@ close = Close
 roll-call-tap-help = Tap a student's name to move them from present to absent, then late.
 mark-absent = Absent
 mark-excused = Excused
+pending-title = Explanations waiting
+pending-count = { $count ->
+    [0] None waiting
+   *[other] { $shown } waiting
+}

@@ -407,3 +407,8 @@ close = Fermer
 roll-call-tap-help = Touchez le nom d'un élève pour le passer de présent à absent, puis en retard.
 mark-absent = Absent
 mark-excused = Dispensé
+pending-title = Justifications en attente
+pending-count = { $count ->
+    [0] Aucune en attente
+   *[other] { $shown } en attente
+}

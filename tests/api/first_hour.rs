@@ -223,3 +223,72 @@ async fn durations_read_in_hours_and_minutes() {
     assert!(page.contains("Yawo late on 23/11: 1 h 30 min."), "{page}");
 }
 
+/// The justifications waiting for the school come a page at a time, with how many wait in
+/// all; a decision taken on a page comes back to that page.
+#[tokio::test]
+async fn the_waiting_justifications_are_paged_and_counted() {
+    let app = TestApp::new().await;
+    let f = app.f.clone();
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 10, 12).unwrap();
+    let mut tx = suku::db::begin_write(&app.db.pool).await.unwrap();
+    for i in 0..45 {
+        let call = suku::attendance::repo::NewRollCall {
+            class_id: f.class_b,
+            subject_id: Some(f.maths),
+            held_on: day + chrono::Days::new(i / 5),
+            starts_at: format!("{:02}:00", 7 + i % 5),
+            minutes: 55,
+        };
+        let id = suku::attendance::repo::insert_roll_call(
+            &mut *tx,
+            &call,
+            f.teacher_b,
+            app.state.clock.now(),
+        )
+        .await
+        .unwrap();
+        let a = suku::attendance::repo::insert_absence(&mut *tx, id, f.s2, "absence", 55)
+            .await
+            .unwrap();
+        suku::attendance::repo::submit_reason(&mut *tx, a, &format!("Motif numéro {i}"))
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let mut d = app.login_as("secretary").await;
+    let rows = |r: &Res| r.body.matches("/validation\"").count();
+    let first = d.get("/admin/absences").await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(rows(&first), 20);
+    assert!(first.plain().contains("45 en attente"), "{}", first.plain());
+    assert!(first.body.contains("href=\"?page=2\""));
+    assert!(first.plain().contains("Motif numéro 0 "));
+    let last = d.get("/admin/absences?page=3").await;
+    assert_eq!(rows(&last), 5);
+    assert!(last.plain().contains("Motif numéro 44"));
+    // Past the end: the last page.
+    assert_eq!(rows(&d.get("/admin/absences?page=9").await), 5);
+    // A decision on page 2 comes back to page 2.
+    let second = d.get("/admin/absences?page=2").await;
+    let id: String = second
+        .body
+        .match_indices("action=\"/admin/absences/")
+        .map(|(i, m)| {
+            second.body[i + m.len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_digit())
+                .collect::<String>()
+        })
+        .find(|id| !id.is_empty())
+        .unwrap();
+    let r = d
+        .post(
+            &format!("/admin/absences/{id}/validation"),
+            &[("decision", "accepter"), ("page", "2")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/admin/absences?page=2");
+    assert!(d.get(r.location()).await.plain().contains("44 en attente"));
+}
+
