@@ -409,6 +409,7 @@ close = Close
 roll-call-tap-help = Tap a student's name to move them from present to absent, then late.
 mark-absent = Absent
 mark-excused = Excused
+error-date-nonexistent = There is no such day as { $date }.
 pending-title = Explanations waiting
 pending-count = { $count ->
     [0] None waiting

@@ -407,6 +407,7 @@ close = Fermer
 roll-call-tap-help = Touchez le nom d'un élève pour le passer de présent à absent, puis en retard.
 mark-absent = Absent
 mark-excused = Dispensé
+error-date-nonexistent = Le { $date } n'existe pas.
 pending-title = Justifications en attente
 pending-count = { $count ->
     [0] Aucune en attente

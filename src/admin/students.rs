@@ -170,8 +170,8 @@ impl StudentForm {
                     None
                 }
                 Ok(d) => Some(d),
-                Err(k) => {
-                    e.add("birth_date", ctx.t.t(k));
+                Err(err) => {
+                    e.add("birth_date", err.message(&ctx.t));
                     None
                 }
             }

@@ -148,8 +148,8 @@ fn parse_session(
             None
         }
         Ok(d) => Some(d),
-        Err(k) => {
-            errors.add("held_on", t.t(k));
+        Err(e) => {
+            errors.add("held_on", e.message(t));
             None
         }
     };

@@ -262,7 +262,7 @@ async fn create_evaluation(
         String::new()
     });
     let held_on = domain::parse_date(&f.held_on)
-        .map_err(|k| errors.add("held_on", ctx.t.t(k)))
+        .map_err(|e| errors.add("held_on", e.message(&ctx.t)))
         .ok();
     let scale = f
         .scale

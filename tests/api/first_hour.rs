@@ -292,3 +292,72 @@ async fn the_waiting_justifications_are_paged_and_counted() {
     assert!(d.get(r.location()).await.plain().contains("44 en attente"));
 }
 
+/// A date that reads as one but does not exist is said so, in forms and in imports; a
+/// date that does not read as one is said to be unreadable.
+#[tokio::test]
+async fn a_date_that_does_not_exist_is_told_so() {
+    let app = TestApp::new().await;
+    let mut s = app.login_as("secretary").await;
+    let create = |birth: &'static str| {
+        [
+            ("matricule", "T-050"),
+            ("last_name", "Gaba"),
+            ("first_name", "Dodzi"),
+            ("sex", "M"),
+            ("birth_date", birth),
+            ("birth_place", "Lomé"),
+            ("class_id", ""),
+        ]
+    };
+    let r = s.post("/admin/eleves", &create("31/02/2014")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.plain().contains("Le 31/02/2014 n'existe pas."),
+        "{}",
+        r.plain()
+    );
+    let r = s.post("/admin/eleves", &create("2014-02-31")).await;
+    assert!(r.plain().contains("Le 31/02/2014 n'existe pas."));
+    let r = s.post("/admin/eleves", &create("31 février")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.plain().contains("Date invalide (jj/mm/aaaa)."));
+    // An import names the line's date as one that does not exist, not as unreadable.
+    let file = "Matricule;Nom;Prénoms;Sexe;Date de naissance;Classe\n\
+                T-060;Gaba;Dodzi;M;31/02/2014;6e A\n\
+                T-061;Gaba;Kafui;F;14/3/14;6e A\n";
+    let r = s
+        .upload("/admin/import/eleves", "eleves.csv", file.as_bytes())
+        .await;
+    let text = r.plain();
+    assert!(
+        text.contains("Date de naissance : le 31/02/2014 n'existe pas."),
+        "{text}"
+    );
+    assert!(!text.contains("« 31/02/2014 » illisible"), "{text}");
+    assert!(text.contains("« 14/3/14 » illisible"), "{text}");
+    // A teacher's evaluation on a day that does not exist.
+    let mut t = app.login_as("teacher_a").await;
+    let (period,): (i64,) = sqlx::query_as("SELECT id FROM periods WHERE ordinal = 1")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let r = t
+        .post(
+            &format!(
+                "/enseignant/classes/{}/matieres/{}",
+                app.f.class_a, app.f.maths
+            ),
+            &[
+                ("period_id", &period.to_string()),
+                ("kind", "devoir"),
+                ("title", "Devoir"),
+                ("held_on", "2026-11-31"),
+                ("scale", "20"),
+                ("weight", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.plain().contains("Le 31/11/2026 n'existe pas."));
+}
+
