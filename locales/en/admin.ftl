@@ -208,3 +208,4 @@ action-refund = refund
 action-revoke = withdrawal
 action-start = request
 action-toggle = switched on or off
+error-matricule-taken-next = This registration number is already used by another student: the next free one is { $next }.

@@ -415,3 +415,4 @@ pending-count = { $count ->
     [0] None waiting
    *[other] { $shown } waiting
 }
+matricule-suggested-help = The school's next registration number is suggested; you may change it.

@@ -208,3 +208,4 @@ action-refund = remboursement
 action-revoke = retrait
 action-start = demande
 action-toggle = activation ou désactivation
+error-matricule-taken-next = Ce matricule est déjà attribué à un autre élève : le prochain libre est { $next }.

@@ -413,3 +413,4 @@ pending-count = { $count ->
     [0] Aucune en attente
    *[other] { $shown } en attente
 }
+matricule-suggested-help = Le prochain matricule de l'école est proposé ; vous pouvez le changer.

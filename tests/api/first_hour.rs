@@ -361,3 +361,54 @@ async fn a_date_that_does_not_exist_is_told_so() {
     assert!(r.plain().contains("Le 31/11/2026 n'existe pas."));
 }
 
+/// A new student's form offers the school's next free matricule, which may be kept or
+/// changed; one taken meanwhile is refused with the next free one named.
+#[tokio::test]
+async fn the_next_free_matricule_is_suggested() {
+    let app = TestApp::new().await;
+    let mut s = app.login_as("secretary").await;
+    let form = s.get("/admin/eleves/nouveau").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.body
+            .contains("id=\"matricule\" name=\"matricule\" value=\"T-004\""),
+        "{}",
+        form.body
+    );
+    let student = |m: &'static str| {
+        [
+            ("matricule", m),
+            ("last_name", "Gaba"),
+            ("first_name", "Dodzi"),
+            ("sex", "M"),
+            ("birth_date", "2014-05-02"),
+            ("birth_place", "Lomé"),
+            ("class_id", ""),
+        ]
+    };
+    let r = s.post("/admin/eleves", &student("T-004")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        s.get("/admin/eleves/nouveau")
+            .await
+            .body
+            .contains("value=\"T-005\"")
+    );
+    // Changed by hand: the suggestion follows the highest.
+    let r = s.post("/admin/eleves", &student("t-010")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        s.get("/admin/eleves/nouveau")
+            .await
+            .body
+            .contains("value=\"T-011\"")
+    );
+    let r = s.post("/admin/eleves", &student("T-002")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.plain().contains("le prochain libre est T-011"),
+        "{}",
+        r.plain()
+    );
+}
+
