@@ -415,4 +415,5 @@ pending-count = { $count ->
     [0] None waiting
    *[other] { $shown } waiting
 }
+reason-given = Reason given:
 matricule-suggested-help = The school's next registration number is suggested; you may change it.

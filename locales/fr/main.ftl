@@ -413,4 +413,5 @@ pending-count = { $count ->
     [0] Aucune en attente
    *[other] { $shown } en attente
 }
+reason-given = Motif donné :
 matricule-suggested-help = Le prochain matricule de l'école est proposé ; vous pouvez le changer.

@@ -294,7 +294,7 @@ async fn justify(
     let reason = match domain::required_text(&reason, 500) {
         Ok(r) => r,
         Err(k) => {
-            ctx.flash("error", k).await?;
+            ctx.flash_at("error", k, "absences").await?;
             return Ok(redirect(&back));
         }
     };
@@ -303,7 +303,8 @@ async fn justify(
         Some((name, bytes)) => match crate::files::image_type(&bytes) {
             Some(ct) => Some((name, ct, bytes)),
             None => {
-                ctx.flash("error", "error-photo-type").await?;
+                ctx.flash_at("error", "error-photo-type", "absences")
+                    .await?;
                 return Ok(redirect(&back));
             }
         },
@@ -313,7 +314,8 @@ async fn justify(
     let mut tx = crate::db::begin_write(&app.db).await?;
     if !absence.can_justify() || repo::submit_reason(&mut *tx, id, &reason).await? == 0 {
         drop(tx);
-        ctx.flash("error", "error-justification-closed").await?;
+        ctx.flash_at("error", "error-justification-closed", "absences")
+            .await?;
         return Ok(redirect(&back));
     }
     if let Some((name, ct, bytes)) = photo {
@@ -331,7 +333,8 @@ async fn justify(
         .map_err(AppError::Internal)?;
     }
     tx.commit().await?;
-    ctx.flash("success", "justification-sent").await?;
+    ctx.flash_at("success", "justification-sent", "absences")
+        .await?;
     Ok(redirect(&back))
 }
 

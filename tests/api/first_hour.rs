@@ -1,7 +1,10 @@
 //! What a new user meets in the first hour: each fault a family, a teacher or the school's
 //! office ran into, as they would see it.
 
-use axum::http::StatusCode;
+use std::net::SocketAddr;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
 use serde_json::Value;
 use suku::notifications::Notifier;
 
@@ -410,5 +413,186 @@ async fn the_next_free_matricule_is_suggested() {
         "{}",
         r.plain()
     );
+}
+
+async fn post_htmx(c: &mut Client, path: &str, fields: &[(&str, &str)], current: &str) -> Res {
+    let mut all = fields.to_vec();
+    let token = c.csrf.clone().unwrap_or_default();
+    all.push(("_csrf", &token));
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(all)
+        .finish();
+    let req = Request::builder()
+        .method("POST")
+        .uri(path)
+        .header(
+            header::COOKIE,
+            format!("suku_session={}", c.cookie.clone().unwrap()),
+        )
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("HX-Request", "true")
+        .header("HX-Boosted", "true")
+        .header("HX-Current-URL", current)
+        .body(Body::from(body))
+        .unwrap();
+    c.send(req).await
+}
+
+/// The parent reads back the reason they gave and its state, and the school's answer to
+/// their justification shows in the list they come back to, boosted by htmx or not.
+#[tokio::test]
+async fn the_parent_sees_their_reason_and_the_message_where_they_land() {
+    let app = TestApp::new().await;
+    let f = app.f.clone();
+    roll_call(&app, "2026-11-23", "07:00", "55", "0").await;
+    roll_call(&app, "2026-11-24", "07:00", "55", "0").await;
+    let (first, second) = (
+        absence_of(&app, f.s2, "2026-11-23").await,
+        absence_of(&app, f.s2, "2026-11-24").await,
+    );
+    let mut p = app.login_as("parent_1").await;
+    let child = format!("/parent/enfants/{}", f.s2);
+    let r = p
+        .post(
+            &format!("/parent/absences/{first}/justification"),
+            &[("reason", "Paludisme, certificat médical")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), format!("{child}#absences"));
+    let page = p.get(r.location()).await;
+    // The message is in the absences, where the browser scrolls to, not above them.
+    let html = page.text();
+    let section = html.find("id=\"absences\"").unwrap();
+    let flash = html.find("Justification envoyée à l'école.").unwrap();
+    assert!(flash > section, "the message is above the absences");
+    assert_eq!(html.matches("Justification envoyée à l'école.").count(), 1);
+    let reason = format!("data-testid=\"absence-reason-{first}\"");
+    assert!(page.body.contains(&reason), "{}", page.body);
+    let text = page.plain();
+    assert!(
+        text.contains("Motif donné : Paludisme, certificat médical"),
+        "{text}"
+    );
+    assert!(text.contains("justification envoyée"));
+    // The message is shown once.
+    assert!(
+        !p.get(&child)
+            .await
+            .text()
+            .contains("Justification envoyée à l'école.")
+    );
+    // Boosted by htmx, from the child's own page: the browser must load the page again, or
+    // it would only scroll to #absences and the message would wait for another page.
+    let r = post_htmx(
+        &mut p,
+        &format!("/parent/absences/{second}/justification"),
+        &[("reason", "Enterrement d'un oncle")],
+        &format!("http://127.0.0.1:8080{child}"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(
+        r.headers.get("HX-Redirect").unwrap(),
+        &format!("{child}#absences")
+    );
+    assert_eq!(r.headers.get("HX-Refresh").unwrap(), "true");
+    let page = p.get(&child).await;
+    assert!(page.text().contains("Justification envoyée à l'école."));
+    assert!(page.plain().contains("Enterrement d'un oncle"));
+    // From another page, the address changes: a plain redirect does.
+    let r = post_htmx(
+        &mut p,
+        &format!("/parent/absences/{second}/justification"),
+        &[("reason", "x")],
+        "http://127.0.0.1:8080/parent",
+    )
+    .await;
+    assert_eq!(
+        r.headers.get("HX-Redirect").unwrap(),
+        &format!("{child}#absences")
+    );
+    assert!(r.headers.get("HX-Refresh").is_none());
+}
+
+/// On a phone, after sending a reason, the parent sees the school's message without
+/// scrolling: the page lands on the absences, and the message is there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_phone_the_message_after_justifying_is_in_view() {
+    use crate::browser::{browser, chromedriver, click, login, shot, type_into};
+    let Some(driver) = chromedriver() else { return };
+    let app = TestApp::new().await;
+    let f = app.f.clone();
+    roll_call(&app, "2026-11-23", "07:00", "55", "0").await;
+    let absence = absence_of(&app, f.s2, "2026-11-23").await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let router = app.router.clone();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    let base = format!("http://{addr}");
+    let c = browser(&driver, 360, 740).await;
+    login(
+        &c,
+        &base,
+        crate::helpers::login_of("parent_1"),
+        crate::helpers::PASSWORD,
+    )
+    .await;
+    c.goto(&format!("{base}/parent/enfants/{}", f.s2))
+        .await
+        .unwrap();
+    type_into(&c, &format!("#reason{absence}"), "Paludisme").await;
+    click(
+        &c,
+        &format!("form[action='/parent/absences/{absence}/justification'] button[type=submit]"),
+    )
+    .await;
+    // The success message, wherever the page puts it, is within the screen.
+    let mut seen = serde_json::Value::Null;
+    for _ in 0..150 {
+        seen = c
+            .execute(
+                "const f = [...document.querySelectorAll('main .flash.success')]\
+                   .find(e => e.textContent.includes('Justification envoyée'));\
+                 if (!f) return null;\
+                 const r = f.getBoundingClientRect();\
+                 return {top: r.top, bottom: r.bottom, height: window.innerHeight, \
+                         scrolled: window.scrollY};",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if !seen.is_null() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    shot(&c, "parent-justified-phone").await;
+    assert!(!seen.is_null(), "no message after sending the reason");
+    let (top, bottom, height) = (
+        seen["top"].as_f64().unwrap(),
+        seen["bottom"].as_f64().unwrap(),
+        seen["height"].as_f64().unwrap(),
+    );
+    assert!(
+        top >= 0.0 && bottom <= height,
+        "the message is out of view: {seen}"
+    );
+    let text = c
+        .find(fantoccini::Locator::Css("#absences"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(text.contains("Paludisme"), "{text}");
+    c.close().await.unwrap();
 }
 
