@@ -109,3 +109,5 @@ notif-devices-removed = No device receives your notifications any more.
 error-push-endpoint = The notification service's address is invalid.
 error-push-keys = The device's keys are invalid.
 notif-devices-confirm = Remove all your devices? They will no longer receive your notifications.
+chat-contact-children = Parent of { $children }
+chat-contact-subjects = Teaches { $subjects }

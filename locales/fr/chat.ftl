@@ -115,3 +115,5 @@ notif-devices-removed = Plus aucun appareil ne reçoit vos notifications.
 error-push-endpoint = L’adresse du service de notification est invalide.
 error-push-keys = Les clés de l’appareil sont invalides.
 notif-devices-confirm = Retirer tous vos appareils ? Ils ne recevront plus vos notifications.
+chat-contact-children = Parent de { $children }
+chat-contact-subjects = Enseigne : { $subjects }

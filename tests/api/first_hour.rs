@@ -596,3 +596,59 @@ async fn on_a_phone_the_message_after_justifying_is_in_view() {
     c.close().await.unwrap();
 }
 
+/// A teacher finds a pupil's parents by the pupil's name, and every contact says who they
+/// are: a parent's children (those the writer knows), a teacher's subjects.
+#[tokio::test]
+async fn contacts_are_found_by_their_childs_name_and_say_who_they_are() {
+    let app = TestApp::new().await;
+    let f = app.f.clone();
+    let contacts = |r: &Res| -> Vec<i64> {
+        r.body
+            .match_indices("data-contact=\"")
+            .map(|(i, m)| {
+                r.body[i + m.len()..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_digit())
+                    .collect::<String>()
+                    .parse()
+                    .unwrap()
+            })
+            .collect()
+    };
+    // Teacher B teaches Yawo (parent 2's son) and Sena (parent 1's daughter) in 6e B.
+    let mut b = app.login_as("teacher_b").await;
+    let r = b.get("/messages/nouveau?q=Yawo").await;
+    assert_eq!(contacts(&r), [f.parent_2], "{}", r.body);
+    assert!(
+        r.plain().contains("Parent de FIADJOE Yawo (6e B)"),
+        "{}",
+        r.plain()
+    );
+    let r = b.get_htmx("/messages/nouveau?q=sena").await;
+    assert_eq!(contacts(&r), [f.parent_1]);
+    // Only the children the teacher knows: Elom is in 6e A.
+    let text = r.plain();
+    assert!(text.contains("Parent de AGBODJAN Sena (6e B)"), "{text}");
+    assert!(!text.contains("Elom"), "{text}");
+    // Teacher A does not teach Sena: her name finds nobody for them.
+    let mut a = app.login_as("teacher_a").await;
+    let r = a.get("/messages/nouveau?q=Sena").await;
+    assert!(contacts(&r).is_empty(), "{}", r.body);
+    let r = a.get("/messages/nouveau?q=Agbodjan").await;
+    assert_eq!(contacts(&r), [f.parent_1]);
+    // The administration knows every child; teachers show their subjects.
+    let mut d = app.login_as("director").await;
+    let text = d.get("/messages/nouveau?q=Agbodjan").await.plain();
+    assert!(
+        text.contains("Parent de AGBODJAN Elom (6e A), AGBODJAN Sena (6e B)"),
+        "{text}"
+    );
+    let mut p = app.login_as("parent_1").await;
+    let r = p.get("/messages/nouveau?q=Kpodar").await;
+    assert_eq!(contacts(&r), [f.teacher_a]);
+    assert!(
+        r.plain().contains("Enseigne : Mathématiques"),
+        "{}",
+        r.plain()
+    );
+}
