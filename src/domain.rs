@@ -265,13 +265,60 @@ impl Sex {
     }
 }
 
-/// A date typed in a form: ISO (`2012-05-31`, what `<input type=date>` sends) or French
-/// (`31/05/2012`).
-pub fn parse_date(input: &str) -> Result<chrono::NaiveDate, &'static str> {
+/// Why a typed date was refused: it does not read as a date, or it reads as one that the
+/// calendar does not have. A secretary told "31/02/2014 illisible" looks for a typo that is
+/// not there; told "le 31/02/2014 n'existe pas", she checks the birth certificate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DateError {
+    /// Not written as a day, a month and a year ("demain", "14/03", "14/03/14").
+    Unreadable,
+    /// Written as one, but no such day exists ("31/02/2014", "29/02/2015", "12/13/2014"):
+    /// the day as typed, written `dd/mm/yyyy`.
+    NoSuchDay(String),
+}
+
+impl DateError {
+    /// The message in the reader's language.
+    pub fn message(&self, t: &crate::i18n::Tr) -> String {
+        match self {
+            DateError::Unreadable => t.t("error-date-format"),
+            DateError::NoSuchDay(d) => t.t1("error-date-nonexistent", "date", d),
+        }
+    }
+}
+
+/// A date typed in a form or read from an imported file: ISO (`2012-05-31`, what
+/// `<input type=date>` sends, with or without a time after it) or day first (`31/05/2012`,
+/// `31-05-2012`, `31.05.2012`, `1/6/2012`). The year has four digits.
+pub fn parse_date(input: &str) -> Result<chrono::NaiveDate, DateError> {
     let s = input.trim();
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .or_else(|_| chrono::NaiveDate::parse_from_str(s, "%d/%m/%Y"))
-        .map_err(|_| "error-date-format")
+    // "2012-05-31T00:00:00" (a spreadsheet's ISO date): the day is what counts.
+    let s = match s.split_once(['T', ' ']) {
+        Some((day, _)) if day.len() == 10 && day.as_bytes().get(4) == Some(&b'-') => day,
+        _ => s,
+    };
+    let Some(sep) = s.chars().find(|c| matches!(c, '/' | '-' | '.')) else {
+        return Err(DateError::Unreadable);
+    };
+    let parts: Vec<&str> = s.split(sep).collect();
+    let number = |p: &str, widths: std::ops::RangeInclusive<usize>| {
+        (widths.contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit()))
+            .then(|| p.parse::<u32>().ok())
+            .flatten()
+    };
+    let [a, b, c] = parts.as_slice() else {
+        return Err(DateError::Unreadable);
+    };
+    let (year, month, day) = if a.len() == 4 {
+        (number(a, 4..=4), number(b, 1..=2), number(c, 1..=2))
+    } else {
+        (number(c, 4..=4), number(b, 1..=2), number(a, 1..=2))
+    };
+    let (Some(year), Some(month), Some(day)) = (year, month, day) else {
+        return Err(DateError::Unreadable);
+    };
+    chrono::NaiveDate::from_ymd_opt(year as i32, month, day)
+        .ok_or_else(|| DateError::NoSuchDay(format!("{day:02}/{month:02}/{year:04}")))
 }
 
 #[cfg(test)]
@@ -368,5 +415,49 @@ mod tests {
             chrono::NaiveDate::from_ymd_opt(2012, 5, 31).unwrap()
         );
         assert!(parse_date("2012-02-30").is_err());
+    }
+
+    #[test]
+    fn a_date_that_does_not_exist_is_told_apart_from_an_unreadable_one() {
+        let d = |y, m, dd| chrono::NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        for (input, want) in [
+            ("2012-05-31", d(2012, 5, 31)),
+            (" 31/05/2012 ", d(2012, 5, 31)),
+            ("1/6/2012", d(2012, 6, 1)),
+            ("31-05-2012", d(2012, 5, 31)),
+            ("31.05.2012", d(2012, 5, 31)),
+            ("2012-05-31T00:00:00", d(2012, 5, 31)),
+            ("29/02/2016", d(2016, 2, 29)),
+        ] {
+            assert_eq!(parse_date(input), Ok(want), "{input}");
+        }
+        for (input, shown) in [
+            ("31/02/2014", "31/02/2014"),
+            ("2014-02-31", "31/02/2014"),
+            ("29/2/2015", "29/02/2015"),
+            ("12/13/2014", "12/13/2014"),
+            ("00/01/2014", "00/01/2014"),
+            ("32/01/2014", "32/01/2014"),
+        ] {
+            assert_eq!(
+                parse_date(input),
+                Err(DateError::NoSuchDay(shown.into())),
+                "{input}"
+            );
+        }
+        for input in [
+            "",
+            "demain",
+            "14/03",
+            "14/03/14",
+            "14/03/2014/1",
+            "1x/03/2014",
+            "14/003/2014",
+            "14/03-2014",
+            "2014-03",
+            "+14/03/2014",
+        ] {
+            assert_eq!(parse_date(input), Err(DateError::Unreadable), "{input}");
+        }
     }
 }

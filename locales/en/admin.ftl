@@ -261,3 +261,4 @@ audit-export_template-delete = { $actor } deleted an export template.
 audit-message-update = { $actor } edited a message by { $author }.
 audit-message-delete = { $actor } deleted a message by { $author }.
 audit-mute-update = { $actor } muted { $person } for { $minutes } min.
+error-matricule-taken-next = This registration number is already used by another student: the next free one is { $next }.

@@ -84,3 +84,4 @@ import-marks-unknown = Line { $line }: no student of the class has matricule "{ 
 import-marks-twice = Line { $line }: matricule "{ $value }" is already above.
 import-marks-bad = Line { $line }: mark "{ $value }" unreadable or off the scale (out of { $scale }, "abs" or "disp").
 import-error-file-too-large = This file is over 5 MB: a list of students or a column of marks is far smaller. Save it without pictures or other sheets.
+import-date-nonexistent = Date of birth: there is no such day as { $value }.

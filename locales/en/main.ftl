@@ -450,3 +450,13 @@ nav-menu = Menu
 nav-shortcuts = Shortcuts
 close = Close
 roll-call-tap-help = Tap a student's name to move them from present to absent, then late.
+mark-absent = Absent
+mark-excused = Excused
+error-date-nonexistent = There is no such day as { $date }.
+pending-title = Explanations waiting
+pending-count = { $count ->
+    [0] None waiting
+   *[other] { $shown } waiting
+}
+reason-given = Reason given:
+matricule-suggested-help = The school's next registration number is suggested; you may change it.

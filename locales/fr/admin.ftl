@@ -261,3 +261,4 @@ audit-export_template-delete = { $actor } a supprimé un modèle d’export.
 audit-message-update = { $actor } a modifié un message de { $author }.
 audit-message-delete = { $actor } a supprimé un message de { $author }.
 audit-mute-update = { $actor } a mis { $person } en sourdine pour { $minutes } min.
+error-matricule-taken-next = Ce matricule est déjà attribué à un autre élève : le prochain libre est { $next }.

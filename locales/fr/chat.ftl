@@ -72,7 +72,7 @@ notif-quiet-from = De
 notif-quiet-to = À
 notif-mark = { $student } : { $mark }/{ $scale } en { $subject }.
 notif-absence = Absence de { $student } le { $date }.
-notif-late = Retard de { $student } le { $date } : { $minutes } min.
+notif-late = Retard de { $student } le { $date } : { $minutes }.
 notif-bulletin-trimestre = Bulletin du { $n ->
     [1] 1er
    *[other] { $n }e
@@ -115,3 +115,5 @@ notif-devices-removed = Plus aucun appareil ne reçoit vos notifications.
 error-push-endpoint = L’adresse du service de notification est invalide.
 error-push-keys = Les clés de l’appareil sont invalides.
 notif-devices-confirm = Retirer tous vos appareils ? Ils ne recevront plus vos notifications.
+chat-contact-children = Parent de { $children }
+chat-contact-subjects = Enseigne : { $subjects }

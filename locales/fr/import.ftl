@@ -84,3 +84,4 @@ import-marks-unknown = Ligne { $line } : aucun élève de la classe n'a le matr
 import-marks-twice = Ligne { $line } : le matricule « { $value } » est déjà plus haut.
 import-marks-bad = Ligne { $line } : note « { $value } » illisible ou hors barème (sur { $scale }, « abs » ou « disp »).
 import-error-file-too-large = Ce fichier dépasse 5 Mo : une liste d'élèves ou une colonne de notes en fait bien moins. Enregistrez-le sans images ni autres feuilles.
+import-date-nonexistent = Date de naissance : le { $value } n'existe pas.

@@ -448,3 +448,13 @@ nav-menu = Menu
 nav-shortcuts = Raccourcis
 close = Fermer
 roll-call-tap-help = Touchez le nom d'un élève pour le passer de présent à absent, puis en retard.
+mark-absent = Absent
+mark-excused = Dispensé
+error-date-nonexistent = Le { $date } n'existe pas.
+pending-title = Justifications en attente
+pending-count = { $count ->
+    [0] Aucune en attente
+   *[other] { $shown } en attente
+}
+reason-given = Motif donné :
+matricule-suggested-help = Le prochain matricule de l'école est proposé ; vous pouvez le changer.

@@ -64,7 +64,7 @@ pub async fn index(
         match crate::domain::parse_date(v) {
             Ok(d) => Some(d),
             Err(key) => {
-                errors.add(field, t.t(key));
+                errors.add(field, key.message(t));
                 None
             }
         }

@@ -170,8 +170,8 @@ impl StudentForm {
                     None
                 }
                 Ok(d) => Some(d),
-                Err(k) => {
-                    e.add("birth_date", ctx.t.t(k));
+                Err(err) => {
+                    e.add("birth_date", err.message(&ctx.t));
                     None
                 }
             }
@@ -232,10 +232,15 @@ async fn current_classes(app: &AppState) -> AppResult<Vec<ClassRow>> {
 
 pub async fn new(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     records_manager(&ctx)?;
+    // The next free matricule in the school's pattern, ready to keep or to change.
+    let form = StudentForm {
+        matricule: school::next_matricule(&app.db).await?.unwrap_or_default(),
+        ..Default::default()
+    };
     html(&FormPage {
         ctx: &ctx,
         student: None,
-        form: StudentForm::default(),
+        form,
         errors: FormErrors::default(),
         classes: current_classes(&app).await?,
         guardians: Vec::new(),
@@ -286,10 +291,20 @@ pub async fn create(
     let mut tx = crate::db::begin_write(&app.db).await?;
     let id = match school::insert_student(&mut *tx, &input, None, ctx.now).await {
         Ok(id) => id,
-        Err(err) => match unique_error(&ctx, &err) {
-            Some(e) => return fail(e, f, classes),
-            None => return Err(err.into()),
-        },
+        Err(err) if db::is_unique_violation(&err) => {
+            drop(tx);
+            // Taken meanwhile (two secretaries at once): say which one is free now.
+            let mut e = FormErrors::default();
+            e.add(
+                "matricule",
+                match school::next_matricule(&app.db).await? {
+                    Some(next) => ctx.t.t1("error-matricule-taken-next", "next", next),
+                    None => ctx.t.t("error-matricule-taken"),
+                },
+            );
+            return fail(e, f, classes);
+        }
+        Err(err) => return Err(err.into()),
     };
     if let Some(cid) = class_id {
         enroll_and_bill(&app, &mut tx, id, cid, by).await?;

@@ -210,11 +210,21 @@ pub async fn absence(db: &Pool, id: i64) -> Result<Option<AbsenceRow>, sqlx::Err
         .await
 }
 
-/// Justifications waiting for the school, oldest first.
-pub async fn submitted(db: &Pool) -> Result<Vec<AbsenceRow>, sqlx::Error> {
+/// How many justifications wait for the school.
+pub async fn submitted_count(db: &Pool) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM absences WHERE state = 'submitted'")
+        .fetch_one(db)
+        .await?;
+    Ok(n)
+}
+
+/// A page of the justifications waiting for the school, oldest first.
+pub async fn submitted(db: &Pool, limit: i64, offset: i64) -> Result<Vec<AbsenceRow>, sqlx::Error> {
     sqlx::query_as(crate::sql!(
-        "{ABSENCE_SELECT} WHERE a.state = 'submitted' ORDER BY r.held_on, a.id"
+        "{ABSENCE_SELECT} WHERE a.state = 'submitted' ORDER BY r.held_on, a.id LIMIT $1 OFFSET $2"
     ))
+    .bind(limit)
+    .bind(offset)
     .fetch_all(db)
     .await
 }

@@ -19,7 +19,11 @@ use crate::authz;
 use crate::domain;
 use crate::error::{AppError, AppResult};
 use crate::school::{self, ClassRow, StudentRow, TeacherOfClass};
-use crate::web::{Ctx, FormErrors, PathId, html_status, redirect};
+use crate::web::pagination::ListQuery;
+use crate::web::{Ctx, FormErrors, Pagination, PathId, html_status, redirect};
+
+/// Justifications per page of the waiting list: each may carry a photo to look at.
+const PENDING_PER_PAGE: i64 = 20;
 
 /// Routes of attendance.
 pub fn router() -> Router<AppState> {
@@ -144,8 +148,8 @@ fn parse_session(
             None
         }
         Ok(d) => Some(d),
-        Err(k) => {
-            errors.add("held_on", t.t(k));
+        Err(e) => {
+            errors.add("held_on", e.message(t));
             None
         }
     };
@@ -290,7 +294,7 @@ async fn justify(
     let reason = match domain::required_text(&reason, 500) {
         Ok(r) => r,
         Err(k) => {
-            ctx.flash("error", k).await?;
+            ctx.flash_at("error", k, "absences").await?;
             return Ok(redirect(&back));
         }
     };
@@ -299,7 +303,8 @@ async fn justify(
         Some((name, bytes)) => match crate::files::image_type(&bytes) {
             Some(ct) => Some((name, ct, bytes)),
             None => {
-                ctx.flash("error", "error-photo-type").await?;
+                ctx.flash_at("error", "error-photo-type", "absences")
+                    .await?;
                 return Ok(redirect(&back));
             }
         },
@@ -309,7 +314,8 @@ async fn justify(
     let mut tx = crate::db::begin_write(&app.db).await?;
     if !absence.can_justify() || repo::submit_reason(&mut *tx, id, &reason).await? == 0 {
         drop(tx);
-        ctx.flash("error", "error-justification-closed").await?;
+        ctx.flash_at("error", "error-justification-closed", "absences")
+            .await?;
         return Ok(redirect(&back));
     }
     if let Some((name, ct, bytes)) = photo {
@@ -327,7 +333,8 @@ async fn justify(
         .map_err(AppError::Internal)?;
     }
     tx.commit().await?;
-    ctx.flash("success", "justification-sent").await?;
+    ctx.flash_at("success", "justification-sent", "absences")
+        .await?;
     Ok(redirect(&back))
 }
 
@@ -336,6 +343,7 @@ async fn justify(
 struct Pending<'a> {
     ctx: &'a Ctx,
     rows: Vec<AbsenceRow>,
+    pages: Pagination,
     form: NoteForm,
     errors: FormErrors,
     can_note: bool,
@@ -361,6 +369,7 @@ struct NoteForm {
 async fn pending_page(
     app: &AppState,
     ctx: &Ctx,
+    q: &ListQuery,
     form: NoteForm,
     errors: FormErrors,
 ) -> AppResult<Response> {
@@ -370,11 +379,19 @@ async fn pending_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    // A page past the end (the last one emptied by decisions) shows the last page.
+    let pages = Pagination::new(
+        q.page(),
+        PENDING_PER_PAGE,
+        repo::submitted_count(&app.db).await?,
+        q,
+    );
     html_status(
         status,
         &Pending {
             ctx,
-            rows: repo::submitted(&app.db).await?,
+            rows: repo::submitted(&app.db, pages.per_page, pages.offset()).await?,
+            pages,
             form,
             errors,
             can_note: authz::can_manage_records(u),
@@ -382,7 +399,11 @@ async fn pending_page(
     )
 }
 
-async fn pending(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+async fn pending(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Query(q): axum::extract::Query<ListQuery>,
+) -> AppResult<Response> {
     let now = ctx.now;
     let form = NoteForm {
         held_on: now.date_naive().to_string(),
@@ -391,7 +412,7 @@ async fn pending(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
         kind: "retard".into(),
         ..Default::default()
     };
-    pending_page(&app, &ctx, form, FormErrors::default()).await
+    pending_page(&app, &ctx, &q, form, FormErrors::default()).await
 }
 
 /// The surveillant (the director or the secretary) notes an absence or a lateness at the
@@ -448,7 +469,7 @@ async fn note(
         presence,
         errors.is_empty(),
     ) else {
-        return pending_page(&app, &ctx, f, errors).await;
+        return pending_page(&app, &ctx, &ListQuery::default(), f, errors).await;
     };
     let call = NewRollCall {
         class_id: s.class_id.unwrap_or_default(),
@@ -465,7 +486,7 @@ async fn note(
         }
         Err(super::NoteError::AlreadyNoted) => {
             errors.add("matricule", ctx.t.t("error-already-noted"));
-            pending_page(&app, &ctx, f, errors).await
+            pending_page(&app, &ctx, &ListQuery::default(), f, errors).await
         }
         Err(super::NoteError::Db(e)) => Err(e.into()),
     }
@@ -475,6 +496,9 @@ async fn note(
 struct Decision {
     #[serde(default)]
     decision: String,
+    /// The page of the waiting list the decision was taken on, to come back to it.
+    #[serde(default)]
+    page: String,
 }
 
 /// The school accepts or refuses a justification.
@@ -519,7 +543,16 @@ async fn review(
         },
     )
     .await?;
-    Ok(redirect("/admin/absences"))
+    let page = ListQuery {
+        page: Some(f.page),
+        ..Default::default()
+    }
+    .page();
+    Ok(redirect(&if page > 1 {
+        format!("/admin/absences?page={page}")
+    } else {
+        "/admin/absences".to_string()
+    }))
 }
 
 #[cfg(test)]

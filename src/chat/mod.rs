@@ -201,6 +201,13 @@ pub struct Contact {
     pub name: String,
     /// Their roles, comma-separated codes.
     pub roles: String,
+    /// For a parent, the children the writer may know of, "GABA Dodzi (1ère D 1)": two
+    /// parents may share a name, their children tell them apart.
+    #[sqlx(skip)]
+    pub children: Vec<String>,
+    /// For a teacher, the subjects they teach (to the writer's children, for a parent).
+    #[sqlx(skip)]
+    pub subjects: Vec<String>,
 }
 
 // Who may start a direct conversation with whom, by the roles the writer holds:
@@ -240,8 +247,25 @@ fn contact_rule(u: &CurrentUser) -> Option<String> {
     (!rules.is_empty()).then(|| format!("({})", rules.join(" OR ")))
 }
 
-/// The people `u` may start a conversation with, matching `q` (a name, e-mail or phone),
-/// by name, at most `limit`.
+/// Which children of a parent the writer `$1` may be told of (`s` is the student): every
+/// one for the administration, those they teach or head for a teacher, none otherwise.
+fn known_children(u: &CurrentUser) -> &'static str {
+    if u.is_admin() {
+        "TRUE"
+    } else if u.has(Role::Teacher) {
+        "EXISTS (SELECT 1 FROM enrollments ke JOIN classes kc ON kc.id = ke.class_id \
+           JOIN school_years ky ON ky.id = kc.school_year_id AND ky.current = TRUE \
+           WHERE ke.student_id = s.id AND (kc.head_teacher_user_id = $1 OR EXISTS \
+           (SELECT 1 FROM teaching_assignments kt WHERE kt.class_id = kc.id AND kt.teacher_user_id = $1)))"
+    } else {
+        "FALSE"
+    }
+}
+
+/// The people `u` may start a conversation with, matching `q` (a name, e-mail or phone;
+/// for a parent, also the name of a child the writer knows: a teacher types the pupil's
+/// name to find the pupil's parents), by name, at most `limit`, each with their children
+/// (a parent) or their subjects (a teacher).
 pub async fn contacts(
     db: &Pool,
     u: &CurrentUser,
@@ -251,17 +275,73 @@ pub async fn contacts(
     let Some(rule) = contact_rule(u) else {
         return Ok(Vec::new());
     };
-    sqlx::query_as(crate::sql!(
+    let known = known_children(u);
+    let mut list: Vec<Contact> = sqlx::query_as(crate::sql!(
         "SELECT u.id, u.first_name || ' ' || u.last_name AS name, \
            COALESCE((SELECT string_agg(r.role, ',') FROM user_roles r WHERE r.user_id = u.id), '') AS roles \
-         FROM users u WHERE u.active = TRUE AND u.id <> $1 AND u.search_key LIKE $2 AND {rule} \
+         FROM users u WHERE u.active = TRUE AND u.id <> $1 AND {rule} \
+         AND (u.search_key LIKE $2 OR EXISTS (SELECT 1 FROM student_guardians g \
+              JOIN students s ON s.id = g.student_id AND s.active = TRUE \
+              WHERE g.user_id = u.id AND s.search_key LIKE $2 AND {known})) \
          ORDER BY u.sort_name LIMIT $3"
     ))
     .bind(u.id)
     .bind(crate::domain::search_pattern(q))
     .bind(limit)
     .fetch_all(db)
-    .await
+    .await?;
+    if list.is_empty() {
+        return Ok(list);
+    }
+    // The contacts of this page, as $2, $3…: at most `limit` of them.
+    let ids = (0..list.len())
+        .map(|i| format!("${}", i + 2))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = crate::sql!(
+        "SELECT g.user_id, s.last_name, s.first_name, c.name FROM student_guardians g \
+         JOIN students s ON s.id = g.student_id AND s.active = TRUE \
+         LEFT JOIN enrollments e ON e.student_id = s.id \
+           AND e.school_year_id = (SELECT y.id FROM school_years y WHERE y.current = TRUE ORDER BY y.id DESC LIMIT 1) \
+         LEFT JOIN classes c ON c.id = e.class_id \
+         WHERE g.user_id IN ({ids}) AND {known} ORDER BY s.sort_name, s.id"
+    );
+    let mut q = sqlx::query_as::<_, (i64, String, String, Option<String>)>(sql).bind(u.id);
+    for c in &list {
+        q = q.bind(c.id);
+    }
+    for (parent, last, first, class) in q.fetch_all(db).await? {
+        if let Some(c) = list.iter_mut().find(|c| c.id == parent) {
+            let name = format!("{} {first}", last.to_uppercase());
+            c.children.push(match class {
+                Some(class) => format!("{name} ({class})"),
+                None => name,
+            });
+        }
+    }
+    // A parent is told the subjects taught to their own children; staff, every subject.
+    let taught = if u.is_admin() || u.has(Role::Teacher) {
+        "TRUE"
+    } else {
+        "EXISTS (SELECT 1 FROM enrollments e JOIN student_guardians g ON g.student_id = e.student_id \
+           WHERE e.class_id = c.id AND g.user_id = $1)"
+    };
+    let sql = crate::sql!(
+        "SELECT DISTINCT t.teacher_user_id, j.name FROM teaching_assignments t \
+         JOIN subjects j ON j.id = t.subject_id JOIN classes c ON c.id = t.class_id \
+         JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
+         WHERE t.teacher_user_id IN ({ids}) AND {taught} ORDER BY j.name"
+    );
+    let mut q = sqlx::query_as::<_, (i64, String)>(sql).bind(u.id);
+    for c in &list {
+        q = q.bind(c.id);
+    }
+    for (teacher, subject) in q.fetch_all(db).await? {
+        if let Some(c) = list.iter_mut().find(|c| c.id == teacher) {
+            c.subjects.push(subject);
+        }
+    }
+    Ok(list)
 }
 
 /// May `u` start a conversation with user `other`?

@@ -215,7 +215,7 @@ async fn create_tranche(
         .map_err(|k| errors.add("amount", ctx.t.t(k)))
         .ok();
     let due_on = domain::parse_date(&f.due_on)
-        .map_err(|k| errors.add("due_on", ctx.t.t(k)))
+        .map_err(|e| errors.add("due_on", e.message(&ctx.t)))
         .ok();
     if let (Some(level_id), Some(fee_type_id), Some(amount), Some(due_on), true) =
         (level_id, fee_type_id, amount, due_on, errors.is_empty())

@@ -64,7 +64,7 @@ struct StudentQuery {
 }
 
 /// The student asked about: `eleve` if given (checked), else the user's own (themself, or
-/// their first child).
+/// the child their home opens on: [`crate::school::default_student`]).
 async fn student_of(
     app: &AppState,
     ctx: &Ctx,
@@ -72,14 +72,11 @@ async fn student_of(
     q: &StudentQuery,
 ) -> Result<crate::school::StudentRow, Box<Response>> {
     let id = if q.eleve.is_empty() {
-        let mut own: Vec<i64> = pages::own_students(&app.db, u)
+        let own = crate::school::default_student(&app.db, u.id)
             .await
-            .map_err(|e| Box::new(denied(ctx, e.into())))?
-            .into_iter()
-            .collect();
-        own.sort_unstable();
-        match own.first() {
-            Some(s) => *s,
+            .map_err(|e| Box::new(denied(ctx, e.into())))?;
+        match own {
+            Some(s) => s.id,
             None => {
                 return Err(Box::new(error(
                     ctx,
@@ -155,7 +152,8 @@ async fn board(
         Err(r) => return Ok(*r),
     };
     let classes = pages::visible_classes(&app.db, u).await?;
-    let choice = match pages::choose(&q, &classes) {
+    let home = pages::home_class(&app.db, u).await?;
+    let choice = match pages::choose(&q, &classes, home) {
         Ok(c) => c,
         Err(k) => return Ok(error(&ctx, StatusCode::BAD_REQUEST, k)),
     };

@@ -99,9 +99,12 @@ pub async fn record_mark_in(
         }
     };
     if old != new {
+        // "12,5/20", or "abs" alone: an absence has no scale.
         let show = |m: &Option<MarkRow>| {
-            m.as_ref()
-                .map(|m| format!("{}/{}", m.display(), eval.scale))
+            m.as_ref().map(|m| match m.value() {
+                MarkValue::Score(_) => format!("{}/{}", m.display(), eval.scale),
+                _ => m.display(),
+            })
         };
         let action = match (&old, &new) {
             (None, _) => "create",
@@ -164,13 +167,44 @@ pub fn average_of(
     calc::subject_average(&list, rule)
 }
 
+/// One mark of a student, as families see it.
+#[derive(Clone, Debug)]
+pub struct FamilyMark {
+    /// The evaluation's title.
+    pub title: String,
+    /// The catalog key of its kind.
+    pub kind_key: String,
+    /// The day it was held.
+    pub held_on: chrono::NaiveDate,
+    /// The mark, on the evaluation's scale.
+    pub value: MarkValue,
+    /// The evaluation's scale.
+    pub scale: i64,
+}
+
+impl FamilyMark {
+    /// The points in the reader's locale, or `None` for an absence or an excused student
+    /// (whose word goes without "/20": [`FamilyMark::word_key`]).
+    pub fn points(&self, t: &crate::i18n::Tr) -> Option<String> {
+        match self.value {
+            MarkValue::Score(p) => Some(model::points_text(t, p)),
+            _ => None,
+        }
+    }
+
+    /// The catalog key of "Absent" or "Dispensé" ("" for a score).
+    pub fn word_key(&self) -> &'static str {
+        model::mark_word_key(self.value).unwrap_or_default()
+    }
+}
+
 /// One subject's marks for a student and period, as families see them.
 #[derive(Clone, Debug)]
 pub struct SubjectMarks {
     /// The subject's name.
     pub subject: String,
-    /// Each mark: title, kind key, date, mark as shown, scale.
-    pub marks: Vec<(String, String, chrono::NaiveDate, String, i64)>,
+    /// Each mark, in the order of the evaluations.
+    pub marks: Vec<FamilyMark>,
     /// The subject average so far, "13,50".
     pub average: Option<String>,
     /// How the average was computed.
@@ -195,11 +229,6 @@ pub async fn student_marks(
             ("excused", _) => MarkValue::Excused,
             _ => MarkValue::Absent,
         };
-        let shown = match value {
-            MarkValue::Score(p) => model::show_points(p),
-            MarkValue::Absent => "abs".into(),
-            MarkValue::Excused => "disp".into(),
-        };
         let on_twenty = match value {
             MarkValue::Score(p) => MarkValue::Score(calc::to_twenty(p, r.scale)),
             other => other,
@@ -209,13 +238,13 @@ pub async fn student_marks(
             weight: r.weight,
             value: on_twenty,
         };
-        let entry = (
-            r.title,
-            format!("kind-{}", r.kind),
-            r.held_on,
-            shown,
-            r.scale,
-        );
+        let entry = FamilyMark {
+            title: r.title,
+            kind_key: format!("kind-{}", r.kind),
+            held_on: r.held_on,
+            value,
+            scale: r.scale,
+        };
         match out.iter_mut().find(|(id, _, _)| *id == r.subject_id) {
             Some((_, s, marks)) => {
                 s.marks.push(entry);

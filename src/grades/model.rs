@@ -61,6 +61,35 @@ pub fn show_points(points: i64) -> String {
     }
 }
 
+/// The catalog key of the word that stands for a mark that is not a number ("Absent",
+/// "Dispensé"), or `None` for a score.
+pub fn mark_word_key(value: MarkValue) -> Option<&'static str> {
+    match value {
+        MarkValue::Score(_) => None,
+        MarkValue::Absent => Some("mark-absent"),
+        MarkValue::Excused => Some("mark-excused"),
+    }
+}
+
+/// Points in the reader's locale: "12,5" in French, "12.5" in English.
+pub fn points_text(t: &crate::i18n::Tr, points: i64) -> String {
+    let shown = show_points(points);
+    match t.locale {
+        crate::i18n::Locale::En => shown.replace(',', "."),
+        crate::i18n::Locale::Fr => shown,
+    }
+}
+
+/// A mark as families, documents and messages read it: "12,5/20" for a score, the word
+/// alone for an absence or an excused student ("Absent", "Dispensé"), never "abs/20".
+pub fn mark_text(t: &crate::i18n::Tr, value: MarkValue, scale: i64) -> String {
+    match (value, mark_word_key(value)) {
+        (MarkValue::Score(p), _) => format!("{}/{scale}", points_text(t, p)),
+        (_, Some(k)) => t.t(k),
+        (_, None) => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,6 +130,18 @@ mod tests {
         assert_eq!(parse_mark("douze", 20), Err("error-mark-format"));
         assert_eq!(parse_mark("1e3", 20), Err("error-mark-format"));
         assert_eq!(parse_mark(",5", 20), Err("error-mark-format"));
+    }
+
+    #[test]
+    fn absent_and_excused_marks_read_as_words_without_a_scale() {
+        let i18n = std::sync::Arc::new(crate::i18n::I18n::load().unwrap());
+        let fr = crate::i18n::Tr::new(i18n.clone(), crate::i18n::Locale::Fr);
+        let en = crate::i18n::Tr::new(i18n, crate::i18n::Locale::En);
+        assert_eq!(mark_text(&fr, MarkValue::Score(1250), 20), "12,5/20");
+        assert_eq!(mark_text(&en, MarkValue::Score(1250), 20), "12.5/20");
+        assert_eq!(mark_text(&fr, MarkValue::Absent, 20), "Absent");
+        assert_eq!(mark_text(&fr, MarkValue::Excused, 20), "Dispensé");
+        assert_eq!(mark_text(&en, MarkValue::Excused, 40), "Excused");
     }
 
     #[test]

@@ -130,7 +130,7 @@ async fn gradebook_page(
                 row.push(match mine.iter().find(|m| m.evaluation_id == e.id) {
                     Some(m) => match m.value() {
                         super::calc::MarkValue::Score(p) => Cell::Hundredths(p),
-                        _ => Cell::Text(m.display()),
+                        other => Cell::Text(super::model::mark_text(t, other, e.scale)),
                     },
                     None => Cell::Empty,
                 });
@@ -262,7 +262,7 @@ async fn create_evaluation(
         String::new()
     });
     let held_on = domain::parse_date(&f.held_on)
-        .map_err(|k| errors.add("held_on", ctx.t.t(k)))
+        .map_err(|e| errors.add("held_on", e.message(&ctx.t)))
         .ok();
     let scale = f
         .scale

@@ -27,6 +27,23 @@ pub fn format_xof(locale: Locale, n: i64) -> String {
     format!("{}\u{a0}FCFA", format_int(locale, n))
 }
 
+/// A length of time as people say it, from minutes: "45 min", "5 h", "1 h 30" in French
+/// ("1 h 30 min" in English), the unit kept on the number's line. Every duration the portal
+/// shows (a missed session, a lateness) is written by this one function.
+pub fn format_duration(locale: Locale, minutes: i64) -> String {
+    let sign = if minutes < 0 { "-" } else { "" };
+    let m = minutes.unsigned_abs();
+    let (h, rest) = (m / 60, m % 60);
+    let hours = format_int(locale, h as i64);
+    let text = match (h, rest, locale) {
+        (0, r, _) => format!("{r}\u{a0}min"),
+        (_, 0, _) => format!("{hours}\u{a0}h"),
+        (_, r, Locale::Fr) => format!("{hours}\u{a0}h\u{a0}{r:02}"),
+        (_, r, Locale::En) => format!("{hours}\u{a0}h\u{a0}{r:02}\u{a0}min"),
+    };
+    format!("{sign}{text}")
+}
+
 /// A date as written in Togo, day first, in both languages: "24/11/2026".
 pub fn format_date(_locale: Locale, d: &chrono::NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
@@ -51,6 +68,22 @@ mod tests {
     #[test]
     fn money_is_whole_francs() {
         assert_eq!(format_xof(Locale::Fr, 125_000), "125\u{202f}000\u{a0}FCFA");
+    }
+
+    #[test]
+    fn durations_read_as_people_say_them() {
+        let fr = |m| format_duration(Locale::Fr, m).replace('\u{a0}', " ");
+        let en = |m| format_duration(Locale::En, m).replace('\u{a0}', " ");
+        assert_eq!(fr(300), "5 h");
+        assert_eq!(fr(90), "1 h 30");
+        assert_eq!(fr(45), "45 min");
+        assert_eq!(fr(65), "1 h 05");
+        assert_eq!(fr(0), "0 min");
+        assert_eq!(fr(55), "55 min");
+        assert_eq!(en(90), "1 h 30 min");
+        assert_eq!(en(300), "5 h");
+        // The unit never leaves its number.
+        assert_eq!(format_duration(Locale::Fr, 90), "1\u{a0}h\u{a0}30");
     }
 
     #[test]

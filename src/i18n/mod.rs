@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 mod format;
 pub mod words;
-pub use format::{format_date, format_int, format_xof};
+pub use format::{format_date, format_duration, format_int, format_xof};
 
 /// A language the portal speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -268,7 +268,8 @@ impl Tr {
     }
 
     /// The text of `key` with arguments from a JSON object (numbers stay numbers, for
-    /// plurals; a string "@other-key" becomes the text of that key).
+    /// plurals; a string "@other-key" becomes the text of that key; a number named
+    /// `minutes` is a duration, "1 h 30", through [`Tr::duration`]).
     pub fn tj(
         &self,
         key: impl AsRef<str>,
@@ -281,6 +282,11 @@ impl Tr {
                 o.iter()
                     .map(|(k, v)| {
                         let fv = match v {
+                            // An argument named "minutes" is a duration, written as people
+                            // say it ("1 h 30"), in stored notifications old and new alike.
+                            serde_json::Value::Number(n) if k == "minutes" => {
+                                FluentValue::from(self.duration(n.as_i64().unwrap_or(0)))
+                            }
                             serde_json::Value::Number(n) => match n.as_i64() {
                                 Some(i) => FluentValue::from(i),
                                 None => FluentValue::from(n.to_string()),
@@ -294,11 +300,7 @@ impl Tr {
                             // {"points": 1550}: a mark in hundredths, "15,5" / "15.5".
                             serde_json::Value::Object(o) if o.contains_key("points") => {
                                 let p = o["points"].as_i64().unwrap_or(0);
-                                let shown = crate::grades::model::show_points(p);
-                                FluentValue::from(match self.locale {
-                                    Locale::En => shown.replace(',', "."),
-                                    Locale::Fr => shown,
-                                })
+                                FluentValue::from(crate::grades::model::points_text(self, p))
                             }
                             other => FluentValue::from(other.to_string()),
                         };
@@ -367,6 +369,11 @@ impl Tr {
             Locale::En => "; ",
         };
         items.into_iter().collect::<Vec<_>>().join(sep)
+    }
+
+    /// A duration from minutes, as people say it: "45 min", "5 h", "1 h 30".
+    pub fn duration(&self, minutes: impl Int) -> String {
+        format_duration(self.locale, minutes.int())
     }
 
     /// An amount in francs CFA ("125 000 FCFA").

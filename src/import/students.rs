@@ -349,7 +349,11 @@ pub fn check(table: &Table, known: &Known, mut progress: impl FnMut(usize, usize
                     p.push(problem("import-future-date", json!({ "value": d })));
                     None
                 }
-                Err(_) => {
+                Err(domain::DateError::NoSuchDay(day)) => {
+                    p.push(problem("import-date-nonexistent", json!({ "value": day })));
+                    None
+                }
+                Err(domain::DateError::Unreadable) => {
                     p.push(problem("import-bad-date", json!({ "value": d })));
                     None
                 }

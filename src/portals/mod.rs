@@ -231,11 +231,12 @@ async fn parent_home(State(app): State<AppState>, ctx: Ctx) -> AppResult<Respons
     app.pages
         .page(&app.db, &ctx, || async {
             let children = school::children(&app.db, u.id).await?;
-            match children.first() {
-                Some(c) if children.len() == 1 => {
-                    Ok(redirect(&format!("/parent/enfants/{}", c.id)))
+            let first = school::default_child(&children).map(|c| c.id);
+            match first.and_then(|id| children.iter().position(|c| c.id == id)) {
+                Some(i) if children.len() == 1 => {
+                    Ok(redirect(&format!("/parent/enfants/{}", children[i].id)))
                 }
-                Some(_) => show_child(&app, &ctx, children, 0, None).await,
+                Some(i) => show_child(&app, &ctx, children, i, None).await,
                 None => html(&ParentEmpty { ctx: &ctx }),
             }
         })

@@ -199,15 +199,106 @@ pub async fn student_by_matricule(
     .await
 }
 
-/// The children of a guardian.
+/// The next free matricule in the school's own pattern, to suggest when a student is
+/// created: the pattern of the last student created ("LUM-26042": a prefix and a number of
+/// five digits), and the number after the highest of that pattern ("LUM-28001"). `None`
+/// when the school has no student yet or its matricules end with no number.
+pub async fn next_matricule(db: &Pool) -> Result<Option<String>, sqlx::Error> {
+    let latest: Option<(String,)> =
+        sqlx::query_as("SELECT matricule FROM students ORDER BY id DESC LIMIT 1")
+            .fetch_optional(db)
+            .await?;
+    let Some((latest,)) = latest else {
+        return Ok(None);
+    };
+    let Some((prefix, _)) = matricule_parts(&latest) else {
+        return Ok(None);
+    };
+    // Only the matricules that start the same way: a few thousand at most, each short.
+    let same: Vec<(String,)> =
+        sqlx::query_as("SELECT matricule FROM students WHERE UPPER(SUBSTR(matricule, 1, $1)) = $2")
+            .bind(prefix.chars().count() as i32)
+            .bind(prefix.to_uppercase())
+            .fetch_all(db)
+            .await?;
+    let same: Vec<String> = same.into_iter().map(|r| r.0).collect();
+    Ok(matricule_after(&latest, &same))
+}
+
+/// A matricule as what comes before its final number, and that number's digits:
+/// "LUM-26042" is ("LUM-", "26042"); "T-001" is ("T-", "001"). `None` without a number
+/// at the end.
+pub fn matricule_parts(m: &str) -> Option<(&str, &str)> {
+    let m = m.trim();
+    let start = m
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_digit())
+        .last()
+        .map(|(i, _)| i)?;
+    Some((&m[..start], &m[start..]))
+}
+
+/// The matricule after the highest of `existing` written like `latest` (the same prefix,
+/// any case), its number as wide as `latest`'s ("T-009" → "T-010"). `None` when it would
+/// not fit the 20 characters of a matricule.
+pub fn matricule_after(latest: &str, existing: &[String]) -> Option<String> {
+    let (prefix, digits) = matricule_parts(latest)?;
+    let highest = existing
+        .iter()
+        .chain(std::iter::once(&latest.to_string()))
+        .filter_map(|m| {
+            let (p, d) = matricule_parts(m)?;
+            p.eq_ignore_ascii_case(prefix)
+                .then(|| d.parse::<u64>().ok())
+                .flatten()
+        })
+        .max()?;
+    let next = format!(
+        "{}{:0width$}",
+        prefix.to_uppercase(),
+        highest.checked_add(1)?,
+        width = digits.len()
+    );
+    (next.chars().count() <= 20).then_some(next)
+}
+
+/// The children of a guardian, in the family's order (see [`family_order`]).
 pub async fn children(db: &Pool, guardian: i64) -> Result<Vec<StudentRow>, sqlx::Error> {
-    sqlx::query_as(crate::sql!(
+    let mut list: Vec<StudentRow> = sqlx::query_as(crate::sql!(
         "{STUDENT_SELECT} JOIN student_guardians g ON g.student_id = s.id \
-         WHERE g.user_id = $1 AND s.active = TRUE ORDER BY s.birth_date, s.first_name"
+         WHERE g.user_id = $1 AND s.active = TRUE"
     ))
     .bind(guardian)
     .fetch_all(db)
-    .await
+    .await?;
+    // Sorted here, not in SQL: the two databases put an unknown birth date at opposite ends.
+    list.sort_by(|a, b| family_order(a).cmp(&family_order(b)));
+    Ok(list)
+}
+
+/// The order of a family's children: the eldest first, those without a birth date last,
+/// then by first name, then by id, so that two equal children never swap.
+pub fn family_order(s: &StudentRow) -> (bool, Option<NaiveDate>, &str, i64) {
+    (s.birth_date.is_none(), s.birth_date, &s.first_name, s.id)
+}
+
+/// The child a family's pages open on when none is named: the first in the family's order.
+/// The parent's home, the progress page and the JSON API all ask this one function, so they
+/// never open on different children.
+pub fn default_child(children: &[StudentRow]) -> Option<&StudentRow> {
+    children
+        .iter()
+        .min_by(|a, b| family_order(a).cmp(&family_order(b)))
+}
+
+/// The student a user's own pages are about when none is named: themself for a student,
+/// else their [`default_child`].
+pub async fn default_student(db: &Pool, user_id: i64) -> Result<Option<StudentRow>, sqlx::Error> {
+    if let Some(s) = student_by_user(db, user_id).await? {
+        return Ok(Some(s));
+    }
+    Ok(default_child(&children(db, user_id).await?).cloned())
 }
 
 /// The students of a class, in list order.
@@ -720,4 +811,47 @@ pub async fn period_assignments(
     .bind(period_id)
     .fetch_all(db)
     .await
+}
+
+#[cfg(test)]
+mod matricule_tests {
+    use super::*;
+
+    #[test]
+    fn the_next_matricule_follows_the_schools_pattern() {
+        let list = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            matricule_after("T-003", &list(&["T-001", "T-002", "T-003"])),
+            Some("T-004".into())
+        );
+        // The highest, not the latest: a student created out of order.
+        assert_eq!(
+            matricule_after("LUM-26002", &list(&["LUM-26002", "LUM-28000", "lum-26001"])),
+            Some("LUM-28001".into())
+        );
+        // Another pattern of the school's past does not count.
+        assert_eq!(
+            matricule_after("2026-0041", &list(&["2026-0041", "2025-0999", "X-77777"])),
+            Some("2026-0042".into())
+        );
+        assert_eq!(
+            matricule_after("T-009", &list(&["T-009"])),
+            Some("T-010".into())
+        );
+        assert_eq!(
+            matricule_after("T-999", &list(&["T-999"])),
+            Some("T-1000".into())
+        );
+        assert_eq!(
+            matricule_after("1234", &list(&["1234"])),
+            Some("1235".into())
+        );
+        assert_eq!(matricule_after("ABC", &list(&["ABC"])), None);
+        assert_eq!(
+            matricule_after("ABCDEFGHIJKLMNOPQR99", &list(&["ABCDEFGHIJKLMNOPQR99"])),
+            None
+        );
+        assert_eq!(matricule_parts("LUM-26042"), Some(("LUM-", "26042")));
+        assert_eq!(matricule_parts("LUM-"), None);
+    }
 }

@@ -46,6 +46,11 @@ pub async fn web(
     };
     req.extensions_mut().insert(locale);
     let htmx = HtmxInfo::from_headers(req.headers());
+    let current = req
+        .headers()
+        .get("hx-current-url")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
 
     let mut res = next.run(req).await;
 
@@ -78,10 +83,62 @@ pub async fn web(
         && let Some(loc) = res.headers().get(header::LOCATION).cloned()
     {
         let mut r = StatusCode::OK.into_response();
+        // htmx follows HX-Redirect by setting the address; to the same page with only a
+        // "#part" added, a browser just scrolls, and the page (with its message) is never
+        // asked for again. Such a redirect also reloads.
+        let same_page = loc
+            .to_str()
+            .ok()
+            .zip(current.as_deref())
+            .is_some_and(|(to, from)| only_fragment_differs(from, to));
         r.headers_mut().insert("HX-Redirect", loc);
+        if same_page {
+            r.headers_mut()
+                .insert("HX-Refresh", HeaderValue::from_static("true"));
+        }
         res = r;
     }
     res.headers_mut()
         .append(header::VARY, HeaderValue::from_static("HX-Request"));
     res
+}
+
+/// Whether going from the page `from` (an absolute address, as htmx's `HX-Current-URL`
+/// gives it) to `to` (a path of this site with a `#part`) stays on the same document, where
+/// a browser only scrolls.
+fn only_fragment_differs(from: &str, to: &str) -> bool {
+    let Some((to_page, _)) = to.split_once('#') else {
+        return false;
+    };
+    let from_path = match from.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+        None => from,
+    };
+    let from_page = from_path.split_once('#').map_or(from_path, |(p, _)| p);
+    from_page == to_page
+}
+
+#[cfg(test)]
+mod tests {
+    use super::only_fragment_differs;
+
+    #[test]
+    fn a_redirect_to_a_part_of_the_same_page_is_told_apart() {
+        let from = "http://127.0.0.1:8080/parent/enfants/3";
+        assert!(only_fragment_differs(from, "/parent/enfants/3#absences"));
+        assert!(only_fragment_differs(
+            "https://ecole.tg/parent/enfants/3#marks",
+            "/parent/enfants/3#absences"
+        ));
+        assert!(!only_fragment_differs(from, "/parent/enfants/3"));
+        assert!(!only_fragment_differs(from, "/parent/enfants/4#absences"));
+        assert!(!only_fragment_differs(
+            "http://127.0.0.1:8080/parent",
+            "/parent/enfants/3#absences"
+        ));
+        assert!(!only_fragment_differs(
+            "http://127.0.0.1:8080/parent/enfants/3?periode=2",
+            "/parent/enfants/3#absences"
+        ));
+    }
 }

@@ -30,6 +30,11 @@ pub struct Flash {
     pub kind: String,
     /// The translated text.
     pub text: String,
+    /// The id of the part of the page the redirect lands on (`absences` for a redirect to
+    /// `…#absences`): the message shows there, where the reader's eyes are, not at the top
+    /// of a page the browser has scrolled past. `None`: at the top.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
 }
 
 /// htmx request headers, read once.
@@ -346,9 +351,32 @@ impl Ctx {
         let f = Flash {
             kind: kind.into(),
             text,
+            at: None,
         };
         self.session.insert("flash", f).await?;
         Ok(())
+    }
+
+    /// Leaves a message for the part of the next page with the id `at`, where a redirect to
+    /// `…#at` lands (the page's template shows it there with [`Ctx::flash_for`]).
+    pub async fn flash_at(&self, kind: &str, key: &str, at: &str) -> AppResult<()> {
+        let f = Flash {
+            kind: kind.into(),
+            text: self.t.t(key),
+            at: Some(at.into()),
+        };
+        self.session.insert("flash", f).await?;
+        Ok(())
+    }
+
+    /// The message for the top of the page: one left for no part in particular.
+    pub fn top_flash(&self) -> Option<&Flash> {
+        self.flash.as_ref().filter(|f| f.at.is_none())
+    }
+
+    /// The message left for the part of the page with the id `at`.
+    pub fn flash_for(&self, at: &str) -> Option<&Flash> {
+        self.flash.as_ref().filter(|f| f.at.as_deref() == Some(at))
     }
 }
 

@@ -85,9 +85,9 @@ async fn bad_student_input_is_explained_and_nothing_is_saved() {
         "Ce champ est obligatoire.",
         "Ce texte est trop long.",
         "Choisissez F ou M.",
-        "Date invalide",
+        "Le 30/02/2014 n'existe pas.",
     ] {
-        assert!(r.body.contains(msg), "{msg}");
+        assert!(r.text().contains(msg), "{msg}");
     }
     assert!(r.body.contains("aria-invalid=\"true\""));
     assert!(

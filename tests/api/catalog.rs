@@ -61,11 +61,12 @@ fn every_used_key_is_translated() {
     let mut used = BTreeSet::new();
     let re_call = regex_lite(r#"t[12n]?\(\s*"([a-z0-9-]+)""#);
     let re_flash = regex_lite(r#"flash\("[a-z]+",\s*"([a-z0-9-]+)""#);
+    let re_flash_at = regex_lite(r#"flash_at\("[a-z]+",\s*"([a-z0-9-]+)""#);
     let re_err = regex_lite(r#"BadRequest\("([a-z0-9-]+)""#);
     for dir in ["src", "templates"] {
         for file in walk(&root.join(dir)) {
             let text = std::fs::read_to_string(&file).unwrap();
-            for re in [&re_call, &re_flash, &re_err] {
+            for re in [&re_call, &re_flash, &re_flash_at, &re_err] {
                 for k in re(&text) {
                     used.insert(k);
                 }
@@ -93,6 +94,7 @@ fn regex_lite(pattern: &'static str) -> impl Fn(&str) -> Vec<String> {
     // The patterns all have the form LITERAL-PREFIX then `"([a-z0-9-]+)"`.
     let prefix: &'static str = match pattern {
         p if p.starts_with("t[12n]") => "t",
+        p if p.starts_with("flash_at") => "flash_at(\"",
         p if p.starts_with("flash") => "flash(\"",
         _ => "BadRequest(\"",
     };

@@ -261,7 +261,7 @@ async fn evaluation_form_errors_are_explained() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     for msg in [
         "Ce champ est obligatoire.",
-        "Date invalide",
+        "Le 32/13/2026 n'existe pas.",
         "Un nombre entier de 1 à 100.",
         "Un nombre entier de 1 à 10.",
     ] {

@@ -47,7 +47,7 @@ async fn a_file_with_bad_rows_imports_nothing_and_names_every_problem() {
     for problem in [
         "Le matricule T-001 existe déjà dans l'établissement.",
         "Sexe « X » inconnu : écrivez F ou M.",
-        "Date de naissance « 31/02/2013 » illisible",
+        "Date de naissance : le 31/02/2013 n'existe pas.",
         "Classe « 6e Z » inconnue cette année.",
         "Téléphone « 12345 » invalide",
         "Lien « oncle » inconnu",

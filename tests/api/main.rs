@@ -20,6 +20,7 @@ mod events;
 mod export;
 mod fake_providers;
 mod fees;
+mod first_hour;
 mod gamification;
 mod grades;
 mod helpers;

@@ -318,13 +318,15 @@ pub(super) async fn create_challenge(
     if target.is_none() {
         errors.add("target", ctx.t.t("gam-error-target"));
     }
-    let date = |k: &str| NaiveDate::parse_from_str(field(&f, k).trim(), "%Y-%m-%d").ok();
+    let mut date = |k: &str| match crate::domain::parse_date(field(&f, k)) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            errors.add(k, e.message(&ctx.t));
+            None
+        }
+    };
     let (starts, ends) = (date("starts_on"), date("ends_on"));
-    if starts.is_none() {
-        errors.add("starts_on", ctx.t.t("error-date-format"));
-    }
     match (starts, ends) {
-        (_, None) => errors.add("ends_on", ctx.t.t("error-date-format")),
         (Some(s), Some(e)) if e < s || (e - s).num_days() > 366 => {
             errors.add("ends_on", ctx.t.t("gam-error-dates"))
         }

@@ -55,10 +55,16 @@ pub struct BoardChoice {
 
 /// Reads the query; the class and level default to the viewer's first class. Unknown
 /// values are a 400 for the API and a correction for pages.
-pub fn choose(q: &BoardQuery, classes: &[ClassRef]) -> Result<BoardChoice, &'static str> {
+pub fn choose(
+    q: &BoardQuery,
+    classes: &[ClassRef],
+    home: Option<i64>,
+) -> Result<BoardChoice, &'static str> {
     let kind = Kind::parse(&q.kind).ok_or("gam-error-type")?;
     let window = Window::parse(&q.periode).ok_or("gam-error-periode")?;
-    let first = classes.first();
+    let first = home
+        .and_then(|h| classes.iter().find(|c| c.id == h))
+        .or(classes.first());
     let scope = match q.scope.as_str() {
         "ecole" => Scope::Ecole,
         "niveau" => match q.niveau.parse::<i64>() {
@@ -121,9 +127,10 @@ pub(super) async fn boards_page(
     let u = ctx.user()?;
     let export = export.format()?;
     let classes = visible_classes(&app.db, u).await?;
-    let choice = match choose(&q, &classes) {
+    let home = home_class(&app.db, u).await?;
+    let choice = match choose(&q, &classes, home) {
         Ok(c) => c,
-        Err(_) => choose(&BoardQuery::default(), &classes).map_err(|_| AppError::NotFound)?,
+        Err(_) => choose(&BoardQuery::default(), &classes, home).map_err(|_| AppError::NotFound)?,
     };
     authz::require(may_see_board(&app.db, u, choice.scope).await?)?;
     let board = boards::board(

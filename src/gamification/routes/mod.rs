@@ -106,6 +106,17 @@ pub async fn visible_classes(db: &Pool, u: &CurrentUser) -> Result<Vec<ClassRef>
     .await
 }
 
+/// The class a family's boards open on: the class of the student their pages are about
+/// (themself, or the child the parent's home opens on). Staff open on their first class.
+pub async fn home_class(db: &Pool, u: &CurrentUser) -> Result<Option<i64>, sqlx::Error> {
+    if !matches!(u.active_role, Role::Parent | Role::Student) {
+        return Ok(None);
+    }
+    Ok(crate::school::default_student(db, u.id)
+        .await?
+        .and_then(|s| s.class_id))
+}
+
 /// Whose real names the viewer sees on boards even when hidden: everyone for the
 /// administration; the students they teach; their children; themself.
 pub enum Known {

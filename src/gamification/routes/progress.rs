@@ -223,11 +223,8 @@ pub(super) struct ProgressPage<'a> {
 
 pub(super) async fn my_progress(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let u = ctx.user()?;
-    let own = own_students(&app.db, u).await?;
-    let mut own: Vec<i64> = own.into_iter().collect();
-    own.sort_unstable();
-    match own.first() {
-        Some(s) => Ok(redirect(&format!("/progression/{s}"))),
+    match crate::school::default_student(&app.db, u.id).await? {
+        Some(s) => Ok(redirect(&format!("/progression/{}", s.id))),
         None => Ok(redirect("/classements")),
     }
 }
