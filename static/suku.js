@@ -59,6 +59,28 @@
     var row = r.closest("tr");
     row.className = "is-" + r.value;
   });
+  // Login: "Téléphone / E-mail" changes the phone's keyboard in place (digits for a phone
+  // number, letters and @ for an e-mail) and the example under the field; without
+  // JavaScript the same links reload the page with that keyboard.
+  document.addEventListener("click", function (e) {
+    var a = e.target.closest && e.target.closest("a[data-login-kind]");
+    if (!a) return;
+    var form = a.closest("form"), input = form && form.querySelector("#login");
+    if (!input) return;
+    e.preventDefault();
+    input.setAttribute("inputmode", a.getAttribute("data-input-mode"));
+    var label = form.querySelector("#login-label"), help = form.querySelector("#login-help");
+    if (label) label.textContent = a.getAttribute("data-label");
+    if (help) help.textContent = a.getAttribute("data-help");
+    var field = form.querySelector("[data-login-kind-field]");
+    if (field) field.value = a.getAttribute("data-login-kind");
+    form.querySelectorAll("a[data-login-kind]").forEach(function (o) {
+      if (o === a) o.setAttribute("aria-current", "true"); else o.removeAttribute("aria-current");
+    });
+    // A keyboard already open keeps its kind until the field is focused again.
+    input.blur();
+    input.focus();
+  });
   // Print buttons: the page allows no inline script.
   document.addEventListener("click", function (e) {
     var b = e.target.closest && e.target.closest("[data-print]");

@@ -40,8 +40,13 @@ role-secretary = secretary
 ## Login
 login-title = Log in
 login-intro = Log in with your e-mail address or your phone number.
-login-identifier = E-mail or phone
-login-identifier-help = For example: 90 12 34 56 or name@school.tg
+login-kind = Log in with
+login-by-telephone = Phone
+login-by-email = E-mail
+login-telephone = Phone number
+login-email = E-mail address
+login-telephone-help = For example: 90 12 34 56
+login-email-help = For example: name@school.tg
 login-password = Password
 login-remember = Stay logged in on this device
 login-submit = Log in

@@ -40,8 +40,13 @@ role-secretary = secrétaire
 ## Connexion
 login-title = Connexion
 login-intro = Connectez-vous avec votre e-mail ou votre numéro de téléphone.
-login-identifier = E-mail ou téléphone
-login-identifier-help = Par exemple : 90 12 34 56 ou nom@ecole.tg
+login-kind = Se connecter avec
+login-by-telephone = Téléphone
+login-by-email = E-mail
+login-telephone = Numéro de téléphone
+login-email = Adresse e-mail
+login-telephone-help = Par exemple : 90 12 34 56
+login-email-help = Par exemple : nom@ecole.tg
 login-password = Mot de passe
 login-remember = Rester connecté sur cet appareil
 login-submit = Se connecter
