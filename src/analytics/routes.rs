@@ -49,9 +49,9 @@ pub struct AdminData {
     /// The charts.
     pub charts: Vec<ChartView>,
     /// The best classes, then the weakest (name, mean).
-    pub top: Vec<(String, String)>,
+    pub top: Vec<(String, Option<i64>)>,
     /// The weakest classes.
-    pub bottom: Vec<(String, String)>,
+    pub bottom: Vec<(String, Option<i64>)>,
 }
 
 async fn admin_data(app: &AppState, t: &crate::i18n::Tr) -> anyhow::Result<AdminData> {
@@ -73,14 +73,7 @@ async fn admin_data(app: &AppState, t: &crate::i18n::Tr) -> anyhow::Result<Admin
         let mut ranked: Vec<&d::ClassResult> =
             results.iter().filter(|r| r.mean.is_some()).collect();
         ranked.sort_by_key(|r| std::cmp::Reverse(r.mean));
-        let show = |r: &&d::ClassResult| {
-            (
-                r.name.clone(),
-                r.mean
-                    .map(crate::grades::calc::fmt_hundredths)
-                    .unwrap_or_default(),
-            )
-        };
+        let show = |r: &&d::ClassResult| (r.name.clone(), r.mean);
         top = ranked.iter().take(5).map(show).collect();
         bottom = ranked.iter().rev().take(5).map(show).collect();
         let s = risk::settings(db).await?;

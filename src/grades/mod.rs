@@ -171,8 +171,8 @@ pub struct SubjectMarks {
     pub subject: String,
     /// Each mark: title, kind key, date, mark as shown, scale.
     pub marks: Vec<(String, String, chrono::NaiveDate, String, i64)>,
-    /// The subject average so far, "13,50".
-    pub average: Option<String>,
+    /// The subject average so far, in hundredths out of 20.
+    pub average: Option<i64>,
     /// How the average was computed.
     pub explanation: String,
 }
@@ -237,7 +237,7 @@ pub async fn student_marks(
         .into_iter()
         .map(|(_, mut s, marks)| {
             let avg = calc::subject_average(&marks, rule);
-            s.average = avg.value.map(calc::fmt_hundredths);
+            s.average = avg.value;
             s.explanation = avg.explanation;
             s
         })
