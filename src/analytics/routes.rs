@@ -29,7 +29,13 @@ pub fn router() -> Router<AppState> {
 }
 
 fn may_administer(u: &CurrentUser) -> bool {
-    u.has(Role::Director) || u.has(Role::Secretary)
+    authz::may_follow_school_risks(u)
+}
+
+/// May `u` open the risk list? The route asks this, and a page links to the list only when
+/// it says yes: those who follow the whole school, and a professeur principal.
+pub async fn may_open_risk_list(app: &AppState, u: &CurrentUser) -> AppResult<bool> {
+    Ok(authz::may_follow_school_risks(u) || !risk_classes(app, u).await?.is_empty())
 }
 
 /// What the administration's dashboard shows.
@@ -106,6 +112,8 @@ struct AdminPage<'a> {
     data: std::sync::Arc<AdminData>,
     settings: RiskSettings,
     may_edit: bool,
+    /// The risk list opens for this user (its links show only then).
+    may_see_risks: bool,
     errors: FormErrors,
 }
 
@@ -137,6 +145,7 @@ async fn admin_view(app: &AppState, ctx: &Ctx, errors: FormErrors) -> AppResult<
             data,
             settings: risk::settings(&app.db).await?,
             may_edit: may_administer(u),
+            may_see_risks: may_open_risk_list(app, u).await?,
             errors,
         },
     )
@@ -252,8 +261,8 @@ async fn risks_page(
 ) -> AppResult<Response> {
     let u = ctx.user()?;
     let export = export.format()?;
+    authz::require(may_open_risk_list(&app, u).await?)?;
     let classes = risk_classes(&app, u).await?;
-    authz::require(may_administer(u) || !classes.is_empty())?;
     let mut risks = risks_for(&app, &classes).await?;
     let all = q.tous == "1";
     if !all {

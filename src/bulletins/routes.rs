@@ -165,6 +165,8 @@ struct ClassPage<'a> {
     stats: Vec<Stats>,
     general_stats: Stats,
     ranked: i64,
+    /// The council's sheet and annual results open to this user (the links show only then).
+    may_hold_council: bool,
 }
 
 async fn class_results(
@@ -174,11 +176,12 @@ async fn class_results(
     Query(q): Query<PeriodQuery>,
     Query(export): Query<crate::export::ExportQuery>,
 ) -> AppResult<Response> {
-    ctx.require(Portal::Admin)?;
+    let u = ctx.require(Portal::Admin)?;
     let format = export.format()?;
     let class = school::class(&app.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let may_hold_council = crate::authz::may_hold_council(u, class.head_teacher_user_id);
     let periods = crate::grades::repo::periods(&app.db).await?;
     let today = ctx.today();
     let period = q
@@ -263,6 +266,7 @@ async fn class_results(
         stats,
         general_stats: computed.general_stats,
         ranked: computed.ranked as i64,
+        may_hold_council,
     })
 }
 
