@@ -238,6 +238,7 @@ audit-council-update = { $actor } held the class council of { $class } ({ $perio
 audit-settings-grading = for grading
 audit-settings-documents = for documents
 audit-settings-risk = for dropout alerts
+audit-settings-boards = for leaderboards as families see them
 audit-settings-update = { $actor } changed the settings { $which }.
 audit-year-create = { $actor } created the school year { $year } (after { $previous }).
 audit-year-promote = { $actor } enrolled the students as the council decided: { $up } move up, { $again } repeat, { $left } are not re-enrolled.

@@ -206,3 +206,9 @@ gam-board-more = { $count ->
 }
 gam-badge-revoke = Withdraw
 gam-badge-revoked = Badge withdrawn.
+gam-boards-settings = Leaderboards as families see them
+gam-family-lines = Lines from the top shown to students and parents
+gam-family-lines-help = Each also sees their own line (or their child's), even further down. Staff see the whole board.
+gam-error-board-lines = Enter a number from 1 to 100.
+gam-your-place = Your place
+gam-your-child = Your child

@@ -238,6 +238,7 @@ audit-council-update = { $actor } a tenu le conseil de classe de la { $class } (
 audit-settings-grading = de notation
 audit-settings-documents = des documents
 audit-settings-risk = des alertes de décrochage
+audit-settings-boards = des classements vus par les familles
 audit-settings-update = { $actor } a modifié les réglages { $which }.
 audit-year-create = { $actor } a créé l’année scolaire { $year } (après { $previous }).
 audit-year-promote = { $actor } a inscrit les élèves selon les décisions du conseil : { $up } passent, { $again } redoublent, { $left } ne sont pas réinscrits.

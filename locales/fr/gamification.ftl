@@ -206,3 +206,9 @@ gam-board-more = { $count ->
 }
 gam-badge-revoke = Retirer
 gam-badge-revoked = Badge retiré.
+gam-boards-settings = Classements vus par les familles
+gam-family-lines = Lignes du haut du classement montrées aux élèves et aux parents
+gam-family-lines-help = Chacun voit en plus sa propre ligne (ou celle de son enfant), même plus bas. Le personnel voit tout le classement.
+gam-error-board-lines = Saisissez un nombre de 1 à 100.
+gam-your-place = Ta place
+gam-your-child = Votre enfant

@@ -107,6 +107,12 @@ pub fn may_follow_school_risks(u: &CurrentUser) -> bool {
     u.has(Role::Director) || u.has(Role::Secretary)
 }
 
+/// May `u` download a leaderboard (Excel, CSV, PDF)? Staff and parents; not a student: a
+/// board is for seeing one's place, not for passing classmates' names around.
+pub fn may_export_boards(u: &CurrentUser) -> bool {
+    u.active_role != crate::auth::Role::Student
+}
+
 /// Turns a "no" into 403, for handlers.
 pub fn require(allowed: bool) -> AppResult<()> {
     if allowed {

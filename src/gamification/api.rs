@@ -174,7 +174,8 @@ async fn board(
     let known = pages::known(&app.db, u).await?;
     let mine = pages::own_students(&app.db, u).await?;
     let anonymous = ctx.t.t("gam-anonymous");
-    let lines: Vec<Value> = pages::lines_for(&b, &known, &mine, q.limit(u))
+    let top = crate::settings::boards(&app.db).await?.family_top();
+    let lines: Vec<Value> = pages::lines_for(&b, &known, &mine, q.limit(u, top))
         .into_iter()
         .map(|l| {
             json!({

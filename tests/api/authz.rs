@@ -1153,6 +1153,11 @@ async fn every_post_route_for_every_role() {
             managers.clone(),
         ),
         (
+            "/admin/gamification/classements".into(),
+            vec![("family_lines", "12".into())],
+            managers.clone(),
+        ),
+        (
             "/admin/gamification/comportements/1".into(),
             vec![],
             managers.clone(),
