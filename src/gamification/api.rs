@@ -137,7 +137,7 @@ async fn points(
         "to_improve_this_period": p.to_improve,
         "level": { "rank": p.standing.rank, "name": p.standing.name, "min": p.standing.min,
                    "next_min": p.standing.next_min, "percent": p.standing.percent },
-        "badges": p.badges.iter().map(|b| json!({ "id": b.id, "code": b.code, "name": b.title(&ctx.t), "icon": b.icon, "awarded_on": b.awarded_on })).collect::<Vec<_>>(),
+        "badges": p.badges.iter().map(|b| json!({ "id": b.id, "code": b.code, "name": b.title(&ctx.t), "icon": super::badge_icon(&b.icon), "icon_url": b.icon_src(), "awarded_on": b.awarded_on })).collect::<Vec<_>>(),
         "class_rank": p.class_rank.map(|(rank, tied, of)| json!({ "rank": rank, "tied": tied, "of": of })),
         "hides_name": p.hides_name,
         "history": history,
@@ -237,7 +237,7 @@ async fn badges(
         .map(|b| {
             json!({
                 "id": b.id, "code": b.code, "name": b.title(&ctx.t), "how": b.how(&ctx.t),
-                "icon": b.icon, "holders": b.holders,
+                "icon": super::badge_icon(&b.icon), "icon_url": b.icon_src(), "holders": b.holders,
                 "earned": b.awarded_on.is_some(), "awarded_on": b.awarded_on,
             })
         })

@@ -702,7 +702,7 @@ async fn every_post_route_for_every_role() {
     let import = clean_import(&app).await;
     let challenge = class_b_challenge(&app).await;
     let (school_badge,): (i64,) = sqlx::query_as(
-        "INSERT INTO badges (name, description, icon) VALUES ('Esprit d''équipe', '', '🤝') RETURNING id",
+        "INSERT INTO badges (name, description, icon) VALUES ('Esprit d''équipe', '', 'team') RETURNING id",
     )
     .fetch_one(&app.db.pool)
     .await
@@ -1139,7 +1139,7 @@ async fn every_post_route_for_every_role() {
         ),
         (
             "/badges".into(),
-            vec![("name", "Délégué".into()), ("icon", "🎖".into())],
+            vec![("name", "Délégué".into()), ("icon", "ribbon".into())],
             managers.clone(),
         ),
         (

@@ -651,7 +651,7 @@ async fn the_points_api_follows_each_roles_rights() {
     let mut t = app.login_as("teacher_a").await;
     let (code, b) = api(&mut t, "/api/gamification/points").await;
     assert_eq!(code, StatusCode::BAD_REQUEST);
-    assert!(b["message"].as_str().unwrap().contains("Précisez l'élève"));
+    assert!(b["message"].as_str().unwrap().contains("Précisez l’élève"));
     let (code, _) = api(&mut app.client(), "/api/gamification/defis").await;
     assert_eq!(code, StatusCode::UNAUTHORIZED);
 }
@@ -1018,4 +1018,78 @@ async fn a_pupil_sees_the_top_ten_and_their_own_place() {
         journal.contains("a modifié les réglages des classements vus par les familles"),
         "{journal}"
     );
+}
+
+/// Badges are drawn (SVG files of this site), not emoji that phones without an emoji font
+/// show as empty boxes: on the badges page, the progress page, and in the API. The school's
+/// own badges take one of the drawn icons.
+#[tokio::test]
+async fn badges_wear_drawn_icons_that_every_phone_shows() {
+    let app = TestApp::new().await;
+    let emoji = |s: &str| {
+        s.chars()
+            .any(|c| matches!(c as u32, 0x1F300..=0x1FAFF | 0x2B50 | 0x2605))
+    };
+    let mut d = app.login_as("director").await;
+    let page = d.get("/badges").await;
+    assert!(page.body.contains("name=\"icon\" value=\"trophy\""));
+    let r = d
+        .post("/badges", &[("name", "Délégué"), ("icon", "🎖")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.plain().contains("Choisissez une des icônes proposées."));
+    let r = d
+        .post("/badges", &[("name", "Délégué"), ("icon", "ribbon")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let (badge,): (i64,) = sqlx::query_as("SELECT id FROM badges WHERE name = 'Délégué'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let mut tx = suku::db::begin_write(&app.db.pool).await.unwrap();
+    suku::gamification::award_badge(&mut tx, badge, app.f.s1, None, "", app.state.clock.today())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let mut s = app.login_as("student").await;
+    for path in ["/badges".to_string(), format!("/progression/{}", app.f.s1)] {
+        let page = s.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(!emoji(&page.body), "{path} shows an emoji");
+        let srcs: Vec<&str> = page
+            .body
+            .match_indices("<img class=\"badge-icon\" src=\"")
+            .map(|(i, m)| {
+                let rest = &page.body[i + m.len()..];
+                &rest[..rest.find('"').unwrap()]
+            })
+            .collect();
+        assert!(!srcs.is_empty(), "{path}");
+        for src in &srcs {
+            assert!(src.starts_with("/static/badges/"), "{src}");
+            let img = s.get(src).await;
+            assert_eq!(img.status, StatusCode::OK, "{src}");
+            assert_eq!(img.headers["content-type"], "image/svg+xml", "{src}");
+            assert!(img.body.starts_with("<svg"), "{src}");
+        }
+        if path == "/badges" {
+            // The six automatic badges and the school's own, each its own drawing.
+            assert_eq!(srcs.len(), 7, "{srcs:?}");
+            assert!(srcs.contains(&"/static/badges/trophy.svg"));
+            assert!(srcs.contains(&"/static/badges/ribbon.svg"));
+        } else {
+            assert_eq!(srcs, ["/static/badges/ribbon.svg"]);
+        }
+    }
+    let (_, b) = api(&mut s, "/api/gamification/badges").await;
+    let first = &b["badges"][0];
+    assert!(
+        first["icon_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("/static/badges/"),
+        "{b}"
+    );
+    assert!(!emoji(&b.to_string()), "{b}");
 }
