@@ -366,8 +366,11 @@ announcement-not-read = Not read yet by
 ## Council
 appreciations = Appreciations
 appreciation = Appreciation
-appreciations-help = One short appreciation per student, printed on the bulletin next to your subject. Type the first letters to pick a phrase, or write your own. Everything is saved at once.
+appreciations-help = One short appreciation per student, printed on the bulletin next to your subject. Type the first letters to pick a phrase, or write your own. Each appreciation is saved as soon as you stop typing; the Save button saves the whole column.
 appreciations-saved = Appreciations saved.
+appreciation-saved = saved
+appreciation-saving = saving…
+appreciation-retrying = not saved yet, trying again…
 appreciation-excellent = Excellent work
 appreciation-tres-bien = Very good work
 appreciation-bien = Good work

@@ -364,8 +364,11 @@ announcement-not-read = Pas encore lue par
 ## Council
 appreciations = Appréciations
 appreciation = Appréciation
-appreciations-help = Une appréciation courte par élève, imprimée sur le bulletin en face de votre matière. Tapez les premières lettres pour choisir une formule, ou écrivez la vôtre. Tout est enregistré d'un coup.
+appreciations-help = Une appréciation courte par élève, imprimée sur le bulletin en face de votre matière. Tapez les premières lettres pour choisir une formule, ou écrivez la vôtre. Chaque appréciation est enregistrée dès que vous vous arrêtez d’écrire ; le bouton Enregistrer enregistre toute la colonne.
 appreciations-saved = Appréciations enregistrées.
+appreciation-saved = enregistrée
+appreciation-saving = enregistrement…
+appreciation-retrying = pas encore enregistrée, nouvel essai…
 appreciation-excellent = Excellent travail
 appreciation-tres-bien = Très bon travail
 appreciation-bien = Bon travail

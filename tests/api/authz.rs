@@ -979,6 +979,14 @@ async fn every_post_route_for_every_role() {
             vec!["teacher_a"],
         ),
         (
+            format!(
+                "/enseignant/classes/{}/matieres/{}/appreciations/{}",
+                f.class_a, f.maths, f.s1
+            ),
+            vec![(app_s1.as_str(), "Bien, continuez".into())],
+            vec!["teacher_a"],
+        ),
+        (
             format!("/conseil/classes/{}", f.class_a),
             vec![(conduct_s1.as_str(), "15".into())],
             vec!["teacher_a", "director"],
