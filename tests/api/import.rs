@@ -45,7 +45,7 @@ async fn a_file_with_bad_rows_imports_nothing_and_names_every_problem() {
         "{text}"
     );
     for problem in [
-        "Le matricule T-001 existe déjà dans l'établissement.",
+        "Le matricule T-001 existe déjà dans l’établissement.",
         "Sexe « X » inconnu : écrivez F ou M.",
         "Date de naissance « 31/02/2013 » illisible",
         "Classe « 6e Z » inconnue cette année.",
@@ -54,7 +54,7 @@ async fn a_file_with_bad_rows_imports_nothing_and_names_every_problem() {
         "Le matricule T-100 est déjà à la ligne 2.",
         "« Matricule » est vide.",
         "« Nom » est vide.",
-        "Le parent n'a ni téléphone ni e-mail.",
+        "Le parent n’a ni téléphone ni e-mail.",
     ] {
         assert!(text.contains(problem), "missing: {problem}\n{text}");
     }
@@ -277,7 +277,7 @@ async fn a_teacher_fills_a_column_of_marks_from_a_file_then_saves_it() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let text = r.plain();
     assert!(
-        text.contains("Ligne 2 : aucun élève de la classe n'a le matricule « T-003 »."),
+        text.contains("Ligne 2 : aucun élève de la classe n’a le matricule « T-003 »."),
         "{text}"
     );
     assert!(
