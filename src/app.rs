@@ -226,8 +226,10 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
     base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
 /// Browser features the portal never uses stay off, for every page and what it embeds.
+/// Only features browsers know: an unknown one (`bluetooth`) is a warning in every
+/// page's console and turns nothing off.
 pub const PERMISSIONS_POLICY: &str = "camera=(), microphone=(), geolocation=(), payment=(), \
-    usb=(), serial=(), bluetooth=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=()";
+    usb=(), serial=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=()";
 
 /// Where static files are: next to the binary's working directory, or `SUKU_STATIC_DIR`.
 pub(crate) fn static_dir() -> String {

@@ -59,6 +59,28 @@
     var row = r.closest("tr");
     row.className = "is-" + r.value;
   });
+  // Login: "Téléphone / E-mail" changes the phone's keyboard in place (digits for a phone
+  // number, letters and @ for an e-mail) and the example under the field; without
+  // JavaScript the same links reload the page with that keyboard.
+  document.addEventListener("click", function (e) {
+    var a = e.target.closest && e.target.closest("a[data-login-kind]");
+    if (!a) return;
+    var form = a.closest("form"), input = form && form.querySelector("#login");
+    if (!input) return;
+    e.preventDefault();
+    input.setAttribute("inputmode", a.getAttribute("data-input-mode"));
+    var label = form.querySelector("#login-label"), help = form.querySelector("#login-help");
+    if (label) label.textContent = a.getAttribute("data-label");
+    if (help) help.textContent = a.getAttribute("data-help");
+    var field = form.querySelector("[data-login-kind-field]");
+    if (field) field.value = a.getAttribute("data-login-kind");
+    form.querySelectorAll("a[data-login-kind]").forEach(function (o) {
+      if (o === a) o.setAttribute("aria-current", "true"); else o.removeAttribute("aria-current");
+    });
+    // A keyboard already open keeps its kind until the field is focused again.
+    input.blur();
+    input.focus();
+  });
   // Print buttons: the page allows no inline script.
   document.addEventListener("click", function (e) {
     var b = e.target.closest && e.target.closest("[data-print]");
@@ -119,13 +141,23 @@
     filled.forEach(function (input) { pending(input); });
     sendColumn(cells, url, values, filled, 1);
   });
+  // Fields that save themselves as they are typed: a mark, an appreciation.
+  var SAVES_AS_TYPED = "input.mark[hx-post], [data-autosave][hx-post]";
+  // An appreciation says it is being saved while its request runs (a mark is too quick
+  // to need it).
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var elt = sender(e);
+    if (elt && elt.matches && elt.matches("[data-autosave][hx-post]")) pending(elt);
+  });
   function stateBox(input) {
     var target = input.getAttribute("hx-target");
     return target ? document.querySelector(target) : null;
   }
+  // The words of a grid's states: a gradebook's column, or a form whose fields save as
+  // typed (the term's appreciations).
   function texts(input) {
-    var grid = input.closest("[data-mark-grid]");
-    return (grid && grid.querySelector("[data-cells]")) || document.body;
+    var grid = input.closest("[data-mark-grid], [data-autosave-form]");
+    return (grid && grid.querySelector("[data-saving-text]")) || document.body;
   }
   function pending(input) {
     var box = stateBox(input);
@@ -173,7 +205,7 @@
       }
       return;
     }
-    if (!elt || !elt.matches || !elt.matches("input.mark[hx-post]")) return;
+    if (!elt || !elt.matches || !elt.matches(SAVES_AS_TYPED)) return;
     if (failed) {
       e.detail.shouldSwap = false;
       e.detail.isError = false;
@@ -185,7 +217,7 @@
   document.addEventListener("htmx:sendError", function (e) {
     var elt = sender(e);
     if (!elt || !elt.matches) return;
-    if (elt.matches("input.mark[hx-post]")) retryLater(elt);
+    if (elt.matches(SAVES_AS_TYPED)) retryLater(elt);
     else if (elt.matches("[data-cells]")) resendColumn(elt);
   });
   // Logging out drops this browser's push subscription (a shared computer must not show

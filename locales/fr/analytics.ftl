@@ -37,12 +37,12 @@ an-child = Élève
 an-class-mean = Moyenne de la classe
 
 risk-list = Élèves en difficulté
-risk-help = Un indice de 0 à 100 calculé à partir de la moyenne de la période, de son évolution, des absences non justifiées et des évaluations manquées. C'est une alerte pour en parler, pas un jugement.
+risk-help = Un indice de 0 à 100 calculé à partir de la moyenne de la période, de son évolution, des absences non justifiées et des évaluations manquées. C’est une alerte pour en parler, pas un jugement.
 risk-family-help = Parlez-en avec le professeur principal : un rendez-vous peut se prendre par la messagerie.
-risk-attention = Points d'attention
+risk-attention = Points d’attention
 risk-score = Indice
 risk-why = Raisons
-risk-none = Aucun élève en difficulté selon les seuils de l'école.
+risk-none = Aucun élève en difficulté selon les seuils de l’école.
 risk-only-high = Risque élevé seulement
 risk-show-medium = Voir aussi le risque moyen
 risk-level-high = élevé
@@ -51,19 +51,19 @@ risk-level-low = faible
 risk-high-count = Élèves à risque élevé
 risk-reason-average = moyenne de { $average } sous { $line }
 risk-reason-trend = moyenne en baisse de { $drop } points
-risk-reason-absence = { $hours } h d'absence non justifiées
+risk-reason-absence = { $hours } h d’absence non justifiées
 risk-reason-missing = { $count ->
     [one] une évaluation manquée
    *[other] { $count } évaluations manquées
 }
-risk-settings = Seuils de l'alerte
+risk-settings = Seuils de l’alerte
 risk-settings-help = Ces seuils décident quand un élève apparaît dans la liste des élèves en difficulté.
 risk-average-below = Moyenne en dessous de (sur 20)
 risk-drop = Baisse de moyenne à partir de (points)
 risk-absence-hours = Absences non justifiées à partir de (heures)
 risk-missing = Évaluations manquées à partir de
-risk-medium-from = Risque moyen à partir de l'indice
-risk-high-from = Risque élevé à partir de l'indice
+risk-medium-from = Risque moyen à partir de l’indice
+risk-high-from = Risque élevé à partir de l’indice
 risk-error-mark = Une note sur 20, par exemple 10 ou 1,5.
 risk-error-hours = De 1 à 500 heures.
 risk-error-missing = De 1 à 50 évaluations.

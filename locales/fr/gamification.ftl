@@ -19,7 +19,7 @@ gam-class-rank = Rang dans la classe (trimestre)
 gam-rank-of = sur { $n }
 gam-tied = ex æquo
 gam-to-improve = À améliorer
-gam-to-improve-help = Ce trimestre ; visible seulement par l'élève, sa famille et ses professeurs.
+gam-to-improve-help = Ce trimestre ; visible seulement par l’élève, sa famille et ses professeurs.
 gam-badges = Badges
 gam-no-badges = Pas encore de badge.
 gam-all-badges = Tous les badges et comment les gagner
@@ -27,9 +27,9 @@ gam-history = Historique des points
 gam-what = Motif
 gam-by = Par
 gam-automatic = Automatique
-gam-no-history = Aucun point pour l'instant.
+gam-no-history = Aucun point pour l’instant.
 gam-revoke = Annuler
-gam-revoke-reason = Motif de l'annulation
+gam-revoke-reason = Motif de l’annulation
 gam-revoked = Attribution annulée.
 gam-revoked-line = Annulé
 gam-already-revoked = Cette attribution est déjà annulée.
@@ -38,7 +38,7 @@ gam-source-challenge = Défi réussi
 gam-source-hand = Attribution
 gam-privacy = Confidentialité
 gam-privacy-on = Ton nom est masqué dans les classements que voient les autres élèves (« Élève anonyme »). Tes professeurs et ta famille voient toujours ton rang.
-gam-privacy-off = Ton nom apparaît dans les classements de l'école.
+gam-privacy-off = Ton nom apparaît dans les classements de l’école.
 gam-privacy-hide = Masquer mon nom
 gam-privacy-show = Afficher mon nom
 gam-privacy-hidden = Le nom est désormais masqué dans les classements.
@@ -55,36 +55,36 @@ gam-level-6 = Maître
 gam-rule-mark_high = Très bonne note
 gam-rule-mark_high-help = Une note au moins égale au seuil (sur 20).
 gam-rule-average_up = Moyenne en hausse
-gam-rule-average_up-help = La moyenne d'une matière monte d'au moins le seuil depuis la période précédente.
+gam-rule-average_up-help = La moyenne d’une matière monte d’au moins le seuil depuis la période précédente.
 gam-rule-perfect_week = Semaine sans absence
 gam-rule-perfect_week-help = Une semaine entière sans absence ni retard.
 
 badge-first_perfect = Premier 20/20
 badge-first_perfect-how = Obtenir la note maximale à une évaluation.
-badge-honour_1 = Tableau d'honneur
-badge-honour_1-how = Une moyenne générale au tableau d'honneur sur un bulletin publié.
-badge-honour_3 = Trois fois au tableau d'honneur
-badge-honour_3-how = Trois périodes de l'année au tableau d'honneur.
+badge-honour_1 = Tableau d’honneur
+badge-honour_1-how = Une moyenne générale au tableau d’honneur sur un bulletin publié.
+badge-honour_3 = Trois fois au tableau d’honneur
+badge-honour_3-how = Trois périodes de l’année au tableau d’honneur.
 badge-full_month = Mois parfait
 badge-full_month-how = Un mois entier de cours sans absence ni retard.
 badge-points_100 = Cent points
 badge-points_100-how = Gagner 100 points.
 badge-points_500 = Cinq cents points
 badge-points_500-how = Gagner 500 points.
-badge-by-hand = Décerné par un professeur ou l'administration.
+badge-by-hand = Décerné par un professeur ou l’administration.
 gam-earned-on = Obtenu le
 gam-holders = { $count ->
-    [0] Personne ne l'a encore
-    [one] { $shown } élève l'a
-   *[other] { $shown } élèves l'ont
+    [0] Personne ne l’a encore
+    [one] { $shown } élève l’a
+   *[other] { $shown } élèves l’ont
 }
-gam-badge-new = Nouveau badge de l'école
+gam-badge-new = Nouveau badge de l’école
 gam-badge-icon = Icône
 gam-badge-name = Nom
 gam-badge-how = Comment le gagner
 gam-create = Créer
 gam-badge-created = Badge créé.
-gam-error-icon = Une icône de un à quatre caractères (un emoji, par exemple).
+gam-error-icon = Choisissez une des icônes proposées.
 
 gam-board-type = Classer par
 gam-board-period = Période
@@ -95,12 +95,12 @@ gam-type-badges = Badges
 gam-type-progres = Progrès
 gam-window-semaine = Cette semaine
 gam-window-trimestre = Ce trimestre
-gam-window-tout = Toute l'année
+gam-window-tout = Toute l’année
 gam-scope-classe = Classe
 gam-scope-niveau = Niveau
 gam-scope-ecole = École
 gam-rank = Rang
-gam-board-empty = Personne dans ce classement pour l'instant.
+gam-board-empty = Personne dans ce classement pour l’instant.
 gam-progress-help = progrès de la moyenne (sur 20) : les dernières notes de la période comparées aux précédentes
 gam-error-type = Type de classement inconnu (points, badges ou progres).
 gam-error-periode = Période inconnue (semaine, trimestre ou tout).
@@ -123,9 +123,9 @@ gam-noted = { $count ->
    *[other] Noté pour { $count } élèves
 } : { $label }.
 gam-error-no-student = Cochez au moins un élève.
-gam-error-no-year = Aucune année scolaire n'est ouverte.
+gam-error-no-year = Aucune année scolaire n’est ouverte.
 gam-give-badge = Décerner un badge
-gam-give-badge-help = Les badges créés par l'école se décernent à la main.
+gam-give-badge-help = Les badges créés par l’école se décernent à la main.
 gam-give = Décerner
 gam-badge-given = Badge décerné.
 
@@ -137,12 +137,12 @@ gam-challenge-created = Défi lancé : les élèves le voient avec sa progressi
 gam-challenge-cancel = Annuler le défi
 gam-challenge-cancelled = Défi annulé.
 gam-challenge-not-open = Ce défi est déjà terminé ou annulé.
-gam-no-challenges = Aucun défi pour l'instant.
+gam-no-challenges = Aucun défi pour l’instant.
 gam-who = Pour qui
 gam-who-class = Toute la classe
 gam-who-teams = Des équipes de la classe
 gam-who-student = Un élève
-gam-teams = Nombre d'équipes
+gam-teams = Nombre d’équipes
 gam-teams-n = { $n } équipes
 gam-team = Équipe { $n }
 gam-whole = Ensemble
@@ -172,13 +172,13 @@ gam-state-cancelled = Annulé
 gam-error-target = Objectif invalide pour cette mesure.
 gam-error-dates = La fin doit suivre le début, dans la même année.
 gam-error-past = La fin est déjà passée.
-gam-error-teams = De 2 à 10 équipes, pas plus que d'élèves.
+gam-error-teams = De 2 à 10 équipes, pas plus que d’élèves.
 gam-error-points = Un nombre de points de 0 à 1 000.
 
 gam-rules = Règles automatiques
 gam-rule = Règle
 gam-cap = Plafond par jour
-gam-cap-help = Plafond : nombre d'attributions par élève et par jour (0 : sans plafond). Seuil : note ou hausse sur 20.
+gam-cap-help = Plafond : nombre d’attributions par élève et par jour (0 : sans plafond). Seuil : note ou hausse sur 20.
 gam-threshold = Seuil
 gam-enabled = Active
 gam-error-cap = Un plafond de 0 à 100.
@@ -193,11 +193,11 @@ gam-level-from = À partir de (points)
 gam-level-name = Nom (vide : nom par défaut)
 gam-error-levels-count = De 1 à 12 niveaux.
 gam-error-levels-first = Le premier niveau commence à 0 point.
-gam-error-levels-order = Les seuils doivent croître d'un niveau à l'autre.
+gam-error-levels-order = Les seuils doivent croître d’un niveau à l’autre.
 gam-journal = Dernières attributions
 
-api-login-required = Connectez-vous pour utiliser l'API.
-api-eleve-required = Précisez l'élève (eleve=numéro).
+api-login-required = Connectez-vous pour utiliser l’API.
+api-eleve-required = Précisez l’élève (eleve=numéro).
 gam-saved = Réglages enregistrés.
 gam-history-short = Historique
 gam-board-more = { $count ->
@@ -206,3 +206,21 @@ gam-board-more = { $count ->
 }
 gam-badge-revoke = Retirer
 gam-badge-revoked = Badge retiré.
+gam-boards-settings = Classements vus par les familles
+gam-family-lines = Lignes du haut du classement montrées aux élèves et aux parents
+gam-family-lines-help = Chacun voit en plus sa propre ligne (ou celle de son enfant), même plus bas. Le personnel voit tout le classement.
+gam-error-board-lines = Saisissez un nombre de 1 à 100.
+gam-your-place = Ta place
+gam-your-child = Votre enfant
+badge-icon-star = Étoile
+badge-icon-stars = Étoiles
+badge-icon-medal = Médaille
+badge-icon-trophy = Coupe
+badge-icon-target = Cible
+badge-icon-calendar = Calendrier
+badge-icon-ribbon = Cocarde
+badge-icon-team = Équipe
+badge-icon-book = Livre
+badge-icon-heart = Cœur
+badge-icon-lightbulb = Ampoule
+badge-icon-flag = Drapeau

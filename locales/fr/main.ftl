@@ -1,6 +1,6 @@
 ## Suku: textes communs, connexion, portails.
 
-app-description = Le portail de l'école : notes, bulletins, absences, frais scolaires.
+app-description = Le portail de l’école : notes, bulletins, absences, frais scolaires.
 skip-to-content = Aller au contenu
 nav-main = Navigation principale
 nav-home = Accueil
@@ -18,7 +18,7 @@ language = Langue
 switch-to-english = English
 switch-to-french = Français
 switch-to-role = Passer en { $role }
-back-home = Retour à l'accueil
+back-home = Retour à l’accueil
 retry = Réessayer
 save = Enregistrer
 saved = Modifications enregistrées.
@@ -40,15 +40,20 @@ role-secretary = secrétaire
 ## Connexion
 login-title = Connexion
 login-intro = Connectez-vous avec votre e-mail ou votre numéro de téléphone.
-login-identifier = E-mail ou téléphone
-login-identifier-help = Par exemple : 90 12 34 56 ou nom@ecole.tg
+login-kind = Se connecter avec
+login-by-telephone = Téléphone
+login-by-email = E-mail
+login-telephone = Numéro de téléphone
+login-email = Adresse e-mail
+login-telephone-help = Par exemple : 90 12 34 56
+login-email-help = Par exemple : nom@ecole.tg
 login-password = Mot de passe
 login-remember = Rester connecté sur cet appareil
 login-submit = Se connecter
 login-error-bad = Identifiant ou mot de passe incorrect.
 login-error-format = Saisissez une adresse e-mail ou un numéro de téléphone togolais (+228 et 8 chiffres).
-login-error-inactive = Ce compte est désactivé. Adressez-vous au secrétariat de l'école.
-login-error-no-role = Ce compte n'a aucun rôle dans l'école. Adressez-vous au secrétariat.
+login-error-inactive = Ce compte est désactivé. Adressez-vous au secrétariat de l’école.
+login-error-no-role = Ce compte n’a aucun rôle dans l’école. Adressez-vous au secrétariat.
 login-error-locked-account = { $minutes ->
     [one] Trop de tentatives pour ce compte. Réessayez dans { $minutes } minute.
    *[other] Trop de tentatives pour ce compte. Réessayez dans { $minutes } minutes.
@@ -75,12 +80,12 @@ error-title-422 = Formulaire incomplet
 error-title-429 = Trop de tentatives
 error-title-500 = Erreur du serveur
 error-title-503 = Service indisponible
-error-not-found = Cette page n'existe pas ou n'existe plus.
-error-forbidden = Vous n'avez pas accès à cette page.
+error-not-found = Cette page n’existe pas ou n’existe plus.
+error-forbidden = Vous n’avez pas accès à cette page.
 error-csrf = Le formulaire a expiré. Rechargez la page et recommencez.
-error-internal = Une erreur est survenue de notre côté. Réessayez dans un instant ; si elle persiste, prévenez l'école.
+error-internal = Une erreur est survenue de notre côté. Réessayez dans un instant ; si elle persiste, prévenez l’école.
 error-bad-request = La demande est incorrecte.
-error-too-large = L'envoi est trop volumineux.
+error-too-large = L’envoi est trop volumineux.
 error-required = Ce champ est obligatoire.
 error-too-long = Ce texte est trop long.
 error-phone-format = Numéro invalide : 8 chiffres commençant par 2, 7 ou 9, par exemple 90 12 34 56.
@@ -103,7 +108,7 @@ results-count = { $count ->
    *[other] { $shown } résultats
 }
 offline-title = Pas de connexion
-offline-text = Vous êtes hors ligne. Les pages déjà consultées restent disponibles ; les autres s'afficheront au retour du réseau.
+offline-text = Vous êtes hors ligne. Les pages déjà consultées restent disponibles ; les autres s’afficheront au retour du réseau.
 
 ## Portails
 school-year = Année scolaire { $year }
@@ -131,7 +136,7 @@ number-short = N°
 teachers-of-class = Matières et enseignants
 no-teachers = Aucun enseignant affecté pour le moment.
 not-enrolled = Pas encore inscrit
-student-no-record = Votre compte n'est relié à aucune fiche d'élève. Adressez-vous au secrétariat.
+student-no-record = Votre compte n’est relié à aucune fiche d’élève. Adressez-vous au secrétariat.
 students-count = { $count ->
     [one] { $count } élève
    *[other] { $count } élèves
@@ -143,7 +148,7 @@ guardians = Parents et tuteurs
 relationship-pere = père
 relationship-mere = mère
 relationship-tuteur = tuteur
-no-children = Aucun enfant n'est relié à votre compte. Adressez-vous au secrétariat de l'école.
+no-children = Aucun enfant n’est relié à votre compte. Adressez-vous au secrétariat de l’école.
 
 ## Carnet de notes
 gradebook = Carnet de notes
@@ -173,26 +178,26 @@ evaluation-title = Intitulé
 evaluation-title-placeholder = Devoir n° 1
 evaluation-date = Date
 evaluation-scale = Noté sur
-evaluation-weight = Coefficient de l'évaluation
+evaluation-weight = Coefficient de l’évaluation
 evaluation-create = Créer et saisir les notes
 evaluation-created = Évaluation créée : saisissez les notes.
 marked-out-of = notée sur { $scale }
 weight-n = coefficient { $weight }
 mark-out-of = Note sur { $scale }
-mark-entry-help = Tapez la note puis Entrée pour passer à l'élève suivant : chaque note est enregistrée aussitôt. « abs » pour un absent, « disp » pour un élève dispensé ou excusé. Vous pouvez coller une colonne copiée d'un tableur.
+mark-entry-help = Tapez la note puis Entrée pour passer à l’élève suivant : chaque note est enregistrée aussitôt. « abs » pour un absent, « disp » pour un élève dispensé ou excusé. Vous pouvez coller une colonne copiée d’un tableur.
 save-all-marks = Enregistrer toutes les notes
 marks-saved = Notes enregistrées.
 mark-saved = enregistrée
 error-mark-format = Note illisible : un nombre (12 ou 12,5), « abs » ou « disp ».
 error-mark-range = La note doit être comprise entre 0 et { $scale }.
-error-period-closed = Cette période est clôturée : les notes ne peuvent plus être modifiées. Une correction passe par l'administration.
-error-not-in-class = Cet élève n'est pas dans cette classe.
+error-period-closed = Cette période est clôturée : les notes ne peuvent plus être modifiées. Une correction passe par l’administration.
+error-not-in-class = Cet élève n’est pas dans cette classe.
 error-scale = Un nombre entier de 1 à 100.
 error-weight = Un nombre entier de 1 à 10.
 marks = Notes
 average-so-far = moyenne : { $average }
 no-marks-yet = Pas encore de note pour cette période.
-error-password-same = Choisissez un mot de passe différent de l'actuel.
+error-password-same = Choisissez un mot de passe différent de l’actuel.
 error-password-common = Ce mot de passe est trop facile à deviner. Choisissez-en un autre.
 password-must-change = Votre mot de passe est provisoire : choisissez-en un nouveau pour continuer.
 error-date-future = Cette date est dans le futur.
@@ -228,7 +233,7 @@ ranked-count = { $count ->
 }
 mention-congratulations = Félicitations
 mention-encouragement = Encouragements
-mention-honour-roll = Tableau d'honneur
+mention-honour-roll = Tableau d’honneur
 mention-warning = Avertissement (travail)
 mention-reprimand = Blâme (travail)
 see-bulletin = Voir le bulletin
@@ -255,7 +260,7 @@ bulletins-publish-go = Publier les bulletins…
 confirm-withdraw = Retirer la publication ? Les familles ne verront plus ces bulletins ; les avis déjà envoyés restent.
 publish-steps = La publication, étape par étape
 step-teachers = Notes, compositions et appréciations des enseignants
-step-teachers-help = Dans chaque classe, chaque matière a une composition, une note (ou « abs », « disp ») pour chaque élève à chaque évaluation, et l'appréciation du professeur pour chaque élève. Les enseignants les saisissent tant que la période est ouverte.
+step-teachers-help = Dans chaque classe, chaque matière a une composition, une note (ou « abs », « disp ») pour chaque élève à chaque évaluation, et l’appréciation du professeur pour chaque élève. Les enseignants les saisissent tant que la période est ouverte.
 step-close = Clôture de la période
 step-close-help = Les notes et les appréciations des enseignants ne changent plus : le conseil travaille sur les moyennes définitives.
 step-council = Conseil de classe
@@ -275,10 +280,10 @@ readiness-incomplete = À compléter
 readiness-missing-marks = Notes manquantes : { $subjects }
 readiness-missing-compositions = Sans composition : { $subjects }
 readiness-missing-appreciations = Appréciations manquantes : { $subjects }
-readiness-empty = Aucune classe n'a d'élève inscrit.
+readiness-empty = Aucune classe n’a d’élève inscrit.
 publish-confirm-title = Publier les bulletins
 publish-confirm-guardians = { $count ->
-    [0] Aucun parent ni tuteur ne sera prévenu : aucun élève de l'année n'a de parent enregistré.
+    [0] Aucun parent ni tuteur ne sera prévenu : aucun élève de l’année n’a de parent enregistré.
     [one] { $words } ({ $shown }) parent ou tuteur sera prévenu.
    *[other] { $words } ({ $shown }) parents et tuteurs seront prévenus.
 }
@@ -286,18 +291,18 @@ publish-confirm-students = { $count ->
     [one] Un élève qui a son propre compte le sera aussi.
    *[other] { $shown } élèves qui ont leur propre compte le seront aussi.
 }
-publish-confirm-irreversible = Chacun reçoit l'avis aussitôt, selon ses préférences (dans le portail, par e-mail ou sur son téléphone). Un avis envoyé ne se reprend pas : retirer ensuite la publication ne l'efface pas.
+publish-confirm-irreversible = Chacun reçoit l’avis aussitôt, selon ses préférences (dans le portail, par e-mail ou sur son téléphone). Un avis envoyé ne se reprend pas : retirer ensuite la publication ne l’efface pas.
 publish-confirm-not-ready = { $count ->
-    [one] Attention : une classe n'est pas prête :
+    [one] Attention : une classe n’est pas prête :
    *[other] Attention : { $shown } classes ne sont pas prêtes :
 }
 publish-confirm = Confirmer la publication
 publish-cancel = Ne pas publier
 
 ## Assiduité
-roll-call = Faire l'appel
+roll-call = Faire l’appel
 roll-call-help = Tous les élèves sont présents par défaut : cochez seulement les absents et les retards (avec les minutes de retard).
-roll-call-save = Enregistrer l'appel
+roll-call-save = Enregistrer l’appel
 roll-call-saved = Appel enregistré.
 roll-call-recent = Derniers appels
 no-roll-call = Aucun appel pour cette classe.
@@ -323,7 +328,7 @@ lates-count = { $count ->
 error-time-format = Heure invalide (par exemple 07:00 ou 14h30).
 error-minutes = Un nombre de minutes entre 1 et 480.
 error-late-minutes = Indiquez les minutes de retard (1 à 240).
-error-roll-call-taken = L'appel de cette séance a déjà été fait.
+error-roll-call-taken = L’appel de cette séance a déjà été fait.
 absences = Absences et retards
 hours-unjustified = { $hours ->
     [one] { $hours } heure non justifiée
@@ -338,9 +343,9 @@ justification-submitted = justification envoyée
 justification-accepted = justifiée
 justification-refused = justification refusée
 reason = Motif
-reason-placeholder = Motif de l'absence
+reason-placeholder = Motif de l’absence
 justify = Justifier
-justification-sent = Justification envoyée à l'école.
+justification-sent = Justification envoyée à l’école.
 error-justification-closed = Cette absence ne peut plus être justifiée.
 no-absences = Aucune absence ni retard sur cette période.
 nav-absences = Absences
@@ -362,26 +367,26 @@ job-progress = Avancement
 job-attempt = tentative { $n }
 job-cancel = Annuler
 job-cancel-asked = Annulation demandée.
-job-failed-help = Le travail a échoué après plusieurs tentatives. L'erreur est dans le journal du serveur ; réessayez ou contactez l'administrateur.
-job-kind-bulletins-school = Calcul des bulletins de l'établissement
+job-failed-help = Le travail a échoué après plusieurs tentatives. L’erreur est dans le journal du serveur ; réessayez ou contactez l’administrateur.
+job-kind-bulletins-school = Calcul des bulletins de l’établissement
 job-msg-class = Classe { $class }…
 job-msg-done-classes = { $count } classes calculées.
-school-results = Résultats de l'établissement
+school-results = Résultats de l’établissement
 school-results-compute = Calculer les résultats
 school-results-see = Voir les résultats
 school-results-computed = Calculés le { $at }, à partir des notes de ce moment.
 school-results-ranked = Élèves classés
 school-results-pass-rate = Moyenne ≥ 10
-school-results-honours = Tableau d'honneur
+school-results-honours = Tableau d’honneur
 school-results-warnings = Avertissements
 
 ## Announcements
 nav-announcements = Annonces
 announcement-new = Nouvelle annonce
 announcement-new-badge = nouveau
-no-announcements = Aucune annonce pour l'instant.
+no-announcements = Aucune annonce pour l’instant.
 announcement-audience = Destinataires
-audience-school = Tout l'établissement
+audience-school = Tout l’établissement
 audience-level = Niveau
 audience-class = Classe
 audience-staff = Personnel seulement
@@ -391,7 +396,7 @@ announcement-title = Titre
 announcement-body = Texte
 announcement-publish = Publier
 announcement-published = Annonce publiée.
-announcement-help = Une annonce à une classe ou à un niveau va à ses élèves, à leurs parents et à leurs enseignants. Vous verrez qui l'a lue.
+announcement-help = Une annonce à une classe ou à un niveau va à ses élèves, à leurs parents et à leurs enseignants. Vous verrez qui l’a lue.
 announcement-reads = Lecture
 announcement-read-by = { $total ->
     [one] Lue par { $read } destinataire sur { $total }
@@ -402,8 +407,11 @@ announcement-not-read = Pas encore lue par
 ## Council
 appreciations = Appréciations
 appreciation = Appréciation
-appreciations-help = Une appréciation courte par élève, imprimée sur le bulletin en face de votre matière. Tapez les premières lettres pour choisir une formule, ou écrivez la vôtre. Tout est enregistré d'un coup.
+appreciations-help = Une appréciation courte par élève, imprimée sur le bulletin en face de votre matière. Tapez les premières lettres pour choisir une formule, ou écrivez la vôtre. Chaque appréciation est enregistrée dès que vous vous arrêtez d’écrire ; le bouton Enregistrer enregistre toute la colonne.
 appreciations-saved = Appréciations enregistrées.
+appreciation-saved = enregistrée
+appreciation-saving = enregistrement…
+appreciation-retrying = pas encore enregistrée, nouvel essai…
 appreciation-excellent = Excellent travail
 appreciation-tres-bien = Très bon travail
 appreciation-bien = Bon travail
@@ -414,7 +422,7 @@ appreciation-peut-mieux = Peut mieux faire
 appreciation-irregulier = Travail irrégulier
 appreciation-ressaisir = Doit se ressaisir
 council = Conseil de classe
-council-help = Le professeur principal et le directeur préparent ici le conseil : note de conduite, appréciation du professeur principal, appréciation du conseil et, au dernier trimestre, la décision de fin d'année (proposée d'après la moyenne annuelle). Tout est enregistré d'un coup ; la feuille se ferme quand les bulletins sont publiés.
+council-help = Le professeur principal et le directeur préparent ici le conseil : note de conduite, appréciation du professeur principal, appréciation du conseil et, au dernier trimestre, la décision de fin d’année (proposée d’après la moyenne annuelle). Tout est enregistré d’un coup ; la feuille se ferme quand les bulletins sont publiés.
 council-saved = Feuille du conseil enregistrée.
 conduct = Conduite
 head-note = Appréciation du professeur principal
@@ -437,24 +445,24 @@ justification-photo-see = Photo du mot
 error-photo-type = La photo doit être une image JPEG, PNG ou WebP.
 see-all = Tout voir
 note-absence = Noter une absence ou un retard
-note-absence-help = Pour le surveillant : un retard à l'entrée ou une absence constatée hors de l'appel d'un enseignant. L'appel de l'enseignant pour la même heure reprend ces notes.
+note-absence-help = Pour le surveillant : un retard à l’entrée ou une absence constatée hors de l’appel d’un enseignant. L’appel de l’enseignant pour la même heure reprend ces notes.
 note-absence-submit = Noter
 absence-noted = Noté pour { $name }.
-error-matricule-unknown = Aucun élève inscrit n'a ce matricule.
+error-matricule-unknown = Aucun élève inscrit n’a ce matricule.
 error-already-noted = Cet élève est déjà noté pour cette heure.
 mark-saving = enregistrement…
 mark-retrying = pas encore enregistrée, nouvel essai…
 nav-menu = Menu
 nav-shortcuts = Raccourcis
 close = Fermer
-roll-call-tap-help = Touchez le nom d'un élève pour le passer de présent à absent, puis en retard.
+roll-call-tap-help = Touchez le nom d’un élève pour le passer de présent à absent, puis en retard.
 mark-absent = Absent
 mark-excused = Dispensé
-error-date-nonexistent = Le { $date } n'existe pas.
+error-date-nonexistent = Le { $date } n’existe pas.
 pending-title = Justifications en attente
 pending-count = { $count ->
     [0] Aucune en attente
    *[other] { $shown } en attente
 }
 reason-given = Motif donné :
-matricule-suggested-help = Le prochain matricule de l'école est proposé ; vous pouvez le changer.
+matricule-suggested-help = Le prochain matricule de l’école est proposé ; vous pouvez le changer.

@@ -29,7 +29,13 @@ pub fn router() -> Router<AppState> {
 }
 
 fn may_administer(u: &CurrentUser) -> bool {
-    u.has(Role::Director) || u.has(Role::Secretary)
+    authz::may_follow_school_risks(u)
+}
+
+/// May `u` open the risk list? The route asks this, and a page links to the list only when
+/// it says yes: those who follow the whole school, and a professeur principal.
+pub async fn may_open_risk_list(app: &AppState, u: &CurrentUser) -> AppResult<bool> {
+    Ok(authz::may_follow_school_risks(u) || !risk_classes(app, u).await?.is_empty())
 }
 
 /// What the administration's dashboard shows.
@@ -49,9 +55,9 @@ pub struct AdminData {
     /// The charts.
     pub charts: Vec<ChartView>,
     /// The best classes, then the weakest (name, mean).
-    pub top: Vec<(String, String)>,
+    pub top: Vec<(String, Option<i64>)>,
     /// The weakest classes.
-    pub bottom: Vec<(String, String)>,
+    pub bottom: Vec<(String, Option<i64>)>,
 }
 
 async fn admin_data(app: &AppState, t: &crate::i18n::Tr) -> anyhow::Result<AdminData> {
@@ -73,14 +79,7 @@ async fn admin_data(app: &AppState, t: &crate::i18n::Tr) -> anyhow::Result<Admin
         let mut ranked: Vec<&d::ClassResult> =
             results.iter().filter(|r| r.mean.is_some()).collect();
         ranked.sort_by_key(|r| std::cmp::Reverse(r.mean));
-        let show = |r: &&d::ClassResult| {
-            (
-                r.name.clone(),
-                r.mean
-                    .map(crate::grades::calc::fmt_hundredths)
-                    .unwrap_or_default(),
-            )
-        };
+        let show = |r: &&d::ClassResult| (r.name.clone(), r.mean);
         top = ranked.iter().take(5).map(show).collect();
         bottom = ranked.iter().rev().take(5).map(show).collect();
         let s = risk::settings(db).await?;
@@ -113,6 +112,8 @@ struct AdminPage<'a> {
     data: std::sync::Arc<AdminData>,
     settings: RiskSettings,
     may_edit: bool,
+    /// The risk list opens for this user (its links show only then).
+    may_see_risks: bool,
     errors: FormErrors,
 }
 
@@ -144,6 +145,7 @@ async fn admin_view(app: &AppState, ctx: &Ctx, errors: FormErrors) -> AppResult<
             data,
             settings: risk::settings(&app.db).await?,
             may_edit: may_administer(u),
+            may_see_risks: may_open_risk_list(app, u).await?,
             errors,
         },
     )
@@ -259,8 +261,8 @@ async fn risks_page(
 ) -> AppResult<Response> {
     let u = ctx.user()?;
     let export = export.format()?;
+    authz::require(may_open_risk_list(&app, u).await?)?;
     let classes = risk_classes(&app, u).await?;
-    authz::require(may_administer(u) || !classes.is_empty())?;
     let mut risks = risks_for(&app, &classes).await?;
     let all = q.tous == "1";
     if !all {

@@ -331,6 +331,18 @@ async fn fill(
             put("period", names.period(db, t, period).await?);
             put("count", t.int(leading_int(new).unwrap_or(0)));
         }
+        "student_appreciation" => {
+            let parts: Vec<i64> = id.split('/').filter_map(|p| p.parse().ok()).collect();
+            let [class, subject, period, student] = parts[..] else {
+                return Ok(false);
+            };
+            put("student", names.student(db, student).await?);
+            put("class", names.class(db, class).await?);
+            put("subject", names.subject(db, subject).await?);
+            put("period", names.period(db, t, period).await?);
+            put("before", old.to_string());
+            put("after", new.to_string());
+        }
         "council" => {
             let parts: Vec<i64> = id.split('/').filter_map(|p| p.parse().ok()).collect();
             let [class, period] = parts[..] else {

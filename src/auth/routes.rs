@@ -47,24 +47,105 @@ struct LoginPage<'a> {
     next: String,
     remember: bool,
     error: Option<String>,
+    kind: LoginKind,
+}
+
+impl LoginPage<'_> {
+    /// The address of the login page typed with `kind`, keeping where to go after it.
+    fn kind_href(&self, kind: &LoginKind) -> String {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        q.append_pair("par", kind.code());
+        if !self.next.is_empty() {
+            q.append_pair("suivant", &self.next);
+        }
+        format!("/connexion?{}", q.finish())
+    }
+}
+
+/// How a person types their login, which decides the phone's keyboard: parents log in
+/// with a phone number (digits), staff with an e-mail (letters). Either kind of login is
+/// accepted whatever the choice; it only changes the keyboard and the example.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoginKind {
+    /// A +228 phone number: a phone keyboard.
+    Phone,
+    /// An e-mail address: a keyboard with @.
+    Email,
+}
+
+impl LoginKind {
+    /// The value in addresses, forms and the cookie.
+    pub fn code(&self) -> &'static str {
+        match self {
+            LoginKind::Phone => "telephone",
+            LoginKind::Email => "email",
+        }
+    }
+
+    fn parse(s: &str) -> Option<LoginKind> {
+        match s {
+            "telephone" => Some(LoginKind::Phone),
+            "email" => Some(LoginKind::Email),
+            _ => None,
+        }
+    }
+
+    /// The kind of what was typed (an `@` makes an e-mail).
+    fn of(login: &str) -> LoginKind {
+        if login.contains('@') {
+            LoginKind::Email
+        } else {
+            LoginKind::Phone
+        }
+    }
+
+    /// Both, in the order the toggle shows them.
+    pub const ALL: [LoginKind; 2] = [LoginKind::Phone, LoginKind::Email];
+}
+
+/// The cookie that remembers, on this device, how its person logs in (a teacher's phone
+/// opens on the e-mail keyboard next time). Not a secret: only "telephone" or "email".
+const KIND_COOKIE: &str = "suku_login_par";
+
+fn remembered_kind(headers: &axum::http::HeaderMap) -> Option<LoginKind> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == KIND_COOKIE)
+        .and_then(|(_, v)| LoginKind::parse(v))
 }
 
 #[derive(Deserialize)]
 struct NextQuery {
     #[serde(default)]
     suivant: String,
+    #[serde(default)]
+    par: String,
 }
 
-async fn login_form(ctx: Ctx, Query(q): Query<NextQuery>) -> AppResult<Response> {
+async fn login_form(
+    ctx: Ctx,
+    headers: axum::http::HeaderMap,
+    Query(q): Query<NextQuery>,
+) -> AppResult<Response> {
     if let Some(u) = &ctx.user {
         return Ok(redirect(u.active_portal().home()));
     }
+    // Asked in the address (the toggle without JavaScript), else as this device last
+    // logged in, else a phone number: most people who log in are parents.
+    let kind = LoginKind::parse(&q.par)
+        .or_else(|| remembered_kind(&headers))
+        .unwrap_or(LoginKind::Phone);
     html(&LoginPage {
         ctx: &ctx,
         login: String::new(),
         next: q.suivant,
         remember: false,
         error: None,
+        kind,
     })
 }
 
@@ -78,6 +159,8 @@ struct LoginForm {
     remember: Option<String>,
     #[serde(default)]
     suivant: String,
+    #[serde(default)]
+    par: String,
 }
 
 /// The login typed by the user, normalized: an e-mail or a +228 phone.
@@ -119,6 +202,13 @@ async fn login(
                 next: f.suivant.clone(),
                 remember,
                 error: Some(error),
+                // What was typed decides: a staff member who typed an e-mail on the phone
+                // keyboard gets the e-mail keyboard to correct it.
+                kind: if f.login.trim().is_empty() {
+                    LoginKind::parse(&f.par).unwrap_or(LoginKind::Phone)
+                } else {
+                    LoginKind::of(&f.login)
+                },
             },
         )
     };
@@ -213,7 +303,24 @@ async fn login(
         return Ok(redirect("/compte/mot-de-passe"));
     }
     let to = local_path(&f.suivant);
-    Ok(redirect(to.as_deref().unwrap_or(role.portal().home())))
+    let mut res = redirect(to.as_deref().unwrap_or(role.portal().home()));
+    let kind = match id {
+        LoginId::Email(_) => LoginKind::Email,
+        LoginId::Phone(_) => LoginKind::Phone,
+    };
+    let cookie = format!(
+        "{KIND_COOKIE}={}; Path=/connexion; Max-Age=31536000; SameSite=Lax; HttpOnly{}",
+        kind.code(),
+        if app.config.secure_cookies() {
+            "; Secure"
+        } else {
+            ""
+        }
+    );
+    if let Ok(v) = axum::http::HeaderValue::from_str(&cookie) {
+        res.headers_mut().append(axum::http::header::SET_COOKIE, v);
+    }
+    Ok(res)
 }
 
 async fn logout(

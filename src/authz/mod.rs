@@ -99,6 +99,20 @@ pub fn may_hold_council(u: &CurrentUser, head_teacher: Option<i64>) -> bool {
     u.has(crate::auth::Role::Director) || head_teacher == Some(u.id)
 }
 
+/// May `u` follow the students at risk of the whole school (the risk list of every class,
+/// its thresholds)? The director and the secretary; a professeur principal follows their
+/// own classes' (see `analytics`), the bursar none.
+pub fn may_follow_school_risks(u: &CurrentUser) -> bool {
+    use crate::auth::Role;
+    u.has(Role::Director) || u.has(Role::Secretary)
+}
+
+/// May `u` download a leaderboard (Excel, CSV, PDF)? Staff and parents; not a student: a
+/// board is for seeing one's place, not for passing classmates' names around.
+pub fn may_export_boards(u: &CurrentUser) -> bool {
+    u.active_role != crate::auth::Role::Student
+}
+
 /// Turns a "no" into 403, for handlers.
 pub fn require(allowed: bool) -> AppResult<()> {
     if allowed {

@@ -168,6 +168,8 @@ struct ClassPage<'a> {
     stats: Vec<Stats>,
     general_stats: Stats,
     ranked: i64,
+    /// The council's sheet and annual results open to this user (the links show only then).
+    may_hold_council: bool,
 }
 
 async fn class_results(
@@ -177,11 +179,12 @@ async fn class_results(
     Query(q): Query<PeriodQuery>,
     Query(export): Query<crate::export::ExportQuery>,
 ) -> AppResult<Response> {
-    ctx.require(Portal::Admin)?;
+    let u = ctx.require(Portal::Admin)?;
     let format = export.format()?;
     let class = school::class(&app.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let may_hold_council = crate::authz::may_hold_council(u, class.head_teacher_user_id);
     let periods = crate::grades::repo::periods(&app.db).await?;
     let today = ctx.today();
     let period = q
@@ -266,6 +269,7 @@ async fn class_results(
         stats,
         general_stats: computed.general_stats,
         ranked: computed.ranked as i64,
+        may_hold_council,
     })
 }
 
@@ -280,6 +284,8 @@ struct PeriodsPage<'a> {
     /// The period whose publication is prepared below the table, and its classes.
     period: Option<PeriodRow>,
     readiness: super::readiness::Readiness,
+    /// Whether the council cells link to the council (whoever may hold it in any class).
+    may_hold_council: bool,
 }
 
 async fn periods(
@@ -308,6 +314,7 @@ async fn periods(
         results: super::school::latest(&app.db).await?,
         period,
         readiness,
+        may_hold_council: authz::may_hold_council(u, None),
     })
 }
 

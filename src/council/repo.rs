@@ -26,6 +26,24 @@ pub async fn subject_appreciations(
     Ok(rows.into_iter().collect())
 }
 
+/// One student's appreciation of a subject for a period, read in the writer's transaction.
+pub async fn appreciation_tx<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    student_id: i64,
+    period_id: i64,
+    subject_id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT text FROM appreciations WHERE student_id = $1 AND period_id = $2 AND subject_id = $3",
+    )
+    .bind(student_id)
+    .bind(period_id)
+    .bind(subject_id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| r.0))
+}
+
 /// Writes (or, when empty, removes) an appreciation.
 pub async fn set_appreciation<'e>(
     db: impl sqlx::Executor<'e, Database = Db>,

@@ -7,7 +7,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
 
@@ -28,6 +28,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/enseignant/classes/{class}/matieres/{subject}/appreciations",
             get(appreciations).post(save_appreciations),
+        )
+        .route(
+            "/enseignant/classes/{class}/matieres/{subject}/appreciations/{student}",
+            axum::routing::post(save_appreciation),
         )
         .route("/conseil/classes/{id}", get(council).post(save_council))
         .route("/conseil/classes/{id}/annuel", get(annual))
@@ -219,6 +223,94 @@ async fn save_appreciations(
         "/enseignant/classes/{class_id}/matieres/{subject_id}/appreciations?periode={}",
         period.id
     )))
+}
+
+#[derive(Template)]
+#[template(path = "council/_state.html")]
+struct FieldState {
+    ok: bool,
+    message: String,
+}
+
+/// Saves one appreciation as it is typed (htmx, after a pause in the typing or on leaving
+/// the field, like a mark), and answers the small state shown beside it. htmx posts the
+/// whole form; only this student's field (`app_<id>`) is read. The page's button still
+/// saves the whole column (without JavaScript).
+async fn save_appreciation(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Path((class, subject, student)): axum::extract::Path<(String, String, String)>,
+    Query(q): Query<PeriodQuery>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let id = |s: &str| s.parse::<i64>().ok().filter(|n| *n > 0);
+    let (Some(class_id), Some(subject_id), Some(student_id)) =
+        (id(&class), id(&subject), id(&student))
+    else {
+        return Err(AppError::NotFound);
+    };
+    let u = ctx.require(crate::auth::Portal::Teacher)?;
+    authz::require(authz::can_grade(&app.db, u, class_id, subject_id).await?)?;
+    let uid = u.id;
+    let state = |status: StatusCode, ok: bool, message: String| -> AppResult<Response> {
+        let body = FieldState { ok, message }.render()?;
+        Ok((status, axum::response::Html(body)).into_response())
+    };
+    let (_, period) = pick_period(&app, &q).await?;
+    let roster = school::roster(&app.db, class_id).await?;
+    if !roster.iter().any(|s| s.id == student_id) {
+        return Err(AppError::NotFound);
+    }
+    let key = format!("app_{student_id}");
+    let typed = form_urlencoded::parse(&body)
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    let text = match crate::domain::optional_text(&typed, 200) {
+        Ok(t) => t,
+        Err(k) => return state(StatusCode::UNPROCESSABLE_ENTITY, false, ctx.t.t(k)),
+    };
+    let mut tx = crate::db::begin_write(&app.db).await?;
+    let (closed, _) = repo::period_state_tx(&mut *tx, period.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if closed {
+        drop(tx);
+        return state(StatusCode::CONFLICT, false, ctx.t.t("error-period-closed"));
+    }
+    let before = repo::appreciation_tx(&mut *tx, student_id, period.id, subject_id).await?;
+    // A pause and then leaving the field send the same text twice: written (and audited)
+    // once.
+    if before.as_deref() != text.as_deref() {
+        repo::set_appreciation(
+            &mut *tx,
+            student_id,
+            period.id,
+            subject_id,
+            text.as_deref(),
+            uid,
+            ctx.now,
+        )
+        .await?;
+        let action = match (&before, &text) {
+            (None, _) => "create",
+            (_, None) => "delete",
+            _ => "update",
+        };
+        crate::audit::record(
+            &mut *tx,
+            Some(uid),
+            "student_appreciation",
+            &format!("{class_id}/{subject_id}/{}/{student_id}", period.id),
+            action,
+            before.as_deref(),
+            text.as_deref(),
+            ctx.now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    state(StatusCode::OK, true, ctx.t.t("appreciation-saved"))
 }
 
 // ------------------------------------------------------------ the council's sheet

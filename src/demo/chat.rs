@@ -66,7 +66,7 @@ pub async fn seed(tx: &mut Tx<'_>, parent_phone: &str) -> anyhow::Result<()> {
         news,
         director,
         50,
-        "Bienvenue sur la messagerie de l'école. Les informations officielles de la direction sont publiées dans ce canal ; pour une question sur votre enfant, écrivez à son professeur principal.",
+        "Bienvenue sur la messagerie de l’école. Les informations officielles de la direction sont publiées dans ce canal ; pour une question sur votre enfant, écrivez à son professeur principal.",
     )
     .await?;
     let row: Option<(i64, String, i64, i64, String)> = sqlx::query_as(

@@ -55,7 +55,7 @@ pub(super) async fn seed(
             .await?;
     let mut types = std::collections::HashMap::new();
     for (code, name) in [
-        ("inscription", "Frais d'inscription"),
+        ("inscription", "Frais d’inscription"),
         ("scolarite", "Scolarité"),
         ("ape", "Cotisation APE"),
     ] {

@@ -223,7 +223,7 @@ async fn appreciations(
         }
     }
     let words = |avg: i64| match avg {
-        ..=799 => "Travail insuffisant : des efforts réguliers s'imposent.",
+        ..=799 => "Travail insuffisant : des efforts réguliers s’imposent.",
         800..=999 => "Résultats fragiles. Il faut persévérer et revoir les leçons.",
         1000..=1199 => "Assez bien. Peut mieux faire avec plus de régularité.",
         1200..=1399 => "Bon travail. Continuez ainsi.",

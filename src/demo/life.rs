@@ -411,7 +411,7 @@ pub(super) async fn gamification(
     }
     // A badge of the school's own, given by hand to class delegates.
     let (delegate,): (i64,) = sqlx::query_as(
-        "INSERT INTO badges (name, description, icon) VALUES ('Délégué de classe', 'Élu par ses camarades pour représenter la classe.', '🎖') RETURNING id",
+        "INSERT INTO badges (name, description, icon) VALUES ('Délégué de classe', 'Élu par ses camarades pour représenter la classe.', 'ribbon') RETURNING id",
     )
     .fetch_one(&mut **tx)
     .await?;

@@ -25,7 +25,7 @@ pub async fn announcements(tx: &mut Tx<'_>) -> anyhow::Result<()> {
             "level",
             Some(level),
             "Inscriptions au BEPC",
-            "Les dossiers d'inscription au BEPC (extrait de naissance, deux photos, frais d'examen) sont à déposer au secrétariat avant le 15 janvier.",
+            "Les dossiers d’inscription au BEPC (extrait de naissance, deux photos, frais d’examen) sont à déposer au secrétariat avant le 15 janvier.",
         ),
         (
             "staff",

@@ -134,7 +134,7 @@ async fn points(
         "to_improve_this_period": p.to_improve,
         "level": { "rank": p.standing.rank, "name": p.standing.name, "min": p.standing.min,
                    "next_min": p.standing.next_min, "percent": p.standing.percent },
-        "badges": p.badges.iter().map(|b| json!({ "id": b.id, "code": b.code, "name": b.title(&ctx.t), "icon": b.icon, "awarded_on": b.awarded_on })).collect::<Vec<_>>(),
+        "badges": p.badges.iter().map(|b| json!({ "id": b.id, "code": b.code, "name": b.title(&ctx.t), "icon": super::badge_icon(&b.icon), "icon_url": b.icon_src(), "awarded_on": b.awarded_on })).collect::<Vec<_>>(),
         "class_rank": p.class_rank.map(|(rank, tied, of)| json!({ "rank": rank, "tied": tied, "of": of })),
         "hides_name": p.hides_name,
         "history": history,
@@ -172,7 +172,8 @@ async fn board(
     let known = pages::known(&app.db, u).await?;
     let mine = pages::own_students(&app.db, u).await?;
     let anonymous = ctx.t.t("gam-anonymous");
-    let lines: Vec<Value> = pages::lines_for(&b, &known, &mine, q.limit(u))
+    let top = crate::settings::boards(&app.db).await?.family_top();
+    let lines: Vec<Value> = pages::lines_for(&b, &known, &mine, q.limit(u, top))
         .into_iter()
         .map(|l| {
             json!({
@@ -234,7 +235,7 @@ async fn badges(
         .map(|b| {
             json!({
                 "id": b.id, "code": b.code, "name": b.title(&ctx.t), "how": b.how(&ctx.t),
-                "icon": b.icon, "holders": b.holders,
+                "icon": super::badge_icon(&b.icon), "icon_url": b.icon_src(), "holders": b.holders,
                 "earned": b.awarded_on.is_some(), "awarded_on": b.awarded_on,
             })
         })

@@ -456,6 +456,52 @@ pub async fn set_hides_name(db: &Pool, student: i64, hide: bool) -> Result<(), s
     Ok(())
 }
 
+/// The icons a badge may wear, each an SVG file in `static/badges/`. Every device draws
+/// them; emoji showed as empty boxes on phones without an emoji font.
+pub const BADGE_ICONS: [&str; 12] = [
+    "star",
+    "stars",
+    "medal",
+    "trophy",
+    "target",
+    "calendar",
+    "ribbon",
+    "team",
+    "book",
+    "heart",
+    "lightbulb",
+    "flag",
+];
+
+/// The icon of a badge as stored: the one it names, or for a badge stored with an emoji
+/// (the automatic badges, badges made before icons were drawn) the drawing of that emoji,
+/// else a star.
+pub fn badge_icon(stored: &str) -> &'static str {
+    let stored = stored.trim();
+    if let Some(k) = BADGE_ICONS.iter().find(|k| **k == stored) {
+        return k;
+    }
+    match stored.trim_end_matches('\u{fe0f}') {
+        "🎯" => "target",
+        "🏅" | "🥇" => "medal",
+        "🏆" => "trophy",
+        "📅" | "📆" => "calendar",
+        "🌟" | "✨" => "stars",
+        "🎖" | "🎗" | "🏵" => "ribbon",
+        "🤝" | "👥" | "🫂" => "team",
+        "📚" | "📖" | "📘" => "book",
+        "❤" | "💚" | "💛" | "💙" => "heart",
+        "💡" => "lightbulb",
+        "🚩" | "🏁" => "flag",
+        _ => "star",
+    }
+}
+
+/// The address of a badge's icon.
+pub fn badge_icon_src(stored: &str) -> String {
+    format!("/static/badges/{}.svg", badge_icon(stored))
+}
+
 /// The Monday of `d`'s week.
 pub fn monday_of(d: NaiveDate) -> NaiveDate {
     d - chrono::Days::new(d.weekday().num_days_from_monday() as u64)
@@ -464,6 +510,28 @@ pub fn monday_of(d: NaiveDate) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_badge_has_a_drawn_icon() {
+        for k in BADGE_ICONS {
+            assert_eq!(badge_icon(k), k);
+            let file = format!("{}/static/badges/{k}.svg", env!("CARGO_MANIFEST_DIR"));
+            let svg = std::fs::read_to_string(&file).unwrap_or_default();
+            assert!(
+                svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""),
+                "{file}"
+            );
+        }
+        // The automatic badges, stored with emoji, each have their own drawing.
+        let auto = ["🎯", "🏅", "🏆", "📅", "⭐", "🌟"].map(badge_icon);
+        assert_eq!(
+            auto,
+            ["target", "medal", "trophy", "calendar", "star", "stars"]
+        );
+        assert_eq!(badge_icon("🎖\u{fe0f}"), "ribbon");
+        assert_eq!(badge_icon("?"), "star");
+        assert_eq!(badge_icon_src("🏆"), "/static/badges/trophy.svg");
+    }
 
     #[test]
     fn levels_give_the_way_to_the_next() {

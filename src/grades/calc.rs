@@ -103,6 +103,19 @@ pub fn fmt_hundredths(h: i64) -> String {
     format!("{},{:02}", h / 100, h % 100)
 }
 
+/// The CSS classes of an average out of 20 (in hundredths), wherever one is shown: red
+/// below 10 (`avg-low`, under the pass mark), amber from 10 to under 12 (`avg-mid`),
+/// green from 12 (`avg-good`, the honour roll's usual line); nothing more for no average.
+/// Templates write `class="{{ crate::grades::calc::average_class(x) }}"`.
+pub fn average_class(h: impl crate::i18n::OptInt) -> &'static str {
+    match h.opt() {
+        None => "avg",
+        Some(v) if v < 1000 => "avg avg-low",
+        Some(v) if v < 1200 => "avg avg-mid",
+        Some(_) => "avg avg-good",
+    }
+}
+
 /// A subject's average with the steps that made it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SubjectAverage {
@@ -286,6 +299,18 @@ pub fn annual_average(periods: &[(Option<i64>, i64)]) -> Option<(i64, String)> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn averages_take_the_colour_of_their_threshold() {
+        assert_eq!(average_class(Some(999)), "avg avg-low");
+        assert_eq!(average_class(Some(0)), "avg avg-low");
+        assert_eq!(average_class(Some(1000)), "avg avg-mid");
+        assert_eq!(average_class(Some(1199)), "avg avg-mid");
+        assert_eq!(average_class(Some(1200)), "avg avg-good");
+        assert_eq!(average_class(Some(2000)), "avg avg-good");
+        assert_eq!(average_class(None), "avg");
+        assert_eq!(average_class(Some(850)), "avg avg-low");
+    }
+
     use super::*;
 
     fn m(kind: EvalKind, v: i64) -> Mark {

@@ -205,8 +205,8 @@ pub struct SubjectMarks {
     pub subject: String,
     /// Each mark, in the order of the evaluations.
     pub marks: Vec<FamilyMark>,
-    /// The subject average so far, "13,50".
-    pub average: Option<String>,
+    /// The subject average so far, in hundredths out of 20.
+    pub average: Option<i64>,
     /// How the average was computed.
     pub explanation: String,
 }
@@ -266,7 +266,7 @@ pub async fn student_marks(
         .into_iter()
         .map(|(_, mut s, marks)| {
             let avg = calc::subject_average(&marks, rule);
-            s.average = avg.value.map(calc::fmt_hundredths);
+            s.average = avg.value;
             s.explanation = avg.explanation;
             s
         })

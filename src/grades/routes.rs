@@ -70,7 +70,7 @@ struct Gradebook<'a> {
     periods: Vec<PeriodRow>,
     period: PeriodRow,
     evals: Vec<EvalRow>,
-    rows: Vec<(StudentRow, Vec<String>, String, String)>,
+    rows: Vec<(StudentRow, Vec<String>, Option<i64>, String)>,
     form: EvalForm,
     errors: FormErrors,
     kinds: [EvalKind; 4],
@@ -155,11 +155,7 @@ async fn gradebook_page(
                 })
                 .collect();
             let avg = average_of(&evals, &mine, rule);
-            let shown = avg
-                .value
-                .map(super::calc::fmt_hundredths)
-                .unwrap_or_default();
-            (s, cells, shown, avg.explanation)
+            (s, cells, avg.value, avg.explanation)
         })
         .collect();
     let status = if errors.is_empty() {

@@ -301,6 +301,48 @@ pub async fn grading(db: &Pool) -> anyhow::Result<GradingSettings> {
     Ok(load(db, "grading").await?.unwrap_or_default())
 }
 
+/// How the leaderboards show to families (students and parents). Staff see the whole
+/// board; a family sees the top and its own lines, so that a pupil far down the list is
+/// not named to the whole school.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BoardSettings {
+    /// How many lines from the top a student or a parent sees; their own lines ("ta
+    /// place") are always shown besides.
+    pub family_lines: i64,
+}
+
+impl Default for BoardSettings {
+    /// The top 10.
+    fn default() -> Self {
+        BoardSettings { family_lines: 10 }
+    }
+}
+
+impl BoardSettings {
+    /// The most lines a family may be shown.
+    pub const MAX_FAMILY_LINES: i64 = 100;
+
+    /// What is wrong, as (field, catalog key).
+    pub fn validate(&self) -> Vec<(&'static str, &'static str)> {
+        if (1..=Self::MAX_FAMILY_LINES).contains(&self.family_lines) {
+            Vec::new()
+        } else {
+            vec![("family_lines", "gam-error-board-lines")]
+        }
+    }
+
+    /// The number of top lines families see, as a count.
+    pub fn family_top(&self) -> usize {
+        self.family_lines.clamp(1, Self::MAX_FAMILY_LINES) as usize
+    }
+}
+
+/// The leaderboards' settings (defaults when none are stored).
+pub async fn boards(db: &Pool) -> anyhow::Result<BoardSettings> {
+    Ok(load(db, "boards").await?.unwrap_or_default())
+}
+
 async fn load<T: for<'de> Deserialize<'de>>(db: &Pool, key: &str) -> anyhow::Result<Option<T>> {
     let row: Option<(String,)> = sqlx::query_as("SELECT value FROM settings WHERE key = $1")
         .bind(key)
@@ -344,5 +386,21 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(bad.validate(), vec![("name", "error-required")]);
+    }
+
+    #[test]
+    fn families_see_the_top_ten_by_default() {
+        let b = BoardSettings::default();
+        assert_eq!(b.family_top(), 10);
+        assert!(b.validate().is_empty());
+        for wrong in [0, -3, 101] {
+            assert_eq!(
+                BoardSettings {
+                    family_lines: wrong
+                }
+                .validate(),
+                vec![("family_lines", "gam-error-board-lines")]
+            );
+        }
     }
 }

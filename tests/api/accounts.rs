@@ -316,7 +316,7 @@ async fn lycee_classes_need_a_serie_and_others_refuse_one() {
             ],
         )
         .await;
-    assert!(r.text().contains("Les séries n'existent qu'au lycée."));
+    assert!(r.text().contains("Les séries n’existent qu’au lycée."));
     let r = d
         .post(
             "/admin/classes",

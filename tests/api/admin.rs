@@ -85,7 +85,7 @@ async fn bad_student_input_is_explained_and_nothing_is_saved() {
         "Ce champ est obligatoire.",
         "Ce texte est trop long.",
         "Choisissez F ou M.",
-        "Le 30/02/2014 n'existe pas.",
+        "Le 30/02/2014 n’existe pas.",
     ] {
         assert!(r.text().contains(msg), "{msg}");
     }
@@ -194,7 +194,7 @@ async fn guardian_accounts_validate_phones_and_link_children() {
         d.get(r.location())
             .await
             .text()
-            .contains("Parent relié à l'élève.")
+            .contains("Parent relié à l’élève.")
     );
     // The parent logs in with the temporary password and sees the child.
     let mut p = app.client();
@@ -226,7 +226,7 @@ async fn guardian_accounts_validate_phones_and_link_children() {
             &[("current", &temp), ("new", &temp), ("confirm", &temp)],
         )
         .await;
-    assert!(r.text().contains("différent de l'actuel"));
+    assert!(r.text().contains("différent de l’actuel"));
     let r = p
         .post(
             "/compte/mot-de-passe",
@@ -595,7 +595,7 @@ async fn next_year_is_prepared_from_this_one_then_opened() {
     );
     let mut d = app.login_as("director").await;
     let page = d.get("/admin/annees").await.plain();
-    assert!(page.contains("Préparer l'année 2027-2028"), "{page}");
+    assert!(page.contains("Préparer l’année 2027-2028"), "{page}");
     let r = d.post("/admin/annees/preparation", &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let (next, current): (i64, bool) =

@@ -107,7 +107,7 @@ async fn the_risk_list_gives_reasons_and_follows_the_schools_thresholds() {
     let text = page.plain();
     assert!(text.contains("FIADJOE Yawo"), "{text}");
     assert!(text.contains("moyenne de 6,00 sous 10,00"), "{text}");
-    assert!(text.contains("10 h d'absence non justifiées"), "{text}");
+    assert!(text.contains("10 h d’absence non justifiées"), "{text}");
     assert!(!text.contains("AGBODJAN Sena"), "S2 is doing well: {text}");
     // 32 for the average, 13 for the absences: a medium risk, not on the high-only list.
     assert!(text.contains("45 · moyen"), "{text}");
@@ -139,7 +139,7 @@ async fn the_risk_list_gives_reasons_and_follows_the_schools_thresholds() {
     let child = p2.get(&format!("/analytique/eleves/{}", app.f.s3)).await;
     assert_eq!(child.status, StatusCode::OK);
     assert!(
-        child.plain().contains("Points d'attention"),
+        child.plain().contains("Points d’attention"),
         "{}",
         child.plain()
     );
@@ -224,5 +224,5 @@ async fn a_class_dashboard_is_for_its_teachers() {
     // A student's own dashboard shows results, without the staff's risk wording.
     let own = st.get(&format!("/analytique/eleves/{}", app.f.s1)).await;
     assert_eq!(own.status, StatusCode::OK);
-    assert!(!own.plain().contains("Points d'attention"));
+    assert!(!own.plain().contains("Points d’attention"));
 }

@@ -371,7 +371,7 @@ async fn the_surveillant_notes_a_lateness_that_the_roll_call_then_keeps() {
         .post("/admin/absences/saisie", &note("T-999", "retard", "10"))
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text().contains("Aucun élève inscrit n'a ce matricule."));
+    assert!(r.text().contains("Aucun élève inscrit n’a ce matricule."));
     let r = s
         .post("/admin/absences/saisie", &note("t-002", "retard", ""))
         .await;

@@ -457,3 +457,90 @@ async fn unknown_pages_get_a_localized_404() {
     let r = c.get("/nulle-part").await;
     assert!(r.body.contains("Page not found"));
 }
+
+/// The `inputmode` of the login field: the keyboard a phone shows.
+fn login_keyboard(body: &str) -> &str {
+    let at = body.find("<input id=\"login\"").expect("the login field");
+    let tag = &body[at..at + body[at..].find('>').unwrap()];
+    let m = tag.find("inputmode=\"").expect("an inputmode") + "inputmode=\"".len();
+    &tag[m..m + tag[m..].find('"').unwrap()]
+}
+
+/// Parents log in with a phone number and get a phone's keypad; staff choose "E-mail" and
+/// get letters and @, which the device remembers. Either login works whatever the choice.
+#[tokio::test]
+async fn the_login_field_gives_a_phone_keypad_for_phone_numbers() {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    let app = TestApp::new().await;
+    let mut c = app.client();
+    let r = c.get("/connexion").await;
+    assert_eq!(login_keyboard(&r.body), "tel", "parents first");
+    assert!(r.body.contains("href=\"/connexion?par=email\""));
+    assert!(r.plain().contains("Téléphone E-mail"), "the toggle");
+    let r = c.get("/connexion?par=email&suivant=%2Fadmin").await;
+    assert_eq!(login_keyboard(&r.body), "email");
+    // The toggle keeps where to go after the login.
+    assert!(
+        r.text()
+            .contains("href=\"/connexion?par=telephone&suivant=%2Fadmin\"")
+    );
+    assert!(r.body.contains("name=\"par\" value=\"email\""));
+    // An e-mail typed with the phone keypad comes back with the e-mail keyboard to fix it.
+    let r = c
+        .post(
+            "/connexion",
+            &[
+                ("login", "directeur@test.tg"),
+                ("password", "faux"),
+                ("par", "telephone"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(login_keyboard(&r.body), "email");
+    // A phone login on the e-mail keyboard is accepted all the same.
+    let mut p = app.client();
+    p.get("/connexion").await;
+    let r = p
+        .post(
+            "/connexion",
+            &[
+                ("login", "90 00 00 01"),
+                ("password", PASSWORD),
+                ("par", "email"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/parent");
+    // A teacher who logged in by e-mail on this device finds the e-mail keyboard next time.
+    let mut t = app.client();
+    let r = t.login(login_of("teacher_a"), PASSWORD).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let cookie = r
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|v| v.starts_with("suku_login_par="))
+        .expect("the device remembers how its person logs in");
+    assert!(cookie.starts_with("suku_login_par=email;"), "{cookie}");
+    let again = |cookie: String| {
+        Request::builder()
+            .uri("/connexion")
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let fresh = app
+        .client()
+        .send(again("suku_login_par=email".into()))
+        .await;
+    assert_eq!(login_keyboard(&fresh.body), "email");
+    let fresh = app
+        .client()
+        .send(again("suku_login_par=telephone".into()))
+        .await;
+    assert_eq!(login_keyboard(&fresh.body), "tel");
+}

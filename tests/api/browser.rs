@@ -663,7 +663,7 @@ async fn the_bursar_takes_a_payment_and_the_parent_reads_receipt_and_bulletin() 
         "links are printed: {text}"
     );
     for what in [
-        "souche de l'établissement",
+        "souche de l’établissement",
         "exemplaire de la famille",
         "découper suivant le pointillé",
         "scannez pour",

@@ -98,7 +98,7 @@ async fn a_term_from_marks_to_published_bulletins() {
         text.contains("(12,00 × 2 + 14,00 × 3) / 5 = 13,20"),
         "subjects in bulletin order"
     );
-    assert!(text.contains("Tableau d'honneur"));
+    assert!(text.contains("Tableau d’honneur"));
     assert!(text.contains("Bulletin en préparation"));
     // The class results, ranked.
     let results = d

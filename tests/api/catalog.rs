@@ -377,3 +377,65 @@ fn top_level_args(s: &str) -> Vec<&str> {
     }
     out
 }
+
+/// The messages of a Fluent source that hold a straight apostrophe (`'`), as "key: line".
+/// Comments are not shown to anyone and are left out.
+fn straight_apostrophes(src: &str) -> Vec<String> {
+    let mut key = String::new();
+    let mut found = Vec::new();
+    for line in src.lines() {
+        if line.trim_start().starts_with('#') {
+            continue;
+        }
+        let value = if !line.starts_with(' ') && !line.starts_with('}') {
+            match line.split_once('=') {
+                Some((k, v)) => {
+                    key = k.trim().to_string();
+                    v
+                }
+                None => line,
+            }
+        } else {
+            line
+        };
+        if value.contains('\'') {
+            found.push(format!("{key}: {}", line.trim()));
+        }
+    }
+    found
+}
+
+/// French text uses the typographic apostrophe (’) everywhere, never the straight one: a
+/// page mixing "l'école" and "l’école" looks careless to a parent.
+#[test]
+fn french_messages_use_the_typographic_apostrophe() {
+    let mut problems = Vec::new();
+    for (name, locale, src) in catalog_sources() {
+        if locale == Locale::Fr {
+            problems.extend(
+                straight_apostrophes(src)
+                    .into_iter()
+                    .map(|p| format!("{name}: {p}")),
+            );
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "straight apostrophes in French messages (write ’):\n{}",
+        problems.join("\n")
+    );
+    // The check sees them in values, continuation lines and variants, not in comments.
+    assert_eq!(
+        straight_apostrophes(
+            "# l'école\na = l’école\nb = l'école\nc =\n    Aujourd'hui\nd = { $n ->\n   *[other] {$n} jusqu'à\n}\n"
+        ),
+        vec![
+            "b: b = l'école".to_string(),
+            "c: Aujourd'hui".to_string(),
+            "d: *[other] {$n} jusqu'à".to_string()
+        ]
+    );
+    // And the catalogs say it with the typographic one.
+    let i18n = I18n::load().unwrap();
+    assert!(i18n.tr(Locale::Fr, "back-home", &[]).contains("l’accueil"));
+}

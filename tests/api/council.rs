@@ -266,3 +266,119 @@ async fn the_director_sets_the_grading_rules_and_every_average_follows() {
         "{log}"
     );
 }
+
+/// Each appreciation is saved as it is typed (the field posts itself after a pause, as a
+/// mark does) and says so beside it; the button stays for a page without JavaScript. A text
+/// sent twice is written and audited once; a closed period, another class's student or
+/// another teacher is refused.
+#[tokio::test]
+async fn each_appreciation_saves_itself_as_it_is_typed() {
+    let app = TestApp::new().await;
+    let p1 = period(&app, 1).await;
+    let (class, maths, s1) = (app.f.class_a, app.f.maths, app.f.s1);
+    let page_url =
+        format!("/enseignant/classes/{class}/matieres/{maths}/appreciations?periode={p1}");
+    let one =
+        format!("/enseignant/classes/{class}/matieres/{maths}/appreciations/{s1}?periode={p1}");
+    let field = format!("app_{s1}");
+    let mut t = app.login_as("teacher_a").await;
+    let page = t.get(&page_url).await;
+    assert_eq!(page.status, StatusCode::OK);
+    // The field posts itself after a pause in the typing, and when it is left.
+    let at = page.body.find(&format!("id=\"{field}\"")).unwrap();
+    let input = &page.body[at..at + page.body[at..].find('>').unwrap()];
+    assert!(
+        input.contains(&format!("hx-post=\"{}\"", one.replace('&', "&#38;"))),
+        "{input}"
+    );
+    assert!(
+        input.contains("hx-trigger=\"input changed delay:"),
+        "{input}"
+    );
+    assert!(
+        input.contains(&format!("hx-target=\"#app_state_{s1}\"")),
+        "{input}"
+    );
+    assert!(page.body.contains(&format!("id=\"app_state_{s1}\"")));
+    // Without JavaScript, the button saves the column.
+    assert!(
+        page.body
+            .contains("<button type=\"submit\" class=\"primary\">")
+    );
+
+    let audits = || {
+        scalar(
+            &app.db.pool,
+            "SELECT COUNT(*) FROM audit_log WHERE entity = 'student_appreciation'",
+            None,
+        )
+    };
+    let r = t.post(&one, &[(&field, "Bon travail")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.plain().contains("enregistrée"), "{}", r.body);
+    let (text,): (String,) = sqlx::query_as("SELECT text FROM appreciations WHERE student_id = $1")
+        .bind(s1)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(text, "Bon travail");
+    // The same text again (leaving the field after the pause): nothing more is written.
+    let r = t.post(&one, &[(&field, "Bon travail")]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(audits().await, 1);
+    let r = t.post(&one, &[(&field, "Bon travail, continuez")]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(audits().await, 2);
+    // Too long: said beside the field, nothing written.
+    let r = t.post(&one, &[(&field, &"x".repeat(201))]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("state bad"), "{}", r.body);
+    // Emptied: removed.
+    let r = t.post(&one, &[(&field, "  ")]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(
+        scalar(&app.db.pool, "SELECT COUNT(*) FROM appreciations", None).await,
+        0
+    );
+    t.post(&one, &[(&field, "Bon travail")]).await;
+    // The journal says who wrote what, for whom.
+    let mut d = app.login_as("director").await;
+    let journal = d.get("/admin/journal").await.plain();
+    assert!(
+        journal.contains("a changé l’appréciation de AGBODJAN Elom en Mathématiques"),
+        "{journal}"
+    );
+    assert!(journal.contains("« Bon travail, continuez » (avant : « Bon travail »)"));
+    assert!(journal.contains("a effacé l’appréciation de AGBODJAN Elom"));
+    // A student of another class, another teacher, an id typed by hand.
+    let other = format!(
+        "/enseignant/classes/{class}/matieres/{maths}/appreciations/{}?periode={p1}",
+        app.f.s3
+    );
+    let r = t
+        .post(&other, &[(&format!("app_{}", app.f.s3), "Non")])
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let mut tb = app.login_as("teacher_b").await;
+    assert_eq!(
+        tb.post(&one, &[(&field, "Piraté")]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = t
+        .post(
+            &format!("/enseignant/classes/{class}/matieres/{maths}/appreciations/abc"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // A closed period refuses, in words beside the field.
+    d.post(&format!("/admin/periodes/{p1}/cloture"), &[]).await;
+    let r = t.post(&one, &[(&field, "Changé après la clôture")]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.plain().contains("clôturée"), "{}", r.body);
+    let (text,): (String,) = sqlx::query_as("SELECT text FROM appreciations")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(text, "Bon travail");
+}

@@ -203,7 +203,7 @@ async fn partial_payment_receipt_reversal_and_the_family_view() {
     for (fields, msg) in [
         (
             vec![("amount", "60 000"), ("method", "especes")],
-            "dépasse ce que doit l'élève (55 000 FCFA)",
+            "dépasse ce que doit l’élève (55 000 FCFA)",
         ),
         (
             vec![("amount", "5000"), ("method", "cheque")],
@@ -390,7 +390,7 @@ async fn partial_payment_receipt_reversal_and_the_family_view() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let reversal = b.get(r.location()).await.plain();
-    assert!(reversal.contains("Reçu d'annulation"));
+    assert!(reversal.contains("Reçu d’annulation"));
     assert!(reversal.contains(&format!("Annulation du reçu n° {no}")));
     assert!(reversal.contains("−40 000 FCFA"));
     assert_eq!(suku::fees::repo::balance(pool, s2).await.unwrap(), 55_000);

@@ -315,12 +315,12 @@ async fn a_date_that_does_not_exist_is_told_so() {
     let r = s.post("/admin/eleves", &create("31/02/2014")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        r.plain().contains("Le 31/02/2014 n'existe pas."),
+        r.plain().contains("Le 31/02/2014 n’existe pas."),
         "{}",
         r.plain()
     );
     let r = s.post("/admin/eleves", &create("2014-02-31")).await;
-    assert!(r.plain().contains("Le 31/02/2014 n'existe pas."));
+    assert!(r.plain().contains("Le 31/02/2014 n’existe pas."));
     let r = s.post("/admin/eleves", &create("31 février")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.plain().contains("Date invalide (jj/mm/aaaa)."));
@@ -333,7 +333,7 @@ async fn a_date_that_does_not_exist_is_told_so() {
         .await;
     let text = r.plain();
     assert!(
-        text.contains("Date de naissance : le 31/02/2014 n'existe pas."),
+        text.contains("Date de naissance : le 31/02/2014 n’existe pas."),
         "{text}"
     );
     assert!(!text.contains("« 31/02/2014 » illisible"), "{text}");
@@ -361,7 +361,7 @@ async fn a_date_that_does_not_exist_is_told_so() {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.plain().contains("Le 31/11/2026 n'existe pas."));
+    assert!(r.plain().contains("Le 31/11/2026 n’existe pas."));
 }
 
 /// A new student's form offers the school's next free matricule, which may be kept or
@@ -464,9 +464,9 @@ async fn the_parent_sees_their_reason_and_the_message_where_they_land() {
     // The message is in the absences, where the browser scrolls to, not above them.
     let html = page.text();
     let section = html.find("id=\"absences\"").unwrap();
-    let flash = html.find("Justification envoyée à l'école.").unwrap();
+    let flash = html.find("Justification envoyée à l’école.").unwrap();
     assert!(flash > section, "the message is above the absences");
-    assert_eq!(html.matches("Justification envoyée à l'école.").count(), 1);
+    assert_eq!(html.matches("Justification envoyée à l’école.").count(), 1);
     let reason = format!("data-testid=\"absence-reason-{first}\"");
     assert!(page.body.contains(&reason), "{}", page.body);
     let text = page.plain();
@@ -480,7 +480,7 @@ async fn the_parent_sees_their_reason_and_the_message_where_they_land() {
         !p.get(&child)
             .await
             .text()
-            .contains("Justification envoyée à l'école.")
+            .contains("Justification envoyée à l’école.")
     );
     // Boosted by htmx, from the child's own page: the browser must load the page again, or
     // it would only scroll to #absences and the message would wait for another page.
@@ -498,7 +498,7 @@ async fn the_parent_sees_their_reason_and_the_message_where_they_land() {
     );
     assert_eq!(r.headers.get("HX-Refresh").unwrap(), "true");
     let page = p.get(&child).await;
-    assert!(page.text().contains("Justification envoyée à l'école."));
+    assert!(page.text().contains("Justification envoyée à l’école."));
     assert!(page.plain().contains("Enterrement d'un oncle"));
     // From another page, the address changes: a plain redirect does.
     let r = post_htmx(

@@ -651,7 +651,7 @@ async fn the_points_api_follows_each_roles_rights() {
     let mut t = app.login_as("teacher_a").await;
     let (code, b) = api(&mut t, "/api/gamification/points").await;
     assert_eq!(code, StatusCode::BAD_REQUEST);
-    assert!(b["message"].as_str().unwrap().contains("Précisez l'élève"));
+    assert!(b["message"].as_str().unwrap().contains("Précisez l’élève"));
     let (code, _) = api(&mut app.client(), "/api/gamification/defis").await;
     assert_eq!(code, StatusCode::UNAUTHORIZED);
 }
@@ -882,4 +882,214 @@ async fn levels_and_behaviours_are_the_schools_own() {
     let mut t = app.login_as("teacher_a").await;
     let page = t.get(&format!("/points/classe/{}", app.f.class_a)).await;
     assert!(page.plain().contains("Ponctualité (+3)"));
+}
+
+/// The names a page shows in a board's table, in order.
+fn board_rows(body: &str) -> Vec<String> {
+    let at = body.find("id=\"board-table\"").expect("the board");
+    let end = at + body[at..].find("</table>").unwrap();
+    body[at..end]
+        .split("<tr")
+        .skip(2)
+        .map(|row| {
+            // Each piece starts inside its <tr> tag.
+            let mut out = String::new();
+            let mut tag = true;
+            for c in row.chars() {
+                match c {
+                    '<' => tag = true,
+                    '>' => {
+                        tag = false;
+                        out.push(' ');
+                    }
+                    c if !tag => out.push(c),
+                    _ => {}
+                }
+            }
+            out.split_whitespace().collect::<Vec<_>>().join(" ")
+        })
+        .collect()
+}
+
+/// A school board of 15: a pupil sees the top 10 and their own place (the last), not every
+/// classmate down to the last; staff see everyone. The number is the school's setting, which
+/// the administration changes; the pupil is not offered the board as a file, and the file
+/// is refused to them.
+#[tokio::test]
+async fn a_pupil_sees_the_top_ten_and_their_own_place() {
+    let app = TestApp::new().await;
+    let mut others = Vec::new();
+    {
+        let mut tx = suku::db::begin_write(&app.db.pool).await.unwrap();
+        for i in 0..12 {
+            let s = suku::school::insert_student(
+                &mut *tx,
+                &suku::school::StudentInput {
+                    matricule: format!("T-1{i:02}"),
+                    first_name: format!("Camarade{i:02}"),
+                    last_name: "Kodjo".into(),
+                    sex: "F",
+                    birth_date: None,
+                    birth_place: None,
+                },
+                None,
+                app.state.clock.now(),
+            )
+            .await
+            .unwrap();
+            suku::school::enroll(&mut *tx, s, app.f.class_a, app.state.clock.now())
+                .await
+                .unwrap();
+            others.push(s);
+        }
+        tx.commit().await.unwrap();
+    }
+    // Everyone above S1, the fixture's pupil, who comes last.
+    for (i, s) in others.iter().enumerate() {
+        give(&app, *s, 100 + i as i64).await;
+    }
+    give(&app, app.f.s2, 60).await;
+    give(&app, app.f.s3, 50).await;
+    give(&app, app.f.s1, 5).await;
+    let url = "/classements?type=points&scope=ecole&periode=tout";
+    let mut student = app.login_as("student").await;
+    let page = student.get(url).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let rows = board_rows(&page.body);
+    let named: Vec<&String> = rows.iter().filter(|r| r.contains("KODJO")).collect();
+    assert_eq!(named.len(), 10, "the top 10: {rows:?}");
+    let last = rows.last().unwrap();
+    assert!(
+        last.starts_with("15 ") && last.contains("Elom") && last.contains("Ta place"),
+        "{rows:?}"
+    );
+    assert_eq!(rows.len(), 12, "10, a gap, and one's own place: {rows:?}");
+    assert!(!page.plain().contains("FIADJOE"), "the 13th is not named");
+    // No file of the board for a pupil, and none by the address either.
+    assert!(!page.body.contains("data-testid=\"export-xlsx\""));
+    for f in ["xlsx", "csv", "pdf"] {
+        let r = student.get(&format!("{url}&format={f}")).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{f}");
+    }
+    // Asking for more lines in the address does not give them.
+    let more = student.get(&format!("{url}&limite=50")).await;
+    assert_eq!(board_rows(&more.body).len(), 12);
+    // Staff see the whole board, and may download it.
+    let mut teacher = app.login_as("teacher_a").await;
+    let page = teacher.get(url).await;
+    assert_eq!(board_rows(&page.body).len(), 15);
+    assert!(page.body.contains("data-testid=\"export-xlsx\""));
+    // A parent sees the top and their children, and may download what they see.
+    let mut parent = app.login_as("parent_1").await;
+    let page = parent.get(url).await;
+    assert!(page.body.contains("data-testid=\"export-xlsx\""));
+    assert!(page.plain().contains("Votre enfant"));
+    assert_eq!(
+        parent.get(&format!("{url}&format=csv")).await.status,
+        StatusCode::OK
+    );
+    // The school shows families its top 3 instead; a wrong number is refused in words.
+    let mut d = app.login_as("director").await;
+    let admin = d.get("/admin/gamification").await;
+    assert!(admin.body.contains("name=\"family_lines\""));
+    assert!(admin.body.contains("value=\"10\""));
+    let r = d
+        .post("/admin/gamification/classements", &[("family_lines", "0")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.plain().contains("Saisissez un nombre de 1 à 100."));
+    let r = d
+        .post("/admin/gamification/classements", &[("family_lines", "3")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let rows = board_rows(&student.get(url).await.body);
+    assert_eq!(rows.len(), 5, "3, a gap, one's own place: {rows:?}");
+    assert_eq!(
+        scalar(
+            &app.db.pool,
+            "SELECT COUNT(*) FROM audit_log WHERE entity = 'settings' AND entity_id = 'boards'",
+            None
+        )
+        .await,
+        1
+    );
+    let journal = d.get("/admin/journal").await.plain();
+    assert!(
+        journal.contains("a modifié les réglages des classements vus par les familles"),
+        "{journal}"
+    );
+}
+
+/// Badges are drawn (SVG files of this site), not emoji that phones without an emoji font
+/// show as empty boxes: on the badges page, the progress page, and in the API. The school's
+/// own badges take one of the drawn icons.
+#[tokio::test]
+async fn badges_wear_drawn_icons_that_every_phone_shows() {
+    let app = TestApp::new().await;
+    let emoji = |s: &str| {
+        s.chars()
+            .any(|c| matches!(c as u32, 0x1F300..=0x1FAFF | 0x2B50 | 0x2605))
+    };
+    let mut d = app.login_as("director").await;
+    let page = d.get("/badges").await;
+    assert!(page.body.contains("name=\"icon\" value=\"trophy\""));
+    let r = d
+        .post("/badges", &[("name", "Délégué"), ("icon", "🎖")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.plain().contains("Choisissez une des icônes proposées."));
+    let r = d
+        .post("/badges", &[("name", "Délégué"), ("icon", "ribbon")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let (badge,): (i64,) = sqlx::query_as("SELECT id FROM badges WHERE name = 'Délégué'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let mut tx = suku::db::begin_write(&app.db.pool).await.unwrap();
+    suku::gamification::award_badge(&mut tx, badge, app.f.s1, None, "", app.state.clock.today())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let mut s = app.login_as("student").await;
+    for path in ["/badges".to_string(), format!("/progression/{}", app.f.s1)] {
+        let page = s.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(!emoji(&page.body), "{path} shows an emoji");
+        let srcs: Vec<&str> = page
+            .body
+            .match_indices("<img class=\"badge-icon\" src=\"")
+            .map(|(i, m)| {
+                let rest = &page.body[i + m.len()..];
+                &rest[..rest.find('"').unwrap()]
+            })
+            .collect();
+        assert!(!srcs.is_empty(), "{path}");
+        for src in &srcs {
+            assert!(src.starts_with("/static/badges/"), "{src}");
+            let img = s.get(src).await;
+            assert_eq!(img.status, StatusCode::OK, "{src}");
+            assert_eq!(img.headers["content-type"], "image/svg+xml", "{src}");
+            assert!(img.body.starts_with("<svg"), "{src}");
+        }
+        if path == "/badges" {
+            // The six automatic badges and the school's own, each its own drawing.
+            assert_eq!(srcs.len(), 7, "{srcs:?}");
+            assert!(srcs.contains(&"/static/badges/trophy.svg"));
+            assert!(srcs.contains(&"/static/badges/ribbon.svg"));
+        } else {
+            assert_eq!(srcs, ["/static/badges/ribbon.svg"]);
+        }
+    }
+    let (_, b) = api(&mut s, "/api/gamification/badges").await;
+    let first = &b["badges"][0];
+    assert!(
+        first["icon_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("/static/badges/"),
+        "{b}"
+    );
+    assert!(!emoji(&b.to_string()), "{b}");
 }

@@ -92,7 +92,12 @@ async fn a_teacher_enters_marks_and_the_gradebook_averages_them() {
         ))
         .await;
     // (12,50 × 1 + 15,50 × 2) / 3 = 14,50
-    assert!(book.body.contains("<strong title=\""), "{}", book.body);
+    assert!(
+        book.body
+            .contains("<strong class=\"avg avg-good\" title=\""),
+        "{}",
+        book.body
+    );
     assert!(book.text().contains("14,50"), "{}", book.body);
     assert!(book.text().contains("(12,50 × 1 + 15,50 × 2) / 3 = 14,50"));
     // The change is audited and published as a school event, in the same transaction.
@@ -261,7 +266,7 @@ async fn evaluation_form_errors_are_explained() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     for msg in [
         "Ce champ est obligatoire.",
-        "Le 32/13/2026 n'existe pas.",
+        "Le 32/13/2026 n’existe pas.",
         "Un nombre entier de 1 à 100.",
         "Un nombre entier de 1 à 10.",
     ] {
@@ -360,4 +365,62 @@ async fn the_journal_says_who_did_what_in_words_and_filters_by_person_kind_and_d
     let r = d.get("/admin/journal?du=le-2-decembre").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.plain().contains("Date"), "{}", r.plain());
+}
+
+/// The text of the element whose class list starts with `class` (up to its next tag).
+fn text_of_class<'a>(body: &'a str, class: &str) -> Vec<&'a str> {
+    let open = format!("class=\"{class}\"");
+    body.match_indices(&open)
+        .map(|(i, _)| {
+            let rest = &body[i..];
+            let start = rest.find('>').unwrap() + 1;
+            let end = rest[start..].find('<').unwrap();
+            rest[start..start + end].trim()
+        })
+        .collect()
+}
+
+/// An average below 10 is red, from 10 to under 12 amber, from 12 green, with one class
+/// wherever it is shown: the family's marks, the teacher's gradebook.
+#[tokio::test]
+async fn averages_are_coloured_by_threshold() {
+    let app = TestApp::new().await;
+    let mut t = app.login_as("teacher_a").await;
+    let mut p = app.login_as("parent_1").await;
+    let s1 = app.f.s1;
+    let child = format!("/parent/enfants/{s1}");
+    let gradebook = format!(
+        "/enseignant/classes/{}/matieres/{}",
+        app.f.class_a, app.f.maths
+    );
+    for (mark, average, class) in [
+        ("8", "8,00", "avg avg-low"),
+        ("14", "11,00", "avg avg-mid"),
+        ("20", "14,00", "avg avg-good"),
+    ] {
+        let e = crate::helpers::evaluation(&app, &mut t, app.f.class_a, 1, "2026-11-20").await;
+        crate::helpers::set_mark(&mut t, e, s1, mark).await;
+        let page = p.get(&child).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let shown = text_of_class(&page.body, class);
+        assert!(
+            shown.iter().any(|s| s.contains(average)),
+            "{average} should be {class}: {shown:?}"
+        );
+        for other in ["avg avg-low", "avg avg-mid", "avg avg-good"] {
+            if other != class {
+                assert!(
+                    text_of_class(&page.body, other).is_empty(),
+                    "{average} is also {other}"
+                );
+            }
+        }
+        let book = t.get(&gradebook).await;
+        assert!(
+            text_of_class(&book.body, class)
+                .iter()
+                .any(|s| s.contains(average)),
+            "gradebook: {average} should be {class}"
+        );
+    }
 }

@@ -45,16 +45,16 @@ async fn a_file_with_bad_rows_imports_nothing_and_names_every_problem() {
         "{text}"
     );
     for problem in [
-        "Le matricule T-001 existe déjà dans l'établissement.",
+        "Le matricule T-001 existe déjà dans l’établissement.",
         "Sexe « X » inconnu : écrivez F ou M.",
-        "Date de naissance : le 31/02/2013 n'existe pas.",
+        "Date de naissance : le 31/02/2013 n’existe pas.",
         "Classe « 6e Z » inconnue cette année.",
         "Téléphone « 12345 » invalide",
         "Lien « oncle » inconnu",
         "Le matricule T-100 est déjà à la ligne 2.",
         "« Matricule » est vide.",
         "« Nom » est vide.",
-        "Le parent n'a ni téléphone ni e-mail.",
+        "Le parent n’a ni téléphone ni e-mail.",
     ] {
         assert!(text.contains(problem), "missing: {problem}\n{text}");
     }
@@ -277,7 +277,7 @@ async fn a_teacher_fills_a_column_of_marks_from_a_file_then_saves_it() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let text = r.plain();
     assert!(
-        text.contains("Ligne 2 : aucun élève de la classe n'a le matricule « T-003 »."),
+        text.contains("Ligne 2 : aucun élève de la classe n’a le matricule « T-003 »."),
         "{text}"
     );
     assert!(

@@ -54,7 +54,7 @@ async fn school_results_run_as_a_job_with_progress() {
     let results = d.get(&href).await;
     assert_eq!(results.status, StatusCode::OK);
     let text = results.plain();
-    assert!(text.contains("Résultats de l'établissement"));
+    assert!(text.contains("Résultats de l’établissement"));
     assert!(text.contains("6e A") && text.contains("6e B"));
     // Nothing left to run.
     assert!(

@@ -9,6 +9,7 @@ mod attendance;
 mod auth;
 mod authz;
 mod browser;
+mod browser_first_hour;
 mod browser_gamification;
 mod browser_momo;
 mod bulletins;

@@ -476,3 +476,31 @@ async fn an_absence_and_a_lateness_are_told_as_such() {
     assert!(page.contains("Retard de Yawo le 23/11 : 10 min."), "{page}");
     assert!(!page.contains("absent"), "{page}");
 }
+
+/// A notification's link reads as its words: no space inside the link before or after them
+/// (a space inside a link is drawn underlined, as a stray line before the text).
+#[tokio::test]
+async fn a_notification_link_holds_no_stray_space() {
+    let app = TestApp::new().await;
+    let chat = crate::helpers::seed_chat(&app).await;
+    let mut p = app.login_as("parent_1").await;
+    let r = p.get("/notifications").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let open = format!("<a href=\"/notifications/{}\"", chat.notification);
+    let at = r.body.find(&open).expect("the notification's link");
+    let start = at + r.body[at..].find('>').unwrap() + 1;
+    let inner = &r.body[start..start + r.body[start..].find("</a>").unwrap()];
+    assert!(!inner.is_empty());
+    for (i, c) in inner.char_indices() {
+        if !c.is_whitespace() {
+            continue;
+        }
+        let before = inner[..i].chars().next_back();
+        let after = inner[i + c.len_utf8()..].chars().next();
+        assert!(
+            before.is_some_and(|b| b != '>') && after.is_some_and(|a| a != '<'),
+            "a space at the edge of the link's text: {inner:?}"
+        );
+    }
+    assert!(inner.contains("Rendez-vous mardi"), "{inner}");
+}

@@ -102,7 +102,8 @@ async fn pwa_manifest_and_service_worker() {
             .iter()
             .any(|i| i["sizes"] == "512x512")
     );
-    assert_eq!(m["shortcuts"].as_array().unwrap().len(), 4);
+    // Before login, no portal's shortcuts.
+    assert!(m.get("shortcuts").is_none(), "{m}");
     let r = c.get("/sw.js").await;
     assert!(r.body.contains("hors-ligne"));
     assert_eq!(c.get("/hors-ligne").await.status, StatusCode::OK);
@@ -130,4 +131,86 @@ async fn pages_vary_on_htmx_and_are_not_cached() {
             .any(|v| v.to_str().unwrap().contains("HX-Request"))
     );
     assert_eq!(r.headers.get("cache-control").unwrap(), "no-store");
+}
+
+/// The app installed from a page opens on its user's home and offers that portal's places
+/// only: a parent's phone is not offered the administration.
+#[tokio::test]
+async fn each_portal_links_its_own_manifest() {
+    let app = TestApp::new().await;
+    let homes = ["/eleve", "/enseignant", "/parent", "/admin"];
+    for (who, home) in [
+        ("student", "/eleve"),
+        ("teacher_a", "/enseignant"),
+        ("parent_1", "/parent"),
+        ("director", "/admin"),
+        ("bursar", "/admin"),
+    ] {
+        let mut c = app.login_as(who).await;
+        let page = c.get(home).await;
+        assert_eq!(page.status, StatusCode::OK, "{who}");
+        let at = page
+            .body
+            .find("rel=\"manifest\" href=\"")
+            .expect("a manifest link")
+            + "rel=\"manifest\" href=\"".len();
+        let href = &page.body[at..at + page.body[at..].find('"').unwrap()];
+        // Browsers fetch a manifest without cookies: it must not depend on the session.
+        let r = app.client().get(href).await;
+        assert_eq!(r.status, StatusCode::OK, "{who}: {href}");
+        assert_eq!(
+            r.headers.get("content-type").unwrap(),
+            "application/manifest+json"
+        );
+        let m: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(m["start_url"], home, "{who}: {m}");
+        let shortcuts = m["shortcuts"].as_array().unwrap();
+        assert!(!shortcuts.is_empty(), "{who}");
+        for s in shortcuts {
+            let url = s["url"].as_str().unwrap();
+            assert!(
+                !homes.iter().any(|h| *h != home && url.starts_with(h)),
+                "{who} is offered {url}"
+            );
+            let opened = c.get(url).await;
+            assert!(
+                opened.status == StatusCode::OK
+                    || (opened.status == StatusCode::SEE_OTHER
+                        && !opened.location().starts_with("/connexion")),
+                "{who}: shortcut {url} answers {}",
+                opened.status
+            );
+            assert!(!s["name"].as_str().unwrap().is_empty());
+        }
+    }
+    // Before login, the page links the plain manifest.
+    let r = app.client().get("/connexion").await;
+    assert!(
+        r.body
+            .contains("rel=\"manifest\" href=\"/manifest.webmanifest\"")
+    );
+    assert_eq!(
+        app.client().get("/manifest/inconnu").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+/// Browsers ask for /favicon.ico whatever the page links: it is the school's icon.
+#[tokio::test]
+async fn the_favicon_is_the_apps_icon() {
+    let app = TestApp::new().await;
+    let r = app.client().get("/favicon.ico").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers.get("content-type").unwrap(), "image/x-icon");
+    // An ICO header with one image, which is the app's PNG icon.
+    assert_eq!(&r.bytes[..6], &[0, 0, 1, 0, 1, 0]);
+    let png = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/static/icons/icon-192.png"
+    ))
+    .unwrap();
+    assert_eq!(&r.bytes[22..], &png[..]);
+    assert_eq!(r.bytes[6], 192);
+    let size = u32::from_le_bytes(r.bytes[14..18].try_into().unwrap());
+    assert_eq!(size as usize, png.len());
 }

@@ -9,8 +9,11 @@ pub(super) struct AdminPage<'a> {
     rules: Vec<crate::gamification::Rule>,
     behaviours: Vec<Behaviour>,
     levels: Levels,
+    boards: crate::settings::BoardSettings,
     journal: Vec<JournalLine>,
     errors: FormErrors,
+    /// The board setting as typed, when it was refused.
+    typed_lines: Option<String>,
 }
 
 impl AdminPage<'_> {
@@ -65,6 +68,15 @@ pub(super) async fn admin_view(
     ctx: &Ctx,
     errors: FormErrors,
 ) -> AppResult<Response> {
+    admin_view_typed(app, ctx, errors, None).await
+}
+
+async fn admin_view_typed(
+    app: &AppState,
+    ctx: &Ctx,
+    errors: FormErrors,
+    typed_lines: Option<String>,
+) -> AppResult<Response> {
     let u = ctx.user()?;
     authz::require(may_administer(u))?;
     let status = errors.status();
@@ -75,8 +87,10 @@ pub(super) async fn admin_view(
             rules: crate::gamification::rules(&app.db).await?,
             behaviours: crate::gamification::behaviours(&app.db).await?,
             levels: crate::gamification::levels(&app.db).await?,
+            boards: crate::settings::boards(&app.db).await?,
             journal: journal(&app.db).await?,
             errors,
+            typed_lines,
         },
     )
 }
@@ -201,6 +215,46 @@ pub(super) async fn save_levels(
         ctx.now,
     )
     .await?;
+    ctx.flash("success", "gam-saved").await?;
+    Ok(redirect("/admin/gamification"))
+}
+
+/// How many lines from the top families see on the boards.
+pub(super) async fn save_boards(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    body: Bytes,
+) -> AppResult<Response> {
+    let u = ctx.user()?;
+    authz::require(may_administer(u))?;
+    let f = form(&body);
+    let typed = field(&f, "family_lines").trim().to_string();
+    let settings = crate::settings::BoardSettings {
+        family_lines: typed.parse().unwrap_or(0),
+    };
+    let problems = settings.validate();
+    if !problems.is_empty() {
+        let mut errors = FormErrors::default();
+        for (field, key) in problems {
+            errors.add(field, ctx.t.t(key));
+        }
+        return admin_view_typed(&app, &ctx, errors, Some(typed)).await;
+    }
+    let before = crate::settings::boards(&app.db).await?;
+    let mut tx = crate::db::begin_write(&app.db).await?;
+    crate::settings::store(&mut *tx, "boards", &settings).await?;
+    crate::audit::record(
+        &mut *tx,
+        Some(u.id),
+        "settings",
+        "boards",
+        "update",
+        Some(&before.family_lines.to_string()),
+        Some(&settings.family_lines.to_string()),
+        ctx.now,
+    )
+    .await?;
+    tx.commit().await?;
     ctx.flash("success", "gam-saved").await?;
     Ok(redirect("/admin/gamification"))
 }

@@ -16,6 +16,14 @@ impl BadgesPage<'_> {
     fn value(&self, key: &str) -> &str {
         field(&self.form, key)
     }
+
+    /// The icon chosen in the form (the first, on a new form).
+    fn icon_checked(&self, k: &str) -> bool {
+        match self.value("icon") {
+            "" => k == crate::gamification::BADGE_ICONS[0],
+            v => v == k,
+        }
+    }
 }
 
 pub(super) async fn badges_page(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
@@ -52,7 +60,7 @@ pub(super) async fn create_badge(
         errors.add("description", ctx.t.t("error-too-long"));
     }
     let icon = field(&f, "icon").trim().to_string();
-    if icon.is_empty() || icon.chars().count() > 4 {
+    if !crate::gamification::BADGE_ICONS.contains(&icon.as_str()) {
         errors.add("icon", ctx.t.t("gam-error-icon"));
     }
     if !errors.is_empty() {

@@ -26,19 +26,20 @@ pub struct BoardQuery {
 }
 
 impl BoardQuery {
-    /// The lines asked for by `u`: 100 unless said; the school's staff may ask for up to
-    /// 5,000, a family for no more than the page shows them (100), whatever the address says.
-    pub fn limit(&self, u: &crate::auth::CurrentUser) -> usize {
-        let most = if u.is_admin() || u.has(crate::auth::Role::Teacher) {
-            5000
+    /// The lines from the top asked for by `u`: the school's staff 100 unless said, up to
+    /// 5,000; a family the school's `family_top` (the top 10 unless the school chose
+    /// otherwise), never more whatever the address says. Their own lines come besides.
+    pub fn limit(&self, u: &crate::auth::CurrentUser, family_top: usize) -> usize {
+        let (default, most) = if super::staff(u) {
+            (100, 5000)
         } else {
-            100
+            (family_top, family_top)
         };
         self.limite
             .parse::<usize>()
             .ok()
             .filter(|n| *n > 0)
-            .unwrap_or(100)
+            .unwrap_or(default)
             .min(most)
     }
 }
@@ -106,9 +107,27 @@ pub(super) struct BoardsPage<'a> {
     scope: &'static str,
     class_id: i64,
     level_id: i64,
+    /// Lines from the top; the lines after them are the viewer's own, further down.
+    top: usize,
+    /// The board may be downloaded by this viewer.
+    may_export: bool,
 }
 
 impl BoardsPage<'_> {
+    /// What marks the viewer's own line: their place, or their child's.
+    fn mine_label(&self) -> String {
+        let student = self
+            .ctx
+            .user
+            .as_ref()
+            .is_some_and(|u| u.active_role == crate::auth::Role::Student);
+        self.ctx.t.t(if student {
+            "gam-your-place"
+        } else {
+            "gam-your-child"
+        })
+    }
+
     fn value(&self, v: &i64) -> String {
         let v = *v;
         match self.board.kind {
@@ -126,6 +145,9 @@ pub(super) async fn boards_page(
 ) -> AppResult<Response> {
     let u = ctx.user()?;
     let export = export.format()?;
+    if export.is_some() {
+        authz::require(authz::may_export_boards(u))?;
+    }
     let classes = visible_classes(&app.db, u).await?;
     let home = home_class(&app.db, u).await?;
     let choice = match choose(&q, &classes, home) {
@@ -144,7 +166,8 @@ pub(super) async fn boards_page(
     .await?;
     let known = known(&app.db, u).await?;
     let mine = own_students(&app.db, u).await?;
-    let lines = lines_for(&board, &known, &mine, q.limit(u));
+    let top = q.limit(u, crate::settings::boards(&app.db).await?.family_top());
+    let lines = lines_for(&board, &known, &mine, top);
     let more = board.entries.len().saturating_sub(lines.len()) as i64;
     if let Some(format) = export {
         // The lines this viewer sees, names hidden as on the page.
@@ -205,6 +228,8 @@ pub(super) async fn boards_page(
         scope,
         class_id,
         level_id,
+        top,
+        may_export: authz::may_export_boards(u),
     })
 }
 
@@ -226,20 +251,22 @@ mod tests {
     }
 
     #[test]
-    fn a_family_gets_no_more_lines_than_the_page_shows() {
+    fn a_family_gets_no_more_lines_than_the_school_shows_it() {
         let q = BoardQuery {
             limite: "5000".into(),
             ..Default::default()
         };
-        assert_eq!(q.limit(&who(Role::Parent)), 100);
-        assert_eq!(q.limit(&who(Role::Student)), 100);
-        assert_eq!(q.limit(&who(Role::Teacher)), 5000);
-        assert_eq!(q.limit(&who(Role::Director)), 5000);
-        assert_eq!(BoardQuery::default().limit(&who(Role::Parent)), 100);
+        assert_eq!(q.limit(&who(Role::Parent), 10), 10);
+        assert_eq!(q.limit(&who(Role::Student), 10), 10);
+        assert_eq!(q.limit(&who(Role::Teacher), 10), 5000);
+        assert_eq!(q.limit(&who(Role::Director), 10), 5000);
+        assert_eq!(BoardQuery::default().limit(&who(Role::Parent), 10), 10);
+        assert_eq!(BoardQuery::default().limit(&who(Role::Student), 25), 25);
+        assert_eq!(BoardQuery::default().limit(&who(Role::Teacher), 10), 100);
         let few = BoardQuery {
             limite: "5".into(),
             ..Default::default()
         };
-        assert_eq!(few.limit(&who(Role::Parent)), 5);
+        assert_eq!(few.limit(&who(Role::Parent), 10), 5);
     }
 }

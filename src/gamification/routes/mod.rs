@@ -64,6 +64,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/gamification", get(admin_page))
         .route("/admin/gamification/regles", post(save_rules))
         .route("/admin/gamification/niveaux", post(save_levels))
+        .route("/admin/gamification/classements", post(save_boards))
         .route("/admin/gamification/comportements", post(add_behaviour))
         .route(
             "/admin/gamification/comportements/{id}",

@@ -69,7 +69,8 @@ pub struct BadgeRow {
     pub name: String,
     /// The school's description.
     pub description: String,
-    /// An emoji.
+    /// The icon: one of [`crate::gamification::BADGE_ICONS`], or an emoji stored before
+    /// (see [`crate::gamification::badge_icon`]).
     pub icon: String,
     /// When the student got it.
     pub awarded_on: Option<NaiveDate>,
@@ -78,6 +79,11 @@ pub struct BadgeRow {
 }
 
 impl BadgeRow {
+    /// The address of its drawn icon.
+    pub fn icon_src(&self) -> String {
+        crate::gamification::badge_icon_src(&self.icon)
+    }
+
     /// The name to show: the catalog's for automatic badges.
     pub fn title(&self, t: &crate::i18n::Tr) -> String {
         match &self.code {
