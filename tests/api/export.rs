@@ -231,7 +231,7 @@ async fn a_receipt_pdf_carries_a_qr_code_that_verifies_it() {
     // One A4 sheet with two copies, the school's stub and the family's, a cut line between.
     let folded = text.replace('’', "'").to_lowercase();
     assert!(
-        folded.contains("souche de l’établissement") && folded.contains("exemplaire de la famille"),
+        folded.contains("souche de l'établissement") && folded.contains("exemplaire de la famille"),
         "{text}"
     );
     assert!(folded.contains("découper suivant le pointillé"), "{text}");
