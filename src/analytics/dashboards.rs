@@ -238,9 +238,7 @@ pub fn averages_charts(t: &Tr, results: &[ClassResult]) -> (ChartView, ChartView
             .map(|r| {
                 vec![
                     r.name.clone(),
-                    r.mean
-                        .map(crate::grades::calc::fmt_hundredths)
-                        .unwrap_or_default(),
+                    r.mean.map(|v| t.hundredths(&v)).unwrap_or_default(),
                 ]
             })
             .collect(),
@@ -277,7 +275,7 @@ pub fn averages_charts(t: &Tr, results: &[ClassResult]) -> (ChartView, ChartView
         head: vec![t.t("an-subject"), t.t("an-average")],
         rows: subjects
             .iter()
-            .map(|s| vec![s.0.clone(), crate::grades::calc::fmt_hundredths(s.1)])
+            .map(|s| vec![s.0.clone(), t.hundredths(&s.1)])
             .collect(),
     };
     (classes, subjects_view)
@@ -490,7 +488,7 @@ pub async fn subject_trend_chart(db: &Pool, t: &Tr, class: i64) -> anyhow::Resul
                 let mut r = vec![s.clone()];
                 r.extend(months.iter().map(|m| {
                     cell(s, *m)
-                        .map(crate::grades::calc::fmt_hundredths)
+                        .map(|v| t.hundredths(&v))
                         .unwrap_or_else(|| "—".into())
                 }));
                 r
@@ -531,10 +529,7 @@ pub async fn child_subjects_chart(
         .iter()
         .map(|s| computed.subject_stats.get(&s.id).and_then(|x| x.mean))
         .collect();
-    let f = |v: &Option<i64>| {
-        v.map(crate::grades::calc::fmt_hundredths)
-            .unwrap_or_else(|| "—".into())
-    };
+    let f = |v: &Option<i64>| v.map(|v| t.hundredths(&v)).unwrap_or_else(|| "—".into());
     Ok(ChartView {
         id: "chart-child-subjects".into(),
         unit: Unit::Mark,

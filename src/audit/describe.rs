@@ -467,7 +467,10 @@ async fn fill(
                 return Ok(false);
             };
             put("person", names.user(db, user).await?);
-            put("minutes", t.int(ints(new).last().copied().unwrap_or(0)));
+            put(
+                "minutes",
+                t.duration(ints(new).last().copied().unwrap_or(0)),
+            );
         }
         "gamification_rules" | "gamification_levels" => {}
         _ => return Ok(false),

@@ -14,7 +14,6 @@ use crate::app::AppState;
 use crate::auth::{Portal, Role};
 use crate::authz;
 use crate::error::{AppError, AppResult};
-use crate::grades::calc::fmt_hundredths;
 use crate::grades::repo::PeriodRow;
 use crate::school::{self, ClassRow, StudentRow};
 use crate::web::{Ctx, PathId, PathIds, html, redirect};
@@ -41,11 +40,6 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin/periodes/{id}/resultats", post(super::school::start))
         .route("/admin/resultats/{id}", get(super::school::show))
-}
-
-/// Hundredths as the bulletin prints them, or a dash.
-pub fn h(v: &Option<i64>) -> String {
-    v.map(fmt_hundredths).unwrap_or_else(|| "—".into())
 }
 
 #[derive(Template)]

@@ -499,6 +499,12 @@ impl OptInt for Option<i64> {
     }
 }
 
+impl OptInt for i64 {
+    fn opt(&self) -> Option<i64> {
+        Some(*self)
+    }
+}
+
 impl<T: OptInt + ?Sized> OptInt for &T {
     fn opt(&self) -> Option<i64> {
         (**self).opt()

@@ -63,6 +63,16 @@ async fn roll_call_justification_and_validation() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // The journal says each duration once, as people say it.
+    let log = app
+        .login_as("director")
+        .await
+        .get("/admin/journal")
+        .await
+        .plain();
+    assert!(log.contains("un retard de 15 min pour"), "{log}");
+    assert!(log.contains("une absence de 55 min pour"), "{log}");
+    assert!(!log.contains("min min"), "{log}");
     // The same session twice is refused.
     let r = t
         .post(
