@@ -84,7 +84,13 @@ fn base() -> Chart {
                 .collect::<Vec<_>>(),
         )
         .tooltip(Tooltip::new().trigger(Trigger::Axis))
-        .legend(Legend::new().top("bottom"))
+        // One line of legend, paged by arrows when the series do not fit (a phone): wrapped,
+        // it covered the axis.
+        .legend(
+            Legend::new()
+                .type_(charming::component::LegendType::Scroll)
+                .top("bottom"),
+        )
         .grid(
             Grid::new()
                 .left("3%")
