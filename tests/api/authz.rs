@@ -57,13 +57,17 @@ enum Expect {
 }
 
 fn outcome(status: StatusCode, location: &str) -> Expect {
-    if status == StatusCode::SEE_OTHER && location.starts_with("/connexion") {
+    if (status == StatusCode::SEE_OTHER && location.starts_with("/connexion"))
+        || status == StatusCode::UNAUTHORIZED
+    {
         Expect::Login
     } else if status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND {
         Expect::Denied
     } else if status.is_success()
         || status == StatusCode::SEE_OTHER
+        // Past the access check, the fields were refused.
         || status == StatusCode::UNPROCESSABLE_ENTITY
+        || status == StatusCode::BAD_REQUEST
     {
         Expect::Ok
     } else {
@@ -119,6 +123,129 @@ async fn class_b_challenge(app: &TestApp) -> i64 {
     )
     .await
     .unwrap()
+}
+
+/// Pages open to anyone, signed in or not (walked by `public_pages_answer_everyone_alike`).
+const PUBLIC_GET: &[(&str, &str)] = &[
+    ("/connexion", "/connexion"),
+    ("/favicon.ico", "/favicon.ico"),
+    ("/healthz", "/healthz"),
+    ("/readyz", "/readyz"),
+    ("/hors-ligne", "/hors-ligne"),
+    ("/manifest.webmanifest", "/manifest.webmanifest"),
+    ("/manifest/{portal}", "/manifest/parent"),
+    ("/sw.js", "/sw.js"),
+];
+
+/// GET routes whose access another test walks, each with the reason.
+const GET_ELSEWHERE: &[(&str, &str)] = &[
+    ("/connexion", "public: public_pages_answer_everyone_alike"),
+    ("/favicon.ico", "public: public_pages_answer_everyone_alike"),
+    ("/healthz", "public: public_pages_answer_everyone_alike"),
+    ("/readyz", "public: public_pages_answer_everyone_alike"),
+    ("/hors-ligne", "public: public_pages_answer_everyone_alike"),
+    (
+        "/manifest.webmanifest",
+        "public: public_pages_answer_everyone_alike",
+    ),
+    (
+        "/manifest/{portal}",
+        "public: public_pages_answer_everyone_alike",
+    ),
+    ("/sw.js", "public: public_pages_answer_everyone_alike"),
+    (
+        "/static",
+        "public assets (CSS, JS, icons): portals::pwa_manifest_and_service_worker",
+    ),
+    ("/static/", "public assets"),
+    (
+        "/static/{*__private__axum_nest_tail_param}",
+        "public assets",
+    ),
+    (
+        "/verifier/recus/{id}/{code}",
+        "public by design (the receipt's QR code), opened only with the receipt's code: export::a_receipt_pdf_carries_a_qr_code_that_verifies_it",
+    ),
+];
+
+/// Routes that change something whose access another test walks, each with the reason.
+const POST_ELSEWHERE: &[(&str, &str)] = &[
+    (
+        "/connexion",
+        "public: auth::bad_password_and_unknown_account_are_refused_alike, security::parallel_logins_cannot_pass_the_limit",
+    ),
+    (
+        "/deconnexion",
+        "ends the session the matrix walks with: auth::session_id_changes_at_login_and_logout_ends_it",
+    ),
+    (
+        "/langue",
+        "public: auth::language_switch_sticks_to_the_user, security::the_way_back_stays_on_this_site",
+    ),
+    (
+        "/paiements/rappel/{provider}",
+        "the providers' callbacks, believed only once checked with the provider: momo::bad_input_and_forged_callbacks_credit_nothing",
+    ),
+    (
+        "/enseignant/evaluations/{id}/import",
+        "an upload: uploads_for_every_role",
+    ),
+    ("/admin/import/eleves", "an upload: uploads_for_every_role"),
+];
+
+#[tokio::test]
+async fn public_pages_answer_everyone_alike() {
+    let app = TestApp::new().await;
+    for role in ROLES {
+        let mut c = client_for(&app, role).await;
+        for (_, path) in PUBLIC_GET {
+            let r = c.get(path).await;
+            // The login page sends a signed-in person to their portal.
+            let ok = r.status == StatusCode::OK
+                || (*path == "/connexion" && r.status == StatusCode::SEE_OTHER);
+            assert!(ok, "{role} GET {path}: {}", r.status);
+        }
+    }
+}
+
+#[tokio::test]
+async fn uploads_for_every_role() {
+    let app = TestApp::new().await;
+    let f = app.f.clone();
+    let eval = {
+        let mut t = app.login_as("teacher_a").await;
+        crate::helpers::evaluation(&app, &mut t, f.class_a, 1, "2026-11-19").await
+    };
+    let csv = "matricule;note\nT-001;12\n";
+    let cases: [(String, Vec<&str>); 2] = [
+        (
+            format!("/enseignant/evaluations/{eval}/import"),
+            vec!["teacher_a"],
+        ),
+        ("/admin/import/eleves".into(), vec!["director", "secretary"]),
+    ];
+    let mut failures = Vec::new();
+    for role in ROLES {
+        let mut c = client_for(&app, role).await;
+        for (path, allowed) in &cases {
+            let r = c.upload(path, "notes.csv", csv.as_bytes()).await;
+            let got = outcome(r.status, r.location());
+            let want = if role == "anonymous" {
+                Expect::Login
+            } else if allowed.contains(&role) {
+                Expect::Ok
+            } else {
+                Expect::Denied
+            };
+            if got != want {
+                failures.push(format!(
+                    "{role} upload {path}: got {got:?} ({}), want {want:?}",
+                    r.status
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[tokio::test]
@@ -179,9 +306,43 @@ async fn every_get_route_for_every_role() {
     ];
     let dm_pair = ["parent_1", "teacher_a"];
     let challenge = class_b_challenge(&app).await;
+    let eval = {
+        let mut t = app.login_as("teacher_a").await;
+        crate::helpers::evaluation(&app, &mut t, f.class_a, 1, "2026-11-19").await
+    };
     // (path, roles allowed, a text of the record that refusals must not show)
     let routes: Vec<(String, Vec<&str>, Option<&str>)> = vec![
         ("/eleve".into(), vec!["student"], None),
+        // The entry point sends each person to their portal, and strangers to the login.
+        ("/".into(), everyone.to_vec(), None),
+        (
+            format!("/enseignant/evaluations/{eval}"),
+            vec!["teacher_a"],
+            Some("Devoir surveillé"),
+        ),
+        (
+            format!("/api/gamification/points?eleve={}", f.s1),
+            vec![
+                "student",
+                "parent_1",
+                "teacher_a",
+                "director",
+                "bursar",
+                "secretary",
+            ],
+            None,
+        ),
+        (
+            format!("/api/gamification/badges?eleve={}", f.s3),
+            vec!["parent_2", "director", "bursar", "secretary"],
+            None,
+        ),
+        (
+            format!("/api/gamification/classement?classe={}", f.class_b),
+            vec!["parent_1", "parent_2", "director", "bursar", "secretary"],
+            None,
+        ),
+        ("/api/gamification/defis".into(), everyone.to_vec(), None),
         ("/enseignant".into(), vec!["teacher_a"], None),
         (
             format!("/enseignant/classes/{}", f.class_a),
@@ -665,7 +826,13 @@ async fn every_get_route_for_every_role() {
             Some("T-900"),
         ),
     ];
-    let mut failures = Vec::new();
+    // Every GET route of the router built by the app is in the matrix above.
+    let mut failures = crate::routes::unwalked(
+        &app.router,
+        "GET",
+        routes.iter().map(|r| r.0.as_str()),
+        GET_ELSEWHERE,
+    );
     for role in ROLES {
         let mut c = client_for(&app, role).await;
         for (path, allowed, secret) in &routes {
@@ -754,8 +921,142 @@ async fn every_post_route_for_every_role() {
         "parent_2",
         "student",
     ];
+    // Records the rows below act on, made as people make them.
+    let eval = {
+        let mut t = app.login_as("teacher_a").await;
+        crate::helpers::evaluation(&app, &mut t, f.class_a, 1, "2026-11-19").await
+    };
+    let absence = {
+        let mut t = app.login_as("teacher_a").await;
+        let s1 = format!("etat_{}", f.s1);
+        let r = t
+            .post(
+                &format!("/enseignant/classes/{}/appel", f.class_a),
+                &[
+                    ("held_on", "2026-11-18"),
+                    ("starts_at", "07:00"),
+                    ("minutes", "55"),
+                    (&s1, "absent"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        crate::helpers::scalar(&app.db.pool, "SELECT MAX(id) FROM absences", None).await
+    };
+    let year = crate::helpers::scalar(
+        &app.db.pool,
+        "SELECT id FROM school_years WHERE current = TRUE",
+        None,
+    )
+    .await;
+    // A person and a pupil that no walking role is, for the switches on and off.
+    let (spare_user, spare_student) = {
+        let mut tx = suku::db::begin_write(&app.db.pool).await.unwrap();
+        let u = crate::helpers::mk_user(
+            &mut tx,
+            "-",
+            "Kossi",
+            "Réserve",
+            "reserve@test.tg",
+            &[suku::auth::Role::Teacher],
+        )
+        .await;
+        let s = suku::school::insert_student(
+            &mut *tx,
+            &suku::school::StudentInput {
+                matricule: "T-950".into(),
+                first_name: "Afi".into(),
+                last_name: "Réserve".into(),
+                sex: "F",
+                birth_date: None,
+                birth_place: None,
+            },
+            None,
+            crate::helpers::now(),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        (u, s)
+    };
     type PostRoute<'a> = (String, Vec<(&'a str, String)>, Vec<&'a str>);
     let routes: Vec<PostRoute> = vec![
+        (
+            format!("/enseignant/evaluations/{eval}"),
+            vec![],
+            vec!["teacher_a"],
+        ),
+        (
+            format!("/enseignant/evaluations/{eval}/cellules"),
+            vec![],
+            vec!["teacher_a"],
+        ),
+        (
+            format!("/enseignant/classes/{}/appel", f.class_a),
+            vec![],
+            vec!["teacher_a"],
+        ),
+        (
+            format!("/parent/absences/{absence}/justification"),
+            vec![],
+            vec!["parent_1"],
+        ),
+        (
+            format!("/admin/absences/{absence}/validation"),
+            vec![("decision", "x".into())],
+            managers.clone(),
+        ),
+        ("/admin/classes".into(), vec![], managers.clone()),
+        ("/admin/eleves".into(), vec![], managers.clone()),
+        ("/admin/parents".into(), vec![], managers.clone()),
+        ("/admin/personnel".into(), vec![], managers.clone()),
+        (
+            format!("/admin/eleves/{spare_student}/activation"),
+            vec![],
+            managers.clone(),
+        ),
+        (
+            format!("/admin/utilisateurs/{spare_user}/activation"),
+            vec![],
+            vec!["director"],
+        ),
+        (
+            format!("/admin/classes/{}/enseignants/999999/retirer", f.class_a),
+            vec![],
+            managers.clone(),
+        ),
+        (
+            format!("/admin/annees/{year}/ouverture"),
+            vec![],
+            vec!["director"],
+        ),
+        (
+            "/admin/exports/modeles/nouveau".into(),
+            vec![("dataset", "students".into())],
+            vec!["director", "bursar", "secretary"],
+        ),
+        ("/admin/exports/modeles/999999".into(), vec![], vec![]),
+        (
+            "/admin/exports/modeles/999999/suppression".into(),
+            vec![],
+            vec![],
+        ),
+        (
+            "/admin/gamification/regles".into(),
+            vec![],
+            managers.clone(),
+        ),
+        (
+            format!("/admin/mobile-money/{momo}/decision"),
+            vec![],
+            money.clone(),
+        ),
+        (
+            "/admin/signalements/999999/suppression".into(),
+            vec![],
+            vec![],
+        ),
+        ("/compte/mot-de-passe".into(), vec![], everyone.clone()),
         (
             format!("/messages/{}", chat.direct),
             vec![("body", "Bien reçu".into())],
@@ -1198,7 +1499,16 @@ async fn every_post_route_for_every_role() {
             managers.clone(),
         ),
     ];
+    // Every route of the router built by the app that changes something is in the matrix.
     let mut failures = Vec::new();
+    for method in ["POST", "PUT", "PATCH", "DELETE"] {
+        failures.extend(crate::routes::unwalked(
+            &app.router,
+            method,
+            routes.iter().map(|r| r.0.as_str()),
+            POST_ELSEWHERE,
+        ));
+    }
     for role in ROLES {
         let mut c = client_for(&app, role).await;
         for (path, fields, allowed) in &routes {

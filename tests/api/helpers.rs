@@ -207,7 +207,7 @@ pub fn login_of(role: &str) -> &'static str {
     }
 }
 
-async fn mk_user(
+pub async fn mk_user(
     tx: &mut db::Tx<'_>,
     hash: &str,
     first: &str,

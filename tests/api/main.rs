@@ -33,4 +33,5 @@ mod page_cache;
 mod portals;
 mod push;
 mod realtime;
+mod routes;
 mod security;
