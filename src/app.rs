@@ -31,7 +31,6 @@ use crate::settings::Settings;
 pub struct AppState {
     /// The database pool.
     pub db: Pool,
-    /// The configuration.
     pub config: Arc<Config>,
     /// The translation catalogs.
     pub i18n: Arc<I18n>,

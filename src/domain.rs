@@ -240,9 +240,7 @@ pub fn person_name(input: &str) -> String {
 /// A sex as recorded by the school.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Sex {
-    /// Fille.
     F,
-    /// Garçon.
     M,
 }
 

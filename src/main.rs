@@ -46,7 +46,6 @@ enum Command {
         #[arg(long, env = "SUKU_ADDR", default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
     },
-    /// Manage accounts.
     User {
         #[command(subcommand)]
         action: UserAction,
@@ -60,10 +59,8 @@ enum UserAction {
         /// E-mail used to log in.
         #[arg(long)]
         email: String,
-        /// Prénom.
         #[arg(long)]
         first_name: String,
-        /// Nom.
         #[arg(long)]
         last_name: String,
         /// director, bursar or secretary.

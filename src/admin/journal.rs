@@ -31,7 +31,6 @@ pub struct JournalQuery {
     /// To this day, included.
     #[serde(default)]
     pub au: String,
-    /// The page.
     #[serde(default)]
     pub page: Option<String>,
 }

@@ -29,7 +29,6 @@ pub enum Kind {
     Guardians,
     /// Teachers and administration.
     Staff,
-    /// Every account.
     Users,
 }
 

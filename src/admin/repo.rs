@@ -9,13 +9,9 @@ use crate::db::{Db, Pool};
 /// A user as the administration lists them.
 #[derive(Clone, Debug, FromRow)]
 pub struct PersonRow {
-    /// Id.
     pub id: i64,
-    /// Prénom.
     pub first_name: String,
-    /// Nom.
     pub last_name: String,
-    /// E-mail.
     pub email: Option<String>,
     /// Phone, +228.
     pub phone: Option<String>,
@@ -84,7 +80,6 @@ pub async fn search(
     Ok((rows, total))
 }
 
-/// One user.
 pub async fn person(db: &Pool, id: i64) -> Result<Option<PersonRow>, sqlx::Error> {
     sqlx::query_as(crate::sql!("{} WHERE u.id = $1", select()))
         .bind(id)
@@ -111,9 +106,7 @@ pub async fn find_by_contact(
 /// Identity fields of a user.
 #[derive(Clone, Debug, Default)]
 pub struct PersonInput {
-    /// Prénom.
     pub first_name: String,
-    /// Nom.
     pub last_name: String,
     /// Normalized e-mail.
     pub email: Option<String>,

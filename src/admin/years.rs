@@ -15,19 +15,14 @@ use crate::web::{Ctx, PathId, html, redirect};
 /// A year as listed.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct YearRow {
-    /// Id.
     pub id: i64,
     /// "2026-2027".
     pub label: String,
-    /// First day.
     pub starts_on: NaiveDate,
-    /// Last day.
     pub ends_on: NaiveDate,
     /// The year the portal works in.
     pub current: bool,
-    /// Classes.
     pub classes: i64,
-    /// Students enrolled.
     pub students: i64,
 }
 

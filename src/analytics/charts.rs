@@ -14,7 +14,6 @@ use charming::series::{Bar, Line};
 pub struct ChartView {
     /// The element id.
     pub id: String,
-    /// The caption.
     pub title: String,
     /// The ECharts option, as JSON.
     pub option: String,

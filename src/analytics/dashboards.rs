@@ -168,9 +168,7 @@ pub async fn enrollment_chart(db: &Pool, t: &Tr) -> anyhow::Result<(ChartView, i
 /// One class's results for a period, from the bulletin computation.
 #[derive(Clone, Debug)]
 pub struct ClassResult {
-    /// The class.
     pub class_id: i64,
-    /// Its name.
     pub name: String,
     /// Mean of the general averages.
     pub mean: Option<i64>,
@@ -238,7 +236,7 @@ pub fn averages_charts(t: &Tr, results: &[ClassResult]) -> (ChartView, ChartView
             .map(|r| {
                 vec![
                     r.name.clone(),
-                    r.mean.map(|v| t.hundredths(&v)).unwrap_or_default(),
+                    r.mean.map(|v| t.hundredths(v)).unwrap_or_default(),
                 ]
             })
             .collect(),
@@ -275,7 +273,7 @@ pub fn averages_charts(t: &Tr, results: &[ClassResult]) -> (ChartView, ChartView
         head: vec![t.t("an-subject"), t.t("an-average")],
         rows: subjects
             .iter()
-            .map(|s| vec![s.0.clone(), t.hundredths(&s.1)])
+            .map(|s| vec![s.0.clone(), t.hundredths(s.1)])
             .collect(),
     };
     (classes, subjects_view)
@@ -488,7 +486,7 @@ pub async fn subject_trend_chart(db: &Pool, t: &Tr, class: i64) -> anyhow::Resul
                 let mut r = vec![s.clone()];
                 r.extend(months.iter().map(|m| {
                     cell(s, *m)
-                        .map(|v| t.hundredths(&v))
+                        .map(|v| t.hundredths(v))
                         .unwrap_or_else(|| "—".into())
                 }));
                 r
@@ -529,7 +527,7 @@ pub async fn child_subjects_chart(
         .iter()
         .map(|s| computed.subject_stats.get(&s.id).and_then(|x| x.mean))
         .collect();
-    let f = |v: &Option<i64>| v.map(|v| t.hundredths(&v)).unwrap_or_else(|| "—".into());
+    let f = |v: &Option<i64>| v.map(|v| t.hundredths(v)).unwrap_or_else(|| "—".into());
     Ok(ChartView {
         id: "chart-child-subjects".into(),
         unit: Unit::Mark,

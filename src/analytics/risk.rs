@@ -93,13 +93,10 @@ pub struct Inputs {
 /// A student's risk.
 #[derive(Clone, Debug, Serialize)]
 pub struct Risk {
-    /// The student.
     pub student_id: i64,
     /// "NOM Prénom".
     pub name: String,
-    /// The class.
     pub class_id: i64,
-    /// Its name.
     pub class_name: String,
     /// 0 to 100.
     pub score: i64,

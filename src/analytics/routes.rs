@@ -40,7 +40,6 @@ pub async fn may_open_risk_list(app: &AppState, u: &CurrentUser) -> AppResult<bo
 
 /// What the administration's dashboard shows.
 pub struct AdminData {
-    /// Enrolled students.
     pub students: i64,
     /// Attendance over the year, hundredths of a percent.
     pub attendance: Option<i64>,
@@ -48,11 +47,9 @@ pub struct AdminData {
     pub due_to_date: i64,
     /// Fees due over the whole year.
     pub due_in_year: i64,
-    /// Collected.
     pub collected: i64,
     /// Students at high risk.
     pub high_risk: usize,
-    /// The charts.
     pub charts: Vec<ChartView>,
     /// The best classes, then the weakest (name, mean).
     pub top: Vec<(String, Option<i64>)>,

@@ -8,5 +8,4 @@ pub mod routes;
 
 pub use routes::router;
 
-/// Audiences.
 pub const AUDIENCES: [&str; 4] = ["school", "level", "class", "staff"];

@@ -9,11 +9,8 @@ use crate::db::Pool;
 /// An announcement as listed.
 #[derive(Clone, Debug, FromRow)]
 pub struct Announcement {
-    /// Id.
     pub id: i64,
-    /// Title.
     pub title: String,
-    /// Text.
     pub body: String,
     /// school, level, class, staff.
     pub audience: String,
@@ -21,11 +18,9 @@ pub struct Announcement {
     pub level_name: Option<String>,
     /// The class's name, for a class announcement.
     pub class_name: Option<String>,
-    /// Author id.
     pub author_id: i64,
     /// Author's name.
     pub author: String,
-    /// When.
     pub published_at: DateTime<Utc>,
     /// Whether the reader has opened it.
     pub read: bool,
@@ -149,17 +144,12 @@ pub async fn mark_read(
 /// A new announcement.
 #[derive(Clone, Debug)]
 pub struct NewAnnouncement {
-    /// Title.
     pub title: String,
-    /// Text.
     pub body: String,
     /// school, level, class, staff.
     pub audience: &'static str,
-    /// Level.
     pub level_id: Option<i64>,
-    /// Class.
     pub class_id: Option<i64>,
-    /// Author.
     pub author_id: i64,
 }
 
@@ -218,13 +208,11 @@ pub async fn publish(
 /// A recipient and whether they have read it.
 #[derive(Clone, Debug, FromRow)]
 pub struct Recipient {
-    /// User id.
     pub id: i64,
     /// "Prénom Nom".
     pub name: String,
     /// Phone, to call those who have not read.
     pub phone: Option<String>,
-    /// Opened.
     pub read: bool,
 }
 

@@ -19,7 +19,6 @@ pub struct Totals {
     pub unjustified_minutes: i64,
     /// Minutes of absence with an accepted justification.
     pub justified_minutes: i64,
-    /// Times late.
     pub lates: i64,
 }
 
@@ -42,12 +41,10 @@ impl Totals {
         (minutes + 30) / 60
     }
 
-    /// Unjustified hours.
     pub fn unjustified_hours(&self) -> i64 {
         Self::hours(self.unjustified_minutes)
     }
 
-    /// Justified hours.
     pub fn justified_hours(&self) -> i64 {
         Self::hours(self.justified_minutes)
     }
@@ -106,7 +103,6 @@ pub async fn student_summary(
 /// One student's state in a roll call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Presence {
-    /// Present.
     Present,
     /// Absent for the whole session.
     Absent,

@@ -8,11 +8,9 @@ use crate::db::{Db, Pool};
 /// A new roll call.
 #[derive(Clone, Debug)]
 pub struct NewRollCall {
-    /// Class.
     pub class_id: i64,
     /// Subject taught in the session.
     pub subject_id: Option<i64>,
-    /// Day.
     pub held_on: NaiveDate,
     /// "07:00".
     pub starts_at: String,
@@ -137,15 +135,11 @@ pub async fn insert_absence<'e>(
 /// An absence as families and the school see it.
 #[derive(Clone, Debug, FromRow)]
 pub struct AbsenceRow {
-    /// Id.
     pub id: i64,
-    /// The student.
     pub student_id: i64,
     /// The student's name, "NOM Prénom".
     pub student: String,
-    /// The class.
     pub class_name: String,
-    /// Day.
     pub held_on: NaiveDate,
     /// Start of the session.
     pub starts_at: String,
@@ -202,7 +196,6 @@ pub async fn of_student(
     .await
 }
 
-/// One absence.
 pub async fn absence(db: &Pool, id: i64) -> Result<Option<AbsenceRow>, sqlx::Error> {
     sqlx::query_as(crate::sql!("{ABSENCE_SELECT} WHERE a.id = $1"))
         .bind(id)
@@ -264,15 +257,10 @@ pub async fn review<'e>(
 /// Roll calls of a class, newest first.
 #[derive(Clone, Debug, FromRow)]
 pub struct RollCallRow {
-    /// Day.
     pub held_on: NaiveDate,
-    /// Start.
     pub starts_at: String,
-    /// Subject.
     pub subject: Option<String>,
-    /// Absent students.
     pub absents: i64,
-    /// Late students.
     pub lates: i64,
 }
 

@@ -14,9 +14,7 @@ use crate::i18n::Tr;
 /// One line of the log, written for people.
 #[derive(Clone, Debug)]
 pub struct Line {
-    /// When.
     pub at: chrono::DateTime<chrono::Utc>,
-    /// The sentence.
     pub sentence: String,
     /// What kind of record, in words (for the eye scanning the list).
     pub kind: String,

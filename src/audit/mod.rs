@@ -39,19 +39,15 @@ pub async fn record<'e>(
 /// One line of the log as the director reads it.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Entry {
-    /// When.
     pub at: chrono::DateTime<Utc>,
     /// Who, as "Prénom Nom".
     pub actor: Option<String>,
     /// mark, period, coefficient…
     pub entity: String,
-    /// Which one.
     pub entity_id: String,
     /// create, update, delete…
     pub action: String,
-    /// Before.
     pub old_value: Option<String>,
-    /// After.
     pub new_value: Option<String>,
 }
 

@@ -28,9 +28,7 @@ pub(crate) mod keys {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
-    /// Élève.
     Student,
-    /// Enseignant.
     Teacher,
     /// Parent or tuteur.
     Parent,
@@ -38,7 +36,6 @@ pub enum Role {
     Director,
     /// Économe / comptable.
     Bursar,
-    /// Secrétaire.
     Secretary,
 }
 
@@ -94,13 +91,9 @@ impl Role {
 /// One of the four portals, each with its own home and navigation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Portal {
-    /// Élèves.
     Student,
-    /// Enseignants.
     Teacher,
-    /// Parents.
     Parent,
-    /// Administration.
     Admin,
 }
 
@@ -132,9 +125,7 @@ impl Portal {
 pub struct CurrentUser {
     /// The user's id.
     pub id: i64,
-    /// Prénom.
     pub first_name: String,
-    /// Nom.
     pub last_name: String,
     /// The preferred language.
     pub locale: Locale,
@@ -191,11 +182,8 @@ impl CurrentUser {
 /// password deletes its sessions, so a request needs no user query of its own.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SessionProfile {
-    /// Prénom.
     pub first_name: String,
-    /// Nom.
     pub last_name: String,
-    /// Preferred language.
     pub locale: Locale,
     /// Roles held at login.
     pub roles: Vec<Role>,

@@ -8,13 +8,9 @@ use crate::db::{Db, Pool};
 /// An active user with their roles joined as `a,b,c`.
 #[derive(Debug, FromRow)]
 pub struct UserWithRoles {
-    /// Id.
     pub id: i64,
-    /// Prénom.
     pub first_name: String,
-    /// Nom.
     pub last_name: String,
-    /// Language code.
     pub locale: String,
     /// Role codes, comma-separated.
     pub roles: String,
@@ -45,13 +41,11 @@ pub async fn active_user(db: &Pool, id: i64) -> Result<Option<UserWithRoles>, sq
 /// What login needs to know about an account.
 #[derive(Debug, FromRow)]
 pub struct LoginRow {
-    /// Id.
     pub id: i64,
     /// PHC hash.
     pub password_hash: String,
     /// Deactivated accounts cannot log in.
     pub active: bool,
-    /// Language code.
     pub locale: String,
     /// The password is temporary.
     pub must_change_password: bool,

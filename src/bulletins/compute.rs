@@ -9,9 +9,7 @@ use crate::grades::calc::{self, AverageRule, Mark, MarkValue, Mention, Rank, Thr
 /// A subject as the bulletin lists it.
 #[derive(Clone, Debug)]
 pub struct Subject {
-    /// Id.
     pub id: i64,
-    /// Name.
     pub name: String,
     /// Coefficient for this class's level and série.
     pub coefficient: i64,
@@ -80,9 +78,7 @@ pub fn group_totals(lines: &[Line]) -> Vec<(usize, GroupTotal)> {
 /// One mark, already converted to hundredths out of 20.
 #[derive(Clone, Debug)]
 pub struct StudentMark {
-    /// The student.
     pub student_id: i64,
-    /// The subject.
     pub subject_id: i64,
     /// The mark, with its evaluation's kind and weight.
     pub mark: Mark,
@@ -91,7 +87,6 @@ pub struct StudentMark {
 /// One subject line of a bulletin.
 #[derive(Clone, Debug)]
 pub struct Line {
-    /// The subject.
     pub subject: Subject,
     /// The student's average, in hundredths.
     pub average: Option<i64>,
@@ -106,7 +101,6 @@ pub struct Line {
 /// A student's bulletin for the period.
 #[derive(Clone, Debug)]
 pub struct Bulletin {
-    /// The student.
     pub student_id: i64,
     /// One line per subject.
     pub lines: Vec<Line>,
@@ -134,9 +128,7 @@ impl Bulletin {
 /// Class statistics of one subject (or of the moyenne générale).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
-    /// Lowest average.
     pub min: Option<i64>,
-    /// Highest average.
     pub max: Option<i64>,
     /// Mean of the averages, rounded half up.
     pub mean: Option<i64>,

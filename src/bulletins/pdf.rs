@@ -21,7 +21,6 @@ pub const KIND: &str = BulletinsOf::KIND;
 /// Every bulletin of the school for a period, in the language of who asked.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct BulletinsOf {
-    /// The period.
     pub period_id: i64,
     /// The language of the bulletins' words.
     #[serde(default)]

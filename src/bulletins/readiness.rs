@@ -12,7 +12,6 @@ use crate::school::ClassSize;
 /// One subject of a class, as far as the teacher has gone.
 #[derive(Clone, Debug, Default)]
 pub struct SubjectState {
-    /// Its name.
     pub name: String,
     /// Evaluations of the period.
     pub evaluations: i64,
@@ -27,11 +26,9 @@ pub struct SubjectState {
 /// What is done for one class.
 #[derive(Clone, Debug, Default)]
 pub struct ClassReadiness {
-    /// Class.
     pub class_id: i64,
     /// "6e A".
     pub name: String,
-    /// Active students.
     pub students: i64,
     /// Each subject taught, by name.
     pub subjects: Vec<SubjectState>,
@@ -42,7 +39,6 @@ pub struct ClassReadiness {
 }
 
 impl ClassReadiness {
-    /// Subjects taught.
     pub fn subject_count(&self) -> usize {
         self.subjects.len()
     }
@@ -149,7 +145,6 @@ pub struct Readiness {
 }
 
 impl Readiness {
-    /// Classes.
     pub fn total(&self) -> i64 {
         self.classes.len() as i64
     }

@@ -54,15 +54,10 @@ pub async fn class_subjects<'e>(
 /// A mark of the class with what the computation needs.
 #[derive(Clone, Debug, FromRow)]
 pub struct ClassMark {
-    /// Student.
     pub student_id: i64,
-    /// Subject.
     pub subject_id: i64,
-    /// Evaluation kind.
     pub kind: String,
-    /// Evaluation weight.
     pub weight: i64,
-    /// Evaluation scale.
     pub scale: i64,
     /// score, absent, excused.
     pub status: String,
@@ -125,7 +120,6 @@ pub async fn set_published<'e>(
 /// A stored coefficient.
 #[derive(Clone, Debug, FromRow)]
 pub struct Coefficient {
-    /// Subject.
     pub subject_id: i64,
     /// 1 to 10.
     pub coefficient: i64,

@@ -20,7 +20,6 @@ pub const KIND: &str = ResultsOf::KIND;
 /// The school's results for a period, computed in the background.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ResultsOf {
-    /// The period.
     pub period_id: i64,
 }
 
@@ -31,9 +30,7 @@ impl Payload for ResultsOf {
 /// One class's results for the period.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct ClassSummary {
-    /// Class id.
     pub id: i64,
-    /// Name.
     pub name: String,
     /// Students on the roll.
     pub students: i64,

@@ -11,7 +11,6 @@ use crate::school::{self, ClassRow, StudentRow};
 /// One student's bulletin with what surrounds it.
 #[derive(Clone, Debug)]
 pub struct Sheet {
-    /// The student.
     pub student: StudentRow,
     /// The computed bulletin.
     pub bulletin: Bulletin,
@@ -30,9 +29,7 @@ pub struct Sheet {
 /// The bulletins of a class for a period.
 #[derive(Clone, Debug)]
 pub struct ClassSheets {
-    /// The class.
     pub class: ClassRow,
-    /// The period.
     pub period: PeriodRow,
     /// Every period of the year, when `period` is the last (for the annual block).
     pub year_periods: Option<Vec<PeriodRow>>,

@@ -32,7 +32,6 @@ pub const EDIT_WINDOW_MINUTES: i64 = 5;
 /// What a user may do in a conversation they can open.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Access {
-    /// May post.
     pub write: bool,
     /// May delete others' messages and mute people.
     pub moderate: bool,
@@ -195,9 +194,7 @@ pub async fn open(
 /// Someone the user may write to directly.
 #[derive(Clone, Debug, FromRow)]
 pub struct Contact {
-    /// User id.
     pub id: i64,
-    /// Name.
     pub name: String,
     /// Their roles, comma-separated codes.
     pub roles: String,
@@ -412,13 +409,9 @@ pub fn attachment_type(bytes: &[u8]) -> Option<&'static str> {
 /// What is pushed to the clients of a conversation when a message arrives or changes.
 #[derive(Clone, Debug, Serialize)]
 pub struct Pushed {
-    /// The conversation.
     pub conversation_id: i64,
-    /// The message.
     pub id: i64,
-    /// Its author.
     pub author_id: i64,
-    /// Their name.
     pub author: String,
     /// The text ("" once deleted).
     pub body: String,

@@ -8,7 +8,6 @@ use crate::db::{Db, Pool};
 /// A conversation as stored, with the class it belongs to.
 #[derive(Clone, Debug, FromRow)]
 pub struct Conversation {
-    /// Id.
     pub id: i64,
     /// `direct`, `class`, `class_parents` or `broadcast`.
     pub kind: String,
@@ -21,7 +20,6 @@ pub struct Conversation {
 const CONV_SELECT: &str = "SELECT v.id, v.kind, v.class_id, c.name AS class_name \
     FROM conversations v LEFT JOIN classes c ON c.id = v.class_id";
 
-/// One conversation.
 pub async fn conversation(db: &Pool, id: i64) -> Result<Option<Conversation>, sqlx::Error> {
     sqlx::query_as(crate::sql!("{CONV_SELECT} WHERE v.id = $1"))
         .bind(id)
@@ -57,15 +55,12 @@ pub async fn ensure(
 /// A line of the conversation list: who or what, the last message, unread count.
 #[derive(Clone, Debug, FromRow)]
 pub struct ListItem {
-    /// Id.
     pub id: i64,
-    /// Kind.
     pub kind: String,
     /// The class of a channel.
     pub class_name: Option<String>,
     /// The other person of a direct conversation.
     pub other_id: Option<i64>,
-    /// Their name.
     pub other_name: Option<String>,
     /// The last message's text (empty if none, or deleted).
     pub last_body: Option<String>,
@@ -186,26 +181,18 @@ pub async fn list(db: &Pool, user_id: i64, ids: &[i64]) -> Result<Vec<ListItem>,
 /// A message as shown.
 #[derive(Clone, Debug, FromRow, serde::Serialize)]
 pub struct Message {
-    /// Id.
     pub id: i64,
-    /// Conversation.
     pub conversation_id: i64,
-    /// Author.
     pub author_id: i64,
     /// Author's name.
     pub author: String,
     /// Text (kept when deleted, but not shown).
     #[serde(skip)]
     pub body: String,
-    /// Attached file.
     pub file_id: Option<i64>,
-    /// Its name.
     pub file_name: Option<String>,
-    /// Its type.
     pub file_type: Option<String>,
-    /// Sent.
     pub created_at: DateTime<Utc>,
-    /// Last edited.
     pub edited_at: Option<DateTime<Utc>>,
     /// Deleted (by the author or a moderator).
     pub deleted_at: Option<DateTime<Utc>>,
@@ -216,7 +203,6 @@ const MSG_SELECT: &str = "SELECT m.id, m.conversation_id, m.author_id, \
     f.content_type AS file_type, m.created_at, m.edited_at, m.deleted_at \
     FROM messages m JOIN users u ON u.id = m.author_id LEFT JOIN files f ON f.id = m.file_id";
 
-/// One message.
 pub async fn message<'e>(
     db: impl sqlx::Executor<'e, Database = Db>,
     id: i64,

@@ -82,7 +82,6 @@ pub async fn set_appreciation<'e>(
 /// What the council recorded for a student and a period.
 #[derive(Clone, Debug, Default, FromRow)]
 pub struct Record {
-    /// Student.
     pub student_id: i64,
     /// Conduct mark, hundredths out of 20.
     pub conduct: Option<i64>,
@@ -192,7 +191,6 @@ pub async fn period_appreciation_counts(
 /// What the council has recorded for a class in a period.
 #[derive(Clone, Debug, Default, FromRow)]
 pub struct CouncilCount {
-    /// Class.
     pub class_id: i64,
     /// Active students with a record (the council's sheet was saved for them).
     pub records: i64,

@@ -32,7 +32,6 @@ pub struct DemoLogin {
     pub role: String,
     /// E-mail or phone.
     pub login: String,
-    /// The password.
     pub password: String,
 }
 

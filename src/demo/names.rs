@@ -87,7 +87,6 @@ pub const GIRLS: &[&str] = &[
     "Sitsofe",
 ];
 
-/// Surnames.
 pub const SURNAMES: &[&str] = &[
     "Agbodjan",
     "Amegan",

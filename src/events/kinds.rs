@@ -88,15 +88,11 @@ pub enum MarkStatus {
 /// A mark, as the mark book holds it after the change.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MarkRecorded {
-    /// The evaluation.
     pub evaluation_id: i64,
-    /// Whose mark.
     pub student_id: i64,
     /// The class of the evaluation.
     pub class_id: i64,
-    /// Its subject.
     pub subject_id: i64,
-    /// Its period.
     pub period_id: i64,
     /// `None`: the mark was cleared.
     pub status: Option<MarkStatus>,
@@ -110,7 +106,6 @@ pub struct MarkRecorded {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AbsenceKind {
-    /// Absent.
     Absence,
     /// Late (stored as the school says it: "retard").
     Retard,
@@ -131,31 +126,25 @@ impl AbsenceKind {
 pub struct AbsenceRecorded {
     /// The absence row.
     pub absence_id: i64,
-    /// Who.
     pub student_id: i64,
-    /// Their class.
     pub class_id: i64,
     /// Absent or late.
     pub kind: AbsenceKind,
     /// The session's length, or the minutes late.
     pub minutes: i64,
-    /// The day.
     pub held_on: NaiveDate,
 }
 
 /// A period's bulletins, published.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BulletinPublished {
-    /// The period.
     pub period_id: i64,
 }
 
 /// A tranche billed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct InvoiceCreated {
-    /// The invoice.
     pub invoice_id: i64,
-    /// Whose.
     pub student_id: i64,
     /// XOF.
     pub amount: i64,
@@ -164,11 +153,9 @@ pub struct InvoiceCreated {
 /// A receipt: money received, or (negative) a reversal.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PaymentMade {
-    /// The receipt.
     pub payment_id: i64,
     /// Its number as printed.
     pub receipt_no: String,
-    /// For whom.
     pub student_id: i64,
     /// XOF; negative for a reversal.
     pub amount: i64,
@@ -179,9 +166,7 @@ pub struct PaymentMade {
 /// A mobile money attempt closed without money.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MomoFailed {
-    /// The attempt.
     pub momo_id: i64,
-    /// For whom.
     pub student_id: i64,
     /// The parent who started it.
     pub user_id: i64,
@@ -194,9 +179,7 @@ pub struct MomoFailed {
 /// A mobile money payment held for the bursar.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MomoReview {
-    /// The attempt.
     pub momo_id: i64,
-    /// For whom.
     pub student_id: i64,
     /// XOF collected, as the provider says, or asked.
     pub amount: i64,
@@ -207,31 +190,23 @@ pub struct MomoReview {
 /// A chat message.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MessageSent {
-    /// The message.
     pub message_id: i64,
-    /// Its conversation.
     pub conversation_id: i64,
     /// The conversation's kind: direct, class, class_parents, broadcast, staff.
     pub kind: String,
 }
 
-/// An announcement.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AnnouncementPublished {
-    /// The announcement.
     pub announcement_id: i64,
-    /// Its title.
     pub title: String,
 }
 
 /// A challenge, settled.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ChallengeSettled {
-    /// The challenge.
     pub challenge_id: i64,
-    /// Its class.
     pub class_id: i64,
-    /// Its title.
     pub title: String,
     /// How many students won.
     pub winners: i64,

@@ -27,11 +27,9 @@ pub use kinds::*;
 pub struct Event {
     /// Increasing id.
     pub id: i64,
-    /// What happened.
     pub what: SchoolEvent,
     /// Who did it, if a person did.
     pub actor_user_id: Option<i64>,
-    /// When.
     pub occurred_at: DateTime<Utc>,
 }
 

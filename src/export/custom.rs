@@ -34,7 +34,6 @@ pub struct Definition {
     pub dataset: String,
     /// The columns, in order.
     pub columns: Vec<ColumnChoice>,
-    /// The filters.
     pub filters: Filters,
     /// A column to group rows by (with a subtotal after each group).
     pub group_by: String,
@@ -285,20 +284,16 @@ pub async fn table(app: &AppState, t: &Tr, def: &Definition) -> anyhow::Result<T
 /// A saved template.
 #[derive(Clone, Debug, FromRow)]
 pub struct Saved {
-    /// Id.
     pub id: i64,
-    /// Its name.
     pub name: String,
     /// The data set's code.
     pub dataset: String,
     /// The definition (JSON).
     pub definition: String,
-    /// Last change.
     pub updated_at: DateTime<Utc>,
 }
 
 impl Saved {
-    /// The definition.
     pub fn def(&self) -> Definition {
         serde_json::from_str(&self.definition).unwrap_or_default()
     }
@@ -320,7 +315,6 @@ pub async fn list(db: &Pool) -> Result<Vec<Saved>, sqlx::Error> {
     .await
 }
 
-/// One template.
 pub async fn get(db: &Pool, id: i64) -> Result<Option<Saved>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, name, dataset, definition, updated_at FROM export_templates WHERE id = $1",

@@ -11,7 +11,6 @@ use crate::auth::CurrentUser;
 /// The type of a column: what formats it offers and how it is totalled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
-    /// Text.
     Text,
     /// A whole number (summed in totals).
     Int,
@@ -19,7 +18,6 @@ pub enum Kind {
     Xof,
     /// An average in hundredths.
     Hundredths,
-    /// A day.
     Date,
 }
 
@@ -49,16 +47,13 @@ pub struct Column {
     pub key: &'static str,
     /// Catalog key of its default heading.
     pub label: &'static str,
-    /// Its type.
     pub kind: Kind,
 }
 
 /// A filter a data set understands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Filter {
-    /// One class.
     Class,
-    /// One level.
     Level,
     /// A period (required by averages).
     Period,
@@ -196,9 +191,7 @@ impl Dataset {
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct Filters {
-    /// One class.
     pub class_id: Option<i64>,
-    /// One level.
     pub level_id: Option<i64>,
     /// The period (averages).
     pub period_id: Option<i64>,

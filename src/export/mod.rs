@@ -31,7 +31,6 @@ pub enum Format {
     CsvComma,
     /// Excel workbook.
     Xlsx,
-    /// PDF document.
     Pdf,
 }
 
@@ -175,7 +174,6 @@ pub struct Letterhead {
     pub region: String,
     /// The school's name.
     pub school: String,
-    /// Its city.
     pub city: String,
     /// Its phone as written in Togo, or "".
     pub phone: String,

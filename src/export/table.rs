@@ -10,9 +10,7 @@ use crate::i18n::Tr;
 /// One value, typed: numbers stay numbers and dates stay dates in a spreadsheet.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cell {
-    /// Nothing.
     Empty,
-    /// Text.
     Text(String),
     /// A whole number.
     Int(i64),
@@ -20,9 +18,7 @@ pub enum Cell {
     Xof(i64),
     /// A mark or an average in hundredths (1250 is 12,50).
     Hundredths(i64),
-    /// A day.
     Date(NaiveDate),
-    /// A moment.
     DateTime(DateTime<Utc>),
 }
 
@@ -124,7 +120,6 @@ pub struct Table {
     pub title: String,
     /// A line under the title (the class, the period, the filters).
     pub subtitle: String,
-    /// The columns.
     pub columns: Vec<Column>,
     /// The rows, each as long as `columns`.
     pub rows: Vec<Vec<Cell>>,
@@ -147,7 +142,6 @@ pub enum Separator {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Orientation {
-    /// Portrait.
     #[default]
     Portrait,
     /// Landscape, for wide tables.
@@ -163,7 +157,6 @@ pub struct PdfFrame {
     pub header: String,
     /// A text at the foot of each page.
     pub footer: String,
-    /// The orientation.
     pub orientation: Orientation,
     /// The school's logo, when it has one.
     pub logo: Option<Vec<u8>>,

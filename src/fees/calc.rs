@@ -57,7 +57,6 @@ impl AmountXof {
 /// What is still owed on one invoice.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Owed {
-    /// The invoice.
     pub invoice_id: i64,
     /// Its due date, the first key of "oldest first".
     pub due_on: chrono::NaiveDate,

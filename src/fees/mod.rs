@@ -23,7 +23,6 @@ pub use routes::router;
 /// Payment methods at the desk.
 pub const METHODS: [&str; 4] = ["especes", "cheque", "virement", "mobile_money"];
 
-/// Discount kinds.
 pub const DISCOUNT_KINDS: [&str; 4] = ["fratrie", "personnel", "bourse", "autre"];
 
 /// Bills what enrolled students of `year_id` owe and have not been billed yet (for one
@@ -224,7 +223,6 @@ pub async fn grant_discount_in(
 /// A payment as typed at the desk, validated.
 #[derive(Clone, Debug)]
 pub struct DeskPayment {
-    /// Student.
     pub student_id: i64,
     /// XOF.
     pub amount: AmountXof,

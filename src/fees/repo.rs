@@ -9,7 +9,6 @@ use crate::db::{Db, Pool};
 /// A kind of fee (scolarité, APE, inscription…).
 #[derive(Clone, Debug, FromRow)]
 pub struct FeeType {
-    /// Id.
     pub id: i64,
     /// Stable code.
     pub code: String,
@@ -42,21 +41,16 @@ pub async fn insert_fee_type<'e>(
 /// A tranche of a level's fees for a year.
 #[derive(Clone, Debug, FromRow)]
 pub struct Tranche {
-    /// Id.
     pub id: i64,
-    /// The level.
     pub level_id: i64,
-    /// Its name.
     pub level_name: String,
     /// The fee type.
     pub fee_type_id: i64,
-    /// Its name.
     pub fee_type: String,
     /// "1re tranche".
     pub label: String,
     /// XOF.
     pub amount: i64,
-    /// Due date.
     pub due_on: NaiveDate,
     /// Students billed for it.
     pub invoiced: i64,
@@ -78,17 +72,12 @@ pub async fn tranches(db: &Pool, year_id: i64) -> Result<Vec<Tranche>, sqlx::Err
 /// A new tranche.
 #[derive(Clone, Debug)]
 pub struct NewTranche {
-    /// Year.
     pub school_year_id: i64,
-    /// Level.
     pub level_id: i64,
-    /// Fee type.
     pub fee_type_id: i64,
-    /// Label.
     pub label: String,
     /// XOF.
     pub amount: i64,
-    /// Due date.
     pub due_on: NaiveDate,
 }
 
@@ -126,11 +115,8 @@ pub async fn delete_unbilled_tranche(db: &Pool, id: i64) -> Result<u64, sqlx::Er
 /// An invoice just written.
 #[derive(Clone, Debug, FromRow)]
 pub struct NewInvoice {
-    /// Id.
     pub id: i64,
-    /// Student billed.
     pub student_id: i64,
-    /// Tranche.
     pub tranche_id: i64,
     /// XOF.
     pub amount: i64,
@@ -211,19 +197,14 @@ pub async fn append<'e>(
 /// An invoice with what remains to pay on it.
 #[derive(Clone, Debug, FromRow)]
 pub struct InvoiceLine {
-    /// Id.
     pub id: i64,
     /// Fee type id.
     pub fee_type_id: i64,
     /// Fee type name.
     pub fee_type: String,
-    /// Tranche label.
     pub label: String,
-    /// Year label.
     pub year: String,
-    /// Due date.
     pub due_on: NaiveDate,
-    /// Billed.
     pub amount: i64,
     /// Forgiven by discounts.
     pub discounted: i64,
@@ -297,7 +278,6 @@ pub async fn next_receipt_no<'e>(
 pub struct NewPayment {
     /// Receipt number as printed.
     pub receipt_no: String,
-    /// Student.
     pub student_id: i64,
     /// XOF, negative for a reversal.
     pub amount: i64,
@@ -311,7 +291,6 @@ pub struct NewPayment {
     pub note: Option<String>,
     /// The payment this one cancels.
     pub reverses_id: Option<i64>,
-    /// The cashier.
     pub received_by: Option<i64>,
     /// When the money was received.
     pub received_at: DateTime<Utc>,
@@ -359,17 +338,14 @@ pub async fn insert_payment<'e>(
 /// A receipt as printed and listed.
 #[derive(Clone, Debug, FromRow)]
 pub struct Receipt {
-    /// Id.
     pub id: i64,
     /// "R2026-000123".
     pub receipt_no: String,
-    /// Student.
     pub student_id: i64,
     /// Student's surname.
     pub last_name: String,
     /// Student's given names.
     pub first_name: String,
-    /// Matricule.
     pub matricule: String,
     /// Class at the time of printing.
     pub class_name: Option<String>,
@@ -377,11 +353,8 @@ pub struct Receipt {
     pub amount: i64,
     /// Payment method code.
     pub method: String,
-    /// Reference.
     pub reference: Option<String>,
-    /// Payer.
     pub payer: Option<String>,
-    /// Note.
     pub note: Option<String>,
     /// The receipt this one cancels.
     pub reverses_no: Option<String>,
@@ -389,7 +362,6 @@ pub struct Receipt {
     pub reversed_by_no: Option<String>,
     /// The cashier's name.
     pub cashier: Option<String>,
-    /// When.
     pub received_at: DateTime<Utc>,
 }
 
@@ -424,7 +396,6 @@ const RECEIPT_SELECT: &str = "SELECT p.id, p.receipt_no, p.student_id, s.last_na
     (SELECT u.first_name || ' ' || u.last_name FROM users u WHERE u.id = p.received_by) AS cashier, p.received_at \
     FROM payments p JOIN students s ON s.id = p.student_id";
 
-/// One receipt.
 pub async fn receipt<'e>(
     db: impl sqlx::Executor<'e, Database = Db>,
     id: i64,
@@ -463,11 +434,8 @@ pub async fn receipts_between(
 /// What a payment settled, invoice by invoice.
 #[derive(Clone, Debug, FromRow)]
 pub struct Allocation {
-    /// The invoice.
     pub invoice_id: i64,
-    /// Fee type.
     pub fee_type: String,
-    /// Tranche label.
     pub label: String,
     /// XOF, negative (paid) in the ledger's sign.
     pub amount: i64,
@@ -511,19 +479,14 @@ pub async fn payment_head<'e>(
 /// A discount to write.
 #[derive(Clone, Debug)]
 pub struct NewDiscount {
-    /// Student.
     pub student_id: i64,
-    /// Year.
     pub school_year_id: i64,
-    /// Fee type.
     pub fee_type_id: i64,
     /// fratrie, personnel, bourse, autre.
     pub kind: String,
     /// Percentage, or…
     pub percent: Option<i64>,
-    /// …amount.
     pub amount: Option<i64>,
-    /// Why.
     pub reason: Option<String>,
     /// Who granted it.
     pub granted_by: i64,
@@ -556,19 +519,14 @@ pub async fn insert_discount<'e>(
 /// A discount as listed.
 #[derive(Clone, Debug, FromRow)]
 pub struct DiscountRow {
-    /// Id.
     pub id: i64,
     /// Fee type id.
     pub fee_type_id: i64,
-    /// Fee type.
     pub fee_type: String,
-    /// Kind code.
     pub kind: String,
     /// Percentage.
     pub percent: Option<i64>,
-    /// Amount.
     pub amount: Option<i64>,
-    /// Why.
     pub reason: Option<String>,
     /// What it has taken off invoices so far.
     pub applied: i64,
@@ -599,7 +557,6 @@ pub async fn discounts_of<'e>(
 /// A line of a student's statement.
 #[derive(Clone, Debug, FromRow)]
 pub struct StatementLine {
-    /// When.
     pub at: DateTime<Utc>,
     /// invoice, discount, payment, reversal.
     pub kind: String,
@@ -637,11 +594,8 @@ pub async fn statement(db: &Pool, student_id: i64) -> Result<Vec<StatementLine>,
 /// A student of a family with their balance.
 #[derive(Clone, Debug, FromRow)]
 pub struct FamilyBalance {
-    /// Student id.
     pub id: i64,
-    /// Name.
     pub name: String,
-    /// Balance.
     pub balance: i64,
 }
 

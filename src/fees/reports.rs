@@ -26,15 +26,10 @@ use crate::web::{Ctx, html};
 /// A student who owes money past its due date.
 #[derive(Clone, Debug, FromRow)]
 pub struct Arrear {
-    /// Student id.
     pub student_id: i64,
-    /// Surname.
     pub last_name: String,
-    /// Given names.
     pub first_name: String,
-    /// Matricule.
     pub matricule: String,
-    /// Class.
     pub class_name: String,
     /// Owed on tranches already due.
     pub overdue: i64,
@@ -96,19 +91,12 @@ pub async fn arrears_of(
 /// A student's account over the year's list: what was billed, granted, paid, and is left.
 #[derive(Clone, Debug, FromRow)]
 pub struct StudentBalance {
-    /// Student id.
     pub student_id: i64,
-    /// Surname.
     pub last_name: String,
-    /// Given names.
     pub first_name: String,
-    /// Matricule.
     pub matricule: String,
-    /// Class.
     pub class_name: String,
-    /// Invoices.
     pub billed: i64,
-    /// Discounts granted.
     pub discounts: i64,
     /// Payments, net of reversals.
     pub paid: i64,

@@ -122,11 +122,9 @@ pub type Files = Arc<dyn Storage>;
 /// A stored file.
 #[derive(Clone, Debug, FromRow)]
 pub struct FileRow {
-    /// Id.
     pub id: i64,
     /// What it belongs to: `absence`, …
     pub owner_kind: String,
-    /// Which one.
     pub owner_id: i64,
     /// Name as uploaded.
     pub name: String,

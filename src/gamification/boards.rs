@@ -27,7 +27,6 @@ const KEEP: Duration = Duration::from_secs(10);
 pub enum Kind {
     /// Points earned (positive ones).
     Points,
-    /// Badges earned.
     Badges,
     /// Rise of the mean mark, in hundredths of a point.
     Progres,
@@ -87,11 +86,9 @@ impl Window {
     }
 }
 
-/// Whose board.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "scope", content = "id", rename_all = "lowercase")]
 pub enum Scope {
-    /// One class.
     Classe(i64),
     /// Every class of a level.
     Niveau(i64),
@@ -106,11 +103,9 @@ pub struct Entry {
     pub rank: i64,
     /// Shares its rank with another student.
     pub tied: bool,
-    /// The student.
     pub student_id: i64,
     /// "NOM Prénom".
     pub name: String,
-    /// The class.
     pub class_name: String,
     /// Points, badges, or hundredths of a point of progress.
     pub value: i64,
@@ -125,7 +120,6 @@ pub struct Board {
     pub kind: Kind,
     /// Over which days.
     pub window: Window,
-    /// Whose.
     pub scope: Scope,
     /// The first and last day counted.
     pub from: NaiveDate,

@@ -19,13 +19,10 @@ pub const METRICS: [&str; 3] = ["attendance", "average_gain", "points"];
 /// A challenge as stored.
 #[derive(Clone, Debug, FromRow, Serialize)]
 pub struct Challenge {
-    /// Id.
     pub id: i64,
-    /// Its name.
     pub title: String,
     /// What it is about.
     pub description: String,
-    /// The class.
     pub class_id: i64,
     /// The class's name.
     pub class_name: String,
@@ -35,9 +32,7 @@ pub struct Challenge {
     pub metric: String,
     /// Attendance in hundredths of a percent, a rise in hundredths of a point, or points per student.
     pub target: i64,
-    /// First day.
     pub starts_on: NaiveDate,
-    /// Last day.
     pub ends_on: NaiveDate,
     /// Points to each winner.
     pub reward_points: i64,
@@ -58,7 +53,6 @@ const SELECT: &str = "SELECT ch.id, ch.title, ch.description, ch.class_id, c.nam
     CASE WHEN s.id IS NULL THEN NULL ELSE UPPER(s.last_name) || ' ' || s.first_name END AS student_name \
     FROM challenges ch JOIN classes c ON c.id = ch.class_id LEFT JOIN students s ON s.id = ch.student_id";
 
-/// One challenge.
 pub async fn get(db: &Pool, id: i64) -> Result<Option<Challenge>, sqlx::Error> {
     sqlx::query_as(crate::sql!("{SELECT} WHERE ch.id = $1"))
         .bind(id)
@@ -82,11 +76,8 @@ pub async fn of_classes(db: &Pool, classes: Option<&[i64]>) -> Result<Vec<Challe
 /// A challenge to create.
 #[derive(Clone, Debug)]
 pub struct NewChallenge {
-    /// Name.
     pub title: String,
-    /// Details.
     pub description: String,
-    /// The class.
     pub class_id: i64,
     /// One student of the class, for an individual challenge.
     pub student_id: Option<i64>,
@@ -94,17 +85,13 @@ pub struct NewChallenge {
     pub teams: i64,
     /// What is measured.
     pub metric: &'static str,
-    /// The goal.
     pub target: i64,
-    /// First day.
     pub starts_on: NaiveDate,
-    /// Last day.
     pub ends_on: NaiveDate,
     /// Points to each winner.
     pub reward_points: i64,
     /// Badge to each winner.
     pub reward_badge_id: Option<i64>,
-    /// Who.
     pub created_by: i64,
 }
 
@@ -209,7 +196,6 @@ pub async fn cancel(
 /// A member of a challenge.
 #[derive(Clone, Debug, FromRow, Serialize)]
 pub struct Member {
-    /// The student.
     pub student_id: i64,
     /// "NOM Prénom".
     pub name: String,

@@ -37,7 +37,6 @@ pub struct Rule {
     pub enabled: bool,
 }
 
-/// Every rule.
 pub async fn rules<'e>(
     db: impl sqlx::Executor<'e, Database = Db>,
 ) -> Result<Vec<Rule>, sqlx::Error> {
@@ -60,7 +59,6 @@ async fn rule(tx: &mut Tx<'_>, code: &str) -> Result<Option<Rule>, sqlx::Error> 
 /// A behaviour a teacher may reward (or note as "à améliorer").
 #[derive(Clone, Debug, FromRow, Serialize)]
 pub struct Behaviour {
-    /// Id.
     pub id: i64,
     /// The school's words for it.
     pub label: String,
@@ -84,7 +82,6 @@ pub async fn behaviours(db: &Pool) -> Result<Vec<Behaviour>, sqlx::Error> {
 /// One award to write.
 #[derive(Clone, Debug, Default)]
 pub struct Award {
-    /// To whom.
     pub student_id: i64,
     /// How many points (positive).
     pub points: i64,

@@ -10,13 +10,11 @@ use std::fmt::Write;
 /// The kind of an evaluation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EvalKind {
-    /// Devoir surveillé.
     Devoir,
     /// Interrogation (écrite ou orale).
     Interrogation,
     /// Composition de fin de période.
     Composition,
-    /// Travaux pratiques.
     Tp,
 }
 
@@ -61,7 +59,6 @@ pub struct Mark {
     pub kind: EvalKind,
     /// The evaluation's weight (usually 1).
     pub weight: i64,
-    /// The value.
     pub value: MarkValue,
 }
 
@@ -224,9 +221,7 @@ pub fn ranks(averages: &[Option<i64>]) -> Vec<Option<Rank>> {
 pub struct Thresholds {
     /// Tableau d'honneur.
     pub honour_roll: i64,
-    /// Encouragements.
     pub encouragement: i64,
-    /// Félicitations.
     pub congratulations: i64,
     /// Avertissement pour le travail, strictly below.
     pub warning_below: i64,

@@ -9,15 +9,12 @@ use crate::db::{Db, Pool};
 /// A period of the school year.
 #[derive(Clone, Debug, FromRow)]
 pub struct PeriodRow {
-    /// Id.
     pub id: i64,
     /// 1, 2, 3.
     pub ordinal: i64,
     /// trimestre or semestre.
     pub kind: String,
-    /// First day.
     pub starts_on: NaiveDate,
-    /// Last day.
     pub ends_on: NaiveDate,
     /// Closed by the administration: marks are locked.
     pub closed: bool,
@@ -47,13 +44,9 @@ pub fn default_period(periods: &[PeriodRow], today: NaiveDate) -> Option<&Period
 /// An evaluation with the flags the pages need.
 #[derive(Clone, Debug, FromRow)]
 pub struct EvalRow {
-    /// Id.
     pub id: i64,
-    /// The class.
     pub class_id: i64,
-    /// The subject.
     pub subject_id: i64,
-    /// The period.
     pub period_id: i64,
     /// devoir, interrogation, composition, tp.
     pub kind: String,
@@ -108,7 +101,6 @@ pub async fn evaluations(
     .await
 }
 
-/// One evaluation.
 pub async fn evaluation(db: &Pool, id: i64) -> Result<Option<EvalRow>, sqlx::Error> {
     sqlx::query_as(crate::sql!("{EVAL_SELECT} WHERE e.id = $1"))
         .bind(id)
@@ -119,21 +111,14 @@ pub async fn evaluation(db: &Pool, id: i64) -> Result<Option<EvalRow>, sqlx::Err
 /// A new evaluation.
 #[derive(Clone, Debug)]
 pub struct NewEvaluation {
-    /// Class.
     pub class_id: i64,
-    /// Subject.
     pub subject_id: i64,
-    /// Period.
     pub period_id: i64,
-    /// Kind.
     pub kind: EvalKind,
-    /// Title.
     pub title: String,
-    /// Day.
     pub held_on: NaiveDate,
     /// Marked out of.
     pub scale: i64,
-    /// Weight.
     pub weight: i64,
 }
 
@@ -166,9 +151,7 @@ pub async fn insert_evaluation<'e>(
 /// A stored mark.
 #[derive(Clone, Debug, FromRow, PartialEq, Eq)]
 pub struct MarkRow {
-    /// The evaluation.
     pub evaluation_id: i64,
-    /// The student.
     pub student_id: i64,
     /// score, absent or excused.
     pub status: String,
@@ -293,19 +276,13 @@ pub async fn subject_name(db: &Pool, id: i64) -> Result<Option<String>, sqlx::Er
 /// A student's marks of a period, with their evaluation and subject, for the family pages.
 #[derive(Clone, Debug, FromRow)]
 pub struct StudentMark {
-    /// Subject id.
     pub subject_id: i64,
-    /// Subject name.
     pub subject: String,
-    /// Evaluation title.
     pub title: String,
-    /// Kind code.
     pub kind: String,
-    /// Day.
     pub held_on: NaiveDate,
     /// Marked out of.
     pub scale: i64,
-    /// Weight.
     pub weight: i64,
     /// score, absent, excused.
     pub status: String,
@@ -359,9 +336,7 @@ pub async fn is_enrolled<'e>(
 /// How far an evaluation of a period has been marked.
 #[derive(Clone, Debug, FromRow)]
 pub struct EvaluationFill {
-    /// Class.
     pub class_id: i64,
-    /// Subject.
     pub subject_id: i64,
     /// devoir, interrogation, composition, tp.
     pub kind: String,

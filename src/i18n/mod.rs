@@ -19,7 +19,6 @@ pub enum Locale {
     #[default]
     #[serde(rename = "fr")]
     Fr,
-    /// English.
     #[serde(rename = "en")]
     En,
 }
@@ -489,7 +488,6 @@ impl<T: Int + ?Sized> Int for &T {
 
 /// An optional whole number however deeply templates borrow it.
 pub trait OptInt {
-    /// The value.
     fn opt(&self) -> Option<i64>;
 }
 

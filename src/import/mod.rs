@@ -20,11 +20,9 @@ pub const STUDENTS: &str = "import.students";
 /// A stored import.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ImportRow {
-    /// Id.
     pub id: i64,
     /// File name as uploaded.
     pub filename: String,
-    /// Data rows.
     pub row_count: i64,
     /// Rows with a problem.
     pub bad_rows: i64,
@@ -36,7 +34,6 @@ pub struct ImportRow {
     pub created_by: i64,
     /// The writing job's state, once confirmed.
     pub job_state: Option<String>,
-    /// When.
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 

@@ -114,7 +114,6 @@ pub const COLUMNS: &[(&str, &[&str], bool)] = &[
 pub struct Problem {
     /// Catalog key.
     pub key: String,
-    /// Arguments.
     pub args: Value,
 }
 
@@ -149,11 +148,8 @@ pub struct GuardianIn {
     pub existing: Option<i64>,
     /// Normalized +228 phone.
     pub phone: Option<String>,
-    /// E-mail.
     pub email: Option<String>,
-    /// Prénoms.
     pub first_name: String,
-    /// Nom.
     pub last_name: String,
     /// mere, pere, tuteur.
     pub relationship: String,
@@ -162,17 +158,12 @@ pub struct GuardianIn {
 /// A student ready to write.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct StudentIn {
-    /// Matricule.
     pub matricule: String,
-    /// Prénoms.
     pub first_name: String,
-    /// Nom.
     pub last_name: String,
     /// F or M.
     pub sex: String,
-    /// Birth date.
     pub birth_date: Option<chrono::NaiveDate>,
-    /// Birth place.
     pub birth_place: Option<String>,
     /// Class of the current year.
     pub class_id: i64,
@@ -465,7 +456,6 @@ pub fn check(table: &Table, known: &Known, mut progress: impl FnMut(usize, usize
 /// Counts of what an import wrote.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Written {
-    /// Students created.
     pub students: usize,
     /// Guardian accounts created.
     pub new_guardians: usize,

@@ -35,7 +35,6 @@ crate::text_enum! {
         Running = "running",
         /// Finished with a result.
         Done = "done",
-        /// Given up.
         Failed = "failed",
         /// Stopped by the person who started it.
         Cancelled = "cancelled",
@@ -383,13 +382,10 @@ fn hostname() -> String {
 /// A job as the progress component shows it.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct JobView {
-    /// Id.
     pub id: i64,
-    /// Kind.
     pub kind: String,
     /// Where it stands.
     pub state: JobState,
-    /// Steps done.
     pub progress_done: i64,
     /// Steps in all (0: not known yet).
     pub progress_total: i64,
@@ -399,15 +395,12 @@ pub struct JobView {
     pub message_args: Option<String>,
     /// Result (JSON).
     pub result: Option<String>,
-    /// Last error.
     pub error: Option<String>,
     /// Attempts so far.
     pub attempts: i64,
     /// Who started it.
     pub created_by: Option<i64>,
-    /// When.
     pub created_at: DateTime<Utc>,
-    /// Cancellation asked.
     pub cancel_requested: bool,
 }
 

@@ -31,15 +31,12 @@ pub async fn insert<'e>(
 /// A job just claimed.
 #[derive(Debug, FromRow)]
 pub struct Claimed {
-    /// Id.
     pub id: i64,
-    /// Kind.
     pub kind: String,
     /// Payload (JSON).
     pub payload: String,
     /// Attempts including this one.
     pub attempts: i64,
-    /// The limit.
     pub max_attempts: i64,
     /// Who asked for it.
     pub created_by: Option<i64>,

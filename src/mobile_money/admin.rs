@@ -37,16 +37,13 @@ fn money_handler(ctx: &Ctx) -> AppResult<&CurrentUser> {
 
 /// A line of the list: the attempt and whom it was for.
 pub struct Line {
-    /// The attempt.
     pub p: Payment,
-    /// The student.
     pub student: String,
 }
 
 /// Credited totals of one day.
 #[derive(Default)]
 pub struct Day {
-    /// The day.
     pub day: NaiveDate,
     /// Flooz: count and XOF.
     pub flooz: (i64, i64),

@@ -85,17 +85,14 @@ pub fn from_config(
 /// One attempt to pay.
 #[derive(Clone, Debug, FromRow, Serialize)]
 pub struct Payment {
-    /// Its id.
     pub id: i64,
     /// Our identifier at the provider.
     pub identifier: String,
-    /// Which provider.
     pub provider: String,
     /// `flooz` or `tmoney`.
     pub network: String,
     /// The paying phone.
     pub phone: String,
-    /// For whom.
     pub student_id: i64,
     /// The parent who started it.
     pub user_id: i64,
@@ -117,9 +114,7 @@ pub struct Payment {
     pub checks: i64,
     /// The last provider error.
     pub last_error: Option<String>,
-    /// Started.
     pub created_at: DateTime<Utc>,
-    /// Last change.
     pub updated_at: DateTime<Utc>,
     /// When an unconfirmed attempt expires.
     pub expires_at: DateTime<Utc>,
@@ -169,7 +164,6 @@ pub struct Origin {
     pub phone: String,
     /// The given names of the parent who started the payment.
     pub first_name: String,
-    /// Their surname.
     pub last_name: String,
 }
 
@@ -225,11 +219,9 @@ pub async fn of_student(db: &Pool, student: i64) -> Result<Vec<Payment>, sqlx::E
 /// What a parent asks for.
 #[derive(Clone, Debug)]
 pub struct Request {
-    /// For whom.
     pub student_id: i64,
     /// XOF.
     pub amount: i64,
-    /// The network.
     pub network: Network,
     /// The paying phone.
     pub phone: Phone,
@@ -784,7 +776,6 @@ pub async fn check_now(app: &AppState, id: i64) -> anyhow::Result<Applied> {
 pub struct CallbackRow<'a> {
     /// Which provider sent it.
     pub provider: &'a str,
-    /// When.
     pub received_at: DateTime<Utc>,
     /// As it came.
     pub body: &'a str,

@@ -76,13 +76,11 @@ pub struct Collect {
     pub amount: i64,
     /// `+228` and 8 digits.
     pub phone: String,
-    /// The network.
     pub network: Network,
     /// What the parent's phone shows ("Frais de scolarité — Elom").
     pub description: String,
     /// The payer's names, for providers that keep customers.
     pub first_name: String,
-    /// Family name.
     pub last_name: String,
     /// An e-mail for providers that require one of their customer (FedaPay): the parent's,
     /// or the school's when the parent has none.

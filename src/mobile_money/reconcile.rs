@@ -13,7 +13,6 @@ use crate::jobs::{Job, JobCtx, Payload};
 /// Ask the provider to collect an attempt.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct StartOf {
-    /// The attempt.
     pub payment_id: i64,
 }
 
@@ -24,7 +23,6 @@ impl Payload for StartOf {
 /// Ask the provider where an attempt stands.
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct CheckOf {
-    /// The attempt.
     pub payment_id: i64,
     /// 0 while the attempt is open; 1 and 2 for the two late checks after it expired.
     /// Left out when 0, as the payloads were written before they had a type.

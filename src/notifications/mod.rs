@@ -46,7 +46,6 @@ pub struct Note {
     pub kind: &'static str,
     /// The catalog key of the text.
     pub key: &'static str,
-    /// Its arguments.
     pub args: Value,
     /// The page to open.
     pub link: String,

@@ -75,9 +75,7 @@ async fn bell(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
 #[derive(Template)]
 #[template(path = "notifications/_bell.html")]
 pub struct Bell<'a> {
-    /// The request.
     pub ctx: &'a Ctx,
-    /// Unread notifications.
     pub n: i64,
 }
 

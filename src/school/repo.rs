@@ -8,7 +8,6 @@ use crate::db::{Db, Pool};
 /// The school year marked current, if any.
 #[derive(Clone, Debug, FromRow)]
 pub struct Year {
-    /// Id.
     pub id: i64,
     /// "2026-2027".
     pub label: String,
@@ -26,7 +25,6 @@ pub async fn current_year(db: &Pool) -> Result<Option<Year>, sqlx::Error> {
 /// A class with its level, professeur principal and head count.
 #[derive(Clone, Debug, FromRow)]
 pub struct ClassRow {
-    /// Id.
     pub id: i64,
     /// "1ère D 2".
     pub name: String,
@@ -40,9 +38,7 @@ pub struct ClassRow {
     pub head_teacher_user_id: Option<i64>,
     /// Professeur principal's name.
     pub head_teacher: Option<String>,
-    /// Students enrolled.
     pub student_count: i64,
-    /// Seats.
     pub capacity: i64,
 }
 
@@ -52,7 +48,6 @@ const CLASS_SELECT: &str = "SELECT c.id, c.name, l.name AS level_name, l.cycle, 
     (SELECT COUNT(*) FROM enrollments e WHERE e.class_id = c.id) AS student_count, c.capacity \
     FROM classes c JOIN levels l ON l.id = c.level_id";
 
-/// One class.
 pub async fn class(db: &Pool, id: i64) -> Result<Option<ClassRow>, sqlx::Error> {
     sqlx::query_as(crate::sql!("{CLASS_SELECT} WHERE c.id = $1"))
         .bind(id)
@@ -129,13 +124,10 @@ pub async fn teacher_subjects(db: &Pool, teacher: i64) -> Result<Vec<(i64, Strin
 /// A student with their class of the current year.
 #[derive(Clone, Debug, FromRow)]
 pub struct StudentRow {
-    /// Id.
     pub id: i64,
     /// The school's registration number.
     pub matricule: String,
-    /// Prénom(s).
     pub first_name: String,
-    /// Nom.
     pub last_name: String,
     /// F or M.
     pub sex: String,
@@ -170,7 +162,6 @@ const STUDENT_SELECT: &str = "SELECT s.id, s.matricule, s.first_name, s.last_nam
       AND e.school_year_id = (SELECT y.id FROM school_years y WHERE y.current = TRUE ORDER BY y.id DESC LIMIT 1) \
     LEFT JOIN classes c ON c.id = e.class_id";
 
-/// One student.
 pub async fn student(db: &Pool, id: i64) -> Result<Option<StudentRow>, sqlx::Error> {
     sqlx::query_as(crate::sql!("{STUDENT_SELECT} WHERE s.id = $1"))
         .bind(id)
@@ -350,11 +341,8 @@ pub async fn search_students(
 pub struct GuardianRow {
     /// The guardian's user id.
     pub user_id: i64,
-    /// Full name.
     pub name: String,
-    /// Phone.
     pub phone: Option<String>,
-    /// E-mail.
     pub email: Option<String>,
     /// pere, mere or tuteur.
     pub relationship: String,
@@ -374,11 +362,8 @@ pub async fn guardians_of(db: &Pool, student_id: i64) -> Result<Vec<GuardianRow>
 /// Fields of a new or edited student.
 #[derive(Clone, Debug)]
 pub struct StudentInput {
-    /// Matricule.
     pub matricule: String,
-    /// Prénom(s).
     pub first_name: String,
-    /// Nom.
     pub last_name: String,
     /// F or M.
     pub sex: &'static str,
@@ -507,15 +492,12 @@ pub async fn unlink_guardian(db: &Pool, student_id: i64, user_id: i64) -> Result
 /// Headline counts for the administration's home.
 #[derive(Clone, Debug, Default)]
 pub struct Counts {
-    /// Active students.
     pub students: i64,
     /// Girls among them.
     pub girls: i64,
     /// Classes this year.
     pub classes: i64,
-    /// Staff accounts.
     pub staff: i64,
-    /// Guardian accounts.
     pub guardians: i64,
     /// Students per cycle: (cycle, count).
     pub per_cycle: Vec<(String, i64)>,
@@ -560,9 +542,7 @@ pub async fn counts(db: &Pool, year_id: i64) -> Result<Counts, sqlx::Error> {
 /// An id and a label, for pickers.
 #[derive(Clone, Debug, FromRow)]
 pub struct Choice {
-    /// Id.
     pub id: i64,
-    /// Label.
     pub name: String,
 }
 
@@ -584,7 +564,6 @@ pub async fn level_code(db: &Pool, id: i64) -> Result<Option<(String, String)>, 
 /// Séries as "C — Mathématiques…", with their code apart.
 #[derive(Clone, Debug, FromRow)]
 pub struct Serie {
-    /// Id.
     pub id: i64,
     /// "C".
     pub code: String,
@@ -592,7 +571,6 @@ pub struct Serie {
     pub name: String,
 }
 
-/// Every série.
 pub async fn series(db: &Pool) -> Result<Vec<Serie>, sqlx::Error> {
     sqlx::query_as("SELECT id, code, name FROM series ORDER BY code")
         .fetch_all(db)
@@ -611,7 +589,6 @@ pub async fn subjects(db: &Pool) -> Result<Vec<Choice>, sqlx::Error> {
 pub struct ClassInput {
     /// The school year.
     pub year_id: i64,
-    /// The level.
     pub level_id: i64,
     /// The série (lycée).
     pub series_id: Option<i64>,
@@ -619,9 +596,7 @@ pub struct ClassInput {
     pub grp: String,
     /// The full name ("1ère D 2").
     pub name: String,
-    /// The room.
     pub room: Option<String>,
-    /// Professeur principal.
     pub head_teacher: Option<i64>,
 }
 
@@ -709,13 +684,9 @@ pub async fn user_name_in<'e>(
 /// A student of a year's list, with what a school list shows of them.
 #[derive(Clone, Debug, FromRow)]
 pub struct YearStudent {
-    /// Id.
     pub id: i64,
-    /// Matricule.
     pub matricule: String,
-    /// Prénom(s).
     pub first_name: String,
-    /// Nom.
     pub last_name: String,
     /// F or M.
     pub sex: String,
@@ -725,7 +696,6 @@ pub struct YearStudent {
     pub birth_place: Option<String>,
     /// The class that year.
     pub class_id: i64,
-    /// Its name.
     pub class_name: String,
     /// Its level's name.
     pub level_name: String,
@@ -777,7 +747,6 @@ pub async fn class_level(db: &Pool, class_id: i64) -> Result<Option<i64>, sqlx::
 /// bulletin).
 #[derive(Clone, Debug, FromRow)]
 pub struct ClassSize {
-    /// Id.
     pub id: i64,
     /// "6e A".
     pub name: String,

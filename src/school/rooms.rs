@@ -11,7 +11,6 @@ pub const KINDS: [&str; 6] = ["classroom", "lab", "computer", "workshop", "hall"
 /// A room with the classes of the current year that sit in it.
 #[derive(Clone, Debug, FromRow)]
 pub struct Room {
-    /// Id.
     pub id: i64,
     /// "Salle 12", "Labo SVT".
     pub name: String,
@@ -62,13 +61,9 @@ pub async fn active_names(db: &Pool) -> Result<Vec<String>, sqlx::Error> {
 /// What a room form carries once checked.
 #[derive(Clone, Debug)]
 pub struct RoomInput {
-    /// Name.
     pub name: String,
-    /// Kind.
     pub kind: &'static str,
-    /// Seats.
     pub capacity: Option<i64>,
-    /// In use.
     pub active: bool,
 }
 

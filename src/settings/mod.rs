@@ -17,7 +17,6 @@ pub enum PeriodKind {
     /// Three trimestres (the usual case).
     #[default]
     Trimestre,
-    /// Two semestres.
     Semestre,
 }
 
@@ -45,7 +44,6 @@ impl PeriodKind {
 pub struct SchoolSettings {
     /// The full name ("Complexe scolaire La Lumière").
     pub name: String,
-    /// The city.
     pub city: String,
     /// The school's phone, +228.
     pub phone: String,

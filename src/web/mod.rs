@@ -97,7 +97,6 @@ impl Heavy {
 /// One entry of a portal's navigation.
 #[derive(Clone, Debug)]
 pub struct NavItem {
-    /// The link.
     pub href: &'static str,
     /// The translated label.
     pub label: String,

@@ -5,7 +5,6 @@ use serde::Deserialize;
 /// The query of a searchable, paged list.
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct ListQuery {
-    /// Free-text search.
     #[serde(default)]
     pub q: String,
     /// The page, from 1.

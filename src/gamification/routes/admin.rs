@@ -29,23 +29,16 @@ impl AdminPage<'_> {
 /// An award in the administration's journal.
 #[derive(Clone, Debug, FromRow)]
 pub struct JournalLine {
-    /// Award id.
     pub id: i64,
-    /// Student.
     pub student_id: i64,
     /// "NOM Prénom".
     pub student: String,
-    /// Points.
     pub points: i64,
     /// False for "à améliorer".
     pub positive: bool,
-    /// What for.
     pub what: String,
-    /// Who.
     pub by_name: Option<String>,
-    /// When.
     pub awarded_on: NaiveDate,
-    /// Withdrawn.
     pub revoked: bool,
 }
 

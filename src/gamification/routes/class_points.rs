@@ -5,11 +5,8 @@ use super::*;
 /// A line of a class's points table.
 #[derive(Clone, Debug, FromRow)]
 pub struct ClassLine {
-    /// The student.
     pub id: i64,
-    /// Nom.
     pub last_name: String,
-    /// Prénom.
     pub first_name: String,
     /// Points this week.
     pub week: i64,
@@ -17,7 +14,6 @@ pub struct ClassLine {
     pub total: i64,
     /// "À améliorer" points this week.
     pub to_improve: i64,
-    /// Badges held.
     pub badges: i64,
 }
 

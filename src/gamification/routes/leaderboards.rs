@@ -46,11 +46,8 @@ impl BoardQuery {
 
 /// A board request, checked: the board and the viewer's right to it.
 pub struct BoardChoice {
-    /// Ranks by.
     pub kind: Kind,
-    /// Over.
     pub window: Window,
-    /// Whose.
     pub scope: Scope,
 }
 

@@ -76,13 +76,9 @@ pub fn router() -> Router<AppState> {
 /// A class the viewer is related to, in the current year.
 #[derive(Clone, Debug, FromRow)]
 pub struct ClassRef {
-    /// Id.
     pub id: i64,
-    /// Name.
     pub name: String,
-    /// Level.
     pub level_id: i64,
-    /// Level name.
     pub level_name: String,
 }
 
@@ -121,9 +117,7 @@ pub async fn home_class(db: &Pool, u: &CurrentUser) -> Result<Option<i64>, sqlx:
 /// Whose real names the viewer sees on boards even when hidden: everyone for the
 /// administration; the students they teach; their children; themself.
 pub enum Known {
-    /// Every student.
     All,
-    /// These students.
     Some(HashSet<i64>),
 }
 
@@ -175,7 +169,6 @@ pub async fn may_see_board(db: &Pool, u: &CurrentUser, scope: Scope) -> Result<b
 /// A board line as a viewer sees it.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Line {
-    /// Rank.
     pub rank: i64,
     /// Shares its rank.
     pub tied: bool,
@@ -183,9 +176,7 @@ pub struct Line {
     pub student_id: Option<i64>,
     /// The name, or `None` for "Élève anonyme".
     pub name: Option<String>,
-    /// The class.
     pub class_name: String,
-    /// The value.
     pub value: i64,
     /// The viewer's own line (themself or their child).
     pub mine: bool,

@@ -6,9 +6,7 @@ use super::*;
 /// One line of a student's history.
 #[derive(Clone, Debug, FromRow, serde::Serialize)]
 pub struct HistoryLine {
-    /// The award.
     pub id: i64,
-    /// Points.
     pub points: i64,
     /// False for "à améliorer".
     pub positive: bool,
@@ -18,13 +16,10 @@ pub struct HistoryLine {
     pub behaviour: Option<String>,
     /// The challenge's title, if any.
     pub challenge: Option<String>,
-    /// Details.
     pub reason: String,
     /// Who gave it.
     pub awarded_by_name: Option<String>,
-    /// The day.
     pub awarded_on: NaiveDate,
-    /// Withdrawn.
     pub revoked: bool,
     /// Why it was withdrawn.
     pub revoke_reason: Option<String>,
@@ -61,7 +56,6 @@ pub async fn history(db: &Pool, student: i64, limit: i64) -> Result<Vec<HistoryL
 /// A badge, with whether (and when) a student holds it.
 #[derive(Clone, Debug, FromRow, serde::Serialize)]
 pub struct BadgeRow {
-    /// Id.
     pub id: i64,
     /// The automatic criterion, or `None` for a badge given by hand.
     pub code: Option<String>,
@@ -117,7 +111,6 @@ pub async fn badges(db: &Pool, student: i64) -> Result<Vec<BadgeRow>, sqlx::Erro
 
 /// What a student's progress page and the API show.
 pub struct Profile {
-    /// The student.
     pub student: crate::school::StudentRow,
     /// Points of all time.
     pub total: i64,
@@ -125,9 +118,7 @@ pub struct Profile {
     pub week: i64,
     /// "À améliorer" points this period.
     pub to_improve: i64,
-    /// Level.
     pub standing: Standing,
-    /// Badges held.
     pub badges: Vec<BadgeRow>,
     /// The last awards.
     pub history: Vec<HistoryLine>,
