@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate};
 
 use super::charts::{self, ChartView, Unit, h};
 use crate::db::Pool;
@@ -16,23 +16,8 @@ pub async fn attendance_by_week(
     class: Option<i64>,
     student: Option<i64>,
 ) -> anyhow::Result<Vec<(NaiveDate, i64, i64)>> {
-    let calls: Vec<(i64, NaiveDate, i64, i64)> = sqlx::query_as(
-        "SELECT r.id, r.held_on, r.minutes, \
-         (SELECT COUNT(*) FROM enrollments e WHERE e.class_id = r.class_id) AS size \
-         FROM roll_calls r JOIN classes c ON c.id = r.class_id \
-         JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
-         WHERE ($1 = 0 OR r.class_id = $1)",
-    )
-    .bind(class.unwrap_or(0))
-    .fetch_all(db)
-    .await?;
-    let missed: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT a.roll_call_id, CAST(SUM(a.minutes) AS BIGINT) FROM absences a \
-         WHERE a.kind = 'absence' AND ($1 = 0 OR a.student_id = $1) GROUP BY a.roll_call_id",
-    )
-    .bind(student.unwrap_or(0))
-    .fetch_all(db)
-    .await?;
+    let calls = crate::attendance::repo::roll_calls_with_size(db, class).await?;
+    let missed = crate::attendance::repo::missed_minutes_by_roll_call(db, student).await?;
     let missed: HashMap<i64, i64> = missed.into_iter().collect();
     let mut weeks: BTreeMap<NaiveDate, (i64, i64)> = BTreeMap::new();
     for (id, day, minutes, size) in calls {
@@ -96,13 +81,7 @@ pub fn attendance_chart(t: &Tr, id: &str, weeks: &[(NaiveDate, i64, i64)]) -> Ch
 
 /// Enrollment by level and sex.
 pub async fn enrollment_chart(db: &Pool, t: &Tr) -> anyhow::Result<(ChartView, i64)> {
-    let rows: Vec<(String, i64, String, i64, String)> = sqlx::query_as(
-        "SELECT l.name, l.ordinal, s.sex, COUNT(*), l.code FROM enrollments e JOIN classes c ON c.id = e.class_id \
-         JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE JOIN levels l ON l.id = c.level_id \
-         JOIN students s ON s.id = e.student_id AND s.active = TRUE GROUP BY l.name, l.ordinal, s.sex, l.code ORDER BY l.ordinal",
-    )
-    .fetch_all(db)
-    .await?;
+    let rows = crate::school::enrollment_by_level_and_sex(db).await?;
     let mut levels: Vec<String> = Vec::new();
     for r in &rows {
         if !levels.contains(&r.0) {
@@ -178,21 +157,10 @@ pub struct ClassResult {
 
 /// Every class's results for the period.
 pub async fn class_results(db: &Pool, period: i64) -> anyhow::Result<Vec<ClassResult>> {
-    let classes: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT c.id, c.name FROM classes c JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
-         JOIN levels l ON l.id = c.level_id ORDER BY l.ordinal, c.name",
-    )
-    .fetch_all(db)
-    .await?;
+    let classes = crate::school::current_classes_in_order(db).await?;
     let mut out = Vec::new();
     for (id, name) in classes {
-        let students: Vec<(i64,)> = sqlx::query_as(
-            "SELECT student_id FROM enrollments WHERE class_id = $1 ORDER BY student_id",
-        )
-        .bind(id)
-        .fetch_all(db)
-        .await?;
-        let students: Vec<i64> = students.into_iter().map(|s| s.0).collect();
+        let students = crate::school::class_student_ids(db, id).await?;
         let (subjects, computed) = crate::bulletins::for_class(db, id, period, &students).await?;
         out.push(ClassResult {
             class_id: id,
@@ -333,23 +301,11 @@ pub async fn fees_chart(
     t: &Tr,
     today: NaiveDate,
 ) -> anyhow::Result<(ChartView, FeesByMonth)> {
-    let due: Vec<(NaiveDate, i64)> = sqlx::query_as(
-        "SELECT i.due_on, CAST(SUM(i.amount + COALESCE((SELECT SUM(l.amount) FROM ledger_entries l \
-           WHERE l.invoice_id = i.id AND l.kind = 'discount'), 0)) AS BIGINT) \
-         FROM invoices i JOIN fee_tranches f ON f.id = i.tranche_id \
-         JOIN school_years y ON y.id = f.school_year_id AND y.current = TRUE GROUP BY i.due_on",
-    )
-    .fetch_all(db)
-    .await?;
-    let start: Option<(NaiveDate,)> =
-        sqlx::query_as("SELECT starts_on FROM school_years WHERE current = TRUE")
-            .fetch_optional(db)
-            .await?;
-    let start = start.map(|s| s.0).unwrap_or(NaiveDate::MIN);
-    let paid: Vec<(DateTime<Utc>, i64)> =
-        sqlx::query_as("SELECT received_at, amount FROM payments")
-            .fetch_all(db)
-            .await?;
+    let due = crate::fees::repo::due_by_day_net_of_discounts(db).await?;
+    let start = crate::school::current_year_start(db)
+        .await?
+        .unwrap_or(NaiveDate::MIN);
+    let paid = crate::fees::repo::payments_received(db).await?;
     let paid: Vec<(NaiveDate, i64)> = paid
         .into_iter()
         .map(|(at, a)| (at.date_naive(), a))
@@ -442,13 +398,7 @@ pub fn distribution_chart(t: &Tr, title: &str, marks: &[i64]) -> ChartView {
 
 /// A class's mean mark per subject, month by month.
 pub async fn subject_trend_chart(db: &Pool, t: &Tr, class: i64) -> anyhow::Result<ChartView> {
-    let rows: Vec<(String, NaiveDate, i64, i64, i64)> = sqlx::query_as(
-        "SELECT su.name, e.held_on, m.points, e.scale, e.weight FROM marks m JOIN evaluations e ON e.id = m.evaluation_id \
-         JOIN subjects su ON su.id = e.subject_id WHERE e.class_id = $1 AND m.status = 'score' AND m.points IS NOT NULL",
-    )
-    .bind(class)
-    .fetch_all(db)
-    .await?;
+    let rows = crate::grades::repo::class_scores(db, class).await?;
     let mut months: Vec<(i32, u32)> = rows.iter().map(|r| (r.1.year(), r.1.month())).collect();
     months.sort_unstable();
     months.dedup();
@@ -503,13 +453,7 @@ pub async fn child_subjects_chart(
     period: i64,
     student: i64,
 ) -> anyhow::Result<ChartView> {
-    let students: Vec<(i64,)> = sqlx::query_as(
-        "SELECT student_id FROM enrollments WHERE class_id = $1 ORDER BY student_id",
-    )
-    .bind(class)
-    .fetch_all(db)
-    .await?;
-    let ids: Vec<i64> = students.into_iter().map(|s| s.0).collect();
+    let ids = crate::school::class_student_ids(db, class).await?;
     let (subjects, computed) = crate::bulletins::for_class(db, class, period, &ids).await?;
     let mine = ids
         .iter()

@@ -69,12 +69,7 @@ impl RiskSettings {
 
 /// The school's thresholds (defaults when none are stored).
 pub async fn settings(db: &Pool) -> anyhow::Result<RiskSettings> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT value FROM settings WHERE key = 'risk'")
-        .fetch_optional(db)
-        .await?;
-    Ok(row
-        .and_then(|r| serde_json::from_str(&r.0).ok())
-        .unwrap_or_default())
+    Ok(crate::settings::load(db, "risk").await?.unwrap_or_default())
 }
 
 /// What the score is made from, for one student.
@@ -162,12 +157,7 @@ pub async fn current_period(
     db: &Pool,
     today: NaiveDate,
 ) -> anyhow::Result<Option<(PeriodRow, Option<PeriodRow>)>> {
-    let periods: Vec<PeriodRow> = sqlx::query_as(
-        "SELECT p.id, p.ordinal, p.kind, p.starts_on, p.ends_on, p.closed, p.published FROM periods p \
-         JOIN school_years y ON y.id = p.school_year_id AND y.current = TRUE ORDER BY p.ordinal",
-    )
-    .fetch_all(db)
-    .await?;
+    let periods = crate::grades::repo::periods(db).await?;
     let Some(i) = periods
         .iter()
         .rposition(|p| p.starts_on <= today)
@@ -188,13 +178,7 @@ pub async fn class_risks(
     today: NaiveDate,
     s: &RiskSettings,
 ) -> anyhow::Result<Vec<Risk>> {
-    let students: Vec<(i64, String, String, String)> = sqlx::query_as(
-        "SELECT st.id, st.last_name, st.first_name, c.name FROM enrollments e JOIN students st ON st.id = e.student_id \
-         JOIN classes c ON c.id = e.class_id WHERE e.class_id = $1 AND st.active = TRUE ORDER BY st.sort_name",
-    )
-    .bind(class_id)
-    .fetch_all(db)
-    .await?;
+    let students = crate::school::class_students_named(db, class_id).await?;
     let ids: Vec<i64> = students.iter().map(|s| s.0).collect();
     let (_, now) = crate::bulletins::for_class(db, class_id, period.id, &ids).await?;
     let before = match previous {
@@ -209,32 +193,11 @@ pub async fn class_risks(
     let end = today.min(period.ends_on);
     let mid = period.starts_on
         + chrono::Days::new(((end - period.starts_on).num_days().max(0) / 2) as u64);
-    let marks: Vec<(i64, NaiveDate, Option<i64>, i64, i64, String)> = sqlx::query_as(
-        "SELECT m.student_id, e.held_on, m.points, e.scale, e.weight, m.status FROM marks m \
-         JOIN evaluations e ON e.id = m.evaluation_id WHERE e.class_id = $1 AND e.period_id = $2",
-    )
-    .bind(class_id)
-    .bind(period.id)
-    .fetch_all(db)
-    .await?;
-    let absences: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT a.student_id, CAST(SUM(a.minutes) AS BIGINT) FROM absences a JOIN roll_calls r ON r.id = a.roll_call_id \
-         WHERE r.class_id = $1 AND r.held_on BETWEEN $2 AND $3 AND a.kind = 'absence' AND a.state <> 'accepted' \
-         GROUP BY a.student_id",
-    )
-    .bind(class_id)
-    .bind(period.starts_on)
-    .bind(period.ends_on)
-    .fetch_all(db)
-    .await?;
-    let evaluations: Vec<(i64,)> = sqlx::query_as(
-        "SELECT id FROM evaluations WHERE class_id = $1 AND period_id = $2 AND held_on <= $3",
-    )
-    .bind(class_id)
-    .bind(period.id)
-    .bind(today)
-    .fetch_all(db)
-    .await?;
+    let marks = crate::grades::repo::class_period_marks(db, class_id, period.id).await?;
+    let absences =
+        crate::attendance::repo::unexcused_minutes(db, class_id, period.starts_on, period.ends_on)
+            .await?;
+    let evaluations = crate::grades::repo::evaluations_held(db, class_id, period.id, today).await?;
     let mut out = Vec::new();
     for (k, (id, last, first, class_name)) in students.into_iter().enumerate() {
         let general = now.bulletins.get(k).and_then(|b| b.general);

@@ -218,15 +218,7 @@ impl RisksPage<'_> {
 /// classes they head for a professeur principal.
 async fn risk_classes(app: &AppState, u: &CurrentUser) -> AppResult<Vec<i64>> {
     let all = may_administer(u);
-    let rows: Vec<(i64,)> = sqlx::query_as(
-        "SELECT c.id FROM classes c JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
-         JOIN levels l ON l.id = c.level_id WHERE $1 OR c.head_teacher_user_id = $2 ORDER BY l.ordinal, c.name",
-    )
-    .bind(all)
-    .bind(u.id)
-    .fetch_all(&app.db)
-    .await?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+    Ok(crate::school::current_classes_headed(&app.db, all, u.id).await?)
 }
 
 async fn risks_for(app: &AppState, classes: &[i64]) -> anyhow::Result<Vec<Risk>> {
@@ -334,13 +326,7 @@ async fn class_dashboard(
     };
     // Its teachers and the administration.
     authz::require(authz::can_see_roster(&app.db, u, id).await?)?;
-    let evaluations: Vec<(i64, String, chrono::NaiveDate, String)> = sqlx::query_as(
-        "SELECT e.id, e.title, e.held_on, su.name FROM evaluations e JOIN subjects su ON su.id = e.subject_id \
-         WHERE e.class_id = $1 ORDER BY e.held_on DESC, e.id DESC",
-    )
-    .bind(id)
-    .fetch_all(&app.db)
-    .await?;
+    let evaluations = crate::grades::repo::class_evaluations_latest_first(&app.db, id).await?;
     let chosen = q
         .evaluation
         .parse::<i64>()
@@ -350,13 +336,7 @@ async fn class_dashboard(
         .unwrap_or(0);
     let mut charts = Vec::new();
     if let Some(e) = evaluations.iter().find(|e| e.0 == chosen) {
-        let marks: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT m.points, ev.scale FROM marks m JOIN evaluations ev ON ev.id = m.evaluation_id \
-             WHERE m.evaluation_id = $1 AND m.status = 'score' AND m.points IS NOT NULL",
-        )
-        .bind(chosen)
-        .fetch_all(&app.db)
-        .await?;
+        let marks = crate::grades::repo::evaluation_scores(&app.db, chosen).await?;
         let on20: Vec<i64> = marks
             .iter()
             .map(|(p, s)| crate::grades::calc::to_twenty(*p, *s))

@@ -295,3 +295,53 @@ pub async fn between(
     .fetch_all(db)
     .await
 }
+
+/// Roll calls of the current year (of `class` if given): (id, day, minutes, class size).
+pub async fn roll_calls_with_size(
+    db: &Pool,
+    class: Option<i64>,
+) -> Result<Vec<(i64, NaiveDate, i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT r.id, r.held_on, r.minutes, \
+         (SELECT COUNT(*) FROM enrollments e WHERE e.class_id = r.class_id) AS size \
+         FROM roll_calls r JOIN classes c ON c.id = r.class_id \
+         JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
+         WHERE ($1 = 0 OR r.class_id = $1)",
+    )
+    .bind(class.unwrap_or(0))
+    .fetch_all(db)
+    .await
+}
+
+/// Minutes of absence per roll call (of `student` if given): (roll call, minutes).
+pub async fn missed_minutes_by_roll_call(
+    db: &Pool,
+    student: Option<i64>,
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.roll_call_id, CAST(SUM(a.minutes) AS BIGINT) FROM absences a \
+         WHERE a.kind = 'absence' AND ($1 = 0 OR a.student_id = $1) GROUP BY a.roll_call_id",
+    )
+    .bind(student.unwrap_or(0))
+    .fetch_all(db)
+    .await
+}
+
+/// Minutes of absence not excused per student of a class between two days: (student, minutes).
+pub async fn unexcused_minutes(
+    db: &Pool,
+    class: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.student_id, CAST(SUM(a.minutes) AS BIGINT) FROM absences a JOIN roll_calls r ON r.id = a.roll_call_id \
+         WHERE r.class_id = $1 AND r.held_on BETWEEN $2 AND $3 AND a.kind = 'absence' AND a.state <> 'accepted' \
+         GROUP BY a.student_id",
+    )
+    .bind(class)
+    .bind(from)
+    .bind(to)
+    .fetch_all(db)
+    .await
+}

@@ -68,13 +68,9 @@ impl Names {
         if let Some(n) = self.students.get(&id) {
             return Ok(n.clone());
         }
-        let row: Option<(String, String)> =
-            sqlx::query_as("SELECT last_name, first_name FROM students WHERE id = $1")
-                .bind(id)
-                .fetch_optional(db)
-                .await?;
-        let n = row
-            .map(|(l, f)| format!("{} {f}", l.to_uppercase()))
+        let n = crate::school::student(db, id)
+            .await?
+            .map(|s| format!("{} {}", s.last_name.to_uppercase(), s.first_name))
             .unwrap_or_else(|| format!("#{id}"));
         self.students.insert(id, n.clone());
         Ok(n)
@@ -84,13 +80,8 @@ impl Names {
         if let Some(n) = self.users.get(&id) {
             return Ok(n.clone());
         }
-        let row: Option<(String, String)> =
-            sqlx::query_as("SELECT first_name, last_name FROM users WHERE id = $1")
-                .bind(id)
-                .fetch_optional(db)
-                .await?;
-        let n = row
-            .map(|(f, l)| format!("{f} {l}"))
+        let n = crate::school::user_name(db, id)
+            .await?
             .unwrap_or_else(|| format!("#{id}"));
         self.users.insert(id, n.clone());
         Ok(n)
@@ -105,13 +96,14 @@ impl Names {
         if let Some(n) = self.evaluations.get(&id) {
             return Ok(n.clone());
         }
-        let row: Option<(String, String, String)> = sqlx::query_as(
-            "SELECT e.title, su.name, c.name FROM evaluations e JOIN subjects su ON su.id = e.subject_id \
-             JOIN classes c ON c.id = e.class_id WHERE e.id = $1",
-        )
-        .bind(id)
-        .fetch_optional(db)
-        .await?;
+        let row = match crate::grades::repo::evaluation(db, id).await? {
+            Some(e) => Some((
+                e.title,
+                self.subject(db, e.subject_id).await?,
+                self.class(db, e.class_id).await?,
+            )),
+            None => None,
+        };
         self.evaluations.insert(id, row.clone());
         Ok(row)
     }
@@ -120,11 +112,10 @@ impl Names {
         if let Some(n) = self.classes.get(&id) {
             return Ok(n.clone());
         }
-        let row: Option<(String,)> = sqlx::query_as("SELECT name FROM classes WHERE id = $1")
-            .bind(id)
-            .fetch_optional(db)
-            .await?;
-        let n = row.map(|r| r.0).unwrap_or_else(|| format!("#{id}"));
+        let n = crate::school::class(db, id)
+            .await?
+            .map(|c| c.name)
+            .unwrap_or_else(|| format!("#{id}"));
         self.classes.insert(id, n.clone());
         Ok(n)
     }
@@ -133,11 +124,9 @@ impl Names {
         if let Some(n) = self.subjects.get(&id) {
             return Ok(n.clone());
         }
-        let row: Option<(String,)> = sqlx::query_as("SELECT name FROM subjects WHERE id = $1")
-            .bind(id)
-            .fetch_optional(db)
-            .await?;
-        let n = row.map(|r| r.0).unwrap_or_else(|| format!("#{id}"));
+        let n = crate::school::subject_name(db, id)
+            .await?
+            .unwrap_or_else(|| format!("#{id}"));
         self.subjects.insert(id, n.clone());
         Ok(n)
     }
@@ -146,14 +135,8 @@ impl Names {
         if let Some(n) = self.periods.get(&id) {
             return Ok(n.clone());
         }
-        let row: Option<(String, i64, String)> = sqlx::query_as(
-            "SELECT p.kind, p.ordinal, y.label FROM periods p JOIN school_years y ON y.id = p.school_year_id \
-             WHERE p.id = $1",
-        )
-        .bind(id)
-        .fetch_optional(db)
-        .await?;
-        let n = row
+        let n = crate::school::period_label(db, id)
+            .await?
             .map(|(kind, n, year)| format!("{} {year}", t.tn(format!("period-{kind}"), "n", n)))
             .unwrap_or_else(|| format!("#{id}"));
         self.periods.insert(id, n.clone());
@@ -230,13 +213,9 @@ async fn fill(
             let Ok(id) = id.parse::<i64>() else {
                 return Ok(false);
             };
-            let row: Option<(i64, chrono::NaiveDate, String, String, i64)> = sqlx::query_as(
-                "SELECT a.student_id, r.held_on, r.starts_at, a.kind, a.minutes FROM absences a \
-                 JOIN roll_calls r ON r.id = a.roll_call_id WHERE a.id = $1",
-            )
-            .bind(id)
-            .fetch_optional(db)
-            .await?;
+            let row = crate::attendance::repo::absence(db, id)
+                .await?
+                .map(|a| (a.student_id, a.held_on, a.starts_at, a.kind, a.minutes));
             let Some((student, day, starts, kind, minutes)) = row else {
                 return Ok(false);
             };
@@ -260,12 +239,7 @@ async fn fill(
             );
         }
         "payment" => {
-            let row: Option<(i64, i64, String)> = sqlx::query_as(
-                "SELECT student_id, amount, method FROM payments WHERE receipt_no = $1",
-            )
-            .bind(id)
-            .fetch_optional(db)
-            .await?;
+            let row = crate::fees::repo::payment_by_receipt_no(db, id).await?;
             let Some((student, amount, method)) = row else {
                 return Ok(false);
             };
@@ -299,19 +273,13 @@ async fn fill(
             let [level, series, subject] = parts[..] else {
                 return Ok(false);
             };
-            let level: Option<(String,)> = sqlx::query_as("SELECT name FROM levels WHERE id = $1")
-                .bind(level)
-                .fetch_optional(db)
-                .await?;
-            let series: Option<(String,)> = sqlx::query_as("SELECT name FROM series WHERE id = $1")
-                .bind(series)
-                .fetch_optional(db)
-                .await?;
-            let level = level.map(|l| l.0).unwrap_or_default();
+            let level = crate::school::level_name(db, level).await?;
+            let series = crate::school::series_name(db, series).await?;
+            let level = level.unwrap_or_default();
             put(
                 "level",
                 match series {
-                    Some((s,)) => format!("{level} {s}"),
+                    Some(s) => format!("{level} {s}"),
                     None => level,
                 },
             );

@@ -214,3 +214,31 @@ pub async fn period_council_counts(
     .fetch_all(db)
     .await
 }
+
+/// Where each active student of year `year` goes in year `next`, from the council's decision
+/// in the last period: (student, decision, class). "passe" finds the class of the next level
+/// with the same group and série, "redouble" the class of the same name; no class otherwise.
+pub async fn next_classes(
+    tx: &mut crate::db::Tx<'_>,
+    year: i64,
+    next: i64,
+) -> Result<Vec<(i64, Option<String>, Option<i64>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT e.student_id, r.decision, \
+           CASE r.decision \
+             WHEN 'passe' THEN (SELECT n.id FROM classes n JOIN levels nl ON nl.id = n.level_id \
+                 WHERE n.school_year_id = $2 AND n.grp = c.grp AND COALESCE(n.series_id, 0) = COALESCE(c.series_id, 0) \
+                 AND nl.ordinal = (SELECT MIN(l2.ordinal) FROM levels l2 WHERE l2.ordinal > l.ordinal) LIMIT 1) \
+             WHEN 'redouble' THEN (SELECT n.id FROM classes n WHERE n.school_year_id = $2 AND n.name = c.name) \
+           END AS target \
+         FROM enrollments e JOIN classes c ON c.id = e.class_id JOIN levels l ON l.id = c.level_id \
+         JOIN students s ON s.id = e.student_id AND s.active = TRUE \
+         LEFT JOIN council_records r ON r.student_id = e.student_id AND r.period_id = \
+           (SELECT p.id FROM periods p WHERE p.school_year_id = $1 ORDER BY p.ordinal DESC LIMIT 1) \
+         WHERE e.school_year_id = $1",
+    )
+    .bind(year)
+    .bind(next)
+    .fetch_all(&mut **tx)
+    .await
+}

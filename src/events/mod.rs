@@ -12,15 +12,15 @@
 //! knows it; the events after it still go through.
 
 mod kinds;
+pub mod repo;
 
 use std::collections::HashSet;
 use std::sync::Mutex;
 
-use chrono::{DateTime, Utc};
-use sqlx::FromRow;
-
 use crate::db::{Db, Pool, Tx};
+use chrono::{DateTime, Utc};
 pub use kinds::*;
+use repo::Row;
 
 /// An event as a subscriber receives it.
 #[derive(Clone, Debug)]
@@ -33,16 +33,6 @@ pub struct Event {
     pub occurred_at: DateTime<Utc>,
 }
 
-/// An outbox row as stored.
-#[derive(Clone, Debug, FromRow)]
-struct Row {
-    id: i64,
-    kind: String,
-    payload: String,
-    actor_user_id: Option<i64>,
-    occurred_at: DateTime<Utc>,
-}
-
 /// Writes an event inside the caller's transaction.
 pub async fn publish<'e>(
     db: impl sqlx::Executor<'e, Database = Db>,
@@ -51,16 +41,7 @@ pub async fn publish<'e>(
     at: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
     let (kind, payload) = what.to_row().map_err(|e| sqlx::Error::Encode(e.into()))?;
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO school_events (kind, payload, actor_user_id, occurred_at) VALUES ($1, $2, $3, $4) RETURNING id",
-    )
-    .bind(kind)
-    .bind(payload)
-    .bind(actor)
-    .bind(at)
-    .fetch_one(db)
-    .await?;
-    Ok(id)
+    repo::insert(db, &kind, &payload, actor, at).await
 }
 
 /// Says once per process that a row cannot be read, however often it is met again.
@@ -102,16 +83,7 @@ pub async fn dispatch(
 ) -> anyhow::Result<usize> {
     let name = sub.name();
     let watermark = watermark(db, name).await?;
-    let pending: Vec<Row> = sqlx::query_as(
-        "SELECT e.id, e.kind, e.payload, e.actor_user_id, e.occurred_at FROM school_events e \
-         WHERE e.id > $1 AND NOT EXISTS (SELECT 1 FROM event_deliveries d WHERE d.subscriber = $2 AND d.event_id = e.id) \
-         ORDER BY e.id LIMIT $3",
-    )
-    .bind(watermark)
-    .bind(name)
-    .bind(batch)
-    .fetch_all(db)
-    .await?;
+    let pending = repo::pending(db, watermark, name, batch).await?;
     let mut handled = 0;
     for row in &pending {
         let event = match SchoolEvent::from_row(&row.kind, &row.payload) {
@@ -130,17 +102,7 @@ pub async fn dispatch(
         let mut tx = crate::db::begin_write(db).await?;
         // Claim first: a second dispatcher (another node) racing for the same event fails
         // on the primary key here and leaves it to the first.
-        let claimed = sqlx::query(
-            "INSERT INTO event_deliveries (subscriber, event_id, delivered_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (subscriber, event_id) DO NOTHING",
-        )
-        .bind(name)
-        .bind(event.id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if claimed == 0 {
+        if !repo::claim(&mut tx, name, event.id, now).await? {
             continue;
         }
         if let Err(e) = sub.handle(&mut tx, event).await {
@@ -158,26 +120,12 @@ pub async fn dispatch(
 /// Starts a subscriber at the present the first time it runs: what happened before it
 /// existed is not its business (a notifier does not announce last year's marks). Once it
 /// has a cursor, this does nothing, and events from while it was stopped are all handed to it.
-/// (`WHERE TRUE` lets SQLite tell the upsert clause from a join of the SELECT.)
 pub async fn subscribe_from_now(db: &Pool, name: &str) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO event_cursors (subscriber, watermark) \
-         SELECT $1, COALESCE(MAX(id), 0) FROM school_events WHERE TRUE \
-         ON CONFLICT (subscriber) DO NOTHING",
-    )
-    .bind(name)
-    .execute(db)
-    .await?;
-    Ok(())
+    repo::start_cursor(db, name).await
 }
 
 async fn watermark(db: &Pool, name: &str) -> Result<i64, sqlx::Error> {
-    let row: Option<(i64,)> =
-        sqlx::query_as("SELECT watermark FROM event_cursors WHERE subscriber = $1")
-            .bind(name)
-            .fetch_optional(db)
-            .await?;
-    Ok(row.map(|r| r.0).unwrap_or(0))
+    repo::watermark(db, name).await
 }
 
 /// Moves the watermark past events that are delivered and old enough that no transaction
@@ -186,40 +134,14 @@ async fn advance_watermark(db: &Pool, name: &str, now: DateTime<Utc>) -> Result<
     let settled = now - chrono::Duration::minutes(5);
     let current = watermark(db, name).await?;
     // The first event after the watermark that is not delivered, or too young to be sure.
-    let blocker: Option<(i64,)> = sqlx::query_as(
-        "SELECT e.id FROM school_events e WHERE e.id > $1 AND (e.occurred_at > $2 OR NOT EXISTS \
-         (SELECT 1 FROM event_deliveries d WHERE d.subscriber = $3 AND d.event_id = e.id)) ORDER BY e.id LIMIT 1",
-    )
-    .bind(current)
-    .bind(settled)
-    .bind(name)
-    .fetch_optional(db)
-    .await?;
-    let new_mark = match blocker {
-        Some((id,)) => id - 1,
-        None => {
-            let (max,): (Option<i64>,) = sqlx::query_as("SELECT MAX(id) FROM school_events")
-                .fetch_one(db)
-                .await?;
-            max.unwrap_or(current)
-        }
+    let new_mark = match repo::first_unsettled(db, current, settled, name).await? {
+        Some(id) => id - 1,
+        None => repo::last_id(db).await?.unwrap_or(current),
     };
     if new_mark <= current {
         return Ok(());
     }
     let mut tx = crate::db::begin_write(db).await?;
-    sqlx::query(
-        "INSERT INTO event_cursors (subscriber, watermark) VALUES ($1, $2) \
-         ON CONFLICT (subscriber) DO UPDATE SET watermark = excluded.watermark",
-    )
-    .bind(name)
-    .bind(new_mark)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query("DELETE FROM event_deliveries WHERE subscriber = $1 AND event_id <= $2")
-        .bind(name)
-        .bind(new_mark)
-        .execute(&mut *tx)
-        .await?;
+    repo::move_cursor(&mut tx, name, new_mark).await?;
     tx.commit().await
 }

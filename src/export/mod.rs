@@ -14,6 +14,7 @@ pub mod batch;
 pub mod custom;
 pub mod datasets;
 pub mod pdf;
+pub mod repo;
 pub mod routes;
 pub mod table;
 pub mod templates;

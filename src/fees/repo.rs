@@ -630,3 +630,62 @@ pub async fn family_of_student(
     .fetch_all(db)
     .await
 }
+
+/// (student, amount, method) of the payment with this receipt number.
+pub async fn payment_by_receipt_no(
+    db: &Pool,
+    receipt_no: &str,
+) -> Result<Option<(i64, i64, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT student_id, amount, method FROM payments WHERE receipt_no = $1")
+        .bind(receipt_no)
+        .fetch_optional(db)
+        .await
+}
+
+/// Copies year `from`'s fee tranches to year `to`, each due date moved by `later`.
+pub async fn copy_tranches(
+    tx: &mut crate::db::Tx<'_>,
+    from: i64,
+    to: i64,
+    later: fn(NaiveDate) -> NaiveDate,
+) -> Result<(), sqlx::Error> {
+    let tranches: Vec<(i64, i64, String, i64, NaiveDate)> = sqlx::query_as(
+        "SELECT level_id, fee_type_id, label, amount, due_on FROM fee_tranches WHERE school_year_id = $1",
+    )
+    .bind(from)
+    .fetch_all(&mut **tx)
+    .await?;
+    for (level, fee_type, tranche, amount, due) in tranches {
+        sqlx::query(
+            "INSERT INTO fee_tranches (school_year_id, level_id, fee_type_id, label, amount, due_on) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(to)
+        .bind(level)
+        .bind(fee_type)
+        .bind(tranche)
+        .bind(amount)
+        .bind(later(due))
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// What falls due each day of the current year, net of discounts: (day, XOF).
+pub async fn due_by_day_net_of_discounts(db: &Pool) -> Result<Vec<(NaiveDate, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT i.due_on, CAST(SUM(i.amount + COALESCE((SELECT SUM(l.amount) FROM ledger_entries l \
+           WHERE l.invoice_id = i.id AND l.kind = 'discount'), 0)) AS BIGINT) \
+         FROM invoices i JOIN fee_tranches f ON f.id = i.tranche_id \
+         JOIN school_years y ON y.id = f.school_year_id AND y.current = TRUE GROUP BY i.due_on",
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Every payment as recorded: (when, XOF).
+pub async fn payments_received(db: &Pool) -> Result<Vec<(DateTime<Utc>, i64)>, sqlx::Error> {
+    sqlx::query_as("SELECT received_at, amount FROM payments")
+        .fetch_all(db)
+        .await
+}

@@ -356,3 +356,75 @@ pub async fn period_fill(db: &Pool, period_id: i64) -> Result<Vec<EvaluationFill
     .fetch_all(db)
     .await
 }
+
+/// A class's scored marks: (subject, day, points, scale, weight).
+pub async fn class_scores(
+    db: &Pool,
+    class: i64,
+) -> Result<Vec<(String, NaiveDate, i64, i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT su.name, e.held_on, m.points, e.scale, e.weight FROM marks m JOIN evaluations e ON e.id = m.evaluation_id \
+         JOIN subjects su ON su.id = e.subject_id WHERE e.class_id = $1 AND m.status = 'score' AND m.points IS NOT NULL",
+    )
+    .bind(class)
+    .fetch_all(db)
+    .await
+}
+
+/// Every mark of a class in a period: (student, day, points, scale, weight, status).
+pub async fn class_period_marks(
+    db: &Pool,
+    class: i64,
+    period: i64,
+) -> Result<Vec<(i64, NaiveDate, Option<i64>, i64, i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT m.student_id, e.held_on, m.points, e.scale, e.weight, m.status FROM marks m \
+         JOIN evaluations e ON e.id = m.evaluation_id WHERE e.class_id = $1 AND e.period_id = $2",
+    )
+    .bind(class)
+    .bind(period)
+    .fetch_all(db)
+    .await
+}
+
+/// The evaluations of a class in a period held by `day`, by id.
+pub async fn evaluations_held(
+    db: &Pool,
+    class: i64,
+    period: i64,
+    day: NaiveDate,
+) -> Result<Vec<(i64,)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id FROM evaluations WHERE class_id = $1 AND period_id = $2 AND held_on <= $3",
+    )
+    .bind(class)
+    .bind(period)
+    .bind(day)
+    .fetch_all(db)
+    .await
+}
+
+/// A class's evaluations, latest first: (id, title, day, subject).
+pub async fn class_evaluations_latest_first(
+    db: &Pool,
+    class: i64,
+) -> Result<Vec<(i64, String, NaiveDate, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT e.id, e.title, e.held_on, su.name FROM evaluations e JOIN subjects su ON su.id = e.subject_id \
+         WHERE e.class_id = $1 ORDER BY e.held_on DESC, e.id DESC",
+    )
+    .bind(class)
+    .fetch_all(db)
+    .await
+}
+
+/// The scored marks of an evaluation: (points, scale).
+pub async fn evaluation_scores(db: &Pool, evaluation: i64) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT m.points, ev.scale FROM marks m JOIN evaluations ev ON ev.id = m.evaluation_id \
+         WHERE m.evaluation_id = $1 AND m.status = 'score' AND m.points IS NOT NULL",
+    )
+    .bind(evaluation)
+    .fetch_all(db)
+    .await
+}

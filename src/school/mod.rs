@@ -2,7 +2,7 @@
 //! enrollments and teaching assignments. Other features read them through these functions.
 
 pub mod repo;
-pub mod rooms;
+pub use repo::rooms;
 
 pub use repo::*;
 

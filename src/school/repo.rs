@@ -5,6 +5,9 @@ use sqlx::FromRow;
 
 use crate::db::{Db, Pool};
 
+pub mod rooms;
+pub mod years;
+
 /// The school year marked current, if any.
 #[derive(Clone, Debug, FromRow)]
 pub struct Year {
@@ -780,6 +783,111 @@ pub async fn period_assignments(
     .bind(period_id)
     .fetch_all(db)
     .await
+}
+
+/// Names of single records, as the journal writes them.
+pub async fn subject_name(db: &Pool, id: i64) -> Result<Option<String>, sqlx::Error> {
+    one_name(db, "SELECT name FROM subjects WHERE id = $1", id).await
+}
+
+pub async fn level_name(db: &Pool, id: i64) -> Result<Option<String>, sqlx::Error> {
+    one_name(db, "SELECT name FROM levels WHERE id = $1", id).await
+}
+
+pub async fn series_name(db: &Pool, id: i64) -> Result<Option<String>, sqlx::Error> {
+    one_name(db, "SELECT name FROM series WHERE id = $1", id).await
+}
+
+async fn one_name(db: &Pool, sql: &'static str, id: i64) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as(sql).bind(id).fetch_optional(db).await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// (kind, ordinal, year label) of a period: ("trimestre", 1, "2026-2027").
+pub async fn period_label(
+    db: &Pool,
+    id: i64,
+) -> Result<Option<(String, i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.kind, p.ordinal, y.label FROM periods p JOIN school_years y ON y.id = p.school_year_id \
+         WHERE p.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+/// Active students of the current year by level and sex: (level, ordinal, sex, count, code).
+pub async fn enrollment_by_level_and_sex(
+    db: &Pool,
+) -> Result<Vec<(String, i64, String, i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT l.name, l.ordinal, s.sex, COUNT(*), l.code FROM enrollments e JOIN classes c ON c.id = e.class_id \
+         JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE JOIN levels l ON l.id = c.level_id \
+         JOIN students s ON s.id = e.student_id AND s.active = TRUE GROUP BY l.name, l.ordinal, s.sex, l.code ORDER BY l.ordinal",
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// The classes of the current year in level order: (id, name).
+pub async fn current_classes_in_order(db: &Pool) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT c.id, c.name FROM classes c JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
+         JOIN levels l ON l.id = c.level_id ORDER BY l.ordinal, c.name",
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Every student enrolled in a class, by id.
+pub async fn class_student_ids(db: &Pool, class: i64) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT student_id FROM enrollments WHERE class_id = $1 ORDER BY student_id",
+    )
+    .bind(class)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+pub async fn current_year_start(db: &Pool) -> Result<Option<NaiveDate>, sqlx::Error> {
+    let row: Option<(NaiveDate,)> =
+        sqlx::query_as("SELECT starts_on FROM school_years WHERE current = TRUE")
+            .fetch_optional(db)
+            .await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// The active students of a class: (id, surname, given names, class name), by name.
+pub async fn class_students_named(
+    db: &Pool,
+    class: i64,
+) -> Result<Vec<(i64, String, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT st.id, st.last_name, st.first_name, c.name FROM enrollments e JOIN students st ON st.id = e.student_id \
+         JOIN classes c ON c.id = e.class_id WHERE e.class_id = $1 AND st.active = TRUE ORDER BY st.sort_name",
+    )
+    .bind(class)
+    .fetch_all(db)
+    .await
+}
+
+/// The current year's classes in level order: every one when `all`, else those `head` heads.
+pub async fn current_classes_headed(
+    db: &Pool,
+    all: bool,
+    head: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT c.id FROM classes c JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
+         JOIN levels l ON l.id = c.level_id WHERE $1 OR c.head_teacher_user_id = $2 ORDER BY l.ordinal, c.name",
+    )
+    .bind(all)
+    .bind(head)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
 #[cfg(test)]

@@ -341,7 +341,8 @@ pub async fn boards(db: &Pool) -> anyhow::Result<BoardSettings> {
     Ok(load(db, "boards").await?.unwrap_or_default())
 }
 
-async fn load<T: for<'de> Deserialize<'de>>(db: &Pool, key: &str) -> anyhow::Result<Option<T>> {
+/// One settings section, if stored.
+pub async fn load<T: for<'de> Deserialize<'de>>(db: &Pool, key: &str) -> anyhow::Result<Option<T>> {
     let row: Option<(String,)> = sqlx::query_as("SELECT value FROM settings WHERE key = $1")
         .bind(key)
         .fetch_optional(db)
