@@ -59,20 +59,7 @@ pub async fn class_totals(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<std::collections::HashMap<i64, Totals>, sqlx::Error> {
-    let rows: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
-        "SELECT a.student_id, \
-         CAST(SUM(CASE WHEN a.kind <> 'retard' AND a.state <> 'accepted' THEN a.minutes ELSE 0 END) AS BIGINT), \
-         CAST(SUM(CASE WHEN a.kind <> 'retard' AND a.state = 'accepted' THEN a.minutes ELSE 0 END) AS BIGINT), \
-         CAST(SUM(CASE WHEN a.kind = 'retard' THEN 1 ELSE 0 END) AS BIGINT) \
-         FROM absences a JOIN roll_calls r ON r.id = a.roll_call_id \
-         WHERE a.student_id IN (SELECT student_id FROM enrollments WHERE class_id = $1) \
-         AND r.held_on >= $2 AND r.held_on <= $3 GROUP BY a.student_id",
-    )
-    .bind(class_id)
-    .bind(from)
-    .bind(to)
-    .fetch_all(db)
-    .await?;
+    let rows = repo::class_totals(db, class_id, from, to).await?;
     Ok(rows
         .into_iter()
         .map(|(student, unjustified, justified, lates)| {

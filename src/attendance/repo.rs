@@ -345,3 +345,27 @@ pub async fn unexcused_minutes(
     .fetch_all(db)
     .await
 }
+
+/// Per student of a class between two days: (student, unexcused minutes, excused minutes,
+/// times late).
+pub async fn class_totals(
+    db: &Pool,
+    class: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(i64, i64, i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.student_id, \
+         CAST(SUM(CASE WHEN a.kind <> 'retard' AND a.state <> 'accepted' THEN a.minutes ELSE 0 END) AS BIGINT), \
+         CAST(SUM(CASE WHEN a.kind <> 'retard' AND a.state = 'accepted' THEN a.minutes ELSE 0 END) AS BIGINT), \
+         CAST(SUM(CASE WHEN a.kind = 'retard' THEN 1 ELSE 0 END) AS BIGINT) \
+         FROM absences a JOIN roll_calls r ON r.id = a.roll_call_id \
+         WHERE a.student_id IN (SELECT student_id FROM enrollments WHERE class_id = $1) \
+         AND r.held_on >= $2 AND r.held_on <= $3 GROUP BY a.student_id",
+    )
+    .bind(class)
+    .bind(from)
+    .bind(to)
+    .fetch_all(db)
+    .await
+}

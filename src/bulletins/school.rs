@@ -143,12 +143,7 @@ impl Job for SchoolResults {
 pub async fn latest(
     db: &crate::db::Pool,
 ) -> Result<std::collections::HashMap<i64, i64>, sqlx::Error> {
-    let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT id, payload FROM jobs WHERE kind = $1 AND state = 'done' ORDER BY id",
-    )
-    .bind(KIND)
-    .fetch_all(db)
-    .await?;
+    let rows = crate::jobs::repo::done_payloads(db, KIND).await?;
     Ok(rows
         .into_iter()
         .filter_map(|(id, p)| {

@@ -136,14 +136,6 @@ async fn class_appreciations(
     class_id: i64,
     period_id: i64,
 ) -> Result<HashMap<(i64, i64), String>, sqlx::Error> {
-    let rows: Vec<(i64, i64, String)> = sqlx::query_as(
-        "SELECT a.student_id, a.subject_id, a.text FROM appreciations a \
-         JOIN enrollments e ON e.student_id = a.student_id \
-         WHERE e.class_id = $1 AND a.period_id = $2",
-    )
-    .bind(class_id)
-    .bind(period_id)
-    .fetch_all(db)
-    .await?;
+    let rows = crate::council::repo::class_appreciations(db, class_id, period_id).await?;
     Ok(rows.into_iter().map(|(s, j, t)| ((s, j), t)).collect())
 }

@@ -242,3 +242,20 @@ pub async fn next_classes(
     .fetch_all(&mut **tx)
     .await
 }
+
+/// Every appreciation of a class's students for a period: (student, subject, text).
+pub async fn class_appreciations(
+    db: &Pool,
+    class: i64,
+    period: i64,
+) -> Result<Vec<(i64, i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.student_id, a.subject_id, a.text FROM appreciations a \
+         JOIN enrollments e ON e.student_id = a.student_id \
+         WHERE e.class_id = $1 AND a.period_id = $2",
+    )
+    .bind(class)
+    .bind(period)
+    .fetch_all(db)
+    .await
+}

@@ -139,11 +139,7 @@ pub async fn sweep(app: &AppState) -> anyhow::Result<u64> {
     let mut removed = 0;
     for (id, key) in old {
         app.files.delete(&key).await?;
-        removed += sqlx::query("DELETE FROM files WHERE id = $1")
-            .bind(id)
-            .execute(&app.db)
-            .await?
-            .rows_affected();
+        removed += crate::files::repo::delete(&app.db, id).await?;
     }
     Ok(removed)
 }
@@ -152,10 +148,5 @@ async fn expired(
     db: &Pool,
     before: chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, storage_key FROM files WHERE owner_kind = 'export' AND created_at < $1",
-    )
-    .bind(before)
-    .fetch_all(db)
-    .await
+    crate::files::repo::older_than(db, "export", before).await
 }

@@ -25,16 +25,7 @@ async fn key(db: &Pool) -> anyhow::Result<Vec<u8>> {
     let fresh: String = (0..32)
         .map(|_| format!("{:02x}", rand::random::<u8>()))
         .collect();
-    sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
-        .bind(KEY_SETTING)
-        .bind(serde_json::to_string(&fresh)?)
-        .execute(db)
-        .await?;
-    let (v,): (String,) = sqlx::query_as("SELECT value FROM settings WHERE key = $1")
-        .bind(KEY_SETTING)
-        .fetch_one(db)
-        .await?;
-    let hex: String = serde_json::from_str(&v)?;
+    let hex: String = crate::settings::keep_first(db, KEY_SETTING, &fresh).await?;
     Ok(hex.into_bytes())
 }
 

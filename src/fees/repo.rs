@@ -689,3 +689,11 @@ pub async fn payments_received(db: &Pool) -> Result<Vec<(DateTime<Utc>, i64)>, s
         .fetch_all(db)
         .await
 }
+
+/// The latest payment's id (0 when none).
+pub async fn last_payment_id(db: &Pool) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(id), 0) FROM payments")
+        .fetch_one(db)
+        .await?;
+    Ok(id)
+}

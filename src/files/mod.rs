@@ -15,9 +15,11 @@ use chrono::Utc;
 use sqlx::FromRow;
 
 use crate::app::AppState;
-use crate::db::{Db, Pool};
+use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::web::{Ctx, PathId};
+
+pub mod repo;
 
 /// Where file bytes live.
 #[async_trait::async_trait]
@@ -219,34 +221,10 @@ async fn record<'e>(
     at: chrono::DateTime<Utc>,
 ) -> anyhow::Result<i64> {
     let name = crate::web::clean_file_name(name);
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO files (owner_kind, owner_id, name, content_type, size, storage_key, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-    )
-    .bind(owner.0)
-    .bind(owner.1)
-    .bind(name)
-    .bind(content_type)
-    .bind(size)
-    .bind(key)
-    .bind(by)
-    .bind(at)
-    .fetch_one(db)
-    .await?;
-    Ok(id)
+    Ok(repo::insert(db, owner, key, &name, content_type, size, by, at).await?)
 }
 
-/// The files of an owner, oldest first.
-pub async fn of_owner(db: &Pool, kind: &str, id: i64) -> Result<Vec<FileRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, owner_kind, owner_id, name, content_type, size, storage_key FROM files \
-         WHERE owner_kind = $1 AND owner_id = $2 ORDER BY id",
-    )
-    .bind(kind)
-    .bind(id)
-    .fetch_all(db)
-    .await
-}
+pub use repo::of_owner;
 
 /// Routes of files.
 pub fn router() -> Router<AppState> {
@@ -260,13 +238,7 @@ async fn download(
     PathId(id): PathId,
 ) -> AppResult<Response> {
     let u = ctx.user()?;
-    let f: FileRow = sqlx::query_as(
-        "SELECT id, owner_kind, owner_id, name, content_type, size, storage_key FROM files WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&app.db)
-    .await?
-    .ok_or(AppError::NotFound)?;
+    let f = repo::get(&app.db, id).await?.ok_or(AppError::NotFound)?;
     let allowed = match f.owner_kind.as_str() {
         "absence" => match crate::attendance::repo::absence(&app.db, f.owner_id).await? {
             Some(a) => crate::authz::can_see_student(&app.db, u, a.student_id).await?,

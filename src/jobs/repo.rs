@@ -199,3 +199,11 @@ pub async fn of_user(
     .fetch_all(db)
     .await
 }
+
+/// The finished jobs of a kind, oldest first: (id, payload).
+pub async fn done_payloads(db: &Pool, kind: &str) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, payload FROM jobs WHERE kind = $1 AND state = 'done' ORDER BY id")
+        .bind(kind)
+        .fetch_all(db)
+        .await
+}

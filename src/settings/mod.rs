@@ -10,6 +10,8 @@ use tokio::sync::RwLock;
 
 use crate::db::Pool;
 
+mod repo;
+
 /// How the school year is divided.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -341,35 +343,7 @@ pub async fn boards(db: &Pool) -> anyhow::Result<BoardSettings> {
     Ok(load(db, "boards").await?.unwrap_or_default())
 }
 
-/// One settings section, if stored.
-pub async fn load<T: for<'de> Deserialize<'de>>(db: &Pool, key: &str) -> anyhow::Result<Option<T>> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT value FROM settings WHERE key = $1")
-        .bind(key)
-        .fetch_optional(db)
-        .await?;
-    Ok(match row {
-        Some((v,)) => Some(serde_json::from_str(&v)?),
-        None => None,
-    })
-}
-
-/// Writes one settings section, replacing what was there.
-pub async fn store<T: Serialize>(
-    db: impl sqlx::Executor<'_, Database = crate::db::Db>,
-    key: &str,
-    value: &T,
-) -> anyhow::Result<()> {
-    let v = serde_json::to_string(value)?;
-    sqlx::query(
-        "INSERT INTO settings (key, value) VALUES ($1, $2) \
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )
-    .bind(key)
-    .bind(v)
-    .execute(db)
-    .await?;
-    Ok(())
-}
+pub use repo::{keep_first, load, store};
 
 #[cfg(test)]
 mod tests {

@@ -174,9 +174,7 @@ pub(super) async fn render_sample(
             crate::bulletins::pdf::data(&ctx.t, &letterhead, &cs)
         }
         Sample::Receipt => {
-            let (id,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(id), 0) FROM payments")
-                .fetch_one(&app.db)
-                .await?;
+            let id = crate::fees::repo::last_payment_id(&app.db).await?;
             let r = crate::fees::repo::receipt(&app.db, id)
                 .await?
                 .ok_or(AppError::NotFound)?;
