@@ -252,3 +252,17 @@ pub async fn end_sessions<'e>(
         .await?;
     Ok(())
 }
+
+/// Gives an account a role it may already hold.
+pub async fn add_role<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    user: i64,
+    role: crate::auth::Role,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        .bind(user)
+        .bind(role.code())
+        .execute(db)
+        .await?;
+    Ok(())
+}

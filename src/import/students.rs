@@ -184,18 +184,9 @@ pub struct Known {
 impl Known {
     /// Loads matricules, the current year's classes, and the phones and e-mails of accounts.
     pub async fn load(db: &Pool, today: chrono::NaiveDate) -> Result<Known, sqlx::Error> {
-        let matricules: Vec<(String,)> = sqlx::query_as("SELECT matricule FROM students")
-            .fetch_all(db)
-            .await?;
-        let classes: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT c.id, c.name FROM classes c JOIN school_years y ON y.id = c.school_year_id WHERE y.current = TRUE",
-        )
-        .fetch_all(db)
-        .await?;
-        let users: Vec<(i64, Option<String>, Option<String>)> =
-            sqlx::query_as("SELECT id, phone, email FROM users")
-                .fetch_all(db)
-                .await?;
+        let matricules = crate::school::all_matricules(db).await?;
+        let classes = crate::school::current_classes_in_order(db).await?;
+        let users = crate::school::user_contacts(db).await?;
         Ok(Known {
             today,
             matricules: matricules.into_iter().map(|m| m.0.to_uppercase()).collect(),
@@ -496,10 +487,7 @@ pub async fn write(
                 .unwrap_or_default();
             let uid = match (g.existing, created.get(&contact)) {
                 (Some(id), _) => {
-                    sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, 'parent') ON CONFLICT DO NOTHING")
-                        .bind(id)
-                        .execute(&mut **tx)
-                        .await?;
+                    crate::admin::repo::add_role(&mut **tx, id, crate::auth::Role::Parent).await?;
                     w.existing_guardians += 1;
                     id
                 }

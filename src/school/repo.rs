@@ -890,6 +890,22 @@ pub async fn current_classes_headed(
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
+/// Every student's matricule.
+pub async fn all_matricules(db: &Pool) -> Result<Vec<(String,)>, sqlx::Error> {
+    sqlx::query_as("SELECT matricule FROM students")
+        .fetch_all(db)
+        .await
+}
+
+/// Every account's phone and e-mail: (id, phone, e-mail).
+pub async fn user_contacts(
+    db: &Pool,
+) -> Result<Vec<(i64, Option<String>, Option<String>)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, phone, email FROM users")
+        .fetch_all(db)
+        .await
+}
+
 #[cfg(test)]
 mod matricule_tests {
     use super::*;
