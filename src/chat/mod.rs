@@ -10,6 +10,7 @@ pub mod membership;
 mod moderation;
 pub mod repo;
 pub mod routes;
+pub mod socket;
 
 pub use moderation::{delete, edit, mute, remove_reported, report};
 
