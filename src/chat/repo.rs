@@ -821,3 +821,34 @@ pub async fn is_admin(db: &Pool, user: i64) -> Result<bool, sqlx::Error> {
     Ok(admin)
 }
 
+/// Who hears of a direct message: the conversation's other members, told the author's name.
+#[derive(Clone, Debug)]
+pub struct MessageAudience {
+    /// The author's name, "Prénom Nom".
+    pub author: String,
+    pub recipients: Vec<i64>,
+}
+
+/// The audience of a message `author_id` wrote in a direct conversation.
+pub async fn message_audience(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    conversation: i64,
+    author_id: i64,
+) -> Result<MessageAudience, sqlx::Error> {
+    let (author,): (String,) =
+        sqlx::query_as("SELECT first_name || ' ' || last_name FROM users WHERE id = $1")
+            .bind(author_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let others: Vec<(i64,)> = sqlx::query_as(
+        "SELECT user_id FROM conversation_members WHERE conversation_id = $1 AND user_id <> $2",
+    )
+    .bind(conversation)
+    .bind(author_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(MessageAudience {
+        author,
+        recipients: others.into_iter().map(|r| r.0).collect(),
+    })
+}
