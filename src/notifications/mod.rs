@@ -58,13 +58,7 @@ pub async fn quiet_now(
     user: i64,
     now: DateTime<Utc>,
 ) -> Result<Option<(String, String)>, sqlx::Error> {
-    let row: Option<(i64, i64)> = sqlx::query_as(
-        "SELECT CAST(start_minute AS BIGINT), CAST(end_minute AS BIGINT) FROM quiet_hours WHERE user_id = $1",
-    )
-    .bind(user)
-    .fetch_optional(db)
-    .await?;
-    let Some((start, end)) = row else {
+    let Some((start, end)) = repo::quiet_hours(db, user).await? else {
         return Ok(None);
     };
     // Lomé is on UTC all year.
@@ -107,15 +101,9 @@ pub async fn wants<'e>(
     kind: &str,
     channel: &str,
 ) -> Result<bool, sqlx::Error> {
-    let row: Option<(bool,)> = sqlx::query_as(
-        "SELECT enabled FROM notification_prefs WHERE user_id = $1 AND kind = $2 AND channel = $3",
-    )
-    .bind(user)
-    .bind(kind)
-    .bind(channel)
-    .fetch_optional(db)
-    .await?;
-    Ok(row.map(|r| r.0).unwrap_or(channel == "in_app"))
+    Ok(repo::pref(db, user, kind, channel)
+        .await?
+        .unwrap_or(channel == "in_app"))
 }
 
 fn child_link(c: &Concerned, student: i64) -> String {
@@ -391,19 +379,7 @@ impl Subscriber for Notifier {
             if !wants(&mut **tx, n.user_id, n.kind, "in_app").await? {
                 continue;
             }
-            sqlx::query(
-                "INSERT INTO notifications (user_id, kind, text_key, args, link, event_id, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-            )
-            .bind(n.user_id)
-            .bind(n.kind)
-            .bind(n.key)
-            .bind(n.args.to_string())
-            .bind(&n.link)
-            .bind(event.id)
-            .bind(event.occurred_at)
-            .execute(&mut **tx)
-            .await?;
+            repo::insert(&mut **tx, &n, event.id, event.occurred_at).await?;
             rung.push(n.user_id);
         }
         self.rung
@@ -416,12 +392,7 @@ impl Subscriber for Notifier {
 
 /// Unread notifications of a user.
 pub async fn unread(db: &Pool, user: i64) -> Result<i64, sqlx::Error> {
-    let (n,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL")
-            .bind(user)
-            .fetch_one(db)
-            .await?;
-    Ok(n)
+    repo::unread(db, user).await
 }
 
 /// Hands new school events to the notifier, then rings the bells of those told (not in

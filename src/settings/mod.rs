@@ -341,7 +341,8 @@ pub async fn boards(db: &Pool) -> anyhow::Result<BoardSettings> {
     Ok(load(db, "boards").await?.unwrap_or_default())
 }
 
-async fn load<T: for<'de> Deserialize<'de>>(db: &Pool, key: &str) -> anyhow::Result<Option<T>> {
+/// One settings section as stored, if it is.
+pub async fn load<T: for<'de> Deserialize<'de>>(db: &Pool, key: &str) -> anyhow::Result<Option<T>> {
     let row: Option<(String,)> = sqlx::query_as("SELECT value FROM settings WHERE key = $1")
         .bind(key)
         .fetch_optional(db)
@@ -350,6 +351,17 @@ async fn load<T: for<'de> Deserialize<'de>>(db: &Pool, key: &str) -> anyhow::Res
         Some((v,)) => Some(serde_json::from_str(&v)?),
         None => None,
     })
+}
+
+/// Writes one settings section unless there is one already (the first writer wins: read it
+/// back to know which).
+pub async fn store_if_absent<T: Serialize>(db: &Pool, key: &str, value: &T) -> anyhow::Result<()> {
+    sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+        .bind(key)
+        .bind(serde_json::to_string(value)?)
+        .execute(db)
+        .await?;
+    Ok(())
 }
 
 /// Writes one settings section, replacing what was there.
