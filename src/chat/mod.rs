@@ -21,6 +21,7 @@ use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::db::Pool;
 pub use repo::{Contact, Conversation, Message};
+pub use routes::router;
 
 /// The longest message, in characters.
 pub const MAX_BODY: usize = 2000;

@@ -12,6 +12,8 @@ pub mod push;
 pub mod repo;
 pub mod routes;
 
+pub use routes::router;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
