@@ -229,3 +229,19 @@ pub async fn recipients(db: &Pool, id: i64) -> Result<Vec<Recipient>, sqlx::Erro
     .fetch_all(db)
     .await
 }
+
+/// Who is told of a new announcement: the active users it reaches, but its author.
+pub async fn audience<'e>(
+    db: impl sqlx::Executor<'e, Database = crate::db::Db>,
+    id: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let users: Vec<(i64,)> = sqlx::query_as(crate::sql!(
+        "SELECT u.id FROM announcements a JOIN users u ON u.active = TRUE \
+         WHERE a.id = $1 AND u.id <> a.author_id AND {}",
+        receives().replace("$1", "u.id")
+    ))
+    .bind(id)
+    .fetch_all(db)
+    .await?;
+    Ok(users.into_iter().map(|u| u.0).collect())
+}

@@ -368,4 +368,11 @@ pub async fn class_totals(
     .bind(to)
     .fetch_all(db)
     .await
+
+/// Who hears of a student's absence or lateness: their guardians (not the student).
+pub async fn absence_audience<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    student_id: i64,
+) -> Result<Vec<crate::school::repo::Concerned>, sqlx::Error> {
+    crate::school::repo::guardians_concerned(db, student_id).await
 }

@@ -175,3 +175,68 @@ pub async fn insert_coefficient<'e>(
     .await?;
     Ok(())
 }
+
+/// The students whose bulletins a period's publication announces (every student enrolled
+/// that year), from a period `pe`: the notice and the count read before publishing share it.
+const BULLETIN_STUDENTS: &str = "FROM periods pe JOIN classes c ON c.school_year_id = pe.school_year_id \
+    JOIN enrollments e ON e.class_id = c.id JOIN students s ON s.id = e.student_id";
+
+/// Who will be told when a period's bulletins are published: the distinct guardians of the
+/// year's students, and the students who have an account of their own.
+pub async fn audience_count(db: &Pool, period_id: i64) -> Result<(i64, i64), sqlx::Error> {
+    let (guardians,): (i64,) = sqlx::query_as(crate::sql!(
+        "SELECT COUNT(DISTINCT g.user_id) {BULLETIN_STUDENTS} \
+         JOIN student_guardians g ON g.student_id = s.id WHERE pe.id = $1"
+    ))
+    .bind(period_id)
+    .fetch_one(db)
+    .await?;
+    let (students,): (i64,) = sqlx::query_as(crate::sql!(
+        "SELECT COUNT(DISTINCT s.user_id) {BULLETIN_STUDENTS} WHERE pe.id = $1 AND s.user_id IS NOT NULL"
+    ))
+    .bind(period_id)
+    .fetch_one(db)
+    .await?;
+    Ok((guardians, students))
+}
+
+/// Someone told that a student's bulletin of a period is out: a guardian, or the student.
+#[derive(Clone, Debug)]
+pub struct BulletinReader {
+    pub student_id: i64,
+    pub user_id: i64,
+    /// The student's first name.
+    pub student_name: String,
+    /// The period's number in the year.
+    pub ordinal: i64,
+    /// trimestre or semestre.
+    pub period_kind: String,
+}
+
+/// Everyone told when a period's bulletins are published (see [`audience_count`]).
+pub async fn publication_audience<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    period_id: i64,
+) -> Result<Vec<BulletinReader>, sqlx::Error> {
+    let rows: Vec<(i64, i64, String, i64, String)> = sqlx::query_as(crate::sql!(
+        "SELECT s.id, g.user_id, s.first_name, pe.ordinal, pe.kind {BULLETIN_STUDENTS} \
+           JOIN student_guardians g ON g.student_id = s.id WHERE pe.id = $1 \
+         UNION SELECT s.id, s.user_id, s.first_name, pe.ordinal, pe.kind {BULLETIN_STUDENTS} \
+           WHERE pe.id = $1 AND s.user_id IS NOT NULL"
+    ))
+    .bind(period_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(student_id, user_id, student_name, ordinal, period_kind)| BulletinReader {
+                student_id,
+                user_id,
+                student_name,
+                ordinal,
+                period_kind,
+            },
+        )
+        .collect())
+}

@@ -370,7 +370,7 @@ async fn confirm_publication(
 ) -> AppResult<Response> {
     director(&ctx)?;
     let period = period_row(&app, id).await?;
-    let (guardians, students) = crate::notifications::bulletin_audience(&app.db, id).await?;
+    let (guardians, students) = repo::audience_count(&app.db, id).await?;
     let readiness = super::readiness::for_period(&app.db, id).await?;
     html(&PublishPage {
         ctx: &ctx,

@@ -4,36 +4,19 @@
 //! of the people concerned leave the channels they may no longer read and join the ones
 //! they now may, on every node, without waiting for a reconnection.
 
+use super::repo;
 use crate::app::AppState;
-use crate::db::Pool;
 
-/// The class a student is enrolled in this year, if any.
-pub async fn current_class(db: &Pool, student: i64) -> Result<Option<i64>, sqlx::Error> {
-    let row: Option<(i64,)> = sqlx::query_as(
-        "SELECT e.class_id FROM enrollments e JOIN school_years y ON y.id = e.school_year_id AND y.current = TRUE \
-         WHERE e.student_id = $1",
-    )
-    .bind(student)
-    .fetch_optional(db)
-    .await?;
-    Ok(row.map(|r| r.0))
-}
+pub use repo::current_class;
 
 /// After a change about `student`: their own account and their guardians' (and `others`,
 /// such as a guardian just unlinked) follow, for the student's class now and `before`.
 pub async fn student_changed(app: &AppState, student: i64, others: &[i64], before: Option<i64>) {
     let result = async {
-        let mut users: Vec<(i64,)> = sqlx::query_as(
-            "SELECT user_id FROM students WHERE id = $1 AND user_id IS NOT NULL \
-             UNION SELECT user_id FROM student_guardians WHERE student_id = $1",
-        )
-        .bind(student)
-        .fetch_all(&app.db)
-        .await?;
-        users.extend(others.iter().map(|u| (*u,)));
+        let mut users = repo::student_and_guardians(&app.db, student).await?;
+        users.extend_from_slice(others);
         let mut classes: Vec<i64> = before.into_iter().collect();
         classes.extend(current_class(&app.db, student).await?);
-        let users: Vec<i64> = users.into_iter().map(|u| u.0).collect();
         refresh(app, &users, &classes).await
     }
     .await;
@@ -52,36 +35,16 @@ pub async fn teachers_changed(app: &AppState, class: i64, teachers: &[i64]) {
 /// The open tabs of `users` leave the channels of `classes` they may no longer read and
 /// join every conversation they may.
 pub async fn refresh(app: &AppState, users: &[i64], classes: &[i64]) -> Result<(), sqlx::Error> {
-    // Keys built from integers: safe to inline.
-    let keys: Vec<String> = classes
-        .iter()
-        .flat_map(|c| [format!("'class:{c}'"), format!("'parents:{c}'")])
-        .collect();
-    let channels: Vec<(i64,)> = if keys.is_empty() {
-        Vec::new()
-    } else {
-        sqlx::query_as(crate::sql!(
-            "SELECT id FROM conversations WHERE key IN ({})",
-            keys.join(",")
-        ))
-        .fetch_all(&app.db)
-        .await?
-    };
+    let channels = repo::class_channels(&app.db, classes).await?;
     let mut users = users.to_vec();
     users.sort_unstable();
     users.dedup();
     for user in users {
-        let (admin,): (bool,) = sqlx::query_as(
-            "SELECT EXISTS (SELECT 1 FROM user_roles WHERE user_id = $1 AND role IN ('director', 'bursar', 'secretary'))",
-        )
-        .bind(user)
-        .fetch_one(&app.db)
-        .await?;
-        let allowed =
-            super::repo::my_conversation_ids(&app.db, user, admin, app.clock.now()).await?;
+        let admin = repo::is_admin(&app.db, user).await?;
+        let allowed = repo::my_conversation_ids(&app.db, user, admin, app.clock.now()).await?;
         let leave = channels
             .iter()
-            .map(|c| c.0)
+            .copied()
             .filter(|c| !allowed.contains(c))
             .collect();
         app.realtime.move_user(user, allowed, leave).await;

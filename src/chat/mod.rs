@@ -10,17 +10,18 @@ pub mod membership;
 mod moderation;
 pub mod repo;
 pub mod routes;
+pub mod socket;
 
 pub use moderation::{delete, edit, mute, remove_reported, report};
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
-use sqlx::FromRow;
 
 use crate::app::AppState;
-use crate::auth::{CurrentUser, Role};
+use crate::auth::CurrentUser;
 use crate::db::Pool;
-pub use repo::{Conversation, Message};
+pub use repo::{Contact, Conversation, Message};
+pub use routes::router;
 
 /// The longest message, in characters.
 pub const MAX_BODY: usize = 2000;
@@ -102,27 +103,6 @@ impl ChatError {
     }
 }
 
-async fn exists(db: &Pool, sql: &'static str, a: i64, b: i64) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query(sql)
-        .bind(a)
-        .bind(b)
-        .fetch_optional(db)
-        .await?
-        .is_some())
-}
-
-async fn teaches(db: &Pool, user: i64, class: i64) -> Result<bool, sqlx::Error> {
-    exists(
-        db,
-        "SELECT 1 FROM classes c JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
-         WHERE c.id = $1 AND (c.head_teacher_user_id = $2 OR EXISTS \
-         (SELECT 1 FROM teaching_assignments t WHERE t.class_id = c.id AND t.teacher_user_id = $2))",
-        class,
-        user,
-    )
-    .await
-}
-
 /// What `u` may do in `conv`; `None` if they may not open it.
 pub async fn access(
     db: &Pool,
@@ -138,42 +118,16 @@ pub async fn access(
         moderate: false,
     };
     Ok(match (conv.kind.as_str(), conv.class_id) {
-        ("direct", _) => exists(
-            db,
-            "SELECT 1 FROM conversation_members WHERE conversation_id = $1 AND user_id = $2",
-            conv.id,
-            u.id,
-        )
-        .await?
-        .then_some(member),
+        ("direct", _) => repo::is_member(db, conv.id, u.id).await?.then_some(member),
         ("broadcast", _) if u.is_admin() => Some(staff),
         ("broadcast", _) => Some(Access {
             write: false,
             moderate: false,
         }),
         (_, Some(_)) if u.is_admin() => Some(staff),
-        (_, Some(class)) if teaches(db, u.id, class).await? => Some(staff),
-        ("class", Some(class)) => exists(
-            db,
-            "SELECT 1 FROM enrollments e JOIN students s ON s.id = e.student_id AND s.active = TRUE \
-             JOIN classes c ON c.id = e.class_id JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
-             WHERE e.class_id = $1 AND s.user_id = $2",
-            class,
-            u.id,
-        )
-        .await?
-        .then_some(member),
-        ("class_parents", Some(class)) => exists(
-            db,
-            "SELECT 1 FROM enrollments e JOIN student_guardians g ON g.student_id = e.student_id \
-             JOIN students s ON s.id = e.student_id AND s.active = TRUE \
-             JOIN classes c ON c.id = e.class_id JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
-             WHERE e.class_id = $1 AND g.user_id = $2",
-            class,
-            u.id,
-        )
-        .await?
-        .then_some(member),
+        (_, Some(class)) if repo::teaches(db, u.id, class).await? => Some(staff),
+        ("class", Some(class)) => repo::learns_in(db, class, u.id).await?.then_some(member),
+        ("class_parents", Some(class)) => repo::parent_in(db, class, u.id).await?.then_some(member),
         _ => None,
     })
 }
@@ -191,74 +145,6 @@ pub async fn open(
     Ok((conv, access))
 }
 
-/// Someone the user may write to directly.
-#[derive(Clone, Debug, FromRow)]
-pub struct Contact {
-    pub id: i64,
-    pub name: String,
-    /// Their roles, comma-separated codes.
-    pub roles: String,
-    /// For a parent, the children the writer may know of, "GABA Dodzi (1ère D 1)": two
-    /// parents may share a name, their children tell them apart.
-    #[sqlx(skip)]
-    pub children: Vec<String>,
-    /// For a teacher, the subjects they teach (to the writer's children, for a parent).
-    #[sqlx(skip)]
-    pub subjects: Vec<String>,
-}
-
-// Who may start a direct conversation with whom, by the roles the writer holds:
-// a parent writes to the teachers of their children and to the administration; a teacher
-// to the staff and to the parents of the students they teach; the administration to the
-// staff and to every parent. Students write in their class channel only.
-const ADMIN_STAFF: &str = "EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role IN ('director', 'secretary', 'bursar'))";
-const ALL_STAFF: &str = "EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role IN ('director', 'secretary', 'bursar', 'teacher'))";
-const ALL_PARENTS: &str =
-    "EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'parent')";
-const MY_CHILDREN_TEACHERS: &str = "u.id IN (SELECT t.teacher_user_id FROM teaching_assignments t \
-      JOIN enrollments e ON e.class_id = t.class_id JOIN student_guardians g ON g.student_id = e.student_id \
-      JOIN students s ON s.id = e.student_id AND s.active = TRUE \
-      JOIN classes c ON c.id = e.class_id JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
-      WHERE g.user_id = $1 \
-    UNION SELECT c.head_teacher_user_id FROM classes c JOIN enrollments e ON e.class_id = c.id \
-      JOIN student_guardians g ON g.student_id = e.student_id JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
-      JOIN students s ON s.id = e.student_id AND s.active = TRUE \
-      WHERE g.user_id = $1 AND c.head_teacher_user_id IS NOT NULL)";
-const MY_STUDENTS_PARENTS: &str = "u.id IN (SELECT g.user_id FROM student_guardians g \
-      JOIN students s ON s.id = g.student_id AND s.active = TRUE \
-      JOIN enrollments e ON e.student_id = g.student_id JOIN classes c ON c.id = e.class_id \
-      JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
-      WHERE c.head_teacher_user_id = $1 OR EXISTS (SELECT 1 FROM teaching_assignments t WHERE t.class_id = c.id AND t.teacher_user_id = $1))";
-
-fn contact_rule(u: &CurrentUser) -> Option<String> {
-    let mut rules: Vec<&str> = Vec::new();
-    if u.is_admin() {
-        rules.extend([ALL_STAFF, ALL_PARENTS]);
-    }
-    if u.has(Role::Teacher) {
-        rules.extend([ALL_STAFF, MY_STUDENTS_PARENTS]);
-    }
-    if u.has(Role::Parent) {
-        rules.extend([ADMIN_STAFF, MY_CHILDREN_TEACHERS]);
-    }
-    (!rules.is_empty()).then(|| format!("({})", rules.join(" OR ")))
-}
-
-/// Which children of a parent the writer `$1` may be told of (`s` is the student): every
-/// one for the administration, those they teach or head for a teacher, none otherwise.
-fn known_children(u: &CurrentUser) -> &'static str {
-    if u.is_admin() {
-        "TRUE"
-    } else if u.has(Role::Teacher) {
-        "EXISTS (SELECT 1 FROM enrollments ke JOIN classes kc ON kc.id = ke.class_id \
-           JOIN school_years ky ON ky.id = kc.school_year_id AND ky.current = TRUE \
-           WHERE ke.student_id = s.id AND (kc.head_teacher_user_id = $1 OR EXISTS \
-           (SELECT 1 FROM teaching_assignments kt WHERE kt.class_id = kc.id AND kt.teacher_user_id = $1)))"
-    } else {
-        "FALSE"
-    }
-}
-
 /// The people `u` may start a conversation with, matching `q` (a name, e-mail or phone;
 /// for a parent, also the name of a child the writer knows: a teacher types the pupil's
 /// name to find the pupil's parents), by name, at most `limit`, each with their children
@@ -269,45 +155,12 @@ pub async fn contacts(
     q: &str,
     limit: i64,
 ) -> Result<Vec<Contact>, sqlx::Error> {
-    let Some(rule) = contact_rule(u) else {
-        return Ok(Vec::new());
-    };
-    let known = known_children(u);
-    let mut list: Vec<Contact> = sqlx::query_as(crate::sql!(
-        "SELECT u.id, u.first_name || ' ' || u.last_name AS name, \
-           COALESCE((SELECT string_agg(r.role, ',') FROM user_roles r WHERE r.user_id = u.id), '') AS roles \
-         FROM users u WHERE u.active = TRUE AND u.id <> $1 AND {rule} \
-         AND (u.search_key LIKE $2 OR EXISTS (SELECT 1 FROM student_guardians g \
-              JOIN students s ON s.id = g.student_id AND s.active = TRUE \
-              WHERE g.user_id = u.id AND s.search_key LIKE $2 AND {known})) \
-         ORDER BY u.sort_name LIMIT $3"
-    ))
-    .bind(u.id)
-    .bind(crate::domain::search_pattern(q))
-    .bind(limit)
-    .fetch_all(db)
-    .await?;
+    let mut list = repo::contacts(db, u, q, limit).await?;
     if list.is_empty() {
         return Ok(list);
     }
-    // The contacts of this page, as $2, $3…: at most `limit` of them.
-    let ids = (0..list.len())
-        .map(|i| format!("${}", i + 2))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let sql = crate::sql!(
-        "SELECT g.user_id, s.last_name, s.first_name, c.name FROM student_guardians g \
-         JOIN students s ON s.id = g.student_id AND s.active = TRUE \
-         LEFT JOIN enrollments e ON e.student_id = s.id \
-           AND e.school_year_id = (SELECT y.id FROM school_years y WHERE y.current = TRUE ORDER BY y.id DESC LIMIT 1) \
-         LEFT JOIN classes c ON c.id = e.class_id \
-         WHERE g.user_id IN ({ids}) AND {known} ORDER BY s.sort_name, s.id"
-    );
-    let mut q = sqlx::query_as::<_, (i64, String, String, Option<String>)>(sql).bind(u.id);
-    for c in &list {
-        q = q.bind(c.id);
-    }
-    for (parent, last, first, class) in q.fetch_all(db).await? {
+    let ids: Vec<i64> = list.iter().map(|c| c.id).collect();
+    for (parent, last, first, class) in repo::children_of_contacts(db, u, &ids).await? {
         if let Some(c) = list.iter_mut().find(|c| c.id == parent) {
             let name = format!("{} {first}", last.to_uppercase());
             c.children.push(match class {
@@ -316,44 +169,12 @@ pub async fn contacts(
             });
         }
     }
-    // A parent is told the subjects taught to their own children; staff, every subject.
-    let taught = if u.is_admin() || u.has(Role::Teacher) {
-        "TRUE"
-    } else {
-        "EXISTS (SELECT 1 FROM enrollments e JOIN student_guardians g ON g.student_id = e.student_id \
-           WHERE e.class_id = c.id AND g.user_id = $1)"
-    };
-    let sql = crate::sql!(
-        "SELECT DISTINCT t.teacher_user_id, j.name FROM teaching_assignments t \
-         JOIN subjects j ON j.id = t.subject_id JOIN classes c ON c.id = t.class_id \
-         JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
-         WHERE t.teacher_user_id IN ({ids}) AND {taught} ORDER BY j.name"
-    );
-    let mut q = sqlx::query_as::<_, (i64, String)>(sql).bind(u.id);
-    for c in &list {
-        q = q.bind(c.id);
-    }
-    for (teacher, subject) in q.fetch_all(db).await? {
+    for (teacher, subject) in repo::subjects_of_contacts(db, u, &ids).await? {
         if let Some(c) = list.iter_mut().find(|c| c.id == teacher) {
             c.subjects.push(subject);
         }
     }
     Ok(list)
-}
-
-/// May `u` start a conversation with user `other`?
-pub async fn may_contact(db: &Pool, u: &CurrentUser, other: i64) -> Result<bool, sqlx::Error> {
-    let Some(rule) = contact_rule(u) else {
-        return Ok(false);
-    };
-    let row = sqlx::query(crate::sql!(
-        "SELECT 1 FROM users u WHERE u.active = TRUE AND u.id <> $1 AND u.id = $2 AND {rule}"
-    ))
-    .bind(u.id)
-    .bind(other)
-    .fetch_optional(db)
-    .await?;
-    Ok(row.is_some())
 }
 
 /// The direct conversation of `u` and `other`, created if needed; `None` if `u` may not
@@ -367,26 +188,16 @@ pub async fn start_direct(
     let (a, b) = (u.id.min(other), u.id.max(other));
     let key = format!("direct:{a}:{b}");
     // An existing conversation stays open to both, whatever changed in the school since.
-    let existing: Option<(i64,)> = sqlx::query_as("SELECT id FROM conversations WHERE key = $1")
-        .bind(&key)
-        .fetch_optional(db)
-        .await?;
-    if let Some((id,)) = existing {
+    if let Some(id) = repo::direct_by_key(db, &key).await? {
         return Ok(Some((id, false)));
     }
-    if !may_contact(db, u, other).await? {
+    if !repo::may_contact(db, u, other).await? {
         return Ok(None);
     }
     let mut tx = crate::db::begin_write(db).await?;
     let id = repo::ensure(&mut tx, &key, "direct", None, now).await?;
     for user in [a, b] {
-        sqlx::query(
-            "INSERT INTO conversation_members (conversation_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        )
-        .bind(id)
-        .bind(user)
-        .execute(&mut *tx)
-        .await?;
+        repo::add_member(&mut *tx, id, user).await?;
     }
     tx.commit().await?;
     Ok(Some((id, true)))
@@ -490,15 +301,7 @@ pub async fn send(
         return Err(ChatError::TooFast);
     }
     let mut tx = crate::db::begin_write(&app.db).await?;
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO messages (conversation_id, author_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-    )
-    .bind(conv.id)
-    .bind(u.id)
-    .bind(body)
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
+    let id = repo::insert_message(&mut *tx, conv.id, u.id, body, now).await?;
     if let (Some(f), Some(ct)) = (&file, file_type) {
         let file_id = crate::files::save(
             &mut *tx,
@@ -511,11 +314,7 @@ pub async fn send(
             now,
         )
         .await?;
-        sqlx::query("UPDATE messages SET file_id = $1 WHERE id = $2")
-            .bind(file_id)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        repo::set_attachment(&mut *tx, id, file_id).await?;
     }
     crate::events::publish(
         &mut *tx,
@@ -548,13 +347,7 @@ pub async fn mark_read(
     conversation: i64,
     message_id: i64,
 ) -> Result<(), ChatError> {
-    let (upto,): (Option<i64>,) =
-        sqlx::query_as("SELECT MAX(id) FROM messages WHERE conversation_id = $1 AND id <= $2")
-            .bind(conversation)
-            .bind(message_id)
-            .fetch_one(&app.db)
-            .await?;
-    let Some(upto) = upto else {
+    let Some(upto) = repo::last_message_upto(&app.db, conversation, message_id).await? else {
         return Ok(());
     };
     repo::mark_read(&app.db, conversation, u.id, upto, app.clock.now()).await?;

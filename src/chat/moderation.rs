@@ -52,16 +52,7 @@ pub async fn edit(
     // The text before is kept in the audit log: a reported message cannot be rewritten
     // out of sight.
     let mut tx = crate::db::begin_write(&app.db).await?;
-    let changed = sqlx::query(
-        "UPDATE messages SET body = $1, edited_at = $2 WHERE id = $3 AND author_id = $4 AND deleted_at IS NULL",
-    )
-    .bind(body)
-    .bind(app.clock.now())
-    .bind(msg.id)
-    .bind(u.id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
+    let changed = repo::edit_message(&mut *tx, msg.id, u.id, body, app.clock.now()).await?;
     if changed == 0 {
         return Err(ChatError::Forbidden);
     }
@@ -105,35 +96,18 @@ pub async fn remove_reported(
     if !u.is_admin() {
         return Err(ChatError::Forbidden);
     }
-    let reported = sqlx::query("SELECT 1 FROM message_reports WHERE message_id = $1")
-        .bind(message)
-        .fetch_optional(&app.db)
-        .await?
-        .is_some();
+    let reported = repo::is_reported(&app.db, message).await?;
     let msg = repo::message(&app.db, message)
         .await?
         .filter(|_| reported)
         .ok_or(ChatError::NotFound)?;
-    sqlx::query(
-        "UPDATE message_reports SET resolved_at = $1 WHERE message_id = $2 AND resolved_at IS NULL",
-    )
-    .bind(app.clock.now())
-    .bind(message)
-    .execute(&app.db)
-    .await?;
+    repo::resolve_reports(&app.db, message, app.clock.now()).await?;
     hide(app, u, msg).await
 }
 
 async fn hide(app: &AppState, u: &CurrentUser, msg: Message) -> Result<Message, ChatError> {
     let mut tx = crate::db::begin_write(&app.db).await?;
-    sqlx::query(
-        "UPDATE messages SET deleted_at = $1, deleted_by = $2 WHERE id = $3 AND deleted_at IS NULL",
-    )
-    .bind(app.clock.now())
-    .bind(u.id)
-    .bind(msg.id)
-    .execute(&mut *tx)
-    .await?;
+    repo::hide_message(&mut *tx, msg.id, u.id, app.clock.now()).await?;
     if msg.author_id != u.id {
         let old = format!("{}: {}", msg.author, msg.body);
         crate::audit::record(
@@ -166,16 +140,7 @@ pub async fn report(
 ) -> Result<(), ChatError> {
     let (msg, _) = own_or_moderate(app, u, message).await?;
     let reason: String = reason.trim().chars().take(500).collect();
-    sqlx::query(
-        "INSERT INTO message_reports (message_id, reporter_id, reason, created_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (message_id, reporter_id) DO NOTHING",
-    )
-    .bind(msg.id)
-    .bind(u.id)
-    .bind(reason)
-    .bind(app.clock.now())
-    .execute(&app.db)
-    .await?;
+    repo::insert_report(&app.db, msg.id, u.id, &reason, app.clock.now()).await?;
     Ok(())
 }
 
@@ -202,16 +167,7 @@ pub async fn mute(
     }
     let until = app.clock.now() + Duration::minutes(minutes.clamp(0, 60 * 24 * 30));
     let mut tx = crate::db::begin_write(&app.db).await?;
-    sqlx::query(
-        "INSERT INTO conversation_mutes (conversation_id, user_id, until, by_user_id) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (conversation_id, user_id) DO UPDATE SET until = excluded.until, by_user_id = excluded.by_user_id",
-    )
-    .bind(conv.id)
-    .bind(user)
-    .bind(until)
-    .bind(u.id)
-    .execute(&mut *tx)
-    .await?;
+    repo::mute(&mut *tx, conv.id, user, until, u.id).await?;
     let new = format!("conversation {} · {} min", conv.id, minutes);
     crate::audit::record(
         &mut *tx,

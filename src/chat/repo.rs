@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
+use crate::auth::{CurrentUser, Role};
 use crate::db::{Db, Pool};
 
 /// A conversation as stored, with the class it belongs to.
@@ -335,4 +336,519 @@ pub async fn members(db: &Pool, conversation: i64) -> Result<Vec<i64>, sqlx::Err
             .fetch_all(db)
             .await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// The direct conversation with `key`, if it was started.
+pub async fn direct_by_key(db: &Pool, key: &str) -> Result<Option<i64>, sqlx::Error> {
+    let existing: Option<(i64,)> = sqlx::query_as("SELECT id FROM conversations WHERE key = $1")
+        .bind(key)
+        .fetch_optional(db)
+        .await?;
+    Ok(existing.map(|r| r.0))
+}
+
+pub async fn add_member<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    conversation: i64,
+    user_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO conversation_members (conversation_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    )
+    .bind(conversation)
+    .bind(user_id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+async fn exists(db: &Pool, sql: &'static str, a: i64, b: i64) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(sql)
+        .bind(a)
+        .bind(b)
+        .fetch_optional(db)
+        .await?
+        .is_some())
+}
+
+pub async fn is_member(db: &Pool, conversation: i64, user_id: i64) -> Result<bool, sqlx::Error> {
+    exists(
+        db,
+        "SELECT 1 FROM conversation_members WHERE conversation_id = $1 AND user_id = $2",
+        conversation,
+        user_id,
+    )
+    .await
+}
+
+/// Whether `user` teaches in or heads `class` (a class of the current year).
+pub async fn teaches(db: &Pool, user: i64, class: i64) -> Result<bool, sqlx::Error> {
+    exists(
+        db,
+        "SELECT 1 FROM classes c JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
+         WHERE c.id = $1 AND (c.head_teacher_user_id = $2 OR EXISTS \
+         (SELECT 1 FROM teaching_assignments t WHERE t.class_id = c.id AND t.teacher_user_id = $2))",
+        class,
+        user,
+    )
+    .await
+}
+
+/// Whether `user` is the account of an active student enrolled in `class` this year.
+pub async fn learns_in(db: &Pool, class: i64, user: i64) -> Result<bool, sqlx::Error> {
+    exists(
+        db,
+        "SELECT 1 FROM enrollments e JOIN students s ON s.id = e.student_id AND s.active = TRUE \
+         JOIN classes c ON c.id = e.class_id JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
+         WHERE e.class_id = $1 AND s.user_id = $2",
+        class,
+        user,
+    )
+    .await
+}
+
+/// Whether `user` is a guardian of an active student enrolled in `class` this year.
+pub async fn parent_in(db: &Pool, class: i64, user: i64) -> Result<bool, sqlx::Error> {
+    exists(
+        db,
+        "SELECT 1 FROM enrollments e JOIN student_guardians g ON g.student_id = e.student_id \
+         JOIN students s ON s.id = e.student_id AND s.active = TRUE \
+         JOIN classes c ON c.id = e.class_id JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
+         WHERE e.class_id = $1 AND g.user_id = $2",
+        class,
+        user,
+    )
+    .await
+}
+
+/// Someone the user may write to directly.
+#[derive(Clone, Debug, FromRow)]
+pub struct Contact {
+    pub id: i64,
+    pub name: String,
+    /// Their roles, comma-separated codes.
+    pub roles: String,
+    /// For a parent, the children the writer may know of, "GABA Dodzi (1ère D 1)": two
+    /// parents may share a name, their children tell them apart.
+    #[sqlx(skip)]
+    pub children: Vec<String>,
+    /// For a teacher, the subjects they teach (to the writer's children, for a parent).
+    #[sqlx(skip)]
+    pub subjects: Vec<String>,
+}
+
+// Who may start a direct conversation with whom, by the roles the writer holds:
+// a parent writes to the teachers of their children and to the administration; a teacher
+// to the staff and to the parents of the students they teach; the administration to the
+// staff and to every parent. Students write in their class channel only.
+const ADMIN_STAFF: &str = "EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role IN ('director', 'secretary', 'bursar'))";
+const ALL_STAFF: &str = "EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role IN ('director', 'secretary', 'bursar', 'teacher'))";
+const ALL_PARENTS: &str =
+    "EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'parent')";
+const MY_CHILDREN_TEACHERS: &str = "u.id IN (SELECT t.teacher_user_id FROM teaching_assignments t \
+      JOIN enrollments e ON e.class_id = t.class_id JOIN student_guardians g ON g.student_id = e.student_id \
+      JOIN students s ON s.id = e.student_id AND s.active = TRUE \
+      JOIN classes c ON c.id = e.class_id JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
+      WHERE g.user_id = $1 \
+    UNION SELECT c.head_teacher_user_id FROM classes c JOIN enrollments e ON e.class_id = c.id \
+      JOIN student_guardians g ON g.student_id = e.student_id JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
+      JOIN students s ON s.id = e.student_id AND s.active = TRUE \
+      WHERE g.user_id = $1 AND c.head_teacher_user_id IS NOT NULL)";
+const MY_STUDENTS_PARENTS: &str = "u.id IN (SELECT g.user_id FROM student_guardians g \
+      JOIN students s ON s.id = g.student_id AND s.active = TRUE \
+      JOIN enrollments e ON e.student_id = g.student_id JOIN classes c ON c.id = e.class_id \
+      JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
+      WHERE c.head_teacher_user_id = $1 OR EXISTS (SELECT 1 FROM teaching_assignments t WHERE t.class_id = c.id AND t.teacher_user_id = $1))";
+
+fn contact_rule(u: &CurrentUser) -> Option<String> {
+    let mut rules: Vec<&str> = Vec::new();
+    if u.is_admin() {
+        rules.extend([ALL_STAFF, ALL_PARENTS]);
+    }
+    if u.has(Role::Teacher) {
+        rules.extend([ALL_STAFF, MY_STUDENTS_PARENTS]);
+    }
+    if u.has(Role::Parent) {
+        rules.extend([ADMIN_STAFF, MY_CHILDREN_TEACHERS]);
+    }
+    (!rules.is_empty()).then(|| format!("({})", rules.join(" OR ")))
+}
+
+/// Which children of a parent the writer `$1` may be told of (`s` is the student): every
+/// one for the administration, those they teach or head for a teacher, none otherwise.
+fn known_children(u: &CurrentUser) -> &'static str {
+    if u.is_admin() {
+        "TRUE"
+    } else if u.has(Role::Teacher) {
+        "EXISTS (SELECT 1 FROM enrollments ke JOIN classes kc ON kc.id = ke.class_id \
+           JOIN school_years ky ON ky.id = kc.school_year_id AND ky.current = TRUE \
+           WHERE ke.student_id = s.id AND (kc.head_teacher_user_id = $1 OR EXISTS \
+           (SELECT 1 FROM teaching_assignments kt WHERE kt.class_id = kc.id AND kt.teacher_user_id = $1)))"
+    } else {
+        "FALSE"
+    }
+}
+
+/// The people `u` may write to (see [`contact_rule`]) matching `q`, by name, at most `limit`.
+pub async fn contacts(
+    db: &Pool,
+    u: &CurrentUser,
+    q: &str,
+    limit: i64,
+) -> Result<Vec<Contact>, sqlx::Error> {
+    let Some(rule) = contact_rule(u) else {
+        return Ok(Vec::new());
+    };
+    let known = known_children(u);
+    sqlx::query_as(crate::sql!(
+        "SELECT u.id, u.first_name || ' ' || u.last_name AS name, \
+           COALESCE((SELECT string_agg(r.role, ',') FROM user_roles r WHERE r.user_id = u.id), '') AS roles \
+         FROM users u WHERE u.active = TRUE AND u.id <> $1 AND {rule} \
+         AND (u.search_key LIKE $2 OR EXISTS (SELECT 1 FROM student_guardians g \
+              JOIN students s ON s.id = g.student_id AND s.active = TRUE \
+              WHERE g.user_id = u.id AND s.search_key LIKE $2 AND {known})) \
+         ORDER BY u.sort_name LIMIT $3"
+    ))
+    .bind(u.id)
+    .bind(crate::domain::search_pattern(q))
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+/// `$2, $3…` for `n` ids bound after the writer's id.
+fn id_params(n: usize) -> String {
+    (0..n)
+        .map(|i| format!("${}", i + 2))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The children of the parents `users` that `u` may be told of: (parent, last name, first
+/// name, class this year), in name order.
+pub async fn children_of_contacts(
+    db: &Pool,
+    u: &CurrentUser,
+    users: &[i64],
+) -> Result<Vec<(i64, String, String, Option<String>)>, sqlx::Error> {
+    let known = known_children(u);
+    let ids = id_params(users.len());
+    let sql = crate::sql!(
+        "SELECT g.user_id, s.last_name, s.first_name, c.name FROM student_guardians g \
+         JOIN students s ON s.id = g.student_id AND s.active = TRUE \
+         LEFT JOIN enrollments e ON e.student_id = s.id \
+           AND e.school_year_id = (SELECT y.id FROM school_years y WHERE y.current = TRUE ORDER BY y.id DESC LIMIT 1) \
+         LEFT JOIN classes c ON c.id = e.class_id \
+         WHERE g.user_id IN ({ids}) AND {known} ORDER BY s.sort_name, s.id"
+    );
+    let mut q = sqlx::query_as::<_, (i64, String, String, Option<String>)>(sql).bind(u.id);
+    for id in users {
+        q = q.bind(id);
+    }
+    q.fetch_all(db).await
+}
+
+/// The subjects the teachers `users` teach this year, as (teacher, subject), by subject.
+pub async fn subjects_of_contacts(
+    db: &Pool,
+    u: &CurrentUser,
+    users: &[i64],
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    // A parent is told the subjects taught to their own children; staff, every subject.
+    let taught = if u.is_admin() || u.has(Role::Teacher) {
+        "TRUE"
+    } else {
+        "EXISTS (SELECT 1 FROM enrollments e JOIN student_guardians g ON g.student_id = e.student_id \
+           WHERE e.class_id = c.id AND g.user_id = $1)"
+    };
+    let ids = id_params(users.len());
+    let sql = crate::sql!(
+        "SELECT DISTINCT t.teacher_user_id, j.name FROM teaching_assignments t \
+         JOIN subjects j ON j.id = t.subject_id JOIN classes c ON c.id = t.class_id \
+         JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
+         WHERE t.teacher_user_id IN ({ids}) AND {taught} ORDER BY j.name"
+    );
+    let mut q = sqlx::query_as::<_, (i64, String)>(sql).bind(u.id);
+    for id in users {
+        q = q.bind(id);
+    }
+    q.fetch_all(db).await
+}
+
+/// May `u` start a conversation with user `other`?
+pub async fn may_contact(db: &Pool, u: &CurrentUser, other: i64) -> Result<bool, sqlx::Error> {
+    let Some(rule) = contact_rule(u) else {
+        return Ok(false);
+    };
+    let row = sqlx::query(crate::sql!(
+        "SELECT 1 FROM users u WHERE u.active = TRUE AND u.id <> $1 AND u.id = $2 AND {rule}"
+    ))
+    .bind(u.id)
+    .bind(other)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.is_some())
+}
+
+pub async fn insert_message<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    conversation: i64,
+    author_id: i64,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO messages (conversation_id, author_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(conversation)
+    .bind(author_id)
+    .bind(body)
+    .bind(now)
+    .fetch_one(db)
+    .await?;
+    Ok(id)
+}
+
+pub async fn set_attachment<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    message_id: i64,
+    file_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE messages SET file_id = $1 WHERE id = $2")
+        .bind(file_id)
+        .bind(message_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// The last message of a conversation up to `message_id`, if any.
+pub async fn last_message_upto(
+    db: &Pool,
+    conversation: i64,
+    message_id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let (upto,): (Option<i64>,) =
+        sqlx::query_as("SELECT MAX(id) FROM messages WHERE conversation_id = $1 AND id <= $2")
+            .bind(conversation)
+            .bind(message_id)
+            .fetch_one(db)
+            .await?;
+    Ok(upto)
+}
+
+/// The author's correction; 0 rows when the message is not theirs or was deleted.
+pub async fn edit_message<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    message_id: i64,
+    author_id: i64,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE messages SET body = $1, edited_at = $2 WHERE id = $3 AND author_id = $4 AND deleted_at IS NULL",
+    )
+    .bind(body)
+    .bind(now)
+    .bind(message_id)
+    .bind(author_id)
+    .execute(db)
+    .await?
+    .rows_affected())
+}
+
+/// Hides a message (its text is kept), once.
+pub async fn hide_message<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    message_id: i64,
+    by_user: i64,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE messages SET deleted_at = $1, deleted_by = $2 WHERE id = $3 AND deleted_at IS NULL",
+    )
+    .bind(now)
+    .bind(by_user)
+    .bind(message_id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn is_reported(db: &Pool, message_id: i64) -> Result<bool, sqlx::Error> {
+    Ok(
+        sqlx::query("SELECT 1 FROM message_reports WHERE message_id = $1")
+            .bind(message_id)
+            .fetch_optional(db)
+            .await?
+            .is_some(),
+    )
+}
+
+/// Closes the open reports of a message.
+pub async fn resolve_reports(
+    db: &Pool,
+    message_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE message_reports SET resolved_at = $1 WHERE message_id = $2 AND resolved_at IS NULL",
+    )
+    .bind(now)
+    .bind(message_id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Records a report; a second one by the same person is ignored.
+pub async fn insert_report(
+    db: &Pool,
+    message_id: i64,
+    reporter_id: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO message_reports (message_id, reporter_id, reason, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (message_id, reporter_id) DO NOTHING",
+    )
+    .bind(message_id)
+    .bind(reporter_id)
+    .bind(reason)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Mutes `user_id` in a conversation until `until` (a past time lifts it).
+pub async fn mute<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    conversation: i64,
+    user_id: i64,
+    until: DateTime<Utc>,
+    by_user: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO conversation_mutes (conversation_id, user_id, until, by_user_id) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (conversation_id, user_id) DO UPDATE SET until = excluded.until, by_user_id = excluded.by_user_id",
+    )
+    .bind(conversation)
+    .bind(user_id)
+    .bind(until)
+    .bind(by_user)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// A reported message, for the administration.
+#[derive(Debug, FromRow)]
+pub struct Report {
+    pub message_id: i64,
+    pub author: String,
+    pub body: String,
+    pub reporter: String,
+    pub reason: String,
+    pub created_at: DateTime<Utc>,
+    pub deleted: bool,
+}
+
+/// The latest reports, newest first.
+pub async fn reports(db: &Pool) -> Result<Vec<Report>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT m.id AS message_id, a.first_name || ' ' || a.last_name AS author, m.body, \
+           r2.first_name || ' ' || r2.last_name AS reporter, p.reason, p.created_at, (m.deleted_at IS NOT NULL) AS deleted \
+         FROM message_reports p JOIN messages m ON m.id = p.message_id JOIN users a ON a.id = m.author_id \
+         JOIN users r2 ON r2.id = p.reporter_id ORDER BY p.id DESC LIMIT 200",
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// The class a student is enrolled in this year, if any.
+pub async fn current_class(db: &Pool, student: i64) -> Result<Option<i64>, sqlx::Error> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT e.class_id FROM enrollments e JOIN school_years y ON y.id = e.school_year_id AND y.current = TRUE \
+         WHERE e.student_id = $1",
+    )
+    .bind(student)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// The accounts of a student and of their guardians.
+pub async fn student_and_guardians(db: &Pool, student: i64) -> Result<Vec<i64>, sqlx::Error> {
+    let users: Vec<(i64,)> = sqlx::query_as(
+        "SELECT user_id FROM students WHERE id = $1 AND user_id IS NOT NULL \
+         UNION SELECT user_id FROM student_guardians WHERE student_id = $1",
+    )
+    .bind(student)
+    .fetch_all(db)
+    .await?;
+    Ok(users.into_iter().map(|u| u.0).collect())
+}
+
+/// The ids of the channels of `classes` (those created so far).
+pub async fn class_channels(db: &Pool, classes: &[i64]) -> Result<Vec<i64>, sqlx::Error> {
+    if classes.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Keys built from integers: safe to inline.
+    let keys: Vec<String> = classes
+        .iter()
+        .flat_map(|c| [format!("'class:{c}'"), format!("'parents:{c}'")])
+        .collect();
+    let channels: Vec<(i64,)> = sqlx::query_as(crate::sql!(
+        "SELECT id FROM conversations WHERE key IN ({})",
+        keys.join(",")
+    ))
+    .fetch_all(db)
+    .await?;
+    Ok(channels.into_iter().map(|c| c.0).collect())
+}
+
+/// Whether `user` holds a role of the administration (director, bursar, secretary).
+pub async fn is_admin(db: &Pool, user: i64) -> Result<bool, sqlx::Error> {
+    let (admin,): (bool,) = sqlx::query_as(
+        "SELECT EXISTS (SELECT 1 FROM user_roles WHERE user_id = $1 AND role IN ('director', 'bursar', 'secretary'))",
+    )
+    .bind(user)
+    .fetch_one(db)
+    .await?;
+    Ok(admin)
+}
+
+/// Who hears of a direct message: the conversation's other members, told the author's name.
+#[derive(Clone, Debug)]
+pub struct MessageAudience {
+    /// The author's name, "Prénom Nom".
+    pub author: String,
+    pub recipients: Vec<i64>,
+}
+
+/// The audience of a message `author_id` wrote in a direct conversation.
+pub async fn message_audience(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    conversation: i64,
+    author_id: i64,
+) -> Result<MessageAudience, sqlx::Error> {
+    let (author,): (String,) =
+        sqlx::query_as("SELECT first_name || ' ' || last_name FROM users WHERE id = $1")
+            .bind(author_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let others: Vec<(i64,)> = sqlx::query_as(
+        "SELECT user_id FROM conversation_members WHERE conversation_id = $1 AND user_id <> $2",
+    )
+    .bind(conversation)
+    .bind(author_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(MessageAudience {
+        author,
+        recipients: others.into_iter().map(|r| r.0).collect(),
+    })
 }

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::repo::{self, ListItem, Message};
+use super::repo::{self, ListItem, Message, Report};
 use super::{Access, ChatError, Contact, Conversation, EDIT_WINDOW_MINUTES};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
@@ -585,18 +585,6 @@ async fn mute(
     Ok(redirect(&format!("/messages/{id}")))
 }
 
-/// A reported message, for the administration.
-#[derive(Debug, sqlx::FromRow)]
-struct Report {
-    message_id: i64,
-    author: String,
-    body: String,
-    reporter: String,
-    reason: String,
-    created_at: chrono::DateTime<chrono::Utc>,
-    deleted: bool,
-}
-
 #[derive(Template)]
 #[template(path = "chat/reports.html")]
 struct Reports<'a> {
@@ -606,14 +594,7 @@ struct Reports<'a> {
 
 async fn reports(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     ctx.require(crate::auth::Portal::Admin)?;
-    let reports: Vec<Report> = sqlx::query_as(
-        "SELECT m.id AS message_id, a.first_name || ' ' || a.last_name AS author, m.body, \
-           r2.first_name || ' ' || r2.last_name AS reporter, p.reason, p.created_at, (m.deleted_at IS NOT NULL) AS deleted \
-         FROM message_reports p JOIN messages m ON m.id = p.message_id JOIN users a ON a.id = m.author_id \
-         JOIN users r2 ON r2.id = p.reporter_id ORDER BY p.id DESC LIMIT 200",
-    )
-    .fetch_all(&app.db)
-    .await?;
+    let reports = repo::reports(&app.db).await?;
     html_status(StatusCode::OK, &Reports { ctx: &ctx, reports })
 }
 

@@ -812,4 +812,34 @@ pub async fn balances_of(
     .bind(level_id)
     .fetch_all(db)
     .await
+
+/// Who hears of a payment.
+#[derive(Clone, Debug)]
+pub struct PaymentAudience {
+    /// The student's first name.
+    pub student: String,
+    pub guardians: Vec<crate::school::repo::Concerned>,
+    /// The active bursars, for money that came in without them (mobile money); else empty.
+    pub bursars: Vec<i64>,
+}
+
+/// The audience of a payment for `student_id` made by `method`.
+pub async fn payment_audience(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    student_id: i64,
+    method: &str,
+) -> Result<PaymentAudience, sqlx::Error> {
+    use crate::school::repo as school;
+    let guardians = school::guardians_concerned(&mut *conn, student_id).await?;
+    let student = school::student_first_name(&mut *conn, student_id).await?;
+    let bursars = if method == "mobile_money" {
+        school::bursars(&mut *conn).await?
+    } else {
+        Vec::new()
+    };
+    Ok(PaymentAudience {
+        student,
+        guardians,
+        bursars,
+    })
 }

@@ -427,4 +427,33 @@ pub async fn evaluation_scores(db: &Pool, evaluation: i64) -> Result<Vec<(i64, i
     .bind(evaluation)
     .fetch_all(db)
     .await
+
+/// Who hears of a mark, and what their message says besides the mark.
+#[derive(Clone, Debug)]
+pub struct MarkAudience {
+    pub subject: String,
+    /// The evaluation's scale (marked out of).
+    pub scale: i64,
+    /// The student and their guardians.
+    pub people: Vec<crate::school::repo::Concerned>,
+}
+
+/// The audience of a mark given to `student_id` in an evaluation.
+pub async fn mark_audience(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    evaluation_id: i64,
+    student_id: i64,
+) -> Result<MarkAudience, sqlx::Error> {
+    let (subject, scale): (String, i64) = sqlx::query_as(
+        "SELECT s.name, CAST(e.scale AS BIGINT) FROM evaluations e JOIN subjects s ON s.id = e.subject_id WHERE e.id = $1",
+    )
+    .bind(evaluation_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let people = crate::school::repo::concerned(&mut *conn, student_id).await?;
+    Ok(MarkAudience {
+        subject,
+        scale,
+        people,
+    })
 }

@@ -4,9 +4,9 @@
 
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use sqlx::FromRow;
 
 use super::outbox::Outbox;
+use super::repo;
 use crate::app::AppState;
 use crate::db::Tx;
 use crate::i18n::{Locale, Tr};
@@ -46,12 +46,11 @@ pub async fn queue(
     link: &str,
 ) -> anyhow::Result<()> {
     let now = app.clock.now();
-    let row: Option<(Option<String>, String)> =
-        sqlx::query_as("SELECT email, locale FROM users WHERE id = $1 AND active = TRUE")
-            .bind(user)
-            .fetch_optional(&mut **tx)
-            .await?;
-    let Some((Some(to), locale)) = row else {
+    let Some(crate::school::repo::Addressee {
+        email: Some(to),
+        locale,
+    }) = crate::school::repo::addressee(&mut **tx, user).await?
+    else {
         return Ok(());
     };
     let t = Tr::new(app.i18n.clone(), Locale::parse(&locale).unwrap_or_default());
@@ -71,27 +70,14 @@ pub async fn queue(
             "school": school,
         }),
     );
-    sqlx::query(
-        "INSERT INTO email_outbox (user_id, to_addr, subject, body, created_at, next_try_at) VALUES ($1, $2, $3, $4, $5, $5)",
-    )
-    .bind(user)
-    .bind(to)
-    .bind(subject)
-    .bind(body)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
+    let mail = repo::NewEmail {
+        user_id: user,
+        to: &to,
+        subject: &subject,
+        body: &body,
+    };
+    repo::queue_email(&mut **tx, &mail, now).await?;
     Ok(())
-}
-
-#[derive(FromRow)]
-struct Pending {
-    id: i64,
-    user_id: i64,
-    to_addr: String,
-    subject: String,
-    body: String,
-    attempts: i64,
 }
 
 const OUTBOX: Outbox = Outbox("email_outbox");
@@ -100,14 +86,7 @@ const OUTBOX: Outbox = Outbox("email_outbox");
 /// tried again later; a reader in quiet hours gets it when they end.
 pub async fn send_due(app: &AppState, mailer: &Mailer, limit: i64) -> anyhow::Result<usize> {
     let now = app.clock.now();
-    let due: Vec<Pending> = sqlx::query_as(
-        "SELECT id, user_id, to_addr, subject, body, CAST(attempts AS BIGINT) AS attempts FROM email_outbox \
-         WHERE sent_at IS NULL AND next_try_at <= $1 ORDER BY id LIMIT $2",
-    )
-    .bind(now)
-    .bind(limit)
-    .fetch_all(&app.db)
-    .await?;
+    let due = repo::due_emails(&app.db, now, limit).await?;
     let mut sent = 0;
     for m in due {
         if !OUTBOX

@@ -9,18 +9,21 @@
 pub mod email;
 pub mod outbox;
 pub mod push;
+pub mod repo;
 pub mod routes;
+
+pub use routes::router;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Timelike, Utc};
 use serde_json::{Value, json};
-use sqlx::FromRow;
 
 use crate::app::AppState;
 use crate::db::{Pool, Tx};
 use crate::events::{AbsenceKind, Event, SchoolEvent, Subscriber};
+use crate::school::repo::{self as school, Concerned};
 
 /// The kinds a person can choose to hear about, in the order of the preferences page.
 pub const KINDS: [&str; 7] = [
@@ -57,13 +60,7 @@ pub async fn quiet_now(
     user: i64,
     now: DateTime<Utc>,
 ) -> Result<Option<(String, String)>, sqlx::Error> {
-    let row: Option<(i64, i64)> = sqlx::query_as(
-        "SELECT CAST(start_minute AS BIGINT), CAST(end_minute AS BIGINT) FROM quiet_hours WHERE user_id = $1",
-    )
-    .bind(user)
-    .fetch_optional(db)
-    .await?;
-    let Some((start, end)) = row else {
+    let Some((start, end)) = repo::quiet_hours(db, user).await? else {
         return Ok(None);
     };
     // Lomé is on UTC all year.
@@ -106,52 +103,9 @@ pub async fn wants<'e>(
     kind: &str,
     channel: &str,
 ) -> Result<bool, sqlx::Error> {
-    let row: Option<(bool,)> = sqlx::query_as(
-        "SELECT enabled FROM notification_prefs WHERE user_id = $1 AND kind = $2 AND channel = $3",
-    )
-    .bind(user)
-    .bind(kind)
-    .bind(channel)
-    .fetch_optional(db)
-    .await?;
-    Ok(row.map(|r| r.0).unwrap_or(channel == "in_app"))
-}
-
-/// A student and the people told about them: their own account and their guardians'.
-#[derive(FromRow)]
-struct Concerned {
-    user_id: i64,
-    is_guardian: bool,
-    student_name: String,
-}
-
-async fn concerned(tx: &mut Tx<'_>, student: i64) -> Result<Vec<Concerned>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT g.user_id, TRUE AS is_guardian, s.first_name AS student_name FROM student_guardians g \
-           JOIN students s ON s.id = g.student_id WHERE g.student_id = $1 \
-         UNION SELECT s.user_id, FALSE, s.first_name FROM students s WHERE s.id = $1 AND s.user_id IS NOT NULL",
-    )
-    .bind(student)
-    .fetch_all(&mut **tx)
-    .await
-}
-
-async fn student_name(tx: &mut Tx<'_>, student: i64) -> Result<String, sqlx::Error> {
-    let (name,): (String,) = sqlx::query_as("SELECT first_name FROM students WHERE id = $1")
-        .bind(student)
-        .fetch_one(&mut **tx)
-        .await?;
-    Ok(name)
-}
-
-/// The active bursars, who hear of money that came in or went wrong without them.
-async fn bursars(tx: &mut Tx<'_>) -> Result<Vec<i64>, sqlx::Error> {
-    let rows: Vec<(i64,)> = sqlx::query_as(
-        "SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'bursar' WHERE u.active = TRUE",
-    )
-    .fetch_all(&mut **tx)
-    .await?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+    Ok(repo::pref(db, user, kind, channel)
+        .await?
+        .unwrap_or(channel == "in_app"))
 }
 
 fn child_link(c: &Concerned, student: i64) -> String {
@@ -162,244 +116,221 @@ fn child_link(c: &Concerned, student: i64) -> String {
     }
 }
 
-/// The students whose bulletins a period's publication announces (every student enrolled
-/// that year), from a period `pe`: the notifier and the count read before publishing share it.
-const BULLETIN_STUDENTS: &str = "FROM periods pe JOIN classes c ON c.school_year_id = pe.school_year_id \
-    JOIN enrollments e ON e.class_id = c.id JOIN students s ON s.id = e.student_id";
-
-/// Who will be told when a period's bulletins are published: the distinct guardians of the
-/// year's students, and the students who have an account of their own.
-pub async fn bulletin_audience(db: &Pool, period_id: i64) -> Result<(i64, i64), sqlx::Error> {
-    let (guardians,): (i64,) = sqlx::query_as(crate::sql!(
-        "SELECT COUNT(DISTINCT g.user_id) {BULLETIN_STUDENTS} \
-         JOIN student_guardians g ON g.student_id = s.id WHERE pe.id = $1"
-    ))
-    .bind(period_id)
-    .fetch_one(db)
-    .await?;
-    let (students,): (i64,) = sqlx::query_as(crate::sql!(
-        "SELECT COUNT(DISTINCT s.user_id) {BULLETIN_STUDENTS} WHERE pe.id = $1 AND s.user_id IS NOT NULL"
-    ))
-    .bind(period_id)
-    .fetch_one(db)
-    .await?;
-    Ok((guardians, students))
-}
-
-/// Who is told what about an event.
+/// Who is told what about an event. Each feature answers who hears of its events (its
+/// audience); this turns them into texts.
 async fn notes_for(tx: &mut Tx<'_>, event: &Event) -> anyhow::Result<Vec<Note>> {
-    let mut notes = Vec::new();
-    match &event.what {
-        SchoolEvent::MarkRecorded(m) => {
-            let Some(points) = m.points else {
-                return Ok(notes);
-            };
-            let (subject, scale): (String, i64) = sqlx::query_as(
-                "SELECT s.name, CAST(e.scale AS BIGINT) FROM evaluations e JOIN subjects s ON s.id = e.subject_id WHERE e.id = $1",
-            )
-            .bind(m.evaluation_id)
-            .fetch_one(&mut **tx)
-            .await?;
-            for c in concerned(tx, m.student_id).await? {
-                notes.push(Note {
-                    user_id: c.user_id,
-                    kind: "mark",
-                    key: "notif-mark",
-                    args: json!({ "student": c.student_name, "subject": subject,
-                        "mark": { "points": points }, "scale": scale }),
-                    link: child_link(&c, m.student_id),
-                });
-            }
-        }
-        SchoolEvent::AbsenceRecorded(a) => {
-            let date = a.held_on.format("%d/%m").to_string();
-            for c in concerned(tx, a.student_id)
-                .await?
-                .into_iter()
-                .filter(|c| c.is_guardian)
-            {
-                let (key, args) = match a.kind {
-                    AbsenceKind::Absence => (
-                        "notif-absence",
-                        json!({ "student": c.student_name, "date": date }),
-                    ),
-                    AbsenceKind::Retard => (
-                        "notif-late",
-                        json!({ "student": c.student_name, "date": date, "minutes": a.minutes }),
-                    ),
-                };
-                notes.push(Note {
-                    user_id: c.user_id,
-                    kind: "absence",
-                    key,
-                    args,
-                    link: child_link(&c, a.student_id),
-                });
-            }
-        }
-        SchoolEvent::BulletinPublished(b) => {
-            let period = b.period_id;
-            let rows: Vec<(i64, i64, String, i64, String)> = sqlx::query_as(crate::sql!(
-                "SELECT s.id, g.user_id, s.first_name, pe.ordinal, pe.kind {BULLETIN_STUDENTS} \
-                   JOIN student_guardians g ON g.student_id = s.id WHERE pe.id = $1 \
-                 UNION SELECT s.id, s.user_id, s.first_name, pe.ordinal, pe.kind {BULLETIN_STUDENTS} \
-                   WHERE pe.id = $1 AND s.user_id IS NOT NULL"
-            ))
-            .bind(period)
-            .fetch_all(&mut **tx)
-            .await?;
-            for (student, user, name, n, kind) in rows {
-                notes.push(Note {
-                    user_id: user,
-                    kind: "bulletin",
-                    key: if kind == "semestre" {
-                        "notif-bulletin-semestre"
-                    } else {
-                        "notif-bulletin-trimestre"
-                    },
-                    args: json!({ "student": name, "n": n }),
-                    link: format!("/bulletins/{student}/{period}"),
-                });
-            }
-        }
-        SchoolEvent::PaymentRecorded(p) => {
-            for c in concerned(tx, p.student_id)
-                .await?
-                .into_iter()
-                .filter(|c| c.is_guardian)
-            {
-                notes.push(Note {
-                    user_id: c.user_id,
-                    kind: "payment",
-                    key: "notif-payment",
-                    args: json!({ "student": c.student_name, "amount": p.amount, "receipt": p.receipt_no }),
-                    link: child_link(&c, p.student_id),
-                });
-            }
-            // Money that came in without the bursar: they hear of it.
-            if p.method == "mobile_money" {
-                let name = student_name(tx, p.student_id).await?;
-                for user in bursars(tx).await? {
-                    notes.push(Note {
-                        user_id: user,
-                        kind: "payment",
-                        key: "notif-momo-paid",
-                        args: json!({ "student": name, "amount": p.amount, "receipt": p.receipt_no }),
-                        link: "/admin/mobile-money".into(),
-                    });
-                }
-            }
-        }
+    Ok(match &event.what {
+        SchoolEvent::MarkRecorded(m) => match m.points {
+            Some(points) => mark_notes(tx, m, points).await?,
+            None => Vec::new(),
+        },
+        SchoolEvent::AbsenceRecorded(a) => absence_notes(tx, a).await?,
+        SchoolEvent::BulletinPublished(b) => bulletin_notes(tx, b.period_id).await?,
+        SchoolEvent::PaymentRecorded(p) => payment_notes(tx, p).await?,
         SchoolEvent::MomoFailed(f) => {
-            let name = student_name(tx, f.student_id).await?;
-            notes.push(Note {
+            // The payer, and the bursars (mobile money's audience, read from the school).
+            let name = school::student_first_name(&mut **tx, f.student_id).await?;
+            let args = json!({ "student": name, "amount": f.amount });
+            let mut notes = vec![Note {
                 user_id: f.user_id,
                 kind: "payment",
                 key: "notif-momo-failed",
-                args: json!({ "student": name, "amount": f.amount }),
+                args: args.clone(),
                 link: format!("/paiements/{}", f.momo_id),
-            });
-            for user in bursars(tx).await? {
-                notes.push(Note {
-                    user_id: user,
-                    kind: "payment",
-                    key: "notif-momo-failed",
-                    args: json!({ "student": name, "amount": f.amount }),
-                    link: format!("/admin/mobile-money/{}", f.momo_id),
-                });
-            }
+            }];
+            let link = format!("/admin/mobile-money/{}", f.momo_id);
+            notes.extend(bursar_notes(tx, "notif-momo-failed", &args, &link).await?);
+            notes
         }
         SchoolEvent::MomoReview(r) => {
-            let name = student_name(tx, r.student_id).await?;
-            for user in bursars(tx).await? {
-                notes.push(Note {
-                    user_id: user,
-                    kind: "payment",
-                    key: "notif-momo-review",
-                    args: json!({ "student": name, "amount": r.amount }),
-                    link: format!("/admin/mobile-money/{}", r.momo_id),
-                });
-            }
+            let name = school::student_first_name(&mut **tx, r.student_id).await?;
+            let args = json!({ "student": name, "amount": r.amount });
+            let link = format!("/admin/mobile-money/{}", r.momo_id);
+            bursar_notes(tx, "notif-momo-review", &args, &link).await?
         }
-        SchoolEvent::MessageSent(m) => {
-            // Direct messages only: channels show their unread counts instead.
-            if m.kind != "direct" {
-                return Ok(notes);
-            }
-            let Some(author) = event.actor_user_id else {
-                return Ok(notes);
-            };
-            let conv = m.conversation_id;
-            let (name,): (String,) =
-                sqlx::query_as("SELECT first_name || ' ' || last_name FROM users WHERE id = $1")
-                    .bind(author)
-                    .fetch_one(&mut **tx)
-                    .await?;
-            let others: Vec<(i64,)> = sqlx::query_as(
-                "SELECT user_id FROM conversation_members WHERE conversation_id = $1 AND user_id <> $2",
-            )
-            .bind(conv)
-            .bind(author)
-            .fetch_all(&mut **tx)
-            .await?;
-            for (user,) in others {
-                notes.push(Note {
-                    user_id: user,
-                    kind: "message",
-                    key: "notif-message",
-                    args: json!({ "author": name }),
-                    link: format!("/messages/{conv}"),
-                });
-            }
-        }
-        SchoolEvent::ChallengeSettled(c) => {
-            // Each participant and their family hear how it ended.
-            let id = c.challenge_id;
-            let title: String = c.title.chars().take(80).collect();
-            let members: Vec<(i64, Option<bool>)> = sqlx::query_as(
-                "SELECT student_id, won FROM challenge_members WHERE challenge_id = $1",
-            )
-            .bind(id)
-            .fetch_all(&mut **tx)
-            .await?;
-            for (student, won) in members {
-                for c in concerned(tx, student).await? {
-                    notes.push(Note {
-                        user_id: c.user_id,
-                        kind: "challenge",
-                        key: if won == Some(true) {
-                            "notif-challenge-won"
-                        } else {
-                            "notif-challenge-over"
-                        },
-                        args: json!({ "title": title, "student": c.student_name }),
-                        link: format!("/defis/{id}"),
-                    });
-                }
-            }
-        }
+        // Direct messages only: channels show their unread counts instead.
+        SchoolEvent::MessageSent(m) => match event.actor_user_id {
+            Some(author) if m.kind == "direct" => message_notes(tx, m, author).await?,
+            _ => Vec::new(),
+        },
+        SchoolEvent::ChallengeSettled(c) => challenge_notes(tx, c).await?,
         SchoolEvent::AnnouncementPublished(a) => {
             let id = a.announcement_id;
             let title: String = a.title.chars().take(80).collect();
-            let users: Vec<(i64,)> = sqlx::query_as(crate::sql!(
-                "SELECT u.id FROM announcements a JOIN users u ON u.active = TRUE \
-                 WHERE a.id = $1 AND u.id <> a.author_id AND {}",
-                crate::announcements::repo::receives().replace("$1", "u.id")
-            ))
-            .bind(id)
-            .fetch_all(&mut **tx)
-            .await?;
-            for (user,) in users {
-                notes.push(Note {
+            crate::announcements::repo::audience(&mut **tx, id)
+                .await?
+                .into_iter()
+                .map(|user| Note {
                     user_id: user,
                     kind: "announcement",
                     key: "notif-announcement",
                     args: json!({ "title": title }),
                     link: format!("/annonces/{id}"),
-                });
-            }
+                })
+                .collect()
         }
-        SchoolEvent::InvoiceCreated(_) | SchoolEvent::PaymentReversed(_) => {}
+        SchoolEvent::InvoiceCreated(_) | SchoolEvent::PaymentReversed(_) => Vec::new(),
+    })
+}
+
+async fn mark_notes(
+    tx: &mut Tx<'_>,
+    m: &crate::events::MarkRecorded,
+    points: i64,
+) -> Result<Vec<Note>, sqlx::Error> {
+    let audience = crate::grades::repo::mark_audience(tx, m.evaluation_id, m.student_id).await?;
+    Ok(audience
+        .people
+        .iter()
+        .map(|c| Note {
+            user_id: c.user_id,
+            kind: "mark",
+            key: "notif-mark",
+            args: json!({ "student": c.student_name, "subject": audience.subject,
+                "mark": { "points": points }, "scale": audience.scale }),
+            link: child_link(c, m.student_id),
+        })
+        .collect())
+}
+
+async fn absence_notes(
+    tx: &mut Tx<'_>,
+    a: &crate::events::AbsenceRecorded,
+) -> Result<Vec<Note>, sqlx::Error> {
+    let date = a.held_on.format("%d/%m").to_string();
+    let guardians = crate::attendance::repo::absence_audience(&mut **tx, a.student_id).await?;
+    Ok(guardians
+        .iter()
+        .map(|c| {
+            let (key, args) = match a.kind {
+                AbsenceKind::Absence => (
+                    "notif-absence",
+                    json!({ "student": c.student_name, "date": date }),
+                ),
+                AbsenceKind::Retard => (
+                    "notif-late",
+                    json!({ "student": c.student_name, "date": date, "minutes": a.minutes }),
+                ),
+            };
+            Note {
+                user_id: c.user_id,
+                kind: "absence",
+                key,
+                args,
+                link: child_link(c, a.student_id),
+            }
+        })
+        .collect())
+}
+
+async fn bulletin_notes(tx: &mut Tx<'_>, period: i64) -> Result<Vec<Note>, sqlx::Error> {
+    let readers = crate::bulletins::repo::publication_audience(&mut **tx, period).await?;
+    Ok(readers
+        .into_iter()
+        .map(|r| Note {
+            user_id: r.user_id,
+            kind: "bulletin",
+            key: if r.period_kind == "semestre" {
+                "notif-bulletin-semestre"
+            } else {
+                "notif-bulletin-trimestre"
+            },
+            args: json!({ "student": r.student_name, "n": r.ordinal }),
+            link: format!("/bulletins/{}/{period}", r.student_id),
+        })
+        .collect())
+}
+
+async fn payment_notes(
+    tx: &mut Tx<'_>,
+    p: &crate::events::PaymentMade,
+) -> Result<Vec<Note>, sqlx::Error> {
+    let audience = crate::fees::repo::payment_audience(tx, p.student_id, &p.method).await?;
+    let mut notes: Vec<Note> = audience
+        .guardians
+        .iter()
+        .map(|c| Note {
+            user_id: c.user_id,
+            kind: "payment",
+            key: "notif-payment",
+            args: json!({ "student": c.student_name, "amount": p.amount, "receipt": p.receipt_no }),
+            link: child_link(c, p.student_id),
+        })
+        .collect();
+    // Money that came in without the bursar: they hear of it.
+    let args = json!({ "student": audience.student, "amount": p.amount, "receipt": p.receipt_no });
+    notes.extend(audience.bursars.into_iter().map(|user| Note {
+        user_id: user,
+        kind: "payment",
+        key: "notif-momo-paid",
+        args: args.clone(),
+        link: "/admin/mobile-money".into(),
+    }));
+    Ok(notes)
+}
+
+/// The same payment news for every active bursar.
+async fn bursar_notes(
+    tx: &mut Tx<'_>,
+    key: &'static str,
+    args: &Value,
+    link: &str,
+) -> Result<Vec<Note>, sqlx::Error> {
+    Ok(school::bursars(&mut **tx)
+        .await?
+        .into_iter()
+        .map(|user| Note {
+            user_id: user,
+            kind: "payment",
+            key,
+            args: args.clone(),
+            link: link.to_string(),
+        })
+        .collect())
+}
+
+async fn message_notes(
+    tx: &mut Tx<'_>,
+    m: &crate::events::MessageSent,
+    author: i64,
+) -> Result<Vec<Note>, sqlx::Error> {
+    let conv = m.conversation_id;
+    let audience = crate::chat::repo::message_audience(tx, conv, author).await?;
+    Ok(audience
+        .recipients
+        .into_iter()
+        .map(|user| Note {
+            user_id: user,
+            kind: "message",
+            key: "notif-message",
+            args: json!({ "author": audience.author }),
+            link: format!("/messages/{conv}"),
+        })
+        .collect())
+}
+
+/// Each participant and their family hear how a challenge ended.
+async fn challenge_notes(
+    tx: &mut Tx<'_>,
+    c: &crate::events::ChallengeSettled,
+) -> Result<Vec<Note>, sqlx::Error> {
+    let id = c.challenge_id;
+    let title: String = c.title.chars().take(80).collect();
+    let mut notes = Vec::new();
+    for (student, won) in repo::challenge_members(&mut **tx, id).await? {
+        for c in school::concerned(&mut **tx, student).await? {
+            notes.push(Note {
+                user_id: c.user_id,
+                kind: "challenge",
+                key: if won == Some(true) {
+                    "notif-challenge-won"
+                } else {
+                    "notif-challenge-over"
+                },
+                args: json!({ "title": title, "student": c.student_name }),
+                link: format!("/defis/{id}"),
+            });
+        }
     }
     Ok(notes)
 }
@@ -450,19 +381,7 @@ impl Subscriber for Notifier {
             if !wants(&mut **tx, n.user_id, n.kind, "in_app").await? {
                 continue;
             }
-            sqlx::query(
-                "INSERT INTO notifications (user_id, kind, text_key, args, link, event_id, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-            )
-            .bind(n.user_id)
-            .bind(n.kind)
-            .bind(n.key)
-            .bind(n.args.to_string())
-            .bind(&n.link)
-            .bind(event.id)
-            .bind(event.occurred_at)
-            .execute(&mut **tx)
-            .await?;
+            repo::insert(&mut **tx, &n, event.id, event.occurred_at).await?;
             rung.push(n.user_id);
         }
         self.rung
@@ -475,12 +394,7 @@ impl Subscriber for Notifier {
 
 /// Unread notifications of a user.
 pub async fn unread(db: &Pool, user: i64) -> Result<i64, sqlx::Error> {
-    let (n,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL")
-            .bind(user)
-            .fetch_one(db)
-            .await?;
-    Ok(n)
+    repo::unread(db, user).await
 }
 
 /// Hands new school events to the notifier, then rings the bells of those told (not in

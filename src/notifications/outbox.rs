@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::repo;
 use crate::db::Pool;
 
 /// After this many failures a row is no longer tried (about three days of backoff).
@@ -22,28 +23,12 @@ pub struct Outbox(pub &'static str);
 impl Outbox {
     /// Claims a due row for five minutes; false when another sender has it or it was sent.
     pub async fn claim(self, db: &Pool, id: i64, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
-        let sql = crate::sql!(
-            "UPDATE {} SET next_try_at = $1 WHERE id = $2 AND sent_at IS NULL AND next_try_at <= $3",
-            self.0
-        );
-        let n = sqlx::query(sql)
-            .bind(now + Duration::minutes(5))
-            .bind(id)
-            .bind(now)
-            .execute(db)
-            .await?
-            .rows_affected();
-        Ok(n == 1)
+        repo::claim(db, self.0, id, now + Duration::minutes(5), now).await
     }
 
     /// Records a successful send.
     pub async fn sent(self, db: &Pool, id: i64, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
-        let sql = crate::sql!(
-            "UPDATE {} SET sent_at = $1, attempts = attempts + 1 WHERE id = $2",
-            self.0
-        );
-        sqlx::query(sql).bind(now).bind(id).execute(db).await?;
-        Ok(())
+        repo::sent(db, self.0, id, now).await
     }
 
     /// Puts a row off until `next`, with its attempts and (if any) the error of this one.
@@ -55,18 +40,7 @@ impl Outbox {
         next: DateTime<Utc>,
         error: Option<String>,
     ) -> Result<(), sqlx::Error> {
-        let sql = crate::sql!(
-            "UPDATE {} SET attempts = $1, next_try_at = $2, last_error = COALESCE($3, last_error) WHERE id = $4",
-            self.0
-        );
-        sqlx::query(sql)
-            .bind(attempts)
-            .bind(next)
-            .bind(error)
-            .bind(id)
-            .execute(db)
-            .await?;
-        Ok(())
+        repo::postpone(db, self.0, id, attempts, next, error).await
     }
 
     /// A failed attempt: tried again after the backoff.

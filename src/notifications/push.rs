@@ -16,10 +16,10 @@ use chrono::{DateTime, Utc};
 use p256::ecdsa::SigningKey;
 use p256::ecdsa::signature::Signer;
 use serde::{Deserialize, Serialize};
-use sqlx::FromRow;
 use web_push_native::{Auth, WebPushBuilder};
 
 use super::outbox::Outbox;
+use super::repo::{self, PendingPush};
 use crate::app::AppState;
 use crate::db::{Pool, Tx};
 use crate::i18n::{Locale, Tr};
@@ -32,6 +32,9 @@ pub const MAX_DEVICES: i64 = 10;
 /// How long a push service keeps a push for a device that is off (the TTL header).
 const TTL: StdDuration = StdDuration::from_secs(12 * 3600);
 
+/// The settings section that keeps the generated VAPID key.
+const SETTINGS_KEY: &str = "web_push";
+
 #[derive(Serialize, Deserialize)]
 struct StoredKey {
     private_key: String,
@@ -43,12 +46,7 @@ pub async fn key_pair(app: &AppState) -> anyhow::Result<SigningKey> {
     if let Some(k) = &app.config.vapid_private_key {
         return parse_key(k).map_err(|e| anyhow::anyhow!("SUKU_VAPID_PRIVATE_KEY: {e}"));
     }
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT value FROM settings WHERE key = 'web_push'")
-            .fetch_optional(&app.db)
-            .await?;
-    if let Some((v,)) = row {
-        let stored: StoredKey = serde_json::from_str(&v)?;
+    if let Some(stored) = crate::settings::load::<StoredKey>(&app.db, SETTINGS_KEY).await? {
         return parse_key(&stored.private_key);
     }
     // A random 32-byte scalar; one out of range (about 2^-32) is drawn again.
@@ -61,12 +59,7 @@ pub async fn key_pair(app: &AppState) -> anyhow::Result<SigningKey> {
     let fresh = StoredKey {
         private_key: B64.encode(key.to_bytes()),
     };
-    sqlx::query(
-        "INSERT INTO settings (key, value) VALUES ('web_push', $1) ON CONFLICT (key) DO NOTHING",
-    )
-    .bind(serde_json::to_string(&fresh)?)
-    .execute(&app.db)
-    .await?;
+    crate::settings::store_if_absent(&app.db, SETTINGS_KEY, &fresh).await?;
     Box::pin(key_pair(app)).await
 }
 
@@ -201,36 +194,13 @@ pub async fn subscribe(
 ) -> Result<i64, sqlx::Error> {
     let mut tx = crate::db::begin_write(db).await?;
     let agent: String = agent.chars().take(200).collect();
-    // A browser that changes hands does not deliver what was meant for the previous person.
-    sqlx::query(
-        "DELETE FROM push_outbox WHERE sent_at IS NULL AND subscription_id IN \
-         (SELECT id FROM push_subscriptions WHERE endpoint = $1 AND user_id <> $2)",
-    )
-    .bind(&device.endpoint)
-    .bind(user)
-    .execute(&mut *tx)
-    .await?;
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO push_subscriptions (user_id, endpoint, p256dh, auth, user_agent, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (endpoint) DO UPDATE SET user_id = excluded.user_id, \
-         p256dh = excluded.p256dh, auth = excluded.auth, user_agent = excluded.user_agent RETURNING id",
-    )
-    .bind(user)
-    .bind(&device.endpoint)
-    .bind(&device.p256dh)
-    .bind(&device.auth)
-    .bind(agent)
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
-    sqlx::query(
-        "DELETE FROM push_subscriptions WHERE user_id = $1 AND id NOT IN \
-         (SELECT id FROM push_subscriptions WHERE user_id = $1 ORDER BY id DESC LIMIT $2)",
-    )
-    .bind(user)
-    .bind(MAX_DEVICES)
-    .execute(&mut *tx)
-    .await?;
+    let new = repo::NewDevice {
+        endpoint: &device.endpoint,
+        p256dh: &device.p256dh,
+        auth: &device.auth,
+        user_agent: &agent,
+    };
+    let id = repo::subscribe(&mut tx, user, &new, MAX_DEVICES, now).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -242,25 +212,12 @@ pub async fn unsubscribe(
     id: Option<i64>,
     endpoint: Option<&str>,
 ) -> Result<bool, sqlx::Error> {
-    let n = sqlx::query(
-        "DELETE FROM push_subscriptions WHERE user_id = $1 AND (id = $2 OR endpoint = $3)",
-    )
-    .bind(user)
-    .bind(id.unwrap_or(-1))
-    .bind(endpoint.unwrap_or(""))
-    .execute(db)
-    .await?
-    .rows_affected();
-    Ok(n > 0)
+    Ok(repo::unsubscribe(db, user, id, endpoint).await? > 0)
 }
 
 /// How many devices `user` has subscribed.
 pub async fn devices(db: &Pool, user: i64) -> Result<i64, sqlx::Error> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM push_subscriptions WHERE user_id = $1")
-        .bind(user)
-        .fetch_one(db)
-        .await?;
-    Ok(n)
+    repo::devices(db, user).await
 }
 
 /// What the service worker shows.
@@ -288,13 +245,7 @@ pub async fn queue(
     link: &str,
 ) -> anyhow::Result<()> {
     let now = app.clock.now();
-    let subs: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT p.id, u.locale FROM push_subscriptions p JOIN users u ON u.id = p.user_id \
-         WHERE p.user_id = $1 AND u.active = TRUE",
-    )
-    .bind(user)
-    .fetch_all(&mut **tx)
-    .await?;
+    let subs = repo::devices_of(&mut **tx, user).await?;
     let Some((_, locale)) = subs.first() else {
         return Ok(());
     };
@@ -308,17 +259,13 @@ pub async fn queue(
     let payload = serde_json::to_string(&payload)?;
     let urgency = if kind == "message" { "high" } else { "normal" };
     for (sub, _) in &subs {
-        sqlx::query(
-            "INSERT INTO push_outbox (subscription_id, user_id, payload, urgency, created_at, next_try_at) \
-             VALUES ($1, $2, $3, $4, $5, $5)",
-        )
-        .bind(sub)
-        .bind(user)
-        .bind(&payload)
-        .bind(urgency)
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
+        let push = repo::NewPush {
+            subscription_id: *sub,
+            user_id: user,
+            payload: &payload,
+            urgency,
+        };
+        repo::queue_push(&mut **tx, &push, now).await?;
     }
     Ok(())
 }
@@ -350,19 +297,6 @@ impl Pusher {
     }
 }
 
-#[derive(FromRow)]
-struct Pending {
-    id: i64,
-    subscription_id: i64,
-    user_id: i64,
-    payload: String,
-    urgency: String,
-    attempts: i64,
-    endpoint: String,
-    p256dh: String,
-    auth: String,
-}
-
 /// What the push service said.
 enum Outcome {
     Delivered,
@@ -374,7 +308,7 @@ enum Outcome {
     Retry(String),
 }
 
-async fn deliver(pusher: &Pusher, m: &Pending) -> Outcome {
+async fn deliver(pusher: &Pusher, m: &PendingPush) -> Outcome {
     let built = (|| {
         let key = B64.decode(&m.p256dh).ok()?;
         let ua = p256::PublicKey::from_sec1_bytes(&key).ok()?;
@@ -428,16 +362,7 @@ async fn deliver(pusher: &Pusher, m: &Pending) -> Outcome {
 /// Sends what is due in the push outbox; returns how many were delivered.
 pub async fn send_due(app: &AppState, pusher: &Pusher, limit: i64) -> anyhow::Result<usize> {
     let now = app.clock.now();
-    let due: Vec<Pending> = sqlx::query_as(
-        "SELECT o.id, o.subscription_id, o.user_id, o.payload, o.urgency, CAST(o.attempts AS BIGINT) AS attempts, \
-         s.endpoint, s.p256dh, s.auth FROM push_outbox o \
-         JOIN push_subscriptions s ON s.id = o.subscription_id AND s.user_id = o.user_id \
-         WHERE o.sent_at IS NULL AND o.next_try_at <= $1 ORDER BY o.id LIMIT $2",
-    )
-    .bind(now)
-    .bind(limit)
-    .fetch_all(&app.db)
-    .await?;
+    let due = repo::due_pushes(&app.db, now, limit).await?;
     let mut delivered = 0;
     for m in due {
         if !OUTBOX
@@ -449,11 +374,7 @@ pub async fn send_due(app: &AppState, pusher: &Pusher, limit: i64) -> anyhow::Re
         match deliver(pusher, &m).await {
             Outcome::Delivered => {
                 OUTBOX.sent(&app.db, m.id, now).await?;
-                sqlx::query("UPDATE push_subscriptions SET last_ok_at = $1 WHERE id = $2")
-                    .bind(app.clock.now())
-                    .bind(m.subscription_id)
-                    .execute(&app.db)
-                    .await?;
+                repo::device_ok(&app.db, m.subscription_id, app.clock.now()).await?;
                 delivered += 1;
             }
             Outcome::Gone => {
@@ -461,10 +382,7 @@ pub async fn send_due(app: &AppState, pusher: &Pusher, limit: i64) -> anyhow::Re
                     subscription = m.subscription_id,
                     "push device gone; forgotten"
                 );
-                sqlx::query("DELETE FROM push_subscriptions WHERE id = $1")
-                    .bind(m.subscription_id)
-                    .execute(&app.db)
-                    .await?;
+                repo::forget_device(&app.db, m.subscription_id).await?;
             }
             Outcome::Refused(e) => {
                 tracing::warn!(id = m.id, error = %e, "push refused; not retried");

@@ -8,9 +8,8 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use chrono::{DateTime, Utc};
-use sqlx::FromRow;
 
+use super::repo::{self, Row};
 use super::{CHANNELS, KINDS, hhmm, parse_hhmm, push};
 use crate::app::AppState;
 use crate::error::{AppError, AppResult};
@@ -26,17 +25,6 @@ pub fn router() -> Router<AppState> {
         .route("/compte/notifications", get(prefs).post(save_prefs))
         .route("/compte/appareils", post(add_device))
         .route("/compte/appareils/retrait", post(remove_device))
-}
-
-/// A notification as listed.
-#[derive(Clone, Debug, FromRow)]
-pub struct Row {
-    id: i64,
-    kind: String,
-    text_key: String,
-    args: String,
-    created_at: DateTime<Utc>,
-    read_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Template)]
@@ -55,12 +43,7 @@ impl Index<'_> {
 
 async fn index(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let u = ctx.user()?;
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT id, kind, text_key, args, created_at, read_at FROM notifications WHERE user_id = $1 ORDER BY id DESC LIMIT 100",
-    )
-    .bind(u.id)
-    .fetch_all(&app.db)
-    .await?;
+    let rows = repo::latest(&app.db, u.id).await?;
     html(&Index { ctx: &ctx, rows })
 }
 
@@ -82,18 +65,10 @@ pub struct Bell<'a> {
 /// Opens a notification: marks it read and goes where it leads. Only one's own.
 async fn open(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
     let u = ctx.user()?;
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT link FROM notifications WHERE id = $1 AND user_id = $2")
-            .bind(id)
-            .bind(u.id)
-            .fetch_optional(&app.db)
-            .await?;
-    let (link,) = row.ok_or(AppError::NotFound)?;
-    sqlx::query("UPDATE notifications SET read_at = $1 WHERE id = $2 AND read_at IS NULL")
-        .bind(ctx.now)
-        .bind(id)
-        .execute(&app.db)
-        .await?;
+    let link = repo::link(&app.db, id, u.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    repo::mark_read(&app.db, id, ctx.now).await?;
     app.realtime.to_user(
         u.id,
         "notification",
@@ -111,11 +86,7 @@ async fn open(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppR
 
 async fn read_all(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let u = ctx.user()?;
-    sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
-        .bind(ctx.now)
-        .bind(u.id)
-        .execute(&app.db)
-        .await?;
+    repo::mark_all_read(&app.db, u.id, ctx.now).await?;
     app.realtime
         .to_user(u.id, "notification", &serde_json::json!({ "unread": 0 }));
     Ok(redirect("/notifications"))
@@ -158,17 +129,8 @@ fn channels(app: &AppState) -> Vec<&'static str> {
 
 async fn prefs_page<'a>(app: &AppState, ctx: &'a Ctx) -> AppResult<Prefs<'a>> {
     let u = ctx.user()?;
-    let rows: Vec<(String, String, bool)> =
-        sqlx::query_as("SELECT kind, channel, enabled FROM notification_prefs WHERE user_id = $1")
-            .bind(u.id)
-            .fetch_all(&app.db)
-            .await?;
-    let quiet: Option<(i64, i64)> = sqlx::query_as(
-        "SELECT CAST(start_minute AS BIGINT), CAST(end_minute AS BIGINT) FROM quiet_hours WHERE user_id = $1",
-    )
-    .bind(u.id)
-    .fetch_optional(&app.db)
-    .await?;
+    let rows = repo::prefs(&app.db, u.id).await?;
+    let quiet = repo::quiet_hours(&app.db, u.id).await?;
     Ok(Prefs {
         ctx,
         kinds: &KINDS,
@@ -233,32 +195,10 @@ async fn save_prefs(
             let on = form
                 .iter()
                 .any(|(k, v)| k == "on" && *v == format!("{kind}.{channel}"));
-            sqlx::query(
-                "INSERT INTO notification_prefs (user_id, kind, channel, enabled) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (user_id, kind, channel) DO UPDATE SET enabled = excluded.enabled",
-            )
-            .bind(u.id)
-            .bind(kind)
-            .bind(*channel)
-            .bind(on)
-            .execute(&mut *tx)
-            .await?;
+            repo::set_pref(&mut *tx, u.id, kind, channel, on).await?;
         }
     }
-    sqlx::query("DELETE FROM quiet_hours WHERE user_id = $1")
-        .bind(u.id)
-        .execute(&mut *tx)
-        .await?;
-    if let Some((s, e)) = quiet {
-        sqlx::query(
-            "INSERT INTO quiet_hours (user_id, start_minute, end_minute) VALUES ($1, $2, $3)",
-        )
-        .bind(u.id)
-        .bind(s)
-        .bind(e)
-        .execute(&mut *tx)
-        .await?;
-    }
+    repo::set_quiet_hours(&mut tx, u.id, quiet).await?;
     tx.commit().await?;
     ctx.flash("success", "saved").await?;
     Ok(redirect("/compte/notifications").into_response())
@@ -310,10 +250,7 @@ async fn remove_device(
     let u = ctx.user()?;
     let form: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
     if form.get("all").is_some_and(|v| v == "1") {
-        sqlx::query("DELETE FROM push_subscriptions WHERE user_id = $1")
-            .bind(u.id)
-            .execute(&app.db)
-            .await?;
+        repo::forget_devices(&app.db, u.id).await?;
         ctx.flash("success", "notif-devices-removed").await?;
         return Ok(redirect("/compte/notifications"));
     }

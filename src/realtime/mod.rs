@@ -2,9 +2,10 @@
 //!
 //! A connection is accepted only with a logged-in session cookie (the same session as the
 //! pages, and an `Origin` of this site). Each socket joins its user's room (`u:ID`) and the
-//! rooms of the conversations the user belongs to (`c:ID`). Every event a client sends is
-//! checked with the chat rules, and rate-limited per socket. What the browser shows is
-//! rendered by the server: clients fetch fragments when told something changed.
+//! rooms of the conversations the user belongs to (`c:ID`). The events a client sends are
+//! handled by the feature that registers them (the chat's, in `chat::socket`), checked with
+//! its rules, and rate-limited per socket here. What the browser shows is rendered by the
+//! server: clients fetch fragments when told something changed.
 //!
 //! Features never hold sockets: they push through [`Hub`], which does nothing until the
 //! Socket.IO layer is attached (in tests that call the router directly, for instance).
@@ -12,10 +13,10 @@
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use socketioxide::SocketIo;
 use socketioxide::adapter::{Adapter, Emitter, LocalAdapter};
-use socketioxide::extract::{AckSender, Data, HttpExtension, SocketRef, State};
+use socketioxide::extract::{HttpExtension, SocketRef, State};
 use socketioxide::handler::ConnectHandler;
 use socketioxide_redis::drivers::redis::RedisDriver;
 use socketioxide_redis::{RedisAdapter, RedisAdapterCtr};
@@ -23,7 +24,7 @@ use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::auth::CurrentUser;
-use crate::chat::{self, ChatError};
+use crate::chat;
 use crate::i18n::Tr;
 
 /// The Socket.IO server of this node: alone, or joined to the others through Redis.
@@ -31,6 +32,11 @@ use crate::i18n::Tr;
 enum Io {
     Local(SocketIo<LocalAdapter>),
     Redis(SocketIo<RedisAdapter<Emitter>>),
+}
+
+/// The room of a conversation's sockets.
+pub fn conversation_room(conversation: i64) -> String {
+    format!("c:{conversation}")
 }
 
 /// A cheap handle to push events to connected clients (on every node, with Redis).
@@ -100,7 +106,7 @@ impl Hub {
 
     /// Pushes `event` to every client in a conversation's room.
     pub fn to_conversation(&self, conversation: i64, event: &'static str, data: &impl Serialize) {
-        self.emit(format!("c:{conversation}"), event, data);
+        self.emit(conversation_room(conversation), event, data);
     }
 
     /// Pushes `event` to every open tab of a user.
@@ -118,11 +124,7 @@ impl Hub {
     /// `join` and leave those of `leave`.
     pub async fn move_user(&self, user: i64, join: Vec<i64>, leave: Vec<i64>) {
         let from = format!("u:{user}");
-        let rooms = |ids: Vec<i64>| {
-            ids.into_iter()
-                .map(|c| format!("c:{c}"))
-                .collect::<Vec<_>>()
-        };
+        let rooms = |ids: Vec<i64>| ids.into_iter().map(conversation_room).collect::<Vec<_>>();
         let (join, leave) = (rooms(join), rooms(leave));
         let result = match self.io() {
             Some(Io::Local(io)) => async {
@@ -410,7 +412,7 @@ async fn authenticate<A: Adapter>(
         })?;
     s.join(format!("u:{}", user.id));
     for id in rooms {
-        s.join(format!("c:{id}"));
+        s.join(conversation_room(id));
     }
     s.extensions.insert(Who(Arc::new(user)));
     s.extensions.insert::<Limiter>(Arc::new(Mutex::new(Bucket {
@@ -418,11 +420,7 @@ async fn authenticate<A: Adapter>(
         at: Instant::now(),
         refused: 0,
     })));
-    s.on("join", on_join::<A>);
-    s.on("send", on_send::<A>);
-    s.on("typing", on_typing::<A>);
-    s.on("read", on_read::<A>);
-    s.on("sync", on_sync::<A>);
+    chat::socket::register(&s);
     Ok(())
 }
 
@@ -432,37 +430,15 @@ async fn on_connect<A: Adapter>(s: SocketRef<A>) {
     }
 }
 
-#[derive(Deserialize)]
-struct ConvRef {
-    conversation_id: i64,
-}
-
-#[derive(Serialize)]
-struct Reply {
-    ok: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    id: Option<i64>,
-}
-
-fn ok(id: Option<i64>) -> Reply {
-    Reply {
-        ok: true,
-        error: None,
-        id,
-    }
-}
-
 /// The socket's user and language; `None` once it is gone.
-fn who<A: Adapter>(s: &SocketRef<A>, app: &AppState) -> Option<(Arc<CurrentUser>, Tr)> {
+pub(crate) fn who<A: Adapter>(s: &SocketRef<A>, app: &AppState) -> Option<(Arc<CurrentUser>, Tr)> {
     let Who(user) = s.extensions.get::<Who>()?;
     let t = Tr::new(app.i18n.clone(), user.locale);
     Some((user, t))
 }
 
 /// Takes a token; a socket that keeps flooding after being told is disconnected.
-fn allowed<A: Adapter>(s: &SocketRef<A>) -> bool {
+pub(crate) fn allowed<A: Adapter>(s: &SocketRef<A>) -> bool {
     let Some(limiter) = s.extensions.get::<Limiter>() else {
         return false;
     };
@@ -473,171 +449,6 @@ fn allowed<A: Adapter>(s: &SocketRef<A>) -> bool {
         let _ = s.clone().disconnect();
     }
     ok
-}
-
-/// What every acknowledged event does first: the socket's user, a token from its bucket,
-/// and the payload read as `T`. A refusal is answered here; `None` means it was.
-fn accept<A: Adapter, T: serde::de::DeserializeOwned>(
-    s: &SocketRef<A>,
-    app: &AppState,
-    data: serde_json::Value,
-    ack: AckSender<A>,
-) -> Option<(Arc<CurrentUser>, Tr, T, AckSender<A>)> {
-    let (user, t) = who(s, app)?;
-    if !allowed(s) {
-        refuse(ack, &t, ChatError::TooFast);
-        return None;
-    }
-    match serde_json::from_value::<T>(data) {
-        Ok(v) => Some((user, t, v, ack)),
-        Err(_) => {
-            bad_input(ack, &t);
-            None
-        }
-    }
-}
-
-fn refuse<A: Adapter>(ack: AckSender<A>, t: &Tr, e: ChatError) {
-    if let ChatError::Db(ref err) = e {
-        tracing::error!(error = %err, "chat");
-    }
-    let _ = ack.send(&Reply {
-        ok: false,
-        error: Some(e.text(t)),
-        id: None,
-    });
-}
-
-fn bad_input<A: Adapter>(ack: AckSender<A>, t: &Tr) {
-    let _ = ack.send(&Reply {
-        ok: false,
-        error: Some(t.t("chat-error-bad-event")),
-        id: None,
-    });
-}
-
-async fn on_join<A: Adapter>(
-    s: SocketRef<A>,
-    State(app): State<AppState>,
-    Data(data): Data<serde_json::Value>,
-    ack: AckSender<A>,
-) {
-    let Some((user, t, r, ack)) = accept::<A, ConvRef>(&s, &app, data, ack) else {
-        return;
-    };
-    match chat::open(&app.db, &user, r.conversation_id).await {
-        Ok(_) => {
-            s.join(format!("c:{}", r.conversation_id));
-            let _ = ack.send(&ok(None));
-        }
-        Err(e) => refuse(ack, &t, e),
-    }
-}
-
-#[derive(Deserialize)]
-struct SendIn {
-    conversation_id: i64,
-    body: String,
-}
-
-async fn on_send<A: Adapter>(
-    s: SocketRef<A>,
-    State(app): State<AppState>,
-    Data(data): Data<serde_json::Value>,
-    ack: AckSender<A>,
-) {
-    let Some((user, t, m, ack)) = accept::<A, SendIn>(&s, &app, data, ack) else {
-        return;
-    };
-    match chat::send(&app, &user, m.conversation_id, &m.body, None).await {
-        Ok(msg) => {
-            // The sender's socket also joins the room if it had not (a channel opened late).
-            s.join(format!("c:{}", m.conversation_id));
-            let _ = ack.send(&ok(Some(msg.id)));
-        }
-        Err(e) => refuse(ack, &t, e),
-    }
-}
-
-async fn on_typing<A: Adapter>(
-    s: SocketRef<A>,
-    State(app): State<AppState>,
-    Data(data): Data<serde_json::Value>,
-) {
-    let Some((user, _)) = who(&s, &app) else {
-        return;
-    };
-    let Ok(r) = serde_json::from_value::<ConvRef>(data) else {
-        return;
-    };
-    let room = format!("c:{}", r.conversation_id);
-    // Only into a room the socket was let into, by someone who may write there, and not
-    // faster than the bucket allows.
-    if !s.rooms().iter().any(|x| *x == room) || !allowed(&s) {
-        return;
-    }
-    if !matches!(chat::open(&app.db, &user, r.conversation_id).await, Ok((_, a)) if a.write) {
-        return;
-    }
-    let _ = s
-        .to(room)
-        .emit(
-            "typing",
-            &serde_json::json!({ "conversation_id": r.conversation_id, "user_id": user.id, "name": user.display_name() }),
-        )
-        .await;
-}
-
-#[derive(Deserialize)]
-struct ReadIn {
-    conversation_id: i64,
-    message_id: i64,
-}
-
-async fn on_read<A: Adapter>(
-    s: SocketRef<A>,
-    State(app): State<AppState>,
-    Data(data): Data<serde_json::Value>,
-) {
-    let Some((user, _)) = who(&s, &app) else {
-        return;
-    };
-    let Ok(r) = serde_json::from_value::<ReadIn>(data) else {
-        return;
-    };
-    if !allowed(&s) || chat::open(&app.db, &user, r.conversation_id).await.is_err() {
-        return;
-    }
-    if let Err(e) = chat::mark_read(&app, &user, r.conversation_id, r.message_id).await {
-        tracing::warn!(error = %e, "marking read");
-    }
-}
-
-#[derive(Deserialize)]
-struct SyncIn {
-    conversation_id: i64,
-    after: i64,
-}
-
-async fn on_sync<A: Adapter>(
-    s: SocketRef<A>,
-    State(app): State<AppState>,
-    Data(data): Data<serde_json::Value>,
-    ack: AckSender<A>,
-) {
-    let Some((user, t, r, ack)) = accept::<A, SyncIn>(&s, &app, data, ack) else {
-        return;
-    };
-    if let Err(e) = chat::open(&app.db, &user, r.conversation_id).await {
-        return refuse(ack, &t, e);
-    }
-    match chat::repo::since(&app.db, r.conversation_id, r.after, 200).await {
-        Ok(list) => {
-            let list: Vec<chat::Pushed> = list.iter().map(chat::Pushed::from).collect();
-            let _ = ack.send(&serde_json::json!({ "ok": true, "messages": list }));
-        }
-        Err(e) => refuse(ack, &t, e.into()),
-    }
 }
 
 #[cfg(test)]

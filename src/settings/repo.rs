@@ -52,3 +52,14 @@ pub async fn keep_first<T: Serialize + for<'de> Deserialize<'de>>(
         .await?;
     Ok(serde_json::from_str(&v)?)
 }
+
+/// Writes one settings section unless there is one already (the first writer wins: read it
+/// back to know which).
+pub async fn store_if_absent<T: Serialize>(db: &Pool, key: &str, value: &T) -> anyhow::Result<()> {
+    sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+        .bind(key)
+        .bind(serde_json::to_string(value)?)
+        .execute(db)
+        .await?;
+    Ok(())
+}

@@ -1092,7 +1092,7 @@ async fn the_director_reads_the_steps_then_confirms_the_publication() {
         .execute(&db.pool)
         .await
         .unwrap();
-    let (guardians, _) = suku::notifications::bulletin_audience(&db.pool, p1)
+    let (guardians, _) = suku::bulletins::repo::audience_count(&db.pool, p1)
         .await
         .unwrap();
     assert!(guardians > 100, "the demo's families: {guardians}");
