@@ -172,8 +172,8 @@ pub struct MomoFailed {
     pub user_id: i64,
     /// XOF asked.
     pub amount: i64,
-    /// failed, expired or cancelled.
-    pub state: String,
+    /// Failed, expired or cancelled.
+    pub state: crate::mobile_money::MomoState,
 }
 
 /// A mobile money payment held for the bursar.

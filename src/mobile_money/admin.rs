@@ -3,18 +3,18 @@
 //! demand, the bursar's decision on a reviewed attempt, and daily totals per network to
 //! compare with the provider's report.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 use serde::Deserialize;
-use sqlx::FromRow;
 
-use super::{Applied, COLUMNS, Payment, STATES};
+use super::repo::{self, KeptCallback, Line};
+use super::{Applied, MomoState, Payment};
 use crate::app::AppState;
 use crate::auth::{CurrentUser, Portal};
 use crate::error::{AppError, AppResult};
@@ -35,12 +35,6 @@ fn money_handler(ctx: &Ctx) -> AppResult<&CurrentUser> {
     Ok(u)
 }
 
-/// A line of the list: the attempt and whom it was for.
-pub struct Line {
-    pub p: Payment,
-    pub student: String,
-}
-
 /// Credited totals of one day.
 #[derive(Default)]
 pub struct Day {
@@ -56,16 +50,25 @@ pub struct Day {
 struct Index<'a> {
     ctx: &'a Ctx,
     lines: Vec<Line>,
-    state: String,
-    states: &'static [&'static str],
-    counts: BTreeMap<String, i64>,
+    state: Option<MomoState>,
+    states: &'static [MomoState],
+    counts: HashMap<MomoState, i64>,
     days: Vec<Day>,
     provider: Option<&'static str>,
 }
 
 impl Index<'_> {
-    fn count(&self, s: &str) -> i64 {
+    fn count(&self, s: &MomoState) -> i64 {
         self.counts.get(s).copied().unwrap_or(0)
+    }
+
+    fn is_tab(&self, s: &MomoState) -> bool {
+        self.state == Some(*s)
+    }
+
+    /// Whether the tab of `s` holds attempts the bursar must decide on.
+    fn waits_for_bursar(&self, s: &MomoState) -> bool {
+        *s == MomoState::Review && self.count(s) > 0
     }
 }
 
@@ -78,14 +81,14 @@ struct Filter {
 /// The attempts of a tab as a table (PDF, Excel or CSV), for the bursar's records.
 async fn export_list(
     ctx: &Ctx,
-    state: &str,
-    rows: &[Row],
+    state: Option<MomoState>,
+    rows: &[Line],
     format: crate::export::Format,
 ) -> AppResult<Response> {
     use crate::export::{Cell, Table};
     let t = &ctx.t;
     let mut title = t.t("nav-momo");
-    if !state.is_empty() {
+    if let Some(state) = state {
         title = format!("{title} — {}", t.t(format!("momo-state-{state}")));
     }
     let mut table = Table::new(
@@ -125,13 +128,6 @@ async fn export_list(
     crate::export::send_table(table, format, ctx, frame).await
 }
 
-#[derive(FromRow)]
-struct Row {
-    #[sqlx(flatten)]
-    p: Payment,
-    student: String,
-}
-
 async fn index(
     State(app): State<AppState>,
     ctx: Ctx,
@@ -139,39 +135,19 @@ async fn index(
     Query(export): Query<crate::export::ExportQuery>,
 ) -> AppResult<Response> {
     money_handler(&ctx)?;
-    let state = if STATES.contains(&f.etat.as_str()) {
-        f.etat.clone()
-    } else {
-        String::new()
-    };
+    let state = f.etat.parse::<MomoState>().ok();
     // The page shows the 200 latest attempts; an export has every one the tab selects.
     let format = export.format()?;
     let limit = if format.is_some() { i64::MAX } else { 200 };
-    let rows: Vec<Row> = sqlx::query_as(crate::sql!(
-        "SELECT {COLUMNS}, (SELECT s.first_name || ' ' || s.last_name FROM students s WHERE s.id = momo_payments.student_id) AS student \
-         FROM momo_payments WHERE ($1 = '' OR state = $1) ORDER BY id DESC LIMIT $2"
-    ))
-    .bind(&state)
-    .bind(limit)
-    .fetch_all(&app.db)
-    .await?;
+    let lines = repo::list(&app.db, state, limit).await?;
     if let Some(format) = format {
-        return export_list(&ctx, &state, &rows, format).await;
+        return export_list(&ctx, state, &lines, format).await;
     }
-    let counts: Vec<(String, i64)> =
-        sqlx::query_as("SELECT state, COUNT(*) FROM momo_payments GROUP BY state")
-            .fetch_all(&app.db)
-            .await?;
+    let counts = repo::count_by_state(&app.db).await?;
     // Credited in the last 14 days, per day and network (grouped here: the two databases
     // write dates differently).
     let since = ctx.now - Duration::days(14);
-    let paid: Vec<(String, i64, DateTime<Utc>)> = sqlx::query_as(
-        "SELECT m.network, p.amount, m.confirmed_at FROM momo_payments m JOIN payments p ON p.id = m.payment_id \
-         WHERE m.state = 'paid' AND m.confirmed_at >= $1",
-    )
-    .bind(since)
-    .fetch_all(&app.db)
-    .await?;
+    let paid = repo::credited_since(&app.db, since).await?;
     let mut by_day: BTreeMap<NaiveDate, Day> = BTreeMap::new();
     for (network, amount, at) in paid {
         let day = at.date_naive();
@@ -189,30 +165,13 @@ async fn index(
     }
     html(&Index {
         ctx: &ctx,
-        lines: rows
-            .into_iter()
-            .map(|r| Line {
-                p: r.p,
-                student: r.student,
-            })
-            .collect(),
+        lines,
         state,
-        states: &STATES,
+        states: MomoState::ALL,
         counts: counts.into_iter().collect(),
         days: by_day.into_values().rev().collect(),
         provider: app.momo.as_ref().map(|p| p.name()),
     })
-}
-
-/// A callback as kept.
-#[derive(FromRow)]
-pub struct CallbackRow {
-    /// When it came.
-    pub received_at: DateTime<Utc>,
-    /// What we made of it.
-    pub verdict: String,
-    /// Its body, as it came.
-    pub body: String,
 }
 
 #[derive(Template)]
@@ -221,19 +180,14 @@ struct Detail<'a> {
     ctx: &'a Ctx,
     p: Payment,
     student: String,
-    callbacks: Vec<CallbackRow>,
+    callbacks: Vec<KeptCallback>,
     balance: i64,
 }
 
 async fn detail(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
     money_handler(&ctx)?;
     let p = super::get(&app.db, id).await?.ok_or(AppError::NotFound)?;
-    let callbacks = sqlx::query_as(
-        "SELECT received_at, verdict, body FROM momo_callbacks WHERE payment_id = $1 ORDER BY id",
-    )
-    .bind(id)
-    .fetch_all(&app.db)
-    .await?;
+    let callbacks = repo::callbacks_of(&app.db, id).await?;
     html(&Detail {
         ctx: &ctx,
         student: super::routes::student_name(&app, p.student_id).await?,
@@ -279,7 +233,7 @@ async fn decide(
 ) -> AppResult<Response> {
     let u = money_handler(&ctx)?;
     let p = super::get(&app.db, id).await?.ok_or(AppError::NotFound)?;
-    if p.state != "review" {
+    if p.state != MomoState::Review {
         return Err(AppError::BadRequest("error-momo-not-in-review"));
     }
     let note: String = f.note.trim().chars().take(300).collect();
@@ -303,27 +257,13 @@ async fn decide(
                 idempotency_key: None,
             };
             let mut tx = crate::db::begin_write(&app.db).await?;
-            let n = sqlx::query(
-                "UPDATE momo_payments SET state = 'paid', resolution = $1, resolved_by = $2, updated_at = $3 \
-                 WHERE id = $4 AND state = 'review'",
-            )
-            .bind(format!("credited {amount} {note}").trim().to_string())
-            .bind(u.id)
-            .bind(ctx.now)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if n == 0 {
+            let resolution = format!("credited {amount} {note}");
+            if !repo::resolve_as_paid(&mut *tx, id, resolution.trim(), u.id, ctx.now).await? {
                 return Err(AppError::BadRequest("error-momo-not-in-review"));
             }
             match crate::fees::record_payment_in(&mut tx, &year, &desk, Some(u.id), ctx.now).await {
                 Ok(receipt) => {
-                    sqlx::query("UPDATE momo_payments SET payment_id = $1 WHERE id = $2")
-                        .bind(receipt)
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
+                    repo::link_receipt(&mut *tx, id, receipt).await?;
                     crate::audit::record(
                         &mut *tx,
                         Some(u.id),
@@ -350,16 +290,8 @@ async fn decide(
         }
         "refund" => {
             let mut tx = crate::db::begin_write(&app.db).await?;
-            sqlx::query(
-                "UPDATE momo_payments SET state = 'failed', resolution = $1, resolved_by = $2, updated_at = $3 \
-                 WHERE id = $4 AND state = 'review'",
-            )
-            .bind(format!("refunded {note}").trim().to_string())
-            .bind(u.id)
-            .bind(ctx.now)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+            let resolution = format!("refunded {note}");
+            repo::resolve_as_refunded(&mut *tx, id, resolution.trim(), u.id, ctx.now).await?;
             crate::audit::record(
                 &mut *tx,
                 Some(u.id),

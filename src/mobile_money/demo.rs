@@ -10,6 +10,15 @@ use super::provider::{
 };
 use crate::db::Pool;
 
+crate::text_enum! {
+    /// What the parent answered on the simulated phone.
+    pub enum DemoState {
+        Pending = "pending",
+        Paid = "paid",
+        Cancelled = "cancelled",
+    }
+}
+
 /// The simulated operator, on the portal's own database.
 #[derive(Debug)]
 pub struct Demo {
@@ -18,7 +27,6 @@ pub struct Demo {
 }
 
 impl Demo {
-    /// The demo operator.
     pub fn new(db: Pool, clock: crate::clock::Clock) -> Self {
         Demo { db, clock }
     }
@@ -29,23 +37,20 @@ pub fn phone_page(identifier: &str) -> String {
     format!("/paiements/demo/{identifier}")
 }
 
-/// What the parent answered on the simulated phone.
+/// Records what the parent answered on the simulated phone; returns whether the
+/// collection was still waiting for an answer.
 pub async fn answer(
     db: &Pool,
     identifier: &str,
     accept: bool,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    let n = sqlx::query(
-        "UPDATE momo_demo SET state = $1, updated_at = $2 WHERE identifier = $3 AND state = 'pending'",
-    )
-    .bind(if accept { "paid" } else { "cancelled" })
-    .bind(now)
-    .bind(identifier)
-    .execute(db)
-    .await?
-    .rows_affected();
-    Ok(n == 1)
+    let state = if accept {
+        DemoState::Paid
+    } else {
+        DemoState::Cancelled
+    };
+    super::repo::demo_answer(db, identifier, state, now).await
 }
 
 #[async_trait::async_trait]
@@ -59,15 +64,13 @@ impl Provider for Demo {
             "DEMO{}",
             &c.identifier.replace('-', "")[..12.min(c.identifier.len())]
         );
-        sqlx::query(
-            "INSERT INTO momo_demo (identifier, state, amount, reference, updated_at) VALUES ($1, 'pending', $2, $3, $4) \
-             ON CONFLICT (identifier) DO NOTHING",
+        super::repo::demo_open(
+            &self.db,
+            &c.identifier,
+            c.amount,
+            &reference,
+            self.clock.now(),
         )
-        .bind(&c.identifier)
-        .bind(c.amount)
-        .bind(&reference)
-        .bind(self.clock.now())
-        .execute(&self.db)
         .await
         .map_err(|e| ProviderError::Unavailable(e.to_string()))?;
         Ok(Some(reference))
@@ -89,12 +92,9 @@ impl Provider for Demo {
         identifier: &str,
         _provider_ref: Option<&str>,
     ) -> Result<Status, ProviderError> {
-        let row: Option<(String, i64, String)> =
-            sqlx::query_as("SELECT state, amount, reference FROM momo_demo WHERE identifier = $1")
-                .bind(identifier)
-                .fetch_optional(&self.db)
-                .await
-                .map_err(|e| ProviderError::Unavailable(e.to_string()))?;
+        let row = super::repo::demo_status(&self.db, identifier)
+            .await
+            .map_err(|e| ProviderError::Unavailable(e.to_string()))?;
         Ok(match row {
             None => Status {
                 state: Remote::Unknown,
@@ -103,10 +103,10 @@ impl Provider for Demo {
                 payment_ref: None,
             },
             Some((state, amount, reference)) => Status {
-                state: match state.as_str() {
-                    "paid" => Remote::Paid,
-                    "cancelled" => Remote::Cancelled,
-                    _ => Remote::Pending,
+                state: match state {
+                    DemoState::Paid => Remote::Paid,
+                    DemoState::Cancelled => Remote::Cancelled,
+                    DemoState::Pending => Remote::Pending,
                 },
                 amount: Some(amount),
                 provider_ref: Some(reference.clone()),
@@ -123,5 +123,18 @@ impl Provider for Demo {
     ) -> Result<Callback, CallbackError> {
         // The demo operator never calls back over HTTP: its page confirms directly.
         Err(CallbackError::Unreadable)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_states_are_those_the_database_allows() {
+        use crate::db::text_enum::{checked_words, migrations_text};
+        let words: Vec<&str> = super::DemoState::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(
+            checked_words(&migrations_text(), "momo_demo", "state"),
+            words
+        );
     }
 }

@@ -24,7 +24,6 @@ use crate::config::Secret;
 /// How far a webhook's timestamp may be from our clock.
 pub const TOLERANCE_SECS: i64 = 300;
 
-/// The FedaPay client.
 #[derive(Debug)]
 pub struct FedaPay {
     base: String,

@@ -14,6 +14,7 @@ pub mod fedapay;
 pub mod paygate;
 pub mod provider;
 pub mod reconcile;
+pub mod repo;
 pub mod routes;
 
 use std::sync::Arc;
@@ -28,16 +29,23 @@ use crate::db::Pool;
 use crate::domain::Phone;
 pub use provider::{Network, Provider, ProviderError, Remote, Status};
 
-/// The states of an attempt.
-pub const STATES: [&str; 7] = [
-    "created",
-    "pending",
-    "paid",
-    "failed",
-    "expired",
-    "cancelled",
-    "review",
-];
+crate::text_enum! {
+    /// Where an attempt stands.
+    pub enum MomoState {
+        /// Written, the provider not yet asked.
+        Created = "created",
+        /// Sent to the parent's phone: waiting for their answer.
+        Pending = "pending",
+        /// Credited, with its receipt.
+        Paid = "paid",
+        Failed = "failed",
+        /// Not confirmed in time (still checked twice later).
+        Expired = "expired",
+        Cancelled = "cancelled",
+        /// Held for the bursar (a wrong amount, or money that would overpay).
+        Review = "review",
+    }
+}
 
 /// The provider the configuration asks for, if any.
 pub fn from_config(
@@ -98,9 +106,7 @@ pub struct Payment {
     pub user_id: i64,
     /// XOF asked.
     pub amount: i64,
-    /// One of [`STATES`].
-    pub state: String,
-    /// The provider's reference.
+    pub state: MomoState,
     pub provider_ref: Option<String>,
     /// The operator's reference.
     pub payment_ref: Option<String>,
@@ -112,13 +118,11 @@ pub struct Payment {
     pub paid_amount: Option<i64>,
     /// Status checks made.
     pub checks: i64,
-    /// The last provider error.
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// When an unconfirmed attempt expires.
     pub expires_at: DateTime<Utc>,
-    /// When it was confirmed.
     pub confirmed_at: Option<DateTime<Utc>>,
     /// The bursar's decision on a reviewed attempt.
     pub resolution: Option<String>,
@@ -127,7 +131,7 @@ pub struct Payment {
 impl Payment {
     /// Still waiting for the parent or the provider.
     pub fn open(&self) -> bool {
-        matches!(self.state.as_str(), "created" | "pending")
+        matches!(self.state, MomoState::Created | MomoState::Pending)
     }
 
     /// The catalog key of its state.
@@ -141,18 +145,8 @@ impl Payment {
     }
 }
 
-const COLUMNS: &str = "id, identifier, provider, network, phone, student_id, user_id, amount, state, provider_ref, \
-    payment_ref, payment_id, review_reason, paid_amount, CAST(checks AS BIGINT) AS checks, last_error, created_at, \
-    updated_at, expires_at, confirmed_at, resolution";
-
-/// An attempt by id.
 pub async fn get(db: &Pool, id: i64) -> Result<Option<Payment>, sqlx::Error> {
-    sqlx::query_as(crate::sql!(
-        "SELECT {COLUMNS} FROM momo_payments WHERE id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(db)
-    .await
+    repo::get(db, id).await
 }
 
 /// Where a receipt's money came from when it came by mobile money.
@@ -181,13 +175,7 @@ impl Origin {
 
 /// The mobile money payment a receipt was written for, if any.
 pub async fn origin_of_receipt(db: &Pool, payment_id: i64) -> Result<Option<Origin>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT m.network, m.phone, u.first_name, u.last_name \
-         FROM momo_payments m JOIN users u ON u.id = m.user_id WHERE m.payment_id = $1",
-    )
-    .bind(payment_id)
-    .fetch_optional(db)
-    .await
+    repo::origin_of_receipt(db, payment_id).await
 }
 
 /// An attempt by our identifier, else by the provider's reference.
@@ -196,24 +184,12 @@ pub async fn find(
     identifier: Option<&str>,
     provider_ref: Option<&str>,
 ) -> Result<Option<Payment>, sqlx::Error> {
-    sqlx::query_as(crate::sql!(
-        "SELECT {COLUMNS} FROM momo_payments WHERE ($1 <> '' AND identifier = $1) OR ($2 <> '' AND provider_ref = $2) \
-         ORDER BY id LIMIT 1"
-    ))
-    .bind(identifier.unwrap_or(""))
-    .bind(provider_ref.unwrap_or(""))
-    .fetch_optional(db)
-    .await
+    repo::find(db, identifier.unwrap_or(""), provider_ref.unwrap_or("")).await
 }
 
 /// The attempts for a student, newest first.
 pub async fn of_student(db: &Pool, student: i64) -> Result<Vec<Payment>, sqlx::Error> {
-    sqlx::query_as(crate::sql!(
-        "SELECT {COLUMNS} FROM momo_payments WHERE student_id = $1 ORDER BY id DESC LIMIT 50"
-    ))
-    .bind(student)
-    .fetch_all(db)
-    .await
+    repo::of_student(db, student).await
 }
 
 /// What a parent asks for.
@@ -235,7 +211,6 @@ pub enum StartError {
     /// No provider is configured.
     #[error("mobile money is not set up")]
     NotSetUp,
-    /// Nothing is owed for this student.
     #[error("nothing owed")]
     NothingOwed,
     /// The number is a fixed line: no wallet behind it.
@@ -244,7 +219,6 @@ pub enum StartError {
     /// More than what is owed (minus attempts still open).
     #[error("more than owed")]
     MoreThanOwed(i64),
-    /// The database failed.
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
@@ -252,12 +226,7 @@ pub enum StartError {
 /// What can still be paid for a student: the balance, less the attempts still open.
 pub async fn payable(db: &Pool, student: i64) -> Result<i64, sqlx::Error> {
     let balance = crate::fees::repo::balance(db, student).await?;
-    let (open,): (i64,) = sqlx::query_as(
-        "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM momo_payments WHERE student_id = $1 AND state IN ('created', 'pending')",
-    )
-    .bind(student)
-    .fetch_one(db)
-    .await?;
+    let open = repo::open_amount(db, student).await?;
     Ok((balance - open).max(0))
 }
 
@@ -286,13 +255,7 @@ pub async fn start(
     if !provider::is_mobile(r.phone.as_str()) {
         return Err(StartError::NotMobile);
     }
-    let again: Option<(i64,)> =
-        sqlx::query_as("SELECT id FROM momo_payments WHERE idempotency_key = $1 AND user_id = $2")
-            .bind(&r.key)
-            .bind(user.id)
-            .fetch_optional(&app.db)
-            .await?;
-    if let Some((id,)) = again {
+    if let Some(id) = repo::id_by_key_of(&app.db, &r.key, user.id).await? {
         return Ok(id);
     }
     let can = payable(&app.db, r.student_id).await?;
@@ -305,60 +268,37 @@ pub async fn start(
     let now = app.clock.now();
     let identifier = new_identifier();
     let mut tx = crate::db::begin_write(&app.db).await?;
-    // PostgreSQL: attempts for one student queue here (SQLite's write lock does the same).
-    #[cfg(feature = "postgres")]
-    sqlx::query("SELECT id FROM students WHERE id = $1 FOR UPDATE")
-        .bind(r.student_id)
-        .execute(&mut *tx)
-        .await?;
-    let inserted: Option<(i64,)> = sqlx::query_as(
-        "INSERT INTO momo_payments (identifier, idempotency_key, provider, network, phone, student_id, user_id, amount, \
-         created_at, updated_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) \
-         ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
+    repo::queue_behind_student(&mut *tx, r.student_id).await?;
+    let inserted = repo::insert(
+        &mut *tx,
+        &repo::NewAttempt {
+            identifier: &identifier,
+            idempotency_key: &r.key,
+            provider: provider.name(),
+            network: r.network.code(),
+            phone: r.phone.as_str(),
+            student_id: r.student_id,
+            user_id: user.id,
+            amount: r.amount,
+            now,
+            expires_at: now + Duration::minutes(app.config.momo.expiry_minutes),
+        },
     )
-    .bind(&identifier)
-    .bind(&r.key)
-    .bind(provider.name())
-    .bind(r.network.code())
-    .bind(r.phone.as_str())
-    .bind(r.student_id)
-    .bind(user.id)
-    .bind(r.amount)
-    .bind(now)
-    .bind(now + Duration::minutes(app.config.momo.expiry_minutes))
-    .fetch_optional(&mut *tx)
     .await?;
     // Checked again inside the transaction: two forms sent at once (two tabs, two parents)
     // cannot together ask more than is owed.
-    if let Some((id,)) = inserted {
-        let (balance,): (i64,) = sqlx::query_as(
-            "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM ledger_entries WHERE student_id = $1",
-        )
-        .bind(r.student_id)
-        .fetch_one(&mut *tx)
-        .await?;
-        let (open,): (i64,) = sqlx::query_as(
-            "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM momo_payments \
-             WHERE student_id = $1 AND state IN ('created', 'pending') AND id <> $2",
-        )
-        .bind(r.student_id)
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
+    if let Some(id) = inserted {
+        let balance = crate::fees::repo::balance(&mut *tx, r.student_id).await?;
+        let open = repo::open_amount_besides(&mut *tx, r.student_id, id).await?;
         if r.amount > balance - open {
             tx.rollback().await?;
             return Err(StartError::MoreThanOwed((balance - open).max(0)));
         }
     }
-    let Some((id,)) = inserted else {
+    let Some(id) = inserted else {
         // The same form, submitted twice at once: the other submission made it.
         tx.rollback().await?;
-        let (id,): (i64,) =
-            sqlx::query_as("SELECT id FROM momo_payments WHERE idempotency_key = $1")
-                .bind(&r.key)
-                .fetch_one(&app.db)
-                .await?;
-        return Ok(id);
+        return Ok(repo::id_by_key(&app.db, &r.key).await?);
     };
     // The provider is asked by a job, not by this request: three calls of several seconds
     // each over a slow link are the waiting page's to show, not the form's to hang on.
@@ -398,16 +338,8 @@ pub async fn start(
 
 /// What the provider is asked to collect for attempt `p`.
 async fn collect_of(app: &AppState, p: &Payment) -> anyhow::Result<provider::Collect> {
-    let student: Option<(String, String)> =
-        sqlx::query_as("SELECT first_name, last_name FROM students WHERE id = $1")
-            .bind(p.student_id)
-            .fetch_optional(&app.db)
-            .await?;
-    let parent: Option<(String, String, Option<String>)> =
-        sqlx::query_as("SELECT first_name, last_name, email FROM users WHERE id = $1")
-            .bind(p.user_id)
-            .fetch_optional(&app.db)
-            .await?;
+    let student = repo::student_names(&app.db, p.student_id).await?;
+    let parent = repo::parent_of(&app.db, p.user_id).await?;
     let school = app.settings.school(&app.db).await?;
     let (first, last) = student.unwrap_or_default();
     let (parent_first, parent_last, parent_email) = parent.unwrap_or_default();
@@ -457,7 +389,7 @@ pub async fn run_start(app: &AppState, id: i64) -> anyhow::Result<()> {
     let Some(p) = get(&app.db, id).await? else {
         return Ok(());
     };
-    if p.state != "created" {
+    if p.state != MomoState::Created {
         return Ok(());
     }
     let collect = collect_of(app, &p).await?;
@@ -465,19 +397,12 @@ pub async fn run_start(app: &AppState, id: i64) -> anyhow::Result<()> {
         Some(r) => Some(r),
         None => match provider.create(&collect).await {
             Ok(r) => {
-                sqlx::query(
-                    "UPDATE momo_payments SET provider_ref = COALESCE(provider_ref, $1), updated_at = $2 WHERE id = $3",
-                )
-                .bind(&r)
-                .bind(app.clock.now())
-                .bind(id)
-                .execute(&app.db)
-                .await?;
+                repo::store_provider_ref(&app.db, id, r.as_deref(), app.clock.now()).await?;
                 r
             }
             Err(ProviderError::Refused(e)) => {
                 tracing::warn!(id, error = %e, "mobile money refused by the provider");
-                if set_final(app, id, "failed", Some(&e)).await? {
+                if set_final(app, id, MomoState::Failed, Some(&e)).await? {
                     tell(app, id).await;
                 }
                 return Ok(());
@@ -503,7 +428,7 @@ pub async fn run_start(app: &AppState, id: i64) -> anyhow::Result<()> {
         }
         Err(ProviderError::Refused(e)) => {
             tracing::warn!(id, error = %e, "mobile money request refused by the provider");
-            if set_final(app, id, "failed", Some(e)).await? {
+            if set_final(app, id, MomoState::Failed, Some(e)).await? {
                 tell(app, id).await;
             }
             return Ok(());
@@ -512,27 +437,15 @@ pub async fn run_start(app: &AppState, id: i64) -> anyhow::Result<()> {
     };
     // Sent, or perhaps sent: waiting for the parent. Only a row still "created" moves on
     // (a webhook may already have paid it).
-    sqlx::query(
-        "UPDATE momo_payments SET state = 'pending', last_error = COALESCE($1, last_error), updated_at = $2 \
-         WHERE id = $3 AND state = 'created'",
-    )
-    .bind(error.map(|e| e.chars().take(300).collect::<String>()))
-    .bind(app.clock.now())
-    .bind(id)
-    .execute(&app.db)
-    .await?;
+    let error = error.map(|e| e.chars().take(300).collect::<String>());
+    repo::mark_pending(&app.db, id, error.as_deref(), app.clock.now()).await?;
     tell(app, id).await;
     Ok(())
 }
 
 async fn note_error(db: &Pool, id: i64, e: &str, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE momo_payments SET last_error = $1, updated_at = $2 WHERE id = $3")
-        .bind(e.chars().take(300).collect::<String>())
-        .bind(now)
-        .bind(id)
-        .execute(db)
-        .await?;
-    Ok(())
+    let e: String = e.chars().take(300).collect();
+    repo::note_error(db, id, &e, now).await
 }
 
 /// Moves an open attempt to a final state without money (failed, expired, cancelled), and
@@ -540,27 +453,13 @@ async fn note_error(db: &Pool, id: i64, e: &str, now: DateTime<Utc>) -> Result<(
 async fn set_final(
     app: &AppState,
     id: i64,
-    state: &str,
+    state: MomoState,
     error: Option<&str>,
 ) -> Result<bool, sqlx::Error> {
     let mut tx = crate::db::begin_write(&app.db).await?;
-    let n = sqlx::query(
-        "UPDATE momo_payments SET state = $1, last_error = COALESCE($2, last_error), updated_at = $3 \
-         WHERE id = $4 AND state IN ('created', 'pending')",
-    )
-    .bind(state)
-    .bind(error)
-    .bind(app.clock.now())
-    .bind(id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if n == 1 {
-        let (student, user, amount): (i64, i64, i64) =
-            sqlx::query_as("SELECT student_id, user_id, amount FROM momo_payments WHERE id = $1")
-                .bind(id)
-                .fetch_one(&mut *tx)
-                .await?;
+    let closed = repo::close(&mut *tx, id, state, error, app.clock.now()).await?;
+    if closed {
+        let (student, user, amount) = repo::parties(&mut *tx, id).await?;
         crate::events::publish(
             &mut *tx,
             &crate::events::SchoolEvent::MomoFailed(crate::events::MomoFailed {
@@ -568,7 +467,7 @@ async fn set_final(
                 student_id: student,
                 user_id: user,
                 amount,
-                state: state.to_string(),
+                state,
             }),
             None,
             app.clock.now(),
@@ -576,7 +475,7 @@ async fn set_final(
         .await?;
     }
     tx.commit().await?;
-    Ok(n == 1)
+    Ok(closed)
 }
 
 /// What became of a provider's answer.
@@ -599,22 +498,15 @@ pub async fn apply(app: &AppState, p: &Payment, s: &Status) -> anyhow::Result<Ap
         // Waiting at the provider. Only the start job moves an attempt from "created" to
         // "pending": a FedaPay transaction is pending before its request is sent.
         Remote::Pending => {
-            sqlx::query(
-                "UPDATE momo_payments SET provider_ref = COALESCE(provider_ref, $1), updated_at = $2 \
-                 WHERE id = $3 AND provider_ref IS NULL",
-            )
-            .bind(&s.provider_ref)
-            .bind(app.clock.now())
-            .bind(p.id)
-            .execute(&app.db)
-            .await?;
+            repo::fill_provider_ref(&app.db, p.id, s.provider_ref.as_deref(), app.clock.now())
+                .await?;
             Applied::Unchanged
         }
         Remote::Failed | Remote::Cancelled | Remote::Expired => {
             let state = match s.state {
-                Remote::Failed => "failed",
-                Remote::Cancelled => "cancelled",
-                _ => "expired",
+                Remote::Failed => MomoState::Failed,
+                Remote::Cancelled => MomoState::Cancelled,
+                _ => MomoState::Expired,
             };
             if set_final(app, p.id, state, None).await? {
                 Applied::Closed
@@ -642,19 +534,7 @@ async fn credit(app: &AppState, p: &Payment, s: &Status) -> anyhow::Result<Appli
     let now = app.clock.now();
     let mut tx = crate::db::begin_write(&app.db).await?;
     // The first write: only an attempt not yet paid (nor in review) moves to paid.
-    let n = sqlx::query(
-        "UPDATE momo_payments SET state = 'paid', confirmed_at = $1, updated_at = $1, \
-         provider_ref = COALESCE(provider_ref, $2), payment_ref = COALESCE($3, payment_ref) \
-         WHERE id = $4 AND state NOT IN ('paid', 'review') AND resolution IS NULL",
-    )
-    .bind(now)
-    .bind(&s.provider_ref)
-    .bind(&s.payment_ref)
-    .bind(p.id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if n == 0 {
+    if !repo::mark_paid(&mut *tx, p.id, &refs(s), now).await? {
         tx.rollback().await?;
         return Ok(Applied::Unchanged);
     }
@@ -673,11 +553,7 @@ async fn credit(app: &AppState, p: &Payment, s: &Status) -> anyhow::Result<Appli
     };
     match crate::fees::record_payment_in(&mut tx, &year, &desk, None, now).await {
         Ok(receipt) => {
-            sqlx::query("UPDATE momo_payments SET payment_id = $1 WHERE id = $2")
-                .bind(receipt)
-                .bind(p.id)
-                .execute(&mut *tx)
-                .await?;
+            repo::link_receipt(&mut *tx, p.id, receipt).await?;
             crate::audit::record(
                 &mut *tx,
                 None,
@@ -703,6 +579,13 @@ async fn credit(app: &AppState, p: &Payment, s: &Status) -> anyhow::Result<Appli
     }
 }
 
+fn refs(s: &Status) -> repo::Refs<'_> {
+    repo::Refs {
+        provider_ref: s.provider_ref.as_deref(),
+        payment_ref: s.payment_ref.as_deref(),
+    }
+}
+
 async fn review(
     app: &AppState,
     p: &Payment,
@@ -711,21 +594,9 @@ async fn review(
     s: &Status,
 ) -> anyhow::Result<Applied> {
     let mut tx = crate::db::begin_write(&app.db).await?;
-    let n = sqlx::query(
-        "UPDATE momo_payments SET state = 'review', review_reason = $1, paid_amount = $2, confirmed_at = $3, updated_at = $3, \
-         provider_ref = COALESCE(provider_ref, $4), payment_ref = COALESCE($5, payment_ref) \
-         WHERE id = $6 AND state NOT IN ('paid', 'review') AND resolution IS NULL",
-    )
-    .bind(reason)
-    .bind(collected)
-    .bind(app.clock.now())
-    .bind(&s.provider_ref)
-    .bind(&s.payment_ref)
-    .bind(p.id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if n == 1 {
+    let moved =
+        repo::mark_review(&mut *tx, p.id, reason, collected, &refs(s), app.clock.now()).await?;
+    if moved {
         tracing::warn!(id = p.id, reason, "mobile money payment sent to review");
         crate::events::publish(
             &mut *tx,
@@ -741,7 +612,7 @@ async fn review(
         .await?;
     }
     tx.commit().await?;
-    Ok(if n == 1 {
+    Ok(if moved {
         Applied::Review
     } else {
         Applied::Unchanged
@@ -756,10 +627,7 @@ pub async fn check_now(app: &AppState, id: i64) -> anyhow::Result<Applied> {
     let Some(p) = get(&app.db, id).await? else {
         return Ok(Applied::Unchanged);
     };
-    sqlx::query("UPDATE momo_payments SET checks = checks + 1 WHERE id = $1")
-        .bind(id)
-        .execute(&app.db)
-        .await?;
+    repo::count_check(&app.db, id).await?;
     match provider
         .status(&p.identifier, p.provider_ref.as_deref())
         .await
@@ -774,7 +642,6 @@ pub async fn check_now(app: &AppState, id: i64) -> anyhow::Result<Applied> {
 
 /// A provider's callback, to keep.
 pub struct CallbackRow<'a> {
-    /// Which provider sent it.
     pub provider: &'a str,
     pub received_at: DateTime<Utc>,
     /// As it came.
@@ -799,21 +666,10 @@ const KEPT_PER_PAYMENT: i64 = 50;
 /// rest only its beginning, at most [`UNMATCHED_PER_MINUTE`] a minute and for 30 days.
 /// Returns whether it was kept.
 pub async fn keep_callback(db: &Pool, c: &CallbackRow<'_>) -> Result<bool, sqlx::Error> {
-    let (count,): (i64,) =
-        match c.payment_id {
-            Some(p) => {
-                sqlx::query_as("SELECT COUNT(*) FROM momo_callbacks WHERE payment_id = $1")
-                    .bind(p)
-                    .fetch_one(db)
-                    .await?
-            }
-            None => sqlx::query_as(
-                "SELECT COUNT(*) FROM momo_callbacks WHERE payment_id IS NULL AND received_at > $1",
-            )
-            .bind(c.received_at - Duration::minutes(1))
-            .fetch_one(db)
-            .await?,
-        };
+    let count = match c.payment_id {
+        Some(p) => repo::count_callbacks_of(db, p).await?,
+        None => repo::unmatched_callbacks_since(db, c.received_at - Duration::minutes(1)).await?,
+    };
     let limit = if c.payment_id.is_some() {
         KEPT_PER_PAYMENT
     } else {
@@ -826,30 +682,28 @@ pub async fn keep_callback(db: &Pool, c: &CallbackRow<'_>) -> Result<bool, sqlx:
         );
         return Ok(false);
     }
+    let body: String = c
+        .body
+        .chars()
+        .take(if c.payment_id.is_some() { 8000 } else { 1000 })
+        .collect();
+    let signature = c.signature.map(|s| s.chars().take(300).collect::<String>());
+    let identifier = c
+        .identifier
+        .map(|s| s.chars().take(100).collect::<String>());
     let mut tx = crate::db::begin_write(db).await?;
-    sqlx::query(
-        "INSERT INTO momo_callbacks (provider, received_at, body, signature, identifier, payment_id, verdict) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    repo::insert_callback(
+        &mut *tx,
+        &CallbackRow {
+            body: &body,
+            signature: signature.as_deref(),
+            identifier: identifier.as_deref(),
+            ..*c
+        },
     )
-    .bind(c.provider)
-    .bind(c.received_at)
-    .bind(
-        c.body
-            .chars()
-            .take(if c.payment_id.is_some() { 8000 } else { 1000 })
-            .collect::<String>(),
-    )
-    .bind(c.signature.map(|s| s.chars().take(300).collect::<String>()))
-    .bind(c.identifier.map(|s| s.chars().take(100).collect::<String>()))
-    .bind(c.payment_id)
-    .bind(c.verdict)
-    .execute(&mut *tx)
     .await?;
     if c.payment_id.is_none() {
-        sqlx::query("DELETE FROM momo_callbacks WHERE payment_id IS NULL AND received_at < $1")
-            .bind(c.received_at - Duration::days(30))
-            .execute(&mut *tx)
-            .await?;
+        repo::forget_unmatched_callbacks(&mut *tx, c.received_at - Duration::days(30)).await?;
     }
     tx.commit().await?;
     Ok(true)
@@ -860,18 +714,8 @@ pub async fn keep_callback(db: &Pool, c: &CallbackRow<'_>) -> Result<bool, sqlx:
 /// its job lost, stops holding the place after two minutes.)
 pub async fn ask_for_check(app: &AppState, id: i64, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
     let mut tx = crate::db::begin_write(&app.db).await?;
-    let asked = sqlx::query(
-        "UPDATE momo_payments SET check_requested_at = $1 WHERE id = $2 \
-         AND state IN ('created', 'pending', 'expired') \
-         AND (check_requested_at IS NULL OR check_requested_at < $3)",
-    )
-    .bind(now)
-    .bind(id)
-    .bind(now - Duration::minutes(2))
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if asked == 1 {
+    let asked = repo::request_check(&mut *tx, id, now, now - Duration::minutes(2)).await?;
+    if asked {
         crate::jobs::enqueue(
             &mut *tx,
             &reconcile::CheckOf {
@@ -885,7 +729,7 @@ pub async fn ask_for_check(app: &AppState, id: i64, now: DateTime<Utc>) -> Resul
         .await?;
     }
     tx.commit().await?;
-    if asked == 1 {
+    if asked {
         app.jobs.wake();
     }
     Ok(())
@@ -904,6 +748,16 @@ async fn tell(app: &AppState, id: i64) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_states_are_those_the_database_allows() {
+        use crate::db::text_enum::{checked_words, migrations_text};
+        let words: Vec<&str> = super::MomoState::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(
+            checked_words(&migrations_text(), "momo_payments", "state"),
+            words
+        );
+    }
+
     #[test]
     fn checks_back_off_to_five_minutes() {
         assert_eq!(super::next_check(0).num_seconds(), 15);

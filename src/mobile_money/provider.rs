@@ -22,7 +22,6 @@ impl Network {
         }
     }
 
-    /// Reads a stored code.
     pub fn parse(s: &str) -> Option<Network> {
         match s {
             "flooz" => Some(Network::Flooz),
@@ -109,7 +108,6 @@ pub enum Remote {
 /// A provider's answer about one payment.
 #[derive(Clone, Debug)]
 pub struct Status {
-    /// Where it stands.
     pub state: Remote,
     /// The amount collected, when the provider says it.
     pub amount: Option<i64>,
@@ -134,7 +132,6 @@ pub struct Started {
 pub struct Callback {
     /// Our identifier, if it carries it.
     pub identifier: Option<String>,
-    /// The provider's reference.
     pub provider_ref: Option<String>,
     /// Set when the callback is signed and verified: its word is enough. Unsigned
     /// callbacks are only a hint to check with the provider.

@@ -7,7 +7,7 @@
 use chrono::Duration;
 use serde_json::{Value, json};
 
-use super::{Applied, check_now, get, next_check};
+use super::{Applied, MomoState, check_now, get, next_check};
 use crate::jobs::{Job, JobCtx, Payload};
 
 /// Ask the provider to collect an attempt.
@@ -74,12 +74,9 @@ impl Job for Check {
         let asked = payload.asked;
         if asked {
             // This check runs now: a callback that comes from here on may ask for another.
-            sqlx::query("UPDATE momo_payments SET check_requested_at = NULL WHERE id = $1")
-                .bind(id)
-                .execute(&app.db)
-                .await?;
+            super::repo::clear_check_request(&app.db, id).await?;
         }
-        let late_check = (late > 0 || asked) && p.state == "expired";
+        let late_check = (late > 0 || asked) && p.state == MomoState::Expired;
         if !p.open() && !late_check {
             return Ok(json!({ "state": p.state }));
         }
@@ -102,13 +99,13 @@ impl Job for Check {
         let now = ctx.app.clock.now();
         let next = if p.open() {
             if now >= p.expires_at {
-                super::set_final(app, id, "expired", None).await?;
+                super::set_final(app, id, MomoState::Expired, None).await?;
                 super::tell(app, id).await;
                 Some((now + Duration::hours(1), 1))
             } else {
                 Some((now + next_check(p.checks), 0))
             }
-        } else if p.state == "expired" && late == 1 {
+        } else if p.state == MomoState::Expired && late == 1 {
             Some((now + Duration::hours(5), 2))
         } else {
             None

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::provider::CallbackError;
-use super::{Network, Payment, Request, StartError};
+use super::{MomoState, Network, Payment, Request, StartError, repo};
 use crate::app::AppState;
 use crate::auth::Portal;
 use crate::domain::Phone;
@@ -89,11 +89,9 @@ async fn form_page<'a>(app: &AppState, ctx: &'a Ctx, id: i64) -> AppResult<Form<
     let today = ctx.now.date_naive();
     // Overdue first, then by due date.
     due.sort_by_key(|i| (!i.overdue(&today), i.due_on, i.id));
-    let phone: Option<(Option<String>,)> = sqlx::query_as("SELECT phone FROM users WHERE id = $1")
-        .bind(ctx.user_id())
-        .fetch_optional(&app.db)
-        .await?;
-    let phone = phone.and_then(|p| p.0).unwrap_or_default();
+    let phone = repo::phone_of(&app.db, ctx.user_id())
+        .await?
+        .unwrap_or_default();
     let network = Network::guess(&phone)
         .map(|n| n.code().to_string())
         .unwrap_or_default();
@@ -222,11 +220,9 @@ struct StateFragment<'a> {
 }
 
 pub(super) async fn student_name(app: &AppState, id: i64) -> AppResult<String> {
-    let (f, l): (String, String) =
-        sqlx::query_as("SELECT first_name, last_name FROM students WHERE id = $1")
-            .bind(id)
-            .fetch_one(&app.db)
-            .await?;
+    let (f, l) = repo::student_names(&app.db, id)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
     Ok(format!("{f} {l}"))
 }
 

@@ -540,6 +540,14 @@ async fn a_wrong_amount_goes_to_the_bursar_who_decides() {
         "{}",
         list.plain()
     );
+    // Its tab is the current one, and flagged while an attempt waits there.
+    assert!(
+        list.body
+            .contains(r#"<a href="/admin/mobile-money?etat=review" aria-current="page">"#),
+        "{}",
+        list.body
+    );
+    assert!(list.body.contains(r#"class="badge warn""#), "{}", list.body);
     // The tab exports as a table: every attempt it selects, with its references.
     let csv = b.get("/admin/mobile-money?etat=review&format=csv").await;
     assert_eq!(csv.status, axum::http::StatusCode::OK);
