@@ -368,6 +368,7 @@ pub async fn class_totals(
     .bind(to)
     .fetch_all(db)
     .await
+}
 
 /// Who hears of a student's absence or lateness: their guardians (not the student).
 pub async fn absence_audience<'e>(

@@ -812,6 +812,7 @@ pub async fn balances_of(
     .bind(level_id)
     .fetch_all(db)
     .await
+}
 
 /// Who hears of a payment.
 #[derive(Clone, Debug)]

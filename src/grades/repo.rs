@@ -427,6 +427,7 @@ pub async fn evaluation_scores(db: &Pool, evaluation: i64) -> Result<Vec<(i64, i
     .bind(evaluation)
     .fetch_all(db)
     .await
+}
 
 /// Who hears of a mark, and what their message says besides the mark.
 #[derive(Clone, Debug)]
