@@ -19,6 +19,23 @@ pub use repo::challenges::{get, members};
 /// What a challenge measures.
 pub const METRICS: [&str; 3] = ["attendance", "average_gain", "points"];
 
+crate::text_enum! {
+    pub enum ChallengeState {
+        /// Running, or waiting for its settlement after its last day.
+        Open = "open",
+        /// Measured once after its last day, its winners rewarded.
+        Settled = "settled",
+        Cancelled = "cancelled",
+    }
+}
+
+impl ChallengeState {
+    /// The catalog key of the state's name.
+    pub fn label_key(self) -> String {
+        format!("gam-state-{self}")
+    }
+}
+
 /// A challenge as stored.
 #[derive(Clone, Debug, FromRow, Serialize)]
 pub struct Challenge {
@@ -41,8 +58,7 @@ pub struct Challenge {
     pub reward_points: i64,
     /// Badge to each winner.
     pub reward_badge_id: Option<i64>,
-    /// `open`, `settled` or `cancelled`.
-    pub state: String,
+    pub state: ChallengeState,
     /// Who made it.
     pub created_by: i64,
     /// The one student, when it is an individual challenge.
@@ -289,7 +305,7 @@ pub async fn settle(
     let Some(c) = get(db, id).await? else {
         return Ok(Vec::new());
     };
-    if c.state != "open" {
+    if c.state != ChallengeState::Open {
         return Ok(Vec::new());
     }
     let results = progress(db, &c, today).await?;
@@ -342,4 +358,35 @@ pub async fn settle(
     tx.commit().await?;
     super::boards::changed();
     Ok(members.into_iter().map(|m| m.student_id).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_states_are_those_the_database_allows() {
+        use crate::db::text_enum::{checked_words, migrations_text};
+        let words: Vec<&str> = super::ChallengeState::ALL
+            .iter()
+            .map(|s| s.as_str())
+            .collect();
+        assert_eq!(
+            checked_words(&migrations_text(), "challenges", "state"),
+            words
+        );
+    }
+
+    #[test]
+    fn every_state_has_a_name_in_each_language() {
+        for lang in ["fr", "en"] {
+            let file = format!(
+                "{}/locales/{lang}/gamification.ftl",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            let catalog = std::fs::read_to_string(&file).unwrap_or_default();
+            for s in super::ChallengeState::ALL {
+                let key = format!("\n{} = ", s.label_key());
+                assert!(catalog.contains(&key), "{file}: {}", s.label_key());
+            }
+        }
+    }
 }

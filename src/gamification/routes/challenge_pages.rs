@@ -123,7 +123,8 @@ pub(super) async fn challenge_page(
         .into_iter()
         .filter(|m| staff || own.contains(&m.student_id))
         .collect();
-    let may_cancel = c.state == "open" && may_run_challenge(&app.db, u, c.class_id).await?;
+    let may_cancel =
+        c.state == ChallengeState::Open && may_run_challenge(&app.db, u, c.class_id).await?;
     let page = ChallengePage {
         ctx: &ctx,
         c,
@@ -403,7 +404,7 @@ pub(super) async fn cancel_challenge(
         .await?
         .ok_or(AppError::NotFound)?;
     authz::require(may_run_challenge(&app.db, u, c.class_id).await?)?;
-    if c.state == "settled" {
+    if c.state == ChallengeState::Settled {
         return Err(AppError::Conflict("gam-challenge-not-open"));
     }
     if !challenges::cancel(&app.db, id, u.id, ctx.now).await? {

@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::boards::{self, Board, Kind, Scope, Window};
-use super::challenges::{self, Challenge, Progress};
+use super::challenges::{self, Challenge, ChallengeState, Progress};
 use super::repo::awards::{ClassLine, HistoryLine, JournalLine};
 use super::repo::catalog::BadgeRow;
 use super::repo::people::ClassRef;
