@@ -229,7 +229,7 @@ async fn badges(
             Err(r) => return Ok(*r),
         }
     };
-    let list: Vec<Value> = pages::badges(&app.db, student)
+    let list: Vec<Value> = super::repo::catalog::badges(&app.db, student)
         .await?
         .into_iter()
         .map(|b| {

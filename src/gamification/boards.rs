@@ -14,8 +14,9 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use sqlx::FromRow;
 
+use super::repo;
+use super::repo::boards::Row;
 use crate::db::Pool;
 
 /// How long a computed board is served before it is computed again.
@@ -196,33 +197,12 @@ pub struct Span {
     pub before_from: NaiveDate,
 }
 
-#[derive(FromRow)]
-struct YearSpan {
-    id: i64,
-    starts_on: NaiveDate,
-    ends_on: NaiveDate,
-}
-
-async fn current_year(db: &Pool) -> Result<Option<YearSpan>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, starts_on, ends_on FROM school_years WHERE current = TRUE ORDER BY id DESC LIMIT 1",
-    )
-    .fetch_optional(db)
-    .await
-}
-
 /// The days of `window` in the current year, or `None` without a current year.
 pub async fn span(db: &Pool, window: Window, today: NaiveDate) -> anyhow::Result<Option<Span>> {
-    let Some(year) = current_year(db).await? else {
+    let Some(year) = repo::boards::current_year(db).await? else {
         return Ok(None);
     };
-    let periods: Vec<crate::grades::repo::PeriodRow> = sqlx::query_as(
-        "SELECT id, ordinal, kind, starts_on, ends_on, closed, published FROM periods \
-         WHERE school_year_id = $1 ORDER BY ordinal",
-    )
-    .bind(year.id)
-    .fetch_all(db)
-    .await?;
+    let periods = repo::boards::periods(db, year.id).await?;
     // The current period: the one today falls in, else the last one started.
     let current = periods
         .iter()
@@ -259,24 +239,6 @@ pub async fn span(db: &Pool, window: Window, today: NaiveDate) -> anyhow::Result
     }))
 }
 
-#[derive(FromRow)]
-struct Row {
-    student_id: i64,
-    first_name: String,
-    last_name: String,
-    class_name: String,
-    value: i64,
-    hides_name: bool,
-}
-
-fn scope_filter(scope: Scope) -> (&'static str, i64) {
-    match scope {
-        Scope::Classe(id) => ("c.id = $4", id),
-        Scope::Niveau(id) => ("c.level_id = $4", id),
-        Scope::Ecole => ("$4 = $4", 0),
-    }
-}
-
 async fn compute(
     db: &Pool,
     kind: Kind,
@@ -294,42 +256,9 @@ async fn compute(
             entries: Vec::new(),
         });
     };
-    let (filter, id) = scope_filter(scope);
-    let students = "FROM enrollments e JOIN classes c ON c.id = e.class_id \
-         JOIN school_years y ON y.id = e.school_year_id AND y.current = TRUE \
-         JOIN students s ON s.id = e.student_id AND s.active = TRUE \
-         LEFT JOIN gamification_privacy gp ON gp.student_id = s.id";
-    let names = "s.id AS student_id, s.first_name, s.last_name, c.name AS class_name, \
-         COALESCE(gp.hide_name, FALSE) AS hides_name";
     let rows: Vec<Row> = match kind {
-        Kind::Points => {
-            sqlx::query_as(crate::sql!(
-                "SELECT {names}, CAST(COALESCE((SELECT SUM(pa.points) FROM point_awards pa \
-                   WHERE pa.student_id = s.id AND pa.positive = TRUE AND pa.revoked_at IS NULL \
-                   AND pa.awarded_on BETWEEN $1 AND $2), 0) AS BIGINT) AS value \
-                 {students} WHERE {filter} AND $3 = $3"
-            ))
-            .bind(span.from)
-            .bind(span.to)
-            .bind(0i64)
-            .bind(id)
-            .fetch_all(db)
-            .await?
-        }
-        Kind::Badges => {
-            sqlx::query_as(crate::sql!(
-                "SELECT {names}, (SELECT COUNT(*) FROM badge_awards ba \
-                   WHERE ba.student_id = s.id AND ba.revoked_at IS NULL \
-                   AND ba.awarded_on BETWEEN $1 AND $2) AS value \
-                 {students} WHERE {filter} AND $3 = $3"
-            ))
-            .bind(span.from)
-            .bind(span.to)
-            .bind(0i64)
-            .bind(id)
-            .fetch_all(db)
-            .await?
-        }
+        Kind::Points => repo::boards::points(db, span.from, span.to, scope).await?,
+        Kind::Badges => repo::boards::badges(db, span.from, span.to, scope).await?,
         Kind::Progres => progress_rows(db, window, &span, scope, today).await?,
     };
     let mut rows = rows;
@@ -376,15 +305,6 @@ pub fn ranks(sorted_desc: &[i64]) -> Vec<(i64, bool)> {
     out
 }
 
-#[derive(FromRow)]
-struct MarkRow {
-    student_id: i64,
-    held_on: NaiveDate,
-    points: i64,
-    scale: i64,
-    weight: i64,
-}
-
 /// Progress: each student's mean mark (on /20, weighted) over the recent part of the
 /// window, minus their mean before it this year. The recent part is the week itself for a
 /// week; for a term or the year, the second half of the days gone so far (in a first term
@@ -397,7 +317,6 @@ async fn progress_rows(
     scope: Scope,
     today: NaiveDate,
 ) -> anyhow::Result<Vec<Row>> {
-    let (filter, id) = scope_filter(scope);
     let year_start = span.before_from;
     let (now_from, now_to) = match window {
         Window::Semaine => (span.from, span.to),
@@ -411,21 +330,7 @@ async fn progress_rows(
         }
     };
     let (before_from, before_to) = (year_start, now_from - chrono::Days::new(1));
-    let marks: Vec<MarkRow> = sqlx::query_as(crate::sql!(
-        "SELECT m.student_id, ev.held_on, m.points, ev.scale, ev.weight \
-         FROM marks m JOIN evaluations ev ON ev.id = m.evaluation_id \
-         JOIN enrollments e ON e.student_id = m.student_id AND e.class_id = ev.class_id \
-         JOIN classes c ON c.id = e.class_id \
-         JOIN school_years y ON y.id = e.school_year_id AND y.current = TRUE \
-         WHERE m.status = 'score' AND m.points IS NOT NULL AND ev.held_on BETWEEN $1 AND $2 \
-         AND {filter} AND $3 = $3"
-    ))
-    .bind(before_from)
-    .bind(now_to)
-    .bind(0i64)
-    .bind(id)
-    .fetch_all(db)
-    .await?;
+    let marks = repo::boards::marks(db, before_from, now_to, scope).await?;
     let mut sides: HashMap<i64, ([i64; 2], [i64; 2])> = HashMap::new();
     for m in marks {
         let v = crate::grades::calc::to_twenty(m.points, m.scale);
@@ -438,20 +343,7 @@ async fn progress_rows(
             e.1[1] += m.weight;
         }
     }
-    let names: Vec<Row> = sqlx::query_as(crate::sql!(
-        "SELECT s.id AS student_id, s.first_name, s.last_name, c.name AS class_name, CAST(0 AS BIGINT) AS value, \
-         COALESCE(gp.hide_name, FALSE) AS hides_name \
-         FROM enrollments e JOIN classes c ON c.id = e.class_id \
-         JOIN school_years y ON y.id = e.school_year_id AND y.current = TRUE \
-         JOIN students s ON s.id = e.student_id AND s.active = TRUE \
-         LEFT JOIN gamification_privacy gp ON gp.student_id = s.id WHERE {filter} AND $1 = $1 AND $2 = $2 AND $3 = $3"
-    ))
-    .bind(0i64)
-    .bind(0i64)
-    .bind(0i64)
-    .bind(id)
-    .fetch_all(db)
-    .await?;
+    let names = repo::boards::students(db, scope).await?;
     Ok(names
         .into_iter()
         .filter_map(|mut r| {

@@ -10,11 +10,31 @@ use chrono::{NaiveDate, Utc};
 use serde::Serialize;
 use sqlx::FromRow;
 
+use super::repo;
 use crate::app::AppState;
 use crate::db::{Pool, Tx};
 
+pub use repo::challenges::{get, members};
+
 /// What a challenge measures.
 pub const METRICS: [&str; 3] = ["attendance", "average_gain", "points"];
+
+crate::text_enum! {
+    pub enum ChallengeState {
+        /// Running, or waiting for its settlement after its last day.
+        Open = "open",
+        /// Measured once after its last day, its winners rewarded.
+        Settled = "settled",
+        Cancelled = "cancelled",
+    }
+}
+
+impl ChallengeState {
+    /// The catalog key of the state's name.
+    pub fn label_key(self) -> String {
+        format!("gam-state-{self}")
+    }
+}
 
 /// A challenge as stored.
 #[derive(Clone, Debug, FromRow, Serialize)]
@@ -38,8 +58,7 @@ pub struct Challenge {
     pub reward_points: i64,
     /// Badge to each winner.
     pub reward_badge_id: Option<i64>,
-    /// `open`, `settled` or `cancelled`.
-    pub state: String,
+    pub state: ChallengeState,
     /// Who made it.
     pub created_by: i64,
     /// The one student, when it is an individual challenge.
@@ -48,25 +67,9 @@ pub struct Challenge {
     pub student_name: Option<String>,
 }
 
-const SELECT: &str = "SELECT ch.id, ch.title, ch.description, ch.class_id, c.name AS class_name, ch.teams, ch.metric, \
-    ch.target, ch.starts_on, ch.ends_on, ch.reward_points, ch.reward_badge_id, ch.state, ch.created_by, ch.student_id, \
-    CASE WHEN s.id IS NULL THEN NULL ELSE UPPER(s.last_name) || ' ' || s.first_name END AS student_name \
-    FROM challenges ch JOIN classes c ON c.id = ch.class_id LEFT JOIN students s ON s.id = ch.student_id";
-
-pub async fn get(db: &Pool, id: i64) -> Result<Option<Challenge>, sqlx::Error> {
-    sqlx::query_as(crate::sql!("{SELECT} WHERE ch.id = $1"))
-        .bind(id)
-        .fetch_optional(db)
-        .await
-}
-
 /// The challenges of some classes (the administration: every class), newest first.
 pub async fn of_classes(db: &Pool, classes: Option<&[i64]>) -> Result<Vec<Challenge>, sqlx::Error> {
-    let all: Vec<Challenge> = sqlx::query_as(crate::sql!(
-        "{SELECT} WHERE ch.state <> 'cancelled' ORDER BY ch.ends_on DESC, ch.id DESC LIMIT 500"
-    ))
-    .fetch_all(db)
-    .await?;
+    let all = repo::challenges::not_cancelled(db).await?;
     Ok(all
         .into_iter()
         .filter(|c| classes.is_none_or(|cs| cs.contains(&c.class_id)))
@@ -103,26 +106,7 @@ pub async fn create(
     at: chrono::DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
     let mut tx = crate::db::begin_write(db).await?;
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO challenges (title, description, class_id, teams, metric, target, starts_on, ends_on, \
-         reward_points, reward_badge_id, created_by, created_at, student_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
-    )
-    .bind(&n.title)
-    .bind(&n.description)
-    .bind(n.class_id)
-    .bind(n.teams)
-    .bind(n.metric)
-    .bind(n.target)
-    .bind(n.starts_on)
-    .bind(n.ends_on)
-    .bind(n.reward_points)
-    .bind(n.reward_badge_id)
-    .bind(n.created_by)
-    .bind(at)
-    .bind(n.student_id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let id = repo::challenges::insert(&mut *tx, n, at).await?;
     let members: Vec<i64> = match n.student_id {
         Some(s) => vec![s],
         None => crate::school::roster(db, n.class_id)
@@ -138,14 +122,7 @@ pub async fn create(
         } else {
             0
         };
-        sqlx::query(
-            "INSERT INTO challenge_members (challenge_id, student_id, team) VALUES ($1, $2, $3)",
-        )
-        .bind(id)
-        .bind(s)
-        .bind(team)
-        .execute(&mut *tx)
-        .await?;
+        repo::challenges::insert_member(&mut *tx, id, *s, team).await?;
     }
     crate::audit::record(
         &mut *tx,
@@ -170,13 +147,8 @@ pub async fn cancel(
     at: chrono::DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
     let mut tx = crate::db::begin_write(db).await?;
-    let done =
-        sqlx::query("UPDATE challenges SET state = 'cancelled' WHERE id = $1 AND state = 'open'")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-    if done > 0 {
+    let done = repo::challenges::cancel(&mut *tx, id).await?;
+    if done {
         crate::audit::record(
             &mut *tx,
             Some(by),
@@ -190,7 +162,7 @@ pub async fn cancel(
         .await?;
     }
     tx.commit().await?;
-    Ok(done > 0)
+    Ok(done)
 }
 
 /// A member of a challenge.
@@ -203,26 +175,6 @@ pub struct Member {
     pub team: i64,
     /// Set once settled.
     pub won: Option<bool>,
-}
-
-/// The members, by team then name.
-pub async fn members(db: &Pool, id: i64) -> Result<Vec<Member>, sqlx::Error> {
-    let rows: Vec<(i64, String, String, i64, Option<bool>)> = sqlx::query_as(
-        "SELECT s.id, s.last_name, s.first_name, cm.team, cm.won FROM challenge_members cm \
-         JOIN students s ON s.id = cm.student_id WHERE cm.challenge_id = $1 ORDER BY cm.team, s.sort_name",
-    )
-    .bind(id)
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, l, f, team, won)| Member {
-            student_id: id,
-            name: format!("{} {f}", l.to_uppercase()),
-            team,
-            won,
-        })
-        .collect())
 }
 
 /// The progress of one unit (the whole, or a team).
@@ -282,52 +234,24 @@ async fn measure(
     if students.is_empty() {
         return Ok(None);
     }
-    let list = students
-        .iter()
-        .map(|s| s.to_string())
-        .collect::<Vec<_>>()
-        .join(",");
     match c.metric.as_str() {
         "attendance" => {
             // Scheduled minutes of the class's roll calls for these students, and the minutes
             // they missed (absences; lateness counts as presence).
-            let (scheduled,): (i64,) = sqlx::query_as(
-                "SELECT CAST(COALESCE(SUM(minutes), 0) AS BIGINT) FROM roll_calls \
-                 WHERE class_id = $1 AND held_on BETWEEN $2 AND $3",
-            )
-            .bind(c.class_id)
-            .bind(c.starts_on)
-            .bind(to)
-            .fetch_one(db)
-            .await?;
+            let scheduled =
+                repo::challenges::scheduled_minutes(db, c.class_id, c.starts_on, to).await?;
             if scheduled == 0 {
                 return Ok(None);
             }
-            let (missed,): (i64,) = sqlx::query_as(crate::sql!(
-                "SELECT CAST(COALESCE(SUM(a.minutes), 0) AS BIGINT) FROM absences a JOIN roll_calls r ON r.id = a.roll_call_id \
-                 WHERE r.class_id = $1 AND r.held_on BETWEEN $2 AND $3 AND a.kind = 'absence' AND a.student_id IN ({list})"
-            ))
-            .bind(c.class_id)
-            .bind(c.starts_on)
-            .bind(to)
-            .fetch_one(db)
-            .await?;
+            let missed =
+                repo::challenges::missed_minutes(db, c.class_id, c.starts_on, to, students).await?;
             let total = scheduled * students.len() as i64;
             Ok(Some((total - missed.min(total)) * 10_000 / total))
         }
         "average_gain" => {
             // Each member's mean mark during the challenge against their mean before it
             // this year; the unit's gain is the mean of its members' gains.
-            let rows: Vec<(i64, NaiveDate, i64, i64, i64)> = sqlx::query_as(crate::sql!(
-                "SELECT m.student_id, e.held_on, m.points, e.scale, e.weight FROM marks m \
-                 JOIN evaluations e ON e.id = m.evaluation_id JOIN classes c ON c.id = e.class_id \
-                 JOIN school_years y ON y.id = c.school_year_id \
-                 WHERE m.status = 'score' AND m.points IS NOT NULL AND e.held_on BETWEEN y.starts_on AND $1 \
-                 AND m.student_id IN ({list})"
-            ))
-            .bind(to)
-            .fetch_all(db)
-            .await?;
+            let rows = repo::challenges::marks_of_year(db, to, students).await?;
             let mut gains = Vec::new();
             for s in students {
                 let side = |during: bool| {
@@ -350,15 +274,7 @@ async fn measure(
             )))
         }
         _ => {
-            let (points,): (i64,) = sqlx::query_as(crate::sql!(
-                "SELECT CAST(COALESCE(SUM(points), 0) AS BIGINT) FROM point_awards \
-                 WHERE positive = TRUE AND revoked_at IS NULL AND challenge_id IS NULL \
-                 AND awarded_on BETWEEN $1 AND $2 AND student_id IN ({list})"
-            ))
-            .bind(c.starts_on)
-            .bind(to)
-            .fetch_one(db)
-            .await?;
+            let points = repo::challenges::points(db, c.starts_on, to, students).await?;
             Ok(Some(crate::grades::calc::div_round(
                 points,
                 students.len() as i64,
@@ -370,13 +286,9 @@ async fn measure(
 /// Settles every open challenge whose last day is before `today`. Returns the students
 /// rewarded.
 pub async fn settle_due(app: &AppState, today: NaiveDate) -> anyhow::Result<Vec<i64>> {
-    let due: Vec<(i64,)> =
-        sqlx::query_as("SELECT id FROM challenges WHERE state = 'open' AND ends_on < $1")
-            .bind(today)
-            .fetch_all(&app.db)
-            .await?;
+    let due = repo::challenges::due(&app.db, today).await?;
     let mut rewarded = Vec::new();
-    for (id,) in due {
+    for id in due {
         rewarded.extend(settle(&app.db, id, today, app.clock.now()).await?);
     }
     Ok(rewarded)
@@ -393,35 +305,20 @@ pub async fn settle(
     let Some(c) = get(db, id).await? else {
         return Ok(Vec::new());
     };
-    if c.state != "open" {
+    if c.state != ChallengeState::Open {
         return Ok(Vec::new());
     }
     let results = progress(db, &c, today).await?;
     let members = members(db, id).await?;
     let mut tx: Tx<'_> = crate::db::begin_write(db).await?;
     // Only one settlement: the state changes first, inside the transaction.
-    let claimed = sqlx::query(
-        "UPDATE challenges SET state = 'settled', settled_at = $1 WHERE id = $2 AND state = 'open'",
-    )
-    .bind(at)
-    .bind(id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if claimed == 0 {
+    if !repo::challenges::claim_settlement(&mut *tx, id, at).await? {
         return Ok(Vec::new());
     }
     let mut winners = Vec::new();
     for m in &members {
         let won = results.iter().any(|r| r.team == m.team && r.reached);
-        sqlx::query(
-            "UPDATE challenge_members SET won = $1 WHERE challenge_id = $2 AND student_id = $3",
-        )
-        .bind(won)
-        .bind(id)
-        .bind(m.student_id)
-        .execute(&mut *tx)
-        .await?;
+        repo::challenges::set_won(&mut *tx, id, m.student_id, won).await?;
         if !won {
             continue;
         }
@@ -461,4 +358,35 @@ pub async fn settle(
     tx.commit().await?;
     super::boards::changed();
     Ok(members.into_iter().map(|m| m.student_id).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_states_are_those_the_database_allows() {
+        use crate::db::text_enum::{checked_words, migrations_text};
+        let words: Vec<&str> = super::ChallengeState::ALL
+            .iter()
+            .map(|s| s.as_str())
+            .collect();
+        assert_eq!(
+            checked_words(&migrations_text(), "challenges", "state"),
+            words
+        );
+    }
+
+    #[test]
+    fn every_state_has_a_name_in_each_language() {
+        for lang in ["fr", "en"] {
+            let file = format!(
+                "{}/locales/{lang}/gamification.ftl",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            let catalog = std::fs::read_to_string(&file).unwrap_or_default();
+            for s in super::ChallengeState::ALL {
+                let key = format!("\n{} = ", s.label_key());
+                assert!(catalog.contains(&key), "{file}: {}", s.label_key());
+            }
+        }
+    }
 }

@@ -11,14 +11,17 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 
-use crate::db::{Db, Pool, Tx};
+use crate::db::{Pool, Tx};
 
 pub mod api;
 pub mod boards;
 pub mod challenges;
+pub mod repo;
 pub mod routes;
 mod rules;
 
+pub use repo::awards::{hides_name, total_points};
+pub use repo::catalog::{behaviours, rules};
 pub use routes::router;
 pub use rules::{Gamifier, run, sweep, tell, weighted_mean};
 
@@ -37,25 +40,6 @@ pub struct Rule {
     pub enabled: bool,
 }
 
-pub async fn rules<'e>(
-    db: impl sqlx::Executor<'e, Database = Db>,
-) -> Result<Vec<Rule>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT code, points, daily_cap, threshold, enabled FROM gamification_rules ORDER BY code",
-    )
-    .fetch_all(db)
-    .await
-}
-
-async fn rule(tx: &mut Tx<'_>, code: &str) -> Result<Option<Rule>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT code, points, daily_cap, threshold, enabled FROM gamification_rules WHERE code = $1 AND enabled = TRUE",
-    )
-    .bind(code)
-    .fetch_optional(&mut **tx)
-    .await
-}
-
 /// A behaviour a teacher may reward (or note as "à améliorer").
 #[derive(Clone, Debug, FromRow, Serialize)]
 pub struct Behaviour {
@@ -68,15 +52,6 @@ pub struct Behaviour {
     pub positive: bool,
     /// Offered to teachers.
     pub active: bool,
-}
-
-/// The school's behaviours, positive ones first.
-pub async fn behaviours(db: &Pool) -> Result<Vec<Behaviour>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, label, points, positive, active FROM behaviours ORDER BY positive DESC, label",
-    )
-    .fetch_all(db)
-    .await
 }
 
 /// One award to write.
@@ -111,56 +86,22 @@ pub async fn award(
     a: &Award,
     at: DateTime<Utc>,
 ) -> Result<Option<i64>, sqlx::Error> {
-    let Some((year,)): Option<(i64,)> =
-        sqlx::query_as("SELECT id FROM school_years WHERE current = TRUE ORDER BY id DESC LIMIT 1")
-            .fetch_optional(&mut **tx)
-            .await?
-    else {
+    let Some(year) = repo::awards::current_year(&mut **tx).await? else {
         return Ok(None);
     };
     if let Some(code) = a.rule_code {
-        let cap: Option<(i64,)> =
-            sqlx::query_as("SELECT daily_cap FROM gamification_rules WHERE code = $1")
-                .bind(code)
-                .fetch_optional(&mut **tx)
-                .await?;
-        let cap = cap.map(|c| c.0).unwrap_or(0);
+        let cap = repo::catalog::daily_cap(&mut **tx, code)
+            .await?
+            .unwrap_or(0);
         if cap > 0 {
-            let (today,): (i64,) = sqlx::query_as(
-                "SELECT COUNT(*) FROM point_awards WHERE student_id = $1 AND rule_code = $2 \
-                 AND awarded_on = $3 AND revoked_at IS NULL",
-            )
-            .bind(a.student_id)
-            .bind(code)
-            .bind(a.awarded_on)
-            .fetch_one(&mut **tx)
-            .await?;
+            let today =
+                repo::awards::rule_awards_on(&mut **tx, a.student_id, code, a.awarded_on).await?;
             if today >= cap {
                 return Ok(None);
             }
         }
     }
-    let id: Option<(i64,)> = sqlx::query_as(
-        "INSERT INTO point_awards (student_id, school_year_id, points, positive, rule_code, behaviour_id, \
-         challenge_id, reason, source_key, awarded_by, awarded_on, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
-         ON CONFLICT (source_key) DO NOTHING RETURNING id",
-    )
-    .bind(a.student_id)
-    .bind(year)
-    .bind(a.points)
-    .bind(a.positive)
-    .bind(a.rule_code)
-    .bind(a.behaviour_id)
-    .bind(a.challenge_id)
-    .bind(&a.reason)
-    .bind(&a.source_key)
-    .bind(a.awarded_by)
-    .bind(a.awarded_on)
-    .bind(at)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some((id,)) = id else {
+    let Some(id) = repo::awards::insert(&mut **tx, a, year, at).await? else {
         return Ok(None);
     };
     if a.positive {
@@ -179,20 +120,11 @@ pub async fn revoke(
     reason: &str,
     at: DateTime<Utc>,
 ) -> Result<Option<i64>, sqlx::Error> {
-    let row: Option<(i64,)> = sqlx::query_as(
-        "UPDATE point_awards SET revoked_at = $1, revoked_by = $2, revoke_reason = $3 \
-         WHERE id = $4 AND revoked_at IS NULL RETURNING student_id",
-    )
-    .bind(at)
-    .bind(by)
-    .bind(reason)
-    .bind(award_id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    if row.is_some() {
+    let student = repo::awards::revoke(&mut **tx, award_id, by, reason, at).await?;
+    if student.is_some() {
         boards::changed();
     }
-    Ok(row.map(|r| r.0))
+    Ok(student)
 }
 
 /// Withdraws the active award of a source, as the rules do when its cause went away.
@@ -202,35 +134,20 @@ async fn revoke_source(
     reason: &str,
     at: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE point_awards SET revoked_at = $1, revoke_reason = $2 WHERE source_key = $3 AND revoked_at IS NULL",
-    )
-    .bind(at)
-    .bind(reason)
-    .bind(source)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    if done > 0 {
+    let done = repo::awards::revoke_source(&mut **tx, source, reason, at).await?;
+    if done {
         boards::changed();
     }
-    Ok(done > 0)
+    Ok(done)
 }
 
 /// Gives back an award the rules had withdrawn (the mark was corrected, then corrected back).
 async fn restore_source(tx: &mut Tx<'_>, source: &str) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE point_awards SET revoked_at = NULL, revoke_reason = NULL \
-         WHERE source_key = $1 AND revoked_at IS NOT NULL AND revoked_by IS NULL",
-    )
-    .bind(source)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    if done > 0 {
+    let done = repo::awards::restore_source(&mut **tx, source).await?;
+    if done {
         boards::changed();
     }
-    Ok(done > 0)
+    Ok(done)
 }
 
 /// Gives a badge (once: a student holds a badge or not). Returns true when newly given.
@@ -242,39 +159,17 @@ pub async fn award_badge(
     reason: &str,
     on: NaiveDate,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "INSERT INTO badge_awards (badge_id, student_id, awarded_on, awarded_by, reason) \
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (badge_id, student_id) DO NOTHING",
-    )
-    .bind(badge_id)
-    .bind(student_id)
-    .bind(on)
-    .bind(by)
-    .bind(reason)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
+    let done =
+        repo::awards::insert_badge_award(&mut **tx, badge_id, student_id, on, by, reason).await?;
     // A badge withdrawn earlier is given again only by a person.
-    let again = if done == 0 && by.is_some() {
-        sqlx::query(
-            "UPDATE badge_awards SET revoked_at = NULL, revoked_by = NULL, awarded_on = $1, awarded_by = $2, reason = $3 \
-             WHERE badge_id = $4 AND student_id = $5 AND revoked_at IS NOT NULL",
-        )
-        .bind(on)
-        .bind(by)
-        .bind(reason)
-        .bind(badge_id)
-        .bind(student_id)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected()
-    } else {
-        0
-    };
-    if done + again > 0 {
+    let again = !done
+        && by.is_some()
+        && repo::awards::reinstate_badge_award(&mut **tx, badge_id, student_id, on, by, reason)
+            .await?;
+    if done || again {
         boards::changed();
     }
-    Ok(done + again > 0)
+    Ok(done || again)
 }
 
 /// Gives the automatic badge `code`.
@@ -284,13 +179,8 @@ async fn award_auto_badge(
     student_id: i64,
     on: NaiveDate,
 ) -> Result<bool, sqlx::Error> {
-    let badge: Option<(i64,)> =
-        sqlx::query_as("SELECT id FROM badges WHERE code = $1 AND active = TRUE")
-            .bind(code)
-            .fetch_optional(&mut **tx)
-            .await?;
-    match badge {
-        Some((id,)) => award_badge(tx, id, student_id, None, "", on).await,
+    match repo::catalog::auto_badge(&mut **tx, code).await? {
+        Some(id) => award_badge(tx, id, student_id, None, "", on).await,
         None => Ok(false),
     }
 }
@@ -304,21 +194,6 @@ async fn milestones(tx: &mut Tx<'_>, student: i64, on: NaiveDate) -> Result<(), 
         }
     }
     Ok(())
-}
-
-/// A student's points of all time (positive, not withdrawn): what the level counts.
-pub async fn total_points<'e>(
-    db: impl sqlx::Executor<'e, Database = Db>,
-    student: i64,
-) -> Result<i64, sqlx::Error> {
-    let (n,): (i64,) = sqlx::query_as(
-        "SELECT CAST(COALESCE(SUM(points), 0) AS BIGINT) FROM point_awards \
-         WHERE student_id = $1 AND positive = TRUE AND revoked_at IS NULL",
-    )
-    .bind(student)
-    .fetch_one(db)
-    .await?;
-    Ok(n)
 }
 
 /// One level: from how many points, and its name (empty: the catalog's name for its rank).
@@ -413,12 +288,8 @@ impl Levels {
 
 /// The school's levels (the defaults when none are stored).
 pub async fn levels(db: &Pool) -> anyhow::Result<Levels> {
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT value FROM settings WHERE key = 'gamification_levels'")
-            .fetch_optional(db)
-            .await?;
-    Ok(match row {
-        Some((v,)) => serde_json::from_str(&v).unwrap_or_default(),
+    Ok(match repo::catalog::levels(db).await? {
+        Some(v) => serde_json::from_str(&v).unwrap_or_default(),
         None => Levels::default(),
     })
 }
@@ -429,26 +300,9 @@ pub async fn save_levels(db: &Pool, levels: &Levels) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Whether a student hides their name from boards other students see.
-pub async fn hides_name(db: &Pool, student: i64) -> Result<bool, sqlx::Error> {
-    let row: Option<(bool,)> =
-        sqlx::query_as("SELECT hide_name FROM gamification_privacy WHERE student_id = $1")
-            .bind(student)
-            .fetch_optional(db)
-            .await?;
-    Ok(row.is_some_and(|r| r.0))
-}
-
-/// Sets that choice.
+/// Sets whether a student hides their name from boards other students see.
 pub async fn set_hides_name(db: &Pool, student: i64, hide: bool) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO gamification_privacy (student_id, hide_name) VALUES ($1, $2) \
-         ON CONFLICT (student_id) DO UPDATE SET hide_name = excluded.hide_name",
-    )
-    .bind(student)
-    .bind(hide)
-    .execute(db)
-    .await?;
+    repo::awards::set_hides_name(db, student, hide).await?;
     boards::changed();
     Ok(())
 }

@@ -117,7 +117,7 @@ impl Gamifier {
         {
             changed |= award_auto_badge(tx, "first_perfect", student, on).await?;
         }
-        let Some(rule) = rule(tx, "mark_high").await? else {
+        let Some(rule) = repo::catalog::enabled_rule(&mut **tx, "mark_high").await? else {
             return Ok(changed);
         };
         let high = score.is_some_and(|p| on_twenty(p, scale) >= rule.threshold);
@@ -128,12 +128,7 @@ impl Gamifier {
         if restore_source(tx, &source).await? {
             return Ok(true);
         }
-        let reason: Option<(String, String)> = sqlx::query_as(
-            "SELECT e.title, su.name FROM evaluations e JOIN subjects su ON su.id = e.subject_id WHERE e.id = $1",
-        )
-        .bind(eval)
-        .fetch_optional(&mut **tx)
-        .await?;
+        let reason = repo::rules::evaluation_label(&mut **tx, eval).await?;
         let award = Award {
             student_id: student,
             points: rule.points,
@@ -160,17 +155,10 @@ impl Gamifier {
         on: NaiveDate,
         at: DateTime<Utc>,
     ) -> anyhow::Result<bool> {
-        let Some(rule) = rule(tx, "average_up").await? else {
+        let Some(rule) = repo::catalog::enabled_rule(&mut **tx, "average_up").await? else {
             return Ok(false);
         };
-        let previous: Option<(i64,)> = sqlx::query_as(
-            "SELECT p2.id FROM periods p JOIN periods p2 ON p2.school_year_id = p.school_year_id \
-             AND p2.ordinal = p.ordinal - 1 WHERE p.id = $1",
-        )
-        .bind(period)
-        .fetch_optional(&mut **tx)
-        .await?;
-        let Some((previous,)) = previous else {
+        let Some(previous) = repo::rules::previous_period(&mut **tx, period).await? else {
             return Ok(false);
         };
         let (Some(now), Some(before)) = (
@@ -182,10 +170,7 @@ impl Gamifier {
         if now - before < rule.threshold.max(1) {
             return Ok(false);
         }
-        let name: Option<(String,)> = sqlx::query_as("SELECT name FROM subjects WHERE id = $1")
-            .bind(subject)
-            .fetch_optional(&mut **tx)
-            .await?;
+        let name = repo::rules::subject_name(&mut **tx, subject).await?;
         let award = Award {
             student_id: student,
             points: rule.points,
@@ -193,7 +178,7 @@ impl Gamifier {
             rule_code: Some("average_up"),
             reason: format!(
                 "{} : {} → {}",
-                name.map(|n| n.0).unwrap_or_default(),
+                name.unwrap_or_default(),
                 crate::grades::calc::fmt_hundredths(before),
                 crate::grades::calc::fmt_hundredths(now)
             ),
@@ -212,15 +197,7 @@ async fn subject_average(
     subject: i64,
     period: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
-    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
-        "SELECT m.points, e.scale, e.weight FROM marks m JOIN evaluations e ON e.id = m.evaluation_id \
-         WHERE m.student_id = $1 AND e.subject_id = $2 AND e.period_id = $3 AND m.status = 'score' AND m.points IS NOT NULL",
-    )
-    .bind(student)
-    .bind(subject)
-    .bind(period)
-    .fetch_all(&mut **tx)
-    .await?;
+    let rows = repo::rules::subject_marks(&mut **tx, student, subject, period).await?;
     Ok(weighted_mean(
         rows.iter().map(|(p, s, w)| (on_twenty(*p, *s), *w)),
     ))
@@ -236,42 +213,20 @@ pub fn weighted_mean(values: impl Iterator<Item = (i64, i64)>) -> Option<i64> {
 /// time a student's general average reaches the school's honour roll, "honour_3" after
 /// three periods of the year on it. Returns the students given a badge.
 async fn honour_roll(tx: &mut Tx<'_>, period: i64, on: NaiveDate) -> anyhow::Result<Vec<i64>> {
-    let year: Option<(i64,)> = sqlx::query_as("SELECT school_year_id FROM periods WHERE id = $1")
-        .bind(period)
-        .fetch_optional(&mut **tx)
-        .await?;
-    let Some((year,)) = year else {
+    let Some(year) = repo::rules::year_of_period(&mut **tx, period).await? else {
         return Ok(Vec::new());
     };
-    let periods: Vec<(i64,)> = sqlx::query_as(
-        "SELECT id FROM periods WHERE school_year_id = $1 AND (published = TRUE OR id = $2) ORDER BY ordinal",
-    )
-    .bind(year)
-    .bind(period)
-    .fetch_all(&mut **tx)
-    .await?;
-    let classes: Vec<(i64,)> = sqlx::query_as("SELECT id FROM classes WHERE school_year_id = $1")
-        .bind(year)
-        .fetch_all(&mut **tx)
-        .await?;
+    let periods = repo::rules::published_periods_and(&mut **tx, year, period).await?;
+    let classes = repo::rules::classes_of_year(&mut **tx, year).await?;
     // The grading rules in force, read in this transaction (a pooled read could wait on it).
-    let rules: crate::settings::GradingSettings = {
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT value FROM settings WHERE key = 'grading'")
-                .fetch_optional(&mut **tx)
-                .await?;
-        row.and_then(|r| serde_json::from_str(&r.0).ok())
-            .unwrap_or_default()
-    };
+    let rules: crate::settings::GradingSettings = repo::rules::grading(&mut **tx)
+        .await?
+        .and_then(|r| serde_json::from_str(&r).ok())
+        .unwrap_or_default();
     let mut on_roll: std::collections::HashMap<i64, usize> = Default::default();
-    for (class,) in classes {
-        let students: Vec<(i64,)> =
-            sqlx::query_as("SELECT student_id FROM enrollments WHERE class_id = $1")
-                .bind(class)
-                .fetch_all(&mut **tx)
-                .await?;
-        let students: Vec<i64> = students.into_iter().map(|s| s.0).collect();
-        for (p,) in &periods {
+    for class in classes {
+        let students = repo::rules::enrolled(&mut **tx, class).await?;
+        for p in &periods {
             let computed = crate::bulletins::for_class_in(tx, class, *p, &students, &rules).await?;
             for b in computed.1.bulletins {
                 if b.general.is_some_and(|g| g >= rules.honour_roll) {
@@ -302,8 +257,8 @@ pub async fn sweep(app: &AppState, today: NaiveDate) -> anyhow::Result<Vec<i64>>
     // The week before this one.
     let monday = monday_of(today) - chrono::Days::new(7);
     let sunday = monday + chrono::Days::new(6);
-    if let Some(rule) = rule(&mut tx, "perfect_week").await? {
-        for student in present_throughout(&mut tx, monday, sunday, 1).await? {
+    if let Some(rule) = repo::catalog::enabled_rule(&mut *tx, "perfect_week").await? {
+        for student in repo::rules::present_throughout(&mut *tx, monday, sunday, 1).await? {
             let a = Award {
                 student_id: student,
                 points: rule.points,
@@ -323,7 +278,7 @@ pub async fn sweep(app: &AppState, today: NaiveDate) -> anyhow::Result<Vec<i64>>
     let first = today.with_day(1).unwrap_or(today);
     let last = first - chrono::Days::new(1);
     let month_start = last.with_day(1).unwrap_or(last);
-    for student in present_throughout(&mut tx, month_start, last, 10).await? {
+    for student in repo::rules::present_throughout(&mut *tx, month_start, last, 10).await? {
         if award_auto_badge(&mut tx, "full_month", student, last).await? {
             touched.push(student);
         }
@@ -333,42 +288,11 @@ pub async fn sweep(app: &AppState, today: NaiveDate) -> anyhow::Result<Vec<i64>>
     Ok(touched)
 }
 
-/// Students of the current year whose class held roll calls on at least `min_days` days
-/// between `from` and `to`, and who were never absent nor late at them.
-async fn present_throughout(
-    tx: &mut Tx<'_>,
-    from: NaiveDate,
-    to: NaiveDate,
-    min_days: i64,
-) -> Result<Vec<i64>, sqlx::Error> {
-    let rows: Vec<(i64,)> = sqlx::query_as(
-        "SELECT e.student_id FROM enrollments e \
-         JOIN school_years y ON y.id = e.school_year_id AND y.current = TRUE \
-         JOIN students s ON s.id = e.student_id AND s.active = TRUE \
-         WHERE (SELECT COUNT(DISTINCT r.held_on) FROM roll_calls r WHERE r.class_id = e.class_id \
-                AND r.held_on BETWEEN $1 AND $2) >= $3 \
-         AND NOT EXISTS (SELECT 1 FROM absences a JOIN roll_calls r ON r.id = a.roll_call_id \
-                WHERE a.student_id = e.student_id AND r.held_on BETWEEN $1 AND $2)",
-    )
-    .bind(from)
-    .bind(to)
-    .bind(min_days)
-    .fetch_all(&mut **tx)
-    .await?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
-}
-
 /// Tells the students whose points changed, and their parents, on their open pages.
 pub async fn tell(app: &AppState, students: &[i64]) {
     for &s in students {
-        let users: Result<Vec<(i64,)>, _> = sqlx::query_as(
-            "SELECT user_id FROM students WHERE id = $1 AND user_id IS NOT NULL \
-             UNION SELECT user_id FROM student_guardians WHERE student_id = $1",
-        )
-        .bind(s)
-        .fetch_all(&app.db)
-        .await;
-        for (u,) in users.unwrap_or_default() {
+        let users = repo::people::accounts_of(&app.db, s).await;
+        for u in users.unwrap_or_default() {
             app.realtime
                 .to_user(u, "points", &serde_json::json!({ "student": s }));
         }

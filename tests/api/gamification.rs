@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use chrono::NaiveDate;
 use serde_json::Value;
 use suku::gamification::Gamifier;
+use suku::gamification::challenges::ChallengeState;
 
 use crate::helpers::{Client, TestApp, evaluation, scalar, set_mark};
 
@@ -798,7 +799,7 @@ async fn a_challenge_is_measured_from_the_records_and_settled_once() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(c.state, "settled");
+    assert_eq!(c.state, ChallengeState::Settled);
     // The result is announced to each participant's family.
     suku::events::dispatch(
         pool,

@@ -26,36 +26,6 @@ impl AdminPage<'_> {
     }
 }
 
-/// An award in the administration's journal.
-#[derive(Clone, Debug, FromRow)]
-pub struct JournalLine {
-    pub id: i64,
-    pub student_id: i64,
-    /// "NOM Prénom".
-    pub student: String,
-    pub points: i64,
-    /// False for "à améliorer".
-    pub positive: bool,
-    pub what: String,
-    pub by_name: Option<String>,
-    pub awarded_on: NaiveDate,
-    pub revoked: bool,
-}
-
-pub(super) async fn journal(db: &Pool) -> Result<Vec<JournalLine>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT pa.id, pa.student_id, UPPER(s.last_name) || ' ' || s.first_name AS student, pa.points, pa.positive, \
-         COALESCE(b.label, ch.title, pa.rule_code, '') || CASE WHEN pa.reason = '' THEN '' ELSE ' · ' || pa.reason END AS what, \
-         (SELECT u.first_name || ' ' || u.last_name FROM users u WHERE u.id = pa.awarded_by) AS by_name, \
-         pa.awarded_on, pa.revoked_at IS NOT NULL AS revoked \
-         FROM point_awards pa JOIN students s ON s.id = pa.student_id \
-         LEFT JOIN behaviours b ON b.id = pa.behaviour_id LEFT JOIN challenges ch ON ch.id = pa.challenge_id \
-         ORDER BY pa.id DESC LIMIT 100",
-    )
-    .fetch_all(db)
-    .await
-}
-
 pub(super) async fn admin_view(
     app: &AppState,
     ctx: &Ctx,
@@ -81,7 +51,7 @@ async fn admin_view_typed(
             behaviours: crate::gamification::behaviours(&app.db).await?,
             levels: crate::gamification::levels(&app.db).await?,
             boards: crate::settings::boards(&app.db).await?,
-            journal: journal(&app.db).await?,
+            journal: repo::awards::journal(&app.db).await?,
             errors,
             typed_lines,
         },
@@ -138,16 +108,7 @@ pub(super) async fn save_rules(
     }
     let mut tx = crate::db::begin_write(&app.db).await?;
     for (code, p, cap, t, enabled) in &updates {
-        sqlx::query(
-            "UPDATE gamification_rules SET points = $1, daily_cap = $2, threshold = $3, enabled = $4 WHERE code = $5",
-        )
-        .bind(p)
-        .bind(cap)
-        .bind(t)
-        .bind(enabled)
-        .bind(code)
-        .execute(&mut *tx)
-        .await?;
+        repo::catalog::update_rule(&mut *tx, code, *p, *cap, *t, *enabled).await?;
     }
     let new = serde_json::to_string(&updates).unwrap_or_default();
     crate::audit::record(
@@ -277,14 +238,7 @@ pub(super) async fn add_behaviour(
     let Some(points) = points.filter(|_| errors.is_empty()) else {
         return admin_view(&app, &ctx, errors).await;
     };
-    let done = sqlx::query("INSERT INTO behaviours (label, points, positive) VALUES ($1, $2, $3) ON CONFLICT (label) DO NOTHING")
-        .bind(&label)
-        .bind(points)
-        .bind(positive)
-        .execute(&app.db)
-        .await?
-        .rows_affected();
-    if done == 0 {
+    if !repo::catalog::insert_behaviour(&app.db, &label, points, positive).await? {
         let mut errors = FormErrors::default();
         errors.add("label", ctx.t.t("gam-error-behaviour-exists"));
         return admin_view(&app, &ctx, errors).await;
@@ -311,12 +265,7 @@ pub(super) async fn toggle_behaviour(
 ) -> AppResult<Response> {
     let u = ctx.user()?;
     authz::require(may_administer(u))?;
-    let done = sqlx::query("UPDATE behaviours SET active = NOT active WHERE id = $1")
-        .bind(id)
-        .execute(&app.db)
-        .await?
-        .rows_affected();
-    if done == 0 {
+    if !repo::catalog::toggle_behaviour(&app.db, id).await? {
         return Err(AppError::NotFound);
     }
     crate::audit::record(

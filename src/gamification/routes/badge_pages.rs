@@ -35,7 +35,7 @@ pub(super) async fn badges_page(State(app): State<AppState>, ctx: Ctx) -> AppRes
         .unwrap_or(0);
     html(&BadgesPage {
         ctx: &ctx,
-        badges: badges(&app.db, me).await?,
+        badges: repo::catalog::badges(&app.db, me).await?,
         may_create: may_administer(u),
         form: Vec::new(),
         errors: FormErrors::default(),
@@ -68,7 +68,7 @@ pub(super) async fn create_badge(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             &BadgesPage {
                 ctx: &ctx,
-                badges: badges(&app.db, 0).await?,
+                badges: repo::catalog::badges(&app.db, 0).await?,
                 may_create: true,
                 form: f,
                 errors,
@@ -76,15 +76,7 @@ pub(super) async fn create_badge(
         );
     }
     let mut tx = crate::db::begin_write(&app.db).await?;
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO badges (name, description, icon, created_by) VALUES ($1, $2, $3, $4) RETURNING id",
-    )
-    .bind(&name)
-    .bind(&description)
-    .bind(&icon)
-    .bind(u.id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let id = repo::catalog::insert_badge(&mut *tx, &name, &description, &icon, u.id).await?;
     crate::audit::record(
         &mut *tx,
         Some(u.id),

@@ -15,32 +15,14 @@ pub async fn challenges_for(db: &Pool, u: &CurrentUser) -> Result<Vec<Challenge>
     }
     let own = own_students(db, u).await?;
     if !own.is_empty() {
-        let ids: Vec<(i64,)> = sqlx::query_as(
-            "SELECT DISTINCT cm.challenge_id FROM challenge_members cm \
-             JOIN student_guardians g ON g.student_id = cm.student_id WHERE g.user_id = $1 \
-             UNION SELECT cm.challenge_id FROM challenge_members cm JOIN students s ON s.id = cm.student_id WHERE s.user_id = $1",
-        )
-        .bind(u.id)
-        .fetch_all(db)
-        .await?;
+        let ids = repo::challenges::of_family(db, u.id).await?;
         for c in challenges::of_classes(db, None).await? {
-            if ids.iter().any(|i| i.0 == c.id) && !out.iter().any(|o: &Challenge| o.id == c.id) {
+            if ids.contains(&c.id) && !out.iter().any(|o: &Challenge| o.id == c.id) {
                 out.push(c);
             }
         }
     }
     Ok(out)
-}
-
-pub(super) async fn teacher_class_ids(db: &Pool, user: i64) -> Result<Vec<i64>, sqlx::Error> {
-    let rows: Vec<(i64,)> = sqlx::query_as(
-        "SELECT c.id FROM classes c WHERE c.head_teacher_user_id = $1 \
-         OR EXISTS (SELECT 1 FROM teaching_assignments t WHERE t.class_id = c.id AND t.teacher_user_id = $1)",
-    )
-    .bind(user)
-    .fetch_all(db)
-    .await?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
 /// May `u` see challenge `c`?
@@ -141,7 +123,8 @@ pub(super) async fn challenge_page(
         .into_iter()
         .filter(|m| staff || own.contains(&m.student_id))
         .collect();
-    let may_cancel = c.state == "open" && may_run_challenge(&app.db, u, c.class_id).await?;
+    let may_cancel =
+        c.state == ChallengeState::Open && may_run_challenge(&app.db, u, c.class_id).await?;
     let page = ChallengePage {
         ctx: &ctx,
         c,
@@ -235,7 +218,7 @@ pub(super) async fn challenge_form(
             ctx,
             classes,
             students,
-            manual_badges: badges(&app.db, 0)
+            manual_badges: repo::catalog::badges(&app.db, 0)
                 .await?
                 .into_iter()
                 .filter(|b| b.code.is_none())
@@ -370,7 +353,7 @@ pub(super) async fn create_challenge(
     let badge = match field(&f, "reward_badge_id") {
         "" => None,
         v => {
-            let found = badges(&app.db, 0)
+            let found = repo::catalog::badges(&app.db, 0)
                 .await?
                 .into_iter()
                 .find(|b| b.code.is_none() && b.id.to_string() == v);
@@ -421,7 +404,7 @@ pub(super) async fn cancel_challenge(
         .await?
         .ok_or(AppError::NotFound)?;
     authz::require(may_run_challenge(&app.db, u, c.class_id).await?)?;
-    if c.state == "settled" {
+    if c.state == ChallengeState::Settled {
         return Err(AppError::Conflict("gam-challenge-not-open"));
     }
     if !challenges::cancel(&app.db, id, u.id, ctx.now).await? {

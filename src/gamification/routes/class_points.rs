@@ -2,44 +2,6 @@
 
 use super::*;
 
-/// A line of a class's points table.
-#[derive(Clone, Debug, FromRow)]
-pub struct ClassLine {
-    pub id: i64,
-    pub last_name: String,
-    pub first_name: String,
-    /// Points this week.
-    pub week: i64,
-    /// Points of all time.
-    pub total: i64,
-    /// "À améliorer" points this week.
-    pub to_improve: i64,
-    pub badges: i64,
-}
-
-pub(super) async fn class_lines(
-    db: &Pool,
-    class: i64,
-    monday: NaiveDate,
-) -> Result<Vec<ClassLine>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT s.id, s.last_name, s.first_name, \
-         CAST(COALESCE((SELECT SUM(pa.points) FROM point_awards pa WHERE pa.student_id = s.id AND pa.positive = TRUE \
-            AND pa.revoked_at IS NULL AND pa.awarded_on >= $2), 0) AS BIGINT) AS week, \
-         CAST(COALESCE((SELECT SUM(pa.points) FROM point_awards pa WHERE pa.student_id = s.id AND pa.positive = TRUE \
-            AND pa.revoked_at IS NULL), 0) AS BIGINT) AS total, \
-         CAST(COALESCE((SELECT SUM(pa.points) FROM point_awards pa WHERE pa.student_id = s.id AND pa.positive = FALSE \
-            AND pa.revoked_at IS NULL AND pa.awarded_on >= $2), 0) AS BIGINT) AS to_improve, \
-         (SELECT COUNT(*) FROM badge_awards ba WHERE ba.student_id = s.id AND ba.revoked_at IS NULL) AS badges \
-         FROM enrollments e JOIN students s ON s.id = e.student_id \
-         WHERE e.class_id = $1 AND s.active = TRUE ORDER BY s.sort_name",
-    )
-    .bind(class)
-    .bind(monday)
-    .fetch_all(db)
-    .await
-}
-
 #[derive(Template)]
 #[template(path = "gamification/class.html")]
 pub(super) struct ClassPage<'a> {
@@ -88,7 +50,7 @@ pub(super) async fn class_page(
     form: Vec<(String, String)>,
     errors: FormErrors,
 ) -> AppResult<Response> {
-    let lines = class_lines(
+    let lines = repo::awards::class_lines(
         &app.db,
         class.id,
         crate::gamification::monday_of(ctx.today()),
@@ -106,7 +68,7 @@ pub(super) async fn class_page(
                 .into_iter()
                 .filter(|b| b.active)
                 .collect(),
-            manual_badges: badges(&app.db, 0)
+            manual_badges: repo::catalog::badges(&app.db, 0)
                 .await?
                 .into_iter()
                 .filter(|b| b.code.is_none())
@@ -274,7 +236,7 @@ pub(super) async fn give_badge(
         chosen,
         mut errors,
     } = picked(&app, &ctx, u, id, &body).await?;
-    let badge = badges(&app.db, 0)
+    let badge = repo::catalog::badges(&app.db, 0)
         .await?
         .into_iter()
         .find(|b| b.code.is_none() && b.id.to_string() == field(&f, "badge"));
@@ -320,19 +282,11 @@ pub(super) async fn revoke_award(
     let Some(student) =
         crate::gamification::revoke(&mut tx, id, Some(u.id), &reason, ctx.now).await?
     else {
-        let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM point_awards WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
         // A second click finds it done: said, not failed.
-        let Some((_,)) = exists else {
+        if !repo::awards::exists(&mut *tx, id).await? {
             return Err(AppError::NotFound);
-        };
-        let (student,): (i64,) =
-            sqlx::query_as("SELECT student_id FROM point_awards WHERE id = $1")
-                .bind(id)
-                .fetch_one(&mut *tx)
-                .await?;
+        }
+        let student = repo::awards::student_of(&mut *tx, id).await?;
         ctx.flash("info", "gam-already-revoked").await?;
         return Ok(redirect(&format!("/progression/{student}")));
     };
@@ -361,26 +315,8 @@ pub(super) async fn revoke_badge(
     let u = ctx.user()?;
     authz::require(may_administer(u))?;
     let mut tx = crate::db::begin_write(&app.db).await?;
-    let done = sqlx::query(
-        "UPDATE badge_awards SET revoked_at = $1, revoked_by = $2 \
-         WHERE badge_id = $3 AND student_id = $4 AND revoked_at IS NULL",
-    )
-    .bind(ctx.now)
-    .bind(u.id)
-    .bind(badge)
-    .bind(student)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if done == 0 {
-        let held: Option<(i64,)> = sqlx::query_as(
-            "SELECT student_id FROM badge_awards WHERE badge_id = $1 AND student_id = $2",
-        )
-        .bind(badge)
-        .bind(student)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if held.is_none() {
+    if !repo::awards::revoke_badge_award(&mut *tx, badge, student, u.id, ctx.now).await? {
+        if !repo::awards::badge_given(&mut *tx, badge, student).await? {
             return Err(AppError::NotFound);
         }
         ctx.flash("info", "gam-already-revoked").await?;

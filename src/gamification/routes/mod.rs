@@ -10,13 +10,15 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
-use chrono::NaiveDate;
 use serde::Deserialize;
-use sqlx::FromRow;
 
 use super::boards::{self, Board, Kind, Scope, Window};
-use super::challenges::{self, Challenge, Progress};
-use super::{Behaviour, Levels, Standing};
+use super::challenges::{self, Challenge, ChallengeState, Progress};
+use super::repo::awards::{ClassLine, HistoryLine, JournalLine};
+use super::repo::catalog::BadgeRow;
+use super::repo::people::ClassRef;
+use super::repo::people::teacher_class_ids;
+use super::{Behaviour, Levels, Standing, repo};
 use crate::app::AppState;
 use crate::auth::{CurrentUser, Role};
 use crate::authz;
@@ -34,10 +36,10 @@ mod class_points;
 mod leaderboards;
 mod progress;
 
-pub use admin::*;
+use admin::*;
 use badge_pages::*;
 pub use challenge_pages::*;
-pub use class_points::*;
+use class_points::*;
 pub use leaderboards::*;
 pub use progress::*;
 
@@ -73,34 +75,11 @@ pub fn router() -> Router<AppState> {
         .merge(super::api::router())
 }
 
-/// A class the viewer is related to, in the current year.
-#[derive(Clone, Debug, FromRow)]
-pub struct ClassRef {
-    pub id: i64,
-    pub name: String,
-    pub level_id: i64,
-    pub level_name: String,
-}
-
 /// The current year's classes `u` is related to: every class for the administration, the
 /// classes they teach or head for a teacher, their children's for a parent, their own for a
 /// student.
 pub async fn visible_classes(db: &Pool, u: &CurrentUser) -> Result<Vec<ClassRef>, sqlx::Error> {
-    let all = u.is_admin();
-    sqlx::query_as(
-        "SELECT c.id, c.name, c.level_id, l.name AS level_name FROM classes c \
-         JOIN levels l ON l.id = c.level_id JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
-         WHERE $1 OR c.head_teacher_user_id = $2 \
-         OR EXISTS (SELECT 1 FROM teaching_assignments t WHERE t.class_id = c.id AND t.teacher_user_id = $2) \
-         OR EXISTS (SELECT 1 FROM enrollments e JOIN students s ON s.id = e.student_id WHERE e.class_id = c.id AND s.user_id = $2) \
-         OR EXISTS (SELECT 1 FROM enrollments e JOIN student_guardians g ON g.student_id = e.student_id \
-                    WHERE e.class_id = c.id AND g.user_id = $2) \
-         ORDER BY l.ordinal, c.name",
-    )
-    .bind(all)
-    .bind(u.id)
-    .fetch_all(db)
-    .await
+    repo::people::visible_classes(db, u.is_admin(), u.id).await
 }
 
 /// The class a family's boards open on: the class of the student their pages are about
@@ -136,18 +115,7 @@ pub async fn known(db: &Pool, u: &CurrentUser) -> Result<Known, sqlx::Error> {
     if u.is_admin() {
         return Ok(Known::All);
     }
-    let rows: Vec<(i64,)> = sqlx::query_as(
-        "SELECT s.id FROM students s WHERE s.user_id = $1 \
-         UNION SELECT g.student_id FROM student_guardians g WHERE g.user_id = $1 \
-         UNION SELECT e.student_id FROM enrollments e JOIN classes c ON c.id = e.class_id \
-           JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE \
-           WHERE c.head_teacher_user_id = $1 OR EXISTS (SELECT 1 FROM teaching_assignments t \
-           WHERE t.class_id = c.id AND t.teacher_user_id = $1)",
-    )
-    .bind(u.id)
-    .fetch_all(db)
-    .await?;
-    Ok(Known::Some(rows.into_iter().map(|r| r.0).collect()))
+    Ok(Known::Some(repo::people::known_students(db, u.id).await?))
 }
 
 /// May `u` open this board? A class board: whoever sees the class; a level's: whoever is
@@ -208,13 +176,7 @@ pub fn lines_for(board: &Board, known: &Known, mine: &HashSet<i64>, limit: usize
 
 /// The viewer's own students (themself, their children).
 pub async fn own_students(db: &Pool, u: &CurrentUser) -> Result<HashSet<i64>, sqlx::Error> {
-    let rows: Vec<(i64,)> = sqlx::query_as(
-        "SELECT id FROM students WHERE user_id = $1 UNION SELECT student_id FROM student_guardians WHERE user_id = $1",
-    )
-    .bind(u.id)
-    .fetch_all(db)
-    .await?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+    repo::people::own_students(db, u.id).await
 }
 
 pub(super) fn staff(u: &CurrentUser) -> bool {
