@@ -157,15 +157,23 @@ async fn a_pupils_badges_are_drawn_on_a_phone() {
             (format!("/progression/{}", app.f.s1), "progress"),
         ] {
             c.goto(&format!("{base}{path}")).await.unwrap();
-            let drawn = c
-                .execute(
-                    "const imgs = [...document.querySelectorAll('img.badge-icon')];
-                     return { n: imgs.length,
-                              broken: imgs.filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src) };",
-                    vec![],
-                )
-                .await
-                .unwrap();
+            // Images load after the page: a busy machine may need a moment to draw them.
+            let mut drawn = serde_json::Value::Null;
+            for _ in 0..40 {
+                drawn = c
+                    .execute(
+                        "const imgs = [...document.querySelectorAll('img.badge-icon')];
+                         return { n: imgs.length,
+                                  broken: imgs.filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src) };",
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                if drawn["broken"].as_array().is_some_and(|b| b.is_empty()) {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+            }
             assert!(drawn["n"].as_i64().unwrap() > 0, "{path}: {drawn}");
             assert_eq!(
                 drawn["broken"].as_array().unwrap().len(),
