@@ -336,12 +336,7 @@ async fn fill(
             }
         }
         "momo" => {
-            let row: Option<(i64, i64, String)> = sqlx::query_as(
-                "SELECT student_id, amount, network FROM momo_payments WHERE identifier = $1",
-            )
-            .bind(id)
-            .fetch_optional(db)
-            .await?;
+            let row = crate::mobile_money::repo::journal_facts(db, id).await?;
             let Some((student, amount, network)) = row else {
                 return Ok(false);
             };
@@ -357,11 +352,7 @@ async fn fill(
             let Ok(id) = id.parse::<i64>() else {
                 return Ok(false);
             };
-            let row: Option<(i64, i64)> =
-                sqlx::query_as("SELECT student_id, points FROM point_awards WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(db)
-                    .await?;
+            let row = crate::gamification::repo::journal::award(db, id).await?;
             let Some((student, points)) = row else {
                 return Ok(false);
             };
@@ -376,23 +367,17 @@ async fn fill(
             let (Ok(badge), Ok(student)) = (badge.parse::<i64>(), student.parse()) else {
                 return Ok(false);
             };
-            let row: Option<(String,)> = sqlx::query_as("SELECT name FROM badges WHERE id = $1")
-                .bind(badge)
-                .fetch_optional(db)
-                .await?;
-            put("badge", row.map(|r| r.0).unwrap_or_default());
+            let name = crate::gamification::repo::journal::badge_name(db, badge).await?;
+            put("badge", name.unwrap_or_default());
             put("student", names.student(db, student).await?);
         }
         "badge" | "export_template" => put("name", new.to_string()),
         "challenge" => {
             let title = if new.is_empty() {
                 let id: i64 = id.parse().unwrap_or(0);
-                let row: Option<(String,)> =
-                    sqlx::query_as("SELECT title FROM challenges WHERE id = $1")
-                        .bind(id)
-                        .fetch_optional(db)
-                        .await?;
-                row.map(|r| r.0).unwrap_or_default()
+                crate::gamification::repo::journal::challenge_title(db, id)
+                    .await?
+                    .unwrap_or_default()
             } else {
                 new.to_string()
             };
@@ -400,14 +385,9 @@ async fn fill(
         }
         "behaviour" => {
             let label = match id.parse::<i64>() {
-                Ok(n) => {
-                    let row: Option<(String,)> =
-                        sqlx::query_as("SELECT label FROM behaviours WHERE id = $1")
-                            .bind(n)
-                            .fetch_optional(db)
-                            .await?;
-                    row.map(|r| r.0).unwrap_or_default()
-                }
+                Ok(n) => crate::gamification::repo::journal::behaviour_label(db, n)
+                    .await?
+                    .unwrap_or_default(),
                 Err(_) => id.to_string(),
             };
             put("name", label);
@@ -417,13 +397,8 @@ async fn fill(
             let Ok(id) = id.parse::<i64>() else {
                 return Ok(false);
             };
-            let row: Option<(i64,)> =
-                sqlx::query_as("SELECT author_id FROM messages WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(db)
-                    .await?;
-            let author = match row {
-                Some((u,)) => names.user(db, u).await?,
+            let author = match crate::chat::repo::message_author(db, id).await? {
+                Some(u) => names.user(db, u).await?,
                 None => "—".into(),
             };
             put("author", author);

@@ -13,6 +13,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::repo;
 use crate::db::Pool;
 
 /// Why a login attempt is refused before the password is even checked.
@@ -69,36 +70,14 @@ pub async fn reserve(
         ("ip", ip, limits.per_ip),
     ];
     let mut tx = crate::db::begin_write(db).await?;
-    #[cfg(feature = "postgres")]
-    {
-        let mut keys: Vec<String> = scopes.iter().map(|(s, k, _)| format!("{s} {k}")).collect();
-        keys.sort();
-        for key in keys {
-            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-                .bind(key)
-                .execute(&mut *tx)
-                .await?;
-        }
-    }
+    let mut keys: Vec<String> = scopes.iter().map(|(s, k, _)| format!("{s} {k}")).collect();
+    keys.sort();
+    repo::lock_attempt_keys(&mut tx, &keys).await?;
     let mut ids = Vec::with_capacity(3);
     for (scope, key, max) in scopes {
-        let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO login_attempts (scope, key, at) VALUES ($1, $2, $3) RETURNING id",
-        )
-        .bind(scope)
-        .bind(key)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        ids.push(id);
-        let (count, oldest): (i64, Option<i64>) = sqlx::query_as(
-            "SELECT COUNT(*), MIN(at) FROM login_attempts WHERE scope = $1 AND key = $2 AND at > $3",
-        )
-        .bind(scope)
-        .bind(key)
-        .bind(now - limits.window)
-        .fetch_one(&mut *tx)
-        .await?;
+        ids.push(repo::insert_attempt(&mut *tx, scope, key, now).await?);
+        let (count, oldest) =
+            repo::attempts_since(&mut *tx, scope, key, now - limits.window).await?;
         if count > max {
             tx.rollback().await?;
             let wait = (oldest.unwrap_or(now) + limits.window - now).max(60);
@@ -110,10 +89,7 @@ pub async fn reserve(
             }));
         }
     }
-    sqlx::query("DELETE FROM login_attempts WHERE at < $1")
-        .bind(now - 86_400)
-        .execute(&mut *tx)
-        .await?;
+    repo::forget_attempts_before(&mut *tx, now - 86_400).await?;
     tx.commit().await?;
     Ok(Ok(Reservation {
         ids,
@@ -128,18 +104,9 @@ impl Reservation {
     pub async fn succeeded(self, db: &Pool) -> Result<(), sqlx::Error> {
         let mut tx = crate::db::begin_write(db).await?;
         for id in &self.ids {
-            sqlx::query("DELETE FROM login_attempts WHERE id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            repo::forget_attempt(&mut *tx, *id).await?;
         }
-        sqlx::query(
-            "DELETE FROM login_attempts WHERE (scope = 'account' AND key = $1) OR (scope = 'pair' AND key = $2)",
-        )
-        .bind(&self.account)
-        .bind(&self.pair)
-        .execute(&mut *tx)
-        .await?;
+        repo::forgive_account(&mut *tx, &self.account, &self.pair).await?;
         tx.commit().await
     }
 

@@ -126,3 +126,95 @@ pub async fn set_locale(db: &Pool, id: i64, locale: &str) -> Result<(), sqlx::Er
         .await?;
     Ok(())
 }
+
+// ---------------------------------------------------------------- login attempts
+
+/// On PostgreSQL, holds a transaction lock per key, taken in the order given, so that
+/// attempts on the same keys queue (SQLite's single writer does that by itself).
+pub async fn lock_attempt_keys(
+    tx: &mut crate::db::Tx<'_>,
+    keys: &[String],
+) -> Result<(), sqlx::Error> {
+    #[cfg(feature = "postgres")]
+    for key in keys {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind(key)
+            .execute(&mut **tx)
+            .await?;
+    }
+    #[cfg(not(feature = "postgres"))]
+    let _ = (tx, keys);
+    Ok(())
+}
+
+pub async fn insert_attempt<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    scope: &str,
+    key: &str,
+    at: i64,
+) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO login_attempts (scope, key, at) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(scope)
+    .bind(key)
+    .bind(at)
+    .fetch_one(db)
+    .await?;
+    Ok(id)
+}
+
+/// How many attempts of (scope, key) came after `since`, and the oldest of them.
+pub async fn attempts_since<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    scope: &str,
+    key: &str,
+    since: i64,
+) -> Result<(i64, Option<i64>), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT COUNT(*), MIN(at) FROM login_attempts WHERE scope = $1 AND key = $2 AND at > $3",
+    )
+    .bind(scope)
+    .bind(key)
+    .bind(since)
+    .fetch_one(db)
+    .await
+}
+
+pub async fn forget_attempts_before<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    before: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_attempts WHERE at < $1")
+        .bind(before)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn forget_attempt<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_attempts WHERE id = $1")
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Forgets an account's failures, from every address and from this one.
+pub async fn forgive_account<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    account: &str,
+    pair: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM login_attempts WHERE (scope = 'account' AND key = $1) OR (scope = 'pair' AND key = $2)",
+    )
+    .bind(account)
+    .bind(pair)
+    .execute(db)
+    .await?;
+    Ok(())
+}

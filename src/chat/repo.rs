@@ -852,3 +852,11 @@ pub async fn message_audience(
         recipients: others.into_iter().map(|r| r.0).collect(),
     })
 }
+
+pub async fn message_author(db: &Pool, id: i64) -> Result<Option<i64>, sqlx::Error> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT author_id FROM messages WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(|r| r.0))
+}

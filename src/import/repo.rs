@@ -46,3 +46,17 @@ pub async fn recent(db: &Pool, limit: i64) -> Result<Vec<ImportRow>, sqlx::Error
     .fetch_all(db)
     .await
 }
+
+/// Gives import `id` the job that writes it, unless another has it already.
+pub async fn claim<'e>(
+    db: impl sqlx::Executor<'e, Database = crate::db::Db>,
+    id: i64,
+    job: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE imports SET job_id = $1 WHERE id = $2 AND job_id IS NULL")
+        .bind(job)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}

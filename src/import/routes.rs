@@ -145,12 +145,7 @@ async fn confirm(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> A
         ctx.now,
     )
     .await?;
-    let claimed = sqlx::query("UPDATE imports SET job_id = $1 WHERE id = $2 AND job_id IS NULL")
-        .bind(job)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    if claimed.rows_affected() == 0 {
+    if !super::repo::claim(&mut *tx, id, job).await? {
         // Someone confirmed at the same moment: theirs stands.
         drop(tx);
         let job = super::get(&app.db, id)

@@ -655,3 +655,14 @@ pub async fn demo_status<'e>(
         .fetch_optional(db)
         .await
 }
+
+/// (student, amount, network) of an attempt, as the journal names it.
+pub async fn journal_facts(
+    db: &crate::db::Pool,
+    identifier: &str,
+) -> Result<Option<(i64, i64, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT student_id, amount, network FROM momo_payments WHERE identifier = $1")
+        .bind(identifier)
+        .fetch_optional(db)
+        .await
+}

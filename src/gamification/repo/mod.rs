@@ -6,5 +6,6 @@ pub mod awards;
 pub mod boards;
 pub mod catalog;
 pub mod challenges;
+pub mod journal;
 pub mod people;
 pub mod rules;
