@@ -29,53 +29,73 @@ pub use classes::class_name;
 /// Routes of the administration portal.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .merge(crate::mobile_money::admin::router())
-        .route("/", get(dashboard))
-        .route("/eleves", get(students::index).post(students::create))
-        .route("/eleves/nouveau", get(students::new))
-        .route("/eleves/{id}", get(students::show).post(students::update))
-        .route("/eleves/{id}/inscription", post(students::enroll))
-        .route("/eleves/{id}/activation", post(students::toggle_active))
-        .route("/eleves/{id}/parents", post(students::link_guardian))
+        .route("/admin", get(dashboard))
+        .route("/admin/eleves", get(students::index).post(students::create))
+        .route("/admin/eleves/nouveau", get(students::new))
         .route(
-            "/eleves/{id}/parents/{user}/retirer",
+            "/admin/eleves/{id}",
+            get(students::show).post(students::update),
+        )
+        .route("/admin/eleves/{id}/inscription", post(students::enroll))
+        .route(
+            "/admin/eleves/{id}/activation",
+            post(students::toggle_active),
+        )
+        .route("/admin/eleves/{id}/parents", post(students::link_guardian))
+        .route(
+            "/admin/eleves/{id}/parents/{user}/retirer",
             post(students::unlink_guardian),
         )
-        .route("/classes", get(classes::index).post(classes::create))
-        .route("/classes/nouvelle", get(classes::new))
-        .route("/classes/{id}", get(classes::show).post(classes::update))
-        .route("/salles", get(rooms::index).post(rooms::create))
-        .route("/salles/{id}", post(rooms::update))
-        .route("/classes/{id}/enseignants", post(classes::assign))
+        .route("/admin/classes", get(classes::index).post(classes::create))
+        .route("/admin/classes/nouvelle", get(classes::new))
         .route(
-            "/classes/{id}/enseignants/{subject}/retirer",
+            "/admin/classes/{id}",
+            get(classes::show).post(classes::update),
+        )
+        .route("/admin/salles", get(rooms::index).post(rooms::create))
+        .route("/admin/salles/{id}", post(rooms::update))
+        .route("/admin/classes/{id}/enseignants", post(classes::assign))
+        .route(
+            "/admin/classes/{id}/enseignants/{subject}/retirer",
             post(classes::unassign),
         )
         .route(
-            "/parents",
+            "/admin/parents",
             get(people::guardians).post(people::create_guardian),
         )
-        .route("/parents/nouveau", get(people::new_guardian))
-        .route("/personnel", get(people::staff).post(people::create_staff))
-        .route("/personnel/nouveau", get(people::new_staff))
-        .route("/etablissement", get(school::show).post(school::update))
-        .route("/notation", get(grading::show).post(grading::update))
-        .route("/annees", get(years::index))
-        .route("/annees/preparation", post(years::prepare))
-        .route("/annees/{id}/ouverture", post(years::open))
-        .route("/annees/{id}/passages", post(years::promote))
+        .route("/admin/parents/nouveau", get(people::new_guardian))
         .route(
-            "/coefficients",
+            "/admin/personnel",
+            get(people::staff).post(people::create_staff),
+        )
+        .route("/admin/personnel/nouveau", get(people::new_staff))
+        .route(
+            "/admin/etablissement",
+            get(school::show).post(school::update),
+        )
+        .route("/admin/notation", get(grading::show).post(grading::update))
+        .route("/admin/annees", get(years::index))
+        .route("/admin/annees/preparation", post(years::prepare))
+        .route("/admin/annees/{id}/ouverture", post(years::open))
+        .route("/admin/annees/{id}/passages", post(years::promote))
+        .route(
+            "/admin/coefficients",
             get(coefficients::show).post(coefficients::update),
         )
-        .route("/journal", get(journal::index))
-        .route("/utilisateurs", get(people::users))
-        .route("/utilisateurs/{id}", get(people::show).post(people::update))
+        .route("/admin/journal", get(journal::index))
+        .route("/admin/utilisateurs", get(people::users))
         .route(
-            "/utilisateurs/{id}/mot-de-passe",
+            "/admin/utilisateurs/{id}",
+            get(people::show).post(people::update),
+        )
+        .route(
+            "/admin/utilisateurs/{id}/mot-de-passe",
             post(people::reset_password),
         )
-        .route("/utilisateurs/{id}/activation", post(people::toggle_active))
+        .route(
+            "/admin/utilisateurs/{id}/activation",
+            post(people::toggle_active),
+        )
 }
 
 /// The administration user, when the action is about records (director, secretary).

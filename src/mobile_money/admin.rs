@@ -20,13 +20,13 @@ use crate::auth::{CurrentUser, Portal};
 use crate::error::{AppError, AppResult};
 use crate::web::{Ctx, PathId, html, redirect};
 
-/// Routes, under `/admin`.
+/// The bursar's pages.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/mobile-money", get(index))
-        .route("/mobile-money/{id}", get(detail))
-        .route("/mobile-money/{id}/verification", post(recheck))
-        .route("/mobile-money/{id}/decision", post(decide))
+        .route("/admin/mobile-money", get(index))
+        .route("/admin/mobile-money/{id}", get(detail))
+        .route("/admin/mobile-money/{id}/verification", post(recheck))
+        .route("/admin/mobile-money/{id}/decision", post(decide))
 }
 
 fn money_handler(ctx: &Ctx) -> AppResult<&CurrentUser> {

@@ -17,6 +17,8 @@ pub mod reconcile;
 pub mod repo;
 pub mod routes;
 
+pub use routes::{router, webhooks};
+
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};

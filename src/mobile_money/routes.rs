@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
             "/paiements/demo/{identifier}",
             get(demo_phone).post(demo_answer),
         )
+        .merge(super::admin::router())
 }
 
 /// The providers' callbacks: no session, no form token; each provider's own proof.
