@@ -283,11 +283,7 @@ async fn justify(
     let absence = repo::absence(&app.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let mine = school::children(&app.db, u.id)
-        .await?
-        .iter()
-        .any(|c| c.id == absence.student_id);
-    authz::require(mine)?;
+    authz::require(authz::is_guardian_of(&app.db, u, absence.student_id).await?)?;
     let uid = u.id;
     let back = format!("/parent/enfants/{}#absences", absence.student_id);
     let (reason, photo) = read_justification(&app, req).await?;

@@ -12,6 +12,22 @@ async fn exists(db: &Pool, sql: &'static str, a: i64, b: i64) -> Result<bool, sq
     Ok(row.is_some())
 }
 
+/// Is `u` a guardian of student `student_id`? (A parent acts for their own children only:
+/// justifying an absence, paying.)
+pub async fn is_guardian_of(
+    db: &Pool,
+    u: &CurrentUser,
+    student_id: i64,
+) -> Result<bool, sqlx::Error> {
+    exists(
+        db,
+        "SELECT 1 FROM student_guardians WHERE student_id = $1 AND user_id = $2",
+        student_id,
+        u.id,
+    )
+    .await
+}
+
 /// May `u` see student `student_id`? The administration sees everyone; a parent their own
 /// children; a student themself; a teacher the students of the classes they teach or head.
 pub async fn can_see_student(

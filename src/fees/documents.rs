@@ -305,14 +305,9 @@ pub async fn statement(
     // only their own children.
     let mut children: Vec<(i64, String)> = vec![(student.id, student.list_name())];
     if q.famille == "1" {
-        let own: Vec<i64> = crate::school::children(&app.db, u.id)
-            .await?
-            .iter()
-            .map(|c| c.id)
-            .collect();
         children.clear();
         for c in repo::family_of_student(&app.db, id).await? {
-            if (u.is_admin() || own.contains(&c.id))
+            if (u.is_admin() || crate::authz::is_guardian_of(&app.db, u, c.id).await?)
                 && let Some(s) = crate::school::student(&app.db, c.id).await?
             {
                 children.push((s.id, s.list_name()));

@@ -43,10 +43,11 @@ pub fn webhooks() -> Router<AppState> {
 /// The child, if `id` is one of this parent's children (nobody else pays from here).
 async fn own_child(app: &AppState, ctx: &Ctx, id: i64) -> AppResult<crate::school::StudentRow> {
     let u = ctx.require(Portal::Parent)?;
-    let children = crate::school::children(&app.db, u.id).await?;
-    children
-        .into_iter()
-        .find(|c| c.id == id)
+    crate::authz::require(crate::authz::is_guardian_of(&app.db, u, id).await?)?;
+    // A child who left the school is paid for at the desk, not from here.
+    crate::school::student(&app.db, id)
+        .await?
+        .filter(|s| s.active)
         .ok_or(AppError::Forbidden)
 }
 
