@@ -27,9 +27,9 @@ impl Totals {
     pub fn of(rows: &[repo::AbsenceRow]) -> Totals {
         let mut t = Totals::default();
         for r in rows {
-            match (r.kind.as_str(), r.state.as_str()) {
+            match (r.kind.as_str(), r.state) {
                 ("retard", _) => t.lates += 1,
-                (_, "accepted") => t.justified_minutes += r.minutes,
+                (_, repo::Justification::Accepted) => t.justified_minutes += r.minutes,
                 _ => t.unjustified_minutes += r.minutes,
             }
         }
@@ -261,10 +261,24 @@ mod tests {
             subject: None,
             kind: kind.into(),
             minutes,
-            state: state.into(),
+            state: state.parse().unwrap(),
             reason: None,
             photo_id: None,
         }
+    }
+
+    #[test]
+    fn the_justification_states_are_those_the_database_allows() {
+        let words: Vec<&str> = repo::Justification::ALL
+            .iter()
+            .map(|s| s.as_str())
+            .collect();
+        let checked = crate::db::text_enum::checked_words(
+            &crate::db::text_enum::migrations_text(),
+            "absences",
+            "state",
+        );
+        assert_eq!(words, checked);
     }
 
     #[test]

@@ -132,6 +132,19 @@ pub async fn insert_absence<'e>(
     Ok(id)
 }
 
+crate::text_enum! {
+    /// Where an absence's justification stands.
+    pub enum Justification {
+        /// The family has sent nothing.
+        NotSent = "none",
+        /// Sent, waiting for the school.
+        Submitted = "submitted",
+        Accepted = "accepted",
+        /// Refused: the family may send another reason.
+        Refused = "refused",
+    }
+}
+
 /// An absence as families and the school see it.
 #[derive(Clone, Debug, FromRow)]
 pub struct AbsenceRow {
@@ -150,7 +163,7 @@ pub struct AbsenceRow {
     /// Minutes missed.
     pub minutes: i64,
     /// none, submitted, accepted, refused.
-    pub state: String,
+    pub state: Justification,
     /// The family's reason.
     pub reason: Option<String>,
     /// The photo of the note sent with the reason, if any (a file id).
@@ -170,7 +183,7 @@ impl AbsenceRow {
 
     /// Whether the family may still send a reason.
     pub fn can_justify(&self) -> bool {
-        matches!(self.state.as_str(), "none" | "refused")
+        matches!(self.state, Justification::NotSent | Justification::Refused)
     }
 }
 
@@ -246,7 +259,11 @@ pub async fn review<'e>(
     let r = sqlx::query(
         "UPDATE absences SET state = $1, reviewed_by = $2 WHERE id = $3 AND state = 'submitted'",
     )
-    .bind(if accepted { "accepted" } else { "refused" })
+    .bind(if accepted {
+        Justification::Accepted
+    } else {
+        Justification::Refused
+    })
     .bind(by)
     .bind(id)
     .execute(db)

@@ -524,7 +524,7 @@ async fn review(
         "absence",
         &id.to_string(),
         if accepted { "accept" } else { "refuse" },
-        Some("submitted"),
+        Some(repo::Justification::Submitted.as_str()),
         None,
         ctx.now,
     )
