@@ -394,3 +394,48 @@ pub async fn absence_audience<'e>(
 ) -> Result<Vec<crate::school::repo::Concerned>, sqlx::Error> {
     crate::school::repo::guardians_concerned(db, student_id).await
 }
+
+/// The minutes of a class's roll calls between two days.
+pub async fn scheduled_minutes(
+    db: &Pool,
+    class: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<i64, sqlx::Error> {
+    let (scheduled,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(minutes), 0) AS BIGINT) FROM roll_calls \
+         WHERE class_id = $1 AND held_on BETWEEN $2 AND $3",
+    )
+    .bind(class)
+    .bind(from)
+    .bind(to)
+    .fetch_one(db)
+    .await?;
+    Ok(scheduled)
+}
+
+/// The minutes these students missed (absences, not lateness) at a class's roll calls
+/// between two days.
+pub async fn missed_minutes(
+    db: &Pool,
+    class: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+    students: &[i64],
+) -> Result<i64, sqlx::Error> {
+    let list = students
+        .iter()
+        .map(|s| s.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let (missed,): (i64,) = sqlx::query_as(crate::sql!(
+        "SELECT CAST(COALESCE(SUM(a.minutes), 0) AS BIGINT) FROM absences a JOIN roll_calls r ON r.id = a.roll_call_id \
+         WHERE r.class_id = $1 AND r.held_on BETWEEN $2 AND $3 AND a.kind = 'absence' AND a.student_id IN ({list})"
+    ))
+    .bind(class)
+    .bind(from)
+    .bind(to)
+    .fetch_one(db)
+    .await?;
+    Ok(missed)
+}

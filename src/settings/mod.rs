@@ -343,7 +343,7 @@ pub async fn boards(db: &Pool) -> anyhow::Result<BoardSettings> {
     Ok(load(db, "boards").await?.unwrap_or_default())
 }
 
-pub use repo::{keep_first, load, store, store_if_absent};
+pub use repo::{keep_first, load, raw, store, store_if_absent};
 
 #[cfg(test)]
 mod tests {

@@ -63,3 +63,16 @@ pub async fn store_if_absent<T: Serialize>(db: &Pool, key: &str, value: &T) -> a
         .await?;
     Ok(())
 }
+
+/// A section's JSON as stored, on any connection (a transaction that must not wait on the
+/// pool reads through its own).
+pub async fn raw<'e>(
+    db: impl sqlx::Executor<'e, Database = crate::db::Db>,
+    key: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT value FROM settings WHERE key = $1")
+        .bind(key)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(|r| r.0))
+}

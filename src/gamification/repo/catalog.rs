@@ -189,10 +189,5 @@ pub async fn auto_badge(
 
 /// The school's levels as stored (JSON), if stored.
 pub async fn levels(db: &Pool) -> Result<Option<String>, sqlx::Error> {
-    // Reads the settings table: crate::settings offers no reader for a feature's own key.
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT value FROM settings WHERE key = 'gamification_levels'")
-            .fetch_optional(db)
-            .await?;
-    Ok(row.map(|r| r.0))
+    crate::settings::raw(db, "gamification_levels").await
 }

@@ -185,48 +185,7 @@ fn id_list(students: &[i64]) -> String {
         .join(",")
 }
 
-/// The minutes of a class's roll calls between two days.
-pub async fn scheduled_minutes(
-    db: &Pool,
-    class: i64,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<i64, sqlx::Error> {
-    // Reads attendance's roll_calls: its repo lists roll calls, it does not sum their minutes.
-    let (scheduled,): (i64,) = sqlx::query_as(
-        "SELECT CAST(COALESCE(SUM(minutes), 0) AS BIGINT) FROM roll_calls \
-         WHERE class_id = $1 AND held_on BETWEEN $2 AND $3",
-    )
-    .bind(class)
-    .bind(from)
-    .bind(to)
-    .fetch_one(db)
-    .await?;
-    Ok(scheduled)
-}
-
-/// The minutes these students missed (absences, not lateness) at a class's roll calls
-/// between two days.
-pub async fn missed_minutes(
-    db: &Pool,
-    class: i64,
-    from: NaiveDate,
-    to: NaiveDate,
-    students: &[i64],
-) -> Result<i64, sqlx::Error> {
-    let list = id_list(students);
-    // Reads attendance's absences and roll_calls: its repo has no sum of some students' minutes.
-    let (missed,): (i64,) = sqlx::query_as(crate::sql!(
-        "SELECT CAST(COALESCE(SUM(a.minutes), 0) AS BIGINT) FROM absences a JOIN roll_calls r ON r.id = a.roll_call_id \
-         WHERE r.class_id = $1 AND r.held_on BETWEEN $2 AND $3 AND a.kind = 'absence' AND a.student_id IN ({list})"
-    ))
-    .bind(class)
-    .bind(from)
-    .bind(to)
-    .fetch_one(db)
-    .await?;
-    Ok(missed)
-}
+pub use crate::attendance::repo::{missed_minutes, scheduled_minutes};
 
 /// The marks these students scored from the start of their class's year to `to`: (student,
 /// day, points in hundredths, scale, weight).

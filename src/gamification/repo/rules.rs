@@ -108,11 +108,8 @@ pub async fn classes_of_year(
 pub async fn grading(
     db: impl sqlx::Executor<'_, Database = Db>,
 ) -> Result<Option<String>, sqlx::Error> {
-    // Reads the settings table: crate::settings::grading reads the pool, not this transaction.
-    let row: Option<(String,)> = sqlx::query_as("SELECT value FROM settings WHERE key = 'grading'")
-        .fetch_optional(db)
-        .await?;
-    Ok(row.map(|r| r.0))
+    // In the caller's transaction: crate::settings::grading reads the pool.
+    crate::settings::raw(db, "grading").await
 }
 
 /// Every student enrolled in a class, active or not.
