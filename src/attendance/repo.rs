@@ -439,3 +439,28 @@ pub async fn missed_minutes(
     .await?;
     Ok(missed)
 }
+
+/// Students of the current year whose class held roll calls on at least `min_days` days
+/// between `from` and `to`, and who were never absent nor late at them.
+pub async fn present_throughout(
+    db: impl sqlx::Executor<'_, Database = Db>,
+    from: NaiveDate,
+    to: NaiveDate,
+    min_days: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT e.student_id FROM enrollments e \
+         JOIN school_years y ON y.id = e.school_year_id AND y.current = TRUE \
+         JOIN students s ON s.id = e.student_id AND s.active = TRUE \
+         WHERE (SELECT COUNT(DISTINCT r.held_on) FROM roll_calls r WHERE r.class_id = e.class_id \
+                AND r.held_on BETWEEN $1 AND $2) >= $3 \
+         AND NOT EXISTS (SELECT 1 FROM absences a JOIN roll_calls r ON r.id = a.roll_call_id \
+                WHERE a.student_id = e.student_id AND r.held_on BETWEEN $1 AND $2)",
+    )
+    .bind(from)
+    .bind(to)
+    .bind(min_days)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}

@@ -458,3 +458,34 @@ pub async fn mark_audience(
         people,
     })
 }
+
+/// The title of an evaluation and the name of its subject.
+pub async fn evaluation_label(
+    db: impl sqlx::Executor<'_, Database = Db>,
+    evaluation: i64,
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT e.title, su.name FROM evaluations e JOIN subjects su ON su.id = e.subject_id WHERE e.id = $1",
+    )
+    .bind(evaluation)
+    .fetch_optional(db)
+    .await
+}
+
+/// A student's scored marks in a subject over a period: (points in hundredths, scale, weight).
+pub async fn subject_marks(
+    db: impl sqlx::Executor<'_, Database = Db>,
+    student: i64,
+    subject: i64,
+    period: i64,
+) -> Result<Vec<(i64, i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT m.points, e.scale, e.weight FROM marks m JOIN evaluations e ON e.id = m.evaluation_id \
+         WHERE m.student_id = $1 AND e.subject_id = $2 AND e.period_id = $3 AND m.status = 'score' AND m.points IS NOT NULL",
+    )
+    .bind(student)
+    .bind(subject)
+    .bind(period)
+    .fetch_all(db)
+    .await
+}
