@@ -21,6 +21,7 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::auth::store::SqlStore;
+use crate::authz::{Allow, Rule};
 use crate::config::Config;
 use crate::db::Pool;
 use crate::i18n::I18n;
@@ -166,8 +167,8 @@ pub fn router_with(state: AppState, cluster: Option<crate::realtime::Cluster>) -
         )
     });
     Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
+        .route("/healthz", get(healthz).allow(Rule::Public))
+        .route("/readyz", get(readyz).allow(Rule::Public))
         .merge(crate::mobile_money::webhooks())
         .merge(statics)
         .merge(pages)

@@ -9,6 +9,7 @@ use rand::Rng;
 
 use crate::app::AppState;
 use crate::auth::{CurrentUser, Portal};
+use crate::authz::{Allow, Rule};
 use crate::error::{AppError, AppResult};
 use crate::school::Counts;
 use crate::web::{Ctx, html};
@@ -26,75 +27,104 @@ pub mod years;
 
 pub use classes::class_name;
 
-/// Routes of the administration portal.
+/// Routes of the administration portal. Every administration role reads; the director and
+/// the secretary change records; the director alone changes the school's settings and
+/// accounts.
 pub fn router() -> Router<AppState> {
+    let (admin, records, director) = (Rule::ADMIN, Rule::RECORDS, Rule::DIRECTOR);
     Router::new()
-        .route("/admin", get(dashboard))
-        .route("/admin/eleves", get(students::index).post(students::create))
-        .route("/admin/eleves/nouveau", get(students::new))
+        .route("/admin", get(dashboard).allow(admin))
+        .route("/admin/eleves", get(students::index).allow(admin))
+        .route("/admin/eleves", post(students::create).allow(records))
+        .route("/admin/eleves/nouveau", get(students::new).allow(records))
+        .route("/admin/eleves/{id}", get(students::show).allow(admin))
+        .route("/admin/eleves/{id}", post(students::update).allow(records))
         .route(
-            "/admin/eleves/{id}",
-            get(students::show).post(students::update),
+            "/admin/eleves/{id}/inscription",
+            post(students::enroll).allow(records),
         )
-        .route("/admin/eleves/{id}/inscription", post(students::enroll))
         .route(
             "/admin/eleves/{id}/activation",
-            post(students::toggle_active),
+            post(students::toggle_active).allow(records),
         )
-        .route("/admin/eleves/{id}/parents", post(students::link_guardian))
+        .route(
+            "/admin/eleves/{id}/parents",
+            post(students::link_guardian).allow(records),
+        )
         .route(
             "/admin/eleves/{id}/parents/{user}/retirer",
-            post(students::unlink_guardian),
+            post(students::unlink_guardian).allow(records),
         )
-        .route("/admin/classes", get(classes::index).post(classes::create))
-        .route("/admin/classes/nouvelle", get(classes::new))
+        .route("/admin/classes", get(classes::index).allow(admin))
+        .route("/admin/classes", post(classes::create).allow(records))
+        .route("/admin/classes/nouvelle", get(classes::new).allow(records))
+        .route("/admin/classes/{id}", get(classes::show).allow(admin))
+        .route("/admin/classes/{id}", post(classes::update).allow(records))
+        .route("/admin/salles", get(rooms::index).allow(admin))
+        .route("/admin/salles", post(rooms::create).allow(records))
+        .route("/admin/salles/{id}", post(rooms::update).allow(records))
         .route(
-            "/admin/classes/{id}",
-            get(classes::show).post(classes::update),
+            "/admin/classes/{id}/enseignants",
+            post(classes::assign).allow(records),
         )
-        .route("/admin/salles", get(rooms::index).post(rooms::create))
-        .route("/admin/salles/{id}", post(rooms::update))
-        .route("/admin/classes/{id}/enseignants", post(classes::assign))
         .route(
             "/admin/classes/{id}/enseignants/{subject}/retirer",
-            post(classes::unassign),
+            post(classes::unassign).allow(records),
         )
+        .route("/admin/parents", get(people::guardians).allow(admin))
         .route(
             "/admin/parents",
-            get(people::guardians).post(people::create_guardian),
+            post(people::create_guardian).allow(records),
         )
-        .route("/admin/parents/nouveau", get(people::new_guardian))
+        .route(
+            "/admin/parents/nouveau",
+            get(people::new_guardian).allow(records),
+        )
+        .route("/admin/personnel", get(people::staff).allow(admin))
         .route(
             "/admin/personnel",
-            get(people::staff).post(people::create_staff),
+            post(people::create_staff).allow(records),
         )
-        .route("/admin/personnel/nouveau", get(people::new_staff))
         .route(
-            "/admin/etablissement",
-            get(school::show).post(school::update),
+            "/admin/personnel/nouveau",
+            get(people::new_staff).allow(records),
         )
-        .route("/admin/notation", get(grading::show).post(grading::update))
-        .route("/admin/annees", get(years::index))
-        .route("/admin/annees/preparation", post(years::prepare))
-        .route("/admin/annees/{id}/ouverture", post(years::open))
-        .route("/admin/annees/{id}/passages", post(years::promote))
+        .route("/admin/etablissement", get(school::show).allow(admin))
+        .route("/admin/etablissement", post(school::update).allow(director))
+        .route("/admin/notation", get(grading::show).allow(admin))
+        .route("/admin/notation", post(grading::update).allow(director))
+        .route("/admin/annees", get(years::index).allow(admin))
+        .route(
+            "/admin/annees/preparation",
+            post(years::prepare).allow(director),
+        )
+        .route(
+            "/admin/annees/{id}/ouverture",
+            post(years::open).allow(director),
+        )
+        .route(
+            "/admin/annees/{id}/passages",
+            post(years::promote).allow(director),
+        )
+        .route("/admin/coefficients", get(coefficients::show).allow(admin))
         .route(
             "/admin/coefficients",
-            get(coefficients::show).post(coefficients::update),
+            post(coefficients::update).allow(director),
         )
-        .route("/admin/journal", get(journal::index))
-        .route("/admin/utilisateurs", get(people::users))
+        .route("/admin/journal", get(journal::index).allow(director))
+        .route("/admin/utilisateurs", get(people::users).allow(admin))
+        .route("/admin/utilisateurs/{id}", get(people::show).allow(admin))
         .route(
             "/admin/utilisateurs/{id}",
-            get(people::show).post(people::update),
+            post(people::update).allow(records),
         )
         .route(
             "/admin/utilisateurs/{id}/mot-de-passe",
-            post(people::reset_password),
+            post(people::reset_password).allow(director),
         )
         .route(
             "/admin/utilisateurs/{id}/activation",
-            post(people::toggle_active),
+            post(people::toggle_active).allow(director),
         )
 }
 

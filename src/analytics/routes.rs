@@ -15,17 +15,30 @@ use super::risk::{self, Risk, RiskSettings};
 use crate::app::AppState;
 use crate::auth::{CurrentUser, Role};
 use crate::authz;
+use crate::authz::{Allow, Rule};
 use crate::error::{AppError, AppResult};
 use crate::web::{Ctx, FormErrors, PathId, html, html_status, redirect};
 
 /// Routes of analytics.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/admin/analytique", get(admin_dashboard))
-        .route("/admin/analytique/seuils", post(save_settings))
-        .route("/analytique/risques", get(risks_page))
-        .route("/analytique/classes/{id}", get(class_dashboard))
-        .route("/analytique/eleves/{id}", get(student_dashboard))
+        .route("/admin/analytique", get(admin_dashboard).allow(Rule::ADMIN))
+        .route(
+            "/admin/analytique/seuils",
+            post(save_settings).allow(Rule::AnyOf(authz::SCHOOL_RISKS)),
+        )
+        .route(
+            "/analytique/risques",
+            get(risks_page).allow(Rule::AnyOf(authz::STAFF)),
+        )
+        .route(
+            "/analytique/classes/{id}",
+            get(class_dashboard).allow(Rule::AnyOf(authz::STAFF)),
+        )
+        .route(
+            "/analytique/eleves/{id}",
+            get(student_dashboard).allow(Rule::SignedIn),
+        )
 }
 
 fn may_administer(u: &CurrentUser) -> bool {

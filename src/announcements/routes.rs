@@ -5,13 +5,14 @@ use axum::Form;
 use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::AUDIENCES;
 use super::repo::{self, Announcement, NewAnnouncement, Recipient};
 use crate::app::AppState;
 use crate::auth::{CurrentUser, Role};
+use crate::authz::{Allow, Rule};
 use crate::error::{AppError, AppResult};
 use crate::school::{self, Choice, ClassRow};
 use crate::web::{Ctx, FormErrors, PathId, html, html_status, redirect};
@@ -19,9 +20,10 @@ use crate::web::{Ctx, FormErrors, PathId, html, html_status, redirect};
 /// Routes of announcements.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/annonces", get(index).post(create))
-        .route("/annonces/nouvelle", get(new))
-        .route("/annonces/{id}", get(show))
+        .route("/annonces", get(index).allow(Rule::SignedIn))
+        .route("/annonces", post(create).allow(Rule::AnyOf(WRITERS)))
+        .route("/annonces/nouvelle", get(new).allow(Rule::AnyOf(WRITERS)))
+        .route("/annonces/{id}", get(show).allow(Rule::SignedIn))
 }
 
 fn reader(ctx: &Ctx) -> AppResult<&CurrentUser> {
@@ -33,8 +35,11 @@ fn is_admin(u: &CurrentUser) -> bool {
     u.has(Role::Director) || u.has(Role::Secretary) || u.has(Role::Bursar)
 }
 
+/// Who writes announcements: the director, the secretary and the teachers.
+const WRITERS: &[Role] = &[Role::Director, Role::Secretary, Role::Teacher];
+
 fn may_write(u: &CurrentUser) -> bool {
-    u.has(Role::Director) || u.has(Role::Secretary) || u.has(Role::Teacher)
+    WRITERS.iter().any(|r| u.has(*r))
 }
 
 #[derive(Template)]

@@ -16,6 +16,7 @@ use super::{Presence, RollCallError, record_roll_call};
 use crate::app::AppState;
 use crate::auth::Portal;
 use crate::authz;
+use crate::authz::{Allow, Rule};
 use crate::domain;
 use crate::error::{AppError, AppResult};
 use crate::school::{self, ClassRow, StudentRow, TeacherOfClass};
@@ -30,12 +31,18 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route(
             "/enseignant/classes/{id}/appel",
-            get(roll_call_form).post(roll_call),
+            get(roll_call_form).post(roll_call).allow(Rule::TEACHER),
         )
-        .route("/parent/absences/{id}/justification", post(justify))
-        .route("/admin/absences", get(pending))
-        .route("/admin/absences/saisie", post(note))
-        .route("/admin/absences/{id}/validation", post(review))
+        .route(
+            "/parent/absences/{id}/justification",
+            post(justify).allow(Rule::PARENT),
+        )
+        .route("/admin/absences", get(pending).allow(Rule::ADMIN))
+        .route("/admin/absences/saisie", post(note).allow(Rule::RECORDS))
+        .route(
+            "/admin/absences/{id}/validation",
+            post(review).allow(Rule::RECORDS),
+        )
 }
 
 #[derive(Template)]

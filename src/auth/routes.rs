@@ -12,6 +12,7 @@ use tower_sessions::Expiry;
 use super::ratelimit::{self, Limited, Limits};
 use super::{Role, keys, password, repo};
 use crate::app::AppState;
+use crate::authz::{Allow, Rule};
 use crate::domain::{Email, Phone};
 use crate::error::AppResult;
 use crate::i18n::Locale;
@@ -21,15 +22,21 @@ use crate::web::{ClientIp, Ctx, FormErrors, csrf, html, html_status, local_path,
 /// Routes of this feature.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(root))
-        .route("/connexion", get(login_form).post(login))
-        .route("/deconnexion", post(logout))
+        .route("/", get(root).allow(Rule::Public))
+        .route(
+            "/connexion",
+            get(login_form).post(login).allow(Rule::Public),
+        )
+        // Logging out works from any state, a session already gone included.
+        .route("/deconnexion", post(logout).allow(Rule::Public))
         .route(
             "/compte/mot-de-passe",
-            get(password_form).post(change_password),
+            get(password_form)
+                .post(change_password)
+                .allow(Rule::Account),
         )
-        .route("/compte/role", post(switch_role))
-        .route("/langue", post(switch_language))
+        .route("/compte/role", post(switch_role).allow(Rule::Account))
+        .route("/langue", post(switch_language).allow(Rule::Public))
 }
 
 async fn root(ctx: Ctx) -> Response {

@@ -2,6 +2,10 @@
 //! from the school's relationships (guardian of, teaches, enrolled in, administration role).
 //! Every handler that touches a student or a class asks here.
 
+mod access;
+
+pub use access::{Allow, DIRECTOR, FEES, MONEY, RECORDS, Rule, SCHOOL_RISKS, STAFF, Viewer};
+
 use crate::auth::CurrentUser;
 use crate::db::Pool;
 use crate::error::{AppError, AppResult};
@@ -109,6 +113,11 @@ pub async fn can_see_roster(
     .await
 }
 
+/// The roles among which the conseil de classe is held: the director, and a teacher who
+/// heads the class (which `may_hold_council` asks of the class).
+pub const COUNCIL: &[crate::auth::Role] =
+    &[crate::auth::Role::Director, crate::auth::Role::Teacher];
+
 /// May `u` hold the conseil de classe of a class headed by `head_teacher` (its sheet, its
 /// annual results)? The director and the class's professeur principal.
 pub fn may_hold_council(u: &CurrentUser, head_teacher: Option<i64>) -> bool {
@@ -119,8 +128,7 @@ pub fn may_hold_council(u: &CurrentUser, head_teacher: Option<i64>) -> bool {
 /// its thresholds)? The director and the secretary; a professeur principal follows their
 /// own classes' (see `analytics`), the bursar none.
 pub fn may_follow_school_risks(u: &CurrentUser) -> bool {
-    use crate::auth::Role;
-    u.has(Role::Director) || u.has(Role::Secretary)
+    SCHOOL_RISKS.iter().any(|r| u.has(*r))
 }
 
 /// May `u` download a leaderboard (Excel, CSV, PDF)? Staff and parents; not a student: a
@@ -141,8 +149,7 @@ pub fn require(allowed: bool) -> AppResult<()> {
 /// May `u` manage people and classes (create, edit, deactivate)? The director and the
 /// secretary; the bursar manages money, not records.
 pub fn can_manage_records(u: &CurrentUser) -> bool {
-    use crate::auth::Role;
-    u.has(Role::Director) || u.has(Role::Secretary)
+    RECORDS.iter().any(|r| u.has(*r))
 }
 
 /// May `u` give role `r` to an account (a new one, or by editing one)? The director gives
@@ -191,8 +198,7 @@ pub async fn can_grade(
 /// May `u` record payments, grant discounts, reverse receipts and set fees? The bursar
 /// and the director; the secretary reads accounts but does not handle money.
 pub fn can_handle_money(u: &CurrentUser) -> bool {
-    use crate::auth::Role;
-    u.has(Role::Bursar) || u.has(Role::Director)
+    MONEY.iter().any(|r| u.has(*r))
 }
 
 /// May `u` see the fees account and receipts of `student_id`? The administration and the

@@ -13,6 +13,7 @@ use super::repo;
 use crate::app::AppState;
 use crate::auth::{Portal, Role};
 use crate::authz;
+use crate::authz::{Allow, Rule};
 use crate::error::{AppError, AppResult};
 use crate::grades::repo::PeriodRow;
 use crate::school::{self, ClassRow, StudentRow};
@@ -21,25 +22,45 @@ use crate::web::{Ctx, PathId, PathIds, html, redirect};
 /// Routes of bulletins.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/bulletins/{student}/{period}", get(show))
+        .route(
+            "/bulletins/{student}/{period}",
+            get(show).allow(Rule::SignedIn),
+        )
         .route(
             "/bulletins/{student}/{period}/pdf",
-            get(super::pdf::student),
+            get(super::pdf::student).allow(Rule::SignedIn),
         )
-        .route("/admin/classes/{id}/bulletins/pdf", get(super::pdf::class))
+        .route(
+            "/admin/classes/{id}/bulletins/pdf",
+            get(super::pdf::class).allow(Rule::ADMIN),
+        )
         .route(
             "/admin/periodes/{id}/bulletins",
-            post(super::pdf::start_school),
+            post(super::pdf::start_school).allow(Rule::ADMIN),
         )
-        .route("/admin/classes/{id}/bulletins", get(class_results))
-        .route("/admin/periodes", get(periods))
-        .route("/admin/periodes/{id}/cloture", post(toggle_closed))
+        .route(
+            "/admin/classes/{id}/bulletins",
+            get(class_results).allow(Rule::ADMIN),
+        )
+        .route("/admin/periodes", get(periods).allow(Rule::ADMIN))
+        .route(
+            "/admin/periodes/{id}/cloture",
+            post(toggle_closed).allow(Rule::DIRECTOR),
+        )
         .route(
             "/admin/periodes/{id}/publication",
-            get(confirm_publication).post(set_published),
+            get(confirm_publication)
+                .post(set_published)
+                .allow(Rule::DIRECTOR),
         )
-        .route("/admin/periodes/{id}/resultats", post(super::school::start))
-        .route("/admin/resultats/{id}", get(super::school::show))
+        .route(
+            "/admin/periodes/{id}/resultats",
+            post(super::school::start).allow(Rule::ADMIN),
+        )
+        .route(
+            "/admin/resultats/{id}",
+            get(super::school::show).allow(Rule::ADMIN),
+        )
 }
 
 #[derive(Template)]

@@ -14,31 +14,35 @@ use super::repo::{self, ListItem, Message, Report};
 use super::{Access, ChatError, Contact, Conversation, EDIT_WINDOW_MINUTES};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
+use crate::authz::{Allow, Rule};
 use crate::error::{AppError, AppResult};
 use crate::web::{Ctx, PathId, html, html_status, redirect};
 
 /// Routes of the chat.
 pub fn router() -> Router<AppState> {
+    // Every signed-in user has conversations; each is checked against its members.
+    let user = Rule::SignedIn;
     Router::new()
-        .route("/messages", get(index))
-        .route("/messages/non-lus", get(unread_badge))
-        .route("/messages/nouveau", get(new_page).post(start))
+        .route("/messages", get(index).allow(user))
+        .route("/messages/non-lus", get(unread_badge).allow(user))
+        .route("/messages/nouveau", get(new_page).post(start).allow(user))
         .route(
             "/messages/{id}",
             get(show)
                 .post(send)
-                .layer(DefaultBodyLimit::max(super::MAX_FILE + 64 * 1024)),
+                .layer(DefaultBodyLimit::max(super::MAX_FILE + 64 * 1024))
+                .allow(user),
         )
-        .route("/messages/{id}/historique", get(history))
-        .route("/messages/{id}/sourdine", post(mute))
-        .route("/messages/m/{id}", get(one))
-        .route("/messages/m/{id}/modifier", post(edit))
-        .route("/messages/m/{id}/suppression", post(delete))
-        .route("/messages/m/{id}/signalement", post(report))
-        .route("/admin/signalements", get(reports))
+        .route("/messages/{id}/historique", get(history).allow(user))
+        .route("/messages/{id}/sourdine", post(mute).allow(user))
+        .route("/messages/m/{id}", get(one).allow(user))
+        .route("/messages/m/{id}/modifier", post(edit).allow(user))
+        .route("/messages/m/{id}/suppression", post(delete).allow(user))
+        .route("/messages/m/{id}/signalement", post(report).allow(user))
+        .route("/admin/signalements", get(reports).allow(Rule::ADMIN))
         .route(
             "/admin/signalements/{id}/suppression",
-            post(remove_reported),
+            post(remove_reported).allow(Rule::ADMIN),
         )
 }
 

@@ -16,6 +16,7 @@ use super::{DECISIONS, Year};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::authz;
+use crate::authz::{Allow, Rule};
 use crate::bulletins::compute::Bulletin;
 use crate::error::{AppError, AppResult};
 use crate::grades::repo::PeriodRow;
@@ -27,14 +28,24 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route(
             "/enseignant/classes/{class}/matieres/{subject}/appreciations",
-            get(appreciations).post(save_appreciations),
+            get(appreciations)
+                .post(save_appreciations)
+                .allow(Rule::TEACHER),
         )
         .route(
             "/enseignant/classes/{class}/matieres/{subject}/appreciations/{student}",
-            axum::routing::post(save_appreciation),
+            axum::routing::post(save_appreciation).allow(Rule::TEACHER),
         )
-        .route("/conseil/classes/{id}", get(council).post(save_council))
-        .route("/conseil/classes/{id}/annuel", get(annual))
+        .route(
+            "/conseil/classes/{id}",
+            get(council)
+                .post(save_council)
+                .allow(Rule::AnyOf(authz::COUNCIL)),
+        )
+        .route(
+            "/conseil/classes/{id}/annuel",
+            get(annual).allow(Rule::AnyOf(authz::COUNCIL)),
+        )
 }
 
 #[derive(Deserialize, Default)]

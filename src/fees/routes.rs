@@ -19,6 +19,7 @@ use super::{
 use crate::app::AppState;
 use crate::auth::{CurrentUser, Portal};
 use crate::authz;
+use crate::authz::{Allow, Rule};
 use crate::domain;
 use crate::error::{AppError, AppResult};
 use crate::school::{self, Choice, StudentRow, Year};
@@ -26,25 +27,38 @@ use crate::web::{Ctx, FormErrors, PathId, html, html_status, redirect};
 
 /// Routes of fees.
 pub fn router() -> Router<AppState> {
+    // The administration reads the accounts; the bursar and the director handle the money;
+    // a family reads its own receipts (each checked against the student).
+    let (admin, money) = (Rule::ADMIN, Rule::MONEY);
     Router::new()
-        .route("/admin/frais", get(settings))
-        .route("/admin/frais/types", post(create_fee_type))
-        .route("/admin/frais/tranches", post(create_tranche))
+        .route("/admin/frais", get(settings).allow(admin))
+        .route("/admin/frais/types", post(create_fee_type).allow(money))
+        .route("/admin/frais/tranches", post(create_tranche).allow(money))
         .route(
             "/admin/frais/tranches/{id}/suppression",
-            post(delete_tranche),
+            post(delete_tranche).allow(money),
         )
-        .route("/admin/frais/facturation", post(bill))
-        .route("/admin/eleves/{id}/frais", get(account))
-        .route("/admin/eleves/{id}/paiements", post(pay))
-        .route("/admin/eleves/{id}/remises", post(discount))
-        .route("/recus/{id}", get(receipt))
-        .route("/recus/{id}/pdf", get(super::documents::pdf))
-        .route("/releves/eleves/{id}", get(super::documents::statement))
-        .route("/verifier/recus/{id}/{code}", get(super::documents::verify))
-        .route("/admin/recus/{id}/annulation", post(reverse))
-        .route("/admin/impayes", get(super::reports::arrears))
-        .route("/admin/caisse", get(super::reports::cash))
+        .route("/admin/frais/facturation", post(bill).allow(money))
+        .route("/admin/eleves/{id}/frais", get(account).allow(admin))
+        .route("/admin/eleves/{id}/paiements", post(pay).allow(money))
+        .route("/admin/eleves/{id}/remises", post(discount).allow(money))
+        .route("/recus/{id}", get(receipt).allow(Rule::SignedIn))
+        .route(
+            "/recus/{id}/pdf",
+            get(super::documents::pdf).allow(Rule::SignedIn),
+        )
+        .route(
+            "/releves/eleves/{id}",
+            get(super::documents::statement).allow(Rule::SignedIn),
+        )
+        // Whoever holds a printed receipt checks it from its QR code, signed in or not.
+        .route(
+            "/verifier/recus/{id}/{code}",
+            get(super::documents::verify).allow(Rule::Public),
+        )
+        .route("/admin/recus/{id}/annulation", post(reverse).allow(money))
+        .route("/admin/impayes", get(super::reports::arrears).allow(admin))
+        .route("/admin/caisse", get(super::reports::cash).allow(admin))
 }
 
 fn money_handler(ctx: &Ctx) -> AppResult<&CurrentUser> {

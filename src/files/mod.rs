@@ -15,6 +15,7 @@ use chrono::Utc;
 use sqlx::FromRow;
 
 use crate::app::AppState;
+use crate::authz::{Allow, Rule};
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::web::{Ctx, PathId};
@@ -228,7 +229,8 @@ pub use repo::of_owner;
 
 /// Routes of files.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/fichiers/{id}", get(download))
+    // Each file is checked against what it is attached to.
+    Router::new().route("/fichiers/{id}", get(download).allow(Rule::SignedIn))
 }
 
 /// Sends a file to whoever may see its owner.

@@ -16,16 +16,18 @@ use super::challenges;
 use super::routes::{self as pages, BoardQuery};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
+use crate::authz::{Allow, Rule};
 use crate::error::{AppError, AppResult};
 use crate::web::Ctx;
 
 /// Routes of the API.
 pub fn router() -> Router<AppState> {
+    // A program is answered 401 in JSON, not sent to the login page.
     Router::new()
-        .route("/api/gamification/points", get(points))
-        .route("/api/gamification/classement", get(board))
-        .route("/api/gamification/defis", get(defis))
-        .route("/api/gamification/badges", get(badges))
+        .route("/api/gamification/points", get(points).allow(Rule::Api))
+        .route("/api/gamification/classement", get(board).allow(Rule::Api))
+        .route("/api/gamification/defis", get(defis).allow(Rule::Api))
+        .route("/api/gamification/badges", get(badges).allow(Rule::Api))
 }
 
 /// An API error as JSON: `{"error": "...", "message": "..."}` in the user's language.

@@ -17,6 +17,7 @@ use super::{MarkError, average_of, record_mark};
 use crate::app::AppState;
 use crate::auth::{CurrentUser, Portal};
 use crate::authz;
+use crate::authz::{Allow, Rule};
 use crate::domain;
 use crate::error::{AppError, AppResult};
 use crate::school::{self, ClassRow, StudentRow};
@@ -24,23 +25,33 @@ use crate::web::{Ctx, FormErrors, PathId, PathIds, html_status, redirect};
 
 /// Routes of the gradebook, under the teacher portal.
 pub fn router() -> Router<AppState> {
+    // A teacher's, each class and subject checked against their assignments.
+    let teacher = Rule::TEACHER;
     Router::new()
         .route(
             "/enseignant/classes/{class}/matieres/{subject}",
-            get(gradebook).post(create_evaluation),
+            get(gradebook).post(create_evaluation).allow(teacher),
         )
-        .route("/enseignant/evaluations/{id}", get(entry).post(save_all))
+        .route(
+            "/enseignant/evaluations/{id}",
+            get(entry).post(save_all).allow(teacher),
+        )
         .route(
             "/enseignant/evaluations/{id}/import",
-            post(import_marks).layer(axum::extract::DefaultBodyLimit::max(
-                crate::import::table::MAX_FILE + 64 * 1024,
-            )),
+            post(import_marks)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::import::table::MAX_FILE + 64 * 1024,
+                ))
+                .allow(teacher),
         )
         .route(
             "/enseignant/evaluations/{id}/eleves/{student}",
-            post(save_one),
+            post(save_one).allow(teacher),
         )
-        .route("/enseignant/evaluations/{id}/cellules", post(save_cells))
+        .route(
+            "/enseignant/evaluations/{id}/cellules",
+            post(save_cells).allow(teacher),
+        )
 }
 
 async fn grader<'a>(

@@ -12,21 +12,34 @@ use super::{ImportRow, table};
 use crate::app::AppState;
 use crate::auth::{CurrentUser, Portal};
 use crate::authz;
+use crate::authz::{Allow, Rule};
 use crate::error::{AppError, AppResult};
 use crate::web::{Ctx, PathId, html_status, redirect};
 
 /// Routes of imports.
 pub fn router() -> Router<AppState> {
+    let records = Rule::RECORDS;
     Router::new()
-        .route("/admin/import", get(index))
+        .route("/admin/import", get(index).allow(records))
         .route(
             "/admin/import/eleves",
-            post(upload).layer(DefaultBodyLimit::max(table::MAX_FILE + 64 * 1024)),
+            post(upload)
+                .layer(DefaultBodyLimit::max(table::MAX_FILE + 64 * 1024))
+                .allow(records),
         )
-        .route("/admin/import/modele-eleves.csv", get(template_csv))
-        .route("/admin/import/modele-eleves.xlsx", get(template_xlsx))
-        .route("/admin/import/{id}", get(show))
-        .route("/admin/import/{id}/confirmation", post(confirm))
+        .route(
+            "/admin/import/modele-eleves.csv",
+            get(template_csv).allow(records),
+        )
+        .route(
+            "/admin/import/modele-eleves.xlsx",
+            get(template_xlsx).allow(records),
+        )
+        .route("/admin/import/{id}", get(show).allow(records))
+        .route(
+            "/admin/import/{id}/confirmation",
+            post(confirm).allow(records),
+        )
 }
 
 fn manager(ctx: &Ctx) -> AppResult<&CurrentUser> {

@@ -12,14 +12,19 @@ use super::JobView;
 use crate::app::AppState;
 use crate::auth::{CurrentUser, Role};
 use crate::authz;
+use crate::authz::{Allow, Rule};
 use crate::error::{AppError, AppResult};
 use crate::web::{Ctx, PathId, html, redirect};
 
 /// Routes of the progress component.
 pub fn router() -> Router<AppState> {
+    // A job is followed by whoever started it (and the director): checked per job.
     Router::new()
-        .route("/taches/{id}", get(show))
-        .route("/taches/{id}/annulation", post(cancel))
+        .route("/taches/{id}", get(show).allow(Rule::SignedIn))
+        .route(
+            "/taches/{id}/annulation",
+            post(cancel).allow(Rule::SignedIn),
+        )
 }
 
 #[derive(Template)]

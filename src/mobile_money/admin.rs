@@ -17,16 +17,24 @@ use super::repo::{self, KeptCallback, Line};
 use super::{Applied, MomoState, Payment};
 use crate::app::AppState;
 use crate::auth::{CurrentUser, Portal};
+use crate::authz::{Allow, Rule};
 use crate::error::{AppError, AppResult};
 use crate::web::{Ctx, PathId, html, redirect};
 
 /// The bursar's pages.
 pub fn router() -> Router<AppState> {
+    let money = Rule::MONEY;
     Router::new()
-        .route("/admin/mobile-money", get(index))
-        .route("/admin/mobile-money/{id}", get(detail))
-        .route("/admin/mobile-money/{id}/verification", post(recheck))
-        .route("/admin/mobile-money/{id}/decision", post(decide))
+        .route("/admin/mobile-money", get(index).allow(money))
+        .route("/admin/mobile-money/{id}", get(detail).allow(money))
+        .route(
+            "/admin/mobile-money/{id}/verification",
+            post(recheck).allow(money),
+        )
+        .route(
+            "/admin/mobile-money/{id}/decision",
+            post(decide).allow(money),
+        )
 }
 
 fn money_handler(ctx: &Ctx) -> AppResult<&CurrentUser> {

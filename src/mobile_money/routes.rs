@@ -15,6 +15,7 @@ use super::provider::CallbackError;
 use super::{MomoState, Network, Payment, Request, StartError, repo};
 use crate::app::AppState;
 use crate::auth::Portal;
+use crate::authz::{self, Allow, Rule};
 use crate::domain::Phone;
 use crate::error::{AppError, AppResult};
 use crate::fees::repo::InvoiceLine;
@@ -22,13 +23,23 @@ use crate::web::{Ctx, FormErrors, PathId, html, html_status, redirect};
 
 /// Pages of the parent's flow (behind the session).
 pub fn router() -> Router<AppState> {
+    // A parent pays for their own children; whoever sees the child's fees follows a payment.
     Router::new()
-        .route("/parent/enfants/{id}/paiement", get(form).post(submit))
-        .route("/paiements/{id}", get(waiting))
-        .route("/paiements/{id}/etat", get(state_fragment))
+        .route(
+            "/parent/enfants/{id}/paiement",
+            get(form).post(submit).allow(Rule::PARENT),
+        )
+        .route(
+            "/paiements/{id}",
+            get(waiting).allow(Rule::AnyOf(authz::FEES)),
+        )
+        .route(
+            "/paiements/{id}/etat",
+            get(state_fragment).allow(Rule::AnyOf(authz::FEES)),
+        )
         .route(
             "/paiements/demo/{identifier}",
-            get(demo_phone).post(demo_answer),
+            get(demo_phone).post(demo_answer).allow(Rule::PARENT),
         )
         .merge(super::admin::router())
 }
@@ -36,7 +47,10 @@ pub fn router() -> Router<AppState> {
 /// The providers' callbacks: no session, no form token; each provider's own proof.
 pub fn webhooks() -> Router<AppState> {
     Router::new()
-        .route("/paiements/rappel/{provider}", post(callback))
+        .route(
+            "/paiements/rappel/{provider}",
+            post(callback).allow(Rule::Provider),
+        )
         .layer(DefaultBodyLimit::max(64 * 1024))
 }
 

@@ -12,19 +12,25 @@ use axum::routing::{get, post};
 use super::repo::{self, Row};
 use super::{CHANNELS, KINDS, hhmm, parse_hhmm, push};
 use crate::app::AppState;
+use crate::authz::{Allow, Rule};
 use crate::error::{AppError, AppResult};
 use crate::web::{Ctx, FormErrors, PathId, html, html_status, redirect};
 
 /// Routes of notifications.
 pub fn router() -> Router<AppState> {
+    // Each user's own notifications, preferences and devices.
+    let user = Rule::SignedIn;
     Router::new()
-        .route("/notifications", get(index))
-        .route("/notifications/cloche", get(bell))
-        .route("/notifications/lues", post(read_all))
-        .route("/notifications/{id}", get(open))
-        .route("/compte/notifications", get(prefs).post(save_prefs))
-        .route("/compte/appareils", post(add_device))
-        .route("/compte/appareils/retrait", post(remove_device))
+        .route("/notifications", get(index).allow(user))
+        .route("/notifications/cloche", get(bell).allow(user))
+        .route("/notifications/lues", post(read_all).allow(user))
+        .route("/notifications/{id}", get(open).allow(user))
+        .route(
+            "/compte/notifications",
+            get(prefs).post(save_prefs).allow(user),
+        )
+        .route("/compte/appareils", post(add_device).allow(user))
+        .route("/compte/appareils/retrait", post(remove_device).allow(user))
 }
 
 #[derive(Template)]

@@ -9,6 +9,7 @@ use axum::routing::get;
 use crate::app::AppState;
 use crate::auth::Portal;
 use crate::authz;
+use crate::authz::{Allow, Rule};
 use crate::error::{AppError, AppResult};
 use crate::school::{self, ClassRow, GuardianRow, StudentRow, TeacherOfClass};
 use crate::web::{Ctx, PathId, html, redirect};
@@ -16,11 +17,17 @@ use crate::web::{Ctx, PathId, html, redirect};
 /// Routes of the three family and teacher portals.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/eleve", get(student_home))
-        .route("/enseignant", get(teacher_home))
-        .route("/enseignant/classes/{id}", get(teacher_class))
-        .route("/parent", get(parent_home))
-        .route("/parent/enfants/{id}", get(parent_child))
+        .route("/eleve", get(student_home).allow(Rule::STUDENT))
+        .route("/enseignant", get(teacher_home).allow(Rule::TEACHER))
+        .route(
+            "/enseignant/classes/{id}",
+            get(teacher_class).allow(Rule::TEACHER),
+        )
+        .route("/parent", get(parent_home).allow(Rule::PARENT))
+        .route(
+            "/parent/enfants/{id}",
+            get(parent_child).allow(Rule::PARENT),
+        )
 }
 
 #[derive(Template)]

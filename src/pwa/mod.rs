@@ -10,18 +10,21 @@ use axum::{Extension, Router};
 
 use crate::app::AppState;
 use crate::auth::Portal;
+use crate::authz::{Allow, Rule};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Locale, Tr};
 use crate::web::{Ctx, html};
 
 /// Routes of the app shell.
 pub fn router() -> Router<AppState> {
+    // What a browser fetches to install the app and to work offline, before anyone logs in.
+    let public = Rule::Public;
     Router::new()
-        .route("/manifest.webmanifest", get(manifest))
-        .route("/manifest/{portal}", get(portal_manifest))
-        .route("/favicon.ico", get(favicon))
-        .route("/sw.js", get(service_worker))
-        .route("/hors-ligne", get(offline))
+        .route("/manifest.webmanifest", get(manifest).allow(public))
+        .route("/manifest/{portal}", get(portal_manifest).allow(public))
+        .route("/favicon.ico", get(favicon).allow(public))
+        .route("/sw.js", get(service_worker).allow(public))
+        .route("/hors-ligne", get(offline).allow(public))
 }
 
 /// The manifest a page links to: its portal's for a signed-in user (the app installed

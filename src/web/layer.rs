@@ -45,6 +45,14 @@ pub async fn web(
             .unwrap_or_default(),
     };
     req.extensions_mut().insert(locale);
+    // Read once here: the access rule of the route and the page context both need it.
+    let viewer = match crate::auth::current_user(&app, &session).await {
+        Ok(u) => u,
+        Err(e) => return e.into_response(),
+    };
+    req.extensions_mut().insert(crate::authz::Viewer(viewer));
+    req.extensions_mut()
+        .insert(Tr::new(app.i18n.clone(), locale));
     let htmx = HtmxInfo::from_headers(req.headers());
     let current = req
         .headers()
@@ -69,6 +77,7 @@ pub async fn web(
             fragment: htmx.wants_fragment(),
             t,
         };
+        let extensions = std::mem::take(res.extensions_mut());
         res = match tpl.render() {
             Ok(body) => (status, Html(body)).into_response(),
             Err(e) => {
@@ -76,6 +85,8 @@ pub async fn web(
                 status.into_response()
             }
         };
+        // The route's access rule (and whatever else rode on the response) stays on it.
+        res.extensions_mut().extend(extensions);
     }
 
     if htmx.request

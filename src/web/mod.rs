@@ -145,7 +145,10 @@ where
             .get::<Locale>()
             .copied()
             .unwrap_or_default();
-        let user = crate::auth::current_user(&app, &session).await?;
+        let user = match parts.extensions.get::<crate::authz::Viewer>() {
+            Some(v) => v.0.clone(),
+            None => crate::auth::current_user(&app, &session).await?,
+        };
         let csrf = csrf::token(&session).await?;
         // `remove` marks the session modified (a database write) even when the key is absent.
         let flash = match session.get::<Flash>("flash").await? {

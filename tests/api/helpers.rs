@@ -518,6 +518,8 @@ pub struct Res {
     pub body: String,
     /// The body as it came (a PDF, a workbook).
     pub bytes: Vec<u8>,
+    /// The access rule the route declared, if the request reached a route that has one.
+    pub access: Option<suku::authz::Rule>,
 }
 
 impl Res {
@@ -581,6 +583,7 @@ pub fn extract_csrf(body: &str) -> Option<String> {
 impl Client {
     pub async fn send(&mut self, req: Request<Body>) -> Res {
         let res = self.router.clone().oneshot(req).await.unwrap();
+        let access = res.extensions().get::<suku::authz::Rule>().copied();
         let status = res.status();
         let headers = res.headers().clone();
         for v in headers.get_all(header::SET_COOKIE) {
@@ -604,6 +607,7 @@ impl Client {
             headers,
             body,
             bytes: bytes.to_vec(),
+            access,
         }
     }
 

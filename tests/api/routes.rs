@@ -1,6 +1,8 @@
-//! The routes of the router that `app::router` builds, read from the router itself, and the
-//! check that the authorization matrix (tests/api/authz.rs) walks every one of them: a
-//! route added anywhere without a case in the matrix fails the suite.
+//! The routes of the router that `app::router` builds, read from the router itself; the
+//! check that every one declares its access rule where it is mounted and that the rule turns
+//! away the roles it names; and the check that the authorization matrix
+//! (tests/api/authz.rs) walks every one of them: a route added anywhere without a rule, or
+//! without a case in the matrix, fails the suite.
 
 use std::collections::HashMap;
 
@@ -132,5 +134,114 @@ async fn the_router_lists_its_routes() {
         by("GET"),
         by("POST"),
         routes.len() - by("GET") - by("POST")
+    );
+}
+
+/// A path of `pattern` with every parameter filled (`{x}` by 1, `{*x}` by a name).
+fn sample(pattern: &str) -> String {
+    pattern
+        .split('/')
+        .map(|seg| {
+            if seg.starts_with("{*") {
+                "x"
+            } else if seg.starts_with('{') {
+                "1"
+            } else {
+                seg
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[tokio::test]
+async fn every_route_declares_its_access_rule_and_the_rule_turns_away_the_others() {
+    use suku::auth::Role;
+    use suku::authz::Rule;
+    let app = crate::helpers::TestApp::new().await;
+    let routes: Vec<Route> = routes_of(&app.router)
+        .into_iter()
+        // The static files are a service, not a route: public by nature, and no page.
+        .filter(|r| !(r.method == "ANY" && r.path.starts_with("/static")))
+        .collect();
+    let mut anon = app.client();
+    anon.get("/connexion").await;
+    assert!(anon.csrf.is_some(), "the login page gives a token");
+    let mut missing = Vec::new();
+    let mut wrong = Vec::new();
+    let mut rules = Vec::new();
+    for r in &routes {
+        let path = sample(&r.path);
+        if anon.cookie.is_none() {
+            // Logging out (a route like any other) ended the visitor's session and token.
+            anon.get("/connexion").await;
+        }
+        let res = match r.method.as_str() {
+            "GET" => anon.get(&path).await,
+            "POST" => anon.post(&path, &[]).await,
+            other => panic!("a {other} route: walk it here"),
+        };
+        let Some(rule) = res.access else {
+            missing.push(format!("{} {}", r.method, r.path));
+            continue;
+        };
+        let to_login = res.status == axum::http::StatusCode::SEE_OTHER
+            && res.location().starts_with("/connexion");
+        let refused = match rule {
+            Rule::Public | Rule::Provider => true,
+            Rule::Api => res.status == axum::http::StatusCode::UNAUTHORIZED,
+            _ => to_login,
+        };
+        if !refused {
+            wrong.push(format!(
+                "{} {} ({rule:?}) does not send a visitor to the login page: {}",
+                r.method, r.path, res.status
+            ));
+        }
+        rules.push((r.clone(), path, rule));
+    }
+    assert!(
+        missing.is_empty(),
+        "routes without an access rule (add .allow(rule) where they are mounted):\n{}",
+        missing.join("\n")
+    );
+    let roles = [
+        ("director", Role::Director),
+        ("bursar", Role::Bursar),
+        ("secretary", Role::Secretary),
+        ("teacher_a", Role::Teacher),
+        ("parent_1", Role::Parent),
+        ("student", Role::Student),
+    ];
+    let mut turned_away = 0;
+    for (who, role) in roles {
+        let mut c = app.login_as(who).await;
+        for (r, path, rule) in &rules {
+            if rule.admits_role(role) {
+                continue;
+            }
+            let res = match r.method.as_str() {
+                "GET" => c.get(path).await,
+                _ => c.post(path, &[]).await,
+            };
+            turned_away += 1;
+            if res.status != axum::http::StatusCode::FORBIDDEN || res.access != Some(*rule) {
+                wrong.push(format!(
+                    "{} {} ({rule:?}) as {who}: {}",
+                    r.method, r.path, res.status
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    let count = |f: &dyn Fn(&Rule) -> bool| rules.iter().filter(|(_, _, x)| f(x)).count();
+    eprintln!(
+        "{} routes with a rule: {} public or provider, {} any signed-in user, {} one portal, {} some roles; {} refusals checked",
+        rules.len(),
+        count(&|x| matches!(x, Rule::Public | Rule::Provider)),
+        count(&|x| matches!(x, Rule::Account | Rule::SignedIn | Rule::Api)),
+        count(&|x| matches!(x, Rule::Portal(_))),
+        count(&|x| matches!(x, Rule::AnyOf(_))),
+        turned_away
     );
 }

@@ -17,6 +17,7 @@ use super::{ExportQuery, Format, Orientation};
 use crate::app::AppState;
 use crate::auth::{CurrentUser, Portal};
 use crate::authz;
+use crate::authz::{Allow, Rule};
 use crate::error::{AppError, AppResult};
 use crate::jobs::{Job, JobCtx, JobState, JobView};
 use crate::settings::DocumentSettings;
@@ -32,22 +33,40 @@ pub use editor::*;
 
 /// Routes of the export pages.
 pub fn router() -> Router<AppState> {
+    // The administration exports what each role may read (each data set says); the school's
+    // documents are the records managers'.
+    let (admin, records) = (Rule::ADMIN, Rule::RECORDS);
     Router::new()
-        .route("/admin/exports", get(exports_page))
+        .route("/admin/exports", get(exports_page).allow(admin))
         .route(
             "/admin/exports/modeles/nouveau",
-            get(new_template).post(create_template),
+            get(new_template).post(create_template).allow(admin),
         )
         .route(
             "/admin/exports/modeles/{id}",
-            get(edit_template).post(update_template),
+            get(edit_template).post(update_template).allow(admin),
         )
-        .route("/admin/exports/apercu", post(preview))
-        .route("/admin/exports/modeles/{id}/fichier", get(download))
-        .route("/admin/exports/modeles/{id}/lancement", post(launch))
-        .route("/admin/exports/modeles/{id}/suppression", post(remove))
-        .route("/admin/documents", get(documents_page).post(save_documents))
-        .route("/admin/documents/apercu", post(preview_document))
+        .route("/admin/exports/apercu", post(preview).allow(admin))
+        .route(
+            "/admin/exports/modeles/{id}/fichier",
+            get(download).allow(admin),
+        )
+        .route(
+            "/admin/exports/modeles/{id}/lancement",
+            post(launch).allow(admin),
+        )
+        .route(
+            "/admin/exports/modeles/{id}/suppression",
+            post(remove).allow(admin),
+        )
+        .route(
+            "/admin/documents",
+            get(documents_page).post(save_documents).allow(records),
+        )
+        .route(
+            "/admin/documents/apercu",
+            post(preview_document).allow(records),
+        )
 }
 
 /// The definition the editor's form describes.

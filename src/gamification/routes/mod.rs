@@ -22,6 +22,7 @@ use super::{Behaviour, Levels, Standing, repo};
 use crate::app::AppState;
 use crate::auth::{CurrentUser, Role};
 use crate::authz;
+use crate::authz::{Allow, Rule};
 use crate::db::Pool;
 use crate::error::{AppError, AppResult};
 use crate::web::{Ctx, FormErrors, PathId, field, form, html, html_status, redirect};
@@ -45,32 +46,63 @@ pub use progress::*;
 
 /// Routes of gamification (pages and the JSON API).
 pub fn router() -> Router<AppState> {
+    // Everyone sees progress, boards and challenges (each checked against whose they are);
+    // the staff award points and run challenges in their classes; the director and the
+    // secretary run the school's game.
+    let (user, masters) = (Rule::SignedIn, Rule::AnyOf(GAME_MASTERS));
+    let runners = Rule::AnyOf(CHALLENGE_RUNNERS);
     Router::new()
-        .route("/progression", get(my_progress))
-        .route("/progression/{id}", get(progress_page))
-        .route("/progression/{id}/confidentialite", post(set_privacy))
-        .route("/classements", get(boards_page))
-        .route("/badges", get(badges_page).post(create_badge))
-        .route("/points/classe/{id}", get(class_points).post(award_points))
-        .route("/points/classe/{id}/badge", post(give_badge))
-        .route("/points/{id}/annulation", post(revoke_award))
+        .route("/progression", get(my_progress).allow(user))
+        .route("/progression/{id}", get(progress_page).allow(user))
+        .route(
+            "/progression/{id}/confidentialite",
+            post(set_privacy).allow(user),
+        )
+        .route("/classements", get(boards_page).allow(user))
+        .route("/badges", get(badges_page).allow(user))
+        .route("/badges", post(create_badge).allow(masters))
+        .route(
+            "/points/classe/{id}",
+            get(class_points).post(award_points).allow(runners),
+        )
+        .route("/points/classe/{id}/badge", post(give_badge).allow(runners))
+        .route("/points/{id}/annulation", post(revoke_award).allow(masters))
         .route(
             "/badges/{badge}/eleves/{student}/annulation",
-            post(revoke_badge),
+            post(revoke_badge).allow(masters),
         )
-        .route("/defis", get(challenges_page).post(create_challenge))
-        .route("/defis/nouveau", get(new_challenge))
-        .route("/defis/{id}", get(challenge_page))
-        .route("/defis/{id}/progression", get(challenge_progress))
-        .route("/defis/{id}/annulation", post(cancel_challenge))
-        .route("/admin/gamification", get(admin_page))
-        .route("/admin/gamification/regles", post(save_rules))
-        .route("/admin/gamification/niveaux", post(save_levels))
-        .route("/admin/gamification/classements", post(save_boards))
-        .route("/admin/gamification/comportements", post(add_behaviour))
+        .route("/defis", get(challenges_page).allow(user))
+        .route("/defis", post(create_challenge).allow(runners))
+        .route("/defis/nouveau", get(new_challenge).allow(runners))
+        .route("/defis/{id}", get(challenge_page).allow(user))
+        .route(
+            "/defis/{id}/progression",
+            get(challenge_progress).allow(user),
+        )
+        .route(
+            "/defis/{id}/annulation",
+            post(cancel_challenge).allow(runners),
+        )
+        .route("/admin/gamification", get(admin_page).allow(masters))
+        .route(
+            "/admin/gamification/regles",
+            post(save_rules).allow(masters),
+        )
+        .route(
+            "/admin/gamification/niveaux",
+            post(save_levels).allow(masters),
+        )
+        .route(
+            "/admin/gamification/classements",
+            post(save_boards).allow(masters),
+        )
+        .route(
+            "/admin/gamification/comportements",
+            post(add_behaviour).allow(masters),
+        )
         .route(
             "/admin/gamification/comportements/{id}",
-            post(toggle_behaviour),
+            post(toggle_behaviour).allow(masters),
         )
         .merge(super::api::router())
 }
@@ -185,5 +217,11 @@ pub(super) fn staff(u: &CurrentUser) -> bool {
 
 /// May `u` run the school's gamification (rules, behaviours, levels, reversals)?
 pub(super) fn may_administer(u: &CurrentUser) -> bool {
-    u.has(Role::Director) || u.has(Role::Secretary)
+    GAME_MASTERS.iter().any(|r| u.has(*r))
 }
+
+/// Who runs the school's gamification: rules, behaviours, levels, reversals.
+const GAME_MASTERS: &[Role] = &[Role::Director, Role::Secretary];
+/// Who awards points and runs challenges: the game's masters in every class, a teacher in
+/// the classes they teach (asked per class).
+const CHALLENGE_RUNNERS: &[Role] = &[Role::Director, Role::Secretary, Role::Teacher];
