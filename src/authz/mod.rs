@@ -3,8 +3,12 @@
 //! Every handler that touches a student or a class asks here.
 
 mod access;
+mod contacts;
+mod relations;
 
 pub use access::{Allow, DIRECTOR, FEES, MONEY, RECORDS, Rule, SCHOOL_RISKS, STAFF, Viewer};
+pub use contacts::{contact_rule, known_children, may_contact};
+pub use relations::{known_students, own_students, related_classes, taught_classes};
 
 use crate::auth::CurrentUser;
 use crate::db::Pool;

@@ -191,7 +191,7 @@ pub async fn start_direct(
     if let Some(id) = repo::direct_by_key(db, &key).await? {
         return Ok(Some((id, false)));
     }
-    if !repo::may_contact(db, u, other).await? {
+    if !crate::authz::may_contact(db, u, other).await? {
         return Ok(None);
     }
     let mut tx = crate::db::begin_write(db).await?;

@@ -19,6 +19,7 @@ mod fees;
 mod grades;
 mod journal;
 mod life;
+mod momo;
 mod names;
 mod news;
 
@@ -614,6 +615,13 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
     if let Some((phone, _)) = &demo_parent {
         chat::seed(&mut tx, phone).await?;
     }
+    momo::seed(
+        &mut tx,
+        &mut n.rng,
+        demo_parent.as_ref().map(|p| p.0.as_str()),
+        Utc::now(),
+    )
+    .await?;
 
     let director_login = "directeur@lumiere.tg".to_string();
     let (teacher_email,): (String,) = sqlx::query_as("SELECT email FROM users WHERE id = $1")

@@ -16,6 +16,7 @@ pub mod documents;
 pub mod repo;
 pub mod reports;
 pub mod routes;
+mod setup;
 
 pub use calc::{AmountXof, Discount};
 pub use routes::router;

@@ -330,7 +330,12 @@ async fn progress_rows(
         }
     };
     let (before_from, before_to) = (year_start, now_from - chrono::Days::new(1));
-    let marks = repo::boards::marks(db, before_from, now_to, scope).await?;
+    let among = match scope {
+        Scope::Classe(id) => crate::grades::repo::Among::Class(id),
+        Scope::Niveau(id) => crate::grades::repo::Among::Level(id),
+        Scope::Ecole => crate::grades::repo::Among::School,
+    };
+    let marks = crate::grades::repo::scored_marks_between(db, before_from, now_to, among).await?;
     let mut sides: HashMap<i64, ([i64; 2], [i64; 2])> = HashMap::new();
     for m in marks {
         let v = crate::grades::calc::to_twenty(m.points, m.scale);

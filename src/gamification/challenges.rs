@@ -251,14 +251,14 @@ async fn measure(
         "average_gain" => {
             // Each member's mean mark during the challenge against their mean before it
             // this year; the unit's gain is the mean of its members' gains.
-            let rows = repo::challenges::marks_of_year(db, to, students).await?;
+            let rows = crate::grades::repo::scored_marks_of_year(db, to, students).await?;
             let mut gains = Vec::new();
             for s in students {
                 let side = |during: bool| {
                     super::weighted_mean(
                         rows.iter()
-                            .filter(|r| r.0 == *s && (r.1 >= c.starts_on) == during)
-                            .map(|r| (crate::grades::calc::to_twenty(r.2, r.3), r.4)),
+                            .filter(|r| r.student_id == *s && (r.held_on >= c.starts_on) == during)
+                            .map(|r| (crate::grades::calc::to_twenty(r.points, r.scale), r.weight)),
                     )
                 };
                 if let (Some(now), Some(before)) = (side(true), side(false)) {

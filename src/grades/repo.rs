@@ -489,3 +489,79 @@ pub async fn subject_marks(
     .fetch_all(db)
     .await
 }
+
+/// A mark scored, as the rules that count progress read it: (student, day, points in
+/// hundredths, scale, weight).
+#[derive(Clone, Debug, FromRow)]
+pub struct ScoredMark {
+    pub student_id: i64,
+    pub held_on: NaiveDate,
+    /// Points in hundredths on `scale`.
+    pub points: i64,
+    pub scale: i64,
+    pub weight: i64,
+}
+
+/// Which of the current year's students: a class's, a level's, or the whole school's.
+#[derive(Clone, Copy, Debug)]
+pub enum Among {
+    Class(i64),
+    Level(i64),
+    School,
+}
+
+/// The marks scored between two days by the students of `among`, each in the class they
+/// are enrolled in this year.
+pub async fn scored_marks_between(
+    db: &Pool,
+    from: NaiveDate,
+    to: NaiveDate,
+    among: Among,
+) -> Result<Vec<ScoredMark>, sqlx::Error> {
+    let (filter, id) = match among {
+        Among::Class(id) => ("c.id = $3", id),
+        Among::Level(id) => ("c.level_id = $3", id),
+        Among::School => ("$3 = $3", 0),
+    };
+    sqlx::query_as(crate::sql!(
+        "SELECT m.student_id, ev.held_on, m.points, ev.scale, ev.weight \
+         FROM marks m JOIN evaluations ev ON ev.id = m.evaluation_id \
+         JOIN enrollments e ON e.student_id = m.student_id AND e.class_id = ev.class_id \
+         JOIN classes c ON c.id = e.class_id \
+         JOIN school_years y ON y.id = e.school_year_id AND y.current = TRUE \
+         WHERE m.status = 'score' AND m.points IS NOT NULL AND ev.held_on BETWEEN $1 AND $2 \
+         AND {filter}"
+    ))
+    .bind(from)
+    .bind(to)
+    .bind(id)
+    .fetch_all(db)
+    .await
+}
+
+/// The marks these students scored from the start of their class's year to `to`.
+pub async fn scored_marks_of_year(
+    db: &Pool,
+    to: NaiveDate,
+    students: &[i64],
+) -> Result<Vec<ScoredMark>, sqlx::Error> {
+    if students.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = (2..students.len() + 2)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = crate::sql!(
+        "SELECT m.student_id, e.held_on, m.points, e.scale, e.weight FROM marks m \
+         JOIN evaluations e ON e.id = m.evaluation_id JOIN classes c ON c.id = e.class_id \
+         JOIN school_years y ON y.id = c.school_year_id \
+         WHERE m.status = 'score' AND m.points IS NOT NULL AND e.held_on BETWEEN y.starts_on AND $1 \
+         AND m.student_id IN ({list})"
+    );
+    let mut q = sqlx::query_as(sql).bind(to);
+    for id in students {
+        q = q.bind(*id);
+    }
+    q.fetch_all(db).await
+}

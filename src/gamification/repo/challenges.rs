@@ -187,27 +187,6 @@ fn id_list(students: &[i64]) -> String {
 
 pub use crate::attendance::repo::{missed_minutes, scheduled_minutes};
 
-/// The marks these students scored from the start of their class's year to `to`: (student,
-/// day, points in hundredths, scale, weight).
-pub async fn marks_of_year(
-    db: &Pool,
-    to: NaiveDate,
-    students: &[i64],
-) -> Result<Vec<(i64, NaiveDate, i64, i64, i64)>, sqlx::Error> {
-    let list = id_list(students);
-    // Reads grades' marks and evaluations: its repo reads one student's marks of one period.
-    sqlx::query_as(crate::sql!(
-        "SELECT m.student_id, e.held_on, m.points, e.scale, e.weight FROM marks m \
-         JOIN evaluations e ON e.id = m.evaluation_id JOIN classes c ON c.id = e.class_id \
-         JOIN school_years y ON y.id = c.school_year_id \
-         WHERE m.status = 'score' AND m.points IS NOT NULL AND e.held_on BETWEEN y.starts_on AND $1 \
-         AND m.student_id IN ({list})"
-    ))
-    .bind(to)
-    .fetch_all(db)
-    .await
-}
-
 /// The positive points these students got between two days, neither withdrawn nor
 /// rewards of a challenge.
 pub async fn points(

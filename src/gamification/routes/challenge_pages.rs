@@ -10,7 +10,7 @@ pub async fn challenges_for(db: &Pool, u: &CurrentUser) -> Result<Vec<Challenge>
     }
     let mut out = Vec::new();
     if u.has(Role::Teacher) {
-        let classes: Vec<i64> = teacher_class_ids(db, u.id).await?;
+        let classes: Vec<i64> = crate::authz::taught_classes(db, u.id).await?;
         out = challenges::of_classes(db, Some(&classes)).await?;
     }
     let own = own_students(db, u).await?;
@@ -31,7 +31,11 @@ pub async fn may_see_challenge(
     u: &CurrentUser,
     c: &Challenge,
 ) -> Result<bool, sqlx::Error> {
-    if u.is_admin() || teacher_class_ids(db, u.id).await?.contains(&c.class_id) {
+    if u.is_admin()
+        || crate::authz::taught_classes(db, u.id)
+            .await?
+            .contains(&c.class_id)
+    {
         return Ok(true);
     }
     let members = challenges::members(db, c.id).await?;
@@ -47,7 +51,10 @@ pub(super) async fn may_run_challenge(
     class: i64,
 ) -> Result<bool, sqlx::Error> {
     Ok(may_administer(u)
-        || (u.has(Role::Teacher) && teacher_class_ids(db, u.id).await?.contains(&class)))
+        || (u.has(Role::Teacher)
+            && crate::authz::taught_classes(db, u.id)
+                .await?
+                .contains(&class)))
 }
 
 #[derive(Template)]
@@ -192,7 +199,7 @@ pub(super) async fn runnable_classes(
     if may_administer(u) {
         return Ok(all);
     }
-    let mine = teacher_class_ids(db, u.id).await?;
+    let mine = crate::authz::taught_classes(db, u.id).await?;
     Ok(all.into_iter().filter(|c| mine.contains(&c.id)).collect())
 }
 

@@ -17,7 +17,6 @@ use super::challenges::{self, Challenge, ChallengeState, Progress};
 use super::repo::awards::{ClassLine, HistoryLine, JournalLine};
 use super::repo::catalog::BadgeRow;
 use super::repo::people::ClassRef;
-use super::repo::people::teacher_class_ids;
 use super::{Behaviour, Levels, Standing, repo};
 use crate::app::AppState;
 use crate::auth::{CurrentUser, Role};
@@ -111,7 +110,12 @@ pub fn router() -> Router<AppState> {
 /// classes they teach or head for a teacher, their children's for a parent, their own for a
 /// student.
 pub async fn visible_classes(db: &Pool, u: &CurrentUser) -> Result<Vec<ClassRef>, sqlx::Error> {
-    repo::people::visible_classes(db, u.is_admin(), u.id).await
+    let ids = if u.is_admin() {
+        Vec::new()
+    } else {
+        authz::related_classes(db, u).await?
+    };
+    repo::people::classes(db, u.is_admin(), &ids).await
 }
 
 /// The class a family's boards open on: the class of the student their pages are about
@@ -147,7 +151,7 @@ pub async fn known(db: &Pool, u: &CurrentUser) -> Result<Known, sqlx::Error> {
     if u.is_admin() {
         return Ok(Known::All);
     }
-    Ok(Known::Some(repo::people::known_students(db, u.id).await?))
+    Ok(Known::Some(authz::known_students(db, u).await?))
 }
 
 /// May `u` open this board? A class board: whoever sees the class; a level's: whoever is
@@ -207,9 +211,7 @@ pub fn lines_for(board: &Board, known: &Known, mine: &HashSet<i64>, limit: usize
 }
 
 /// The viewer's own students (themself, their children).
-pub async fn own_students(db: &Pool, u: &CurrentUser) -> Result<HashSet<i64>, sqlx::Error> {
-    repo::people::own_students(db, u.id).await
-}
+pub use crate::authz::own_students;
 
 pub(super) fn staff(u: &CurrentUser) -> bool {
     u.is_admin() || u.has(Role::Teacher)
