@@ -123,6 +123,7 @@ pub fn router_with(state: AppState, cluster: Option<crate::realtime::Cluster>) -
         .merge(crate::jobs::router())
         .merge(crate::import::router())
         .merge(crate::announcements::router())
+        .merge(crate::lessons::router())
         .merge(crate::council::router())
         .merge(crate::files::router())
         .merge(crate::chat::router())

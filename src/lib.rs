@@ -26,6 +26,7 @@ pub mod grades;
 pub mod i18n;
 pub mod import;
 pub mod jobs;
+pub mod lessons;
 pub mod mobile_money;
 pub mod notifications;
 pub mod portals;
@@ -33,6 +34,7 @@ pub mod pwa;
 pub mod realtime;
 pub mod school;
 pub mod settings;
+pub mod todo;
 pub mod web;
 /// The crate version, used to bust caches of our own static files.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -18,6 +18,7 @@ mod chat;
 mod fees;
 mod grades;
 mod journal;
+mod lessons;
 mod life;
 mod momo;
 mod names;
@@ -611,6 +612,7 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
     life::gamification(&mut tx, &mut n.rng, today, demo_teacher).await?;
     fees::seed(&mut tx, &mut n.rng, Utc::now().date_naive()).await?;
     news::announcements(&mut tx).await?;
+    lessons::seed(&mut tx, &mut n.rng, today).await?;
     journal::history(&mut tx, today, 21).await?;
     if let Some((phone, _)) = &demo_parent {
         chat::seed(&mut tx, phone).await?;

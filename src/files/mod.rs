@@ -255,6 +255,12 @@ async fn download(
             },
             None => false,
         },
+        // A lesson's attachment: whoever sees its class (its students, their parents, its
+        // teachers, the administration).
+        "lesson" => match crate::lessons::repo::lesson(&app.db, f.owner_id).await? {
+            Some(l) => crate::authz::can_see_class(&app.db, u, l.class_id).await?,
+            None => false,
+        },
         // A generated export: whoever may follow the job that made it.
         "export" => match crate::jobs::get(&app.db, f.owner_id).await? {
             Some(job) => crate::jobs::routes::may_follow(u, &job),

@@ -113,6 +113,11 @@ const CATALOGS: &[(&str, &str, &str)] = &[
         include_str!("../../locales/fr/export.ftl"),
         include_str!("../../locales/en/export.ftl"),
     ),
+    (
+        "lessons",
+        include_str!("../../locales/fr/lessons.ftl"),
+        include_str!("../../locales/en/lessons.ftl"),
+    ),
 ];
 
 /// The source text of every catalog file, per locale, for the consistency tests.

@@ -43,6 +43,28 @@ struct StudentHome<'a> {
     ),
     justify: bool,
     news: Vec<crate::announcements::repo::Announcement>,
+    todo: Vec<crate::todo::Item>,
+}
+
+/// The next week's work of a student, for the home card.
+async fn next_todo(
+    app: &AppState,
+    ctx: &Ctx,
+    s: Option<&StudentRow>,
+) -> AppResult<Vec<crate::todo::Item>> {
+    let Some((student_id, class_id)) = s.and_then(|s| s.class_id.map(|c| (s.id, c))) else {
+        return Ok(Vec::new());
+    };
+    let today = ctx.today();
+    let ask = crate::todo::Ask {
+        student_id,
+        class_id,
+        from: today,
+        to: today + chrono::Duration::days(7),
+    };
+    let mut items = crate::todo::for_student(&app.db, ask).await?;
+    items.truncate(5);
+    Ok(items)
 }
 
 async fn student_home(
@@ -66,8 +88,10 @@ async fn student_home(
         }
         _ => Default::default(),
     };
+    let todo = next_todo(&app, &ctx, student.as_ref()).await?;
     html(&StudentHome {
         ctx: &ctx,
+        todo,
         marks,
         student,
         teachers,
@@ -204,6 +228,7 @@ struct ParentChild<'a> {
     guardians: Vec<GuardianRow>,
     fees: ChildFees,
     news: Vec<crate::announcements::repo::Announcement>,
+    todo: Vec<crate::todo::Item>,
 }
 
 /// What the family owes for a child, and what it has paid.
@@ -309,7 +334,9 @@ async fn show_child(
             .filter(|p| p.open())
             .collect(),
     };
+    let todo = next_todo(app, ctx, Some(&child)).await?;
     html(&ParentChild {
+        todo,
         news: crate::announcements::repo::for_reader(&app.db, ctx.user_id(), false, 3).await?,
         fees,
         ctx,

@@ -258,6 +258,7 @@ impl Ctx {
         let items: &[(&'static str, &str)] = match portal {
             Portal::Student => &[
                 ("/eleve", "nav-home"),
+                ("/eleve/a-faire", "nav-todo"),
                 ("/progression", "nav-progress"),
                 ("/classements", "nav-boards"),
                 ("/defis", "nav-challenges"),
@@ -284,6 +285,7 @@ impl Ctx {
                 ("/admin/personnel", "nav-staff"),
                 ("/admin/utilisateurs", "nav-users"),
                 ("/admin/absences", "nav-absences"),
+                ("/admin/cahier", "nav-lesson-log"),
                 ("/admin/import", "nav-import"),
                 ("/admin/frais", "nav-fees"),
                 ("/admin/impayes", "nav-arrears"),
@@ -309,7 +311,7 @@ impl Ctx {
             // Only pages the user may open.
             .filter(|(href, _)| match *href {
                 "/admin/import" => records,
-                "/admin/journal" => director,
+                "/admin/journal" | "/admin/cahier" => director,
                 "/admin/gamification" => records,
                 "/admin/mobile-money" => money,
                 _ => true,

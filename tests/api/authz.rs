@@ -310,9 +310,30 @@ async fn every_get_route_for_every_role() {
         let mut t = app.login_as("teacher_a").await;
         crate::helpers::evaluation(&app, &mut t, f.class_a, 1, "2026-11-19").await
     };
+    let lesson = crate::lessons::lesson(&app).await;
     // (path, roles allowed, a text of the record that refusals must not show)
     let routes: Vec<(String, Vec<&str>, Option<&str>)> = vec![
         ("/eleve".into(), vec!["student"], None),
+        ("/eleve/a-faire".into(), vec!["student"], None),
+        (
+            format!("/parent/enfants/{}/a-faire", f.s1),
+            vec!["parent_1"],
+            Some("Exercices de fractions"),
+        ),
+        (
+            format!(
+                "/enseignant/classes/{}/matieres/{}/cahier",
+                f.class_a, f.maths
+            ),
+            vec!["teacher_a"],
+            Some("Les fractions"),
+        ),
+        (
+            format!("/enseignant/cahier/{lesson}"),
+            vec!["teacher_a"],
+            Some("Les fractions"),
+        ),
+        ("/admin/cahier".into(), vec!["director"], None),
         // The entry point sends each person to their portal, and strangers to the login.
         ("/".into(), everyone.to_vec(), None),
         (
@@ -979,8 +1000,36 @@ async fn every_post_route_for_every_role() {
         tx.commit().await.unwrap();
         (u, s)
     };
+    let (lesson, gone) = (
+        crate::lessons::lesson(&app).await,
+        crate::lessons::lesson(&app).await,
+    );
+    let lesson_fields = || {
+        vec![
+            ("held_on", "2026-12-02".to_string()),
+            ("title", "Les fractions".to_string()),
+        ]
+    };
     type PostRoute<'a> = (String, Vec<(&'a str, String)>, Vec<&'a str>);
     let routes: Vec<PostRoute> = vec![
+        (
+            format!(
+                "/enseignant/classes/{}/matieres/{}/cahier",
+                f.class_a, f.maths
+            ),
+            lesson_fields(),
+            vec!["teacher_a"],
+        ),
+        (
+            format!("/enseignant/cahier/{lesson}"),
+            lesson_fields(),
+            vec!["teacher_a"],
+        ),
+        (
+            format!("/enseignant/cahier/{gone}/suppression"),
+            vec![],
+            vec!["teacher_a"],
+        ),
         (
             format!("/enseignant/evaluations/{eval}"),
             vec![],
