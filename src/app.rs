@@ -43,6 +43,8 @@ pub struct AppState {
     pub realtime: crate::realtime::Hub,
     /// The mobile money provider, if the school has one.
     pub momo: Option<Arc<dyn crate::mobile_money::Provider>>,
+    /// The SMS provider, if the school has one.
+    pub sms: Option<Arc<dyn crate::sms::Sender>>,
     /// Leaderboards computed lately.
     pub boards: crate::gamification::boards::Cache,
     /// Dashboards computed lately.
@@ -66,7 +68,9 @@ impl AppState {
             std::sync::Arc::new(crate::files::LocalDisk::new(&config.files_dir));
         let clock = config.clock.clone().unwrap_or_default();
         let momo = crate::mobile_money::from_config(&config, &db, &clock)?;
+        let sms = crate::sms::provider::from_config(&config.sms)?;
         Ok(AppState {
+            sms,
             boards: Default::default(),
             analytics: Default::default(),
             pages: Default::default(),
@@ -124,6 +128,7 @@ pub fn router_with(state: AppState, cluster: Option<crate::realtime::Cluster>) -
         .merge(crate::import::router())
         .merge(crate::announcements::router())
         .merge(crate::lessons::router())
+        .merge(crate::sms::router())
         .merge(crate::council::router())
         .merge(crate::files::router())
         .merge(crate::chat::router())

@@ -49,6 +49,8 @@ pub struct Config {
     pub redis_url: Option<String>,
     /// Mobile money: which aggregator, and its keys.
     pub momo: MomoConfig,
+    /// Text messages: which provider, and its keys.
+    pub sms: SmsConfig,
     /// The school's clock, if not the system's: the tests live on a fixed school day, and
     /// every node a test starts from this configuration reads the same clock. Not read
     /// from the environment.
@@ -99,6 +101,39 @@ pub struct MomoConfig {
     pub demo_allowed: bool,
 }
 
+/// Text messages (`SUKU_SMS_*`, `SUKU_TWILIO_*`).
+#[derive(Clone, Debug)]
+pub struct SmsConfig {
+    /// `twilio` or `http`; empty: no text messages.
+    pub provider: String,
+    /// The sender: a number in E.164 form, or an alphanumeric sender ID ("LUMIERE").
+    pub from: String,
+    /// Twilio's API base URL.
+    pub twilio_url: String,
+    pub twilio_sid: String,
+    pub twilio_token: Secret,
+    /// A gateway's address with `{to}`, `{from}` and `{text}` in it.
+    pub url_template: String,
+    pub timeout_secs: u64,
+    /// The demo operator may be used (set by `suku demo`, never from the environment).
+    pub demo_allowed: bool,
+}
+
+impl Default for SmsConfig {
+    fn default() -> Self {
+        SmsConfig {
+            provider: String::new(),
+            from: String::new(),
+            twilio_url: "https://api.twilio.com".into(),
+            twilio_sid: String::new(),
+            twilio_token: Secret::default(),
+            url_template: String::new(),
+            timeout_secs: 15,
+            demo_allowed: false,
+        }
+    }
+}
+
 impl Default for MomoConfig {
     fn default() -> Self {
         MomoConfig {
@@ -139,6 +174,7 @@ impl Config {
             redis_url: None,
             chat_max_per_10s: 20,
             momo: MomoConfig::default(),
+            sms: SmsConfig::default(),
             clock: None,
         }
     }
@@ -190,6 +226,12 @@ impl Config {
         )?;
         var("SUKU_MOMO_EXPIRY_MINUTES", &mut self.momo.expiry_minutes)?;
         var("SUKU_MOMO_TIMEOUT_SECS", &mut self.momo.timeout_secs)?;
+        var("SUKU_SMS_PROVIDER", &mut self.sms.provider)?;
+        var("SUKU_SMS_FROM", &mut self.sms.from)?;
+        var("SUKU_TWILIO_URL", &mut self.sms.twilio_url)?;
+        var("SUKU_TWILIO_ACCOUNT_SID", &mut self.sms.twilio_sid)?;
+        var("SUKU_TWILIO_AUTH_TOKEN", &mut self.sms.twilio_token)?;
+        var("SUKU_SMS_URL_TEMPLATE", &mut self.sms.url_template)?;
         self.redis_url = std::env::var("REDIS_URL").ok().filter(|v| !v.is_empty());
         self.vapid_private_key = std::env::var("SUKU_VAPID_PRIVATE_KEY")
             .ok()

@@ -34,6 +34,7 @@ pub mod pwa;
 pub mod realtime;
 pub mod school;
 pub mod settings;
+pub mod sms;
 pub mod todo;
 pub mod web;
 /// The crate version, used to bust caches of our own static files.

@@ -81,6 +81,16 @@
     input.blur();
     input.focus();
   });
+  // "Show the password": the box names the fields it uncovers.
+  document.addEventListener("change", function (e) {
+    var box = e.target;
+    var ids = box.getAttribute && box.getAttribute("data-show-password");
+    if (!ids) return;
+    ids.split(" ").forEach(function (id) {
+      var f = document.getElementById(id);
+      if (f) f.type = box.checked ? "text" : "password";
+    });
+  });
   // Print buttons: the page allows no inline script.
   document.addEventListener("click", function (e) {
     var b = e.target.closest && e.target.closest("[data-print]");

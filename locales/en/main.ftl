@@ -468,3 +468,34 @@ pending-count = { $count ->
 }
 reason-given = Reason given:
 matricule-suggested-help = The school's next registration number is suggested; you may change it.
+login-forgot = Forgotten password?
+login-show-password = Show the password
+reset-title = Forgotten password
+reset-intro = Enter your phone number or e-mail address: we send you a 6-digit code by text message (or by e-mail), valid for 10 minutes.
+reset-login = Phone or e-mail
+reset-send = Get a code
+reset-have-code = I already have a code
+reset-back = Back to login
+reset-no-phone = No phone or e-mail on record? The school office gives you a reset slip.
+reset-sent = If an account matches, a code has just been sent. It is valid for 10 minutes.
+reset-code-title = Choose a new password
+reset-code-intro = Enter the code you got by text message, by e-mail or on the office's slip, then your new password.
+reset-code = 6-digit code
+reset-save = Save the new password
+reset-new-code = Get a new code
+reset-done = Your password has been changed. All your sessions were closed: please log in.
+reset-error-code = Wrong or expired code.
+reset-error-code-format = The code has 6 digits.
+reset-error-limited = { $minutes ->
+    [one] Too many requests: try again in { $minutes } minute.
+   *[other] Too many requests: try again in { $minutes } minutes.
+}
+reset-code-text = { $school }: your code to change your password is { $code }. Valid for { $delay } minutes. Do not give it to anyone.
+reset-code-subject = { $school }: your reset code
+slip-title = Password reset slip
+slip-help = For someone who forgot their password and has no phone or e-mail on record: the slip carries a code valid for 48 hours.
+slip-make = Print a slip
+slip-until = Valid until
+slip-step-open = Open { $address } on a phone or a computer.
+slip-step-code = Enter your phone or e-mail, the code above and a new password.
+slip-step-keep = Keep this slip to yourself: whoever reads it can change your password.

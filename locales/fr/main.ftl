@@ -466,3 +466,34 @@ pending-count = { $count ->
 }
 reason-given = Motif donné :
 matricule-suggested-help = Le prochain matricule de l’école est proposé ; vous pouvez le changer.
+login-forgot = Mot de passe oublié ?
+login-show-password = Afficher le mot de passe
+reset-title = Mot de passe oublié
+reset-intro = Saisissez votre numéro de téléphone ou votre adresse e-mail : nous vous envoyons un code à 6 chiffres par SMS (ou par e-mail), valable 10 minutes.
+reset-login = Téléphone ou e-mail
+reset-send = Recevoir un code
+reset-have-code = J’ai déjà un code
+reset-back = Retour à la connexion
+reset-no-phone = Pas de téléphone ni d’e-mail enregistré ? Le secrétariat vous remet un bon de réinitialisation.
+reset-sent = Si un compte correspond, un code vient d’être envoyé. Il est valable 10 minutes.
+reset-code-title = Choisir un nouveau mot de passe
+reset-code-intro = Saisissez le code reçu par SMS, par e-mail ou sur le bon du secrétariat, puis votre nouveau mot de passe.
+reset-code = Code à 6 chiffres
+reset-save = Enregistrer le nouveau mot de passe
+reset-new-code = Recevoir un nouveau code
+reset-done = Votre mot de passe a été changé. Toutes vos sessions ont été fermées : connectez-vous.
+reset-error-code = Code incorrect ou expiré.
+reset-error-code-format = Le code a 6 chiffres.
+reset-error-limited = { $minutes ->
+    [one] Trop de demandes : réessayez dans { $minutes } minute.
+   *[other] Trop de demandes : réessayez dans { $minutes } minutes.
+}
+reset-code-text = { $school } : votre code pour changer de mot de passe est { $code }. Valable { $delay } minutes. Ne le donnez à personne.
+reset-code-subject = { $school } : votre code de réinitialisation
+slip-title = Bon de réinitialisation du mot de passe
+slip-help = Pour une personne qui a oublié son mot de passe et n’a ni téléphone ni e-mail enregistré : le bon porte un code valable 48 heures.
+slip-make = Imprimer un bon
+slip-until = Valable jusqu’au
+slip-step-open = Ouvrez { $address } sur un téléphone ou un ordinateur.
+slip-step-code = Saisissez votre téléphone ou e-mail, le code ci-dessus et un nouveau mot de passe.
+slip-step-keep = Gardez ce bon pour vous : quiconque le lit peut changer votre mot de passe.

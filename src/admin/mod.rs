@@ -123,6 +123,10 @@ pub fn router() -> Router<AppState> {
             post(people::reset_password).allow(director),
         )
         .route(
+            "/admin/utilisateurs/{id}/bon",
+            post(people::reset_slip).allow(records),
+        )
+        .route(
             "/admin/utilisateurs/{id}/activation",
             post(people::toggle_active).allow(director),
         )

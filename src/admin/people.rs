@@ -541,6 +541,19 @@ pub async fn reset_password(
     Ok(redirect(&format!("/admin/utilisateurs/{id}")))
 }
 
+/// Prints a reset slip for a person whose record this user may edit (the secretary for the
+/// families and teachers; never for an account stronger than her own).
+pub async fn reset_slip(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+) -> AppResult<Response> {
+    let u = records_manager(&ctx)?;
+    let p = repo::person(&app.db, id).await?.ok_or(AppError::NotFound)?;
+    authz::require(p.active && authz::may_edit_person(u, &p.role_list()))?;
+    crate::auth::reset::slip(&app, &ctx, id, u.id).await
+}
+
 #[derive(Deserialize)]
 pub struct Empty {}
 

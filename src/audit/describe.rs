@@ -335,6 +335,12 @@ async fn fill(
                 put(k, t.int(v));
             }
         }
+        "user" => {
+            let Ok(user) = id.parse() else {
+                return Ok(false);
+            };
+            put("person", names.user(db, user).await?);
+        }
         "momo" => {
             let row = crate::mobile_money::repo::journal_facts(db, id).await?;
             let Some((student, amount, network)) = row else {

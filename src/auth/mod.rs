@@ -10,6 +10,7 @@ use crate::i18n::Locale;
 pub mod password;
 pub mod ratelimit;
 pub mod repo;
+pub mod reset;
 pub mod routes;
 pub mod store;
 

@@ -218,3 +218,111 @@ pub async fn forgive_account<'e>(
     .await?;
     Ok(())
 }
+
+/// Writes a reset code (its hash) valid until `expires`; the user's older codes stop
+/// working.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_reset(
+    tx: &mut crate::db::Tx<'_>,
+    user: i64,
+    code_hash: &str,
+    via: &str,
+    by: Option<i64>,
+    now: DateTime<Utc>,
+    expires: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query("UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+        .bind(now)
+        .bind(user)
+        .execute(&mut **tx)
+        .await?;
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO password_resets (user_id, code_hash, via, created_by, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(user)
+    .bind(code_hash)
+    .bind(via)
+    .bind(by)
+    .bind(now)
+    .bind(expires)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+/// The user's code still in force: (id, hash, wrong tries so far).
+pub async fn live_reset(
+    db: &Pool,
+    user: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<(i64, String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, code_hash, CAST(failures AS BIGINT) FROM password_resets \
+         WHERE user_id = $1 AND used_at IS NULL AND expires_at > $2 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(user)
+    .bind(now)
+    .fetch_optional(db)
+    .await
+}
+
+/// Counts a wrong code; past `max` wrong tries the code stops working.
+pub async fn reset_failed(
+    db: &Pool,
+    id: i64,
+    max: i64,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE password_resets SET failures = failures + 1, \
+         used_at = CASE WHEN failures + 1 >= $1 THEN $2 ELSE used_at END WHERE id = $3",
+    )
+    .bind(max)
+    .bind(now)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Uses a code: true only for the first use.
+pub async fn use_reset(
+    tx: &mut crate::db::Tx<'_>,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let n =
+        sqlx::query("UPDATE password_resets SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
+            .bind(now)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+    Ok(n == 1)
+}
+
+/// Ends every session of a user (after their password was reset).
+pub async fn end_sessions<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    user_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Where a code can reach a person: (phone, e-mail, language, name).
+pub async fn reach(
+    db: &Pool,
+    user: i64,
+) -> Result<Option<(Option<String>, Option<String>, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT phone, email, locale, first_name || ' ' || last_name FROM users WHERE id = $1 AND active = TRUE",
+    )
+    .bind(user)
+    .fetch_optional(db)
+    .await
+}

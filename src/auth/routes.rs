@@ -37,6 +37,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/compte/role", post(switch_role).allow(Rule::Account))
         .route("/langue", post(switch_language).allow(Rule::Public))
+        .merge(super::reset::router())
 }
 
 async fn root(ctx: Ctx) -> Response {
@@ -171,13 +172,13 @@ struct LoginForm {
 }
 
 /// The login typed by the user, normalized: an e-mail or a +228 phone.
-enum LoginId {
+pub(super) enum LoginId {
     Email(Email),
     Phone(Phone),
 }
 
 impl LoginId {
-    fn parse(s: &str) -> Option<LoginId> {
+    pub(super) fn parse(s: &str) -> Option<LoginId> {
         if s.contains('@') {
             Email::parse(s).ok().map(LoginId::Email)
         } else {
@@ -185,7 +186,7 @@ impl LoginId {
         }
     }
 
-    fn key(&self) -> &str {
+    pub(super) fn key(&self) -> &str {
         match self {
             LoginId::Email(e) => e.as_str(),
             LoginId::Phone(p) => p.as_str(),

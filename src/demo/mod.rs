@@ -23,6 +23,7 @@ mod life;
 mod momo;
 mod names;
 mod news;
+mod sms;
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "suku2026";
@@ -617,6 +618,7 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
     if let Some((phone, _)) = &demo_parent {
         chat::seed(&mut tx, phone).await?;
     }
+    sms::seed(&mut tx, demo_parent.as_ref().map(|p| p.0.as_str()), today).await?;
     momo::seed(
         &mut tx,
         &mut n.rng,

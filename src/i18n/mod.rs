@@ -114,6 +114,11 @@ const CATALOGS: &[(&str, &str, &str)] = &[
         include_str!("../../locales/en/export.ftl"),
     ),
     (
+        "sms",
+        include_str!("../../locales/fr/sms.ftl"),
+        include_str!("../../locales/en/sms.ftl"),
+    ),
+    (
         "lessons",
         include_str!("../../locales/fr/lessons.ftl"),
         include_str!("../../locales/en/lessons.ftl"),

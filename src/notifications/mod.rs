@@ -36,9 +36,9 @@ pub const KINDS: [&str; 7] = [
     "challenge",
 ];
 
-/// The channels, in the order of the preferences page. E-mail and Web Push are offered
-/// once the server is configured for them.
-pub const CHANNELS: [&str; 3] = ["in_app", "email", "push"];
+/// The channels, in the order of the preferences page. SMS and e-mail are offered once the
+/// server is configured for them.
+pub const CHANNELS: [&str; 4] = ["in_app", "sms", "email", "push"];
 
 /// What a notification says and where it leads.
 #[derive(Clone, Debug)]
@@ -373,6 +373,11 @@ impl Subscriber for Notifier {
             {
                 email::queue(tx, app, n.user_id, n.kind, n.key, &n.args, &n.link).await?;
             }
+            if let Some(app) = self.app.as_ref().filter(|a| a.sms.is_some())
+                && wants(&mut **tx, n.user_id, n.kind, "sms").await?
+            {
+                queue_sms(tx, app, &n, event.occurred_at).await?;
+            }
             if let Some(app) = &self.app
                 && wants(&mut **tx, n.user_id, n.kind, "push").await?
             {
@@ -390,6 +395,46 @@ impl Subscriber for Notifier {
             .extend(rung);
         Ok(())
     }
+}
+
+/// Tells `n.user_id` in the app, outside any school event (its bell rings at its next
+/// page).
+pub async fn tell(tx: &mut Tx<'_>, n: &Note, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    repo::insert_direct(&mut **tx, n, now).await
+}
+
+/// Writes the text message of a notification: the school's name and the text, in the
+/// reader's language, to their phone. Over the budget or the reader's daily cap, the
+/// message is not sent (the app still has it).
+async fn queue_sms(
+    tx: &mut Tx<'_>,
+    app: &AppState,
+    n: &Note,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let Some(to) = school::user_phone(&mut **tx, n.user_id).await? else {
+        return Ok(());
+    };
+    let locale = school::addressee(&mut **tx, n.user_id)
+        .await?
+        .map(|a| a.locale)
+        .unwrap_or_default();
+    let t = crate::i18n::Tr::new(
+        app.i18n.clone(),
+        crate::i18n::Locale::parse(&locale).unwrap_or_default(),
+    );
+    let school_name = app.settings.school(&app.db).await?.name;
+    let body = format!("{school_name} : {}", t.tj(n.key, &n.args));
+    let m = crate::sms::Outgoing {
+        user_id: Some(n.user_id),
+        to: &to,
+        body: &body,
+        purpose: "notification",
+    };
+    if let Err(refused) = crate::sms::queue(tx, app, &m, now).await? {
+        tracing::info!(user = n.user_id, ?refused, "notification SMS not queued");
+    }
+    Ok(())
 }
 
 /// Unread notifications of a user.
@@ -442,6 +487,11 @@ pub async fn run(app: AppState) {
             && let Err(e) = push::send_due(&app, p, 50).await
         {
             tracing::warn!(error = %e, "notifications: push outbox");
+        }
+        if let Some(s) = &app.sms
+            && let Err(e) = crate::sms::send_due(&app, s.as_ref(), 50).await
+        {
+            tracing::warn!(error = %e, "notifications: SMS outbox");
         }
         if handled < 200 {
             tokio::time::sleep(Duration::from_millis(250)).await;

@@ -109,6 +109,28 @@ pub async fn insert<'e>(
     Ok(())
 }
 
+/// Writes a notification that no school event carries (the school's own news to its
+/// director: the SMS budget spent).
+pub async fn insert_direct<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    n: &Note,
+    at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO notifications (user_id, kind, text_key, args, link, event_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, NULL, $6)",
+    )
+    .bind(n.user_id)
+    .bind(n.kind)
+    .bind(n.key)
+    .bind(n.args.to_string())
+    .bind(&n.link)
+    .bind(at)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 pub async fn unread(db: &Pool, user: i64) -> Result<i64, sqlx::Error> {
     let (n,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL")

@@ -130,6 +130,7 @@ fn channels(app: &AppState) -> Vec<&'static str> {
         .iter()
         .copied()
         .filter(|c| *c != "email" || app.config.smtp_url.is_some())
+        .filter(|c| *c != "sms" || app.sms.is_some())
         .collect()
 }
 

@@ -343,6 +343,50 @@ pub async fn boards(db: &Pool) -> anyhow::Result<BoardSettings> {
     Ok(load(db, "boards").await?.unwrap_or_default())
 }
 
+/// The school's text messages: how many segments a month it pays for, and how many
+/// messages one person gets a day at most (reset codes aside).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SmsSettings {
+    pub monthly_budget: i64,
+    pub daily_per_person: i64,
+}
+
+impl Default for SmsSettings {
+    fn default() -> Self {
+        // About 25 000 F CFA a month at Togolese bulk prices, and a parent is not woken
+        // by a tenth message.
+        SmsSettings {
+            monthly_budget: 1000,
+            daily_per_person: 5,
+        }
+    }
+}
+
+impl SmsSettings {
+    /// Checks the values an administrator typed; returns the catalog keys of the problems.
+    pub fn validate(&self) -> Vec<(&'static str, &'static str)> {
+        let mut errs = Vec::new();
+        if !(0..=1_000_000).contains(&self.monthly_budget) {
+            errs.push(("monthly_budget", "sms-error-budget"));
+        }
+        if !(1..=50).contains(&self.daily_per_person) {
+            errs.push(("daily_per_person", "sms-error-daily"));
+        }
+        errs
+    }
+}
+
+/// The SMS settings (defaults when none are stored), read on the caller's connection.
+pub async fn sms_in<'e>(
+    db: impl sqlx::Executor<'e, Database = crate::db::Db>,
+) -> anyhow::Result<SmsSettings> {
+    Ok(match raw(db, "sms").await? {
+        Some(v) => serde_json::from_str(&v)?,
+        None => SmsSettings::default(),
+    })
+}
+
 pub use repo::{keep_first, load, raw, store, store_if_absent};
 
 #[cfg(test)]

@@ -292,6 +292,7 @@ impl Ctx {
                 ("/admin/caisse", "nav-cash"),
                 ("/admin/exports", "nav-exports"),
                 ("/admin/mobile-money", "nav-momo"),
+                ("/admin/sms", "nav-sms"),
                 ("/admin/periodes", "nav-periods"),
                 ("/admin/coefficients", "nav-coefficients"),
                 ("/admin/notation", "nav-grading"),
@@ -314,6 +315,7 @@ impl Ctx {
                 "/admin/journal" | "/admin/cahier" => director,
                 "/admin/gamification" => records,
                 "/admin/mobile-money" => money,
+                "/admin/sms" => records,
                 _ => true,
             })
             .map(|(href, key)| NavItem {

@@ -154,6 +154,14 @@ const GET_ELSEWHERE: &[(&str, &str)] = &[
     ),
     ("/sw.js", "public: public_pages_answer_everyone_alike"),
     (
+        "/connexion/oubli",
+        "public: reset::the_request_page_answers_alike_for_an_unknown_account",
+    ),
+    (
+        "/connexion/code",
+        "public: reset::a_forgotten_password_is_reset_by_a_code_sent_by_sms_once",
+    ),
+    (
         "/static",
         "public assets (CSS, JS, icons): portals::pwa_manifest_and_service_worker",
     ),
@@ -191,6 +199,14 @@ const POST_ELSEWHERE: &[(&str, &str)] = &[
         "an upload: uploads_for_every_role",
     ),
     ("/admin/import/eleves", "an upload: uploads_for_every_role"),
+    (
+        "/connexion/oubli",
+        "public, limited: reset::requests_for_codes_are_limited",
+    ),
+    (
+        "/connexion/code",
+        "public, limited: reset::a_code_expires_after_ten_minutes_and_wrong_guesses_kill_it",
+    ),
 ];
 
 #[tokio::test]
@@ -334,6 +350,7 @@ async fn every_get_route_for_every_role() {
             Some("Les fractions"),
         ),
         ("/admin/cahier".into(), vec!["director"], None),
+        ("/admin/sms".into(), managers.to_vec(), None),
         // The entry point sends each person to their portal, and strangers to the login.
         ("/".into(), everyone.to_vec(), None),
         (
@@ -1029,6 +1046,19 @@ async fn every_post_route_for_every_role() {
             format!("/enseignant/cahier/{gone}/suppression"),
             vec![],
             vec!["teacher_a"],
+        ),
+        (
+            format!("/admin/utilisateurs/{}/bon", f.parent_1),
+            vec![],
+            managers.clone(),
+        ),
+        (
+            "/admin/sms".into(),
+            vec![
+                ("monthly_budget", "1000".to_string()),
+                ("daily_per_person", "5".to_string()),
+            ],
+            vec!["director"],
         ),
         (
             format!("/enseignant/evaluations/{eval}"),

@@ -81,3 +81,29 @@ pub async fn addressee<'e>(
         .fetch_optional(db)
         .await
 }
+
+/// The directors' accounts (active), who hear of what concerns the whole school.
+pub async fn directors<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'director' \
+         WHERE u.active = TRUE ORDER BY u.id",
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// The phone of an active account, if it has one.
+pub async fn user_phone<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    user: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT phone FROM users WHERE id = $1 AND active = TRUE")
+            .bind(user)
+            .fetch_optional(db)
+            .await?;
+    Ok(row.and_then(|r| r.0))
+}
