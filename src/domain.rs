@@ -82,6 +82,13 @@ pub fn display_phone(stored: &str) -> String {
         .unwrap_or_else(|_| stored.to_string())
 }
 
+/// The WhatsApp chat address of a stored phone ("https://wa.me/22890112233"): staff write
+/// to families where families already are.
+pub fn wa_me(stored: &str) -> String {
+    let digits: String = stored.chars().filter(|c| c.is_ascii_digit()).collect();
+    format!("https://wa.me/{digits}")
+}
+
 /// An e-mail address, trimmed and lowercased, checked for a plausible shape.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Email(String);

@@ -335,6 +335,7 @@ async fn fill(
                 put(k, t.int(v));
             }
         }
+        "fee_reminder" => put("count", new.to_string()),
         "user" => {
             let Ok(user) = id.parse() else {
                 return Ok(false);

@@ -187,6 +187,7 @@ async fn send_code(app: &AppState, user: i64) -> AppResult<()> {
             to,
             body: &text,
             purpose: "reset",
+            student_id: None,
         };
         if let Err(refused) = crate::sms::queue(&mut tx, app, &m, app.clock.now()).await? {
             tracing::warn!(user, ?refused, "reset code SMS refused");

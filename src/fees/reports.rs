@@ -45,6 +45,10 @@ struct ArrearsPage<'a> {
     rows: Vec<Arrear>,
     total: i64,
     today: NaiveDate,
+    /// When each family was last reminded by SMS (the last month).
+    reminded: std::collections::HashMap<i64, chrono::DateTime<chrono::Utc>>,
+    /// The bursar or the director, with an SMS provider.
+    can_remind: bool,
 }
 
 pub(super) async fn arrears(
@@ -106,7 +110,11 @@ pub(super) async fn arrears(
         let frame = export::frame(&ctx).await;
         return export::send_table(table, format, &ctx, frame).await;
     }
+    let u = ctx.user()?;
     html(&ArrearsPage {
+        reminded: crate::sms::repo::last_reminders(&app.db, ctx.now - chrono::Duration::days(31))
+            .await?,
+        can_remind: app.sms.is_some() && crate::authz::can_handle_money(u),
         ctx: &ctx,
         total: rows.iter().map(|r| r.overdue).sum(),
         classes: school::classes(&app.db, year.id).await?,
@@ -115,6 +123,146 @@ pub(super) async fn arrears(
         q,
         today,
     })
+}
+
+// ---------------------------------------------------------------- reminders
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub(super) struct RemindForm {
+    /// One student, or (empty) every student of the filtered list.
+    #[serde(default)]
+    eleve: String,
+    #[serde(default)]
+    classe: String,
+    #[serde(default)]
+    niveau: String,
+    #[serde(default)]
+    min: String,
+}
+
+/// A family is reminded at most once a week.
+const REMIND_EVERY_DAYS: i64 = 7;
+
+/// "Relancer par SMS": a text message to the guardians of each student behind on fees (one
+/// student, or the list as filtered), with the amount overdue and how to pay; families
+/// reminded this week are skipped. The messages are the log (the SMS page), with an entry
+/// in the journal.
+pub(super) async fn remind(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    axum::Form(f): axum::Form<RemindForm>,
+) -> AppResult<Response> {
+    let u = ctx.require(Portal::Admin)?;
+    crate::authz::require(crate::authz::can_handle_money(u))?;
+    let back = {
+        let q = form_urlencoded::Serializer::new(String::new())
+            .append_pair("classe", &f.classe)
+            .append_pair("niveau", &f.niveau)
+            .append_pair("min", &f.min)
+            .finish();
+        format!("/admin/impayes?{q}")
+    };
+    if app.sms.is_none() {
+        ctx.flash("error", "reminder-no-sms").await?;
+        return Ok(crate::web::redirect(&back));
+    }
+    let year = year(&app).await?;
+    let today = ctx.today();
+    let min = AmountXof::parse(&f.min).map(|a| a.get()).unwrap_or(0);
+    let only: Option<i64> = f.eleve.parse().ok();
+    let rows: Vec<Arrear> = arrears_of(
+        &app.db,
+        year.id,
+        today,
+        f.classe.parse().ok(),
+        f.niveau.parse().ok(),
+        min,
+    )
+    .await?
+    .into_iter()
+    .filter(|r| only.is_none_or(|s| s == r.student_id))
+    .collect();
+    if only.is_some() && rows.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let recent = crate::sms::repo::last_reminders(
+        &app.db,
+        ctx.now - chrono::Duration::days(REMIND_EVERY_DAYS),
+    )
+    .await?;
+    let settings = crate::settings::sms_in(&app.db).await?;
+    let school_name = app.settings.school(&app.db).await?.name;
+    let (mut sent, mut skipped, mut no_phone, mut refused) = (0i64, 0i64, 0i64, 0i64);
+    let mut tx = crate::db::begin_write(&app.db).await?;
+    for r in &rows {
+        if recent.contains_key(&r.student_id) {
+            skipped += 1;
+            continue;
+        }
+        let guardians: Vec<_> = school::guardians_of(&app.db, r.student_id)
+            .await?
+            .into_iter()
+            .filter_map(|g| g.phone.clone().map(|p| (g, p)))
+            .collect();
+        if guardians.is_empty() {
+            no_phone += 1;
+            continue;
+        }
+        for (g, phone) in guardians {
+            let locale = crate::school::repo::addressee(&mut *tx, g.user_id)
+                .await?
+                .map(|a| a.locale)
+                .unwrap_or_default();
+            let t = crate::i18n::Tr::new(
+                app.i18n.clone(),
+                crate::i18n::Locale::parse(&locale).unwrap_or_default(),
+            );
+            let args = serde_json::json!({
+                "school": school_name,
+                "child": r.first_name,
+                "amount": t.xof(r.overdue),
+                "since": t.date(&r.since),
+                "code": settings.pay_code,
+            });
+            let key = if settings.pay_code.is_empty() {
+                "reminder-sms"
+            } else {
+                "reminder-sms-code"
+            };
+            let body = t.tj(key, args);
+            let m = crate::sms::Outgoing {
+                user_id: Some(g.user_id),
+                to: &phone,
+                body: &body,
+                purpose: "reminder",
+                student_id: Some(r.student_id),
+            };
+            match crate::sms::queue(&mut tx, &app, &m, ctx.now).await? {
+                Ok(_) => sent += 1,
+                Err(_) => refused += 1,
+            }
+        }
+    }
+    if sent > 0 {
+        crate::audit::record(
+            &mut *tx,
+            Some(u.id),
+            "fee_reminder",
+            &year.id.to_string(),
+            "send",
+            None,
+            Some(&sent.to_string()),
+            ctx.now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    let text = ctx.t.tj(
+        "reminder-done",
+        serde_json::json!({ "sent": sent, "recent": skipped, "nophone": no_phone, "refused": refused }),
+    );
+    ctx.flash_text("success", text).await?;
+    Ok(crate::web::redirect(&back))
 }
 
 // ---------------------------------------------------------------- daily cash

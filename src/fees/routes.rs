@@ -65,6 +65,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin/recus/{id}/annulation", post(reverse).allow(money))
         .route("/admin/impayes", get(super::reports::arrears).allow(admin))
+        .route(
+            "/admin/impayes/relance",
+            post(super::reports::remind).allow(money),
+        )
         .route("/admin/caisse", get(super::reports::cash).allow(admin))
 }
 

@@ -183,6 +183,30 @@ pub fn subject_average(marks: &[Mark], rule: AverageRule) -> SubjectAverage {
 
 /// The moyenne générale from (subject average, coefficient) pairs; subjects without an
 /// average do not count. Returns the value in hundredths and its explanation.
+/// How a class did on one evaluation: its mean, lowest and highest scores, in hundredths
+/// on the evaluation's scale.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Spread {
+    pub mean: i64,
+    pub min: i64,
+    pub max: i64,
+    pub count: i64,
+}
+
+impl Spread {
+    /// From a sum, extremes and count as the database gives them; `None` under `at_least`
+    /// scores (a family must not work out a classmate's mark from a class of two).
+    pub fn of(sum: i64, min: i64, max: i64, count: i64, at_least: i64) -> Option<Spread> {
+        (count >= at_least.max(1)).then(|| Spread {
+            // Rounded half up, as averages are.
+            mean: (2 * sum + count) / (2 * count),
+            min,
+            max,
+            count,
+        })
+    }
+}
+
 pub fn general_average(subjects: &[(Option<i64>, i64)]) -> Option<(i64, String)> {
     let counted: Vec<(i64, i64)> = subjects
         .iter()
@@ -408,6 +432,15 @@ mod tests {
         );
         assert_eq!(to_twenty(1300, 10), 2600);
         assert_eq!(to_twenty(333, 20), 333);
+    }
+
+    #[test]
+    fn a_spread_is_rounded_and_hidden_for_tiny_classes() {
+        let s = Spread::of(1000 + 1500 + 1200, 1000, 1500, 3, 3).unwrap();
+        assert_eq!((s.mean, s.min, s.max), (1233, 1000, 1500));
+        assert_eq!(Spread::of(2001, 1000, 1001, 2, 2).unwrap().mean, 1001);
+        assert!(Spread::of(2500, 1000, 1500, 2, 3).is_none());
+        assert!(Spread::of(0, 0, 0, 0, 0).is_none());
     }
 
     #[test]

@@ -180,9 +180,25 @@ pub struct FamilyMark {
     pub value: MarkValue,
     /// The evaluation's scale.
     pub scale: i64,
+    /// How the class did (when enough of it was marked).
+    pub class: Option<calc::Spread>,
 }
 
 impl FamilyMark {
+    /// "Classe : moyenne 11,5 · plus basse 4 · plus haute 18", when the class was marked.
+    pub fn class_text(&self, t: &crate::i18n::Tr) -> Option<String> {
+        self.class.map(|c| {
+            t.tj(
+                "marks-class-spread",
+                serde_json::json!({
+                    "mean": model::points_text(t, c.mean),
+                    "min": model::points_text(t, c.min),
+                    "max": model::points_text(t, c.max),
+                }),
+            )
+        })
+    }
+
     /// The points in the reader's locale, or `None` for an absence or an excused student
     /// (whose word goes without "/20": [`FamilyMark::word_key`]).
     pub fn points(&self, t: &crate::i18n::Tr) -> Option<String> {
@@ -211,6 +227,9 @@ pub struct SubjectMarks {
     pub explanation: String,
 }
 
+/// Families see how the class did on an evaluation once this many students were marked.
+pub const FAMILY_SPREAD_MIN: i64 = 5;
+
 /// A student's marks of a period, by subject, with the averages so far.
 pub async fn student_marks(
     db: &Pool,
@@ -218,6 +237,14 @@ pub async fn student_marks(
     period_id: i64,
 ) -> Result<Vec<SubjectMarks>, sqlx::Error> {
     let rows = repo::student_marks(db, student_id, period_id).await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.evaluation_id).collect();
+    let spreads: std::collections::HashMap<i64, calc::Spread> = repo::score_spread(db, &ids)
+        .await?
+        .into_iter()
+        .filter_map(|(id, sum, min, max, n)| {
+            calc::Spread::of(sum, min, max, n, FAMILY_SPREAD_MIN).map(|s| (id, s))
+        })
+        .collect();
     let rule = crate::settings::grading(db)
         .await
         .map_err(|e| sqlx::Error::Protocol(format!("grading settings: {e}")))?
@@ -244,6 +271,7 @@ pub async fn student_marks(
             held_on: r.held_on,
             value,
             scale: r.scale,
+            class: spreads.get(&r.evaluation_id).copied(),
         };
         match out.iter_mut().find(|(id, _, _)| *id == r.subject_id) {
             Some((_, s, marks)) => {

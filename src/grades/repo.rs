@@ -276,6 +276,7 @@ pub async fn subject_name(db: &Pool, id: i64) -> Result<Option<String>, sqlx::Er
 /// A student's marks of a period, with their evaluation and subject, for the family pages.
 #[derive(Clone, Debug, FromRow)]
 pub struct StudentMark {
+    pub evaluation_id: i64,
     pub subject_id: i64,
     pub subject: String,
     pub title: String,
@@ -297,7 +298,7 @@ pub async fn student_marks(
     period_id: i64,
 ) -> Result<Vec<StudentMark>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT e.subject_id, s.name AS subject, e.title, e.kind, e.held_on, e.scale, e.weight, m.status, m.points \
+        "SELECT e.id AS evaluation_id, e.subject_id, s.name AS subject, e.title, e.kind, e.held_on, e.scale, e.weight, m.status, m.points \
          FROM marks m JOIN evaluations e ON e.id = m.evaluation_id JOIN subjects s ON s.id = e.subject_id \
          WHERE m.student_id = $1 AND e.period_id = $2 ORDER BY s.name, e.held_on, e.id",
     )
@@ -561,6 +562,31 @@ pub async fn scored_marks_of_year(
     );
     let mut q = sqlx::query_as(sql).bind(to);
     for id in students {
+        q = q.bind(*id);
+    }
+    q.fetch_all(db).await
+}
+
+/// The scores of each of these evaluations: (evaluation, sum, lowest, highest, how many),
+/// points in hundredths on the evaluation's scale; absences and excused students aside.
+pub async fn score_spread(
+    db: &Pool,
+    evaluations: &[i64],
+) -> Result<Vec<(i64, i64, i64, i64, i64)>, sqlx::Error> {
+    if evaluations.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = (1..=evaluations.len())
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = crate::sql!(
+        "SELECT evaluation_id, CAST(SUM(points) AS BIGINT), MIN(points), MAX(points), COUNT(*) \
+         FROM marks WHERE status = 'score' AND points IS NOT NULL AND evaluation_id IN ({list}) \
+         GROUP BY evaluation_id"
+    );
+    let mut q = sqlx::query_as(sql);
+    for id in evaluations {
         q = q.bind(*id);
     }
     q.fetch_all(db).await

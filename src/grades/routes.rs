@@ -85,6 +85,8 @@ struct Gradebook<'a> {
     form: EvalForm,
     errors: FormErrors,
     kinds: [EvalKind; 4],
+    /// Each evaluation's mean, lowest and highest score, in the order of `evals`.
+    spreads: Vec<Option<super::calc::Spread>>,
 }
 
 async fn gradebook_page(
@@ -169,6 +171,15 @@ async fn gradebook_page(
             (s, cells, avg.value, avg.explanation)
         })
         .collect();
+    let ids: Vec<i64> = evals.iter().map(|e| e.id).collect();
+    let by_eval: HashMap<i64, super::calc::Spread> = repo::score_spread(&app.db, &ids)
+        .await?
+        .into_iter()
+        .filter_map(|(id, sum, min, max, n)| {
+            super::calc::Spread::of(sum, min, max, n, 1).map(|s| (id, s))
+        })
+        .collect();
+    let spreads = evals.iter().map(|e| by_eval.get(&e.id).copied()).collect();
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -177,6 +188,7 @@ async fn gradebook_page(
     html_status(
         status,
         &Gradebook {
+            spreads,
             ctx,
             class,
             subject_id,

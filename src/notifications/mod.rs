@@ -430,6 +430,7 @@ async fn queue_sms(
         to: &to,
         body: &body,
         purpose: "notification",
+        student_id: None,
     };
     if let Err(refused) = crate::sms::queue(tx, app, &m, now).await? {
         tracing::info!(user = n.user_id, ?refused, "notification SMS not queued");

@@ -345,11 +345,13 @@ pub async fn boards(db: &Pool) -> anyhow::Result<BoardSettings> {
 
 /// The school's text messages: how many segments a month it pays for, and how many
 /// messages one person gets a day at most (reset codes aside).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SmsSettings {
     pub monthly_budget: i64,
     pub daily_per_person: i64,
+    /// How families pay by mobile money, as fees reminders tell them ("Flooz : *155*4*1#").
+    pub pay_code: String,
 }
 
 impl Default for SmsSettings {
@@ -359,6 +361,7 @@ impl Default for SmsSettings {
         SmsSettings {
             monthly_budget: 1000,
             daily_per_person: 5,
+            pay_code: String::new(),
         }
     }
 }
@@ -372,6 +375,9 @@ impl SmsSettings {
         }
         if !(1..=50).contains(&self.daily_per_person) {
             errs.push(("daily_per_person", "sms-error-daily"));
+        }
+        if self.pay_code.chars().count() > 40 {
+            errs.push(("pay_code", "error-too-long"));
         }
         errs
     }

@@ -102,6 +102,8 @@ pub struct Outgoing<'a> {
     pub body: &'a str,
     /// `notification`, `reset` or `reminder`.
     pub purpose: &'static str,
+    /// The student a fees reminder is about.
+    pub student_id: Option<i64>,
 }
 
 /// The most segments one message may take (a notification is one or two).
@@ -143,6 +145,9 @@ pub async fn queue(
         }
     }
     let id = repo::insert(&mut **tx, m.user_id, m.to, &body, n, m.purpose, now).await?;
+    if let Some(student) = m.student_id {
+        repo::set_student(&mut **tx, id, student).await?;
+    }
     Ok(Ok(id))
 }
 

@@ -84,6 +84,34 @@ pub async fn due(db: &Pool, now: DateTime<Utc>, limit: i64) -> Result<Vec<Pendin
     .await
 }
 
+pub async fn set_student<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    id: i64,
+    student: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sms_outbox SET student_id = $1 WHERE id = $2")
+        .bind(student)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// When each of these students' families was last sent a fees reminder, since `since`.
+pub async fn last_reminders(
+    db: &Pool,
+    since: DateTime<Utc>,
+) -> Result<std::collections::HashMap<i64, DateTime<Utc>>, sqlx::Error> {
+    let rows: Vec<(i64, DateTime<Utc>)> = sqlx::query_as(
+        "SELECT student_id, MAX(created_at) FROM sms_outbox \
+         WHERE purpose = 'reminder' AND student_id IS NOT NULL AND created_at >= $1 GROUP BY student_id",
+    )
+    .bind(since)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().collect())
+}
+
 pub async fn set_reference(db: &Pool, id: i64, reference: Option<&str>) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE sms_outbox SET provider_ref = $1 WHERE id = $2")
         .bind(reference)

@@ -32,7 +32,7 @@ struct Page<'a> {
     can_edit: bool,
     errors: FormErrors,
     /// What was typed, on errors.
-    typed: (String, String),
+    typed: (String, String, String),
 }
 
 impl Page<'_> {
@@ -49,7 +49,7 @@ async fn render(
     app: &AppState,
     ctx: &Ctx,
     errors: FormErrors,
-    typed: Option<(String, String)>,
+    typed: Option<(String, String, String)>,
 ) -> AppResult<Response> {
     let u = ctx.user()?;
     let settings = crate::settings::sms_in(&app.db).await?;
@@ -70,6 +70,7 @@ async fn render(
                 (
                     settings.monthly_budget.to_string(),
                     settings.daily_per_person.to_string(),
+                    settings.pay_code.clone(),
                 )
             }),
             settings,
@@ -88,6 +89,8 @@ struct SettingsForm {
     monthly_budget: String,
     #[serde(default)]
     daily_per_person: String,
+    #[serde(default)]
+    pay_code: String,
 }
 
 async fn save(
@@ -105,18 +108,14 @@ async fn save(
     let s = SmsSettings {
         monthly_budget: number(&f.monthly_budget).unwrap_or(-1),
         daily_per_person: number(&f.daily_per_person).unwrap_or(0),
+        pay_code: f.pay_code.trim().to_string(),
     };
     for (field, key) in s.validate() {
         errors.add(field, ctx.t.t(key));
     }
     if !errors.is_empty() {
-        return render(
-            &app,
-            &ctx,
-            errors,
-            Some((f.monthly_budget, f.daily_per_person)),
-        )
-        .await;
+        let typed = (f.monthly_budget, f.daily_per_person, f.pay_code);
+        return render(&app, &ctx, errors, Some(typed)).await;
     }
     crate::settings::store(&app.db, "sms", &s).await?;
     ctx.flash("success", "sms-settings-saved").await?;

@@ -1053,6 +1053,11 @@ async fn every_post_route_for_every_role() {
             managers.clone(),
         ),
         (
+            "/admin/impayes/relance".into(),
+            vec![("min", "999999999".to_string())],
+            money.clone(),
+        ),
+        (
             "/admin/sms".into(),
             vec![
                 ("monthly_budget", "1000".to_string()),

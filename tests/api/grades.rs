@@ -424,3 +424,80 @@ async fn averages_are_coloured_by_threshold() {
         );
     }
 }
+
+/// The gradebook's footer gives each evaluation's class mean, lowest and highest mark; a
+/// parent sees them beside their child's mark once five students of the class are marked.
+#[tokio::test]
+async fn the_class_spread_is_in_the_gradebook_and_beside_the_childs_mark() {
+    let app = crate::helpers::TestApp::new().await;
+    let f = app.f.clone();
+    let mut others = Vec::new();
+    let mut tx = suku::db::begin_write(&app.db.pool).await.unwrap();
+    for (i, first) in ["Akou", "Dela", "Kafui", "Mawuli"].into_iter().enumerate() {
+        let id = suku::school::insert_student(
+            &mut *tx,
+            &suku::school::StudentInput {
+                matricule: format!("T-10{i}"),
+                first_name: first.into(),
+                last_name: "Classe".into(),
+                sex: "F",
+                birth_date: None,
+                birth_place: None,
+            },
+            None,
+            app.state.clock.now(),
+        )
+        .await
+        .unwrap();
+        suku::school::enroll(&mut *tx, id, f.class_a, app.state.clock.now())
+            .await
+            .unwrap();
+        others.push(id);
+    }
+    tx.commit().await.unwrap();
+    let mut t = app.login_as("teacher_a").await;
+    let eval = crate::helpers::evaluation(&app, &mut t, f.class_a, 1, "2026-11-19").await;
+    crate::helpers::set_mark(&mut t, eval, f.s1, "14").await;
+    crate::helpers::set_mark(&mut t, eval, others[0], "8").await;
+    crate::helpers::set_mark(&mut t, eval, others[1], "10").await;
+    let mut p = app.login_as("parent_1").await;
+    let child = p.get(&format!("/parent/enfants/{}", f.s1)).await;
+    assert!(
+        child.plain().contains("Devoir surveillé"),
+        "{}",
+        child.plain()
+    );
+    assert!(
+        !child.plain().contains("Classe : moyenne"),
+        "three marks: too few to show the class's"
+    );
+    crate::helpers::set_mark(&mut t, eval, others[2], "12").await;
+    crate::helpers::set_mark(&mut t, eval, others[3], "16").await;
+    let book = t
+        .get(&format!(
+            "/enseignant/classes/{}/matieres/{}",
+            f.class_a, f.maths
+        ))
+        .await;
+    let foot = book.text();
+    let foot = foot
+        .split("<tfoot>")
+        .nth(1)
+        .unwrap()
+        .split("</tfoot>")
+        .next()
+        .unwrap();
+    assert!(
+        foot.contains("Moyenne de la classe") && foot.contains(">12<"),
+        "{foot}"
+    );
+    assert!(foot.contains(">8<") && foot.contains(">16<"), "{foot}");
+    let child = p.get(&format!("/parent/enfants/{}", f.s1)).await;
+    assert!(
+        child
+            .plain()
+            .contains("Classe : moyenne 12 · plus basse 8 · plus haute 16"),
+        "{}",
+        child.plain()
+    );
+}

@@ -106,6 +106,7 @@ async fn the_providers_failures_are_retried_and_its_refusals_kept() {
                     to,
                     body: "Réunion des parents samedi à 9 h",
                     purpose: "notification",
+                    student_id: None,
                 },
                 app.state.clock.now(),
             )
@@ -177,6 +178,7 @@ async fn wrong_credentials_are_refused_not_retried_forever() {
             to: "+22890000001",
             body: "Test",
             purpose: "reminder",
+            student_id: None,
         },
         app.state.clock.now(),
     )
@@ -237,6 +239,7 @@ async fn the_budget_stops_sending_and_tells_the_director_once() {
                 to: "+22890000001",
                 body: &body,
                 purpose: "notification",
+                student_id: None,
             },
             app.state.clock.now(),
         )
@@ -282,6 +285,7 @@ async fn a_person_gets_at_most_the_daily_cap_and_long_texts_are_refused() {
         &suku::settings::SmsSettings {
             monthly_budget: 100,
             daily_per_person: 2,
+            ..Default::default()
         },
     )
     .await
@@ -304,6 +308,7 @@ async fn a_person_gets_at_most_the_daily_cap_and_long_texts_are_refused() {
                 to: "+22890000002",
                 body: &body,
                 purpose,
+                student_id: None,
             },
             app.state.clock.now(),
         )
@@ -334,6 +339,7 @@ async fn a_person_gets_at_most_the_daily_cap_and_long_texts_are_refused() {
             to: "+22890000002",
             body: "Quatre",
             purpose: "notification",
+            student_id: None,
         },
         app.state.clock.now(),
     )
@@ -341,4 +347,78 @@ async fn a_person_gets_at_most_the_daily_cap_and_long_texts_are_refused() {
     .unwrap();
     tx.commit().await.unwrap();
     assert!(r.is_ok());
+}
+
+#[tokio::test]
+async fn the_bursar_reminds_families_in_arrears_by_sms_once_a_week() {
+    let (app, twilio) = app_with_twilio().await;
+    crate::helpers::seed_fees(&app).await;
+    let mut d = app.login_as("director").await;
+    let r = d
+        .post(
+            "/admin/sms",
+            &[
+                ("monthly_budget", "1000"),
+                ("daily_per_person", "5"),
+                ("pay_code", "T-Money *145*3*2026#"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let mut b = app.login_as("bursar").await;
+    let page = b.get("/admin/impayes").await;
+    assert!(
+        page.plain().contains("Relancer par SMS"),
+        "{}",
+        page.plain()
+    );
+    assert!(
+        page.text().contains("https://wa.me/22890000001"),
+        "WhatsApp beside the phone"
+    );
+    // One family: S1's parent.
+    let r = b
+        .post(
+            "/admin/impayes/relance",
+            &[("eleve", &app.f.s1.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = b.get(r.location()).await;
+    assert!(page.plain().contains("1 SMS envoyés"), "{}", page.plain());
+    send(&app).await;
+    let sms = twilio.sent();
+    assert_eq!(sms.len(), 1);
+    assert_eq!(sms[0].to, "+22890000001");
+    assert!(sms[0].body.contains("Elom a 20 000 FCFA") && sms[0].body.contains("15/10/2026"), "{}", sms[0].body);
+    assert!(sms[0].body.contains("*145*3*2026#"), "{}", sms[0].body);
+    assert!(page.plain().contains("relancé le"));
+    // The whole list: S1's family was reminded this week and is skipped.
+    let r = b.post("/admin/impayes/relance", &[]).await;
+    let page = b.get(r.location()).await;
+    assert!(
+        page.plain().contains("1 familles déjà relancées"),
+        "{}",
+        page.plain()
+    );
+    let reminders = scalar(
+        &app.db.pool,
+        "SELECT COUNT(*) FROM sms_outbox WHERE purpose = 'reminder' AND student_id = $1",
+        Some(app.f.s1),
+    )
+    .await;
+    assert_eq!(reminders, 1);
+    // The journal keeps who sent them.
+    let journal = d.get("/admin/journal").await;
+    assert!(
+        journal.plain().contains("SMS de rappel de frais"),
+        "{}",
+        journal.plain()
+    );
+    // Only those who handle money remind.
+    let mut s = app.login_as("secretary").await;
+    assert_eq!(
+        s.post("/admin/impayes/relance", &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
 }
