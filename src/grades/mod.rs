@@ -217,6 +217,7 @@ impl FamilyMark {
 /// One subject's marks for a student and period, as families see them.
 #[derive(Clone, Debug)]
 pub struct SubjectMarks {
+    pub subject_id: i64,
     /// The subject's name.
     pub subject: String,
     /// Each mark, in the order of the evaluations.
@@ -281,6 +282,7 @@ pub async fn student_marks(
             None => out.push((
                 r.subject_id,
                 SubjectMarks {
+                    subject_id: r.subject_id,
                     subject: r.subject,
                     marks: vec![entry],
                     average: None,

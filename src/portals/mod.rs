@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
             "/parent/enfants/{id}",
             get(parent_child).allow(Rule::PARENT),
         )
+        .route("/parent/famille", get(family).allow(Rule::PARENT))
 }
 
 #[derive(Template)]
@@ -347,5 +348,80 @@ async fn show_child(
         child,
         teachers,
         guardians,
+    })
+}
+
+// ---------------------------------------------------------------- the family at a glance
+
+/// One child on the family's summary.
+struct FamilyLine {
+    child: StudentRow,
+    /// The general average so far this period, with the class's coefficients.
+    average: Option<i64>,
+    /// This month's absences.
+    absences: crate::attendance::Totals,
+    /// What the family still owes for this child.
+    balance: i64,
+    /// The next work to do.
+    next: Option<crate::todo::Item>,
+}
+
+#[derive(Template)]
+#[template(path = "portals/family.html")]
+struct FamilyPage<'a> {
+    ctx: &'a Ctx,
+    lines: Vec<FamilyLine>,
+    /// What the family owes in all.
+    total: i64,
+}
+
+/// A parent's children side by side: each one's average so far, absences this month,
+/// balance and next homework, for families with several children at the school.
+async fn family(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let u = ctx.require(Portal::Parent)?;
+    let today = ctx.today();
+    let month_start = chrono::Datelike::with_day(&today, 1).unwrap_or(today);
+    let periods = app.settings.periods(&app.db).await?;
+    let period = crate::grades::repo::default_period(&periods, today).cloned();
+    let mut lines = Vec::new();
+    for child in school::children(&app.db, u.id).await? {
+        let average = match (&period, child.class_id) {
+            (Some(p), Some(class)) => {
+                let subjects = crate::grades::student_marks(&app.db, child.id, p.id).await?;
+                let coefficients = crate::bulletins::repo::class_subjects(&app.db, class).await?;
+                let pairs: Vec<(Option<i64>, i64)> = subjects
+                    .iter()
+                    .map(|s| {
+                        let c = coefficients
+                            .iter()
+                            .find(|c| c.id == s.subject_id)
+                            .map(|c| c.coefficient)
+                            .unwrap_or(1);
+                        (s.average, c)
+                    })
+                    .collect();
+                crate::grades::calc::general_average(&pairs).map(|g| g.0)
+            }
+            _ => None,
+        };
+        let (_, absences) =
+            crate::attendance::student_summary(&app.db, child.id, month_start, today).await?;
+        let balance = crate::fees::repo::balance(&app.db, child.id).await?;
+        let next = next_todo(&app, &ctx, Some(&child))
+            .await?
+            .into_iter()
+            .next();
+        lines.push(FamilyLine {
+            child,
+            average,
+            absences,
+            balance,
+            next,
+        });
+    }
+    html(&FamilyPage {
+        ctx: &ctx,
+        total: lines.iter().map(|l| l.balance.max(0)).sum(),
+        lines,
     })
 }

@@ -272,6 +272,7 @@ impl Ctx {
             ],
             Portal::Parent => &[
                 ("/parent", "nav-my-children"),
+                ("/parent/famille", "nav-family"),
                 ("/classements", "nav-boards"),
                 ("/defis", "nav-challenges"),
                 ("/annonces", "nav-announcements"),

@@ -331,6 +331,7 @@ async fn every_get_route_for_every_role() {
     let routes: Vec<(String, Vec<&str>, Option<&str>)> = vec![
         ("/eleve".into(), vec!["student"], None),
         ("/eleve/a-faire".into(), vec!["student"], None),
+        ("/parent/famille".into(), vec!["parent_1", "parent_2"], None),
         (
             format!("/parent/enfants/{}/a-faire", f.s1),
             vec!["parent_1"],

@@ -214,3 +214,40 @@ async fn the_favicon_is_the_apps_icon() {
     let size = u32::from_le_bytes(r.bytes[14..18].try_into().unwrap());
     assert_eq!(size as usize, png.len());
 }
+
+/// A parent of two sees both children side by side: the average so far, this month's
+/// absences, what is owed and the next homework; another parent sees only their own.
+#[tokio::test]
+async fn a_family_with_several_children_sees_them_side_by_side() {
+    let app = crate::helpers::TestApp::new().await;
+    let f = app.f.clone();
+    crate::helpers::seed_fees(&app).await;
+    crate::lessons::lesson(&app).await;
+    let mut t = app.login_as("teacher_a").await;
+    let eval = crate::helpers::evaluation(&app, &mut t, f.class_a, 1, "2026-11-19").await;
+    crate::helpers::set_mark(&mut t, eval, f.s1, "13,5").await;
+    let mut p = app.login_as("parent_1").await;
+    let page = p.get("/parent/famille").await;
+    assert_eq!(page.status, axum::http::StatusCode::OK);
+    let text = page.plain();
+    assert!(
+        text.contains("Elom Agbodjan") && text.contains("Sena Agbodjan"),
+        "{text}"
+    );
+    assert!(text.contains("13,50"), "S1's average so far: {text}");
+    assert!(
+        text.contains("Exercices de fractions"),
+        "S1's next homework: {text}"
+    );
+    assert!(
+        text.contains("Reste à payer pour toute la famille"),
+        "{text}"
+    );
+    assert!(!text.contains("Yawo"), "parent 2's child is not listed");
+    let mut p2 = app.login_as("parent_2").await;
+    let theirs = p2.get("/parent/famille").await.plain();
+    assert!(
+        theirs.contains("Yawo Fiadjoe") && !theirs.contains("Elom"),
+        "{theirs}"
+    );
+}

@@ -390,7 +390,11 @@ async fn the_bursar_reminds_families_in_arrears_by_sms_once_a_week() {
     let sms = twilio.sent();
     assert_eq!(sms.len(), 1);
     assert_eq!(sms[0].to, "+22890000001");
-    assert!(sms[0].body.contains("Elom a 20 000 FCFA") && sms[0].body.contains("15/10/2026"), "{}", sms[0].body);
+    assert!(
+        sms[0].body.contains("Elom a 20 000 FCFA") && sms[0].body.contains("15/10/2026"),
+        "{}",
+        sms[0].body
+    );
     assert!(sms[0].body.contains("*145*3*2026#"), "{}", sms[0].body);
     assert!(page.plain().contains("relancé le"));
     // The whole list: S1's family was reminded this week and is skipped.
