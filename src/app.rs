@@ -128,6 +128,7 @@ pub fn router_with(state: AppState, cluster: Option<crate::realtime::Cluster>) -
         .merge(crate::import::router())
         .merge(crate::announcements::router())
         .merge(crate::lessons::router())
+        .merge(crate::conduct::router())
         .merge(crate::sms::router())
         .merge(crate::council::router())
         .merge(crate::files::router())

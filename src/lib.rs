@@ -11,6 +11,7 @@ pub mod authz;
 pub mod bulletins;
 pub mod chat;
 pub mod clock;
+pub mod conduct;
 pub mod config;
 pub mod council;
 pub mod db;

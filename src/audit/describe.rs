@@ -336,6 +336,16 @@ async fn fill(
             }
         }
         "fee_reminder" => put("count", new.to_string()),
+        "sanction" => {
+            let Ok(sid) = id.parse() else {
+                return Ok(false);
+            };
+            let Some(s) = crate::conduct::repo::sanction(db, sid).await? else {
+                return Ok(false);
+            };
+            put("student", names.student(db, s.student_id).await?);
+            put("kind", t.t(format!("conduct-kind-{}", s.kind)));
+        }
         "user" => {
             let Ok(user) = id.parse() else {
                 return Ok(false);

@@ -15,6 +15,7 @@ use crate::school::{self, StudentInput};
 use crate::settings::{self, PeriodKind, SchoolSettings};
 
 mod chat;
+mod conduct;
 mod fees;
 mod grades;
 mod journal;
@@ -614,6 +615,7 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
     fees::seed(&mut tx, &mut n.rng, Utc::now().date_naive()).await?;
     news::announcements(&mut tx).await?;
     lessons::seed(&mut tx, &mut n.rng, today).await?;
+    conduct::seed(&mut tx, demo_student.as_deref(), today).await?;
     journal::history(&mut tx, today, 21).await?;
     if let Some((phone, _)) = &demo_parent {
         chat::seed(&mut tx, phone).await?;

@@ -46,6 +46,12 @@ pub enum SchoolEvent {
     /// A challenge ended and was settled.
     #[serde(rename = "challenge.settled")]
     ChallengeSettled(ChallengeSettled),
+    /// A sanction was given to a student.
+    #[serde(rename = "sanction.given")]
+    SanctionGiven(SanctionGiven),
+    /// A teacher will be absent.
+    #[serde(rename = "teacher.absent")]
+    TeacherAbsent(TeacherAbsent),
 }
 
 impl SchoolEvent {
@@ -200,6 +206,22 @@ pub struct MessageSent {
 pub struct AnnouncementPublished {
     pub announcement_id: i64,
     pub title: String,
+}
+
+/// A teacher's absence, recorded.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TeacherAbsent {
+    pub absence_id: i64,
+    pub teacher_user_id: i64,
+}
+
+/// A sanction, given.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SanctionGiven {
+    pub sanction_id: i64,
+    pub student_id: i64,
+    /// avertissement, blame, retenue, exclusion.
+    pub kind: String,
 }
 
 /// A challenge, settled.

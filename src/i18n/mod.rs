@@ -114,6 +114,11 @@ const CATALOGS: &[(&str, &str, &str)] = &[
         include_str!("../../locales/en/export.ftl"),
     ),
     (
+        "conduct",
+        include_str!("../../locales/fr/conduct.ftl"),
+        include_str!("../../locales/en/conduct.ftl"),
+    ),
+    (
         "sms",
         include_str!("../../locales/fr/sms.ftl"),
         include_str!("../../locales/en/sms.ftl"),

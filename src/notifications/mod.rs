@@ -26,9 +26,10 @@ use crate::events::{AbsenceKind, Event, SchoolEvent, Subscriber};
 use crate::school::repo::{self as school, Concerned};
 
 /// The kinds a person can choose to hear about, in the order of the preferences page.
-pub const KINDS: [&str; 7] = [
+pub const KINDS: [&str; 8] = [
     "mark",
     "absence",
+    "conduct",
     "bulletin",
     "payment",
     "message",
@@ -169,6 +170,8 @@ async fn notes_for(tx: &mut Tx<'_>, event: &Event) -> anyhow::Result<Vec<Note>> 
                 })
                 .collect()
         }
+        SchoolEvent::SanctionGiven(s) => sanction_notes(tx, s).await?,
+        SchoolEvent::TeacherAbsent(a) => teacher_absence_notes(tx, a).await?,
         SchoolEvent::InvoiceCreated(_) | SchoolEvent::PaymentReversed(_) => Vec::new(),
     })
 }
@@ -189,6 +192,58 @@ async fn mark_notes(
             args: json!({ "student": c.student_name, "subject": audience.subject,
                 "mark": { "points": points }, "scale": audience.scale }),
             link: child_link(c, m.student_id),
+        })
+        .collect())
+}
+
+async fn sanction_notes(
+    tx: &mut Tx<'_>,
+    s: &crate::events::SanctionGiven,
+) -> Result<Vec<Note>, sqlx::Error> {
+    let Some(sanction) = crate::conduct::repo::sanction_in(&mut **tx, s.sanction_id).await? else {
+        return Ok(Vec::new());
+    };
+    let audience = crate::conduct::repo::sanction_audience(&mut **tx, s.student_id).await?;
+    Ok(audience
+        .iter()
+        .map(|c| Note {
+            user_id: c.user_id,
+            kind: "conduct",
+            key: "notif-sanction",
+            args: json!({
+                "student": c.student_name,
+                "kind": format!("@conduct-kind-{}", sanction.0),
+                "reason": sanction.1.chars().take(80).collect::<String>(),
+            }),
+            link: format!("/vie-scolaire/eleves/{}", s.student_id),
+        })
+        .collect())
+}
+
+async fn teacher_absence_notes(
+    tx: &mut Tx<'_>,
+    a: &crate::events::TeacherAbsent,
+) -> Result<Vec<Note>, sqlx::Error> {
+    let Some((teacher, from, to)) =
+        crate::conduct::repo::teacher_absence_in(&mut **tx, a.absence_id).await?
+    else {
+        return Ok(Vec::new());
+    };
+    let audience =
+        crate::conduct::repo::teacher_absence_audience(&mut **tx, a.teacher_user_id).await?;
+    Ok(audience
+        .into_iter()
+        .map(|(user, class)| Note {
+            user_id: user,
+            kind: "announcement",
+            key: "notif-teacher-absent",
+            args: json!({
+                "teacher": teacher,
+                "class": class,
+                "from": from.format("%d/%m").to_string(),
+                "to": to.format("%d/%m").to_string(),
+            }),
+            link: "/annonces".into(),
         })
         .collect())
 }

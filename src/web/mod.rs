@@ -287,6 +287,7 @@ impl Ctx {
                 ("/admin/utilisateurs", "nav-users"),
                 ("/admin/absences", "nav-absences"),
                 ("/admin/cahier", "nav-lesson-log"),
+                ("/admin/absences-enseignants", "nav-teacher-absences"),
                 ("/admin/import", "nav-import"),
                 ("/admin/frais", "nav-fees"),
                 ("/admin/impayes", "nav-arrears"),
@@ -316,7 +317,7 @@ impl Ctx {
                 "/admin/journal" | "/admin/cahier" => director,
                 "/admin/gamification" => records,
                 "/admin/mobile-money" => money,
-                "/admin/sms" => records,
+                "/admin/sms" | "/admin/absences-enseignants" => records,
                 _ => true,
             })
             .map(|(href, key)| NavItem {

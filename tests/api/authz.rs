@@ -327,11 +327,29 @@ async fn every_get_route_for_every_role() {
         crate::helpers::evaluation(&app, &mut t, f.class_a, 1, "2026-11-19").await
     };
     let lesson = crate::lessons::lesson(&app).await;
+    let retenue = crate::conduct::retenue(&app).await;
     // (path, roles allowed, a text of the record that refusals must not show)
     let routes: Vec<(String, Vec<&str>, Option<&str>)> = vec![
         ("/eleve".into(), vec!["student"], None),
         ("/eleve/a-faire".into(), vec!["student"], None),
         ("/parent/famille".into(), vec!["parent_1", "parent_2"], None),
+        (
+            format!("/vie-scolaire/eleves/{}", f.s1),
+            vec![
+                "parent_1",
+                "student",
+                "teacher_a",
+                "director",
+                "bursar",
+                "secretary",
+            ],
+            None,
+        ),
+        (
+            format!("/vie-scolaire/sanctions/{retenue}/billet"),
+            vec!["teacher_a", "director", "secretary"],
+            Some("Retards répétés"),
+        ),
         (
             format!("/parent/enfants/{}/a-faire", f.s1),
             vec!["parent_1"],
@@ -352,6 +370,11 @@ async fn every_get_route_for_every_role() {
         ),
         ("/admin/cahier".into(), vec!["director"], None),
         ("/admin/sms".into(), managers.to_vec(), None),
+        (
+            "/admin/absences-enseignants".into(),
+            managers.to_vec(),
+            None,
+        ),
         // The entry point sends each person to their portal, and strangers to the login.
         ("/".into(), everyone.to_vec(), None),
         (
@@ -1052,6 +1075,31 @@ async fn every_post_route_for_every_role() {
             format!("/admin/utilisateurs/{}/bon", f.parent_1),
             vec![],
             managers.clone(),
+        ),
+        (
+            "/admin/absences-enseignants".into(),
+            vec![
+                ("teacher", f.teacher_b.to_string()),
+                ("from_date", "2026-12-07".to_string()),
+                ("to_date", "2026-12-07".to_string()),
+            ],
+            managers.clone(),
+        ),
+        (
+            format!("/vie-scolaire/eleves/{}/incidents", f.s1),
+            vec![
+                ("occurred_on", "2026-12-01".to_string()),
+                ("description", "Bavardages".to_string()),
+            ],
+            vec!["teacher_a", "director", "secretary"],
+        ),
+        (
+            format!("/vie-scolaire/eleves/{}/sanctions", f.s1),
+            vec![
+                ("kind", "avertissement".to_string()),
+                ("reason", "Bavardages".to_string()),
+            ],
+            vec!["teacher_a", "director", "secretary"],
         ),
         (
             "/admin/impayes/relance".into(),

@@ -17,6 +17,7 @@ mod bulletins;
 mod catalog;
 mod chat;
 mod concurrency;
+mod conduct;
 mod council;
 mod events;
 mod export;
