@@ -62,3 +62,4 @@ conduct-absence-reason = Reason (optional, seen by the administration only)
 conduct-error-to-before = The end cannot come before the start.
 conduct-teacher-absence-saved = Absence saved; the families are told.
 notif-teacher-absent = { $teacher } will be absent from { $from } to { $to }: their lessons in { $class } will not take place.
+conduct-slip-time = Time

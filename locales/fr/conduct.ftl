@@ -62,3 +62,4 @@ conduct-absence-reason = Motif (facultatif, visible de l’administration seulem
 conduct-error-to-before = La fin ne peut pas précéder le début.
 conduct-teacher-absence-saved = Absence enregistrée ; les familles sont prévenues.
 notif-teacher-absent = { $teacher } sera absent(e) du { $from } au { $to } : ses cours en { $class } n’auront pas lieu.
+conduct-slip-time = Heure

@@ -1,7 +1,7 @@
 //! The demo school's vie scolaire: a few weeks of incidents and the sanctions that
 //! followed, one of them a retenue with its slip, for the demo student and others.
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 
 use crate::conduct::repo::{self, NewIncident, NewSanction};
 use crate::db::Tx;
@@ -129,6 +129,27 @@ pub(super) async fn seed(
                 exclusion: None,
             },
             at,
+        )
+        .await?;
+    }
+    // A teacher away at a training in Kara next week: the administration's list shows the
+    // lessons lost.
+    let teacher: Option<(i64,)> = sqlx::query_as(
+        "SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'teacher' \
+         WHERE u.email = 'fati.atcha@lumiere.tg'",
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some((teacher,)) = teacher {
+        let monday = today + Duration::days(7 - i64::from(today.weekday().num_days_from_monday()));
+        repo::insert_teacher_absence(
+            &mut **tx,
+            teacher,
+            monday,
+            monday + Duration::days(1),
+            "Formation pédagogique à Kara",
+            director,
+            today.and_hms_opt(11, 0, 0).unwrap_or_default().and_utc(),
         )
         .await?;
     }
