@@ -5,6 +5,7 @@ use crate::db::Pool;
 use crate::grades::calc::{EvalKind, MarkValue};
 
 pub mod compute;
+mod entry;
 pub mod pdf;
 pub mod readiness;
 pub mod repo;

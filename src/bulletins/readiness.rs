@@ -12,6 +12,7 @@ use crate::school::ClassSize;
 /// One subject of a class, as far as the teacher has gone.
 #[derive(Clone, Debug, Default)]
 pub struct SubjectState {
+    pub subject_id: i64,
     pub name: String,
     /// Evaluations of the period.
     pub evaluations: i64,
@@ -38,7 +39,32 @@ pub struct ClassReadiness {
     pub council: i64,
 }
 
+impl SubjectState {
+    /// Evaluations every student has a mark in, out of 100 of this subject's.
+    pub fn marked_percent(&self) -> i64 {
+        if self.evaluations == 0 {
+            0
+        } else {
+            (self.evaluations - self.incomplete) * 100 / self.evaluations
+        }
+    }
+}
+
 impl ClassReadiness {
+    /// This subject's marks and appreciations are all in (its teacher owes nothing).
+    pub fn subject_done(&self, s: &SubjectState) -> bool {
+        self.marked_ok(s) && s.composition && self.appreciated_ok(s)
+    }
+
+    /// Appreciations written, out of 100 of the class's students.
+    pub fn appreciated_percent(&self, s: &SubjectState) -> i64 {
+        if self.students == 0 {
+            0
+        } else {
+            (s.appreciations * 100 / self.students).min(100)
+        }
+    }
+
     pub fn subject_count(&self) -> usize {
         self.subjects.len()
     }
@@ -178,6 +204,7 @@ pub fn assemble(
         subjects.entry(class).or_default().push((
             subject,
             SubjectState {
+                subject_id: subject,
                 name,
                 ..Default::default()
             },

@@ -44,6 +44,14 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin/periodes", get(periods).allow(Rule::ADMIN))
         .route(
+            "/admin/saisie",
+            get(super::entry::page).allow(Rule::RECORDS),
+        )
+        .route(
+            "/admin/saisie/relance",
+            post(super::entry::remind).allow(Rule::RECORDS),
+        )
+        .route(
             "/admin/periodes/{id}/cloture",
             post(toggle_closed).allow(Rule::DIRECTOR),
         )

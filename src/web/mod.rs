@@ -296,6 +296,7 @@ impl Ctx {
                 ("/admin/mobile-money", "nav-momo"),
                 ("/admin/sms", "nav-sms"),
                 ("/admin/periodes", "nav-periods"),
+                ("/admin/saisie", "nav-entry"),
                 ("/admin/coefficients", "nav-coefficients"),
                 ("/admin/notation", "nav-grading"),
                 ("/admin/annees", "nav-years"),
@@ -317,7 +318,7 @@ impl Ctx {
                 "/admin/journal" | "/admin/cahier" => director,
                 "/admin/gamification" => records,
                 "/admin/mobile-money" => money,
-                "/admin/sms" | "/admin/absences-enseignants" => records,
+                "/admin/sms" | "/admin/absences-enseignants" | "/admin/saisie" => records,
                 _ => true,
             })
             .map(|(href, key)| NavItem {

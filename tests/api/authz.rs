@@ -370,6 +370,7 @@ async fn every_get_route_for_every_role() {
         ),
         ("/admin/cahier".into(), vec!["director"], None),
         ("/admin/sms".into(), managers.to_vec(), None),
+        ("/admin/saisie".into(), managers.to_vec(), None),
         (
             "/admin/absences-enseignants".into(),
             managers.to_vec(),
@@ -1074,6 +1075,14 @@ async fn every_post_route_for_every_role() {
         (
             format!("/admin/utilisateurs/{}/bon", f.parent_1),
             vec![],
+            managers.clone(),
+        ),
+        (
+            "/admin/saisie/relance".into(),
+            vec![
+                ("class", f.class_a.to_string()),
+                ("subject", f.maths.to_string()),
+            ],
             managers.clone(),
         ),
         (

@@ -390,3 +390,44 @@ async fn the_periods_page_shows_the_steps_and_what_each_class_still_lacks() {
     assert!(page.text().contains("data-class=\"6e A\""));
     assert!(!page.text().contains("data-testid=\"publish\""));
 }
+
+/// The director follows the marks entry class by class and subject by subject before the
+/// council, and reminds the teacher of a subject still owed.
+#[tokio::test]
+async fn the_marks_entry_is_followed_per_subject_and_late_teachers_reminded() {
+    let app = crate::helpers::TestApp::new().await;
+    let f = app.f.clone();
+    let mut t = app.login_as("teacher_a").await;
+    let eval = crate::helpers::evaluation(&app, &mut t, f.class_a, 1, "2026-11-19").await;
+    crate::helpers::set_mark(&mut t, eval, f.s1, "12").await;
+    let mut d = app.login_as("director").await;
+    let page = d.get("/admin/saisie").await;
+    assert_eq!(page.status, axum::http::StatusCode::OK);
+    let text = page.plain();
+    assert!(
+        text.contains("6e A") && text.contains("Mathématiques"),
+        "{text}"
+    );
+    assert!(text.contains("1/1"), "the evaluation is complete: {text}");
+    assert!(text.contains("manquante"), "no composition yet: {text}");
+    let r = d
+        .post(
+            "/admin/saisie/relance",
+            &[
+                ("class", &f.class_a.to_string()),
+                ("subject", &f.maths.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, axum::http::StatusCode::SEE_OTHER);
+    let bell = t.get("/notifications").await.plain();
+    assert!(
+        bell.contains("Mathématiques en 6e A sont attendues avant le conseil"),
+        "{bell}"
+    );
+    let mut b = app.login_as("bursar").await;
+    assert_eq!(
+        b.get("/admin/saisie").await.status,
+        axum::http::StatusCode::FORBIDDEN
+    );
+}
