@@ -241,17 +241,8 @@ pub async fn teachers(db: &Pool) -> Result<Vec<(i64, String)>, sqlx::Error> {
 }
 
 /// Ends every session of a user: after a deactivation or a change of roles, both of which
-/// the session carries.
-pub async fn end_sessions<'e>(
-    db: impl sqlx::Executor<'e, Database = Db>,
-    user_id: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user_id)
-        .execute(db)
-        .await?;
-    Ok(())
-}
+/// the session carries (sessions are auth's).
+pub use crate::auth::repo::end_sessions;
 
 /// Gives an account a role it may already hold.
 pub async fn add_role<'e>(

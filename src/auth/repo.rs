@@ -302,7 +302,8 @@ pub async fn use_reset(
     Ok(n == 1)
 }
 
-/// Ends every session of a user (after their password was reset).
+/// Ends every session of a user: after a password reset, a deactivation or a change of
+/// roles.
 pub async fn end_sessions<'e>(
     db: impl sqlx::Executor<'e, Database = Db>,
     user_id: i64,

@@ -33,15 +33,7 @@ pub async fn retenue(app: &TestApp) -> i64 {
 
 #[tokio::test]
 async fn a_sanction_tells_the_family_once_and_by_sms_to_a_parent_who_chose_it() {
-    let (url, twilio) = fake_sms::start().await;
-    let app = TestApp::with_config(|c| {
-        c.sms.provider = "twilio".into();
-        c.sms.twilio_url = url.clone();
-        c.sms.twilio_sid = fake_sms::SID.into();
-        c.sms.twilio_token = suku::config::Secret(fake_sms::TOKEN.into());
-        c.sms.from = "LUMIERE".into();
-    })
-    .await;
+    let (app, twilio) = fake_sms::app_with(|_| {}).await;
     let f = app.f.clone();
     let mut p = app.login_as("parent_1").await;
     let r = p

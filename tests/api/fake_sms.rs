@@ -188,3 +188,21 @@ pub async fn start() -> (String, Arc<Twilio>) {
     });
     (format!("http://{addr}"), t)
 }
+
+/// A test app whose SMS provider is a fresh loopback Twilio, with `tweak` applied to its
+/// configuration.
+pub async fn app_with(
+    tweak: impl FnOnce(&mut suku::config::Config),
+) -> (crate::helpers::TestApp, Arc<Twilio>) {
+    let (url, twilio) = start().await;
+    let app = crate::helpers::TestApp::with_config(|c| {
+        tweak(c);
+        c.sms.provider = "twilio".into();
+        c.sms.twilio_url = url.clone();
+        c.sms.twilio_sid = SID.into();
+        c.sms.twilio_token = suku::config::Secret(TOKEN.into());
+        c.sms.from = "LUMIERE".into();
+    })
+    .await;
+    (app, twilio)
+}

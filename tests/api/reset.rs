@@ -14,17 +14,7 @@ async fn app_with_twilio() -> (TestApp, std::sync::Arc<fake_sms::Twilio>) {
 async fn app_with_twilio_and(
     tweak: impl FnOnce(&mut suku::config::Config),
 ) -> (TestApp, std::sync::Arc<fake_sms::Twilio>) {
-    let (url, twilio) = fake_sms::start().await;
-    let app = TestApp::with_config(|c| {
-        tweak(c);
-        c.sms.provider = "twilio".into();
-        c.sms.twilio_url = url.clone();
-        c.sms.twilio_sid = fake_sms::SID.into();
-        c.sms.twilio_token = suku::config::Secret(fake_sms::TOKEN.into());
-        c.sms.from = "LUMIERE".into();
-    })
-    .await;
-    (app, twilio)
+    fake_sms::app_with(tweak).await
 }
 
 async fn send(app: &TestApp) {
