@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod authz;
 pub mod bulletins;
+pub mod certificates;
 pub mod chat;
 pub mod clock;
 pub mod conduct;

@@ -153,6 +153,9 @@ async fn run() -> anyhow::Result<()> {
             let started = std::time::Instant::now();
             let school = if demo::is_empty(&pool).await? {
                 let s = demo::generate(&pool).await?;
+                let files: suku::files::Files =
+                    std::sync::Arc::new(suku::files::LocalDisk::new(&config.files_dir));
+                demo::photos(&pool, &files).await?;
                 tracing::info!(
                     seconds = started.elapsed().as_secs_f64(),
                     "demo school created"

@@ -346,6 +346,17 @@ async fn fill(
             put("student", names.student(db, s.student_id).await?);
             put("kind", t.t(format!("conduct-kind-{}", s.kind)));
         }
+        "school_document" => {
+            let Ok(did) = id.parse() else {
+                return Ok(false);
+            };
+            let Some(d) = crate::certificates::repo::document(db, did).await? else {
+                return Ok(false);
+            };
+            put("student", names.student(db, d.student_id).await?);
+            put("kind", t.t(d.kind.label_key()));
+            put("number", d.number);
+        }
         "user" => {
             let Ok(user) = id.parse() else {
                 return Ok(false);

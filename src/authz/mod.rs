@@ -77,6 +77,26 @@ pub async fn can_see_student(
     .await
 }
 
+/// May `u` see a student's school documents (certificates, card, photo)? The
+/// administration, the student's guardians and the student; not their teachers.
+pub async fn can_see_documents(
+    db: &Pool,
+    u: &CurrentUser,
+    student_id: i64,
+) -> Result<bool, sqlx::Error> {
+    if u.is_admin() {
+        return Ok(true);
+    }
+    exists(
+        db,
+        "SELECT 1 FROM students s WHERE s.id = $1 AND (s.user_id = $2 OR EXISTS \
+         (SELECT 1 FROM student_guardians g WHERE g.student_id = s.id AND g.user_id = $2))",
+        student_id,
+        u.id,
+    )
+    .await
+}
+
 /// May `u` see class `class_id` (its roster and teachers)? The administration, its teachers
 /// and professeur principal, its students, and the parents of its students.
 pub async fn can_see_class(db: &Pool, u: &CurrentUser, class_id: i64) -> Result<bool, sqlx::Error> {

@@ -168,7 +168,7 @@ pub async fn render(
     let assets = logo
         .into_iter()
         .map(|bytes| Asset {
-            path: "/logo",
+            path: "/logo".into(),
             bytes,
         })
         .collect();

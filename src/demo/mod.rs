@@ -16,6 +16,8 @@ use crate::settings::{self, PeriodKind, SchoolSettings};
 
 mod chat;
 mod conduct;
+mod documents;
+pub use documents::photos;
 mod fees;
 mod grades;
 mod journal;
@@ -616,6 +618,13 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
     news::announcements(&mut tx).await?;
     lessons::seed(&mut tx, &mut n.rng, today).await?;
     conduct::seed(&mut tx, demo_student.as_deref(), today).await?;
+    documents::seed(
+        &mut tx,
+        demo_student.as_deref(),
+        demo_parent.as_ref().map(|p| p.0.as_str()),
+        today,
+    )
+    .await?;
     journal::history(&mut tx, today, 21).await?;
     if let Some((phone, _)) = &demo_parent {
         chat::seed(&mut tx, phone).await?;

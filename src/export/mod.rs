@@ -16,6 +16,7 @@ pub mod datasets;
 pub mod pdf;
 pub mod repo;
 pub mod routes;
+pub mod seal;
 pub mod table;
 pub mod templates;
 

@@ -34,8 +34,8 @@ static LIBRARY: LazyLock<LazyHash<Library>> = LazyLock::new(|| LazyHash::new(Lib
 /// A file a template may read besides its data.
 #[derive(Clone, Debug)]
 pub struct Asset {
-    /// Its path, as the template names it ("/logo").
-    pub path: &'static str,
+    /// Its path, as the template names it ("/logo", "/photos/12").
+    pub path: String,
     /// Its bytes.
     pub bytes: Vec<u8>,
 }
@@ -59,6 +59,11 @@ struct Doc {
     data: Bytes,
     assets: Vec<(FileId, Bytes)>,
     today: chrono::NaiveDate,
+}
+
+/// The id of a path made by the program (a bad one is a programming error caught by tests).
+fn try_file_id(path: &str) -> Option<FileId> {
+    Some(RootedPath::new(VirtualRoot::Project, VirtualPath::new(path).ok()?).intern())
 }
 
 fn file_id(path: &str) -> FileId {
@@ -142,7 +147,7 @@ pub fn render(
         data: Bytes::new(serde_json::to_vec(data).unwrap_or_default()),
         assets: assets
             .into_iter()
-            .map(|a| (file_id(a.path), Bytes::new(a.bytes)))
+            .filter_map(|a| Some((try_file_id(&a.path)?, Bytes::new(a.bytes))))
             .collect(),
         // Typst's `datetime.today()`, for a school's own layout: the wall's date (documents
         // carry their own dates in their data).

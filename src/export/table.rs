@@ -326,7 +326,7 @@ impl Table {
             .logo
             .iter()
             .map(|b| super::pdf::Asset {
-                path: "/logo",
+                path: "/logo".into(),
                 bytes: b.clone(),
             })
             .collect();

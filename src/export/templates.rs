@@ -9,3 +9,9 @@ pub const BULLETIN: &str = include_str!("typ/bulletin.typ");
 
 /// A payment receipt, with its verification QR code.
 pub const RECEIPT: &str = include_str!("typ/receipt.typ");
+
+/// School certificates (scolarité, inscription, exeat): one page each.
+pub const CERTIFICATE: &str = include_str!("typ/certificate.typ");
+
+/// Student cards, ten to an A4 sheet.
+pub const CARDS: &str = include_str!("typ/cards.typ");

@@ -489,7 +489,7 @@ async fn receipt(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> A
     let can_reverse =
         u.is_admin() && authz::can_handle_money(u) && r.amount > 0 && r.reversed_by_no.is_none();
     let url = super::documents::verification_url(&app, &r).await?;
-    let qr = base64::engine::general_purpose::STANDARD.encode(super::documents::qr_svg(&url)?);
+    let qr = base64::engine::general_purpose::STANDARD.encode(crate::export::seal::qr_svg(&url)?);
     html(&ReceiptPage {
         ctx: &ctx,
         parties: super::documents::parties(&app.db, &ctx.t, &r).await?,

@@ -261,6 +261,8 @@ async fn download(
             Some(l) => crate::authz::can_see_class(&app.db, u, l.class_id).await?,
             None => false,
         },
+        // A student's photo: whoever sees the student (their teachers know their faces).
+        "student_photo" => crate::authz::can_see_student(&app.db, u, f.owner_id).await?,
         // A generated export: whoever may follow the job that made it.
         "export" => match crate::jobs::get(&app.db, f.owner_id).await? {
             Some(job) => crate::jobs::routes::may_follow(u, &job),

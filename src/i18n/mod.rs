@@ -128,6 +128,11 @@ const CATALOGS: &[(&str, &str, &str)] = &[
         include_str!("../../locales/fr/lessons.ftl"),
         include_str!("../../locales/en/lessons.ftl"),
     ),
+    (
+        "certificates",
+        include_str!("../../locales/fr/certificates.ftl"),
+        include_str!("../../locales/en/certificates.ftl"),
+    ),
 ];
 
 /// The source text of every catalog file, per locale, for the consistency tests.

@@ -169,6 +169,11 @@ pub struct DocumentSettings {
     pub bulletin_source: Option<String>,
     /// The school's own receipt layout (Typst source); none: Suku's.
     pub receipt_source: Option<String>,
+    /// Who signs the certificates: "Le Directeur", "La Directrice", "Le Proviseur"
+    /// ("": the catalog's).
+    pub signer_title: String,
+    /// Their name under the signature, or "".
+    pub signer_name: String,
 }
 
 impl DocumentSettings {
@@ -180,6 +185,8 @@ impl DocumentSettings {
             ("motto", &self.motto),
             ("ministry", &self.ministry),
             ("region", &self.region),
+            ("signer_title", &self.signer_title),
+            ("signer_name", &self.signer_name),
         ] {
             if v.chars().count() > 160 {
                 errs.push((field, "error-too-long"));

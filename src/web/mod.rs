@@ -288,6 +288,7 @@ impl Ctx {
                 ("/admin/absences", "nav-absences"),
                 ("/admin/cahier", "nav-lesson-log"),
                 ("/admin/absences-enseignants", "nav-teacher-absences"),
+                ("/admin/documents-scolaires", "nav-documents"),
                 ("/admin/import", "nav-import"),
                 ("/admin/frais", "nav-fees"),
                 ("/admin/impayes", "nav-arrears"),
@@ -318,7 +319,10 @@ impl Ctx {
                 "/admin/journal" | "/admin/cahier" => director,
                 "/admin/gamification" => records,
                 "/admin/mobile-money" => money,
-                "/admin/sms" | "/admin/absences-enseignants" | "/admin/saisie" => records,
+                "/admin/sms"
+                | "/admin/absences-enseignants"
+                | "/admin/saisie"
+                | "/admin/documents-scolaires" => records,
                 _ => true,
             })
             .map(|(href, key)| NavItem {

@@ -174,6 +174,10 @@ const GET_ELSEWHERE: &[(&str, &str)] = &[
         "/verifier/recus/{id}/{code}",
         "public by design (the receipt's QR code), opened only with the receipt's code: export::a_receipt_pdf_carries_a_qr_code_that_verifies_it",
     ),
+    (
+        "/verifier/documents/{id}/{code}",
+        "public by design (the document's QR code), opened only with its code: certificates::a_certificate_names_its_student_and_number_and_its_qr_code_verifies_it",
+    ),
 ];
 
 /// Routes that change something whose access another test walks, each with the reason.
@@ -199,6 +203,7 @@ const POST_ELSEWHERE: &[(&str, &str)] = &[
         "an upload: uploads_for_every_role",
     ),
     ("/admin/import/eleves", "an upload: uploads_for_every_role"),
+    ("/eleves/{id}/photo", "an upload: uploads_for_every_role"),
     (
         "/connexion/oubli",
         "public, limited: reset::requests_for_codes_are_limited",
@@ -233,12 +238,16 @@ async fn uploads_for_every_role() {
         crate::helpers::evaluation(&app, &mut t, f.class_a, 1, "2026-11-19").await
     };
     let csv = "matricule;note\nT-001;12\n";
-    let cases: [(String, Vec<&str>); 2] = [
+    let cases: [(String, Vec<&str>); 3] = [
         (
             format!("/enseignant/evaluations/{eval}/import"),
             vec!["teacher_a"],
         ),
         ("/admin/import/eleves".into(), vec!["director", "secretary"]),
+        (
+            format!("/eleves/{}/photo", f.s1),
+            vec!["director", "secretary"],
+        ),
     ];
     let mut failures = Vec::new();
     for role in ROLES {
@@ -328,6 +337,7 @@ async fn every_get_route_for_every_role() {
     };
     let lesson = crate::lessons::lesson(&app).await;
     let retenue = crate::conduct::retenue(&app).await;
+    let certificate = crate::certificates::certificate(&app).await;
     // (path, roles allowed, a text of the record that refusals must not show)
     let routes: Vec<(String, Vec<&str>, Option<&str>)> = vec![
         ("/eleve".into(), vec!["student"], None),
@@ -343,6 +353,22 @@ async fn every_get_route_for_every_role() {
                 "bursar",
                 "secretary",
             ],
+            None,
+        ),
+        (
+            format!("/eleves/{}/documents", f.s1),
+            vec!["parent_1", "student", "director", "bursar", "secretary"],
+            Some("CS-2026-0001"),
+        ),
+        (
+            format!("/documents/{certificate}/pdf"),
+            vec!["parent_1", "student", "director", "bursar", "secretary"],
+            None,
+        ),
+        ("/admin/documents-scolaires".into(), managers.to_vec(), None),
+        (
+            "/admin/documents-scolaires/examens/bepc".into(),
+            managers.to_vec(),
             None,
         ),
         (
@@ -935,6 +961,7 @@ async fn every_post_route_for_every_role() {
     let money = vec!["director", "bursar"];
     let (app_s1, conduct_s1) = (format!("app_{}", f.s1), format!("conduct_{}", f.s1));
     let import = clean_import(&app).await;
+    let certificate = crate::certificates::certificate(&app).await;
     let challenge = class_b_challenge(&app).await;
     let (school_badge,): (i64,) = sqlx::query_as(
         "INSERT INTO badges (name, description, icon) VALUES ('Esprit d''équipe', '', 'team') RETURNING id",
@@ -1091,6 +1118,24 @@ async fn every_post_route_for_every_role() {
                 ("teacher", f.teacher_b.to_string()),
                 ("from_date", "2026-12-07".to_string()),
                 ("to_date", "2026-12-07".to_string()),
+            ],
+            managers.clone(),
+        ),
+        (
+            format!("/eleves/{}/documents", f.s1),
+            vec![("kind", "scolarite".to_string())],
+            managers.clone(),
+        ),
+        (
+            format!("/documents/{certificate}/annuler"),
+            vec![("reason", "Erreur de prénom".to_string())],
+            managers.clone(),
+        ),
+        (
+            "/admin/documents-scolaires/classes".into(),
+            vec![
+                ("class_id", f.class_a.to_string()),
+                ("kind", "carte".to_string()),
             ],
             managers.clone(),
         ),

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use crate::helpers::{TestApp, evaluation, seed_fees, set_mark};
 
 /// Text of a PDF, with every kind of space as one plain space.
-fn pdf_text(bytes: &[u8]) -> String {
+pub(crate) fn pdf_text(bytes: &[u8]) -> String {
     assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
     let text = pdf_extract::extract_text_from_mem(bytes).expect("readable PDF");
     text.replace(['\u{a0}', '\u{202f}'], " ")
@@ -21,13 +21,27 @@ fn pdf_text(bytes: &[u8]) -> String {
 
 /// Renders the first page of a PDF to PNG in `test-artifacts/` (to be looked at), returns
 /// the image's path.
-fn to_png(bytes: &[u8], name: &str) -> std::path::PathBuf {
+pub(crate) fn to_png(bytes: &[u8], name: &str) -> std::path::PathBuf {
+    to_png_at(bytes, name, 110)
+}
+
+/// The same at a resolution (small print, such as a card's QR code, needs more).
+pub(crate) fn to_png_at(bytes: &[u8], name: &str, dpi: u32) -> std::path::PathBuf {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test-artifacts");
     std::fs::create_dir_all(&dir).unwrap();
     let pdf = dir.join(format!("{name}.pdf"));
     std::fs::write(&pdf, bytes).unwrap();
     let out = std::process::Command::new("pdftoppm")
-        .args(["-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile"])
+        .args([
+            "-png",
+            "-r",
+            &dpi.to_string(),
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+        ])
         .arg(&pdf)
         .arg(dir.join(name))
         .output()

@@ -15,6 +15,7 @@ mod browser_lessons;
 mod browser_momo;
 mod bulletins;
 mod catalog;
+mod certificates;
 mod chat;
 mod concurrency;
 mod conduct;

@@ -57,6 +57,8 @@ pub(super) async fn save_documents(
         motto: field(&f, "motto").trim().to_owned(),
         ministry: field(&f, "ministry").trim().to_owned(),
         region: field(&f, "region").trim().to_owned(),
+        signer_title: field(&f, "signer_title").trim().to_owned(),
+        signer_name: field(&f, "signer_name").trim().to_owned(),
         bulletin_source: if reset == "bulletin" {
             None
         } else {
@@ -148,7 +150,7 @@ pub(super) async fn render_sample(
     let mut assets: Vec<crate::export::pdf::Asset> = logo
         .into_iter()
         .map(|bytes| crate::export::pdf::Asset {
-            path: "/logo",
+            path: "/logo".into(),
             bytes,
         })
         .collect();
@@ -180,8 +182,8 @@ pub(super) async fn render_sample(
                 .ok_or(AppError::NotFound)?;
             let url = crate::fees::documents::verification_url(app, &r).await?;
             assets.push(crate::export::pdf::Asset {
-                path: "/qr.svg",
-                bytes: crate::fees::documents::qr_svg(&url)?,
+                path: "/qr.svg".into(),
+                bytes: crate::export::seal::qr_svg(&url)?,
             });
             let lines = crate::fees::repo::allocations(&app.db, r.id).await?;
             let balance = crate::fees::repo::balance(&app.db, r.student_id).await?;
