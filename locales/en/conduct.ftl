@@ -63,3 +63,47 @@ conduct-error-to-before = The end cannot come before the start.
 conduct-teacher-absence-saved = Absence saved; the families are told.
 notif-teacher-absent = { $teacher } will be absent from { $from } to { $to }: their lessons in { $class } will not take place.
 conduct-slip-time = Time
+# Conduct rules: the scale of sanctions and the proposed conduct mark.
+nav-conduct-rules = Conduct rules
+conduct-rules = Conduct rules
+conduct-rules-help = The scale of sanctions the school applies, who decides each, and what each fact of a record takes off the conduct mark proposed to the class council. The council has the last word.
+conduct-scale = Scale of sanctions
+conduct-used = Applied
+conduct-used-yes = yes
+conduct-deduction = Taken off the conduct mark
+conduct-givers = Decided by
+conduct-mark-rules = Proposed conduct mark
+conduct-mark-rules-help = Out of 20. The proposal starts from the starting mark, takes off each sanction of the period, each incident without sanction, each hour of unjustified absence and each late arrival, then rounds to the half point.
+conduct-rule-base = Starting mark
+conduct-rule-incident = Taken off per incident without sanction
+conduct-rule-unjustified_hour = Taken off per hour of unjustified absence
+conduct-rule-late = Taken off per late arrival
+conduct-rules-saved = Conduct rules saved.
+conduct-error-no-giver = Choose who decides this sanction, or untick it.
+conduct-proposed = Proposed: { $mark }
+conduct-count-avertissement = { $count ->
+    [one] { $count } warning
+   *[other] { $count } warnings
+}
+conduct-count-blame = { $count ->
+    [one] { $count } reprimand
+   *[other] { $count } reprimands
+}
+conduct-count-retenue = { $count ->
+    [one] { $count } detention
+   *[other] { $count } detentions
+}
+conduct-count-exclusion = { $count ->
+    [one] { $count } suspension
+   *[other] { $count } suspensions
+}
+conduct-count-incident = { $count ->
+    [one] { $count } incident
+   *[other] { $count } incidents
+}
+conduct-count-unjustified = { $hours } of unjustified absence
+conduct-count-late = { $count ->
+    [one] { $count } late arrival
+   *[other] { $count } late arrivals
+}
+audit-settings-conduct = for conduct

@@ -527,3 +527,14 @@ entry-class-done = entry complete
 entry-no-classes = No class with students for this period.
 entry-reminded = Reminder sent to { $teacher }.
 notif-marks-awaited = The marks and appreciations of { $subject } in { $class } are awaited before the class council.
+general-so-far = Overall average so far
+general-so-far-help = subject averages weighted by their coefficients; the report card is what counts.
+evaluation-copy-title = Copy to other classes
+evaluation-copy-help = The same test (kind, title, day, scale and weight) in your other classes of this subject; each copy has its own column of marks.
+evaluation-copy-button = Copy
+evaluation-copy-none = Tick at least one class.
+evaluation-copied = { $count ->
+    [one] Evaluation copied to { $count } class.
+   *[other] Evaluation copied to { $count } classes.
+}
+entry-preview-bulletins = Preview the report cards (PDF)

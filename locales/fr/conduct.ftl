@@ -63,3 +63,47 @@ conduct-error-to-before = La fin ne peut pas précéder le début.
 conduct-teacher-absence-saved = Absence enregistrée ; les familles sont prévenues.
 notif-teacher-absent = { $teacher } sera absent(e) du { $from } au { $to } : ses cours en { $class } n’auront pas lieu.
 conduct-slip-time = Heure
+# Règles de vie scolaire : l’échelle des sanctions et la note de conduite proposée.
+nav-conduct-rules = Règles de vie scolaire
+conduct-rules = Règles de vie scolaire
+conduct-rules-help = L’échelle des sanctions que l’établissement applique, qui décide de chacune, et ce que chaque fait du dossier retire de la note de conduite proposée au conseil de classe. Le conseil garde le dernier mot.
+conduct-scale = Échelle des sanctions
+conduct-used = Appliquée
+conduct-used-yes = oui
+conduct-deduction = Retrait sur la note de conduite
+conduct-givers = Décidée par
+conduct-mark-rules = Note de conduite proposée
+conduct-mark-rules-help = Sur 20. La proposition part de la note de départ, retire chaque sanction de la période, chaque incident sans sanction, chaque heure d’absence non justifiée et chaque retard, puis s’arrondit au demi-point.
+conduct-rule-base = Note de départ
+conduct-rule-incident = Retrait par incident sans sanction
+conduct-rule-unjustified_hour = Retrait par heure d’absence non justifiée
+conduct-rule-late = Retrait par retard
+conduct-rules-saved = Règles de vie scolaire enregistrées.
+conduct-error-no-giver = Choisissez qui décide de cette sanction, ou décochez-la.
+conduct-proposed = Proposé : { $mark }
+conduct-count-avertissement = { $count ->
+    [one] { $count } avertissement
+   *[other] { $count } avertissements
+}
+conduct-count-blame = { $count ->
+    [one] { $count } blâme
+   *[other] { $count } blâmes
+}
+conduct-count-retenue = { $count ->
+    [one] { $count } retenue
+   *[other] { $count } retenues
+}
+conduct-count-exclusion = { $count ->
+    [one] { $count } exclusion
+   *[other] { $count } exclusions
+}
+conduct-count-incident = { $count ->
+    [one] { $count } incident
+   *[other] { $count } incidents
+}
+conduct-count-unjustified = { $hours } d’absence non justifiée
+conduct-count-late = { $count ->
+    [one] { $count } retard
+   *[other] { $count } retards
+}
+audit-settings-conduct = de vie scolaire

@@ -525,3 +525,14 @@ entry-class-done = saisie terminée
 entry-no-classes = Aucune classe avec des élèves pour cette période.
 entry-reminded = Rappel envoyé à { $teacher }.
 notif-marks-awaited = Les notes et appréciations de { $subject } en { $class } sont attendues avant le conseil de classe.
+general-so-far = Moyenne générale provisoire
+general-so-far-help = moyennes des matières pondérées par leurs coefficients ; le bulletin fait foi.
+evaluation-copy-title = Copier dans d’autres classes
+evaluation-copy-help = Le même devoir (type, intitulé, date, barème et poids) dans vos autres classes de cette matière ; chaque copie a sa propre colonne de notes.
+evaluation-copy-button = Copier
+evaluation-copy-none = Cochez au moins une classe.
+evaluation-copied = { $count ->
+    [one] Évaluation copiée dans { $count } classe.
+   *[other] Évaluation copiée dans { $count } classes.
+}
+entry-preview-bulletins = Aperçu des bulletins (PDF)

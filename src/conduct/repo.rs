@@ -260,3 +260,43 @@ pub async fn teacher_of_absence(db: &Pool, id: i64) -> Result<i64, sqlx::Error> 
         .await?;
     Ok(t)
 }
+
+/// Per student of a class between two days: (student, kind, sanctions of that kind).
+pub async fn class_sanction_counts(
+    db: &Pool,
+    class: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(i64, super::Kind, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT s.student_id, s.kind, COUNT(*) FROM sanctions s \
+         JOIN enrollments e ON e.student_id = s.student_id AND e.class_id = $1 \
+         WHERE s.decided_on BETWEEN $2 AND $3 GROUP BY s.student_id, s.kind",
+    )
+    .bind(class)
+    .bind(from)
+    .bind(to)
+    .fetch_all(db)
+    .await
+}
+
+/// Per student of a class between two days: the incidents no sanction followed.
+pub async fn class_bare_incidents(
+    db: &Pool,
+    class: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT i.student_id, COUNT(*) FROM incidents i \
+         JOIN enrollments e ON e.student_id = i.student_id AND e.class_id = $1 \
+         WHERE i.occurred_on BETWEEN $2 AND $3 \
+           AND NOT EXISTS (SELECT 1 FROM sanctions s WHERE s.incident_id = i.id) \
+         GROUP BY i.student_id",
+    )
+    .bind(class)
+    .bind(from)
+    .bind(to)
+    .fetch_all(db)
+    .await
+}

@@ -39,6 +39,14 @@ pub fn router() -> Router<AppState> {
             get(slip).allow(staff),
         )
         .route(
+            "/admin/vie-scolaire",
+            get(super::rules::page).allow(Rule::RECORDS),
+        )
+        .route(
+            "/admin/vie-scolaire",
+            post(super::rules::save).allow(Rule::DIRECTOR),
+        )
+        .route(
             "/admin/absences-enseignants",
             get(teacher_absences)
                 .post(record_teacher_absence)
@@ -141,6 +149,7 @@ async fn render(
 ) -> AppResult<Response> {
     let u = ctx.user()?;
     let staff = STAFF_WHO_SANCTION.iter().any(|r| u.has(*r));
+    let rules = crate::settings::conduct(&app.db).await?;
     let back = if authz::is_guardian_of(&app.db, u, student.id).await? {
         format!("/parent/enfants/{}", student.id)
     } else if u.has(crate::auth::Role::Student) && !staff {
@@ -160,7 +169,7 @@ async fn render(
             kinds: Kind::ALL
                 .iter()
                 .copied()
-                .filter(|k| k.may_give(u))
+                .filter(|k| k.may_give(&rules, u))
                 .collect(),
             student,
             incident,
@@ -263,7 +272,8 @@ async fn sanction(
         return render(&app, &ctx, student, IncidentForm::default(), f, errors).await;
     };
     // The scale says who gives what: a teacher's form offers no blâme; a forged one is refused.
-    authz::require(kind.may_give(u))?;
+    let rules = crate::settings::conduct(&app.db).await?;
+    authz::require(kind.may_give(&rules, u))?;
     let mut errors = FormErrors::default();
     let reason = crate::domain::required_text(&f.reason, 500).unwrap_or_else(|k| {
         errors.add("reason", ctx.t.t(k));

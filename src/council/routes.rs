@@ -347,19 +347,28 @@ pub struct CouncilRow {
     record: Record,
     year: Option<Year>,
     typed: Option<[String; 4]>,
+    /// The conduct mark the vie scolaire proposes, and why ("" for a clear record).
+    proposal: (i64, String),
 }
 
 impl CouncilRow {
+    /// The proposal, shown under the mark while the council has not set another.
+    fn proposal_note(&self) -> Option<(String, &str)> {
+        (self.record.conduct != Some(self.proposal.0)).then(|| {
+            (
+                crate::grades::model::show_points(self.proposal.0),
+                self.proposal.1.as_str(),
+            )
+        })
+    }
+
     fn value(&self, i: usize) -> String {
         if let Some(t) = &self.typed {
             return t[i].clone();
         }
         match i {
-            0 => self
-                .record
-                .conduct
-                .map(crate::grades::model::show_points)
-                .unwrap_or_default(),
+            // The vie scolaire's proposal until the council sets a mark.
+            0 => crate::grades::model::show_points(self.record.conduct.unwrap_or(self.proposal.0)),
             1 => self.record.head_note.clone().unwrap_or_default(),
             2 => self.record.council_note.clone().unwrap_or_default(),
             _ => self
@@ -405,6 +414,9 @@ async fn council_page(
     let ids: Vec<i64> = students.iter().map(|s| s.id).collect();
     let (_, computed) = crate::bulletins::for_class(&app.db, class_id, period.id, &ids).await?;
     let mut records = repo::class_records(&app.db, class_id, period.id).await?;
+    let rules = crate::settings::conduct(&app.db).await?;
+    let mut facts =
+        crate::conduct::class_facts(&app.db, class_id, period.starts_on, period.ends_on).await?;
     let years = if last {
         Some(super::class_year(&app.db, class_id, &ids).await?.1)
     } else {
@@ -420,6 +432,13 @@ async fn council_page(
                     .map(|k| t.get(&format!("{k}_{}", s.id)).cloned().unwrap_or_default())
             }),
             record: records.remove(&s.id).unwrap_or_default(),
+            proposal: {
+                let f = facts.remove(&s.id).unwrap_or_default();
+                (
+                    crate::conduct::propose(&rules, &f),
+                    crate::conduct::why(&ctx.t, &f),
+                )
+            },
             year: years.as_ref().and_then(|y| y.get(i).cloned()),
             student: s,
             bulletin: b,

@@ -177,7 +177,18 @@ pub struct MarksBlock {
     published: bool,
     periods: Vec<crate::grades::repo::PeriodRow>,
     subjects: Vec<crate::grades::SubjectMarks>,
+    /// Each subject's coefficient in the student's class.
+    coefficients: std::collections::HashMap<i64, i64>,
+    /// The moyenne générale so far (the subject averages weighted by their coefficients).
+    general: Option<(i64, String)>,
     base: String,
+}
+
+impl MarksBlock {
+    /// A subject's coefficient in the student's class.
+    pub fn coefficient(&self, subject: &i64) -> i64 {
+        self.coefficients.get(subject).copied().unwrap_or(1)
+    }
 }
 
 async fn marks_block(
@@ -196,7 +207,32 @@ async fn marks_block(
         Some(p) => crate::grades::student_marks(&app.db, student_id, p.id).await?,
         None => Vec::new(),
     };
+    let coefficients: std::collections::HashMap<i64, i64> =
+        match crate::school::student(&app.db, student_id)
+            .await?
+            .and_then(|s| s.class_id)
+        {
+            Some(class) => crate::bulletins::repo::class_subjects(&app.db, class)
+                .await?
+                .into_iter()
+                .map(|s| (s.id, s.coefficient))
+                .collect(),
+            None => Default::default(),
+        };
+    let general = crate::grades::calc::general_average(
+        &subjects
+            .iter()
+            .map(|s| {
+                (
+                    s.average,
+                    coefficients.get(&s.subject_id).copied().unwrap_or(1),
+                )
+            })
+            .collect::<Vec<_>>(),
+    );
     Ok(MarksBlock {
+        coefficients,
+        general,
         period_id: period.as_ref().map(|p| p.id).unwrap_or_default(),
         range: period.as_ref().map(|p| (p.starts_on, p.ends_on)),
         student_id,

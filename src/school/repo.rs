@@ -131,6 +131,25 @@ pub async fn teacher_subjects(db: &Pool, teacher: i64) -> Result<Vec<(i64, Strin
     .await
 }
 
+/// The classes of the current year where a teacher teaches a subject: (id, name), in level
+/// order.
+pub async fn classes_teaching(
+    db: &Pool,
+    teacher: i64,
+    subject: i64,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT c.id, c.name FROM teaching_assignments t JOIN classes c ON c.id = t.class_id \
+         JOIN levels l ON l.id = c.level_id JOIN school_years y ON y.id = c.school_year_id \
+         WHERE t.teacher_user_id = $1 AND t.subject_id = $2 AND y.current = TRUE \
+         ORDER BY l.ordinal, c.name",
+    )
+    .bind(teacher)
+    .bind(subject)
+    .fetch_all(db)
+    .await
+}
+
 /// A student with their class of the current year.
 #[derive(Clone, Debug, FromRow)]
 pub struct StudentRow {

@@ -308,6 +308,111 @@ pub async fn grading(db: &Pool) -> anyhow::Result<GradingSettings> {
     Ok(load(db, "grading").await?.unwrap_or_default())
 }
 
+/// The school's vie scolaire rules: which sanctions of the scale it uses and who gives
+/// each, and how the conduct mark the council is proposed is made (hundredths out of 20).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConductSettings {
+    /// The conduct mark of a student with nothing on their record.
+    pub base: i64,
+    /// Taken off for each incident no sanction followed.
+    pub incident: i64,
+    /// Taken off for each hour of absence not justified.
+    pub unjustified_hour: i64,
+    /// Taken off for each late arrival.
+    pub late: i64,
+    /// The scale, lightest first: one rule per kind of sanction.
+    pub sanctions: Vec<SanctionRule>,
+}
+
+/// A sanction of the scale as the school uses it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SanctionRule {
+    pub kind: crate::conduct::Kind,
+    /// Whether the school gives it at all.
+    pub used: bool,
+    /// Taken off the conduct mark for each one.
+    pub deduction: i64,
+    /// The roles that decide it.
+    pub givers: Vec<crate::auth::Role>,
+}
+
+impl Default for ConductSettings {
+    /// 18/20 to start; an avertissement −1, a blâme −2, a retenue −1,5, an exclusion −4, an
+    /// incident without sanction −0,5, an hour of unjustified absence −0,25, a late arrival
+    /// −0,1. A teacher gives avertissements; the director and the secretary (the surveillant
+    /// général's desk) blâmes and retenues; an exclusion is the director's alone.
+    fn default() -> Self {
+        use crate::auth::Role::{Director, Secretary, Teacher};
+        use crate::conduct::Kind;
+        let rule = |kind, deduction, givers: &[crate::auth::Role]| SanctionRule {
+            kind,
+            used: true,
+            deduction,
+            givers: givers.to_vec(),
+        };
+        ConductSettings {
+            base: 1800,
+            incident: 50,
+            unjustified_hour: 25,
+            late: 10,
+            sanctions: vec![
+                rule(Kind::Avertissement, 100, &[Director, Secretary, Teacher]),
+                rule(Kind::Blame, 200, &[Director, Secretary]),
+                rule(Kind::Retenue, 150, &[Director, Secretary]),
+                rule(Kind::Exclusion, 400, &[Director]),
+            ],
+        }
+    }
+}
+
+impl ConductSettings {
+    /// The rule of a kind (the default one when the stored settings lack it).
+    pub fn rule(&self, kind: crate::conduct::Kind) -> SanctionRule {
+        self.sanctions
+            .iter()
+            .find(|r| r.kind == kind)
+            .cloned()
+            .or_else(|| {
+                ConductSettings::default()
+                    .sanctions
+                    .into_iter()
+                    .find(|r| r.kind == kind)
+            })
+            .expect("the default scale has every kind")
+    }
+
+    /// Checks the values an administrator typed; returns the fields and catalog keys of the
+    /// problems.
+    pub fn validate(&self) -> Vec<(String, &'static str)> {
+        let mut e = Vec::new();
+        for (field, v) in [
+            ("base", self.base),
+            ("incident", self.incident),
+            ("unjustified_hour", self.unjustified_hour),
+            ("late", self.late),
+        ] {
+            if !(0..=2000).contains(&v) {
+                e.push((field.to_string(), "error-mark-range"));
+            }
+        }
+        for r in &self.sanctions {
+            if !(0..=2000).contains(&r.deduction) {
+                e.push((format!("deduction_{}", r.kind), "error-mark-range"));
+            }
+            if r.used && r.givers.is_empty() {
+                e.push((format!("givers_{}", r.kind), "conduct-error-no-giver"));
+            }
+        }
+        e
+    }
+}
+
+/// The vie scolaire rules (defaults when none are stored).
+pub async fn conduct(db: &Pool) -> anyhow::Result<ConductSettings> {
+    Ok(load(db, "conduct").await?.unwrap_or_default())
+}
+
 /// How the leaderboards show to families (students and parents). Staff see the whole
 /// board; a family sees the top and its own lines, so that a pupil far down the list is
 /// not named to the whole school.

@@ -288,6 +288,7 @@ impl Ctx {
                 ("/admin/absences", "nav-absences"),
                 ("/admin/cahier", "nav-lesson-log"),
                 ("/admin/absences-enseignants", "nav-teacher-absences"),
+                ("/admin/vie-scolaire", "nav-conduct-rules"),
                 ("/admin/documents-scolaires", "nav-documents"),
                 ("/admin/import", "nav-import"),
                 ("/admin/frais", "nav-fees"),
@@ -322,7 +323,8 @@ impl Ctx {
                 "/admin/sms"
                 | "/admin/absences-enseignants"
                 | "/admin/saisie"
-                | "/admin/documents-scolaires" => records,
+                | "/admin/documents-scolaires"
+                | "/admin/vie-scolaire" => records,
                 _ => true,
             })
             .map(|(href, key)| NavItem {
@@ -335,6 +337,11 @@ impl Ctx {
                 },
             })
             .collect()
+    }
+
+    /// True when the user holds a role of the administration.
+    pub fn is_admin(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.is_admin())
     }
 
     /// True when the user may create and edit students, classes and people.

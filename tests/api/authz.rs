@@ -366,6 +366,7 @@ async fn every_get_route_for_every_role() {
             None,
         ),
         ("/admin/documents-scolaires".into(), managers.to_vec(), None),
+        ("/admin/vie-scolaire".into(), managers.to_vec(), None),
         (
             "/admin/documents-scolaires/examens/bepc".into(),
             managers.to_vec(),
@@ -1132,6 +1133,11 @@ async fn every_post_route_for_every_role() {
             managers.clone(),
         ),
         (
+            "/admin/vie-scolaire".into(),
+            vec![("base", "18".to_string())],
+            vec!["director"],
+        ),
+        (
             "/admin/documents-scolaires/classes".into(),
             vec![
                 ("class_id", f.class_a.to_string()),
@@ -1175,6 +1181,11 @@ async fn every_post_route_for_every_role() {
         ),
         (
             format!("/enseignant/evaluations/{eval}/cellules"),
+            vec![],
+            vec!["teacher_a"],
+        ),
+        (
+            format!("/enseignant/evaluations/{eval}/copie"),
             vec![],
             vec!["teacher_a"],
         ),

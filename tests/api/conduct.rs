@@ -351,3 +351,158 @@ async fn a_teachers_absence_tells_the_families_of_their_classes_only() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn the_council_is_proposed_a_conduct_mark_from_the_record() {
+    let app = TestApp::new().await;
+    let f = app.f.clone();
+    let p1 = scalar(
+        &app.db.pool,
+        "SELECT id FROM periods WHERE ordinal = 1",
+        None,
+    )
+    .await;
+    let mut d = app.login_as("director").await;
+    let r = d
+        .post(
+            &format!("{}/sanctions", record(f.s1)),
+            &[("kind", "blame"), ("reason", "Insolence")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = d
+        .post(
+            &format!("{}/incidents", record(f.s1)),
+            &[
+                ("occurred_on", "2026-11-20"),
+                ("description", "Retard au rang, bavardages"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let sheet = d
+        .get(&format!("/conseil/classes/{}?periode={p1}", f.class_a))
+        .await;
+    assert_eq!(sheet.status, StatusCode::OK);
+    // 18 − 2 (a blâme) − 0,5 (an incident without sanction): 15,5, with the reasons.
+    assert!(
+        sheet
+            .body
+            .contains(&format!("name=\"conduct_{}\" value=\"15,5\"", f.s1)),
+        "{}",
+        sheet.body
+    );
+    let plain = sheet.plain();
+    assert!(
+        plain.contains("Proposé : 15,5") && plain.contains("1 blâme, 1 incident"),
+        "{plain}"
+    );
+    // The council has the last word: a mark it sets replaces the proposal.
+    let r = d
+        .post(
+            &format!("/conseil/classes/{}?periode={p1}", f.class_a),
+            &[(&format!("conduct_{}", f.s1), "14")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let sheet = d
+        .get(&format!("/conseil/classes/{}?periode={p1}", f.class_a))
+        .await;
+    assert!(
+        sheet
+            .body
+            .contains(&format!("name=\"conduct_{}\" value=\"14\"", f.s1))
+    );
+    assert!(sheet.plain().contains("Proposé : 15,5"));
+}
+
+#[tokio::test]
+async fn the_school_sets_its_scale_and_who_gives_each_sanction() {
+    let app = TestApp::new().await;
+    let f = app.f.clone();
+    let mut t = app.login_as("teacher_a").await;
+    let blame = [("kind", "blame"), ("reason", "Insolence")];
+    let r = t.post(&format!("{}/sanctions", record(f.s1)), &blame).await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "not a teacher's, by default"
+    );
+
+    // The secretary reads the rules; only the director changes them.
+    let mut s = app.login_as("secretary").await;
+    assert_eq!(s.get("/admin/vie-scolaire").await.status, StatusCode::OK);
+    let mut rules: Vec<(String, String)> = vec![
+        ("base".into(), "20".into()),
+        ("incident".into(), "0,5".into()),
+        ("unjustified_hour".into(), "0,25".into()),
+        ("late".into(), "0,1".into()),
+    ];
+    for (kind, used, deduction, givers) in [
+        ("avertissement", false, "1", vec!["director"]),
+        ("blame", true, "2", vec!["director", "teacher"]),
+        ("retenue", true, "1,5", vec!["director", "secretary"]),
+        ("exclusion", true, "4", vec!["director"]),
+    ] {
+        if used {
+            rules.push((format!("used_{kind}"), "1".into()));
+        }
+        rules.push((format!("deduction_{kind}"), deduction.into()));
+        for g in givers {
+            rules.push((format!("givers_{kind}_{g}"), "1".into()));
+        }
+    }
+    let form: Vec<(&str, &str)> = rules
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        s.post("/admin/vie-scolaire", &form).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let mut d = app.login_as("director").await;
+    // A deduction over 20, and a sanction used that no one may give: refused, nothing saved.
+    let mut bad = form.clone();
+    bad.retain(|(k, _)| !k.starts_with("givers_exclusion"));
+    bad.push(("deduction_retenue", "25"));
+    bad.retain(|(k, v)| !(*k == "deduction_retenue" && *v == "1,5"));
+    let r = d.post("/admin/vie-scolaire", &bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.plain().contains("Choisissez qui décide"), "{}", r.plain());
+    assert_eq!(
+        suku::settings::conduct(&app.db.pool).await.unwrap(),
+        suku::settings::ConductSettings::default()
+    );
+    let r = d.post("/admin/vie-scolaire", &form).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    // Now a teacher gives blâmes, and nobody gives avertissements.
+    let r = t.post(&format!("{}/sanctions", record(f.s1)), &blame).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = t.get(&record(f.s1)).await;
+    assert!(page.body.contains("value=\"blame\""));
+    assert!(!page.body.contains("value=\"avertissement\""));
+    let r = d
+        .post(
+            &format!("{}/sanctions", record(f.s1)),
+            &[("kind", "avertissement"), ("reason", "Bavardages")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // The proposal starts from the school's 20.
+    let p1 = scalar(
+        &app.db.pool,
+        "SELECT id FROM periods WHERE ordinal = 1",
+        None,
+    )
+    .await;
+    let sheet = d
+        .get(&format!("/conseil/classes/{}?periode={p1}", f.class_a))
+        .await;
+    assert!(
+        sheet
+            .body
+            .contains(&format!("name=\"conduct_{}\" value=\"18\"", f.s1)),
+        "20 − a blâme"
+    );
+}

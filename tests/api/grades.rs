@@ -501,3 +501,120 @@ async fn the_class_spread_is_in_the_gradebook_and_beside_the_childs_mark() {
         child.plain()
     );
 }
+
+#[tokio::test]
+async fn an_evaluation_is_copied_to_the_teacher_s_other_classes_only() {
+    let app = TestApp::new().await;
+    let f = app.f.clone();
+    // Teacher A also teaches maths in a third class.
+    let (level, year): (i64, i64) =
+        sqlx::query_as("SELECT level_id, school_year_id FROM classes WHERE id = $1")
+            .bind(f.class_a)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let (class_c,): (i64,) = sqlx::query_as(
+        "INSERT INTO classes (school_year_id, level_id, grp, name) VALUES ($1, $2, 'C', '6e C') RETURNING id",
+    )
+    .bind(year)
+    .bind(level)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO teaching_assignments (class_id, subject_id, teacher_user_id) VALUES ($1, $2, $3)",
+    )
+    .bind(class_c)
+    .bind(f.maths)
+    .bind(f.teacher_a)
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    let mut t = app.login_as("teacher_a").await;
+    let eval = crate::helpers::evaluation(&app, &mut t, f.class_a, 1, "2026-11-19").await;
+    let page = t.get(&format!("/enseignant/evaluations/{eval}")).await;
+    assert!(
+        page.body
+            .contains(&format!("name=\"class\" value=\"{class_c}\""))
+    );
+    assert!(
+        !page
+            .body
+            .contains(&format!("name=\"class\" value=\"{}\"", f.class_b)),
+        "6e B's maths are teacher B's"
+    );
+    let count = |class: i64| {
+        let pool = app.db.pool.clone();
+        async move {
+            crate::helpers::scalar(
+                &pool,
+                "SELECT COUNT(*) FROM evaluations WHERE class_id = $1",
+                Some(class),
+            )
+            .await
+        }
+    };
+    // Another teacher's class among the ticked ones: refused, and nothing is copied.
+    let copy = format!("/enseignant/evaluations/{eval}/copie");
+    let r = t
+        .post(
+            &copy,
+            &[
+                ("class", class_c.to_string().as_str()),
+                ("class", f.class_b.to_string().as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(count(class_c).await, 0);
+    let r = t.post(&copy, &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(count(class_c).await, 0);
+    let r = t
+        .post(&copy, &[("class", class_c.to_string().as_str())])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(count(class_c).await, 1);
+    let page = t.get(&format!("/enseignant/evaluations/{eval}")).await;
+    assert!(
+        page.plain().contains("copiée dans 1 classe"),
+        "{}",
+        page.plain()
+    );
+    let (title, kind, scale): (String, String, i64) =
+        sqlx::query_as("SELECT title, kind, scale FROM evaluations WHERE class_id = $1")
+            .bind(class_c)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (title.as_str(), kind.as_str(), scale),
+        ("Devoir surveillé", "devoir", 20)
+    );
+    // Teacher B cannot copy teacher A's evaluation anywhere.
+    let mut b = app.login_as("teacher_b").await;
+    let r = b
+        .post(&copy, &[("class", f.class_b.to_string().as_str())])
+        .await;
+    assert!(matches!(
+        r.status,
+        StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
+    ));
+}
+
+#[tokio::test]
+async fn a_parent_sees_coefficients_and_the_general_average_so_far() {
+    let app = TestApp::new().await;
+    let f = app.f.clone();
+    let mut t = app.login_as("teacher_a").await;
+    let eval = crate::helpers::evaluation(&app, &mut t, f.class_a, 1, "2026-11-19").await;
+    crate::helpers::set_mark(&mut t, eval, f.s1, "13,5").await;
+    let mut p = app.login_as("parent_1").await;
+    let page = p.get(&format!("/parent/enfants/{}", f.s1)).await;
+    let plain = page.plain();
+    assert!(plain.contains("Coef. 1"), "{plain}");
+    assert!(
+        plain.contains("Moyenne générale provisoire : 13,50"),
+        "{plain}"
+    );
+}
