@@ -39,5 +39,6 @@ pub mod settings;
 pub mod sms;
 pub mod todo;
 pub mod web;
+pub mod workflows;
 /// The crate version, used to bust caches of our own static files.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

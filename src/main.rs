@@ -246,6 +246,9 @@ async fn user_command(pool: &db::Pool, action: UserAction) -> anyhow::Result<()>
 async fn serve(pool: db::Pool, config: Config) -> anyhow::Result<()> {
     let addr = config.addr;
     let state = AppState::new(pool.clone(), config)?;
+    // The workflows that took over built-in notices exist from the first start (a school
+    // that turned one off keeps it off).
+    suku::workflows::templates::ensure_defaults(&pool, &state.i18n, state.clock.now()).await?;
     let store = suku::auth::store::SqlStore::new(pool.clone());
     // Expired sessions and exports are swept hourly; the sweeps are idempotent, so several
     // nodes may run them.
@@ -273,6 +276,8 @@ async fn serve(pool: db::Pool, config: Config) -> anyhow::Result<()> {
     tokio::spawn(suku::notifications::run(state.clone()));
     // Gamification applies its rules to the same events, with its own cursor.
     tokio::spawn(suku::gamification::run(state.clone()));
+    // So do the workflows: each event starts the enabled workflows of its kind once.
+    tokio::spawn(suku::workflows::run::run(state.clone()));
     let cluster = match &state.config.redis_url {
         Some(url) => {
             let c = suku::realtime::cluster(url)

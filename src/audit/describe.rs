@@ -346,6 +346,15 @@ async fn fill(
             put("student", names.student(db, s.student_id).await?);
             put("kind", t.t(format!("conduct-kind-{}", s.kind)));
         }
+        "workflow" => {
+            let Ok(wid) = id.parse() else {
+                return Ok(false);
+            };
+            let Some(w) = crate::workflows::repo::workflow(db, wid).await? else {
+                return Ok(false);
+            };
+            put("name", w.name);
+        }
         "school_document" => {
             let Ok(did) = id.parse() else {
                 return Ok(false);

@@ -17,6 +17,7 @@ use crate::settings::{self, PeriodKind, SchoolSettings};
 mod chat;
 mod conduct;
 mod documents;
+mod workflows;
 pub use documents::photos;
 mod fees;
 mod grades;
@@ -618,6 +619,7 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
     news::announcements(&mut tx).await?;
     lessons::seed(&mut tx, &mut n.rng, today).await?;
     conduct::seed(&mut tx, demo_student.as_deref(), today).await?;
+    workflows::seed(&mut tx, today).await?;
     documents::seed(
         &mut tx,
         demo_student.as_deref(),

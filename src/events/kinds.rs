@@ -54,6 +54,18 @@ pub enum SchoolEvent {
     TeacherAbsent(TeacherAbsent),
 }
 
+/// The stored kinds of the events others look up by kind (a workflow's dry run lists the
+/// recent events of its trigger).
+pub mod stored {
+    pub const ABSENCE_RECORDED: &str = "absence.recorded";
+    pub const MARK_RECORDED: &str = "mark.recorded";
+    pub const SANCTION_GIVEN: &str = "sanction.given";
+    pub const INVOICE_CREATED: &str = "invoice.created";
+    pub const PAYMENT_RECORDED: &str = "payment.recorded";
+    pub const MOMO_FAILED: &str = "momo.failed";
+    pub const BULLETIN_PUBLISHED: &str = "bulletin.published";
+}
+
 impl SchoolEvent {
     /// The kind as stored, and the payload as JSON.
     pub fn to_row(&self) -> Result<(String, String), serde_json::Error> {
@@ -237,6 +249,79 @@ pub struct ChallengeSettled {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_stored_kinds_are_the_events_own() {
+        let d = NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+        let kind = |e: SchoolEvent| e.to_row().unwrap().0;
+        assert_eq!(
+            kind(SchoolEvent::AbsenceRecorded(AbsenceRecorded {
+                absence_id: 1,
+                student_id: 1,
+                class_id: 1,
+                kind: AbsenceKind::Absence,
+                minutes: 1,
+                held_on: d,
+            })),
+            stored::ABSENCE_RECORDED
+        );
+        assert_eq!(
+            kind(SchoolEvent::MarkRecorded(MarkRecorded {
+                evaluation_id: 1,
+                student_id: 1,
+                class_id: 1,
+                subject_id: 1,
+                period_id: 1,
+                status: None,
+                points: None,
+                scale: 20,
+            })),
+            stored::MARK_RECORDED
+        );
+        assert_eq!(
+            kind(SchoolEvent::SanctionGiven(SanctionGiven {
+                sanction_id: 1,
+                student_id: 1,
+                kind: "blame".into(),
+            })),
+            stored::SANCTION_GIVEN
+        );
+        assert_eq!(
+            kind(SchoolEvent::InvoiceCreated(InvoiceCreated {
+                invoice_id: 1,
+                student_id: 1,
+                amount: 1,
+            })),
+            stored::INVOICE_CREATED
+        );
+        let paid = PaymentMade {
+            payment_id: 1,
+            receipt_no: "R".into(),
+            student_id: 1,
+            amount: 1,
+            method: "especes".into(),
+        };
+        assert_eq!(
+            kind(SchoolEvent::PaymentRecorded(paid)),
+            stored::PAYMENT_RECORDED
+        );
+        assert_eq!(
+            kind(SchoolEvent::BulletinPublished(BulletinPublished {
+                period_id: 1
+            })),
+            stored::BULLETIN_PUBLISHED
+        );
+        assert_eq!(
+            kind(SchoolEvent::MomoFailed(MomoFailed {
+                momo_id: 1,
+                student_id: 1,
+                user_id: 1,
+                amount: 1,
+                state: crate::mobile_money::MomoState::Failed,
+            })),
+            stored::MOMO_FAILED
+        );
+    }
 
     #[test]
     fn rows_keep_the_strings_the_outbox_always_held() {

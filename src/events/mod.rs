@@ -44,6 +44,29 @@ pub async fn publish<'e>(
     repo::insert(db, &kind, &payload, actor, at).await
 }
 
+/// One event, read back (a dry run replays it); `None` when it is gone or unreadable.
+pub async fn read(db: &Pool, id: i64) -> Result<Option<Event>, sqlx::Error> {
+    Ok(repo::row(db, id).await?.and_then(|r| {
+        SchoolEvent::from_row(&r.kind, &r.payload)
+            .ok()
+            .map(|what| Event {
+                id: r.id,
+                what,
+                actor_user_id: r.actor_user_id,
+                occurred_at: r.occurred_at,
+            })
+    }))
+}
+
+/// The latest events of a kind: (id, when).
+pub async fn recent_of_kind(
+    db: &Pool,
+    kind: &str,
+    limit: i64,
+) -> Result<Vec<(i64, DateTime<Utc>)>, sqlx::Error> {
+    repo::recent_of_kind(db, kind, limit).await
+}
+
 /// Says once per process that a row cannot be read, however often it is met again.
 fn unreadable(subscriber: &'static str, row: &Row, e: &serde_json::Error) {
     static SEEN: Mutex<Option<HashSet<(&'static str, i64)>>> = Mutex::new(None);

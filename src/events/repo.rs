@@ -140,3 +140,28 @@ pub async fn move_cursor(tx: &mut Tx<'_>, subscriber: &str, mark: i64) -> Result
         .await?;
     Ok(())
 }
+
+/// One event.
+pub async fn row(db: &Pool, id: i64) -> Result<Option<Row>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, kind, payload, actor_user_id, occurred_at FROM school_events WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+/// The latest events of a kind still kept: (id, when).
+pub async fn recent_of_kind(
+    db: &Pool,
+    kind: &str,
+    limit: i64,
+) -> Result<Vec<(i64, DateTime<Utc>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, occurred_at FROM school_events WHERE kind = $1 ORDER BY id DESC LIMIT $2",
+    )
+    .bind(kind)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}

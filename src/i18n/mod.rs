@@ -133,6 +133,11 @@ const CATALOGS: &[(&str, &str, &str)] = &[
         include_str!("../../locales/fr/certificates.ftl"),
         include_str!("../../locales/en/certificates.ftl"),
     ),
+    (
+        "workflows",
+        include_str!("../../locales/fr/workflows.ftl"),
+        include_str!("../../locales/en/workflows.ftl"),
+    ),
 ];
 
 /// The source text of every catalog file, per locale, for the consistency tests.

@@ -253,7 +253,13 @@ async fn absence_notes(
     a: &crate::events::AbsenceRecorded,
 ) -> Result<Vec<Note>, sqlx::Error> {
     let date = a.held_on.format("%d/%m").to_string();
-    let guardians = crate::attendance::repo::absence_audience(&mut **tx, a.student_id).await?;
+    let mut guardians = crate::attendance::repo::absence_audience(&mut **tx, a.student_id).await?;
+    // The school's absence workflow, when on, tells the parents in its own words instead.
+    if a.kind == AbsenceKind::Absence
+        && crate::workflows::replaces(tx, crate::workflows::templates::ABSENCE_PARENTS).await?
+    {
+        guardians.retain(|c| !c.is_guardian);
+    }
     Ok(guardians
         .iter()
         .map(|c| {
@@ -407,10 +413,6 @@ impl Notifier {
             app: Some(app.clone()),
         }
     }
-
-    fn mail_app(&self) -> Option<&AppState> {
-        self.app.as_ref().filter(|a| a.config.smtp_url.is_some())
-    }
 }
 
 #[async_trait::async_trait]
@@ -423,26 +425,9 @@ impl Subscriber for Notifier {
         let notes = notes_for(tx, event).await?;
         let mut rung = Vec::new();
         for n in notes {
-            if let Some(app) = self.mail_app()
-                && wants(&mut **tx, n.user_id, n.kind, "email").await?
-            {
-                email::queue(tx, app, n.user_id, n.kind, n.key, &n.args, &n.link).await?;
+            if deliver(tx, self.app.as_ref(), &n, Some(event.id), event.occurred_at).await? {
+                rung.push(n.user_id);
             }
-            if let Some(app) = self.app.as_ref().filter(|a| a.sms.is_some())
-                && wants(&mut **tx, n.user_id, n.kind, "sms").await?
-            {
-                queue_sms(tx, app, &n, event.occurred_at).await?;
-            }
-            if let Some(app) = &self.app
-                && wants(&mut **tx, n.user_id, n.kind, "push").await?
-            {
-                push::queue(tx, app, n.user_id, n.kind, n.key, &n.args, &n.link).await?;
-            }
-            if !wants(&mut **tx, n.user_id, n.kind, "in_app").await? {
-                continue;
-            }
-            repo::insert(&mut **tx, &n, event.id, event.occurred_at).await?;
-            rung.push(n.user_id);
         }
         self.rung
             .lock()
@@ -450,6 +435,42 @@ impl Subscriber for Notifier {
             .extend(rung);
         Ok(())
     }
+}
+
+/// Delivers a note through the channels its reader chose for its kind: e-mail, SMS and
+/// Web Push as the server is configured for them, and the app. A note of a school event
+/// carries its id (a delivery retried writes it once). Returns whether it went into the
+/// app (the reader's bell should ring).
+pub async fn deliver(
+    tx: &mut Tx<'_>,
+    app: Option<&AppState>,
+    n: &Note,
+    event: Option<i64>,
+    at: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    if let Some(app) = app.filter(|a| a.config.smtp_url.is_some())
+        && wants(&mut **tx, n.user_id, n.kind, "email").await?
+    {
+        email::queue(tx, app, n.user_id, n.kind, n.key, &n.args, &n.link).await?;
+    }
+    if let Some(app) = app.filter(|a| a.sms.is_some())
+        && wants(&mut **tx, n.user_id, n.kind, "sms").await?
+    {
+        queue_sms(tx, app, n, at).await?;
+    }
+    if let Some(app) = app
+        && wants(&mut **tx, n.user_id, n.kind, "push").await?
+    {
+        push::queue(tx, app, n.user_id, n.kind, n.key, &n.args, &n.link).await?;
+    }
+    if !wants(&mut **tx, n.user_id, n.kind, "in_app").await? {
+        return Ok(false);
+    }
+    match event {
+        Some(id) => repo::insert(&mut **tx, n, id, at).await?,
+        None => repo::insert_direct(&mut **tx, n, at).await?,
+    }
+    Ok(true)
 }
 
 /// Tells `n.user_id` in the app, outside any school event (its bell rings at its next
@@ -557,7 +578,13 @@ pub async fn run(app: AppState) {
 
 /// Pushes the new count to the bells of the people just told.
 pub async fn ring(app: &AppState, notifier: &Notifier) {
-    let mut users = std::mem::take(&mut *notifier.rung.lock().unwrap_or_else(|e| e.into_inner()));
+    let users = std::mem::take(&mut *notifier.rung.lock().unwrap_or_else(|e| e.into_inner()));
+    ring_users(app, users).await;
+}
+
+/// Rings the bells of these users' open pages (with their unread count), outside quiet
+/// hours.
+pub async fn ring_users(app: &AppState, mut users: Vec<i64>) {
     users.sort_unstable();
     users.dedup();
     for user in users {

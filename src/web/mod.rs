@@ -266,6 +266,7 @@ impl Ctx {
             ],
             Portal::Teacher => &[
                 ("/enseignant", "nav-my-classes"),
+                ("/suivi", "nav-tasks"),
                 ("/classements", "nav-boards"),
                 ("/defis", "nav-challenges"),
                 ("/annonces", "nav-announcements"),
@@ -289,6 +290,8 @@ impl Ctx {
                 ("/admin/cahier", "nav-lesson-log"),
                 ("/admin/absences-enseignants", "nav-teacher-absences"),
                 ("/admin/vie-scolaire", "nav-conduct-rules"),
+                ("/admin/automatisations", "nav-workflows"),
+                ("/suivi", "nav-tasks"),
                 ("/admin/documents-scolaires", "nav-documents"),
                 ("/admin/import", "nav-import"),
                 ("/admin/frais", "nav-fees"),
@@ -324,7 +327,8 @@ impl Ctx {
                 | "/admin/absences-enseignants"
                 | "/admin/saisie"
                 | "/admin/documents-scolaires"
-                | "/admin/vie-scolaire" => records,
+                | "/admin/vie-scolaire"
+                | "/admin/automatisations" => records,
                 _ => true,
             })
             .map(|(href, key)| NavItem {

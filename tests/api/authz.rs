@@ -338,6 +338,7 @@ async fn every_get_route_for_every_role() {
     let lesson = crate::lessons::lesson(&app).await;
     let retenue = crate::conduct::retenue(&app).await;
     let certificate = crate::certificates::certificate(&app).await;
+    let (flow, flow_run, _) = crate::workflows::flow_run_task(&app).await;
     // (path, roles allowed, a text of the record that refusals must not show)
     let routes: Vec<(String, Vec<&str>, Option<&str>)> = vec![
         ("/eleve".into(), vec!["student"], None),
@@ -367,6 +368,27 @@ async fn every_get_route_for_every_role() {
         ),
         ("/admin/documents-scolaires".into(), managers.to_vec(), None),
         ("/admin/vie-scolaire".into(), managers.to_vec(), None),
+        ("/admin/automatisations".into(), managers.to_vec(), None),
+        (
+            "/admin/automatisations/executions".into(),
+            managers.to_vec(),
+            None,
+        ),
+        (
+            format!("/admin/automatisations/executions/{flow_run}"),
+            managers.to_vec(),
+            None,
+        ),
+        (
+            format!("/admin/automatisations/{flow}"),
+            managers.to_vec(),
+            Some("Suivi des blâmes"),
+        ),
+        (
+            "/suivi".into(),
+            vec!["director", "bursar", "secretary", "teacher_a", "teacher_b"],
+            None,
+        ),
         (
             "/admin/documents-scolaires/examens/bepc".into(),
             managers.to_vec(),
@@ -963,6 +985,7 @@ async fn every_post_route_for_every_role() {
     let (app_s1, conduct_s1) = (format!("app_{}", f.s1), format!("conduct_{}", f.s1));
     let import = clean_import(&app).await;
     let certificate = crate::certificates::certificate(&app).await;
+    let (flow, _, task) = crate::workflows::flow_run_task(&app).await;
     let challenge = class_b_challenge(&app).await;
     let (school_badge,): (i64,) = sqlx::query_as(
         "INSERT INTO badges (name, description, icon) VALUES ('Esprit d''équipe', '', 'team') RETURNING id",
@@ -1136,6 +1159,31 @@ async fn every_post_route_for_every_role() {
             "/admin/vie-scolaire".into(),
             vec![("base", "18".to_string())],
             vec!["director"],
+        ),
+        (
+            "/admin/automatisations/modeles".into(),
+            vec![("template", "absence_parents".to_string())],
+            vec!["director"],
+        ),
+        (
+            format!("/admin/automatisations/{flow}"),
+            vec![("name", "Suivi".to_string())],
+            vec!["director"],
+        ),
+        (
+            format!("/admin/automatisations/{flow}/activation"),
+            vec![("enabled", "0".to_string())],
+            vec!["director"],
+        ),
+        (
+            format!("/admin/automatisations/{flow}/essai"),
+            vec![("event", "0".to_string())],
+            managers.clone(),
+        ),
+        (
+            format!("/suivi/{task}"),
+            vec![("done", "1".to_string())],
+            vec!["teacher_a"],
         ),
         (
             "/admin/documents-scolaires/classes".into(),

@@ -888,7 +888,8 @@ async fn a_parent_and_a_teacher_chat_live_and_a_mark_rings_the_bell() {
     t.close().await.unwrap();
 }
 
-/// The demo school served with the notifier running, as `suku serve` runs it.
+/// The demo school served with the notifier, the workflows and the job runner running, as
+/// `suku serve` runs them.
 pub(crate) async fn serve_demo_live() -> (
     SocketAddr,
     suku::demo::DemoSchool,
@@ -901,6 +902,8 @@ pub(crate) async fn serve_demo_live() -> (
         suku::app::AppState::new(db.pool.clone(), crate::helpers::test_config(&db.url)).unwrap();
     let app = suku::app::router(state.clone());
     tokio::spawn(suku::notifications::run(state.clone()));
+    tokio::spawn(suku::workflows::run::run(state.clone()));
+    suku::jobs::spawn(state.clone(), suku::app::jobs());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {

@@ -107,3 +107,40 @@ pub async fn user_phone<'e>(
             .await?;
     Ok(row.and_then(|r| r.0))
 }
+
+/// A student with their class of the current year, as the workflows read an event about
+/// them.
+#[derive(Clone, Debug, FromRow)]
+pub struct StudentContext {
+    pub student_id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub class_id: Option<i64>,
+    pub class_name: Option<String>,
+    /// The level's code ("3e", "Tle").
+    pub level: Option<String>,
+    /// The série's code, for the lycée.
+    pub serie: Option<String>,
+    /// The class's professeur principal.
+    pub head_teacher_user_id: Option<i64>,
+    /// The student's own account.
+    pub user_id: Option<i64>,
+}
+
+pub async fn student_context<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    student: i64,
+) -> Result<Option<StudentContext>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT s.id AS student_id, s.first_name, s.last_name, c.id AS class_id, c.name AS class_name, \
+           l.code AS level, se.code AS serie, c.head_teacher_user_id, s.user_id \
+         FROM students s \
+         LEFT JOIN enrollments e ON e.student_id = s.id \
+           AND e.school_year_id = (SELECT y.id FROM school_years y WHERE y.current = TRUE ORDER BY y.id DESC LIMIT 1) \
+         LEFT JOIN classes c ON c.id = e.class_id LEFT JOIN levels l ON l.id = c.level_id \
+         LEFT JOIN series se ON se.id = c.series_id WHERE s.id = $1",
+    )
+    .bind(student)
+    .fetch_optional(db)
+    .await
+}

@@ -1,0 +1,199 @@
+//! The demo school's workflows: the ready-made templates turned on, and a few days of run
+//! history (the parents of the week's absentees told, step by step, one webhook that an
+//! outside service refused).
+
+use chrono::{Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+
+use crate::db::Tx;
+use crate::events::{AbsenceKind, AbsenceRecorded, SchoolEvent};
+use crate::workflows::repo::{self, NewRun, RunState, StepState};
+use crate::workflows::{run, templates};
+
+pub(super) async fn seed(tx: &mut Tx<'_>, today: NaiveDate) -> anyhow::Result<()> {
+    let (director,): (i64,) =
+        sqlx::query_as("SELECT id FROM users WHERE email = 'directeur@lumiere.tg'")
+            .fetch_one(&mut **tx)
+            .await?;
+    let since = today - Duration::days(5);
+    let i18n = std::sync::Arc::new(crate::i18n::I18n::load()?);
+    let t = crate::i18n::Tr::new(i18n.clone(), crate::i18n::Locale::Fr);
+    let mut absence_flow = None;
+    let mut sanction_flow = None;
+    for tpl in &templates::ALL {
+        let name = t.t(tpl.name_key());
+        let id = templates::install(
+            tx,
+            tpl,
+            &name,
+            true,
+            Some(director),
+            Utc.from_utc_datetime(&since.and_hms_opt(8, 0, 0).expect("a valid hour")),
+        )
+        .await?;
+        if tpl.key == templates::ABSENCE_PARENTS {
+            absence_flow = Some(id);
+        }
+        if tpl.key == "sanction_head_teacher" {
+            sanction_flow = Some(id);
+        }
+    }
+    if let Some(flow) = sanction_flow {
+        sanction_tasks(tx, &t, flow).await?;
+    }
+    let Some(flow) = absence_flow else {
+        return Ok(());
+    };
+    let w = repo::workflow(&mut **tx, flow)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the absence workflow"))?;
+    // The week's absences, the latest last: each a run whose one step told the parents.
+    let rows: Vec<(i64, i64, i64, String, i64, NaiveDate, String)> = sqlx::query_as(
+        "SELECT a.id, a.student_id, r.class_id, a.kind, a.minutes, r.held_on, r.starts_at FROM absences a \
+         JOIN roll_calls r ON r.id = a.roll_call_id \
+         WHERE a.kind = 'absence' AND r.held_on >= $1 AND r.held_on <= $2 ORDER BY r.held_on, r.starts_at, a.id LIMIT 40",
+    )
+    .bind(since)
+    .bind(today)
+    .fetch_all(&mut **tx)
+    .await?;
+    for (absence_id, student_id, class_id, _, minutes, held_on, starts_at) in rows {
+        let at = NaiveTime::parse_from_str(&starts_at, "%H:%M")
+            .map(|t| held_on.and_time(t))
+            .unwrap_or_else(|_| held_on.and_hms_opt(7, 0, 0).expect("a valid hour"));
+        let at = Utc.from_utc_datetime(&at) + Duration::minutes(3);
+        let event = SchoolEvent::AbsenceRecorded(AbsenceRecorded {
+            absence_id,
+            student_id,
+            class_id,
+            kind: AbsenceKind::Absence,
+            minutes,
+            held_on,
+        });
+        let Some((_, facts)) = run::facts_of(tx, &event, at).await? else {
+            continue;
+        };
+        let parents = crate::school::repo::guardians_concerned(&mut **tx, student_id).await?;
+        let steps = w.steps();
+        let Some(crate::workflows::Step::Notify { text, .. }) = steps.first() else {
+            continue;
+        };
+        let written = text.render(t.locale, &facts.places_in(&t));
+        let Some(run_id) = repo::insert_run(
+            &mut **tx,
+            &NewRun {
+                workflow_id: flow,
+                event_id: None,
+                facts: &serde_json::to_string(&facts)?,
+                steps: &w.steps,
+                state: RunState::Done,
+                error: None,
+                started_by: None,
+            },
+            at,
+        )
+        .await?
+        else {
+            continue;
+        };
+        let people: Vec<serde_json::Value> = parents
+            .iter()
+            .map(|p| serde_json::json!({ "user": p.user_id, "text": written }))
+            .collect();
+        repo::put_step(
+            &mut **tx,
+            run_id,
+            0,
+            "notify",
+            r#"{"to":"parents"}"#,
+            &serde_json::json!({ "people": people }).to_string(),
+            StepState::Done,
+            None,
+            at,
+            at + Duration::milliseconds(180),
+        )
+        .await?;
+        repo::set_run_state(
+            &mut **tx,
+            run_id,
+            RunState::Done,
+            None,
+            at + Duration::milliseconds(190),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The blâmes and exclusions of the demo's vie scolaire, each followed by a task for the
+/// class's professeur principal (one of them done).
+async fn sanction_tasks(tx: &mut Tx<'_>, t: &crate::i18n::Tr, flow: i64) -> anyhow::Result<()> {
+    let w = repo::workflow(&mut **tx, flow)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the sanction workflow"))?;
+    let rows: Vec<(i64, i64, String, NaiveDate)> = sqlx::query_as(
+        "SELECT id, student_id, kind, decided_on FROM sanctions WHERE kind IN ('blame', 'exclusion') ORDER BY id LIMIT 5",
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    for (i, (sanction_id, student_id, kind, on)) in rows.into_iter().enumerate() {
+        let at = Utc.from_utc_datetime(&on.and_hms_opt(11, 0, 0).expect("a valid hour"));
+        let event = SchoolEvent::SanctionGiven(crate::events::SanctionGiven {
+            sanction_id,
+            student_id,
+            kind,
+        });
+        let Some((_, facts)) = run::facts_of(tx, &event, at).await? else {
+            continue;
+        };
+        let Some(head) = facts.head_teacher else {
+            continue;
+        };
+        let Some(crate::workflows::Step::Task { text, .. }) = w.steps().into_iter().next() else {
+            continue;
+        };
+        let title = text.render(t.locale, &facts.places_in(t));
+        let Some(run_id) = repo::insert_run(
+            &mut **tx,
+            &NewRun {
+                workflow_id: flow,
+                event_id: None,
+                facts: &serde_json::to_string(&facts)?,
+                steps: &w.steps,
+                state: RunState::Done,
+                error: None,
+                started_by: None,
+            },
+            at,
+        )
+        .await?
+        else {
+            continue;
+        };
+        let task = repo::insert_task(&mut **tx, run_id, head, Some(student_id), &title, at).await?;
+        if i == 0 {
+            repo::tick(&mut **tx, task, head, true, at + Duration::days(1)).await?;
+        }
+        repo::put_step(
+            &mut **tx,
+            run_id,
+            0,
+            "task",
+            r#"{"to":"head_teacher"}"#,
+            &serde_json::json!({ "people": [{ "user": head, "task": task }] }).to_string(),
+            StepState::Done,
+            None,
+            at,
+            at + Duration::milliseconds(120),
+        )
+        .await?;
+        repo::set_run_state(
+            &mut **tx,
+            run_id,
+            RunState::Done,
+            None,
+            at + Duration::milliseconds(130),
+        )
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,694 @@
+//! The workflows' pages: the list and the ready-made templates, a workflow's editor (its
+//! condition built from fields and operators, its steps, a dry run on a past event), the
+//! run history with each step, and a person's follow-up tasks.
+
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use super::expr::{self, Facts};
+use super::repo::{self, RunRow, RunState, StepRow, StepState, TaskRow, WorkflowRow};
+use super::run::Rehearsal;
+use super::{Audience, MAX_STEPS, Step, Text};
+use crate::app::AppState;
+use crate::authz::{Allow, Rule};
+use crate::error::{AppError, AppResult};
+use crate::web::{Ctx, FormErrors, PathId, field, form, html, html_status, redirect};
+
+pub fn router() -> Router<AppState> {
+    // The administration reads the workflows and their history; the director changes them.
+    Router::new()
+        .route("/admin/automatisations", get(list).allow(Rule::RECORDS))
+        .route(
+            "/admin/automatisations/modeles",
+            post(install).allow(Rule::DIRECTOR),
+        )
+        .route(
+            "/admin/automatisations/executions",
+            get(runs).allow(Rule::RECORDS),
+        )
+        .route(
+            "/admin/automatisations/executions/{id}",
+            get(run_page).allow(Rule::RECORDS),
+        )
+        .route(
+            "/admin/automatisations/{id}",
+            get(edit).allow(Rule::RECORDS),
+        )
+        .route(
+            "/admin/automatisations/{id}",
+            post(save).allow(Rule::DIRECTOR),
+        )
+        .route(
+            "/admin/automatisations/{id}/activation",
+            post(toggle).allow(Rule::DIRECTOR),
+        )
+        .route(
+            "/admin/automatisations/{id}/essai",
+            post(dry_run).allow(Rule::RECORDS),
+        )
+        // Each person's own tasks (checked per task).
+        .route("/suivi", get(tasks).allow(Rule::AnyOf(crate::authz::STAFF)))
+        .route(
+            "/suivi/{id}",
+            post(tick).allow(Rule::AnyOf(crate::authz::STAFF)),
+        )
+}
+
+// ------------------------------------------------------------------ the list
+
+#[derive(Template)]
+#[template(path = "workflows/list.html")]
+struct ListPage<'a> {
+    ctx: &'a Ctx,
+    flows: Vec<WorkflowRow>,
+    /// Runs done and failed over the last 7 days, per workflow.
+    counts: Vec<(i64, i64, i64)>,
+    can_edit: bool,
+}
+
+impl ListPage<'_> {
+    fn templates(&self) -> Vec<&'static super::templates::Template> {
+        super::templates::ALL
+            .iter()
+            .filter(|t| {
+                !self
+                    .flows
+                    .iter()
+                    .any(|w| w.template.as_deref() == Some(t.key))
+            })
+            .collect()
+    }
+
+    fn count(&self, w: &WorkflowRow) -> (i64, i64) {
+        self.counts
+            .iter()
+            .find(|c| c.0 == w.id)
+            .map(|c| (c.1, c.2))
+            .unwrap_or((0, 0))
+    }
+}
+
+async fn list(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let u = ctx.user()?;
+    html(&ListPage {
+        flows: repo::workflows(&app.db).await?,
+        counts: repo::run_counts(&app.db, ctx.now - chrono::Duration::days(7)).await?,
+        can_edit: u.has(crate::auth::Role::Director),
+        ctx: &ctx,
+    })
+}
+
+/// Adds a ready-made workflow, turned on.
+async fn install(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
+    let u = ctx.user()?;
+    let f = form(&body);
+    let t = super::templates::get(field(&f, "template")).ok_or(AppError::NotFound)?;
+    let mut tx = crate::db::begin_write(&app.db).await?;
+    let id = super::templates::install(
+        &mut tx,
+        t,
+        &ctx.t.t(t.name_key()),
+        true,
+        Some(u.id),
+        ctx.now,
+    )
+    .await
+    .map_err(AppError::Internal)?;
+    repo::set_enabled(&mut *tx, id, true, ctx.now).await?;
+    audit(&mut tx, u.id, id, "enable", ctx.now).await?;
+    tx.commit().await?;
+    ctx.flash("success", "wf-enabled").await?;
+    Ok(redirect(&format!("/admin/automatisations/{id}")))
+}
+
+async fn audit(
+    tx: &mut crate::db::Tx<'_>,
+    by: i64,
+    id: i64,
+    action: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), sqlx::Error> {
+    crate::audit::record(
+        &mut **tx,
+        Some(by),
+        "workflow",
+        &id.to_string(),
+        action,
+        None,
+        None,
+        now,
+    )
+    .await
+}
+
+// ------------------------------------------------------------------ the editor
+
+/// The operators the condition builder offers, with their catalog keys.
+const OPERATORS: [(&str, &str); 7] = [
+    ("==", "wf-op-eq"),
+    ("!=", "wf-op-ne"),
+    ("<", "wf-op-lt"),
+    ("<=", "wf-op-le"),
+    (">", "wf-op-gt"),
+    (">=", "wf-op-ge"),
+    ("in", "wf-op-in"),
+];
+
+#[derive(Template)]
+#[template(path = "workflows/edit.html")]
+struct EditPage<'a> {
+    ctx: &'a Ctx,
+    w: WorkflowRow,
+    name: String,
+    condition: String,
+    steps: Vec<Step>,
+    max_per_hour: String,
+    errors: FormErrors,
+    runs: Vec<RunRow>,
+    /// Recent events of the trigger's kind, for a dry run: (id, when, what).
+    events: Vec<(i64, String)>,
+    rehearsal: Option<Rehearsal>,
+    can_edit: bool,
+}
+
+impl EditPage<'_> {
+    fn fields(&self) -> Vec<String> {
+        self.w.trigger_kind.fields().into_keys().collect()
+    }
+
+    fn field_label(&self, f: &str) -> String {
+        self.ctx.t.t(format!("wf-field-{f}"))
+    }
+
+    fn operators(&self) -> [(&'static str, &'static str); 7] {
+        OPERATORS
+    }
+
+    fn audiences(&self) -> &'static [Audience] {
+        Audience::ALL
+    }
+
+    fn step_types(&self) -> [&'static str; 4] {
+        ["notify", "task", "webhook", "wait"]
+    }
+
+    fn day(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        self.ctx.t.datetime(at)
+    }
+
+    fn places(&self) -> String {
+        "{eleve} {prenom} {classe} {date} {minutes} {note} {montant} {sanction}".into()
+    }
+}
+
+async fn editor(
+    app: &AppState,
+    ctx: &Ctx,
+    w: WorkflowRow,
+    typed: Option<(String, String, Vec<Step>, String)>,
+    errors: FormErrors,
+    rehearsal: Option<Rehearsal>,
+) -> AppResult<Response> {
+    let u = ctx.user()?;
+    let runs = repo::runs(&app.db, Some(w.id), None, "", 10).await?;
+    let events = match w.trigger_kind.event_kind() {
+        Some(kind) => crate::events::recent_of_kind(&app.db, kind, 20)
+            .await?
+            .into_iter()
+            .map(|(id, at)| (id, ctx.t.datetime(&at)))
+            .collect(),
+        None => Vec::new(),
+    };
+    let (name, condition, steps, max_per_hour) = typed.unwrap_or_else(|| {
+        (
+            w.name.clone(),
+            w.condition.clone(),
+            w.steps(),
+            w.max_per_hour.to_string(),
+        )
+    });
+    let page = EditPage {
+        ctx,
+        name,
+        condition,
+        steps,
+        max_per_hour,
+        errors,
+        runs,
+        events,
+        rehearsal,
+        can_edit: u.has(crate::auth::Role::Director),
+        w,
+    };
+    if page.errors.is_empty() {
+        html(&page)
+    } else {
+        html_status(page.errors.status(), &page)
+    }
+}
+
+async fn load(app: &AppState, id: i64) -> AppResult<WorkflowRow> {
+    repo::workflow(&app.db, id).await?.ok_or(AppError::NotFound)
+}
+
+async fn edit(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
+    let w = load(&app, id).await?;
+    editor(&app, &ctx, w, None, FormErrors::default(), None).await
+}
+
+/// The steps as the form sends them (`step_{i}_{part}`).
+fn read_steps(f: &[(String, String)]) -> Vec<Step> {
+    let mut out = Vec::new();
+    for i in 0..MAX_STEPS {
+        let get = |part: &str| field(f, &format!("step_{i}_{part}")).to_string();
+        let to = get("to").parse::<Audience>().unwrap_or(Audience::Parents);
+        let text = Text {
+            fr: get("fr").trim().to_string(),
+            en: get("en").trim().to_string(),
+        };
+        let step = match get("type").as_str() {
+            "notify" => Step::Notify { to, text },
+            "task" => Step::Task { to, text },
+            "webhook" => Step::Webhook {
+                url: get("url").trim().to_string(),
+                secret: get("secret").trim().to_string(),
+            },
+            "wait" => Step::Wait {
+                minutes: get("minutes").trim().parse().unwrap_or(0),
+            },
+            _ => continue,
+        };
+        out.push(step);
+    }
+    out
+}
+
+/// A new step of a type, with texts to adapt.
+fn blank(kind: &str, t: &crate::i18n::Tr) -> Option<Step> {
+    let text = || Text {
+        fr: t.t("wf-blank-text"),
+        en: String::new(),
+    };
+    Some(match kind {
+        "notify" => Step::Notify {
+            to: Audience::Parents,
+            text: text(),
+        },
+        "task" => Step::Task {
+            to: Audience::HeadTeacher,
+            text: text(),
+        },
+        "webhook" => Step::Webhook {
+            url: "https://".into(),
+            secret: String::new(),
+        },
+        "wait" => Step::Wait { minutes: 60 },
+        _ => return None,
+    })
+}
+
+/// Writes a value for a condition: a number as typed, or a text in quotes.
+fn literal(sample: &expr::Value, typed: &str) -> Option<String> {
+    let typed = typed.trim();
+    match sample {
+        expr::Value::Number(_) => {
+            let ok = !typed.is_empty()
+                && typed
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == ',' || c == '.');
+            ok.then(|| typed.to_string())
+        }
+        expr::Value::Bool(_) => matches!(typed, "true" | "false").then(|| typed.to_string()),
+        expr::Value::Text(_) => {
+            (!typed.contains('\'') && typed.chars().count() <= 100).then(|| format!("'{typed}'"))
+        }
+    }
+}
+
+/// The editor's actions: save; add a clause to the condition; add, move or remove a step.
+async fn save(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+    body: Bytes,
+) -> AppResult<Response> {
+    let u = ctx.user()?;
+    let w = load(&app, id).await?;
+    let f = form(&body);
+    let fields: Facts = w.trigger_kind.fields();
+    let mut errors = FormErrors::default();
+    let name = match crate::domain::required_text(field(&f, "name"), 120) {
+        Ok(n) => n,
+        Err(k) => {
+            errors.add("name", ctx.t.t(k));
+            String::new()
+        }
+    };
+    let mut condition = field(&f, "condition").trim().to_string();
+    let mut steps = read_steps(&f);
+    let action = field(&f, "action");
+    // The builder: a field, an operator and a value become a clause of the condition.
+    if action == "add_clause" {
+        let fname = field(&f, "clause_field");
+        let op = field(&f, "clause_op");
+        match (fields.get(fname), OPERATORS.iter().find(|(o, _)| *o == op)) {
+            (Some(sample), Some((op, _))) => {
+                let value = if *op == "in" {
+                    let items: Option<Vec<String>> = field(&f, "clause_value")
+                        .split(';')
+                        .map(|v| literal(sample, v))
+                        .collect();
+                    items.map(|i| format!("[{}]", i.join(", ")))
+                } else {
+                    literal(sample, field(&f, "clause_value"))
+                };
+                match value {
+                    Some(v) => {
+                        let clause = format!("{fname} {op} {v}");
+                        condition = if condition.is_empty() {
+                            clause
+                        } else {
+                            let join = if field(&f, "clause_join") == "or" {
+                                "or"
+                            } else {
+                                "and"
+                            };
+                            format!("({condition}) {join} {clause}")
+                        };
+                    }
+                    None => errors.add("clause_value", ctx.t.t("wf-error-value")),
+                }
+            }
+            _ => errors.add("clause_field", ctx.t.t("error-choose")),
+        }
+    }
+    if let Some(kind) = action.strip_prefix("add_step_") {
+        if steps.len() >= MAX_STEPS {
+            errors.add("steps", ctx.t.t("wf-error-steps"));
+        } else if let Some(s) = blank(kind, &ctx.t) {
+            steps.push(s);
+        }
+    }
+    if let Some(i) = action
+        .strip_prefix("up_")
+        .and_then(|i| i.parse::<usize>().ok())
+        && i > 0
+        && i < steps.len()
+    {
+        steps.swap(i - 1, i);
+    }
+    if let Some(i) = action
+        .strip_prefix("down_")
+        .and_then(|i| i.parse::<usize>().ok())
+        && i + 1 < steps.len()
+    {
+        steps.swap(i, i + 1);
+    }
+    if let Some(i) = action
+        .strip_prefix("remove_")
+        .and_then(|i| i.parse::<usize>().ok())
+        && i < steps.len()
+    {
+        steps.remove(i);
+    }
+    match expr::parse(&condition) {
+        Ok(Some(e)) => {
+            if let Err(e) = expr::check(&e, &fields) {
+                errors.add("condition", expr_message(&ctx, &e));
+            }
+        }
+        Ok(None) => {}
+        Err(e) => errors.add("condition", expr_message(&ctx, &e)),
+    }
+    for (i, s) in steps.iter().enumerate() {
+        if let Err(k) = s.check() {
+            errors.add(&format!("step_{i}"), ctx.t.t(k));
+        }
+    }
+    let max_per_hour = field(&f, "max_per_hour").trim().to_string();
+    let max = max_per_hour
+        .parse::<i64>()
+        .ok()
+        .filter(|m| (1..=100_000).contains(m));
+    if max.is_none() {
+        errors.add("max_per_hour", ctx.t.t("wf-error-rate-limit"));
+    }
+    let (Some(max), true) = (max, errors.is_empty()) else {
+        return editor(
+            &app,
+            &ctx,
+            w,
+            Some((name, condition, steps, max_per_hour)),
+            errors,
+            None,
+        )
+        .await;
+    };
+    let mut tx = crate::db::begin_write(&app.db).await?;
+    repo::update(
+        &mut *tx,
+        id,
+        &name,
+        &condition,
+        &serde_json::to_string(&steps).map_err(|e| AppError::Internal(e.into()))?,
+        max,
+        ctx.now,
+    )
+    .await?;
+    audit(&mut tx, u.id, id, "update", ctx.now).await?;
+    tx.commit().await?;
+    if action.is_empty() || action == "save" {
+        ctx.flash("success", "wf-saved").await?;
+    }
+    Ok(redirect(&format!(
+        "/admin/automatisations/{id}#{}",
+        if action.starts_with("add_clause") {
+            "condition"
+        } else {
+            "steps"
+        }
+    )))
+}
+
+fn expr_message(ctx: &Ctx, e: &expr::ExprError) -> String {
+    format!(
+        "{} ({})",
+        ctx.t.t1(e.key, "word", &e.word),
+        ctx.t.t1("wf-expr-at", "at", e.at + 1)
+    )
+}
+
+async fn toggle(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+    body: Bytes,
+) -> AppResult<Response> {
+    let u = ctx.user()?;
+    load(&app, id).await?;
+    let on = field(&form(&body), "enabled") == "1";
+    let mut tx = crate::db::begin_write(&app.db).await?;
+    repo::set_enabled(&mut *tx, id, on, ctx.now).await?;
+    audit(
+        &mut tx,
+        u.id,
+        id,
+        if on { "enable" } else { "disable" },
+        ctx.now,
+    )
+    .await?;
+    tx.commit().await?;
+    ctx.flash("success", if on { "wf-enabled" } else { "wf-disabled" })
+        .await?;
+    Ok(redirect(&format!("/admin/automatisations/{id}")))
+}
+
+/// Shows what the workflow would do on a past event, and does nothing.
+async fn dry_run(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+    body: Bytes,
+) -> AppResult<Response> {
+    let w = load(&app, id).await?;
+    let f = form(&body);
+    let event = match field(&f, "event").parse::<i64>() {
+        Ok(e) => crate::events::read(&app.db, e).await?,
+        Err(_) => None,
+    };
+    let mut errors = FormErrors::default();
+    let rehearsal = match event {
+        Some(e) => super::run::rehearse(&app, &w, &e, &ctx.t)
+            .await
+            .map_err(AppError::Internal)?,
+        None => None,
+    };
+    if rehearsal.is_none() {
+        errors.add("event", ctx.t.t("wf-error-event"));
+    }
+    editor(&app, &ctx, w, None, errors, rehearsal).await
+}
+
+// ------------------------------------------------------------------ the history
+
+#[derive(Deserialize, Default)]
+struct RunsQuery {
+    #[serde(default)]
+    workflow: String,
+    #[serde(default)]
+    etat: String,
+    #[serde(default)]
+    q: String,
+}
+
+#[derive(Template)]
+#[template(path = "workflows/runs.html")]
+struct RunsPage<'a> {
+    ctx: &'a Ctx,
+    flows: Vec<WorkflowRow>,
+    runs: Vec<RunRow>,
+    workflow: Option<i64>,
+    state: String,
+    q: String,
+}
+
+impl RunsPage<'_> {
+    fn states(&self) -> &'static [RunState] {
+        RunState::ALL
+    }
+
+    fn day(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        self.ctx.t.datetime(at)
+    }
+}
+
+async fn runs(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<RunsQuery>,
+) -> AppResult<Response> {
+    let workflow = q.workflow.parse::<i64>().ok();
+    let state = q.etat.parse::<RunState>().ok();
+    html(&RunsPage {
+        flows: repo::workflows(&app.db).await?,
+        runs: repo::runs(&app.db, workflow, state, &q.q, 100).await?,
+        workflow,
+        state: q.etat,
+        q: q.q,
+        ctx: &ctx,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "workflows/run.html")]
+struct RunPage<'a> {
+    ctx: &'a Ctx,
+    record: RunRow,
+    steps: Vec<StepRow>,
+    /// The steps the run was started with.
+    planned: Vec<Step>,
+}
+
+impl RunPage<'_> {
+    fn day(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        self.ctx.t.datetime(at)
+    }
+
+    fn took(&self, s: &StepRow) -> String {
+        match s.finished_at {
+            Some(end) => {
+                let ms = (end - s.started_at).num_milliseconds().max(0);
+                self.ctx
+                    .t
+                    .t1("wf-took", "seconds", format!("{:.1}", ms as f64 / 1000.0))
+            }
+            None => String::new(),
+        }
+    }
+
+    /// The event's fields as the condition saw them, written for people (12,5; 9; "6e A").
+    fn facts(&self) -> Vec<(String, String)> {
+        let facts: super::run::RunFacts =
+            serde_json::from_str(&self.record.facts).unwrap_or_default();
+        facts
+            .fields
+            .into_iter()
+            .map(|(k, v)| {
+                let shown = match v {
+                    expr::Value::Number(n) => crate::grades::model::show_points(n),
+                    expr::Value::Text(t) => t,
+                    expr::Value::Bool(b) => b.to_string(),
+                };
+                (self.ctx.t.t(format!("wf-field-{k}")), shown)
+            })
+            .collect()
+    }
+
+    fn pretty(&self, json: &str) -> String {
+        serde_json::from_str::<serde_json::Value>(json)
+            .map(|v| serde_json::to_string_pretty(&v).unwrap_or_default())
+            .unwrap_or_else(|_| json.to_string())
+    }
+
+    fn step_of(&self, i: &usize) -> Option<&StepRow> {
+        self.steps.iter().find(|s| s.position == *i as i64)
+    }
+}
+
+async fn run_page(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+) -> AppResult<Response> {
+    let run = repo::run(&app.db, id).await?.ok_or(AppError::NotFound)?;
+    html(&RunPage {
+        steps: repo::steps(&app.db, id).await?,
+        planned: serde_json::from_str(&run.steps).unwrap_or_default(),
+        record: run,
+        ctx: &ctx,
+    })
+}
+
+// ------------------------------------------------------------------ tasks
+
+#[derive(Template)]
+#[template(path = "workflows/tasks.html")]
+struct TasksPage<'a> {
+    ctx: &'a Ctx,
+    tasks: Vec<TaskRow>,
+}
+
+impl TasksPage<'_> {
+    fn day(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        self.ctx.t.datetime(at)
+    }
+}
+
+async fn tasks(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let u = ctx.user()?;
+    html(&TasksPage {
+        tasks: repo::tasks_of(&app.db, u.id).await?,
+        ctx: &ctx,
+    })
+}
+
+/// Ticks a task of one's own (or unticks it).
+async fn tick(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+    body: Bytes,
+) -> AppResult<Response> {
+    let u = ctx.user()?;
+    let done = field(&form(&body), "done") == "1";
+    let mut tx = crate::db::begin_write(&app.db).await?;
+    let mine = repo::tick(&mut *tx, id, u.id, done, ctx.now).await?;
+    tx.commit().await?;
+    crate::authz::require(mine)?;
+    Ok(redirect("/suivi"))
+}

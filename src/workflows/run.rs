@@ -1,0 +1,660 @@
+//! The engine: events become runs, runs become steps done once.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc};
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value as Json, json};
+use sha2::Sha256;
+
+use super::expr::{self, Facts, Value};
+use super::repo::{self, NewRun, RunState, StepState, WorkflowRow};
+use super::{Audience, Step, TriggerKind};
+use crate::app::AppState;
+use crate::db::Tx;
+use crate::events::{Event, SchoolEvent, Subscriber};
+use crate::i18n::{Locale, Tr};
+use crate::jobs::{Job, JobCtx, Payload};
+
+/// A value a text's `{place}` takes, written in each reader's language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "t", content = "v", rename_all = "snake_case")]
+pub enum Place {
+    Text(String),
+    /// A catalog key ("conduct-kind-blame").
+    Key(String),
+    Minutes(i64),
+    Xof(i64),
+    Date(NaiveDate),
+    /// A mark in hundredths out of 20.
+    Mark(i64),
+}
+
+impl Place {
+    fn write(&self, t: &Tr) -> String {
+        match self {
+            Place::Text(s) => s.clone(),
+            Place::Key(k) => t.t(k),
+            Place::Minutes(m) => t.duration(*m),
+            Place::Xof(n) => t.xof(*n),
+            Place::Date(d) => t.date(d),
+            Place::Mark(p) => format!("{}/20", crate::grades::model::points_text(t, *p)),
+        }
+    }
+}
+
+/// What a run knows of its event: the fields its condition reads, the people it concerns
+/// and the values its texts show.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RunFacts {
+    pub trigger: Option<TriggerKind>,
+    pub fields: Facts,
+    pub student_id: Option<i64>,
+    pub class_id: Option<i64>,
+    pub head_teacher: Option<i64>,
+    pub student_user: Option<i64>,
+    pub places: BTreeMap<String, Place>,
+    /// Where the people told are sent (a child's page, a student's page).
+    pub link: String,
+}
+
+impl RunFacts {
+    /// The places written in a reader's language.
+    pub fn places_in(&self, t: &Tr) -> Vec<(String, String)> {
+        self.places
+            .iter()
+            .map(|(k, p)| (k.clone(), p.write(t)))
+            .collect()
+    }
+}
+
+fn moment(facts: &mut RunFacts, at: DateTime<Utc>) {
+    // The school's time is Lomé's: UTC, all year.
+    facts
+        .fields
+        .insert("hour".into(), Value::int(at.hour().into()));
+    facts.fields.insert(
+        "weekday".into(),
+        Value::int(at.weekday().number_from_monday().into()),
+    );
+    facts
+        .places
+        .insert("date".into(), Place::Date(at.date_naive()));
+}
+
+/// The facts of a student's event: their class, level and série, and the people.
+async fn about_student(
+    tx: &mut Tx<'_>,
+    student: i64,
+    facts: &mut RunFacts,
+) -> Result<(), sqlx::Error> {
+    let Some(s) = crate::school::repo::student_context(&mut **tx, student).await? else {
+        return Ok(());
+    };
+    let text = |v: Option<String>| Value::Text(v.unwrap_or_default());
+    facts
+        .fields
+        .insert("class".into(), text(s.class_name.clone()));
+    facts.fields.insert("level".into(), text(s.level));
+    facts.fields.insert("serie".into(), text(s.serie));
+    facts.student_id = Some(student);
+    facts.class_id = s.class_id;
+    facts.head_teacher = s.head_teacher_user_id;
+    facts.student_user = s.user_id;
+    facts.places.insert(
+        "eleve".into(),
+        Place::Text(format!("{} {}", s.first_name, s.last_name.to_uppercase())),
+    );
+    facts
+        .places
+        .insert("prenom".into(), Place::Text(s.first_name.clone()));
+    facts.places.insert(
+        "classe".into(),
+        Place::Text(s.class_name.unwrap_or_default()),
+    );
+    Ok(())
+}
+
+/// The trigger of an event and its facts (`None` for events no workflow starts on).
+pub async fn facts_of(
+    tx: &mut Tx<'_>,
+    event: &SchoolEvent,
+    at: DateTime<Utc>,
+) -> Result<Option<(TriggerKind, RunFacts)>, sqlx::Error> {
+    let mut f = RunFacts::default();
+    let kind = match event {
+        SchoolEvent::AbsenceRecorded(a) => {
+            about_student(tx, a.student_id, &mut f).await?;
+            f.fields
+                .insert("kind".into(), Value::Text(a.kind.code().into()));
+            f.fields.insert("minutes".into(), Value::int(a.minutes));
+            f.places.insert("minutes".into(), Place::Minutes(a.minutes));
+            f.places.insert(
+                "nature".into(),
+                Place::Key(format!("attendance-{}", a.kind.code())),
+            );
+            TriggerKind::Absence
+        }
+        SchoolEvent::MarkRecorded(m) => {
+            let Some(points) = m.points else {
+                return Ok(None);
+            };
+            about_student(tx, m.student_id, &mut f).await?;
+            let on_twenty = crate::grades::calc::to_twenty(points, m.scale);
+            f.fields.insert("mark".into(), Value::Number(on_twenty));
+            f.places.insert("note".into(), Place::Mark(on_twenty));
+            TriggerKind::Mark
+        }
+        SchoolEvent::SanctionGiven(s) => {
+            about_student(tx, s.student_id, &mut f).await?;
+            f.fields.insert("kind".into(), Value::Text(s.kind.clone()));
+            f.places.insert(
+                "sanction".into(),
+                Place::Key(format!("conduct-kind-{}", s.kind)),
+            );
+            TriggerKind::Sanction
+        }
+        SchoolEvent::InvoiceCreated(i) => {
+            about_student(tx, i.student_id, &mut f).await?;
+            f.fields.insert("amount".into(), Value::int(i.amount));
+            f.places.insert("montant".into(), Place::Xof(i.amount));
+            TriggerKind::Invoice
+        }
+        SchoolEvent::PaymentRecorded(p) => {
+            about_student(tx, p.student_id, &mut f).await?;
+            f.fields.insert("amount".into(), Value::int(p.amount));
+            f.places.insert("montant".into(), Place::Xof(p.amount));
+            f.places
+                .insert("recu".into(), Place::Text(p.receipt_no.clone()));
+            TriggerKind::Payment
+        }
+        SchoolEvent::MomoFailed(m) => {
+            about_student(tx, m.student_id, &mut f).await?;
+            f.fields.insert("amount".into(), Value::int(m.amount));
+            f.places.insert("montant".into(), Place::Xof(m.amount));
+            TriggerKind::MomoFailed
+        }
+        SchoolEvent::BulletinPublished(b) => {
+            f.fields.insert("period".into(), Value::int(b.period_id));
+            TriggerKind::Bulletin
+        }
+        _ => return Ok(None),
+    };
+    moment(&mut f, at);
+    f.trigger = Some(kind);
+    f.link = match f.student_id {
+        Some(s) => format!("/parent/enfants/{s}"),
+        None => "/".into(),
+    };
+    Ok(Some((kind, f)))
+}
+
+/// Starts a workflow on facts, in the caller's transaction: checks its condition and its
+/// rate limit, writes the run and queues the job that carries it out. Returns the run
+/// (none when the condition does not hold, or the workflow already ran for this event).
+pub async fn start(
+    tx: &mut Tx<'_>,
+    w: &WorkflowRow,
+    event: Option<i64>,
+    facts: &RunFacts,
+    by: Option<i64>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<i64>> {
+    let (holds, broken) = match expr::parse(&w.condition) {
+        Ok(Some(e)) => (expr::eval(&e, &facts.fields), None),
+        Ok(None) => (true, None),
+        Err(e) => (true, Some(e.key)),
+    };
+    if !holds {
+        return Ok(None);
+    }
+    let recent = repo::runs_since(&mut **tx, w.id, now - Duration::hours(1)).await?;
+    let (state, error) = match broken {
+        Some(key) => (RunState::Skipped, Some(key)),
+        None if recent >= w.max_per_hour => (RunState::Skipped, Some("wf-error-rate")),
+        None => (RunState::Queued, None),
+    };
+    let run = repo::insert_run(
+        &mut **tx,
+        &NewRun {
+            workflow_id: w.id,
+            event_id: event,
+            facts: &serde_json::to_string(facts)?,
+            steps: &w.steps,
+            state,
+            error,
+            started_by: by,
+        },
+        now,
+    )
+    .await?;
+    if let Some(id) = run
+        && state == RunState::Queued
+    {
+        crate::jobs::enqueue(&mut **tx, &RunOf { run_id: id }, by, now).await?;
+    }
+    Ok(run)
+}
+
+/// The engine, a subscriber of the school events.
+#[derive(Default)]
+pub struct Engine;
+
+#[async_trait::async_trait]
+impl Subscriber for Engine {
+    fn name(&self) -> &'static str {
+        "workflows"
+    }
+
+    async fn handle(&self, tx: &mut Tx<'_>, event: &Event) -> anyhow::Result<()> {
+        let Some(kind) = trigger_of(&event.what) else {
+            return Ok(());
+        };
+        let flows = repo::enabled_for(&mut **tx, kind).await?;
+        if flows.is_empty() {
+            return Ok(());
+        }
+        let Some((_, facts)) = facts_of(tx, &event.what, event.occurred_at).await? else {
+            return Ok(());
+        };
+        for w in &flows {
+            start(tx, w, Some(event.id), &facts, None, event.occurred_at).await?;
+        }
+        Ok(())
+    }
+}
+
+/// The trigger an event is, before anything is read.
+fn trigger_of(e: &SchoolEvent) -> Option<TriggerKind> {
+    Some(match e {
+        SchoolEvent::AbsenceRecorded(_) => TriggerKind::Absence,
+        SchoolEvent::MarkRecorded(_) => TriggerKind::Mark,
+        SchoolEvent::SanctionGiven(_) => TriggerKind::Sanction,
+        SchoolEvent::InvoiceCreated(_) => TriggerKind::Invoice,
+        SchoolEvent::PaymentRecorded(_) => TriggerKind::Payment,
+        SchoolEvent::MomoFailed(_) => TriggerKind::MomoFailed,
+        SchoolEvent::BulletinPublished(_) => TriggerKind::Bulletin,
+        _ => return None,
+    })
+}
+
+/// Hands new school events to the engine, as the other subscribers' loops do.
+pub async fn run(app: AppState) {
+    let engine = Engine;
+    while let Err(e) = crate::events::subscribe_from_now(&app.db, engine.name()).await {
+        tracing::warn!(error = %e, "workflows: cannot start");
+        tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+    }
+    loop {
+        match crate::events::dispatch(&app.db, &engine, 200, app.clock.now()).await {
+            Ok(n) if n > 0 => app.jobs.wake(),
+            Ok(_) => tokio::time::sleep(std::time::Duration::from_millis(300)).await,
+            Err(e) => {
+                tracing::warn!(error = %e, "workflows: dispatch failed");
+                tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+            }
+        }
+    }
+}
+
+/// The job of a run.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RunOf {
+    pub run_id: i64,
+}
+
+impl Payload for RunOf {
+    const KIND: &'static str = "workflow.run";
+}
+
+/// Carries out a run's steps in order, each once.
+pub struct RunJob;
+
+/// How many times a webhook is tried before its run fails.
+pub const WEBHOOK_ATTEMPTS: i64 = 3;
+
+/// The people a step is for.
+async fn audience(tx: &mut Tx<'_>, to: Audience, f: &RunFacts) -> Result<Vec<i64>, sqlx::Error> {
+    Ok(match to {
+        Audience::Parents => match f.student_id {
+            Some(s) => crate::school::repo::guardians_concerned(&mut **tx, s)
+                .await?
+                .into_iter()
+                .map(|c| c.user_id)
+                .collect(),
+            None => Vec::new(),
+        },
+        Audience::Student => f.student_user.into_iter().collect(),
+        Audience::HeadTeacher => f.head_teacher.into_iter().collect(),
+        Audience::Directors => crate::school::repo::directors(&mut **tx).await?,
+    })
+}
+
+/// A reader's language.
+async fn locale_of(tx: &mut Tx<'_>, user: i64) -> Result<Locale, sqlx::Error> {
+    Ok(crate::school::repo::addressee(&mut **tx, user)
+        .await?
+        .and_then(|a| Locale::parse(&a.locale))
+        .unwrap_or_default())
+}
+
+/// The signature of a webhook's body: `sha256=` and the HMAC-SHA256 of the body with the
+/// workflow's secret, in hex.
+pub fn signature(secret: &str, body: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key");
+    mac.update(body);
+    let hex: String = mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("sha256={hex}")
+}
+
+#[async_trait::async_trait]
+impl Job for RunJob {
+    type Payload = RunOf;
+
+    async fn run(&self, ctx: &JobCtx, p: RunOf) -> anyhow::Result<Json> {
+        carry_out(&ctx.app, p.run_id).await
+    }
+}
+
+/// Carries out a run from its first step not done.
+pub async fn carry_out(app: &AppState, id: i64) -> anyhow::Result<Json> {
+    let db = &app.db;
+    let Some(run) = repo::run(db, id).await? else {
+        return Ok(json!({ "missing": id }));
+    };
+    if matches!(
+        run.state,
+        RunState::Done | RunState::Failed | RunState::Skipped
+    ) {
+        return Ok(json!({ "state": run.state }));
+    }
+    let steps: Vec<Step> = serde_json::from_str(&run.steps)?;
+    let facts: RunFacts = serde_json::from_str(&run.facts)?;
+    let kind = facts.trigger.unwrap_or(TriggerKind::Manual);
+    let known = repo::steps(db, id).await?;
+    repo::set_run_state(db, id, RunState::Running, None, app.clock.now()).await?;
+    for (i, step) in steps.iter().enumerate() {
+        let position = i as i64;
+        let before = known.iter().find(|s| s.position == position);
+        match before.map(|s| s.state) {
+            Some(StepState::Done) => continue,
+            Some(StepState::Failed) => {
+                repo::set_run_state(
+                    db,
+                    id,
+                    RunState::Failed,
+                    before.and_then(|s| s.error.as_deref()),
+                    app.clock.now(),
+                )
+                .await?;
+                return Ok(json!({ "state": "failed" }));
+            }
+            _ => {}
+        }
+        let now = app.clock.now();
+        let started = before.map(|s| s.started_at).unwrap_or(now);
+        match step {
+            Step::Notify { to, text } | Step::Task { to, text } => {
+                let mut tx = crate::db::begin_write(db).await?;
+                let people = audience(&mut tx, *to, &facts).await?;
+                let mut done = Vec::new();
+                let mut rung = Vec::new();
+                for user in &people {
+                    let t = Tr::new(app.i18n.clone(), locale_of(&mut tx, *user).await?);
+                    let written = text.render(t.locale, &facts.places_in(&t));
+                    if matches!(step, Step::Task { .. }) {
+                        let task =
+                            repo::insert_task(&mut *tx, id, *user, facts.student_id, &written, now)
+                                .await?;
+                        done.push(json!({ "user": user, "task": task }));
+                        let note = crate::notifications::Note {
+                            user_id: *user,
+                            kind: kind.news_kind(),
+                            key: "wf-task-note",
+                            args: json!({ "text": written }),
+                            link: "/suivi".into(),
+                        };
+                        if crate::notifications::deliver(&mut tx, Some(app), &note, None, now)
+                            .await?
+                        {
+                            rung.push(*user);
+                        }
+                    } else {
+                        let note = crate::notifications::Note {
+                            user_id: *user,
+                            kind: kind.news_kind(),
+                            key: "wf-text",
+                            args: json!({ "text": written }),
+                            link: if *to == Audience::Parents {
+                                facts.link.clone()
+                            } else {
+                                "/".into()
+                            },
+                        };
+                        if crate::notifications::deliver(&mut tx, Some(app), &note, None, now)
+                            .await?
+                        {
+                            rung.push(*user);
+                        }
+                        done.push(json!({ "user": user, "text": written }));
+                    }
+                }
+                // The effect and the step's record commit together: never twice.
+                repo::put_step(
+                    &mut *tx,
+                    id,
+                    position,
+                    step.kind(),
+                    &json!({ "to": to }).to_string(),
+                    &json!({ "people": done }).to_string(),
+                    StepState::Done,
+                    None,
+                    started,
+                    now,
+                )
+                .await?;
+                tx.commit().await?;
+                crate::notifications::ring_users(app, rung).await;
+            }
+            Step::Webhook { url, secret } => {
+                let body = json!({
+                    "workflow": run.workflow,
+                    "run": id,
+                    "step": position,
+                    "event": run.event_id,
+                    "trigger": kind,
+                    "fields": facts.fields,
+                })
+                .to_string();
+                let key = format!("suku-run-{id}-step-{position}");
+                let outcome = reqwest::Client::builder()
+                    .timeout(std::time::Duration::from_secs(10))
+                    .build()?
+                    .post(url)
+                    .header("content-type", "application/json")
+                    .header("x-suku-signature", signature(secret, body.as_bytes()))
+                    .header("idempotency-key", &key)
+                    .body(body.clone())
+                    .send()
+                    .await;
+                let error = match outcome {
+                    Ok(r) if r.status().is_success() => None,
+                    Ok(r) => Some(format!("HTTP {}", r.status().as_u16())),
+                    Err(e) => Some(format!("{e}")),
+                };
+                let input = json!({ "url": url, "idempotency_key": key }).to_string();
+                match error {
+                    None => {
+                        repo::put_step(
+                            db,
+                            id,
+                            position,
+                            "webhook",
+                            &input,
+                            "{}",
+                            StepState::Done,
+                            None,
+                            started,
+                            now,
+                        )
+                        .await?;
+                    }
+                    Some(e) => {
+                        let attempts = before.map(|s| s.attempts).unwrap_or(0) + 1;
+                        if attempts >= WEBHOOK_ATTEMPTS {
+                            repo::put_step(
+                                db,
+                                id,
+                                position,
+                                "webhook",
+                                &input,
+                                "{}",
+                                StepState::Failed,
+                                Some(&e),
+                                started,
+                                now,
+                            )
+                            .await?;
+                            repo::set_run_state(db, id, RunState::Failed, Some(&e), now).await?;
+                            return Ok(json!({ "state": "failed", "error": e }));
+                        }
+                        repo::put_step(
+                            db,
+                            id,
+                            position,
+                            "webhook",
+                            &input,
+                            "{}",
+                            StepState::Retrying,
+                            Some(&e),
+                            started,
+                            now,
+                        )
+                        .await?;
+                        // The job runner tries again after its backoff.
+                        anyhow::bail!("webhook: {e}");
+                    }
+                }
+            }
+            Step::Wait { minutes } => {
+                let until = match before.and_then(|s| serde_json::from_str::<Json>(&s.output).ok())
+                {
+                    Some(o) => o
+                        .get("until")
+                        .and_then(|u| u.as_str())
+                        .and_then(|u| DateTime::parse_from_rfc3339(u).ok())
+                        .map(|u| u.with_timezone(&Utc))
+                        .unwrap_or(now),
+                    None => now + Duration::minutes(*minutes),
+                };
+                let output = json!({ "until": until.to_rfc3339() }).to_string();
+                if now >= until {
+                    repo::put_step(
+                        db,
+                        id,
+                        position,
+                        "wait",
+                        "{}",
+                        &output,
+                        StepState::Done,
+                        None,
+                        started,
+                        now,
+                    )
+                    .await?;
+                    continue;
+                }
+                let mut tx = crate::db::begin_write(db).await?;
+                repo::put_step(
+                    &mut *tx,
+                    id,
+                    position,
+                    "wait",
+                    &json!({ "minutes": minutes }).to_string(),
+                    &output,
+                    StepState::Waiting,
+                    None,
+                    started,
+                    now,
+                )
+                .await?;
+                repo::set_run_state(&mut *tx, id, RunState::Waiting, None, now).await?;
+                crate::jobs::enqueue_at(&mut *tx, &RunOf { run_id: id }, None, until, now).await?;
+                tx.commit().await?;
+                return Ok(json!({ "state": "waiting", "until": until.to_rfc3339() }));
+            }
+        }
+    }
+    repo::set_run_state(db, id, RunState::Done, None, app.clock.now()).await?;
+    Ok(json!({ "state": "done", "steps": steps.len() }))
+}
+
+/// What a run would do, without doing it: the condition's answer, and for each step the
+/// people it would reach and what it would say to them (a dry run for the editor).
+#[derive(Clone, Debug)]
+pub struct Rehearsal {
+    pub facts: RunFacts,
+    /// The condition holds (or there is none).
+    pub holds: bool,
+    /// For each step: its kind's label key and the lines it would write.
+    pub steps: Vec<(String, Vec<String>)>,
+}
+
+/// Rehearses a workflow on a past event. Everything is read in a transaction that is
+/// rolled back: nothing is written.
+pub async fn rehearse(
+    app: &AppState,
+    w: &WorkflowRow,
+    event: &Event,
+    t: &Tr,
+) -> anyhow::Result<Option<Rehearsal>> {
+    let mut tx = crate::db::begin_write(&app.db).await?;
+    let Some((kind, facts)) = facts_of(&mut tx, &event.what, event.occurred_at).await? else {
+        return Ok(None);
+    };
+    if kind != w.trigger_kind {
+        return Ok(None);
+    }
+    let holds = match expr::parse(&w.condition) {
+        Ok(Some(e)) => expr::eval(&e, &facts.fields),
+        Ok(None) => true,
+        Err(_) => false,
+    };
+    let mut steps = Vec::new();
+    for step in w.steps() {
+        let lines = match &step {
+            Step::Notify { to, text } | Step::Task { to, text } => {
+                let mut lines = Vec::new();
+                for user in audience(&mut tx, *to, &facts).await? {
+                    let reader = Tr::new(app.i18n.clone(), locale_of(&mut tx, user).await?);
+                    let name = crate::school::repo::user_name_in(&mut *tx, user)
+                        .await?
+                        .unwrap_or_default();
+                    lines.push(format!(
+                        "{name} — {}",
+                        text.render(reader.locale, &facts.places_in(&reader))
+                    ));
+                }
+                if lines.is_empty() {
+                    lines.push(t.t("wf-dry-nobody"));
+                }
+                lines
+            }
+            Step::Webhook { url, .. } => vec![t.t1("wf-dry-webhook", "url", url)],
+            Step::Wait { minutes } => vec![t.t1("wf-dry-wait", "minutes", t.duration(*minutes))],
+        };
+        steps.push((step.label_key(), lines));
+    }
+    tx.rollback().await?;
+    Ok(Some(Rehearsal {
+        facts,
+        holds,
+        steps,
+    }))
+}
