@@ -88,6 +88,7 @@ pub(super) async fn seed(tx: &mut Tx<'_>, today: NaiveDate) -> anyhow::Result<()
                 state: RunState::Done,
                 error: None,
                 started_by: None,
+                fire_key: None,
             },
             at,
         )
@@ -162,6 +163,7 @@ async fn sanction_tasks(tx: &mut Tx<'_>, t: &crate::i18n::Tr, flow: i64) -> anyh
                 state: RunState::Done,
                 error: None,
                 started_by: None,
+                fire_key: None,
             },
             at,
         )

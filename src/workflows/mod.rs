@@ -13,6 +13,7 @@ pub mod expr;
 pub mod repo;
 pub mod routes;
 pub mod run;
+pub mod schedule;
 pub mod templates;
 
 pub use routes::router;
@@ -32,6 +33,12 @@ crate::text_enum! {
         Payment = "payment",
         MomoFailed = "momo_failed",
         Bulletin = "bulletin",
+        /// At the hours of a schedule.
+        Schedule = "schedule",
+        /// A tranche due in N days (checked at the schedule's hours).
+        TrancheDue = "tranche_due",
+        /// A tranche overdue by N days.
+        TrancheOverdue = "tranche_overdue",
         Manual = "manual",
     }
 }
@@ -52,8 +59,24 @@ impl TriggerKind {
             TriggerKind::Payment => stored::PAYMENT_RECORDED,
             TriggerKind::MomoFailed => stored::MOMO_FAILED,
             TriggerKind::Bulletin => stored::BULLETIN_PUBLISHED,
-            TriggerKind::Manual => return None,
+            TriggerKind::Schedule
+            | TriggerKind::TrancheDue
+            | TriggerKind::TrancheOverdue
+            | TriggerKind::Manual => return None,
         })
+    }
+
+    /// Started by the clock (a schedule, the fees' calendar).
+    pub fn timed(self) -> bool {
+        matches!(
+            self,
+            TriggerKind::Schedule | TriggerKind::TrancheDue | TriggerKind::TrancheOverdue
+        )
+    }
+
+    /// Counts days from a tranche's due date.
+    pub fn counts_days(self) -> bool {
+        matches!(self, TriggerKind::TrancheDue | TriggerKind::TrancheOverdue)
     }
 
     /// The fields its events give a condition, each with a sample value (its type), in the
@@ -87,7 +110,11 @@ impl TriggerKind {
                 f.push(("amount", Value::int(25_000)));
             }
             TriggerKind::Bulletin => f.push(("period", Value::int(1))),
-            TriggerKind::Manual => {}
+            TriggerKind::TrancheDue | TriggerKind::TrancheOverdue => {
+                f.extend(student.clone());
+                f.push(("amount", Value::int(25_000)));
+            }
+            TriggerKind::Schedule | TriggerKind::Manual => f.push(("day", Value::int(1))),
         }
         f.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
     }
@@ -98,9 +125,13 @@ impl TriggerKind {
             TriggerKind::Absence => "absence",
             TriggerKind::Mark => "mark",
             TriggerKind::Sanction => "conduct",
-            TriggerKind::Invoice | TriggerKind::Payment | TriggerKind::MomoFailed => "payment",
+            TriggerKind::Invoice
+            | TriggerKind::Payment
+            | TriggerKind::MomoFailed
+            | TriggerKind::TrancheDue
+            | TriggerKind::TrancheOverdue => "payment",
             TriggerKind::Bulletin => "bulletin",
-            TriggerKind::Manual => "announcement",
+            TriggerKind::Schedule | TriggerKind::Manual => "announcement",
         }
     }
 }

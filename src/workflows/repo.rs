@@ -39,6 +39,12 @@ pub struct WorkflowRow {
     pub enabled: bool,
     pub max_per_hour: i64,
     pub updated_at: DateTime<Utc>,
+    /// A cron pattern, for the triggers of the clock.
+    pub schedule: String,
+    /// Days before (or after) a tranche's due date.
+    pub days: i64,
+    /// Up to when the clock's triggers were looked at.
+    pub checked_until: Option<DateTime<Utc>>,
 }
 
 impl WorkflowRow {
@@ -48,7 +54,8 @@ impl WorkflowRow {
     }
 }
 
-const WORKFLOW: &str = "SELECT id, name, template, trigger_kind, condition, steps, enabled, max_per_hour, updated_at FROM workflows";
+const WORKFLOW: &str = "SELECT id, name, template, trigger_kind, condition, steps, enabled, max_per_hour, \
+    updated_at, schedule, days, checked_until FROM workflows";
 
 pub async fn workflows(db: &Pool) -> Result<Vec<WorkflowRow>, sqlx::Error> {
     sqlx::query_as(crate::sql!("{WORKFLOW} ORDER BY name, id"))
@@ -79,6 +86,29 @@ pub async fn enabled_for<'e>(
     .await
 }
 
+/// The enabled workflows of the clock's triggers.
+pub async fn timed(db: &Pool) -> Result<Vec<WorkflowRow>, sqlx::Error> {
+    sqlx::query_as(crate::sql!(
+        "{WORKFLOW} WHERE enabled = TRUE AND trigger_kind IN ('schedule', 'tranche_due', 'tranche_overdue') ORDER BY id"
+    ))
+    .fetch_all(db)
+    .await
+}
+
+/// Notes up to when a workflow's clock was looked at.
+pub async fn set_checked<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    id: i64,
+    until: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE workflows SET checked_until = $1 WHERE id = $2")
+        .bind(until)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
 /// A workflow to write.
 pub struct NewWorkflow<'a> {
     pub name: &'a str,
@@ -87,6 +117,8 @@ pub struct NewWorkflow<'a> {
     pub condition: &'a str,
     pub steps: &'a str,
     pub enabled: bool,
+    pub schedule: &'a str,
+    pub days: i64,
 }
 
 pub async fn insert<'e>(
@@ -96,8 +128,9 @@ pub async fn insert<'e>(
     now: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO workflows (name, template, trigger_kind, condition, steps, enabled, created_by, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+        "INSERT INTO workflows (name, template, trigger_kind, condition, steps, enabled, schedule, days, \
+           created_by, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
     )
     .bind(w.name)
     .bind(w.template)
@@ -105,6 +138,8 @@ pub async fn insert<'e>(
     .bind(w.condition)
     .bind(w.steps)
     .bind(w.enabled)
+    .bind(w.schedule)
+    .bind(w.days)
     .bind(by)
     .bind(now)
     .fetch_one(db)
@@ -112,23 +147,33 @@ pub async fn insert<'e>(
     Ok(id)
 }
 
+/// What the editor changes.
+pub struct Edit<'a> {
+    pub name: &'a str,
+    pub condition: &'a str,
+    pub steps: &'a str,
+    pub max_per_hour: i64,
+    pub schedule: &'a str,
+    pub days: i64,
+}
+
 /// Saves what the editor changed.
 pub async fn update<'e>(
     db: impl sqlx::Executor<'e, Database = Db>,
     id: i64,
-    name: &str,
-    condition: &str,
-    steps: &str,
-    max_per_hour: i64,
+    e: &Edit<'_>,
     now: DateTime<Utc>,
 ) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query(
-        "UPDATE workflows SET name = $1, condition = $2, steps = $3, max_per_hour = $4, updated_at = $5 WHERE id = $6",
+        "UPDATE workflows SET name = $1, condition = $2, steps = $3, max_per_hour = $4, schedule = $5, \
+         days = $6, updated_at = $7 WHERE id = $8",
     )
-    .bind(name)
-    .bind(condition)
-    .bind(steps)
-    .bind(max_per_hour)
+    .bind(e.name)
+    .bind(e.condition)
+    .bind(e.steps)
+    .bind(e.max_per_hour)
+    .bind(e.schedule)
+    .bind(e.days)
     .bind(now)
     .bind(id)
     .execute(db)
@@ -202,18 +247,21 @@ pub struct NewRun<'a> {
     pub state: RunState,
     pub error: Option<&'a str>,
     pub started_by: Option<i64>,
+    /// What a clock's run fires for (an occurrence, a tranche on a day): once each.
+    pub fire_key: Option<&'a str>,
 }
 
-/// Writes a run; `None` when the workflow already ran for this event.
+/// Writes a run; `None` when the workflow already ran for this event (or occurrence).
 pub async fn insert_run<'e>(
     db: impl sqlx::Executor<'e, Database = Db>,
     r: &NewRun<'_>,
     now: DateTime<Utc>,
 ) -> Result<Option<i64>, sqlx::Error> {
     let row: Option<(i64,)> = sqlx::query_as(
-        "INSERT INTO workflow_runs (workflow_id, event_id, facts, steps, state, error, started_by, created_at, finished_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $5 = 'skipped' THEN $8 END) \
-         ON CONFLICT (workflow_id, event_id) DO NOTHING RETURNING id",
+        "INSERT INTO workflow_runs (workflow_id, event_id, facts, steps, state, error, started_by, created_at, \
+           finished_at, fire_key) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $5 = 'skipped' THEN $8 END, $9) \
+         ON CONFLICT DO NOTHING RETURNING id",
     )
     .bind(r.workflow_id)
     .bind(r.event_id)
@@ -223,6 +271,7 @@ pub async fn insert_run<'e>(
     .bind(r.error)
     .bind(r.started_by)
     .bind(now)
+    .bind(r.fire_key)
     .fetch_optional(db)
     .await?;
     Ok(row.map(|r| r.0))

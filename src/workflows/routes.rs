@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
     // The administration reads the workflows and their history; the director changes them.
     Router::new()
         .route("/admin/automatisations", get(list).allow(Rule::RECORDS))
+        .route("/admin/automatisations", post(create).allow(Rule::DIRECTOR))
         .route(
             "/admin/automatisations/modeles",
             post(install).allow(Rule::DIRECTOR),
@@ -51,6 +52,10 @@ pub fn router() -> Router<AppState> {
             "/admin/automatisations/{id}/essai",
             post(dry_run).allow(Rule::RECORDS),
         )
+        .route(
+            "/admin/automatisations/{id}/lancer",
+            post(run_now).allow(Rule::DIRECTOR),
+        )
         // Each person's own tasks (checked per task).
         .route("/suivi", get(tasks).allow(Rule::AnyOf(crate::authz::STAFF)))
         .route(
@@ -72,6 +77,10 @@ struct ListPage<'a> {
 }
 
 impl ListPage<'_> {
+    fn triggers(&self) -> &'static [super::TriggerKind] {
+        super::TriggerKind::ALL
+    }
+
     fn templates(&self) -> Vec<&'static super::templates::Template> {
         super::templates::ALL
             .iter()
@@ -101,6 +110,66 @@ async fn list(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
         can_edit: u.has(crate::auth::Role::Director),
         ctx: &ctx,
     })
+}
+
+/// A new workflow of a trigger, off and without steps: the editor opens on it.
+async fn create(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
+    let u = ctx.user()?;
+    let f = form(&body);
+    let trigger = field(&f, "trigger")
+        .parse::<super::TriggerKind>()
+        .map_err(|_| AppError::BadRequest("error-choose"))?;
+    let name =
+        crate::domain::required_text(field(&f, "name"), 120).map_err(AppError::BadRequest)?;
+    let mut tx = crate::db::begin_write(&app.db).await?;
+    let id = repo::insert(
+        &mut *tx,
+        &repo::NewWorkflow {
+            name: &name,
+            template: None,
+            trigger_kind: trigger,
+            condition: "",
+            steps: "[]",
+            enabled: false,
+            schedule: if trigger.timed() { "30 7 * * 1-5" } else { "" },
+            days: if trigger.counts_days() { 3 } else { 0 },
+        },
+        Some(u.id),
+        ctx.now,
+    )
+    .await?;
+    audit(&mut tx, u.id, id, "create", ctx.now).await?;
+    tx.commit().await?;
+    Ok(redirect(&format!("/admin/automatisations/{id}")))
+}
+
+/// Starts a workflow now, by hand (on the facts of this moment).
+async fn run_now(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
+    let u = ctx.user()?;
+    let w = load(&app, id).await?;
+    if !matches!(
+        w.trigger_kind,
+        super::TriggerKind::Manual | super::TriggerKind::Schedule
+    ) {
+        return Err(AppError::BadRequest("wf-error-manual"));
+    }
+    let facts = super::run::facts_at(w.trigger_kind, ctx.now);
+    let mut tx = crate::db::begin_write(&app.db).await?;
+    let run = super::run::start(&mut tx, &w, None, None, &facts, Some(u.id), ctx.now)
+        .await
+        .map_err(AppError::Internal)?;
+    tx.commit().await?;
+    app.jobs.wake();
+    match run {
+        Some(r) => {
+            ctx.flash("success", "wf-run-started").await?;
+            Ok(redirect(&format!("/admin/automatisations/executions/{r}")))
+        }
+        None => {
+            ctx.flash("error", "wf-not-started").await?;
+            Ok(redirect(&format!("/admin/automatisations/{id}")))
+        }
+    }
 }
 
 /// Adds a ready-made workflow, turned on.
@@ -168,6 +237,8 @@ struct EditPage<'a> {
     condition: String,
     steps: Vec<Step>,
     max_per_hour: String,
+    schedule: String,
+    days: String,
     errors: FormErrors,
     runs: Vec<RunRow>,
     /// Recent events of the trigger's kind, for a dry run: (id, when, what).
@@ -202,7 +273,25 @@ impl EditPage<'_> {
     }
 
     fn places(&self) -> String {
-        "{eleve} {prenom} {classe} {date} {minutes} {note} {montant} {sanction}".into()
+        "{eleve} {prenom} {classe} {date} {minutes} {note} {montant} {sanction} {tranche} {echeance}".into()
+    }
+
+    /// The next occurrences of the schedule, as the school's clock reads them.
+    fn upcoming(&self) -> Vec<String> {
+        match super::schedule::parse(&self.schedule) {
+            Ok(c) => super::schedule::upcoming(&c, self.ctx.now, 3)
+                .iter()
+                .map(|at| self.ctx.t.datetime(at))
+                .collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    fn can_run_now(&self) -> bool {
+        matches!(
+            self.w.trigger_kind,
+            super::TriggerKind::Manual | super::TriggerKind::Schedule
+        )
     }
 }
 
@@ -210,7 +299,7 @@ async fn editor(
     app: &AppState,
     ctx: &Ctx,
     w: WorkflowRow,
-    typed: Option<(String, String, Vec<Step>, String)>,
+    typed: Option<Typed>,
     errors: FormErrors,
     rehearsal: Option<Rehearsal>,
 ) -> AppResult<Response> {
@@ -224,20 +313,22 @@ async fn editor(
             .collect(),
         None => Vec::new(),
     };
-    let (name, condition, steps, max_per_hour) = typed.unwrap_or_else(|| {
-        (
-            w.name.clone(),
-            w.condition.clone(),
-            w.steps(),
-            w.max_per_hour.to_string(),
-        )
+    let t = typed.unwrap_or_else(|| Typed {
+        name: w.name.clone(),
+        condition: w.condition.clone(),
+        steps: w.steps(),
+        max_per_hour: w.max_per_hour.to_string(),
+        schedule: w.schedule.clone(),
+        days: w.days.to_string(),
     });
     let page = EditPage {
         ctx,
-        name,
-        condition,
-        steps,
-        max_per_hour,
+        name: t.name,
+        condition: t.condition,
+        steps: t.steps,
+        max_per_hour: t.max_per_hour,
+        schedule: t.schedule,
+        days: t.days,
         errors,
         runs,
         events,
@@ -250,6 +341,16 @@ async fn editor(
     } else {
         html_status(page.errors.status(), &page)
     }
+}
+
+/// The editor's fields as typed (kept on errors).
+struct Typed {
+    name: String,
+    condition: String,
+    steps: Vec<Step>,
+    max_per_hour: String,
+    schedule: String,
+    days: String,
 }
 
 async fn load(app: &AppState, id: i64) -> AppResult<WorkflowRow> {
@@ -438,25 +539,49 @@ async fn save(
     if max.is_none() {
         errors.add("max_per_hour", ctx.t.t("wf-error-rate-limit"));
     }
+    let schedule = field(&f, "schedule").trim().to_string();
+    if w.trigger_kind.timed()
+        && let Err(k) = super::schedule::parse(&schedule)
+    {
+        errors.add("schedule", ctx.t.t(k));
+    }
+    let days = field(&f, "days").trim().to_string();
+    let days_n = if w.trigger_kind.counts_days() {
+        let d = days.parse::<i64>().ok().filter(|d| (0..=90).contains(d));
+        if d.is_none() {
+            errors.add("days", ctx.t.t("wf-error-days"));
+        }
+        d.unwrap_or(0)
+    } else {
+        0
+    };
     let (Some(max), true) = (max, errors.is_empty()) else {
-        return editor(
-            &app,
-            &ctx,
-            w,
-            Some((name, condition, steps, max_per_hour)),
-            errors,
-            None,
-        )
-        .await;
+        let typed = Typed {
+            name,
+            condition,
+            steps,
+            max_per_hour,
+            schedule,
+            days,
+        };
+        return editor(&app, &ctx, w, Some(typed), errors, None).await;
     };
     let mut tx = crate::db::begin_write(&app.db).await?;
     repo::update(
         &mut *tx,
         id,
-        &name,
-        &condition,
-        &serde_json::to_string(&steps).map_err(|e| AppError::Internal(e.into()))?,
-        max,
+        &repo::Edit {
+            name: &name,
+            condition: &condition,
+            steps: &serde_json::to_string(&steps).map_err(|e| AppError::Internal(e.into()))?,
+            max_per_hour: max,
+            schedule: if w.trigger_kind.timed() {
+                &schedule
+            } else {
+                ""
+            },
+            days: days_n,
+        },
         ctx.now,
     )
     .await?;

@@ -197,6 +197,7 @@ pub async fn start(
     tx: &mut Tx<'_>,
     w: &WorkflowRow,
     event: Option<i64>,
+    fire_key: Option<&str>,
     facts: &RunFacts,
     by: Option<i64>,
     now: DateTime<Utc>,
@@ -225,6 +226,7 @@ pub async fn start(
             state,
             error,
             started_by: by,
+            fire_key,
         },
         now,
     )
@@ -259,7 +261,7 @@ impl Subscriber for Engine {
             return Ok(());
         };
         for w in &flows {
-            start(tx, w, Some(event.id), &facts, None, event.occurred_at).await?;
+            start(tx, w, Some(event.id), None, &facts, None, event.occurred_at).await?;
         }
         Ok(())
     }
@@ -279,14 +281,109 @@ fn trigger_of(e: &SchoolEvent) -> Option<TriggerKind> {
     })
 }
 
-/// Hands new school events to the engine, as the other subscribers' loops do.
+/// The facts of a moment (a schedule's occurrence, a run started by hand).
+pub fn facts_at(kind: TriggerKind, at: DateTime<Utc>) -> RunFacts {
+    let mut f = RunFacts {
+        trigger: Some(kind),
+        link: "/".into(),
+        ..Default::default()
+    };
+    moment(&mut f, at);
+    f.fields.insert("day".into(), Value::int(at.day().into()));
+    f
+}
+
+/// Looks at the clock's triggers: each enabled schedule whose occurrence passed since it
+/// was last looked at fires once (the latest occurrence only, after a long stop); a fees
+/// trigger fires once per unpaid tranche due (or overdue) that day. Several nodes may look
+/// at once: a run per occurrence (or tranche and day) is written once. Returns the runs
+/// started.
+pub async fn tick(app: &AppState) -> anyhow::Result<usize> {
+    let now = app.clock.now();
+    let mut started = 0;
+    for w in repo::timed(&app.db).await? {
+        let Ok(cron) = super::schedule::parse(&w.schedule) else {
+            continue;
+        };
+        // A workflow never looked at starts from a few minutes ago: turning one on does
+        // not fire what it missed before.
+        let from = w.checked_until.unwrap_or(now - Duration::minutes(5));
+        let occurrence = super::schedule::latest_in(&cron, from, now);
+        // What a fees trigger reads is read before the write transaction.
+        let due = match (occurrence, w.trigger_kind) {
+            (Some(at), TriggerKind::TrancheDue) => {
+                crate::fees::repo::unpaid_due_on(&app.db, at.date_naive() + Duration::days(w.days))
+                    .await?
+            }
+            (Some(at), TriggerKind::TrancheOverdue) => {
+                crate::fees::repo::unpaid_due_on(&app.db, at.date_naive() - Duration::days(w.days))
+                    .await?
+            }
+            _ => Vec::new(),
+        };
+        let mut tx = crate::db::begin_write(&app.db).await?;
+        if let Some(at) = occurrence {
+            if w.trigger_kind == TriggerKind::Schedule {
+                let key = format!("at:{}", at.to_rfc3339());
+                let facts = facts_at(TriggerKind::Schedule, at);
+                started += usize::from(
+                    start(&mut tx, &w, None, Some(&key), &facts, None, now)
+                        .await?
+                        .is_some(),
+                );
+            }
+            for inv in &due {
+                let mut facts = RunFacts::default();
+                about_student(&mut tx, inv.student_id, &mut facts).await?;
+                moment(&mut facts, at);
+                facts.trigger = Some(w.trigger_kind);
+                facts.link = format!("/parent/enfants/{}", inv.student_id);
+                facts
+                    .fields
+                    .insert("amount".into(), Value::int(inv.remaining));
+                facts
+                    .places
+                    .insert("montant".into(), Place::Xof(inv.remaining));
+                facts
+                    .places
+                    .insert("echeance".into(), Place::Date(inv.due_on));
+                facts.places.insert(
+                    "tranche".into(),
+                    Place::Text(format!("{} · {}", inv.fee_type, inv.label)),
+                );
+                let key = format!("invoice:{}:{}", inv.invoice_id, at.date_naive());
+                started += usize::from(
+                    start(&mut tx, &w, None, Some(&key), &facts, None, now)
+                        .await?
+                        .is_some(),
+                );
+            }
+        }
+        repo::set_checked(&mut *tx, w.id, now).await?;
+        tx.commit().await?;
+    }
+    if started > 0 {
+        app.jobs.wake();
+    }
+    Ok(started)
+}
+
+/// Hands new school events to the engine, as the other subscribers' loops do, and looks at
+/// the clock's triggers every twenty seconds.
 pub async fn run(app: AppState) {
     let engine = Engine;
     while let Err(e) = crate::events::subscribe_from_now(&app.db, engine.name()).await {
         tracing::warn!(error = %e, "workflows: cannot start");
         tokio::time::sleep(std::time::Duration::from_secs(5)).await;
     }
+    let mut next_tick = std::time::Instant::now();
     loop {
+        if std::time::Instant::now() >= next_tick {
+            if let Err(e) = tick(&app).await {
+                tracing::warn!(error = %e, "workflows: schedules");
+            }
+            next_tick = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        }
         match crate::events::dispatch(&app.db, &engine, 200, app.clock.now()).await {
             Ok(n) if n > 0 => app.jobs.wake(),
             Ok(_) => tokio::time::sleep(std::time::Duration::from_millis(300)).await,

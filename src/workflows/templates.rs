@@ -19,6 +19,10 @@ pub struct Template {
     pub trigger: TriggerKind,
     pub condition: &'static str,
     pub steps: fn() -> Vec<Step>,
+    /// The clock's pattern, for the clock's triggers ("" otherwise).
+    pub schedule: &'static str,
+    /// Days from a tranche's due date.
+    pub days: i64,
 }
 
 impl Template {
@@ -39,12 +43,14 @@ fn text(fr: &str, en: &str) -> Text {
 }
 
 /// Every template, in the order the page offers them.
-pub const ALL: [Template; 3] = [
+pub const ALL: [Template; 5] = [
     Template {
         default_on: true,
         key: ABSENCE_PARENTS,
         trigger: TriggerKind::Absence,
         condition: "kind == 'absence'",
+        schedule: "",
+        days: 0,
         steps: || {
             vec![Step::Notify {
                 to: Audience::Parents,
@@ -60,6 +66,8 @@ pub const ALL: [Template; 3] = [
         key: "sanction_head_teacher",
         trigger: TriggerKind::Sanction,
         condition: "kind in ['blame', 'exclusion']",
+        schedule: "",
+        days: 0,
         steps: || {
             vec![Step::Task {
                 to: Audience::HeadTeacher,
@@ -75,12 +83,48 @@ pub const ALL: [Template; 3] = [
         key: "low_mark_head_teacher",
         trigger: TriggerKind::Mark,
         condition: "mark < 6",
+        schedule: "",
+        days: 0,
         steps: || {
             vec![Step::Notify {
                 to: Audience::HeadTeacher,
                 text: text(
                     "{eleve} ({classe}) vient d’avoir {note}.",
                     "{eleve} ({classe}) has just got {note}.",
+                ),
+            }]
+        },
+    },
+    Template {
+        default_on: false,
+        key: "fee_reminder_before",
+        trigger: TriggerKind::TrancheDue,
+        condition: "",
+        schedule: "0 7 * * *",
+        days: 3,
+        steps: || {
+            vec![Step::Notify {
+                to: Audience::Parents,
+                text: text(
+                    "Rappel : {tranche} de {eleve} ({montant} restant) arrive à échéance le {echeance}. Vous pouvez payer par Flooz ou T-Money depuis Suku.",
+                    "Reminder: {tranche} for {eleve} ({montant} left) is due on {echeance}. You can pay by Flooz or T-Money in Suku.",
+                ),
+            }]
+        },
+    },
+    Template {
+        default_on: false,
+        key: "fee_reminder_after",
+        trigger: TriggerKind::TrancheOverdue,
+        condition: "",
+        schedule: "0 7 * * *",
+        days: 1,
+        steps: || {
+            vec![Step::Notify {
+                to: Audience::Parents,
+                text: text(
+                    "{tranche} de {eleve} était due le {echeance} : il reste {montant} à payer. Merci de régulariser, ou de passer voir l’économe.",
+                    "{tranche} for {eleve} was due on {echeance}: {montant} is still to pay. Please settle it, or see the bursar.",
                 ),
             }]
         },
@@ -114,6 +158,8 @@ pub async fn install(
             condition: t.condition,
             steps: &steps,
             enabled,
+            schedule: t.schedule,
+            days: t.days,
         },
         by,
         now,
@@ -148,8 +194,13 @@ mod tests {
     #[test]
     fn every_template_is_valid() {
         for t in &ALL {
-            let e = crate::workflows::expr::parse(t.condition).unwrap().unwrap();
-            crate::workflows::expr::check(&e, &t.trigger.fields()).unwrap();
+            if let Some(e) = crate::workflows::expr::parse(t.condition).unwrap() {
+                crate::workflows::expr::check(&e, &t.trigger.fields()).unwrap();
+            }
+            assert_eq!(t.trigger.timed(), !t.schedule.is_empty(), "{}", t.key);
+            if t.trigger.timed() {
+                crate::workflows::schedule::parse(t.schedule).unwrap();
+            }
             for s in (t.steps)() {
                 s.check().unwrap();
             }

@@ -1161,6 +1161,19 @@ async fn every_post_route_for_every_role() {
             vec!["director"],
         ),
         (
+            "/admin/automatisations".into(),
+            vec![
+                ("name", "Le point du matin".to_string()),
+                ("trigger", "schedule".to_string()),
+            ],
+            vec!["director"],
+        ),
+        (
+            format!("/admin/automatisations/{flow}/lancer"),
+            vec![],
+            vec!["director"],
+        ),
+        (
             "/admin/automatisations/modeles".into(),
             vec![("template", "absence_parents".to_string())],
             vec!["director"],

@@ -214,6 +214,8 @@ async fn three_steps(app: &TestApp, url: &str) -> i64 {
             condition: "",
             steps: &steps,
             enabled: true,
+            schedule: "",
+            days: 0,
         },
         None,
         app.state.clock.now(),
@@ -543,6 +545,8 @@ pub async fn flow_run_task(app: &TestApp) -> (i64, i64, i64) {
             condition: "",
             steps: "[]",
             enabled: false,
+            schedule: "",
+            days: 0,
         },
         None,
         now,
@@ -559,6 +563,7 @@ pub async fn flow_run_task(app: &TestApp) -> (i64, i64, i64) {
             state: workflows::repo::RunState::Done,
             error: None,
             started_by: None,
+            fire_key: None,
         },
         now,
     )
@@ -608,4 +613,133 @@ async fn the_template_that_replaced_a_notice_is_made_once_and_stays_off_if_turne
         .unwrap()
         .unwrap();
     assert!(!w.enabled, "the school's choice stands");
+}
+
+fn lome(y: i32, m: u32, d: u32, h: u32, min: u32) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    // Lomé keeps UTC all year.
+    chrono::Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap()
+}
+
+#[tokio::test]
+async fn a_schedule_fires_at_its_local_time_and_once() {
+    let app = TestApp::new().await;
+    let steps = serde_json::json!([
+        { "type": "notify", "to": "directors", "text": { "fr": "Bonjour, nous sommes le {date}.", "en": "" } }
+    ])
+    .to_string();
+    workflows::repo::insert(
+        &app.db.pool,
+        &workflows::repo::NewWorkflow {
+            name: "Le point du matin",
+            template: None,
+            trigger_kind: workflows::TriggerKind::Schedule,
+            condition: "",
+            steps: &steps,
+            enabled: true,
+            schedule: "30 7 * * 1-5",
+            days: 0,
+        },
+        None,
+        app.state.clock.now(),
+    )
+    .await
+    .unwrap();
+    let clock = &app.state.clock;
+    let tick = || async { workflows::run::tick(&app.state).await.unwrap() };
+    // Wednesday 2 December 2026.
+    clock.set(lome(2026, 12, 2, 7, 20));
+    assert_eq!(tick().await, 0);
+    clock.set(lome(2026, 12, 2, 7, 29));
+    assert_eq!(tick().await, 0, "not before 07:30");
+    clock.set(lome(2026, 12, 2, 7, 31));
+    assert_eq!(tick().await, 1);
+    assert_eq!(tick().await, 0, "once");
+    while suku::jobs::run_once(&app.state, &suku::app::jobs(), "t")
+        .await
+        .unwrap()
+    {}
+    let (args,): (String,) = sqlx::query_as(
+        "SELECT args FROM notifications WHERE user_id = $1 AND text_key = 'wf-text'",
+    )
+    .bind(app.f.director)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert!(args.contains("nous sommes le 02/12/2026"), "{args}");
+    // Nobody looked on Thursday (the server was off): on Friday at 07:45 only the latest
+    // missed occurrence, Friday's, fires. Saturday and Sunday: nothing; Monday at 07:30
+    // sharp: once.
+    clock.set(lome(2026, 12, 4, 7, 45));
+    assert_eq!(tick().await, 1);
+    clock.set(lome(2026, 12, 5, 7, 31));
+    assert_eq!(tick().await, 0);
+    clock.set(lome(2026, 12, 6, 23, 0));
+    assert_eq!(tick().await, 0);
+    clock.set(lome(2026, 12, 7, 7, 30));
+    assert_eq!(tick().await, 1);
+    // Two nodes looking at the same minute start it once.
+    clock.set(lome(2026, 12, 8, 7, 30));
+    let (a, b) = tokio::join!(
+        workflows::run::tick(&app.state),
+        workflows::run::tick(&app.state)
+    );
+    assert_eq!(a.unwrap() + b.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn a_fee_reminder_goes_three_days_before_the_due_date_once() {
+    let app = TestApp::new().await;
+    crate::helpers::seed_fees(&app).await;
+    turn_on(&app, "fee_reminder_before").await;
+    let (student, due, remaining): (i64, chrono::NaiveDate, i64) = sqlx::query_as(
+        "SELECT i.student_id, i.due_on, CAST(COALESCE((SELECT SUM(l.amount) FROM ledger_entries l \
+           WHERE l.invoice_id = i.id), 0) AS BIGINT) AS remaining FROM invoices i \
+         ORDER BY remaining DESC, i.due_on LIMIT 1",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert!(remaining > 0, "an unpaid tranche");
+    let parent: (i64,) = sqlx::query_as(
+        "SELECT user_id FROM student_guardians WHERE student_id = $1 ORDER BY user_id LIMIT 1",
+    )
+    .bind(student)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let before = due - chrono::Duration::days(3);
+    let at = |h, m| {
+        use chrono::{Datelike, TimeZone};
+        chrono::Utc
+            .with_ymd_and_hms(before.year(), before.month(), before.day(), h, m, 0)
+            .unwrap()
+    };
+    app.state.clock.set(at(6, 58));
+    assert_eq!(workflows::run::tick(&app.state).await.unwrap(), 0);
+    app.state.clock.set(at(7, 1));
+    assert!(workflows::run::tick(&app.state).await.unwrap() >= 1);
+    assert_eq!(
+        workflows::run::tick(&app.state).await.unwrap(),
+        0,
+        "once a day"
+    );
+    while suku::jobs::run_once(&app.state, &suku::app::jobs(), "t")
+        .await
+        .unwrap()
+    {}
+    let texts: Vec<(String,)> = sqlx::query_as(
+        "SELECT args FROM notifications WHERE user_id = $1 AND text_key = 'wf-text'",
+    )
+    .bind(parent.0)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    let due_text = due.format("%d/%m/%Y").to_string();
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.0.contains(&format!("arrive à échéance le {due_text}"))),
+        "{texts:?}"
+    );
 }

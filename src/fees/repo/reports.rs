@@ -157,3 +157,33 @@ pub async fn last_payment_id(db: &Pool) -> Result<i64, sqlx::Error> {
         .await?;
     Ok(id)
 }
+
+/// A tranche billed to a student and not paid in full, due on a given day.
+#[derive(Clone, Debug, FromRow)]
+pub struct DueInvoice {
+    pub invoice_id: i64,
+    pub student_id: i64,
+    /// "1re tranche".
+    pub label: String,
+    /// The fee's name ("Scolarité").
+    pub fee_type: String,
+    pub due_on: NaiveDate,
+    /// What is still owed on it.
+    pub remaining: i64,
+}
+
+/// The invoices of active students due on `day` with something still to pay.
+pub async fn unpaid_due_on(db: &Pool, day: NaiveDate) -> Result<Vec<DueInvoice>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT i.id AS invoice_id, i.student_id, t.label, f.name AS fee_type, i.due_on, \
+           CAST(COALESCE((SELECT SUM(l.amount) FROM ledger_entries l WHERE l.invoice_id = i.id), 0) AS BIGINT) AS remaining \
+         FROM invoices i JOIN fee_tranches t ON t.id = i.tranche_id JOIN fee_types f ON f.id = t.fee_type_id \
+         JOIN students s ON s.id = i.student_id \
+         WHERE i.due_on = $1 AND s.active = TRUE \
+           AND COALESCE((SELECT SUM(l.amount) FROM ledger_entries l WHERE l.invoice_id = i.id), 0) > 0 \
+         ORDER BY i.student_id, i.id",
+    )
+    .bind(day)
+    .fetch_all(db)
+    .await
+}
