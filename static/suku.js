@@ -503,6 +503,60 @@
       var c = window.echarts.getInstanceByDom(el); if (c) c.resize();
     });
   });
+  // A workflow's steps reorder by drag and drop, as the ↑ ↓ buttons do by keyboard: the
+  // fields are renumbered in their new order, and saving keeps it.
+  function sortableSteps() {
+    document.querySelectorAll("ol.wf-steps").forEach(function (list) {
+      if (list.dataset.sortable) return;
+      list.dataset.sortable = "1";
+      var dragged = null;
+      list.addEventListener("dragstart", function (e) {
+        var li = e.target.closest && e.target.closest("li[draggable]");
+        if (!li) return;
+        dragged = li;
+        li.classList.add("dragging");
+        e.dataTransfer.effectAllowed = "move";
+        e.dataTransfer.setData("text/plain", li.dataset.step);
+      });
+      list.addEventListener("dragover", function (e) {
+        if (!dragged) return;
+        var over = e.target.closest && e.target.closest("li[draggable]");
+        e.preventDefault();
+        if (!over || over === dragged) return;
+        var box = over.getBoundingClientRect();
+        var after = e.clientY > box.top + box.height / 2;
+        list.insertBefore(dragged, after ? over.nextSibling : over);
+      });
+      list.addEventListener("drop", function (e) { if (dragged) e.preventDefault(); });
+      list.addEventListener("dragend", function () {
+        if (!dragged) return;
+        dragged.classList.remove("dragging");
+        dragged = null;
+        var items = list.querySelectorAll("li[draggable]");
+        items.forEach(function (li, j) {
+          var old = li.dataset.step;
+          if (old === String(j)) return;
+          li.querySelectorAll("[name^='step_" + old + "_']").forEach(function (el) {
+            el.name = "step_" + j + "_" + el.name.slice(("step_" + old + "_").length);
+          });
+          li.querySelectorAll("button[value$='_" + old + "']").forEach(function (b) {
+            b.value = b.value.replace(/_\d+$/, "_" + j);
+          });
+          li.dataset.step = String(j);
+        });
+        items.forEach(function (li, j) {
+          var up = li.querySelector("button[value^='up_']"), down = li.querySelector("button[value^='down_']");
+          if (up) up.disabled = j === 0;
+          if (down) down.disabled = j === items.length - 1;
+        });
+        var form = list.closest("form");
+        var hint = form && form.querySelector("[data-reordered]");
+        if (hint) hint.hidden = false;
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", sortableSteps);
+  document.addEventListener("htmx:afterSettle", sortableSteps);
   document.addEventListener("htmx:afterSettle", drawCharts);
   document.addEventListener("DOMContentLoaded", drawCharts);
   document.addEventListener("htmx:afterSettle", pushDevice);

@@ -111,3 +111,7 @@ doc-students-count = { $count ->
 doc-desk-print-help = Each student gets their number; the PDF is prepared in the background, with a bar showing how far it got.
 doc-card-found = Found this card? Please return it to the school
 doc-card-signature = The Head
+job-msg-doc-done = { $count ->
+    [one] { $count } document ready to print.
+   *[other] { $count } documents ready to print.
+}

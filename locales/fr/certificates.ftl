@@ -126,3 +126,7 @@ doc-students-count = { $count ->
 doc-desk-print-help = Chaque élève reçoit son numéro ; le PDF se prépare en arrière-plan, une barre montre où il en est.
 doc-card-found = Carte trouvée ? Merci de la rapporter à l’établissement
 doc-card-signature = Le Directeur
+job-msg-doc-done = { $count ->
+    [one] { $count } document prêt à imprimer.
+   *[other] { $count } documents prêts à imprimer.
+}

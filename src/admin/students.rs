@@ -217,6 +217,16 @@ async fn enroll_and_bill(
     by: i64,
 ) -> AppResult<()> {
     school::enroll(&mut **tx, student, class, app.clock.now()).await?;
+    crate::events::publish(
+        &mut **tx,
+        &crate::events::SchoolEvent::StudentEnrolled(crate::events::StudentEnrolled {
+            student_id: student,
+            class_id: class,
+        }),
+        Some(by),
+        app.clock.now(),
+    )
+    .await?;
     if let Some(y) = school::current_year(&app.db).await? {
         crate::fees::bill_missing(tx, y.id, Some(student), None, Some(by), app.clock.now()).await?;
     }

@@ -520,6 +520,9 @@ impl Job for ClassDocuments {
         let bytes = super::render::pdf(prepared)
             .await
             .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let count = docs.len() as i64;
+        ctx.progress(count, count, "job-msg-doc-done", json!({ "count": count }))
+            .await?;
         crate::export::batch::finish_bytes(
             ctx,
             &bytes,

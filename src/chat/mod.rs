@@ -339,6 +339,52 @@ pub async fn send(
     Ok(msg)
 }
 
+/// Posts a message in a class's channel (or the school's broadcast channel) in the caller's
+/// transaction, as the school's automations do, with its school event. Returns the message,
+/// to push to the connected clients once committed (`push`).
+pub async fn post(
+    tx: &mut crate::db::Tx<'_>,
+    kind: &str,
+    class: Option<i64>,
+    author: i64,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<Message, sqlx::Error> {
+    let key = match (kind, class) {
+        ("class", Some(c)) => format!("class:{c}"),
+        ("class_parents", Some(c)) => format!("parents:{c}"),
+        _ => "broadcast".to_string(),
+    };
+    let kind = if key == "broadcast" {
+        "broadcast"
+    } else {
+        kind
+    };
+    let conversation = repo::ensure(tx, &key, kind, class, now).await?;
+    let body: String = body.trim().chars().take(MAX_BODY).collect();
+    let id = repo::insert_message(&mut **tx, conversation, author, &body, now).await?;
+    crate::events::publish(
+        &mut **tx,
+        &crate::events::SchoolEvent::MessageSent(crate::events::MessageSent {
+            message_id: id,
+            conversation_id: conversation,
+            kind: kind.to_string(),
+        }),
+        Some(author),
+        now,
+    )
+    .await?;
+    repo::message(&mut **tx, id)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)
+}
+
+/// Pushes a message written by `post` to the clients of its conversation.
+pub fn push(app: &AppState, msg: &Message) {
+    app.realtime
+        .to_conversation(msg.conversation_id, "message", &Pushed::from(msg));
+}
+
 /// The user has read the conversation up to `message_id` (a message of it: a larger
 /// number cannot mark future messages read). The others see the receipt.
 pub async fn mark_read(

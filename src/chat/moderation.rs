@@ -140,7 +140,22 @@ pub async fn report(
 ) -> Result<(), ChatError> {
     let (msg, _) = own_or_moderate(app, u, message).await?;
     let reason: String = reason.trim().chars().take(500).collect();
-    repo::insert_report(&app.db, msg.id, u.id, &reason, app.clock.now()).await?;
+    let now = app.clock.now();
+    let mut tx = crate::db::begin_write(&app.db).await?;
+    if repo::insert_report(&mut *tx, msg.id, u.id, &reason, now).await? {
+        crate::events::publish(
+            &mut *tx,
+            &crate::events::SchoolEvent::MessageReported(crate::events::MessageReported {
+                message_id: msg.id,
+                conversation_id: msg.conversation_id,
+                reporter_id: u.id,
+            }),
+            Some(u.id),
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 

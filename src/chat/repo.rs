@@ -30,6 +30,18 @@ pub async fn conversation(db: &Pool, id: i64) -> Result<Option<Conversation>, sq
         .await
 }
 
+/// A conversation's kind (direct, class, class_parents, broadcast).
+pub async fn conversation_kind<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT kind FROM conversations WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(|r| r.0))
+}
+
 /// The conversation with `key`, created if missing (safe to race: the key is unique).
 pub async fn ensure(
     conn: &mut <Db as sqlx::Database>::Connection,
@@ -535,14 +547,14 @@ pub async fn resolve_reports(
 }
 
 /// Records a report; a second one by the same person is ignored.
-pub async fn insert_report(
-    db: &Pool,
+pub async fn insert_report<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
     message_id: i64,
     reporter_id: i64,
     reason: &str,
     now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
         "INSERT INTO message_reports (message_id, reporter_id, reason, created_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (message_id, reporter_id) DO NOTHING",
     )
@@ -552,7 +564,7 @@ pub async fn insert_report(
     .bind(now)
     .execute(db)
     .await?;
-    Ok(())
+    Ok(r.rows_affected() > 0)
 }
 
 /// Mutes `user_id` in a conversation until `until` (a past time lifts it).

@@ -300,3 +300,45 @@ pub async fn class_bare_incidents(
     .fetch_all(db)
     .await
 }
+
+/// A note in a student's file.
+#[derive(Clone, Debug, FromRow)]
+pub struct StudentNote {
+    pub id: i64,
+    pub body: String,
+    /// The workflow that wrote it, if any.
+    pub workflow: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn notes(db: &Pool, student: i64) -> Result<Vec<StudentNote>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT n.id, n.body, w.name AS workflow, n.created_at FROM student_notes n \
+         LEFT JOIN workflow_runs r ON r.id = n.run_id LEFT JOIN workflows w ON w.id = r.workflow_id \
+         WHERE n.student_id = $1 ORDER BY n.created_at DESC, n.id DESC LIMIT 50",
+    )
+    .bind(student)
+    .fetch_all(db)
+    .await
+}
+
+/// Writes a note of a workflow run (once per run and student).
+pub async fn insert_note<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    student: i64,
+    body: &str,
+    run: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, sqlx::Error> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "INSERT INTO student_notes (student_id, body, run_id, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (run_id, student_id) DO NOTHING RETURNING id",
+    )
+    .bind(student)
+    .bind(body)
+    .bind(run)
+    .bind(now)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| r.0))
+}

@@ -101,6 +101,8 @@ struct RecordPage<'a> {
     student: StudentRow,
     incidents: Vec<Incident>,
     sanctions: Vec<Sanction>,
+    /// The notes in the student's file (staff only).
+    notes: Vec<repo::StudentNote>,
     /// Whether this user reports incidents here (staff who see the student).
     can_report: bool,
     /// The sanctions this user may give.
@@ -165,6 +167,11 @@ async fn render(
             ctx,
             incidents: repo::incidents(&app.db, student.id).await?,
             sanctions: repo::sanctions(&app.db, student.id).await?,
+            notes: if staff {
+                repo::notes(&app.db, student.id).await?
+            } else {
+                Vec::new()
+            },
             can_report: staff,
             kinds: Kind::ALL
                 .iter()

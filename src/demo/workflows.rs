@@ -40,6 +40,7 @@ pub(super) async fn seed(tx: &mut Tx<'_>, today: NaiveDate) -> anyhow::Result<()
     if let Some(flow) = sanction_flow {
         sanction_tasks(tx, &t, flow).await?;
     }
+    refused_webhook(tx, &t, director, since).await?;
     let Some(flow) = absence_flow else {
         return Ok(());
     };
@@ -78,22 +79,7 @@ pub(super) async fn seed(tx: &mut Tx<'_>, today: NaiveDate) -> anyhow::Result<()
             continue;
         };
         let written = text.render(t.locale, &facts.places_in(&t));
-        let Some(run_id) = repo::insert_run(
-            &mut **tx,
-            &NewRun {
-                workflow_id: flow,
-                event_id: None,
-                facts: &serde_json::to_string(&facts)?,
-                steps: &w.steps,
-                state: RunState::Done,
-                error: None,
-                started_by: None,
-                fire_key: None,
-            },
-            at,
-        )
-        .await?
-        else {
+        let Some(run_id) = past_run(tx, &w, &facts, at).await? else {
             continue;
         };
         let people: Vec<serde_json::Value> = parents
@@ -153,22 +139,7 @@ async fn sanction_tasks(tx: &mut Tx<'_>, t: &crate::i18n::Tr, flow: i64) -> anyh
             continue;
         };
         let title = text.render(t.locale, &facts.places_in(t));
-        let Some(run_id) = repo::insert_run(
-            &mut **tx,
-            &NewRun {
-                workflow_id: flow,
-                event_id: None,
-                facts: &serde_json::to_string(&facts)?,
-                steps: &w.steps,
-                state: RunState::Done,
-                error: None,
-                started_by: None,
-                fire_key: None,
-            },
-            at,
-        )
-        .await?
-        else {
+        let Some(run_id) = past_run(tx, &w, &facts, at).await? else {
             continue;
         };
         let task = repo::insert_task(&mut **tx, run_id, head, Some(student_id), &title, at).await?;
@@ -188,6 +159,27 @@ async fn sanction_tasks(tx: &mut Tx<'_>, t: &crate::i18n::Tr, flow: i64) -> anyh
             at + Duration::milliseconds(120),
         )
         .await?;
+        // The note in the student's file, the template's second step.
+        if let Some(crate::workflows::Step::Note { text }) = w.steps().get(1) {
+            let body = text.render(t.locale, &facts.places_in(t));
+            let note =
+                crate::conduct::repo::insert_note(&mut **tx, student_id, &body, Some(run_id), at)
+                    .await?;
+            repo::put_step(
+                &mut **tx,
+                run_id,
+                1,
+                "note",
+                "{}",
+                &serde_json::json!({ "student": student_id, "note": note, "text": body })
+                    .to_string(),
+                StepState::Done,
+                None,
+                at,
+                at + Duration::milliseconds(125),
+            )
+            .await?;
+        }
         repo::set_run_state(
             &mut **tx,
             run_id,
@@ -197,5 +189,120 @@ async fn sanction_tasks(tx: &mut Tx<'_>, t: &crate::i18n::Tr, flow: i64) -> anyh
         )
         .await?;
     }
+    Ok(())
+}
+
+/// A run of the past, written as the engine would have left it.
+async fn past_run(
+    tx: &mut Tx<'_>,
+    w: &crate::workflows::repo::WorkflowRow,
+    facts: &run::RunFacts,
+    at: chrono::DateTime<Utc>,
+) -> anyhow::Result<Option<i64>> {
+    Ok(repo::insert_run(
+        &mut **tx,
+        &NewRun {
+            workflow_id: w.id,
+            event_id: None,
+            facts: &serde_json::to_string(facts)?,
+            steps: &w.steps,
+            state: RunState::Done,
+            error: None,
+            started_by: None,
+            fire_key: None,
+        },
+        at,
+    )
+    .await?)
+}
+
+/// An outside service that refused the school's calls: the run's webhook tried three
+/// times, then the run failed with the service's answer; the director turned it off.
+async fn refused_webhook(
+    tx: &mut Tx<'_>,
+    t: &crate::i18n::Tr,
+    director: i64,
+    since: NaiveDate,
+) -> anyhow::Result<()> {
+    let steps = serde_json::to_string(&[crate::workflows::Step::Webhook {
+        url: "https://inspection-lome.example.tg/api/absences".into(),
+        secret: "demo-secret-0123456789abcdef".into(),
+    }])?;
+    let at = Utc.from_utc_datetime(&since.and_hms_opt(9, 0, 0).expect("a valid hour"));
+    let flow = repo::insert(
+        &mut **tx,
+        &repo::NewWorkflow {
+            name: &t.t("wf-demo-inspection"),
+            template: None,
+            trigger_kind: crate::workflows::TriggerKind::Absence,
+            condition: "minutes >= 120",
+            steps: &steps,
+            enabled: false,
+            schedule: "",
+            days: 0,
+        },
+        Some(director),
+        at,
+    )
+    .await?;
+    let w = repo::workflow(&mut **tx, flow)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the inspection workflow"))?;
+    // The week's longest absence.
+    let row: Option<(i64, i64, i64, i64, NaiveDate)> = sqlx::query_as(
+        "SELECT a.id, a.student_id, r.class_id, a.minutes, r.held_on FROM absences a \
+         JOIN roll_calls r ON r.id = a.roll_call_id WHERE a.kind = 'absence' AND r.held_on >= $1 \
+         ORDER BY a.minutes DESC, a.id LIMIT 1",
+    )
+    .bind(since)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some((absence_id, student_id, class_id, minutes, held_on)) = row else {
+        return Ok(());
+    };
+    let at = Utc.from_utc_datetime(&held_on.and_hms_opt(9, 0, 0).expect("a valid hour"));
+    let event = SchoolEvent::AbsenceRecorded(AbsenceRecorded {
+        absence_id,
+        student_id,
+        class_id,
+        kind: AbsenceKind::Absence,
+        minutes,
+        held_on,
+    });
+    let Some((_, facts)) = run::facts_of(tx, &event, at).await? else {
+        return Ok(());
+    };
+    let Some(run_id) = past_run(tx, &w, &facts, at).await? else {
+        return Ok(());
+    };
+    let error = "HTTP 503";
+    repo::put_step(
+        &mut **tx,
+        run_id,
+        0,
+        "webhook",
+        &serde_json::json!({ "url": "https://inspection-lome.example.tg/api/absences", "idempotency_key": format!("suku-run-{run_id}-step-0") }).to_string(),
+        "{}",
+        StepState::Failed,
+        Some(error),
+        at,
+        at + Duration::seconds(35),
+    )
+    .await?;
+    repo::set_attempts(
+        &mut **tx,
+        run_id,
+        0,
+        crate::workflows::run::WEBHOOK_ATTEMPTS,
+    )
+    .await?;
+    repo::set_run_state(
+        &mut **tx,
+        run_id,
+        RunState::Failed,
+        Some(error),
+        at + Duration::seconds(35),
+    )
+    .await?;
     Ok(())
 }

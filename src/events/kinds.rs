@@ -52,6 +52,12 @@ pub enum SchoolEvent {
     /// A teacher will be absent.
     #[serde(rename = "teacher.absent")]
     TeacherAbsent(TeacherAbsent),
+    /// A student was enrolled in a class (by the desk, or by an import).
+    #[serde(rename = "student.enrolled")]
+    StudentEnrolled(StudentEnrolled),
+    /// A chat message was reported to the administration.
+    #[serde(rename = "message.reported")]
+    MessageReported(MessageReported),
 }
 
 /// The stored kinds of the events others look up by kind (a workflow's dry run lists the
@@ -64,6 +70,8 @@ pub mod stored {
     pub const PAYMENT_RECORDED: &str = "payment.recorded";
     pub const MOMO_FAILED: &str = "momo.failed";
     pub const BULLETIN_PUBLISHED: &str = "bulletin.published";
+    pub const STUDENT_ENROLLED: &str = "student.enrolled";
+    pub const MESSAGE_REPORTED: &str = "message.reported";
 }
 
 impl SchoolEvent {
@@ -234,6 +242,21 @@ pub struct SanctionGiven {
     pub student_id: i64,
     /// avertissement, blame, retenue, exclusion.
     pub kind: String,
+}
+
+/// A student, enrolled.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StudentEnrolled {
+    pub student_id: i64,
+    pub class_id: i64,
+}
+
+/// A chat message, reported (the first report of each person).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MessageReported {
+    pub message_id: i64,
+    pub conversation_id: i64,
+    pub reporter_id: i64,
 }
 
 /// A challenge, settled.

@@ -95,9 +95,12 @@ pub trait Subscriber: Send + Sync {
     async fn handle(&self, tx: &mut Tx<'_>, event: &Event) -> anyhow::Result<()>;
 }
 
-/// Hands the subscriber up to `batch` events it has not handled yet, oldest first, each in
-/// its own transaction with its delivery record. Returns how many were handled. A failing
-/// event stops the batch (order matters) and is retried on the next run.
+/// Hands the subscriber up to `batch` events it has not handled yet, oldest first, with their
+/// delivery records. Events go in groups of up to `PER_TRANSACTION` in one transaction (a
+/// commit per event would bound a busy school's throughput); a group that fails is rolled
+/// back and handed again one event per transaction, so that the failing event stops the
+/// batch (order matters) and is retried on the next run, and those before it are done.
+/// Returns how many were handled.
 pub async fn dispatch(
     db: &Pool,
     sub: &dyn Subscriber,
@@ -107,38 +110,68 @@ pub async fn dispatch(
     let name = sub.name();
     let watermark = watermark(db, name).await?;
     let pending = repo::pending(db, watermark, name, batch).await?;
-    let mut handled = 0;
-    for row in &pending {
-        let event = match SchoolEvent::from_row(&row.kind, &row.payload) {
-            Ok(what) => Event {
+    let events: Vec<Event> = pending
+        .iter()
+        .filter_map(|row| match SchoolEvent::from_row(&row.kind, &row.payload) {
+            Ok(what) => Some(Event {
                 id: row.id,
                 what,
                 actor_user_id: row.actor_user_id,
                 occurred_at: row.occurred_at,
-            },
+            }),
             Err(e) => {
                 unreadable(name, row, &e);
+                None
+            }
+        })
+        .collect();
+    let mut handled = 0;
+    'groups: for group in events.chunks(PER_TRANSACTION) {
+        let mut tx = crate::db::begin_write(db).await?;
+        let mut done = 0;
+        let mut failed = None;
+        for (i, event) in group.iter().enumerate() {
+            // Claim first: a second dispatcher (another node) racing for the same event
+            // fails on the primary key here and leaves it to the first.
+            if !repo::claim(&mut tx, name, event.id, now).await? {
                 continue;
             }
-        };
-        let event = &event;
-        let mut tx = crate::db::begin_write(db).await?;
-        // Claim first: a second dispatcher (another node) racing for the same event fails
-        // on the primary key here and leaves it to the first.
-        if !repo::claim(&mut tx, name, event.id, now).await? {
+            if let Err(e) = sub.handle(&mut tx, event).await {
+                tracing::warn!(subscriber = name, event = event.id, error = ?e, "event handling failed; will retry");
+                failed = Some(i);
+                break;
+            }
+            done += 1;
+        }
+        let Some(failed) = failed else {
+            tx.commit().await?;
+            handled += done;
             continue;
+        };
+        tx.rollback().await?;
+        // Those before the failing one, each on its own; the failing one waits for the
+        // next run.
+        for event in &group[..failed] {
+            let mut tx = crate::db::begin_write(db).await?;
+            if !repo::claim(&mut tx, name, event.id, now).await? {
+                continue;
+            }
+            if let Err(e) = sub.handle(&mut tx, event).await {
+                tracing::warn!(subscriber = name, event = event.id, error = ?e, "event handling failed; will retry");
+                tx.rollback().await?;
+                break 'groups;
+            }
+            tx.commit().await?;
+            handled += 1;
         }
-        if let Err(e) = sub.handle(&mut tx, event).await {
-            tracing::warn!(subscriber = name, event = event.id, error = ?e, "event handling failed; will retry");
-            tx.rollback().await?;
-            break;
-        }
-        tx.commit().await?;
-        handled += 1;
+        break;
     }
     advance_watermark(db, name, now).await?;
     Ok(handled)
 }
+
+/// The most events handled in one transaction.
+const PER_TRANSACTION: usize = 50;
 
 /// Starts a subscriber at the present the first time it runs: what happened before it
 /// existed is not its business (a notifier does not announce last year's marks). Once it

@@ -478,6 +478,16 @@ pub async fn write(
         };
         let sid = crate::school::insert_student(&mut **tx, &input, None, at).await?;
         crate::school::enroll(&mut **tx, sid, r.class_id, at).await?;
+        crate::events::publish(
+            &mut **tx,
+            &crate::events::SchoolEvent::StudentEnrolled(crate::events::StudentEnrolled {
+                student_id: sid,
+                class_id: r.class_id,
+            }),
+            None,
+            at,
+        )
+        .await?;
         w.students += 1;
         if let Some(g) = &r.guardian {
             let contact = g

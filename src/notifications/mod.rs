@@ -172,7 +172,11 @@ async fn notes_for(tx: &mut Tx<'_>, event: &Event) -> anyhow::Result<Vec<Note>> 
         }
         SchoolEvent::SanctionGiven(s) => sanction_notes(tx, s).await?,
         SchoolEvent::TeacherAbsent(a) => teacher_absence_notes(tx, a).await?,
-        SchoolEvent::InvoiceCreated(_) | SchoolEvent::PaymentReversed(_) => Vec::new(),
+        // Told through the workflows the school sets up, if it wants.
+        SchoolEvent::InvoiceCreated(_)
+        | SchoolEvent::PaymentReversed(_)
+        | SchoolEvent::StudentEnrolled(_)
+        | SchoolEvent::MessageReported(_) => Vec::new(),
     })
 }
 
@@ -448,22 +452,30 @@ pub async fn deliver(
     event: Option<i64>,
     at: DateTime<Utc>,
 ) -> anyhow::Result<bool> {
+    // One read for every channel of this kind of news.
+    let chosen = repo::kind_prefs(&mut **tx, n.user_id, n.kind).await?;
+    let wants = |channel: &str| {
+        chosen
+            .iter()
+            .find(|(c, _)| c == channel)
+            .map_or(channel == "in_app", |(_, on)| *on)
+    };
     if let Some(app) = app.filter(|a| a.config.smtp_url.is_some())
-        && wants(&mut **tx, n.user_id, n.kind, "email").await?
+        && wants("email")
     {
         email::queue(tx, app, n.user_id, n.kind, n.key, &n.args, &n.link).await?;
     }
     if let Some(app) = app.filter(|a| a.sms.is_some())
-        && wants(&mut **tx, n.user_id, n.kind, "sms").await?
+        && wants("sms")
     {
         queue_sms(tx, app, n, at).await?;
     }
     if let Some(app) = app
-        && wants(&mut **tx, n.user_id, n.kind, "push").await?
+        && wants("push")
     {
         push::queue(tx, app, n.user_id, n.kind, n.key, &n.args, &n.link).await?;
     }
-    if !wants(&mut **tx, n.user_id, n.kind, "in_app").await? {
+    if !wants("in_app") {
         return Ok(false);
     }
     match event {

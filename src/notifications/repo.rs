@@ -35,6 +35,21 @@ pub async fn pref<'e>(
     Ok(row.map(|r| r.0))
 }
 
+/// A user's choices for one kind of news, as (channel, enabled).
+pub async fn kind_prefs<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    user: i64,
+    kind: &str,
+) -> Result<Vec<(String, bool)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT channel, enabled FROM notification_prefs WHERE user_id = $1 AND kind = $2",
+    )
+    .bind(user)
+    .bind(kind)
+    .fetch_all(db)
+    .await
+}
+
 /// Every choice of a user, as (kind, channel, enabled).
 pub async fn prefs(db: &Pool, user: i64) -> Result<Vec<(String, String, bool)>, sqlx::Error> {
     sqlx::query_as("SELECT kind, channel, enabled FROM notification_prefs WHERE user_id = $1")

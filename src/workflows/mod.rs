@@ -33,6 +33,18 @@ crate::text_enum! {
         Payment = "payment",
         MomoFailed = "momo_failed",
         Bulletin = "bulletin",
+        /// A subject's average (from a mark), first below the condition's line in a period.
+        AverageLow = "average_low",
+        /// The hours of unjustified absence in the period (from an absence).
+        UnjustifiedHours = "unjustified_hours",
+        /// The student's risk level (from a mark or an absence), once per level and period.
+        RiskAlert = "risk",
+        /// On the tableau d'honneur when a period's bulletins are published: a run per student.
+        HonourRoll = "honour_roll",
+        /// A student enrolled.
+        Enrolled = "enrolled",
+        /// A chat message reported to the administration.
+        MessageReported = "message_reported",
         /// At the hours of a schedule.
         Schedule = "schedule",
         /// A tranche due in N days (checked at the schedule's hours).
@@ -58,7 +70,13 @@ impl TriggerKind {
             TriggerKind::Invoice => stored::INVOICE_CREATED,
             TriggerKind::Payment => stored::PAYMENT_RECORDED,
             TriggerKind::MomoFailed => stored::MOMO_FAILED,
-            TriggerKind::Bulletin => stored::BULLETIN_PUBLISHED,
+            TriggerKind::Bulletin | TriggerKind::HonourRoll => stored::BULLETIN_PUBLISHED,
+            TriggerKind::AverageLow => stored::MARK_RECORDED,
+            TriggerKind::UnjustifiedHours => stored::ABSENCE_RECORDED,
+            // The dry run tries it on an absence (a mark would do as well).
+            TriggerKind::RiskAlert => stored::ABSENCE_RECORDED,
+            TriggerKind::Enrolled => stored::STUDENT_ENROLLED,
+            TriggerKind::MessageReported => stored::MESSAGE_REPORTED,
             TriggerKind::Schedule
             | TriggerKind::TrancheDue
             | TriggerKind::TrancheOverdue
@@ -72,6 +90,12 @@ impl TriggerKind {
             self,
             TriggerKind::Schedule | TriggerKind::TrancheDue | TriggerKind::TrancheOverdue
         )
+    }
+
+    /// Its runs are its event's (one per workflow and event); the honour roll's are each
+    /// student's, known by their keys.
+    pub fn one_run_per_event(self) -> bool {
+        self != TriggerKind::HonourRoll
     }
 
     /// Counts days from a tranche's due date.
@@ -110,6 +134,27 @@ impl TriggerKind {
                 f.push(("amount", Value::int(25_000)));
             }
             TriggerKind::Bulletin => f.push(("period", Value::int(1))),
+            TriggerKind::AverageLow => {
+                f.extend(student.clone());
+                f.extend([
+                    ("average", Value::Number(800)),
+                    ("subject", text("Mathématiques")),
+                ]);
+            }
+            TriggerKind::UnjustifiedHours => {
+                f.extend(student.clone());
+                f.push(("hours", Value::int(10)));
+            }
+            TriggerKind::RiskAlert => {
+                f.extend(student.clone());
+                f.extend([("risk", text("high")), ("score", Value::int(60))]);
+            }
+            TriggerKind::HonourRoll => {
+                f.extend(student.clone());
+                f.extend([("average", Value::Number(1400)), ("period", Value::int(1))]);
+            }
+            TriggerKind::Enrolled => f.extend(student.clone()),
+            TriggerKind::MessageReported => f.push(("channel", text("class"))),
             TriggerKind::TrancheDue | TriggerKind::TrancheOverdue => {
                 f.extend(student.clone());
                 f.push(("amount", Value::int(25_000)));
@@ -117,6 +162,27 @@ impl TriggerKind {
             TriggerKind::Schedule | TriggerKind::Manual => f.push(("day", Value::int(1))),
         }
         f.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    }
+
+    /// The `{places}` its texts may use.
+    pub fn places(self) -> &'static [&'static str] {
+        use TriggerKind as K;
+        match self {
+            K::Absence => &["eleve", "prenom", "classe", "date", "minutes", "nature"],
+            K::Mark => &["eleve", "prenom", "classe", "date", "note", "matiere"],
+            K::Sanction => &["eleve", "prenom", "classe", "date", "sanction"],
+            K::Invoice | K::MomoFailed => &["eleve", "prenom", "classe", "date", "montant"],
+            K::Payment => &["eleve", "prenom", "classe", "date", "montant", "recu"],
+            K::AverageLow => &["eleve", "prenom", "classe", "date", "moyenne", "matiere"],
+            K::UnjustifiedHours => &["eleve", "prenom", "classe", "date", "heures"],
+            K::RiskAlert => &["eleve", "prenom", "classe", "date", "risque", "score"],
+            K::HonourRoll => &["eleve", "prenom", "classe", "date", "moyenne"],
+            K::Enrolled => &["eleve", "prenom", "classe", "date"],
+            K::TrancheDue | K::TrancheOverdue => &[
+                "eleve", "prenom", "classe", "date", "montant", "tranche", "echeance",
+            ],
+            K::Bulletin | K::MessageReported | K::Schedule | K::Manual => &["date"],
+        }
     }
 
     /// The kind of news its notifications are (what people choose to hear about).
@@ -130,8 +196,11 @@ impl TriggerKind {
             | TriggerKind::MomoFailed
             | TriggerKind::TrancheDue
             | TriggerKind::TrancheOverdue => "payment",
-            TriggerKind::Bulletin => "bulletin",
-            TriggerKind::Schedule | TriggerKind::Manual => "announcement",
+            TriggerKind::Bulletin | TriggerKind::HonourRoll => "bulletin",
+            TriggerKind::AverageLow | TriggerKind::RiskAlert => "mark",
+            TriggerKind::UnjustifiedHours => "absence",
+            TriggerKind::MessageReported => "message",
+            TriggerKind::Enrolled | TriggerKind::Schedule | TriggerKind::Manual => "announcement",
         }
     }
 }
@@ -213,6 +282,40 @@ pub enum Step {
     Webhook { url: String, secret: String },
     /// Waits before the next step.
     Wait { minutes: i64 },
+    /// Posts a message in a chat channel of the student's class (or the whole school's),
+    /// in the name of the workflow's author.
+    Chat { channel: Channel, text: Text },
+    /// Awards points to the student, with the text as the reason.
+    Points { points: i64, text: Text },
+    /// Adds a note to the student's file (their vie scolaire page).
+    Note { text: Text },
+    /// Goes on only if a condition holds; otherwise skips the next `skip` steps.
+    Branch { condition: String, skip: i64 },
+    /// Issues a school document for the student (numbered, in the register) and sends it
+    /// to people: their message opens its PDF, printed by the export engine.
+    Document {
+        document: crate::certificates::Kind,
+        to: Audience,
+        text: Text,
+    },
+}
+
+crate::text_enum! {
+    /// Where a chat step posts.
+    pub enum Channel {
+        /// The class's channel (its students and teachers).
+        Class = "class",
+        /// The class's parents' channel.
+        ClassParents = "class_parents",
+        /// The school's announcements channel.
+        Broadcast = "broadcast",
+    }
+}
+
+impl Channel {
+    pub fn label_key(self) -> String {
+        format!("wf-channel-{}", self.as_str())
+    }
 }
 
 impl Step {
@@ -222,6 +325,29 @@ impl Step {
             Step::Task { .. } => "task",
             Step::Webhook { .. } => "webhook",
             Step::Wait { .. } => "wait",
+            Step::Chat { .. } => "chat",
+            Step::Points { .. } => "points",
+            Step::Note { .. } => "note",
+            Step::Branch { .. } => "branch",
+            Step::Document { .. } => "document",
+        }
+    }
+
+    /// Every kind, in the order the editor offers them.
+    pub const KINDS: [&'static str; 9] = [
+        "notify", "task", "chat", "points", "note", "document", "branch", "webhook", "wait",
+    ];
+
+    /// Its text, if it has one.
+    pub fn text(&self) -> Option<&Text> {
+        match self {
+            Step::Notify { text, .. }
+            | Step::Task { text, .. }
+            | Step::Chat { text, .. }
+            | Step::Points { text, .. }
+            | Step::Document { text, .. }
+            | Step::Note { text } => Some(text),
+            _ => None,
         }
     }
 
@@ -229,17 +355,29 @@ impl Step {
         format!("wf-step-{}", self.kind())
     }
 
+    /// Only writes to the database (done in one transaction with its record).
+    pub fn is_local(&self) -> bool {
+        matches!(
+            self,
+            Step::Notify { .. }
+                | Step::Task { .. }
+                | Step::Points { .. }
+                | Step::Note { .. }
+                | Step::Document { .. }
+        )
+    }
+
     /// Checks a step as typed; returns the catalog key of its first problem.
     pub fn check(&self) -> Result<(), &'static str> {
-        match self {
-            Step::Notify { text, .. } | Step::Task { text, .. } => {
-                if text.fr.trim().is_empty() {
-                    return Err("error-required");
-                }
-                if text.fr.chars().count() > 500 || text.en.chars().count() > 500 {
-                    return Err("error-too-long");
-                }
+        if let Some(text) = self.text() {
+            if text.fr.trim().is_empty() {
+                return Err("error-required");
             }
+            if text.fr.chars().count() > 500 || text.en.chars().count() > 500 {
+                return Err("error-too-long");
+            }
+        }
+        match self {
             Step::Webhook { url, secret } => {
                 if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 300 {
                     return Err("wf-error-url");
@@ -248,11 +386,30 @@ impl Step {
                     return Err("wf-error-secret");
                 }
             }
-            Step::Wait { minutes } => {
-                if !(1..=60 * 24 * 14).contains(minutes) {
-                    return Err("wf-error-wait");
+            Step::Wait { minutes } if !(1..=60 * 24 * 14).contains(minutes) => {
+                return Err("wf-error-wait");
+            }
+            Step::Points { points, .. } if !(1..=100).contains(points) => {
+                return Err("wf-error-points");
+            }
+            // The exeat needs a date and a reason, and a card is printed at the desk.
+            Step::Document { document, .. }
+                if !matches!(
+                    document,
+                    crate::certificates::Kind::Scolarite | crate::certificates::Kind::Inscription
+                ) =>
+            {
+                return Err("wf-error-document");
+            }
+            Step::Branch { condition, skip } => {
+                if condition.trim().is_empty() {
+                    return Err("error-required");
+                }
+                if !(1..MAX_STEPS as i64).contains(skip) {
+                    return Err("wf-error-skip");
                 }
             }
+            _ => {}
         }
         Ok(())
     }
@@ -296,6 +453,29 @@ mod tests {
             words,
             ["queued", "running", "waiting", "done", "failed", "skipped"]
         );
+    }
+
+    #[test]
+    fn the_templates_use_only_their_triggers_places() {
+        for t in templates::ALL.iter() {
+            for step in (t.steps)() {
+                let Some(text) = step.text() else { continue };
+                for src in [&text.fr, &text.en] {
+                    let mut rest = src.as_str();
+                    while let Some(i) = rest.find('{') {
+                        let after = &rest[i + 1..];
+                        let j = after.find('}').expect("a closed place");
+                        let name = &after[..j];
+                        assert!(
+                            t.trigger.places().contains(&name),
+                            "{} uses {{{name}}}",
+                            t.key
+                        );
+                        rest = &after[j + 1..];
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -227,12 +227,16 @@ pub async fn runs_since<'e>(
     db: impl sqlx::Executor<'e, Database = Db>,
     workflow: i64,
     since: DateTime<Utc>,
+    limit: i64,
 ) -> Result<i64, sqlx::Error> {
+    // Counted in the partial index of the runs not skipped, and no further than the limit.
     let (n,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM workflow_runs WHERE workflow_id = $1 AND created_at >= $2 AND state <> 'skipped'",
+        "SELECT COUNT(*) FROM (SELECT 1 FROM workflow_runs WHERE workflow_id = $1 AND created_at >= $2 \
+         AND state <> 'skipped' LIMIT $3) AS recent",
     )
     .bind(workflow)
     .bind(since)
+    .bind(limit)
     .fetch_one(db)
     .await?;
     Ok(n)
@@ -421,6 +425,37 @@ pub async fn put_step<'e>(
     .bind(now)
     .execute(db)
     .await?;
+    Ok(())
+}
+
+/// Who a workflow's chat messages are from: whoever made it, or else a director.
+pub async fn author<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    workflow: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let row: Option<(Option<i64>,)> = sqlx::query_as(
+        "SELECT COALESCE(w.created_by, (SELECT MIN(r.user_id) FROM user_roles r WHERE r.role = 'director')) \
+         FROM workflows w WHERE w.id = $1",
+    )
+    .bind(workflow)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.and_then(|r| r.0))
+}
+
+/// Sets how many times a step was tried (a history written by hand, as the demo's).
+pub async fn set_attempts<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    run: i64,
+    position: i64,
+    attempts: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE workflow_steps SET attempts = $3 WHERE run_id = $1 AND position = $2")
+        .bind(run)
+        .bind(position)
+        .bind(attempts)
+        .execute(db)
+        .await?;
     Ok(())
 }
 

@@ -43,7 +43,7 @@ fn text(fr: &str, en: &str) -> Text {
 }
 
 /// Every template, in the order the page offers them.
-pub const ALL: [Template; 5] = [
+pub const ALL: [Template; 9] = [
     Template {
         default_on: true,
         key: ABSENCE_PARENTS,
@@ -69,13 +69,21 @@ pub const ALL: [Template; 5] = [
         schedule: "",
         days: 0,
         steps: || {
-            vec![Step::Task {
-                to: Audience::HeadTeacher,
-                text: text(
-                    "Recevoir la famille de {eleve} ({classe}) après : {sanction}.",
-                    "Meet the family of {eleve} ({classe}) after: {sanction}.",
-                ),
-            }]
+            vec![
+                Step::Task {
+                    to: Audience::HeadTeacher,
+                    text: text(
+                        "Recevoir la famille de {eleve} ({classe}) après : {sanction}.",
+                        "Meet the family of {eleve} ({classe}) after: {sanction}.",
+                    ),
+                },
+                Step::Note {
+                    text: text(
+                        "Sanction : {sanction}, le {date} ; le professeur principal reçoit la famille.",
+                        "Sanction: {sanction}, on {date}; the head teacher meets the family.",
+                    ),
+                },
+            ]
         },
     },
     Template {
@@ -125,6 +133,96 @@ pub const ALL: [Template; 5] = [
                 text: text(
                     "{tranche} de {eleve} était due le {echeance} : il reste {montant} à payer. Merci de régulariser, ou de passer voir l’économe.",
                     "{tranche} for {eleve} was due on {echeance}: {montant} is still to pay. Please settle it, or see the bursar.",
+                ),
+            }]
+        },
+    },
+    Template {
+        default_on: false,
+        key: "risk_head_teacher",
+        trigger: TriggerKind::RiskAlert,
+        condition: "risk == 'high'",
+        schedule: "",
+        days: 0,
+        steps: || {
+            vec![
+                Step::Task {
+                    to: Audience::HeadTeacher,
+                    text: text(
+                        "{eleve} ({classe}) est passé·e en risque {risque} (score {score}) : faire le point avec l’élève et sa famille.",
+                        "{eleve} ({classe}) is now at {risque} risk (score {score}): talk it over with the student and the family.",
+                    ),
+                },
+                Step::Note {
+                    text: text(
+                        "Alerte de risque {risque} (score {score}) le {date} ; le professeur principal est chargé du suivi.",
+                        "Risk alert {risque} (score {score}) on {date}; the head teacher follows it up.",
+                    ),
+                },
+            ]
+        },
+    },
+    Template {
+        default_on: false,
+        key: "honour_roll_congrats",
+        trigger: TriggerKind::HonourRoll,
+        condition: "",
+        schedule: "",
+        days: 0,
+        steps: || {
+            vec![
+                Step::Notify {
+                    to: Audience::Parents,
+                    text: text(
+                        "Félicitations : {eleve} ({classe}) est inscrit·e au tableau d’honneur avec {moyenne} de moyenne générale.",
+                        "Congratulations: {eleve} ({classe}) is on the honour roll with a general average of {moyenne}.",
+                    ),
+                },
+                Step::Notify {
+                    to: Audience::Student,
+                    text: text(
+                        "Bravo {prenom} ! Tu es au tableau d’honneur ({moyenne}).",
+                        "Well done {prenom}! You are on the honour roll ({moyenne}).",
+                    ),
+                },
+                Step::Points {
+                    points: 20,
+                    text: text("Tableau d’honneur", "Honour roll"),
+                },
+            ]
+        },
+    },
+    Template {
+        default_on: false,
+        key: "enrolled_attestation",
+        trigger: TriggerKind::Enrolled,
+        condition: "",
+        schedule: "",
+        days: 0,
+        steps: || {
+            vec![Step::Document {
+                document: crate::certificates::Kind::Inscription,
+                to: Audience::Parents,
+                text: text(
+                    "Bienvenue à {eleve} en {classe} ! Son attestation d’inscription est prête : touchez ce message pour l’ouvrir.",
+                    "Welcome to {eleve} in {classe}! The enrollment certificate is ready: tap this message to open it.",
+                ),
+            }]
+        },
+    },
+    Template {
+        default_on: false,
+        key: "reported_message_directors",
+        trigger: TriggerKind::MessageReported,
+        condition: "",
+        schedule: "",
+        days: 0,
+        steps: || {
+            vec![Step::Notify {
+                to: Audience::Directors,
+                text: text(
+                    "Un message a été signalé dans une discussion : à examiner dans les signalements.",
+                    "A message was reported in a chat: see the reports.",
                 ),
             }]
         },

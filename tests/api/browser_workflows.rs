@@ -107,6 +107,38 @@ async fn the_director_turns_on_the_absence_alert_and_the_parent_is_told() {
     wait_text(&d, "[data-testid=run-state]", "Terminée").await;
     wait_text(&d, "[data-testid=step-state]", "Faite").await;
     shot(&d, "workflow-run").await;
+
+    // The director moves a step by dragging it: the note in the file before the task.
+    let sanction = suku::workflows::repo::of_template(&db.pool, "sanction_head_teacher")
+        .await
+        .unwrap()
+        .expect("the demo has the template");
+    d.goto(&format!("{base}/admin/automatisations/{sanction}"))
+        .await
+        .unwrap();
+    wait_text(&d, "#steps", "Noter au dossier").await;
+    d.execute(
+        "const items = document.querySelectorAll('ol.wf-steps li[draggable]');
+         const [first, second] = [items[0], items[1]];
+         const dt = new DataTransfer();
+         const top = first.getBoundingClientRect().top + 2;
+         second.dispatchEvent(new DragEvent('dragstart', { bubbles: true, dataTransfer: dt }));
+         first.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: dt, clientY: top }));
+         first.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt, clientY: top }));
+         second.dispatchEvent(new DragEvent('dragend', { bubbles: true, dataTransfer: dt }));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    wait_text(&d, "[data-reordered]", "Ordre modifié").await;
+    click(&d, "#steps button.primary[value=save]").await;
+    wait_text(&d, "main", "Automatisation enregistrée").await;
+    let w = suku::workflows::repo::workflow(&db.pool, sanction)
+        .await
+        .unwrap()
+        .unwrap();
+    let kinds: Vec<&str> = w.steps().iter().map(|s| s.kind()).collect();
+    assert_eq!(kinds, ["note", "task"]);
     p.close().await.unwrap();
     t.close().await.unwrap();
     d.close().await.unwrap();

@@ -44,3 +44,4 @@ mod routes;
 mod security;
 mod sms;
 mod workflows;
+mod workflows_more;

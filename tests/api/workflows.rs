@@ -23,7 +23,7 @@ async fn turn_on(app: &TestApp, template: &str) -> i64 {
 /// Hands new events to the engine and the notifier, then runs every job due.
 async fn settle(app: &TestApp) {
     let now = app.state.clock.now();
-    suku::events::dispatch(&app.db.pool, &Engine, 500, now)
+    suku::events::dispatch(&app.db.pool, &Engine::new(&app.state), 500, now)
         .await
         .unwrap();
     suku::events::dispatch(
@@ -237,7 +237,7 @@ async fn a_run_killed_in_the_middle_resumes_and_does_nothing_twice() {
     three_steps(&app, &url).await;
     absent(&app, "07:00").await;
     let now = app.state.clock.now();
-    suku::events::dispatch(&app.db.pool, &Engine, 500, now)
+    suku::events::dispatch(&app.db.pool, &Engine::new(&app.state), 500, now)
         .await
         .unwrap();
     // First attempt: the parents are told, the webhook fails, the job waits for its retry.
@@ -300,7 +300,7 @@ async fn a_failing_webhook_is_retried_then_marked_failed_with_its_error() {
     three_steps(&app, &url).await;
     absent(&app, "07:00").await;
     let now = app.state.clock.now();
-    suku::events::dispatch(&app.db.pool, &Engine, 500, now)
+    suku::events::dispatch(&app.db.pool, &Engine::new(&app.state), 500, now)
         .await
         .unwrap();
     for _ in 0..5 {

@@ -13,15 +13,17 @@ use serde::Deserialize;
 use super::expr::{self, Facts};
 use super::repo::{self, RunRow, RunState, StepRow, StepState, TaskRow, WorkflowRow};
 use super::run::Rehearsal;
-use super::{Audience, MAX_STEPS, Step, Text};
+use super::{Audience, MAX_STEPS, Step};
 use crate::app::AppState;
 use crate::authz::{Allow, Rule};
 use crate::error::{AppError, AppResult};
 use crate::web::{Ctx, FormErrors, PathId, field, form, html, html_status, redirect};
 
 mod history;
+mod steps_form;
 
 use history::{run_page, runs, tasks, tick};
+use steps_form::{blank, literal, read_steps};
 
 pub fn router() -> Router<AppState> {
     // The administration reads the workflows and their history; the director changes them.
@@ -159,11 +161,23 @@ async fn run_now(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> A
     }
     let facts = super::run::facts_at(w.trigger_kind, ctx.now);
     let mut tx = crate::db::begin_write(&app.db).await?;
-    let run = super::run::start(&mut tx, &w, None, None, &facts, Some(u.id), ctx.now)
-        .await
-        .map_err(AppError::Internal)?;
+    let mut rung = Vec::new();
+    let run = super::run::start(
+        &mut tx,
+        &app,
+        &mut rung,
+        &w,
+        None,
+        None,
+        &facts,
+        Some(u.id),
+        ctx.now,
+    )
+    .await
+    .map_err(AppError::Internal)?;
     tx.commit().await?;
     app.jobs.wake();
+    crate::notifications::ring_users(&app, rung).await;
     match run {
         Some(r) => {
             ctx.flash("success", "wf-run-started").await?;
@@ -268,8 +282,23 @@ impl EditPage<'_> {
         Audience::ALL
     }
 
-    fn step_types(&self) -> [&'static str; 4] {
-        ["notify", "task", "webhook", "wait"]
+    fn documents(&self) -> [crate::certificates::Kind; 2] {
+        [
+            crate::certificates::Kind::Scolarite,
+            crate::certificates::Kind::Inscription,
+        ]
+    }
+
+    fn step_types(&self) -> [&'static str; 9] {
+        Step::KINDS
+    }
+
+    fn channels(&self) -> [super::Channel; 3] {
+        [
+            super::Channel::Class,
+            super::Channel::ClassParents,
+            super::Channel::Broadcast,
+        ]
     }
 
     fn day(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
@@ -277,7 +306,13 @@ impl EditPage<'_> {
     }
 
     fn places(&self) -> String {
-        "{eleve} {prenom} {classe} {date} {minutes} {note} {montant} {sanction} {tranche} {echeance}".into()
+        self.w
+            .trigger_kind
+            .places()
+            .iter()
+            .map(|p| format!("{{{p}}}"))
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     /// The next occurrences of the schedule, as the school's clock reads them.
@@ -364,75 +399,6 @@ async fn load(app: &AppState, id: i64) -> AppResult<WorkflowRow> {
 async fn edit(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {
     let w = load(&app, id).await?;
     editor(&app, &ctx, w, None, FormErrors::default(), None).await
-}
-
-/// The steps as the form sends them (`step_{i}_{part}`).
-fn read_steps(f: &[(String, String)]) -> Vec<Step> {
-    let mut out = Vec::new();
-    for i in 0..MAX_STEPS {
-        let get = |part: &str| field(f, &format!("step_{i}_{part}")).to_string();
-        let to = get("to").parse::<Audience>().unwrap_or(Audience::Parents);
-        let text = Text {
-            fr: get("fr").trim().to_string(),
-            en: get("en").trim().to_string(),
-        };
-        let step = match get("type").as_str() {
-            "notify" => Step::Notify { to, text },
-            "task" => Step::Task { to, text },
-            "webhook" => Step::Webhook {
-                url: get("url").trim().to_string(),
-                secret: get("secret").trim().to_string(),
-            },
-            "wait" => Step::Wait {
-                minutes: get("minutes").trim().parse().unwrap_or(0),
-            },
-            _ => continue,
-        };
-        out.push(step);
-    }
-    out
-}
-
-/// A new step of a type, with texts to adapt.
-fn blank(kind: &str, t: &crate::i18n::Tr) -> Option<Step> {
-    let text = || Text {
-        fr: t.t("wf-blank-text"),
-        en: String::new(),
-    };
-    Some(match kind {
-        "notify" => Step::Notify {
-            to: Audience::Parents,
-            text: text(),
-        },
-        "task" => Step::Task {
-            to: Audience::HeadTeacher,
-            text: text(),
-        },
-        "webhook" => Step::Webhook {
-            url: "https://".into(),
-            secret: String::new(),
-        },
-        "wait" => Step::Wait { minutes: 60 },
-        _ => return None,
-    })
-}
-
-/// Writes a value for a condition: a number as typed, or a text in quotes.
-fn literal(sample: &expr::Value, typed: &str) -> Option<String> {
-    let typed = typed.trim();
-    match sample {
-        expr::Value::Number(_) => {
-            let ok = !typed.is_empty()
-                && typed
-                    .chars()
-                    .all(|c| c.is_ascii_digit() || c == ',' || c == '.');
-            ok.then(|| typed.to_string())
-        }
-        expr::Value::Bool(_) => matches!(typed, "true" | "false").then(|| typed.to_string()),
-        expr::Value::Text(_) => {
-            (!typed.contains('\'') && typed.chars().count() <= 100).then(|| format!("'{typed}'"))
-        }
-    }
 }
 
 /// The editor's actions: save; add a clause to the condition; add, move or remove a step.
@@ -533,6 +499,15 @@ async fn save(
     for (i, s) in steps.iter().enumerate() {
         if let Err(k) = s.check() {
             errors.add(&format!("step_{i}"), ctx.t.t(k));
+        } else if let Step::Branch { condition, .. } = s {
+            // A branch's condition reads the same fields as the workflow's.
+            let checked = expr::parse(condition).and_then(|e| match e {
+                Some(e) => expr::check(&e, &fields),
+                None => Ok(()),
+            });
+            if let Err(e) = checked {
+                errors.add(&format!("step_{i}"), expr_message(&ctx, &e));
+            }
         }
     }
     let max_per_hour = field(&f, "max_per_hour").trim().to_string();

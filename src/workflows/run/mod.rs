@@ -17,7 +17,9 @@ use crate::events::{Event, SchoolEvent, Subscriber};
 use crate::i18n::{Locale, Tr};
 use crate::jobs::{Job, JobCtx, Payload};
 
+mod derived;
 mod steps;
+pub use derived::{facts_for, kinds_of};
 pub use steps::*;
 
 /// A value a text's `{place}` takes, written in each reader's language.
@@ -146,6 +148,12 @@ pub async fn facts_of(
             about_student(tx, m.student_id, &mut f).await?;
             let on_twenty = crate::grades::calc::to_twenty(points, m.scale);
             f.fields.insert("mark".into(), Value::Number(on_twenty));
+            let subject = crate::gamification::repo::rules::subject_name(&mut **tx, m.subject_id)
+                .await?
+                .unwrap_or_default();
+            f.fields
+                .insert("subject".into(), Value::Text(subject.clone()));
+            f.places.insert("matiere".into(), Place::Text(subject));
             f.places.insert("note".into(), Place::Mark(on_twenty));
             TriggerKind::Mark
         }
@@ -182,22 +190,41 @@ pub async fn facts_of(
             f.fields.insert("period".into(), Value::int(b.period_id));
             TriggerKind::Bulletin
         }
+        SchoolEvent::StudentEnrolled(e) => {
+            about_student(tx, e.student_id, &mut f).await?;
+            TriggerKind::Enrolled
+        }
+        SchoolEvent::MessageReported(r) => {
+            let channel = crate::chat::repo::conversation_kind(&mut **tx, r.conversation_id)
+                .await?
+                .unwrap_or_default();
+            f.fields.insert("channel".into(), Value::Text(channel));
+            f.link = "/admin/signalements".into();
+            TriggerKind::MessageReported
+        }
         _ => return Ok(None),
     };
     moment(&mut f, at);
     f.trigger = Some(kind);
-    f.link = match f.student_id {
-        Some(s) => format!("/parent/enfants/{s}"),
-        None => "/".into(),
-    };
+    if f.link.is_empty() {
+        f.link = match f.student_id {
+            Some(s) => format!("/parent/enfants/{s}"),
+            None => "/".into(),
+        };
+    }
     Ok(Some((kind, f)))
 }
 
 /// Starts a workflow on facts, in the caller's transaction: checks its condition and its
-/// rate limit, writes the run and queues the job that carries it out. Returns the run
-/// (none when the condition does not hold, or the workflow already ran for this event).
+/// rate limit, writes the run, does its first steps that only write to the database, and
+/// queues the job that carries out the rest. Returns the run (none when the condition does
+/// not hold, or the workflow already ran for this event); `rung` gets the people to ring
+/// once the transaction is committed.
+#[allow(clippy::too_many_arguments)]
 pub async fn start(
     tx: &mut Tx<'_>,
+    app: &AppState,
+    rung: &mut Vec<i64>,
     w: &WorkflowRow,
     event: Option<i64>,
     fire_key: Option<&str>,
@@ -213,7 +240,8 @@ pub async fn start(
     if !holds {
         return Ok(None);
     }
-    let recent = repo::runs_since(&mut **tx, w.id, now - Duration::hours(1)).await?;
+    let recent =
+        repo::runs_since(&mut **tx, w.id, now - Duration::hours(1), w.max_per_hour).await?;
     let (state, error) = match broken {
         Some(key) => (RunState::Skipped, Some(key)),
         None if recent >= w.max_per_hour => (RunState::Skipped, Some("wf-error-rate")),
@@ -236,6 +264,7 @@ pub async fn start(
     .await?;
     if let Some(id) = run
         && state == RunState::Queued
+        && !begin(tx, app, id, &w.steps(), facts, now, rung).await?
     {
         crate::jobs::enqueue(&mut **tx, &RunOf { run_id: id }, by, now).await?;
     }
@@ -243,8 +272,27 @@ pub async fn start(
 }
 
 /// The engine, a subscriber of the school events.
-#[derive(Default)]
-pub struct Engine;
+pub struct Engine {
+    app: AppState,
+    rung: std::sync::Mutex<Vec<i64>>,
+}
+
+impl Engine {
+    pub fn new(app: &AppState) -> Self {
+        Engine {
+            app: app.clone(),
+            rung: Default::default(),
+        }
+    }
+
+    /// Rings the bells of the people told by the events handled so far.
+    pub async fn ring(&self) {
+        let rung = std::mem::take(&mut *self.rung.lock().unwrap_or_else(|e| e.into_inner()));
+        if !rung.is_empty() {
+            crate::notifications::ring_users(&self.app, rung).await;
+        }
+    }
+}
 
 #[async_trait::async_trait]
 impl Subscriber for Engine {
@@ -253,35 +301,44 @@ impl Subscriber for Engine {
     }
 
     async fn handle(&self, tx: &mut Tx<'_>, event: &Event) -> anyhow::Result<()> {
-        let Some(kind) = trigger_of(&event.what) else {
-            return Ok(());
-        };
-        let flows = repo::enabled_for(&mut **tx, kind).await?;
-        if flows.is_empty() {
-            return Ok(());
+        let mut rung = Vec::new();
+        let now = self.app.clock.now();
+        for kind in kinds_of(&event.what) {
+            let flows = repo::enabled_for(&mut **tx, kind).await?;
+            if flows.is_empty() {
+                continue;
+            }
+            for (key, facts) in
+                facts_for(tx, &self.app.db, kind, &event.what, event.occurred_at).await?
+            {
+                // A run per student (the honour roll) is not the event's own: it has its key.
+                let own = if kind.one_run_per_event() {
+                    Some(event.id)
+                } else {
+                    None
+                };
+                for w in &flows {
+                    start(
+                        tx,
+                        &self.app,
+                        &mut rung,
+                        w,
+                        own,
+                        key.as_deref(),
+                        &facts,
+                        None,
+                        now,
+                    )
+                    .await?;
+                }
+            }
         }
-        let Some((_, facts)) = facts_of(tx, &event.what, event.occurred_at).await? else {
-            return Ok(());
-        };
-        for w in &flows {
-            start(tx, w, Some(event.id), None, &facts, None, event.occurred_at).await?;
-        }
+        self.rung
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(rung);
         Ok(())
     }
-}
-
-/// The trigger an event is, before anything is read.
-fn trigger_of(e: &SchoolEvent) -> Option<TriggerKind> {
-    Some(match e {
-        SchoolEvent::AbsenceRecorded(_) => TriggerKind::Absence,
-        SchoolEvent::MarkRecorded(_) => TriggerKind::Mark,
-        SchoolEvent::SanctionGiven(_) => TriggerKind::Sanction,
-        SchoolEvent::InvoiceCreated(_) => TriggerKind::Invoice,
-        SchoolEvent::PaymentRecorded(_) => TriggerKind::Payment,
-        SchoolEvent::MomoFailed(_) => TriggerKind::MomoFailed,
-        SchoolEvent::BulletinPublished(_) => TriggerKind::Bulletin,
-        _ => return None,
-    })
 }
 
 /// The facts of a moment (a schedule's occurrence, a run started by hand).
@@ -304,6 +361,7 @@ pub fn facts_at(kind: TriggerKind, at: DateTime<Utc>) -> RunFacts {
 pub async fn tick(app: &AppState) -> anyhow::Result<usize> {
     let now = app.clock.now();
     let mut started = 0;
+    let mut rung = Vec::new();
     for w in repo::timed(&app.db).await? {
         let Ok(cron) = super::schedule::parse(&w.schedule) else {
             continue;
@@ -330,9 +388,19 @@ pub async fn tick(app: &AppState) -> anyhow::Result<usize> {
                 let key = format!("at:{}", at.to_rfc3339());
                 let facts = facts_at(TriggerKind::Schedule, at);
                 started += usize::from(
-                    start(&mut tx, &w, None, Some(&key), &facts, None, now)
-                        .await?
-                        .is_some(),
+                    start(
+                        &mut tx,
+                        app,
+                        &mut rung,
+                        &w,
+                        None,
+                        Some(&key),
+                        &facts,
+                        None,
+                        now,
+                    )
+                    .await?
+                    .is_some(),
                 );
             }
             for inv in &due {
@@ -356,9 +424,19 @@ pub async fn tick(app: &AppState) -> anyhow::Result<usize> {
                 );
                 let key = format!("invoice:{}:{}", inv.invoice_id, at.date_naive());
                 started += usize::from(
-                    start(&mut tx, &w, None, Some(&key), &facts, None, now)
-                        .await?
-                        .is_some(),
+                    start(
+                        &mut tx,
+                        app,
+                        &mut rung,
+                        &w,
+                        None,
+                        Some(&key),
+                        &facts,
+                        None,
+                        now,
+                    )
+                    .await?
+                    .is_some(),
                 );
             }
         }
@@ -368,13 +446,14 @@ pub async fn tick(app: &AppState) -> anyhow::Result<usize> {
     if started > 0 {
         app.jobs.wake();
     }
+    crate::notifications::ring_users(app, rung).await;
     Ok(started)
 }
 
 /// Hands new school events to the engine, as the other subscribers' loops do, and looks at
 /// the clock's triggers every twenty seconds.
 pub async fn run(app: AppState) {
-    let engine = Engine;
+    let engine = Engine::new(&app);
     while let Err(e) = crate::events::subscribe_from_now(&app.db, engine.name()).await {
         tracing::warn!(error = %e, "workflows: cannot start");
         tokio::time::sleep(std::time::Duration::from_secs(5)).await;
@@ -387,7 +466,9 @@ pub async fn run(app: AppState) {
             }
             next_tick = std::time::Instant::now() + std::time::Duration::from_secs(20);
         }
-        match crate::events::dispatch(&app.db, &engine, 200, app.clock.now()).await {
+        let handled = crate::events::dispatch(&app.db, &engine, 200, app.clock.now()).await;
+        engine.ring().await;
+        match handled {
             Ok(n) if n > 0 => app.jobs.wake(),
             Ok(_) => tokio::time::sleep(std::time::Duration::from_millis(300)).await,
             Err(e) => {

@@ -44,6 +44,267 @@ pub fn signature(secret: &str, body: &[u8]) -> String {
     format!("sha256={hex}")
 }
 
+/// Does a step that only writes to the database, in the caller's transaction, with its
+/// record: the effect and the record commit together, so it is never done twice. Returns
+/// the people whose bell should ring once committed.
+#[allow(clippy::too_many_arguments)]
+async fn local(
+    tx: &mut Tx<'_>,
+    app: &AppState,
+    id: i64,
+    position: i64,
+    step: &Step,
+    facts: &RunFacts,
+    started: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<i64>> {
+    let kind = facts.trigger.unwrap_or(TriggerKind::Manual);
+    let mut rung = Vec::new();
+    let (input, output) = match step {
+        Step::Notify { to, text } | Step::Task { to, text } => {
+            let people = audience(tx, *to, facts).await?;
+            let mut done = Vec::new();
+            for user in &people {
+                let t = Tr::new(app.i18n.clone(), locale_of(tx, *user).await?);
+                let written = text.render(t.locale, &facts.places_in(&t));
+                let (note, record) = if matches!(step, Step::Task { .. }) {
+                    let task =
+                        repo::insert_task(&mut **tx, id, *user, facts.student_id, &written, now)
+                            .await?;
+                    let note = crate::notifications::Note {
+                        user_id: *user,
+                        kind: kind.news_kind(),
+                        key: "wf-task-note",
+                        args: json!({ "text": written }),
+                        link: "/suivi".into(),
+                    };
+                    (note, json!({ "user": user, "task": task }))
+                } else {
+                    let note = crate::notifications::Note {
+                        user_id: *user,
+                        kind: kind.news_kind(),
+                        key: "wf-text",
+                        args: json!({ "text": written }),
+                        link: if *to == Audience::Parents || facts.link.starts_with("/admin") {
+                            facts.link.clone()
+                        } else {
+                            "/".into()
+                        },
+                    };
+                    (note, json!({ "user": user, "text": written }))
+                };
+                if crate::notifications::deliver(tx, Some(app), &note, None, now).await? {
+                    rung.push(*user);
+                }
+                done.push(record);
+            }
+            (json!({ "to": to }), json!({ "people": done }))
+        }
+        Step::Points { points, text } => {
+            let Some(student) = facts.student_id else {
+                return skip_step(tx, id, position, step, "wf-no-student", started, now).await;
+            };
+            let reason = school_text(app, text, facts);
+            let award = crate::gamification::Award {
+                student_id: student,
+                points: *points,
+                positive: true,
+                reason: reason.clone(),
+                source_key: Some(format!("workflow:{id}:{position}")),
+                awarded_on: now.date_naive(),
+                ..Default::default()
+            };
+            let award = crate::gamification::award(tx, &award, now).await?;
+            (
+                json!({ "points": points }),
+                json!({ "student": student, "award": award, "text": reason }),
+            )
+        }
+        Step::Note { text } => {
+            let Some(student) = facts.student_id else {
+                return skip_step(tx, id, position, step, "wf-no-student", started, now).await;
+            };
+            let body = school_text(app, text, facts);
+            let note =
+                crate::conduct::repo::insert_note(&mut **tx, student, &body, Some(id), now).await?;
+            (
+                json!({}),
+                json!({ "student": student, "note": note, "text": body }),
+            )
+        }
+        Step::Document { document, to, text } => {
+            let student = match facts.student_id {
+                Some(s) => crate::school::repo::student(&app.db, s).await?,
+                None => None,
+            };
+            let (Some(student), Some(year)) =
+                (student, crate::school::repo::current_year(&app.db).await?)
+            else {
+                return skip_step(tx, id, position, step, "wf-no-student", started, now).await;
+            };
+            let workflow = facts_workflow(tx, id).await?;
+            let Some(by) = repo::author(&mut **tx, workflow).await? else {
+                return skip_step(tx, id, position, step, "wf-no-student", started, now).await;
+            };
+            let doc = crate::certificates::issue(
+                tx,
+                *document,
+                &student,
+                &year,
+                &crate::certificates::Leaving::default(),
+                by,
+                now,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("document: {}", e.key()))?;
+            let pdf = format!("/documents/{doc}/pdf");
+            let mut sent = Vec::new();
+            for user in audience(tx, *to, facts).await? {
+                let t = Tr::new(app.i18n.clone(), locale_of(tx, user).await?);
+                let written = text.render(t.locale, &facts.places_in(&t));
+                let note = crate::notifications::Note {
+                    user_id: user,
+                    kind: kind.news_kind(),
+                    key: "wf-text",
+                    args: json!({ "text": written }),
+                    link: pdf.clone(),
+                };
+                if crate::notifications::deliver(tx, Some(app), &note, None, now).await? {
+                    rung.push(user);
+                }
+                sent.push(json!({ "user": user, "text": written }));
+            }
+            (
+                json!({ "document": document, "to": to }),
+                json!({ "document": doc, "pdf": pdf, "people": sent }),
+            )
+        }
+        _ => anyhow::bail!("not a local step: {}", step.kind()),
+    };
+    repo::put_step(
+        &mut **tx,
+        id,
+        position,
+        step.kind(),
+        &input.to_string(),
+        &output.to_string(),
+        StepState::Done,
+        None,
+        started,
+        now,
+    )
+    .await?;
+    Ok(rung)
+}
+
+/// The workflow of a run.
+async fn facts_workflow(tx: &mut Tx<'_>, run: i64) -> anyhow::Result<i64> {
+    repo::run(&mut **tx, run)
+        .await?
+        .map(|r| r.workflow_id)
+        .ok_or_else(|| anyhow::anyhow!("run {run}"))
+}
+
+/// A text written in the school's language (a note in a file, a reason, a chat message
+/// many read).
+fn school_text(app: &AppState, text: &super::super::Text, facts: &RunFacts) -> String {
+    let t = Tr::new(app.i18n.clone(), Locale::default());
+    text.render(t.locale, &facts.places_in(&t))
+}
+
+/// Records a step that had nothing to act on (a student's step on a schedule's run).
+async fn skip_step(
+    tx: &mut Tx<'_>,
+    id: i64,
+    position: i64,
+    step: &Step,
+    why: &str,
+    started: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<i64>> {
+    repo::put_step(
+        &mut **tx,
+        id,
+        position,
+        step.kind(),
+        "{}",
+        &json!({ "nothing": why }).to_string(),
+        StepState::Done,
+        None,
+        started,
+        now,
+    )
+    .await?;
+    Ok(Vec::new())
+}
+
+/// A branch: whether its condition holds on the run's facts, and the step to go on from.
+/// Recorded, so that a run resumed takes the same way.
+async fn branch<'e>(
+    db: impl sqlx::Executor<'e, Database = crate::db::Db>,
+    id: i64,
+    position: usize,
+    step: &Step,
+    facts: &RunFacts,
+    now: DateTime<Utc>,
+) -> anyhow::Result<usize> {
+    let Step::Branch { condition, skip } = step else {
+        anyhow::bail!("not a branch");
+    };
+    let holds = match expr::parse(condition) {
+        Ok(Some(e)) => expr::eval(&e, &facts.fields),
+        Ok(None) => true,
+        Err(_) => false,
+    };
+    let next = if holds {
+        position + 1
+    } else {
+        position + 1 + (*skip).max(0) as usize
+    };
+    repo::put_step(
+        db,
+        id,
+        position as i64,
+        "branch",
+        &json!({ "condition": condition }).to_string(),
+        &json!({ "holds": holds, "next": next }).to_string(),
+        StepState::Done,
+        None,
+        now,
+        now,
+    )
+    .await?;
+    Ok(next)
+}
+
+/// Does a new run's first steps at once, in the transaction that wrote it, as long as they
+/// only write to the database (telling people, tasks): the first action costs no trip
+/// through the job runner. Returns whether the run is over; if not, its job does the rest.
+pub(super) async fn begin(
+    tx: &mut Tx<'_>,
+    app: &AppState,
+    id: i64,
+    steps: &[Step],
+    facts: &RunFacts,
+    now: DateTime<Utc>,
+    rung: &mut Vec<i64>,
+) -> anyhow::Result<bool> {
+    let mut i = 0;
+    while let Some(step) = steps.get(i) {
+        if let Step::Branch { .. } = step {
+            i = branch(&mut **tx, id, i, step, facts, now).await?;
+            continue;
+        }
+        if !step.is_local() {
+            return Ok(false);
+        }
+        rung.extend(local(tx, app, id, i as i64, step, facts, now, now).await?);
+        i += 1;
+    }
+    repo::set_run_state(&mut **tx, id, RunState::Done, None, now).await?;
+    Ok(true)
+}
+
 /// Carries out a run from its first step not done.
 pub async fn carry_out(app: &AppState, id: i64) -> anyhow::Result<Json> {
     let db = &app.db;
@@ -61,11 +322,22 @@ pub async fn carry_out(app: &AppState, id: i64) -> anyhow::Result<Json> {
     let kind = facts.trigger.unwrap_or(TriggerKind::Manual);
     let known = repo::steps(db, id).await?;
     repo::set_run_state(db, id, RunState::Running, None, app.clock.now()).await?;
-    for (i, step) in steps.iter().enumerate() {
+    let mut i = 0;
+    while let Some(step) = steps.get(i) {
         let position = i as i64;
         let before = known.iter().find(|s| s.position == position);
+        i += 1;
         match before.map(|s| s.state) {
-            Some(StepState::Done) => continue,
+            // A branch taken goes on where it said.
+            Some(StepState::Done) => {
+                if let Some(next) = before
+                    .and_then(|s| serde_json::from_str::<Json>(&s.output).ok())
+                    .and_then(|o| o.get("next").and_then(|n| n.as_u64()))
+                {
+                    i = next as usize;
+                }
+                continue;
+            }
             Some(StepState::Failed) => {
                 repo::set_run_state(
                     db,
@@ -82,59 +354,33 @@ pub async fn carry_out(app: &AppState, id: i64) -> anyhow::Result<Json> {
         let now = app.clock.now();
         let started = before.map(|s| s.started_at).unwrap_or(now);
         match step {
-            Step::Notify { to, text } | Step::Task { to, text } => {
+            Step::Branch { .. } => {
+                i = branch(db, id, position as usize, step, &facts, now).await?;
+            }
+            Step::Chat { channel, text } => {
                 let mut tx = crate::db::begin_write(db).await?;
-                let people = audience(&mut tx, *to, &facts).await?;
-                let mut done = Vec::new();
-                let mut rung = Vec::new();
-                for user in &people {
-                    let t = Tr::new(app.i18n.clone(), locale_of(&mut tx, *user).await?);
-                    let written = text.render(t.locale, &facts.places_in(&t));
-                    if matches!(step, Step::Task { .. }) {
-                        let task =
-                            repo::insert_task(&mut *tx, id, *user, facts.student_id, &written, now)
-                                .await?;
-                        done.push(json!({ "user": user, "task": task }));
-                        let note = crate::notifications::Note {
-                            user_id: *user,
-                            kind: kind.news_kind(),
-                            key: "wf-task-note",
-                            args: json!({ "text": written }),
-                            link: "/suivi".into(),
-                        };
-                        if crate::notifications::deliver(&mut tx, Some(app), &note, None, now)
-                            .await?
-                        {
-                            rung.push(*user);
-                        }
-                    } else {
-                        let note = crate::notifications::Note {
-                            user_id: *user,
-                            kind: kind.news_kind(),
-                            key: "wf-text",
-                            args: json!({ "text": written }),
-                            link: if *to == Audience::Parents {
-                                facts.link.clone()
-                            } else {
-                                "/".into()
-                            },
-                        };
-                        if crate::notifications::deliver(&mut tx, Some(app), &note, None, now)
-                            .await?
-                        {
-                            rung.push(*user);
-                        }
-                        done.push(json!({ "user": user, "text": written }));
-                    }
-                }
-                // The effect and the step's record commit together: never twice.
+                let author = repo::author(&mut *tx, run.workflow_id).await?;
+                let class = facts
+                    .class_id
+                    .filter(|_| *channel != super::super::Channel::Broadcast);
+                let Some(author) = author
+                    .filter(|_| class.is_some() || *channel == super::super::Channel::Broadcast)
+                else {
+                    skip_step(&mut tx, id, position, step, "wf-no-class", started, now).await?;
+                    tx.commit().await?;
+                    continue;
+                };
+                let body = school_text(app, text, &facts);
+                let msg =
+                    crate::chat::post(&mut tx, channel.as_str(), class, author, &body, now).await?;
                 repo::put_step(
                     &mut *tx,
                     id,
                     position,
-                    step.kind(),
-                    &json!({ "to": to }).to_string(),
-                    &json!({ "people": done }).to_string(),
+                    "chat",
+                    &json!({ "channel": channel }).to_string(),
+                    &json!({ "conversation": msg.conversation_id, "message": msg.id, "text": body })
+                        .to_string(),
                     StepState::Done,
                     None,
                     started,
@@ -142,7 +388,7 @@ pub async fn carry_out(app: &AppState, id: i64) -> anyhow::Result<Json> {
                 )
                 .await?;
                 tx.commit().await?;
-                crate::notifications::ring_users(app, rung).await;
+                crate::chat::push(app, &msg);
             }
             Step::Webhook { url, secret } => {
                 let body = json!({
@@ -271,6 +517,12 @@ pub async fn carry_out(app: &AppState, id: i64) -> anyhow::Result<Json> {
                 tx.commit().await?;
                 return Ok(json!({ "state": "waiting", "until": until.to_rfc3339() }));
             }
+            _ => {
+                let mut tx = crate::db::begin_write(db).await?;
+                let rung = local(&mut tx, app, id, position, step, &facts, started, now).await?;
+                tx.commit().await?;
+                crate::notifications::ring_users(app, rung).await;
+            }
         }
     }
     repo::set_run_state(db, id, RunState::Done, None, app.clock.now()).await?;
@@ -297,12 +549,18 @@ pub async fn rehearse(
     t: &Tr,
 ) -> anyhow::Result<Option<Rehearsal>> {
     let mut tx = crate::db::begin_write(&app.db).await?;
-    let Some((kind, facts)) = facts_of(&mut tx, &event.what, event.occurred_at).await? else {
+    let Some((_, facts)) = facts_for(
+        &mut tx,
+        &app.db,
+        w.trigger_kind,
+        &event.what,
+        event.occurred_at,
+    )
+    .await?
+    .into_iter()
+    .next() else {
         return Ok(None);
     };
-    if kind != w.trigger_kind {
-        return Ok(None);
-    }
     let holds = match expr::parse(&w.condition) {
         Ok(Some(e)) => expr::eval(&e, &facts.fields),
         Ok(None) => true,
@@ -330,6 +588,31 @@ pub async fn rehearse(
             }
             Step::Webhook { url, .. } => vec![t.t1("wf-dry-webhook", "url", url)],
             Step::Wait { minutes } => vec![t.t1("wf-dry-wait", "minutes", t.duration(*minutes))],
+            Step::Chat { channel, text } => vec![format!(
+                "{} — {}",
+                t.t(channel.label_key()),
+                school_text(app, text, &facts)
+            )],
+            Step::Points { points, text } => vec![format!(
+                "{} — {}",
+                t.t1("wf-dry-points", "points", points),
+                school_text(app, text, &facts)
+            )],
+            Step::Note { text } => vec![school_text(app, text, &facts)],
+            Step::Document { document, .. } => {
+                vec![t.t1("wf-dry-document", "document", t.t(document.label_key()))]
+            }
+            Step::Branch { condition, skip } => {
+                let holds = match expr::parse(condition) {
+                    Ok(Some(e)) => expr::eval(&e, &facts.fields),
+                    _ => true,
+                };
+                vec![if holds {
+                    t.t("wf-dry-branch-on")
+                } else {
+                    t.t1("wf-dry-branch-skip", "count", skip)
+                }]
+            }
         };
         steps.push((step.label_key(), lines));
     }
