@@ -86,17 +86,15 @@ pub(super) async fn seed(tx: &mut Tx<'_>, today: NaiveDate) -> anyhow::Result<()
             .iter()
             .map(|p| serde_json::json!({ "user": p.user_id, "text": written }))
             .collect();
-        repo::put_step(
-            &mut **tx,
+        done_step(
+            tx,
             run_id,
             0,
             "notify",
             r#"{"to":"parents"}"#,
             &serde_json::json!({ "people": people }).to_string(),
-            StepState::Done,
-            None,
             at,
-            at + Duration::milliseconds(180),
+            180,
         )
         .await?;
         repo::set_run_state(
@@ -146,17 +144,15 @@ async fn sanction_tasks(tx: &mut Tx<'_>, t: &crate::i18n::Tr, flow: i64) -> anyh
         if i == 0 {
             repo::tick(&mut **tx, task, head, true, at + Duration::days(1)).await?;
         }
-        repo::put_step(
-            &mut **tx,
+        done_step(
+            tx,
             run_id,
             0,
             "task",
             r#"{"to":"head_teacher"}"#,
             &serde_json::json!({ "people": [{ "user": head, "task": task }] }).to_string(),
-            StepState::Done,
-            None,
             at,
-            at + Duration::milliseconds(120),
+            120,
         )
         .await?;
         // The note in the student's file, the template's second step.
@@ -165,20 +161,8 @@ async fn sanction_tasks(tx: &mut Tx<'_>, t: &crate::i18n::Tr, flow: i64) -> anyh
             let note =
                 crate::conduct::repo::insert_note(&mut **tx, student_id, &body, Some(run_id), at)
                     .await?;
-            repo::put_step(
-                &mut **tx,
-                run_id,
-                1,
-                "note",
-                "{}",
-                &serde_json::json!({ "student": student_id, "note": note, "text": body })
-                    .to_string(),
-                StepState::Done,
-                None,
-                at,
-                at + Duration::milliseconds(125),
-            )
-            .await?;
+            let output = serde_json::json!({ "student": student_id, "note": note, "text": body });
+            done_step(tx, run_id, 1, "note", "{}", &output.to_string(), at, 125).await?;
         }
         repo::set_run_state(
             &mut **tx,
@@ -189,6 +173,34 @@ async fn sanction_tasks(tx: &mut Tx<'_>, t: &crate::i18n::Tr, flow: i64) -> anyh
         )
         .await?;
     }
+    Ok(())
+}
+
+/// A step of the past, done `ms` milliseconds after its run started.
+#[allow(clippy::too_many_arguments)]
+async fn done_step(
+    tx: &mut Tx<'_>,
+    run: i64,
+    position: i64,
+    kind: &str,
+    input: &str,
+    output: &str,
+    at: chrono::DateTime<Utc>,
+    ms: i64,
+) -> anyhow::Result<()> {
+    repo::put_step(
+        &mut **tx,
+        run,
+        position,
+        kind,
+        input,
+        output,
+        StepState::Done,
+        None,
+        at,
+        at + Duration::milliseconds(ms),
+    )
+    .await?;
     Ok(())
 }
 

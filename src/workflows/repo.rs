@@ -73,17 +73,13 @@ pub async fn workflow<'e>(
         .await
 }
 
-/// The enabled workflows of a trigger.
-pub async fn enabled_for<'e>(
+/// Every enabled workflow.
+pub async fn enabled<'e>(
     db: impl sqlx::Executor<'e, Database = Db>,
-    kind: super::TriggerKind,
 ) -> Result<Vec<WorkflowRow>, sqlx::Error> {
-    sqlx::query_as(crate::sql!(
-        "{WORKFLOW} WHERE enabled = TRUE AND trigger_kind = $1 ORDER BY id"
-    ))
-    .bind(kind)
-    .fetch_all(db)
-    .await
+    sqlx::query_as(crate::sql!("{WORKFLOW} WHERE enabled = TRUE ORDER BY id"))
+        .fetch_all(db)
+        .await
 }
 
 /// The enabled workflows of the clock's triggers.
@@ -264,7 +260,7 @@ pub async fn insert_run<'e>(
     let row: Option<(i64,)> = sqlx::query_as(
         "INSERT INTO workflow_runs (workflow_id, event_id, facts, steps, state, error, started_by, created_at, \
            finished_at, fire_key) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $5 = 'skipped' THEN $8 END, $9) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $5 IN ('skipped', 'done') THEN $8 END, $9) \
          ON CONFLICT DO NOTHING RETURNING id",
     )
     .bind(r.workflow_id)

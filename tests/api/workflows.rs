@@ -21,7 +21,7 @@ async fn turn_on(app: &TestApp, template: &str) -> i64 {
 }
 
 /// Hands new events to the engine and the notifier, then runs every job due.
-async fn settle(app: &TestApp) {
+pub(crate) async fn settle(app: &TestApp) {
     let now = app.state.clock.now();
     suku::events::dispatch(&app.db.pool, &Engine::new(&app.state), 500, now)
         .await
@@ -41,6 +41,11 @@ async fn settle(app: &TestApp) {
 }
 
 async fn absent(app: &TestApp, start: &str) {
+    absent_for(app, start, "60").await;
+}
+
+/// The teacher of class A marks its first student absent on Wednesday 2 December.
+pub(crate) async fn absent_for(app: &TestApp, start: &str, minutes: &str) {
     let mut t = app.login_as("teacher_a").await;
     let r = t
         .post(
@@ -48,7 +53,7 @@ async fn absent(app: &TestApp, start: &str) {
             &[
                 ("held_on", "2026-12-02"),
                 ("starts_at", start),
-                ("minutes", "60"),
+                ("minutes", minutes),
                 (&format!("etat_{}", app.f.s1), "absent"),
             ],
         )

@@ -5,29 +5,10 @@
 //! their work once, and what they write is where people look.
 
 use axum::http::StatusCode;
-use suku::workflows::{self, Engine, TriggerKind};
+use suku::workflows::{self, TriggerKind};
 
 use crate::helpers::{TestApp, scalar};
-
-/// Hands new events to the engine and the notifier, then runs every job due.
-async fn settle(app: &TestApp) {
-    let now = app.state.clock.now();
-    suku::events::dispatch(&app.db.pool, &Engine::new(&app.state), 500, now)
-        .await
-        .unwrap();
-    suku::events::dispatch(
-        &app.db.pool,
-        &suku::notifications::Notifier::new(&app.state),
-        500,
-        now,
-    )
-    .await
-    .unwrap();
-    while suku::jobs::run_once(&app.state, &suku::app::jobs(), "t")
-        .await
-        .unwrap()
-    {}
-}
+use crate::workflows::{absent_for as absent, settle};
 
 /// A workflow that notes in the student's file, on a trigger and condition.
 async fn noting(app: &TestApp, kind: TriggerKind, condition: &str) -> i64 {
@@ -61,22 +42,6 @@ async fn runs_of(app: &TestApp, workflow: i64) -> i64 {
         Some(workflow),
     )
     .await
-}
-
-async fn absent(app: &TestApp, start: &str, minutes: &str) {
-    let mut t = app.login_as("teacher_a").await;
-    let r = t
-        .post(
-            &format!("/enseignant/classes/{}/appel", app.f.class_a),
-            &[
-                ("held_on", "2026-12-02"),
-                ("starts_at", start),
-                ("minutes", minutes),
-                (&format!("etat_{}", app.f.s1), "absent"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 }
 
 #[tokio::test]

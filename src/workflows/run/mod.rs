@@ -247,6 +247,13 @@ pub async fn start(
         None if recent >= w.max_per_hour => (RunState::Skipped, Some("wf-error-rate")),
         None => (RunState::Queued, None),
     };
+    let steps = w.steps();
+    // A run whose steps all only write to the database is done here, whole: it is
+    // written as done (its steps commit with it, or nothing does).
+    let whole = state == RunState::Queued
+        && steps
+            .iter()
+            .all(|s| s.is_local() || matches!(s, Step::Branch { .. }));
     let run = repo::insert_run(
         &mut **tx,
         &NewRun {
@@ -254,7 +261,7 @@ pub async fn start(
             event_id: event,
             facts: &serde_json::to_string(facts)?,
             steps: &w.steps,
-            state,
+            state: if whole { RunState::Done } else { state },
             error,
             started_by: by,
             fire_key,
@@ -264,9 +271,14 @@ pub async fn start(
     .await?;
     if let Some(id) = run
         && state == RunState::Queued
-        && !begin(tx, app, id, &w.steps(), facts, now, rung).await?
     {
-        crate::jobs::enqueue(&mut **tx, &RunOf { run_id: id }, by, now).await?;
+        if begin(tx, app, id, &steps, facts, now, rung).await? {
+            if !whole {
+                repo::set_run_state(&mut **tx, id, RunState::Done, None, now).await?;
+            }
+        } else {
+            crate::jobs::enqueue(&mut **tx, &RunOf { run_id: id }, by, now).await?;
+        }
     }
     Ok(run)
 }
@@ -275,14 +287,37 @@ pub async fn start(
 pub struct Engine {
     app: AppState,
     rung: std::sync::Mutex<Vec<i64>>,
+    /// The enabled workflows, as read at most `FRESH` ago: a busy school's events do not
+    /// each read them again (a workflow turned on or off counts within that time, on every
+    /// node).
+    enabled: std::sync::Mutex<Option<(std::time::Instant, std::sync::Arc<Vec<WorkflowRow>>)>>,
 }
+
+/// How long the engine trusts its reading of the enabled workflows.
+const FRESH: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl Engine {
     pub fn new(app: &AppState) -> Self {
         Engine {
             app: app.clone(),
             rung: Default::default(),
+            enabled: Default::default(),
         }
+    }
+
+    async fn enabled(
+        &self,
+        tx: &mut Tx<'_>,
+    ) -> Result<std::sync::Arc<Vec<WorkflowRow>>, sqlx::Error> {
+        if let Some((at, flows)) = &*self.enabled.lock().unwrap_or_else(|e| e.into_inner())
+            && at.elapsed() < FRESH
+        {
+            return Ok(flows.clone());
+        }
+        let flows = std::sync::Arc::new(repo::enabled(&mut **tx).await?);
+        *self.enabled.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((std::time::Instant::now(), flows.clone()));
+        Ok(flows)
     }
 
     /// Rings the bells of the people told by the events handled so far.
@@ -303,8 +338,14 @@ impl Subscriber for Engine {
     async fn handle(&self, tx: &mut Tx<'_>, event: &Event) -> anyhow::Result<()> {
         let mut rung = Vec::new();
         let now = self.app.clock.now();
-        for kind in kinds_of(&event.what) {
-            let flows = repo::enabled_for(&mut **tx, kind).await?;
+        let kinds = kinds_of(&event.what);
+        if kinds.is_empty() {
+            return Ok(());
+        }
+        let enabled = self.enabled(tx).await?;
+        for kind in kinds {
+            let flows: Vec<&WorkflowRow> =
+                enabled.iter().filter(|w| w.trigger_kind == kind).collect();
             if flows.is_empty() {
                 continue;
             }

@@ -279,7 +279,8 @@ async fn branch<'e>(
 
 /// Does a new run's first steps at once, in the transaction that wrote it, as long as they
 /// only write to the database (telling people, tasks): the first action costs no trip
-/// through the job runner. Returns whether the run is over; if not, its job does the rest.
+/// through the job runner. Returns whether every step is done (the caller marks the run
+/// done); if not, its job does the rest.
 pub(super) async fn begin(
     tx: &mut Tx<'_>,
     app: &AppState,
@@ -301,7 +302,6 @@ pub(super) async fn begin(
         rung.extend(local(tx, app, id, i as i64, step, facts, now, now).await?);
         i += 1;
     }
-    repo::set_run_state(&mut **tx, id, RunState::Done, None, now).await?;
     Ok(true)
 }
 
