@@ -166,7 +166,7 @@ async fn run_now(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> A
         &mut tx,
         &app,
         &mut rung,
-        &w,
+        &super::run::Flow::new(w.clone()),
         None,
         None,
         &facts,

@@ -225,15 +225,16 @@ pub async fn start(
     tx: &mut Tx<'_>,
     app: &AppState,
     rung: &mut Vec<i64>,
-    w: &WorkflowRow,
+    flow: &Flow,
     event: Option<i64>,
     fire_key: Option<&str>,
     facts: &RunFacts,
     by: Option<i64>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<i64>> {
-    let (holds, broken) = match expr::parse(&w.condition) {
-        Ok(Some(e)) => (expr::eval(&e, &facts.fields), None),
+    let w = &flow.row;
+    let (holds, broken) = match &flow.condition {
+        Ok(Some(e)) => (expr::eval(e, &facts.fields), None),
         Ok(None) => (true, None),
         Err(e) => (true, Some(e.key)),
     };
@@ -247,7 +248,7 @@ pub async fn start(
         None if recent >= w.max_per_hour => (RunState::Skipped, Some("wf-error-rate")),
         None => (RunState::Queued, None),
     };
-    let steps = w.steps();
+    let steps = &flow.steps;
     // A run whose steps all only write to the database is done here, whole: it is
     // written as done (its steps commit with it, or nothing does).
     let whole = state == RunState::Queued
@@ -272,7 +273,7 @@ pub async fn start(
     if let Some(id) = run
         && state == RunState::Queued
     {
-        if begin(tx, app, id, &steps, facts, now, rung).await? {
+        if begin(tx, app, id, steps, facts, now, rung).await? {
             if !whole {
                 repo::set_run_state(&mut **tx, id, RunState::Done, None, now).await?;
             }
@@ -283,6 +284,23 @@ pub async fn start(
     Ok(run)
 }
 
+/// A workflow ready to start: its condition parsed and its steps read once.
+pub struct Flow {
+    pub row: WorkflowRow,
+    condition: Result<Option<expr::Expr>, expr::ExprError>,
+    steps: Vec<Step>,
+}
+
+impl Flow {
+    pub fn new(row: WorkflowRow) -> Self {
+        Flow {
+            condition: expr::parse(&row.condition),
+            steps: row.steps(),
+            row,
+        }
+    }
+}
+
 /// The engine, a subscriber of the school events.
 pub struct Engine {
     app: AppState,
@@ -290,7 +308,7 @@ pub struct Engine {
     /// The enabled workflows, as read at most `FRESH` ago: a busy school's events do not
     /// each read them again (a workflow turned on or off counts within that time, on every
     /// node).
-    enabled: std::sync::Mutex<Option<(std::time::Instant, std::sync::Arc<Vec<WorkflowRow>>)>>,
+    enabled: std::sync::Mutex<Option<(std::time::Instant, std::sync::Arc<Vec<Flow>>)>>,
 }
 
 /// How long the engine trusts its reading of the enabled workflows.
@@ -305,16 +323,19 @@ impl Engine {
         }
     }
 
-    async fn enabled(
-        &self,
-        tx: &mut Tx<'_>,
-    ) -> Result<std::sync::Arc<Vec<WorkflowRow>>, sqlx::Error> {
+    async fn enabled(&self, tx: &mut Tx<'_>) -> Result<std::sync::Arc<Vec<Flow>>, sqlx::Error> {
         if let Some((at, flows)) = &*self.enabled.lock().unwrap_or_else(|e| e.into_inner())
             && at.elapsed() < FRESH
         {
             return Ok(flows.clone());
         }
-        let flows = std::sync::Arc::new(repo::enabled(&mut **tx).await?);
+        let flows = std::sync::Arc::new(
+            repo::enabled(&mut **tx)
+                .await?
+                .into_iter()
+                .map(Flow::new)
+                .collect::<Vec<_>>(),
+        );
         *self.enabled.lock().unwrap_or_else(|e| e.into_inner()) =
             Some((std::time::Instant::now(), flows.clone()));
         Ok(flows)
@@ -344,8 +365,10 @@ impl Subscriber for Engine {
         }
         let enabled = self.enabled(tx).await?;
         for kind in kinds {
-            let flows: Vec<&WorkflowRow> =
-                enabled.iter().filter(|w| w.trigger_kind == kind).collect();
+            let flows: Vec<&Flow> = enabled
+                .iter()
+                .filter(|f| f.row.trigger_kind == kind)
+                .collect();
             if flows.is_empty() {
                 continue;
             }
@@ -424,6 +447,8 @@ pub async fn tick(app: &AppState) -> anyhow::Result<usize> {
             _ => Vec::new(),
         };
         let mut tx = crate::db::begin_write(&app.db).await?;
+        let flow = Flow::new(w);
+        let w = &flow.row;
         if let Some(at) = occurrence {
             if w.trigger_kind == TriggerKind::Schedule {
                 let key = format!("at:{}", at.to_rfc3339());
@@ -433,7 +458,7 @@ pub async fn tick(app: &AppState) -> anyhow::Result<usize> {
                         &mut tx,
                         app,
                         &mut rung,
-                        &w,
+                        &flow,
                         None,
                         Some(&key),
                         &facts,
@@ -469,7 +494,7 @@ pub async fn tick(app: &AppState) -> anyhow::Result<usize> {
                         &mut tx,
                         app,
                         &mut rung,
-                        &w,
+                        &flow,
                         None,
                         Some(&key),
                         &facts,

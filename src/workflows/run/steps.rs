@@ -60,13 +60,15 @@ async fn local(
 ) -> anyhow::Result<Vec<i64>> {
     let kind = facts.trigger.unwrap_or(TriggerKind::Manual);
     let mut rung = Vec::new();
+    // The places, written once per language among the readers.
+    let mut by_locale = Vec::new();
     let (input, output) = match step {
         Step::Notify { to, text } | Step::Task { to, text } => {
             let people = audience(tx, *to, facts).await?;
             let mut done = Vec::new();
             for user in &people {
-                let t = Tr::new(app.i18n.clone(), locale_of(tx, *user).await?);
-                let written = text.render(t.locale, &facts.places_in(&t));
+                let locale = locale_of(tx, *user).await?;
+                let written = written_in(app, text, facts, locale, &mut by_locale);
                 let (note, record) = if matches!(step, Step::Task { .. }) {
                     let task =
                         repo::insert_task(&mut **tx, id, *user, facts.student_id, &written, now)
@@ -160,8 +162,8 @@ async fn local(
             let pdf = format!("/documents/{doc}/pdf");
             let mut sent = Vec::new();
             for user in audience(tx, *to, facts).await? {
-                let t = Tr::new(app.i18n.clone(), locale_of(tx, user).await?);
-                let written = text.render(t.locale, &facts.places_in(&t));
+                let locale = locale_of(tx, user).await?;
+                let written = written_in(app, text, facts, locale, &mut by_locale);
                 let note = crate::notifications::Note {
                     user_id: user,
                     kind: kind.news_kind(),
@@ -203,6 +205,25 @@ async fn facts_workflow(tx: &mut Tx<'_>, run: i64) -> anyhow::Result<i64> {
         .await?
         .map(|r| r.workflow_id)
         .ok_or_else(|| anyhow::anyhow!("run {run}"))
+}
+
+/// A text in a reader's language, its places written once per language.
+fn written_in(
+    app: &AppState,
+    text: &super::super::Text,
+    facts: &RunFacts,
+    locale: Locale,
+    by_locale: &mut Vec<(Locale, Vec<(String, String)>)>,
+) -> String {
+    let i = match by_locale.iter().position(|(l, _)| *l == locale) {
+        Some(i) => i,
+        None => {
+            let t = Tr::new(app.i18n.clone(), locale);
+            by_locale.push((locale, facts.places_in(&t)));
+            by_locale.len() - 1
+        }
+    };
+    text.render(locale, &by_locale[i].1)
 }
 
 /// A text written in the school's language (a note in a file, a reason, a chat message
