@@ -37,6 +37,7 @@ pub mod realtime;
 pub mod school;
 pub mod settings;
 pub mod sms;
+pub mod timetable;
 pub mod todo;
 pub mod web;
 pub mod workflows;

@@ -50,6 +50,11 @@ enum Command {
         #[command(subcommand)]
         action: UserAction,
     },
+    /// Timetables: solve an ITC-2007 `.ctt` or a FET `.fet` file, check a solution, convert.
+    Timetable {
+        #[command(subcommand)]
+        action: suku::timetable::cli::Action,
+    },
 }
 
 #[derive(Subcommand)]
@@ -124,6 +129,12 @@ async fn run() -> anyhow::Result<()> {
     let _ = dotenvy::dotenv();
     init_tracing();
     let cli = Cli::parse();
+    // Solving a file needs no database.
+    if let Command::Timetable { action } = &cli.command
+        && !action.needs_database()
+    {
+        return suku::timetable::cli::run(action, None).await;
+    }
     let mut config = Config::new(cli.database_url.clone()).with_env()?;
     let pool = db::connect(&config.database_url, config.db_max_connections)
         .await
@@ -176,6 +187,7 @@ async fn run() -> anyhow::Result<()> {
             serve(pool, config).await
         }
         Command::User { action } => user_command(&pool, action).await,
+        Command::Timetable { action } => suku::timetable::cli::run(&action, Some(&pool)).await,
     }
 }
 

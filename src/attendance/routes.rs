@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
             "/enseignant/classes/{id}/appel",
             get(roll_call_form).post(roll_call).allow(Rule::TEACHER),
         )
+        .route("/enseignant/appel", get(roll_call_now).allow(Rule::TEACHER))
         .route(
             "/parent/absences/{id}/justification",
             post(justify).allow(Rule::PARENT),
@@ -120,14 +121,43 @@ async fn roll_call_form(
     ctx: Ctx,
     PathId(id): PathId,
 ) -> AppResult<Response> {
+    let u = ctx.require(Portal::Teacher)?;
     let now = ctx.now;
-    let form = RollCallForm {
+    let mut form = RollCallForm {
         held_on: now.date_naive().to_string(),
         starts_at: now.format("%H:00").to_string(),
         minutes: "55".into(),
         subject_id: String::new(),
     };
+    // The lesson of the hour in the published timetable, when it is this class's.
+    let time = now.format("%H:%M").to_string();
+    if let Some((from, to, lesson)) =
+        crate::timetable::week::lesson_now(&app.db, u.id, now.date_naive(), &time).await?
+        && lesson.class_id == id
+    {
+        form.starts_at = from.clone();
+        form.minutes = crate::timetable::week::minutes_between(&from, &to).to_string();
+        form.subject_id = lesson.subject_id.to_string();
+    }
     page(&app, &ctx, id, form, HashMap::new(), FormErrors::default()).await
+}
+
+/// The roll call of the lesson the teacher gives now (by the published timetable), or the
+/// teacher's classes when there is none.
+async fn roll_call_now(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let u = ctx.require(Portal::Teacher)?;
+    let now = ctx.now;
+    let time = now.format("%H:%M").to_string();
+    match crate::timetable::week::lesson_now(&app.db, u.id, now.date_naive(), &time).await? {
+        Some((_, _, lesson)) => Ok(redirect(&format!(
+            "/enseignant/classes/{}/appel",
+            lesson.class_id
+        ))),
+        None => {
+            ctx.flash("info", "timetable-no-lesson-now").await?;
+            Ok(redirect("/enseignant"))
+        }
+    }
 }
 
 fn parse_time(s: &str) -> Option<String> {

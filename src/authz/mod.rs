@@ -36,6 +36,32 @@ pub async fn is_guardian_of(
     .await
 }
 
+/// May the account `user_id` follow student `student_id`'s week from outside a session (a
+/// calendar feed)? The student's own account, or a guardian's.
+pub async fn may_follow_student(
+    db: &Pool,
+    user_id: i64,
+    student_id: i64,
+) -> Result<bool, sqlx::Error> {
+    if exists(
+        db,
+        "SELECT 1 FROM students WHERE id = $1 AND user_id = $2",
+        student_id,
+        user_id,
+    )
+    .await?
+    {
+        return Ok(true);
+    }
+    exists(
+        db,
+        "SELECT 1 FROM student_guardians WHERE student_id = $1 AND user_id = $2",
+        student_id,
+        user_id,
+    )
+    .await
+}
+
 /// May `u` see student `student_id`? The administration sees everyone; a parent their own
 /// children; a student themself; a teacher the students of the classes they teach or head.
 pub async fn can_see_student(

@@ -28,6 +28,7 @@ mod momo;
 mod names;
 mod news;
 mod sms;
+mod timetable;
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "suku2026";
@@ -620,6 +621,12 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
     lessons::seed(&mut tx, &mut n.rng, today).await?;
     conduct::seed(&mut tx, demo_student.as_deref(), today).await?;
     workflows::seed(&mut tx, today).await?;
+    // Three teachers away half a day: the demo teacher among them, to see it on their week.
+    let busy: Vec<i64> = demo_teacher
+        .into_iter()
+        .chain(teacher_ids.iter().copied().skip(20).step_by(17).take(2))
+        .collect();
+    timetable::seed(&mut tx, &subject_ids, &series_ids, &busy).await?;
     documents::seed(
         &mut tx,
         demo_student.as_deref(),
@@ -682,5 +689,6 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
     settings::store(&mut *tx, "demo", &demo).await?;
     tx.commit().await?;
     life::settle(db, today).await?;
+    timetable::publish_first(db, year_id).await?;
     Ok(demo)
 }

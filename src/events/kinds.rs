@@ -58,6 +58,12 @@ pub enum SchoolEvent {
     /// A chat message was reported to the administration.
     #[serde(rename = "message.reported")]
     MessageReported(MessageReported),
+    /// A lesson of the published timetable moved.
+    #[serde(rename = "timetable.changed")]
+    TimetableChanged(TimetableChanged),
+    /// A version of the timetable was published (replacing the one before, if any).
+    #[serde(rename = "timetable.published")]
+    TimetablePublished(TimetablePublished),
 }
 
 /// The stored kinds of the events others look up by kind (a workflow's dry run lists the
@@ -233,6 +239,27 @@ pub struct AnnouncementPublished {
 pub struct TeacherAbsent {
     pub absence_id: i64,
     pub teacher_user_id: i64,
+}
+
+/// A lesson of the published timetable, moved by hand.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimetableChanged {
+    pub timetable_id: i64,
+    pub lesson_id: i64,
+    pub class_id: i64,
+    pub subject_id: i64,
+    pub teacher_user_id: i64,
+    /// Monday 0 … Saturday 5, and the period's ordinal, before and after.
+    pub from: (i64, i64),
+    pub to: (i64, i64),
+}
+
+/// A version of the timetable, published.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimetablePublished {
+    pub timetable_id: i64,
+    /// The version it replaces.
+    pub previous_id: Option<i64>,
 }
 
 /// A sanction, given.

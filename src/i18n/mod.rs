@@ -138,6 +138,11 @@ const CATALOGS: &[(&str, &str, &str)] = &[
         include_str!("../../locales/fr/workflows.ftl"),
         include_str!("../../locales/en/workflows.ftl"),
     ),
+    (
+        "timetable",
+        include_str!("../../locales/fr/timetable.ftl"),
+        include_str!("../../locales/en/timetable.ftl"),
+    ),
 ];
 
 /// The source text of every catalog file, per locale, for the consistency tests.

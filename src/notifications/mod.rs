@@ -172,6 +172,12 @@ async fn notes_for(tx: &mut Tx<'_>, event: &Event) -> anyhow::Result<Vec<Note>> 
         }
         SchoolEvent::SanctionGiven(s) => sanction_notes(tx, s).await?,
         SchoolEvent::TeacherAbsent(a) => teacher_absence_notes(tx, a).await?,
+        SchoolEvent::TimetableChanged(c) => {
+            timetable_notes(crate::timetable::notify::changed(tx, c).await?)
+        }
+        SchoolEvent::TimetablePublished(p) => {
+            timetable_notes(crate::timetable::notify::published(tx, p).await?)
+        }
         // Told through the workflows the school sets up, if it wants.
         SchoolEvent::InvoiceCreated(_)
         | SchoolEvent::PaymentReversed(_)
@@ -222,6 +228,18 @@ async fn sanction_notes(
             link: format!("/vie-scolaire/eleves/{}", s.student_id),
         })
         .collect())
+}
+
+fn timetable_notes(told: Vec<(i64, &'static str, Value, String)>) -> Vec<Note> {
+    told.into_iter()
+        .map(|(user_id, key, args, link)| Note {
+            user_id,
+            kind: "announcement",
+            key,
+            args,
+            link,
+        })
+        .collect()
 }
 
 async fn teacher_absence_notes(

@@ -45,6 +45,26 @@ struct StudentHome<'a> {
     justify: bool,
     news: Vec<crate::announcements::repo::Announcement>,
     todo: Vec<crate::todo::Item>,
+    today: Option<crate::timetable::week::Upcoming>,
+}
+
+/// Today's lessons of a student's class (or the next day's), for the home card.
+async fn class_today(
+    app: &AppState,
+    ctx: &Ctx,
+    s: Option<&StudentRow>,
+    href: String,
+) -> AppResult<Option<crate::timetable::week::Upcoming>> {
+    let Some(class) = s.and_then(|s| s.class_id) else {
+        return Ok(None);
+    };
+    Ok(crate::timetable::week::upcoming(
+        &app.db,
+        crate::timetable::View::Class(class),
+        ctx.today(),
+        href,
+    )
+    .await?)
 }
 
 /// The next week's work of a student, for the home card.
@@ -90,8 +110,16 @@ async fn student_home(
         _ => Default::default(),
     };
     let todo = next_todo(&app, &ctx, student.as_ref()).await?;
+    let today = class_today(
+        &app,
+        &ctx,
+        student.as_ref(),
+        "/eleve/emploi-du-temps".into(),
+    )
+    .await?;
     html(&StudentHome {
         ctx: &ctx,
+        today,
         todo,
         marks,
         student,
@@ -106,6 +134,7 @@ async fn student_home(
 #[template(path = "portals/teacher.html")]
 struct TeacherHome<'a> {
     ctx: &'a Ctx,
+    today: Option<crate::timetable::week::Upcoming>,
     year: Option<school::Year>,
     classes: Vec<(ClassRow, Vec<String>)>,
 }
@@ -125,8 +154,16 @@ async fn teacher_home(State(app): State<AppState>, ctx: Ctx) -> AppResult<Respon
             classes.push((c, mine));
         }
     }
+    let today = crate::timetable::week::upcoming(
+        &app.db,
+        crate::timetable::View::Teacher(u.id),
+        ctx.today(),
+        "/enseignant/emploi-du-temps".into(),
+    )
+    .await?;
     html(&TeacherHome {
         ctx: &ctx,
+        today,
         year,
         classes,
     })
@@ -266,6 +303,7 @@ struct ParentChild<'a> {
     fees: ChildFees,
     news: Vec<crate::announcements::repo::Announcement>,
     todo: Vec<crate::todo::Item>,
+    today: Option<crate::timetable::week::Upcoming>,
 }
 
 /// What the family owes for a child, and what it has paid.
@@ -372,7 +410,15 @@ async fn show_child(
             .collect(),
     };
     let todo = next_todo(app, ctx, Some(&child)).await?;
+    let today = class_today(
+        app,
+        ctx,
+        Some(&child),
+        format!("/parent/enfants/{}/emploi-du-temps", child.id),
+    )
+    .await?;
     html(&ParentChild {
+        today,
         todo,
         news: crate::announcements::repo::for_reader(&app.db, ctx.user_id(), false, 3).await?,
         fees,

@@ -259,6 +259,7 @@ impl Ctx {
             Portal::Student => &[
                 ("/eleve", "nav-home"),
                 ("/eleve/a-faire", "nav-todo"),
+                ("/eleve/emploi-du-temps", "nav-my-week"),
                 ("/progression", "nav-progress"),
                 ("/classements", "nav-boards"),
                 ("/defis", "nav-challenges"),
@@ -266,6 +267,7 @@ impl Ctx {
             ],
             Portal::Teacher => &[
                 ("/enseignant", "nav-my-classes"),
+                ("/enseignant/emploi-du-temps", "nav-my-week"),
                 ("/suivi", "nav-tasks"),
                 ("/classements", "nav-boards"),
                 ("/defis", "nav-challenges"),
@@ -288,6 +290,7 @@ impl Ctx {
                 ("/admin/utilisateurs", "nav-users"),
                 ("/admin/absences", "nav-absences"),
                 ("/admin/cahier", "nav-lesson-log"),
+                ("/admin/emplois-du-temps", "nav-timetable"),
                 ("/admin/absences-enseignants", "nav-teacher-absences"),
                 ("/admin/vie-scolaire", "nav-conduct-rules"),
                 ("/admin/automatisations", "nav-workflows"),
@@ -320,7 +323,7 @@ impl Ctx {
             // Only pages the user may open.
             .filter(|(href, _)| match *href {
                 "/admin/import" => records,
-                "/admin/journal" | "/admin/cahier" => director,
+                "/admin/journal" | "/admin/cahier" | "/admin/emplois-du-temps" => director,
                 "/admin/gamification" => records,
                 "/admin/mobile-money" => money,
                 "/admin/sms"

@@ -139,6 +139,10 @@ const PUBLIC_GET: &[(&str, &str)] = &[
 
 /// GET routes whose access another test walks, each with the reason.
 const GET_ELSEWHERE: &[(&str, &str)] = &[
+    (
+        "/calendrier/{token}",
+        "public, the token is the credential: timetable::a_calendar_feed_follows_its_week_until_revoked",
+    ),
     ("/connexion", "public: public_pages_answer_everyone_alike"),
     ("/favicon.ico", "public: public_pages_answer_everyone_alike"),
     ("/healthz", "public: public_pages_answer_everyone_alike"),
@@ -339,8 +343,42 @@ async fn every_get_route_for_every_role() {
     let retenue = crate::conduct::retenue(&app).await;
     let certificate = crate::certificates::certificate(&app).await;
     let (flow, flow_run, _) = crate::workflows::flow_run_task(&app).await;
+    let (timetable, _) = crate::timetable::published(&app).await;
     // (path, roles allowed, a text of the record that refusals must not show)
     let routes: Vec<(String, Vec<&str>, Option<&str>)> = vec![
+        ("/admin/emplois-du-temps".into(), vec!["director"], None),
+        (
+            format!("/admin/emplois-du-temps/{timetable}"),
+            vec!["director"],
+            Some("Version 1"),
+        ),
+        (
+            format!("/admin/emplois-du-temps/{timetable}/comparer?avec={timetable}"),
+            vec!["director"],
+            None,
+        ),
+        (
+            "/admin/emplois-du-temps/donnees".into(),
+            vec!["director"],
+            None,
+        ),
+        (
+            "/admin/emplois-du-temps/ecole.fet".into(),
+            vec!["director"],
+            None,
+        ),
+        ("/eleve/emploi-du-temps".into(), vec!["student"], None),
+        (
+            "/enseignant/emploi-du-temps".into(),
+            vec!["teacher_a"],
+            None,
+        ),
+        ("/enseignant/appel".into(), vec!["teacher_a"], None),
+        (
+            format!("/parent/enfants/{}/emploi-du-temps", f.s1),
+            vec!["parent_1"],
+            Some("Mathématiques"),
+        ),
         ("/eleve".into(), vec!["student"], None),
         ("/eleve/a-faire".into(), vec!["student"], None),
         ("/parent/famille".into(), vec!["parent_1", "parent_2"], None),
@@ -986,6 +1024,9 @@ async fn every_post_route_for_every_role() {
     let import = clean_import(&app).await;
     let certificate = crate::certificates::certificate(&app).await;
     let (flow, _, task) = crate::workflows::flow_run_task(&app).await;
+    let (timetable, tt_lesson) = crate::timetable::published(&app).await;
+    let draft = crate::timetable::generate(&app, &[("name", "Version 2"), ("seconds", "5")]).await;
+    let tt_constraint = crate::timetable::constraint(&app).await;
     let challenge = class_b_challenge(&app).await;
     let (school_badge,): (i64,) = sqlx::query_as(
         "INSERT INTO badges (name, description, icon) VALUES ('Esprit d''équipe', '', 'team') RETURNING id",
@@ -1197,6 +1238,75 @@ async fn every_post_route_for_every_role() {
             format!("/suivi/{task}"),
             vec![("done", "1".to_string())],
             vec!["teacher_a"],
+        ),
+        (
+            "/admin/emplois-du-temps".into(),
+            vec![
+                ("name", "Version 3".to_string()),
+                ("seconds", "5".to_string()),
+            ],
+            vec!["director"],
+        ),
+        (
+            format!("/admin/emplois-du-temps/{timetable}/seances/{tt_lesson}"),
+            vec![("day", "0".to_string()), ("period", "0".to_string())],
+            vec!["director"],
+        ),
+        (
+            format!("/admin/emplois-du-temps/{timetable}/seances/{tt_lesson}/verrou"),
+            vec![("locked", "1".to_string())],
+            vec!["director"],
+        ),
+        (
+            format!("/admin/emplois-du-temps/{draft}/publier"),
+            vec![],
+            vec!["director"],
+        ),
+        (
+            "/admin/emplois-du-temps/grille".into(),
+            vec![
+                ("start_0", "07:00".to_string()),
+                ("end_0", "07:55".to_string()),
+            ],
+            vec!["director"],
+        ),
+        (
+            "/admin/emplois-du-temps/horaires".into(),
+            vec![("level", "1".to_string())],
+            vec!["director"],
+        ),
+        (
+            "/admin/emplois-du-temps/horaires-classe".into(),
+            vec![
+                ("class", f.class_a.to_string()),
+                ("subject", f.maths.to_string()),
+                ("hours", "4".to_string()),
+            ],
+            vec!["director"],
+        ),
+        (
+            "/admin/emplois-du-temps/contraintes".into(),
+            vec![
+                ("kind", "max_per_day".to_string()),
+                ("applies_to", "all_teachers".to_string()),
+                ("value", "6".to_string()),
+            ],
+            vec!["director"],
+        ),
+        (
+            format!("/admin/emplois-du-temps/contraintes/{tt_constraint}/suppression"),
+            vec![],
+            vec!["director"],
+        ),
+        (
+            "/emploi-du-temps/calendrier".into(),
+            vec![("student", f.s1.to_string())],
+            vec!["student", "parent_1"],
+        ),
+        (
+            "/emploi-du-temps/calendrier/revocation".into(),
+            vec![("student", f.s1.to_string())],
+            vec!["student", "parent_1"],
         ),
         (
             "/admin/documents-scolaires/classes".into(),
