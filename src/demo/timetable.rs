@@ -180,6 +180,7 @@ pub(super) async fn seed(
 /// Solves and publishes the first version (after the demo's records are committed).
 pub(super) async fn publish_first(db: &Pool, year_id: i64) -> anyhow::Result<()> {
     let now = Utc::now();
+    parallel_english(db, year_id).await?;
     let id = repo::insert_timetable(
         db,
         &repo::NewTimetable {
@@ -212,6 +213,30 @@ pub(super) async fn publish_first(db: &Pool, year_id: i64) -> anyhow::Result<()>
     let mut tx = crate::db::begin_write(db).await?;
     repo::publish(&mut tx, year_id, id, now).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// English in the two 2nde D classes, taught by two teachers at the same hours: the
+/// students are regrouped by level, the stronger with one teacher, the others with the
+/// second.
+async fn parallel_english(db: &Pool, year_id: i64) -> anyhow::Result<()> {
+    let classes = repo::classes(db, year_id).await?;
+    let mut members: Vec<(i64, i64)> = Vec::new();
+    let mut teachers: Vec<i64> = Vec::new();
+    for a in repo::assignments(db, year_id).await? {
+        let seconde_d = classes
+            .iter()
+            .any(|c| c.id == a.class_id && c.name.starts_with("2nde D"));
+        if seconde_d && a.subject == "Anglais" && !teachers.contains(&a.teacher_user_id) {
+            teachers.push(a.teacher_user_id);
+            members.push((a.class_id, a.subject_id));
+        }
+    }
+    if members.len() >= 2 {
+        let mut tx = crate::db::begin_write(db).await?;
+        repo::insert_parallel(&mut tx, &members[..2], Utc::now()).await?;
+        tx.commit().await?;
+    }
     Ok(())
 }
 

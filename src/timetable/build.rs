@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use super::repo::{
-    self, AssignmentIn, ClassHoursRow, ClassIn, ConstraintRow, LessonRow, NewLesson, PeriodRow,
-    RoomIn, SubjectHoursRow,
+    self, AssignmentIn, ClassHoursRow, ClassIn, ConstraintRow, LessonRow, NewLesson, ParallelRow,
+    PeriodRow, RoomIn, SubjectHoursRow,
 };
 use super::solver::{Course, Grid, Lesson, Placement, Problem, Room, Rule, RuleKind, Weight, Who};
 use super::{ConstraintKind, Target};
@@ -24,6 +24,7 @@ pub struct Inputs {
     pub class_hours: Vec<ClassHoursRow>,
     pub rooms: Vec<RoomIn>,
     pub constraints: Vec<ConstraintRow>,
+    pub parallel: Vec<ParallelRow>,
 }
 
 impl Inputs {
@@ -37,6 +38,7 @@ impl Inputs {
             class_hours: repo::class_hours(db).await?,
             rooms: repo::rooms(db).await?,
             constraints: repo::constraints(db).await?,
+            parallel: repo::parallel(db).await?,
         })
     }
 
@@ -278,9 +280,25 @@ pub fn build(inputs: &Inputs, locked: &[LessonRow]) -> Built {
             .filter(|k| *k != "classroom" && !sports)
             .map(room_of_kind)
             .unwrap_or_default();
+        // A course taught in parallel with another class's regroups students: any classroom,
+        // its class's own preferred.
+        let grouped = inputs
+            .parallel
+            .iter()
+            .any(|r| r.class_id == a.class_id && r.subject_id == a.subject_id);
+        let must_special = required && !special.is_empty();
+        if grouped && !home.is_empty() && !sports && !must_special {
+            p.rules.push(Rule {
+                kind: RuleKind::Rooms {
+                    course,
+                    rooms: home.clone(),
+                },
+                weight: Weight::Soft(1),
+            });
+        }
         let allowed: Vec<usize> = if !special.is_empty() && required {
             special.clone()
-        } else if home.is_empty() {
+        } else if home.is_empty() || grouped {
             room_of_kind("classroom")
                 .into_iter()
                 .chain(special.iter().copied())
@@ -396,6 +414,8 @@ pub fn build(inputs: &Inputs, locked: &[LessonRow]) -> Built {
         }
     }
 
+    parallel_groups(&mut p, &origins, &inputs.parallel);
+
     let mut built = Built {
         problem: p,
         origins,
@@ -412,6 +432,52 @@ pub fn build(inputs: &Inputs, locked: &[LessonRow]) -> Built {
         }
     }
     built
+}
+
+/// Each parallel group's i-th lessons (of the same length, taken in order) start together.
+/// A second subject of the same class is an option its students split into: its lessons
+/// leave the class's set to the first member's, so that the class counts once an hour.
+fn parallel_groups(p: &mut Problem, origins: &[Origin], rows: &[ParallelRow]) {
+    let mut groups: Vec<(i64, Vec<(i64, i64)>)> = Vec::new();
+    for r in rows {
+        match groups.last_mut() {
+            Some((g, members)) if *g == r.group_id => members.push((r.class_id, r.subject_id)),
+            _ => groups.push((r.group_id, vec![(r.class_id, r.subject_id)])),
+        }
+    }
+    for (_, members) in groups {
+        for duration in [2, 1] {
+            let lists: Vec<Vec<usize>> = members
+                .iter()
+                .map(|&(class_id, subject_id)| {
+                    (0..p.lessons.len())
+                        .filter(|&l| {
+                            origins[l].class_id == class_id
+                                && origins[l].subject_id == subject_id
+                                && p.lessons[l].duration == duration
+                        })
+                        .collect()
+                })
+                .collect();
+            let n = lists.iter().map(Vec::len).min().unwrap_or(0);
+            if lists.len() < 2 {
+                continue;
+            }
+            for i in 0..n {
+                let lessons: Vec<usize> = lists.iter().map(|list| list[i]).collect();
+                for (k, &l) in lessons.iter().enumerate() {
+                    let class = members[k].0;
+                    if members[..k].iter().any(|m| m.0 == class) {
+                        p.lessons[l].sets.clear();
+                    }
+                }
+                p.rules.push(Rule {
+                    kind: RuleKind::Parallel { lessons },
+                    weight: Weight::Hard,
+                });
+            }
+        }
+    }
 }
 
 /// The school's year as a `.fet` file (FET's names: the days, the periods' start times, the

@@ -4,7 +4,7 @@
 use super::build::{Built, Inputs, build};
 use super::describe::describe_violation;
 use super::repo::{self, LessonRow, TimetableRow};
-use super::solver::{Placement, Violation, check};
+use super::solver::{Placement, RuleKind, Violation, check};
 use crate::db::Pool;
 use crate::i18n::Tr;
 
@@ -69,7 +69,7 @@ impl Loaded {
         day: i64,
         ordinal: i64,
         room_id: Option<i64>,
-    ) -> Result<Placement, Vec<String>> {
+    ) -> Result<Vec<(i64, Placement)>, Vec<String>> {
         let Some(l) = self.ids.iter().position(|&id| id == Some(lesson_id)) else {
             return Err(vec![t.t("timetable-refuse-stale")]);
         };
@@ -90,6 +90,28 @@ impl Loaded {
         let before = check(&self.built.problem, &self.at);
         let mut at = self.at.clone();
         at[l] = Some(moved);
+        // The lessons taught in parallel with it go along, each in its room.
+        let mut all = vec![(lesson_id, moved)];
+        for r in &self.built.problem.rules {
+            if let RuleKind::Parallel { lessons } = &r.kind
+                && lessons.contains(&l)
+            {
+                for &m in lessons.iter().filter(|&&m| m != l) {
+                    let (Some(id), Some(pl)) = (self.ids[m], self.at[m]) else {
+                        continue;
+                    };
+                    if self.rows.iter().any(|r| r.id == id && r.locked) {
+                        return Err(vec![t.t("timetable-refuse-locked")]);
+                    }
+                    let pl = Placement {
+                        start,
+                        room: pl.room,
+                    };
+                    at[m] = Some(pl);
+                    all.push((id, pl));
+                }
+            }
+        }
         let after = check(&self.built.problem, &at);
         let new: Vec<&Violation> = after
             .violations
@@ -104,7 +126,7 @@ impl Loaded {
             })
             .collect();
         if new.is_empty() {
-            Ok(moved)
+            Ok(all)
         } else {
             let when = self.when(t);
             let mut reasons: Vec<String> = new

@@ -11,6 +11,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::build::{DAYS, Inputs, minutes, parse_slots};
+use super::parallel::ParallelLine;
 use super::repo::{self, NewConstraint, SubjectHoursRow};
 use super::views::Pick;
 use super::{ConstraintKind, Target};
@@ -90,6 +91,7 @@ struct InputsPage<'a> {
     teachers: Vec<Pick>,
     subjects: Vec<Pick>,
     constraints: Vec<ConstraintLine>,
+    parallel: Vec<ParallelLine>,
     errors: FormErrors,
 }
 
@@ -118,6 +120,11 @@ impl InputsPage<'_> {
         Target::ALL
     }
 
+    /// The member rows of the parallel group form.
+    fn members(&self) -> Vec<usize> {
+        (1..=super::parallel::MEMBERS).collect()
+    }
+
     /// Empty rows after the grid's periods, to add some.
     fn spare(&self) -> Vec<i64> {
         let next = self
@@ -136,7 +143,7 @@ pub struct LevelQuery {
     pub niveau: Option<i64>,
 }
 
-async fn render(
+pub(super) async fn render(
     app: &AppState,
     ctx: &Ctx,
     level: Option<i64>,
@@ -257,6 +264,7 @@ async fn render(
                 .map(|s| (s.id.to_string(), s.name.clone()))
                 .collect(),
             constraints,
+            parallel: super::parallel::lines(&inputs, &subjects),
             errors,
             ctx,
         },

@@ -15,6 +15,7 @@ mod inputs;
 mod job;
 mod mine;
 pub mod notify;
+mod parallel;
 pub mod repo;
 mod routes;
 mod rules;
@@ -28,6 +29,7 @@ pub use job::{Generate, GenerateJob, generate_with};
 pub fn router() -> axum::Router<crate::app::AppState> {
     routes::router()
         .merge(inputs::router())
+        .merge(parallel::router())
         .merge(feeds::router())
 }
 

@@ -440,31 +440,33 @@ async fn move_lesson(
     }
     let outcome = loaded.check_move(&ctx.t, lesson, f.day, f.period, room);
     let (refused, moved) = match outcome {
-        Ok(place) => {
-            let before = loaded.rows.iter().find(|r| r.id == lesson).cloned();
+        Ok(places) => {
             let mut tx = crate::db::begin_write(&app.db).await?;
-            repo::move_lesson(&mut *tx, lesson, f.day, f.period, loaded.room_id(place)).await?;
-            // Once published, the people concerned are told.
-            if let (State::Published, Some(b)) = (t.state, before)
-                && (b.day, b.period) != (f.day, f.period)
-            {
-                crate::events::publish(
-                    &mut *tx,
-                    &crate::events::SchoolEvent::TimetableChanged(
-                        crate::events::TimetableChanged {
-                            timetable_id: t.id,
-                            lesson_id: lesson,
-                            class_id: b.class_id,
-                            subject_id: b.subject_id,
-                            teacher_user_id: b.teacher_user_id,
-                            from: (b.day, b.period),
-                            to: (f.day, f.period),
-                        },
-                    ),
-                    ctx.user.as_ref().map(|u| u.id),
-                    ctx.now,
-                )
-                .await?;
+            for (id, place) in places {
+                let before = loaded.rows.iter().find(|r| r.id == id).cloned();
+                repo::move_lesson(&mut *tx, id, f.day, f.period, loaded.room_id(place)).await?;
+                // Once published, the people concerned are told.
+                if let (State::Published, Some(b)) = (t.state, before)
+                    && (b.day, b.period) != (f.day, f.period)
+                {
+                    crate::events::publish(
+                        &mut *tx,
+                        &crate::events::SchoolEvent::TimetableChanged(
+                            crate::events::TimetableChanged {
+                                timetable_id: t.id,
+                                lesson_id: id,
+                                class_id: b.class_id,
+                                subject_id: b.subject_id,
+                                teacher_user_id: b.teacher_user_id,
+                                from: (b.day, b.period),
+                                to: (f.day, f.period),
+                            },
+                        ),
+                        ctx.user.as_ref().map(|u| u.id),
+                        ctx.now,
+                    )
+                    .await?;
+                }
             }
             tx.commit().await?;
             (Vec::new(), true)

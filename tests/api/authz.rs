@@ -1027,6 +1027,7 @@ async fn every_post_route_for_every_role() {
     let (timetable, tt_lesson) = crate::timetable::published(&app).await;
     let draft = crate::timetable::generate(&app, &[("name", "Version 2"), ("seconds", "5")]).await;
     let tt_constraint = crate::timetable::constraint(&app).await;
+    let tt_parallel = crate::timetable_parallel::group(&app).await;
     let challenge = class_b_challenge(&app).await;
     let (school_badge,): (i64,) = sqlx::query_as(
         "INSERT INTO badges (name, description, icon) VALUES ('Esprit d''équipe', '', 'team') RETURNING id",
@@ -1295,6 +1296,16 @@ async fn every_post_route_for_every_role() {
         ),
         (
             format!("/admin/emplois-du-temps/contraintes/{tt_constraint}/suppression"),
+            vec![],
+            vec!["director"],
+        ),
+        (
+            "/admin/emplois-du-temps/paralleles".into(),
+            vec![("class_1", f.class_a.to_string())],
+            vec!["director"],
+        ),
+        (
+            format!("/admin/emplois-du-temps/paralleles/{tt_parallel}/suppression"),
             vec![],
             vec!["director"],
         ),

@@ -46,5 +46,6 @@ mod security;
 mod sms;
 mod timetable;
 mod timetable_fet;
+mod timetable_parallel;
 mod workflows;
 mod workflows_more;

@@ -91,36 +91,9 @@ fn merge_identical_sets(p: &mut Problem) {
     }
     let mut rules_of: Vec<Vec<String>> = vec![Vec::new(); n];
     for r in &p.rules {
-        let who = match &r.kind {
-            RuleKind::Unavailable {
-                who: Who::Set(s), ..
-            }
-            | RuleKind::MaxPerDay {
-                who: Who::Set(s), ..
-            }
-            | RuleKind::MaxInRow {
-                who: Who::Set(s), ..
-            }
-            | RuleKind::MaxGapsPerDay {
-                who: Who::Set(s), ..
-            }
-            | RuleKind::MaxGapsPerWeek {
-                who: Who::Set(s), ..
-            } => Some(*s),
-            RuleKind::Isolated { set } => Some(*set),
-            _ => None,
-        };
-        if let Some(s) = who {
-            let mut k = r.clone();
-            match &mut k.kind {
-                RuleKind::Unavailable { who, .. }
-                | RuleKind::MaxPerDay { who, .. }
-                | RuleKind::MaxInRow { who, .. }
-                | RuleKind::MaxGapsPerDay { who, .. }
-                | RuleKind::MaxGapsPerWeek { who, .. } => *who = Who::Set(0),
-                RuleKind::Isolated { set } => *set = 0,
-                _ => {}
-            }
+        let mut k = r.clone();
+        if let Some(set) = set_of(&mut k.kind) {
+            let s = std::mem::replace(set, 0);
             rules_of[s].push(format!("{k:?}"));
         }
     }
@@ -147,30 +120,37 @@ fn merge_identical_sets(p: &mut Problem) {
         lesson.sets = sets;
     }
     let first_of: Vec<bool> = (0..n).map(|s| kept[to[s]] == s).collect();
-    p.rules.retain_mut(|r| {
-        let set = match &mut r.kind {
-            RuleKind::Unavailable {
-                who: Who::Set(s), ..
-            }
-            | RuleKind::MaxPerDay {
-                who: Who::Set(s), ..
-            }
-            | RuleKind::MaxInRow {
-                who: Who::Set(s), ..
-            }
-            | RuleKind::MaxGapsPerDay {
-                who: Who::Set(s), ..
-            }
-            | RuleKind::MaxGapsPerWeek {
-                who: Who::Set(s), ..
-            } => s,
-            RuleKind::Isolated { set } => set,
-            _ => return true,
-        };
-        let old = *set;
-        *set = to[old];
-        first_of[old]
+    p.rules.retain_mut(|r| match set_of(&mut r.kind) {
+        Some(set) => {
+            let old = *set;
+            *set = to[old];
+            first_of[old]
+        }
+        None => true,
     });
+}
+
+/// The student set a rule is about, when it is about one.
+fn set_of(kind: &mut RuleKind) -> Option<&mut usize> {
+    match kind {
+        RuleKind::Unavailable {
+            who: Who::Set(s), ..
+        }
+        | RuleKind::MaxPerDay {
+            who: Who::Set(s), ..
+        }
+        | RuleKind::MaxInRow {
+            who: Who::Set(s), ..
+        }
+        | RuleKind::MaxGapsPerDay {
+            who: Who::Set(s), ..
+        }
+        | RuleKind::MaxGapsPerWeek {
+            who: Who::Set(s), ..
+        } => Some(s),
+        RuleKind::Isolated { set } => Some(set),
+        _ => None,
+    }
 }
 
 mod export;

@@ -8,9 +8,11 @@ use crate::db::{Db, Pool};
 
 mod audience;
 mod feeds;
+mod parallel;
 
 pub use audience::*;
 pub use feeds::*;
+pub use parallel::*;
 
 #[derive(Clone, Debug, FromRow)]
 pub struct PeriodRow {

@@ -2,13 +2,15 @@
 //! timetable (a start and a room per lesson) comes out, or the reasons none can exist.
 //!
 //! Method, chosen by measurement (`scripts/bench-timetable`): a greedy construction that
-//! places the most constrained lessons first at their cheapest start, then simulated
+//! places the most constrained lessons first at their cheapest start; a repair by ejection
+//! chains (as FET's recursive swapping) until no hard rule is broken; then simulated
 //! annealing over moves, swaps within a class's week and room changes, with costs kept
 //! incrementally. Deterministic for a seed and an iteration budget; with a time limit it
 //! stops with the best timetable met.
 
 mod check;
 mod compiled;
+mod eject;
 mod explain;
 pub mod generate;
 mod model;

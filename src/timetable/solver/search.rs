@@ -9,6 +9,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::compiled::Compiled;
+use super::eject::Ejector;
 use super::model::{Cost, Placement, Problem};
 use super::state::State;
 use super::{Options, Progress};
@@ -116,6 +117,26 @@ fn pick_rooms(state: &State, u: usize, start: usize, rng: &mut ChaCha8Rng) -> Ve
         .collect()
 }
 
+/// Places a unit at the start where it costs least (clashes included).
+fn place_cheapest(state: &mut State, u: usize, rng: &mut ChaCha8Rng) {
+    let mut best: Option<(i64, u32, usize, Vec<Option<usize>>)> = None;
+    for &s in &state.c.units[u].domain {
+        let rooms = pick_rooms(state, u, s, rng);
+        let delta = state.relocate(u, Some(s), &rooms);
+        state.relocate(u, None, &[]);
+        let tie: u32 = rng.random();
+        if best
+            .as_ref()
+            .is_none_or(|(c0, t0, _, _)| (delta.scalar(), tie) < (*c0, *t0))
+        {
+            best = Some((delta.scalar(), tie, s, rooms));
+        }
+    }
+    if let Some((_, _, s, rooms)) = best {
+        state.relocate(u, Some(s), &rooms);
+    }
+}
+
 fn current_rooms(state: &State, u: usize) -> Vec<Option<usize>> {
     state.c.units[u]
         .lessons
@@ -145,6 +166,7 @@ pub fn search(
     };
     let mut state = State::new(p, c);
     let mut cancelled = false;
+    let mut iterations: u64 = 0;
 
     // Locked lessons, then a given timetable's lessons, where they were.
     let mut order: Vec<usize> = Vec::new();
@@ -197,26 +219,45 @@ pub fn search(
         .collect();
     keyed.sort_unstable();
     for (_, _, _, u) in keyed {
-        let domain = &c.units[u].domain;
-        let mut best: Option<(i64, u32, usize, Vec<Option<usize>>)> = None;
-        for &s in domain {
-            let rooms = pick_rooms(&state, u, s, &mut rng);
-            let delta = state.relocate(u, Some(s), &rooms);
-            state.relocate(u, None, &[]);
-            let tie: u32 = rng.random();
-            if best
-                .as_ref()
-                .is_none_or(|(c0, t0, _, _)| (delta.scalar(), tie) < (*c0, *t0))
-            {
-                best = Some((delta.scalar(), tie, s, rooms));
-            }
-        }
-        if let Some((_, _, s, rooms)) = best {
-            state.relocate(u, Some(s), &rooms);
-        }
+        place_cheapest(&mut state, u, &mut rng);
         if !clock.tick(&state, state.full_cost(), false) {
             cancelled = true;
             break;
+        }
+    }
+
+    // Repair by ejection chains, for at most 70 % of the time: the clashing units leave,
+    // then each goes back displacing the fewest others. What is still left out then goes
+    // to its cheapest start, and the search below takes over.
+    if !cancelled {
+        let mut ejector = Ejector::new(&mut state, &mut rng);
+        if ejector.ready(&state) {
+            // Stuck (fewest left out not bettered for long): the search below does better.
+            let patience = 5_000 + 20 * c.units.len() as u64;
+            let (mut fewest, mut since) = (usize::MAX, 0u64);
+            while !ejector.out.is_empty() {
+                iterations += 1;
+                since += 1;
+                if ejector.out.len() < fewest {
+                    (fewest, since) = (ejector.out.len(), 0);
+                }
+                if iterations.is_multiple_of(32) {
+                    if clock.over(iterations)
+                        || clock_fraction(&clock, iterations) > 0.7
+                        || since > patience
+                    {
+                        break;
+                    }
+                    if !clock.tick(&state, state.full_cost(), false) {
+                        cancelled = true;
+                        break;
+                    }
+                }
+                ejector.step(&mut state, &mut rng);
+            }
+        }
+        for u in std::mem::take(&mut ejector.out) {
+            place_cheapest(&mut state, u, &mut rng);
         }
     }
 
@@ -230,7 +271,6 @@ pub fn search(
     let movable: Vec<usize> = (0..c.units.len())
         .filter(|&u| !c.units[u].fixed && c.units[u].domain.len() > 1)
         .collect();
-    let mut iterations: u64 = 0;
     if movable.is_empty() || cancelled {
         return Found {
             placements: best_at,

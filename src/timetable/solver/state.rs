@@ -12,6 +12,9 @@ pub struct State<'a> {
     /// Per teacher then set (`Compiled::who_index`), per slot: lessons there.
     who_occ: Vec<Vec<u16>>,
     room_occ: Vec<Vec<u16>>,
+    /// The lessons there, xor-ed (each as its index + 1): the one lesson where the count is 1.
+    who_xor: Vec<Vec<u32>>,
+    room_xor: Vec<Vec<u32>>,
     day_cost: Vec<Vec<Cost>>,
     day_gaps: Vec<Vec<usize>>,
     week_cost: Vec<Cost>,
@@ -32,6 +35,8 @@ impl<'a> State<'a> {
             room: vec![None; p.lessons.len()],
             who_occ: vec![vec![0; slots]; whos],
             room_occ: vec![vec![0; slots]; p.rooms.len()],
+            who_xor: vec![vec![0; slots]; whos],
+            room_xor: vec![vec![0; slots]; p.rooms.len()],
             day_cost: vec![vec![Cost::ZERO; p.grid.days]; whos],
             day_gaps: vec![vec![0; p.grid.days]; whos],
             week_cost: vec![Cost::ZERO; whos],
@@ -41,7 +46,7 @@ impl<'a> State<'a> {
         }
     }
 
-    fn whos(&self, l: usize) -> impl Iterator<Item = usize> + '_ {
+    pub fn whos(&self, l: usize) -> impl Iterator<Item = usize> + '_ {
         let lesson = &self.p.lessons[l];
         lesson
             .teachers
@@ -65,12 +70,15 @@ impl<'a> State<'a> {
         let mut overlaps = 0i64;
         let whos: Vec<usize> = self.whos(l).collect();
         let room = self.room[l];
+        let tag = l as u32 + 1;
         for s in start..start + duration {
             for &w in &whos {
                 overlaps += bump(&mut self.who_occ[w][s], add);
+                self.who_xor[w][s] ^= tag;
             }
             if let Some(r) = room {
                 overlaps += bump(&mut self.room_occ[r][s], add);
+                self.room_xor[r][s] ^= tag;
             }
         }
         let mut own = self.c.slot_cost[l][start];
@@ -201,6 +209,15 @@ impl<'a> State<'a> {
             .collect()
     }
 
+    /// What holds a teacher's or set's slot: nothing, one lesson, or several (`Err`).
+    pub fn who_holder(&self, w: usize, slot: usize) -> Result<Option<usize>, ()> {
+        holder(self.who_occ[w][slot], self.who_xor[w][slot])
+    }
+
+    pub fn room_holder(&self, r: usize, slot: usize) -> Result<Option<usize>, ()> {
+        holder(self.room_occ[r][slot], self.room_xor[r][slot])
+    }
+
     pub fn room_free(&self, r: usize, start: usize, duration: usize) -> bool {
         (start..start + duration).all(|s| self.room_occ[r][s] == 0)
     }
@@ -231,6 +248,14 @@ impl<'a> State<'a> {
             || self.c.lesson_groups[l]
                 .iter()
                 .any(|&g| self.course_cost[g].hard > 0)
+    }
+}
+
+fn holder(count: u16, xor: u32) -> Result<Option<usize>, ()> {
+    match count {
+        0 => Ok(None),
+        1 => Ok(Some(xor as usize - 1)),
+        _ => Err(()),
     }
 }
 
