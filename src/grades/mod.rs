@@ -5,6 +5,7 @@
 use crate::db::Pool;
 
 pub mod calc;
+mod copy;
 pub mod model;
 pub mod repo;
 pub mod routes;

@@ -49,13 +49,10 @@ pub fn router() -> Router<AppState> {
             post(save_one).allow(teacher),
         )
         .route(
-            "/enseignant/evaluations/{id}/copie",
-            post(copy_evaluation).allow(teacher),
-        )
-        .route(
             "/enseignant/evaluations/{id}/cellules",
             post(save_cells).allow(teacher),
         )
+        .merge(super::copy::router())
 }
 
 async fn grader<'a>(
@@ -342,7 +339,7 @@ struct Entry<'a> {
     copy_to: Vec<(i64, String)>,
 }
 
-async fn load_eval(app: &AppState, ctx: &Ctx, id: i64) -> AppResult<EvalRow> {
+pub(super) async fn load_eval(app: &AppState, ctx: &Ctx, id: i64) -> AppResult<EvalRow> {
     ctx.require(Portal::Teacher)?;
     let eval = repo::evaluation(&app.db, id)
         .await?
@@ -672,56 +669,4 @@ async fn save_one(
             None => Err(AppError::Internal(e.into())),
         },
     }
-}
-
-/// Copies an evaluation (its kind, title, day, scale and weight) to other classes where the
-/// teacher teaches the subject: the same devoir given to three classes is typed once. All
-/// the copies are made, or none.
-async fn copy_evaluation(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    PathId(id): PathId,
-    body: axum::body::Bytes,
-) -> AppResult<Response> {
-    let eval = load_eval(&app, &ctx, id).await?;
-    let u = ctx.user()?;
-    let back = format!("/enseignant/evaluations/{id}");
-    let targets: Vec<i64> = crate::web::form(&body)
-        .into_iter()
-        .filter(|(k, _)| k == "class")
-        .filter_map(|(_, v)| v.parse().ok())
-        .filter(|c| *c != eval.class_id)
-        .collect();
-    if targets.is_empty() {
-        ctx.flash("error", "evaluation-copy-none").await?;
-        return Ok(redirect(&back));
-    }
-    if eval.closed {
-        ctx.flash("error", "error-period-closed").await?;
-        return Ok(redirect(&back));
-    }
-    for c in &targets {
-        authz::require(authz::can_grade(&app.db, u, *c, eval.subject_id).await?)?;
-    }
-    let mut tx = crate::db::begin_write(&app.db).await?;
-    for c in &targets {
-        let new = NewEvaluation {
-            class_id: *c,
-            subject_id: eval.subject_id,
-            period_id: eval.period_id,
-            kind: eval.eval_kind(),
-            title: eval.title.clone(),
-            held_on: eval.held_on,
-            scale: eval.scale,
-            weight: eval.weight,
-        };
-        repo::insert_evaluation(&mut *tx, &new, u.id, ctx.now).await?;
-    }
-    tx.commit().await?;
-    ctx.flash_text(
-        "success",
-        ctx.t.count("evaluation-copied", targets.len() as i64),
-    )
-    .await?;
-    Ok(redirect(&back))
 }

@@ -96,19 +96,6 @@ pub fn parse_hhmm(s: &str) -> Option<i64> {
     ((0..24).contains(&h) && (0..60).contains(&m)).then_some(h * 60 + m)
 }
 
-/// Whether `user` wants `kind` through `channel` (in-app is on unless turned off; the others
-/// are off unless turned on).
-pub async fn wants<'e>(
-    db: impl sqlx::Executor<'e, Database = crate::db::Db>,
-    user: i64,
-    kind: &str,
-    channel: &str,
-) -> Result<bool, sqlx::Error> {
-    Ok(repo::pref(db, user, kind, channel)
-        .await?
-        .unwrap_or(channel == "in_app"))
-}
-
 fn child_link(c: &Concerned, student: i64) -> String {
     if c.is_guardian {
         format!("/parent/enfants/{student}")

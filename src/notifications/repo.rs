@@ -17,24 +17,6 @@ pub async fn quiet_hours(db: &Pool, user: i64) -> Result<Option<(i64, i64)>, sql
     .await
 }
 
-/// What `user` chose for `kind` through `channel`, if they chose.
-pub async fn pref<'e>(
-    db: impl sqlx::Executor<'e, Database = Db>,
-    user: i64,
-    kind: &str,
-    channel: &str,
-) -> Result<Option<bool>, sqlx::Error> {
-    let row: Option<(bool,)> = sqlx::query_as(
-        "SELECT enabled FROM notification_prefs WHERE user_id = $1 AND kind = $2 AND channel = $3",
-    )
-    .bind(user)
-    .bind(kind)
-    .bind(channel)
-    .fetch_optional(db)
-    .await?;
-    Ok(row.map(|r| r.0))
-}
-
 /// A user's choices for one kind of news, as (channel, enabled).
 pub async fn kind_prefs<'e>(
     db: impl sqlx::Executor<'e, Database = Db>,
