@@ -131,6 +131,7 @@ pub fn router_with(state: AppState, cluster: Option<crate::realtime::Cluster>) -
         .merge(crate::import::router())
         .merge(crate::announcements::router())
         .merge(crate::lessons::router())
+        .merge(crate::courses::router())
         .merge(crate::timetable::router())
         .merge(crate::conduct::router())
         .merge(crate::certificates::router())

@@ -15,6 +15,7 @@ pub mod clock;
 pub mod conduct;
 pub mod config;
 pub mod council;
+pub mod courses;
 pub mod db;
 pub mod demo;
 pub mod domain;

@@ -19,6 +19,7 @@ mod conduct;
 mod documents;
 mod workflows;
 pub use documents::photos;
+mod courses;
 mod fees;
 mod grades;
 mod journal;
@@ -619,6 +620,15 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
     fees::seed(&mut tx, &mut n.rng, Utc::now().date_naive()).await?;
     news::announcements(&mut tx).await?;
     lessons::seed(&mut tx, &mut n.rng, today).await?;
+    courses::seed(
+        &mut tx,
+        &mut n.rng,
+        demo_teacher,
+        demo_student.as_deref(),
+        demo_parent.as_ref().map(|p| p.0.as_str()),
+        today,
+    )
+    .await?;
     conduct::seed(&mut tx, demo_student.as_deref(), today).await?;
     workflows::seed(&mut tx, today).await?;
     // Three teachers away half a day: the demo teacher among them, to see it on their week.

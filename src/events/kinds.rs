@@ -64,6 +64,9 @@ pub enum SchoolEvent {
     /// A version of the timetable was published (replacing the one before, if any).
     #[serde(rename = "timetable.published")]
     TimetablePublished(TimetablePublished),
+    /// A student completed a lesson of an online course (the first time).
+    #[serde(rename = "course.lesson_completed")]
+    CourseLessonCompleted(CourseLessonCompleted),
 }
 
 /// The stored kinds of the events others look up by kind (a workflow's dry run lists the
@@ -401,4 +404,14 @@ mod tests {
         assert!(SchoolEvent::from_row("timetable.published", "{}").is_err());
         assert!(SchoolEvent::from_row("absence.recorded", r#"{"kind":"late"}"#).is_err());
     }
+}
+
+/// A lesson of an online course that a student completed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CourseLessonCompleted {
+    pub course_id: i64,
+    pub lesson_id: i64,
+    pub student_id: i64,
+    pub class_id: i64,
+    pub subject_id: i64,
 }

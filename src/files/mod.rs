@@ -261,6 +261,10 @@ async fn download(
             Some(l) => crate::authz::can_see_class(&app.db, u, l.class_id).await?,
             None => false,
         },
+        // An online lesson's file: whoever may open the lesson now.
+        crate::courses::copy::FILE_OWNER => {
+            crate::courses::view::may_download(&app.db, u, f.owner_id, ctx.today()).await?
+        }
         // A student's photo: whoever sees the student (their teachers know their faces).
         "student_photo" => crate::authz::can_see_student(&app.db, u, f.owner_id).await?,
         // A generated export: whoever may follow the job that made it.

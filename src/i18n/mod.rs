@@ -143,6 +143,11 @@ const CATALOGS: &[(&str, &str, &str)] = &[
         include_str!("../../locales/fr/timetable.ftl"),
         include_str!("../../locales/en/timetable.ftl"),
     ),
+    (
+        "courses",
+        include_str!("../../locales/fr/courses.ftl"),
+        include_str!("../../locales/en/courses.ftl"),
+    ),
 ];
 
 /// The source text of every catalog file, per locale, for the consistency tests.

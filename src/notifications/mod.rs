@@ -170,6 +170,8 @@ async fn notes_for(tx: &mut Tx<'_>, event: &Event) -> anyhow::Result<Vec<Note>> 
         | SchoolEvent::PaymentReversed(_)
         | SchoolEvent::StudentEnrolled(_)
         | SchoolEvent::MessageReported(_) => Vec::new(),
+        // A student's own progress: shown on their pages and their parents', not pushed.
+        SchoolEvent::CourseLessonCompleted(_) => Vec::new(),
     })
 }
 

@@ -259,6 +259,7 @@ impl Ctx {
             Portal::Student => &[
                 ("/eleve", "nav-home"),
                 ("/eleve/a-faire", "nav-todo"),
+                ("/eleve/cours", "nav-courses"),
                 ("/eleve/emploi-du-temps", "nav-my-week"),
                 ("/progression", "nav-progress"),
                 ("/classements", "nav-boards"),
@@ -268,6 +269,7 @@ impl Ctx {
             Portal::Teacher => &[
                 ("/enseignant", "nav-my-classes"),
                 ("/enseignant/emploi-du-temps", "nav-my-week"),
+                ("/enseignant/cours", "nav-courses"),
                 ("/suivi", "nav-tasks"),
                 ("/classements", "nav-boards"),
                 ("/defis", "nav-challenges"),

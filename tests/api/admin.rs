@@ -567,6 +567,22 @@ async fn demo_school_is_realistic() {
     .await
     .unwrap();
     assert_eq!((kids, classes), (2, 2));
+    // Both children's classes have online courses, which students have begun.
+    let (with_courses,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(DISTINCT e.class_id) FROM student_guardians g JOIN users u ON u.id = g.user_id \
+         JOIN enrollments e ON e.student_id = g.student_id JOIN courses c ON c.class_id = e.class_id WHERE u.phone = $1",
+    )
+    .bind(parent)
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(with_courses, 2);
+    let (done,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM course_progress WHERE completed_at IS NOT NULL")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert!(done > 50, "{done}");
     let (heads,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM classes c JOIN users u ON u.id = c.head_teacher_user_id WHERE u.email = $1")
         .bind(login("teacher"))
         .fetch_one(&db.pool)

@@ -340,6 +340,7 @@ async fn every_get_route_for_every_role() {
         crate::helpers::evaluation(&app, &mut t, f.class_a, 1, "2026-11-19").await
     };
     let lesson = crate::lessons::lesson(&app).await;
+    let course = crate::courses::course(&app).await;
     let retenue = crate::conduct::retenue(&app).await;
     let certificate = crate::certificates::certificate(&app).await;
     let (flow, flow_run, _) = crate::workflows::flow_run_task(&app).await;
@@ -381,6 +382,57 @@ async fn every_get_route_for_every_role() {
         ),
         ("/eleve".into(), vec!["student"], None),
         ("/eleve/a-faire".into(), vec!["student"], None),
+        ("/eleve/cours".into(), vec!["student"], None),
+        (
+            format!("/parent/enfants/{}/cours", f.s1),
+            vec!["parent_1"],
+            Some("Nombres et calculs"),
+        ),
+        ("/enseignant/cours".into(), vec!["teacher_a"], None),
+        (
+            format!("/enseignant/cours/{}", course.course),
+            vec!["teacher_a"],
+            Some("Nombres et calculs"),
+        ),
+        (
+            format!("/enseignant/cours/modules/{}/lecon", course.module),
+            vec!["teacher_a"],
+            Some("Nombres et calculs"),
+        ),
+        (
+            format!("/enseignant/cours/lecons/{}", course.lesson),
+            vec!["teacher_a"],
+            Some("quotient"),
+        ),
+        (
+            format!("/cours/{}", course.course),
+            vec![
+                "student",
+                "parent_1",
+                "teacher_a",
+                "director",
+                "bursar",
+                "secretary",
+            ],
+            Some("Nombres et calculs"),
+        ),
+        (
+            format!("/cours/{}/progression", course.course),
+            vec!["teacher_a", "director", "bursar", "secretary"],
+            Some("Nombres et calculs"),
+        ),
+        (
+            format!("/cours/lecons/{}", course.lesson),
+            vec![
+                "student",
+                "parent_1",
+                "teacher_a",
+                "director",
+                "bursar",
+                "secretary",
+            ],
+            Some("quotient"),
+        ),
         ("/parent/famille".into(), vec!["parent_1", "parent_2"], None),
         (
             format!("/vie-scolaire/eleves/{}", f.s1),
@@ -1139,6 +1191,8 @@ async fn every_post_route_for_every_role() {
         crate::lessons::lesson(&app).await,
         crate::lessons::lesson(&app).await,
     );
+    let course = crate::courses::course(&app).await;
+    let module_fields = || vec![("module_title", "Chapitre 2".to_string())];
     let lesson_fields = || {
         vec![
             ("held_on", "2026-12-02".to_string()),
@@ -1162,6 +1216,96 @@ async fn every_post_route_for_every_role() {
         ),
         (
             format!("/enseignant/cahier/{gone}/suppression"),
+            vec![],
+            vec!["teacher_a"],
+        ),
+        (
+            "/enseignant/cours".into(),
+            vec![
+                ("class_id", f.class_a.to_string()),
+                ("subject_id", f.maths.to_string()),
+                ("title", "Nouveau cours".to_string()),
+            ],
+            vec!["teacher_a"],
+        ),
+        (
+            format!("/enseignant/cours/{}", course.course),
+            vec![("title", "Nombres et calculs".to_string())],
+            vec!["teacher_a"],
+        ),
+        (
+            format!("/enseignant/cours/{}/modules", course.course),
+            module_fields(),
+            vec!["teacher_a"],
+        ),
+        (
+            format!("/enseignant/cours/{}/copie", course.course),
+            vec![("class_id", f.class_b.to_string())],
+            vec!["teacher_a"],
+        ),
+        (
+            format!("/enseignant/cours/modules/{}", course.module),
+            vec![
+                ("module_title", "Chapitre 1".to_string()),
+                ("published", "1".to_string()),
+            ],
+            vec!["teacher_a"],
+        ),
+        (
+            format!("/enseignant/cours/modules/{}/deplacer", course.module),
+            vec![("dir", "down".to_string())],
+            vec!["teacher_a"],
+        ),
+        (
+            format!("/enseignant/cours/modules/{}/lecon", course.module),
+            vec![
+                ("title", "Leçon 2".to_string()),
+                ("published", "1".to_string()),
+            ],
+            vec!["teacher_a"],
+        ),
+        (
+            format!("/enseignant/cours/lecons/{}", course.lesson),
+            vec![
+                ("title", "Qu’est-ce qu’une fraction ?".to_string()),
+                ("body", "Une **fraction** est un quotient.".to_string()),
+                ("published", "1".to_string()),
+            ],
+            vec!["teacher_a"],
+        ),
+        (
+            format!("/enseignant/cours/lecons/{}/deplacer", course.lesson),
+            vec![("dir", "up".to_string())],
+            vec!["teacher_a"],
+        ),
+        (
+            "/enseignant/cours/apercu".into(),
+            vec![("body", "# Titre".to_string())],
+            vec!["teacher_a"],
+        ),
+        (
+            format!("/cours/lecons/{}/termine", course.lesson),
+            vec![],
+            vec!["student"],
+        ),
+        (
+            format!(
+                "/enseignant/cours/lecons/{}/suppression",
+                course.gone_lesson
+            ),
+            vec![],
+            vec!["teacher_a"],
+        ),
+        (
+            format!(
+                "/enseignant/cours/modules/{}/suppression",
+                course.gone_module
+            ),
+            vec![],
+            vec!["teacher_a"],
+        ),
+        (
+            format!("/enseignant/cours/{}/suppression", course.gone_course),
             vec![],
             vec!["teacher_a"],
         ),

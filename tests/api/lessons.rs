@@ -11,7 +11,7 @@ fn log_of(class: i64, subject: i64) -> String {
 }
 
 /// A third class of the level, where teacher A teaches maths too.
-async fn class_c(app: &TestApp) -> i64 {
+pub async fn class_c(app: &TestApp) -> i64 {
     let f = &app.f;
     let (year, level): (i64, i64) =
         sqlx::query_as("SELECT school_year_id, level_id FROM classes WHERE id = $1")

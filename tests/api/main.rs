@@ -22,6 +22,7 @@ mod chat;
 mod concurrency;
 mod conduct;
 mod council;
+mod courses;
 mod events;
 mod export;
 mod fake_providers;
