@@ -555,6 +555,24 @@
       });
     });
   }
+  // A quiz's countdown to its deadline (the server enforces it; this only shows it).
+  function countdowns() {
+    document.querySelectorAll("[data-countdown]:not([data-ticking])").forEach(function (el) {
+      var end = Date.parse(el.getAttribute("data-countdown"));
+      var out = el.querySelector(".countdown");
+      if (!out || isNaN(end)) return;
+      el.setAttribute("data-ticking", "1");
+      var timer;
+      var tick = function () {
+        var s = Math.max(0, Math.round((end - Date.now()) / 1000));
+        out.textContent = Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
+        if (s === 0) { clearInterval(timer); el.classList.add("error"); }
+      };
+      timer = setInterval(tick, 1000);
+      tick();
+    });
+  }
+  document.addEventListener("DOMContentLoaded", countdowns);
   document.addEventListener("DOMContentLoaded", sortableSteps);
   document.addEventListener("htmx:afterSettle", sortableSteps);
   document.addEventListener("htmx:afterSettle", drawCharts);

@@ -82,3 +82,122 @@ course-done-of = { $done } of { $open } lesson(s) completed
 course-continue = Continue: { $lesson }
 course-next-is = Next lesson: { $lesson }
 course-details = Lessons in detail
+
+# Quiz
+quiz-title = Quiz
+quiz-manage = Quiz questions and results
+quiz-score = { $score } / { $max } ({ $twenty }/20)
+quiz-in-progress = in progress
+quiz-true = True
+quiz-false = False
+quiz-deadline = Hand in before { $time }.
+quiz-saved-at = Answers saved at { $time }
+quiz-submitted = Quiz handed in. Here are your results.
+quiz-submitted-late = Time is up: only the answers saved before the end count.
+quiz-reviewed = Review saved.
+quiz-error-empty = This quiz has no question yet.
+quiz-error-no-attempt-left = You have used all your attempts.
+quiz-error-time-up = Time is up: this answer no longer counts.
+quiz-error-not-submitted = This attempt is not handed in yet.
+quiz-error-percent = Give a share of the points between 0 and 100.
+quiz-error-points = Between 1 and 100 points.
+quiz-error-choices = Write 2 to 12 choices, one per line.
+quiz-error-one-right = Mark exactly one right answer with a * at the start of its line.
+quiz-error-some-right = Mark at least one right answer with a * at the start of its line.
+quiz-error-true-false = Choose True or False.
+quiz-error-answers = Write 1 to 12 accepted answers, one per line.
+quiz-error-number = Write a number, for example 3.14.
+quiz-error-pairs = Write 2 to 12 “left = right” pairs, one per line.
+quiz-error-items = Write 2 to 12 items, one per line.
+quiz-error-kind = Unknown kind of question.
+quiz-error-time-limit = A duration between 1 and 600 minutes, or nothing.
+quiz-error-attempts = Between 1 and 20 attempts.
+quiz-error-review-first = First review the answers waiting for it.
+course-error-no-period = No period is open to receive the mark.
+course-error-period-closed = The period is closed: the mark can no longer change.
+quiz-kind = Kind of question
+quiz-kind-single = Single choice
+quiz-kind-multiple = Multiple choice
+quiz-kind-true_false = True or false
+quiz-kind-short = Short answer
+quiz-kind-numeric = Numeric
+quiz-kind-matching = Matching
+quiz-kind-ordering = Ordering
+quiz-help-single = Choices, one per line; * before the right answer; “| comment” after a choice to explain it
+quiz-help-multiple = Choices, one per line; * before each right answer; “| comment” after a choice to explain it
+quiz-help-true_false = The right answer
+quiz-help-short = Accepted answers, one per line (case, accents and final punctuation do not count)
+quiz-help-numeric = The expected value and the tolerance
+quiz-help-matching = “left = right” pairs, one per line (the right items will be shuffled)
+quiz-help-ordering = Items in the right order, one per line (they will be shuffled)
+quiz-question-added = Question added to the bank.
+quiz-saved = Quiz settings saved.
+quiz-evaluation-title = Quiz: { $lesson }
+quiz-sent-to-gradebook = { $count ->
+    [one] One mark sent to the gradebook.
+   *[other] { $count } marks sent to the gradebook.
+}
+quiz-questions-count = { $count ->
+    [0] No question
+    [one] One question
+   *[other] { $count } questions
+}
+quiz-time-limit-minutes = { $count ->
+    [one] Time: 1 minute
+   *[other] Time: { $count } minutes
+}
+quiz-attempts-allowed = { $count ->
+    [one] One attempt
+   *[other] { $count } attempts
+}
+quiz-points = { $count ->
+    [one] 1 point
+   *[other] { $count } points
+}
+quiz-bank-count = { $count ->
+    [0] The bank is empty
+    [one] One question in the bank
+   *[other] { $count } questions in the bank
+}
+quiz-attempt-n = Attempt { $n }
+quiz-question-n = Question { $n }
+quiz-to-review = to review
+quiz-review = Review
+quiz-resume = Resume the attempt under way
+quiz-start = Start the quiz
+quiz-start-again = New attempt
+quiz-no-attempt-left = No attempt left.
+quiz-several = Several answers possible.
+quiz-your-answer = Your answer
+quiz-order-help = Give each item its place (1 = the first).
+quiz-submit = Hand in the quiz
+quiz-submit-confirm = Hand in the quiz? You will not be able to change your answers.
+quiz-review-pending = some answers wait for the teacher's review
+quiz-expected = Expected answer
+quiz-feedback = Comment
+quiz-review-percent = Share of the points given (%)
+quiz-review-save = Save the review
+quiz-back-to-lesson = Back to the lesson
+quiz-bank = Question bank
+quiz-new-question = New question
+quiz-prompt = Question (Markdown)
+quiz-value = Expected value
+quiz-tolerance = Tolerance
+quiz-points-label = Points
+quiz-feedback-label = Comment shown after the answer
+quiz-add-question = Add to the bank
+quiz-settings = Settings
+quiz-time-limit = Time (minutes)
+quiz-no-limit = no limit
+quiz-attempts = Attempts
+quiz-shuffle = Shuffle questions and choices
+quiz-remove = Remove from the quiz
+quiz-from-bank = Add from the subject's bank
+quiz-bank-empty = This subject's bank is empty: start by writing questions in it.
+quiz-add-selected = Add the ticked questions
+quiz-open-bank = Open the question bank
+quiz-results = Class results
+quiz-to-gradebook = Send to the gradebook
+quiz-update-gradebook = Update the gradebook
+quiz-best = Best mark /20
+course-outline = Course outline

@@ -82,3 +82,122 @@ course-done-of = { $done } leçon(s) terminée(s) sur { $open }
 course-continue = Continuer : { $lesson }
 course-next-is = Prochaine leçon : { $lesson }
 course-details = Détail des leçons
+
+# Quiz
+quiz-title = Quiz
+quiz-manage = Questions et résultats du quiz
+quiz-score = { $score } / { $max } ({ $twenty }/20)
+quiz-in-progress = en cours
+quiz-true = Vrai
+quiz-false = Faux
+quiz-deadline = À rendre avant { $time }.
+quiz-saved-at = Réponses enregistrées à { $time }
+quiz-submitted = Quiz rendu. Voici vos résultats.
+quiz-submitted-late = Temps écoulé : seules les réponses enregistrées avant la fin comptent.
+quiz-reviewed = Correction enregistrée.
+quiz-error-empty = Ce quiz n’a pas encore de question.
+quiz-error-no-attempt-left = Vous avez utilisé toutes vos tentatives.
+quiz-error-time-up = Temps écoulé : cette réponse n’est plus prise en compte.
+quiz-error-not-submitted = Cette tentative n’est pas encore rendue.
+quiz-error-percent = Donnez une part des points entre 0 et 100.
+quiz-error-points = Entre 1 et 100 points.
+quiz-error-choices = Écrivez de 2 à 12 choix, un par ligne.
+quiz-error-one-right = Marquez exactement une bonne réponse d’un * en début de ligne.
+quiz-error-some-right = Marquez au moins une bonne réponse d’un * en début de ligne.
+quiz-error-true-false = Choisissez Vrai ou Faux.
+quiz-error-answers = Écrivez de 1 à 12 réponses acceptées, une par ligne.
+quiz-error-number = Écrivez un nombre, par exemple 3,14.
+quiz-error-pairs = Écrivez de 2 à 12 paires « gauche = droite », une par ligne.
+quiz-error-items = Écrivez de 2 à 12 éléments, un par ligne.
+quiz-error-kind = Type de question inconnu.
+quiz-error-time-limit = Une durée entre 1 et 600 minutes, ou rien.
+quiz-error-attempts = Entre 1 et 20 tentatives.
+quiz-error-review-first = Corrigez d’abord les réponses à revoir.
+course-error-no-period = Aucune période n’est ouverte pour recevoir la note.
+course-error-period-closed = La période est clôturée : la note ne peut plus être modifiée.
+quiz-kind = Type de question
+quiz-kind-single = Choix unique
+quiz-kind-multiple = Choix multiples
+quiz-kind-true_false = Vrai ou faux
+quiz-kind-short = Réponse courte
+quiz-kind-numeric = Numérique
+quiz-kind-matching = Appariement
+quiz-kind-ordering = Remise en ordre
+quiz-help-single = Choix, un par ligne ; * devant la bonne réponse ; « | commentaire » après un choix pour l’expliquer
+quiz-help-multiple = Choix, un par ligne ; * devant chaque bonne réponse ; « | commentaire » après un choix pour l’expliquer
+quiz-help-true_false = La bonne réponse
+quiz-help-short = Réponses acceptées, une par ligne (majuscules, accents et ponctuation finale ne comptent pas)
+quiz-help-numeric = La valeur attendue et l’écart toléré
+quiz-help-matching = Paires « gauche = droite », une par ligne (les éléments de droite seront mélangés)
+quiz-help-ordering = Éléments dans le bon ordre, un par ligne (ils seront mélangés)
+quiz-question-added = Question ajoutée à la banque.
+quiz-saved = Réglages du quiz enregistrés.
+quiz-evaluation-title = Quiz : { $lesson }
+quiz-sent-to-gradebook = { $count ->
+    [one] Une note envoyée au carnet de notes.
+   *[other] { $count } notes envoyées au carnet de notes.
+}
+quiz-questions-count = { $count ->
+    [0] Aucune question
+    [one] Une question
+   *[other] { $count } questions
+}
+quiz-time-limit-minutes = { $count ->
+    [one] Durée : 1 minute
+   *[other] Durée : { $count } minutes
+}
+quiz-attempts-allowed = { $count ->
+    [one] Une tentative
+   *[other] { $count } tentatives
+}
+quiz-points = { $count ->
+    [one] 1 point
+   *[other] { $count } points
+}
+quiz-bank-count = { $count ->
+    [0] La banque est vide
+    [one] Une question dans la banque
+   *[other] { $count } questions dans la banque
+}
+quiz-attempt-n = Tentative { $n }
+quiz-question-n = Question { $n }
+quiz-to-review = à corriger
+quiz-review = Corriger
+quiz-resume = Reprendre la tentative en cours
+quiz-start = Commencer le quiz
+quiz-start-again = Nouvelle tentative
+quiz-no-attempt-left = Plus de tentative disponible.
+quiz-several = Plusieurs réponses possibles.
+quiz-your-answer = Votre réponse
+quiz-order-help = Donnez à chaque élément sa place (1 = le premier).
+quiz-submit = Rendre le quiz
+quiz-submit-confirm = Rendre le quiz ? Vous ne pourrez plus modifier vos réponses.
+quiz-review-pending = des réponses attendent la correction de l’enseignant
+quiz-expected = Réponse attendue
+quiz-feedback = Commentaire
+quiz-review-percent = Part des points accordée (%)
+quiz-review-save = Enregistrer la correction
+quiz-back-to-lesson = Retour à la leçon
+quiz-bank = Banque de questions
+quiz-new-question = Nouvelle question
+quiz-prompt = Énoncé (Markdown)
+quiz-value = Valeur attendue
+quiz-tolerance = Écart toléré
+quiz-points-label = Points
+quiz-feedback-label = Commentaire montré après la réponse
+quiz-add-question = Ajouter à la banque
+quiz-settings = Réglages
+quiz-time-limit = Durée (minutes)
+quiz-no-limit = sans limite
+quiz-attempts = Tentatives
+quiz-shuffle = Mélanger les questions et les choix
+quiz-remove = Retirer du quiz
+quiz-from-bank = Ajouter depuis la banque de la matière
+quiz-bank-empty = La banque de cette matière est vide : commencez par y écrire des questions.
+quiz-add-selected = Ajouter les questions cochées
+quiz-open-bank = Ouvrir la banque de questions
+quiz-results = Résultats de la classe
+quiz-to-gradebook = Envoyer au carnet de notes
+quiz-update-gradebook = Mettre à jour le carnet de notes
+quiz-best = Meilleure note /20
+course-outline = Plan du cours

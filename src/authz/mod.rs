@@ -245,6 +245,22 @@ pub async fn can_grade(
     Ok(row.is_some())
 }
 
+/// Does `u` teach `subject_id` in some class (its question bank is theirs to fill)?
+pub async fn teaches_subject(
+    db: &Pool,
+    u: &CurrentUser,
+    subject_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT 1 FROM teaching_assignments WHERE subject_id = $1 AND teacher_user_id = $2 LIMIT 1",
+    )
+    .bind(subject_id)
+    .bind(u.id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.is_some())
+}
+
 /// May `u` record payments, grant discounts, reverse receipts and set fees? The bursar
 /// and the director; the secretary reads accounts but does not handle money.
 pub fn can_handle_money(u: &CurrentUser) -> bool {

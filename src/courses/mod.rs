@@ -7,6 +7,8 @@
 
 pub mod copy;
 pub mod edit;
+pub mod gradebook;
+pub mod quiz;
 pub mod repo;
 pub mod routes;
 pub mod view;
@@ -17,7 +19,7 @@ pub use repo::{CourseRow, LessonRow, ModuleRow};
 
 /// The routes of online courses: writing them, and following them.
 pub fn router() -> axum::Router<crate::app::AppState> {
-    routes::router().merge(view::router())
+    routes::router().merge(view::router()).merge(quiz::router())
 }
 
 /// The longest title of a course, a module or a lesson.
@@ -45,6 +47,28 @@ pub fn render_markdown(md: &str) -> String {
         .add_tags(["input"])
         .clean(&raw)
         .to_string()
+}
+
+/// Markdown as one line of plain text (a question in a list): its words, without marks.
+pub fn plain_text(md: &str) -> String {
+    use pulldown_cmark::{Event, Parser, TagEnd};
+    let mut out = String::with_capacity(md.len());
+    for e in Parser::new(md) {
+        match e {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::CodeBlock
+                | TagEnd::TableCell,
+            ) if !out.ends_with(' ') => out.push(' '),
+            _ => {}
+        }
+    }
+    out.trim().to_string()
 }
 
 /// Why a student cannot open a lesson yet.
@@ -122,6 +146,16 @@ pub fn percent(done: usize, of: usize) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_text_keeps_the_words() {
+        assert_eq!(
+            plain_text("Quelle fraction est égale à **1/2** ?\n\n`2/4`"),
+            "Quelle fraction est égale à 1/2 ? 2/4"
+        );
+        // Tags go; their text stays (and is escaped where shown).
+        assert_eq!(plain_text("<b>x</b>"), "x");
+    }
 
     #[test]
     fn markdown_is_rendered_and_cleaned() {

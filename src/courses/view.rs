@@ -352,6 +352,8 @@ struct LessonPage<'a> {
     files: Vec<FileRow>,
     prev: Option<i64>,
     next: Option<i64>,
+    /// The quiz of the lesson, if it holds one (its own panel).
+    quiz: Option<String>,
 }
 
 impl LessonPage<'_> {
@@ -384,6 +386,11 @@ async fn lesson_page(
     let u = ctx.user()?;
     let o = open_lesson(&app.db, u, id, ctx.today()).await?;
     let open = o.reader.writer || o.state.is_open();
+    let quiz = if open {
+        super::quiz::attempt::panel(&app, &ctx, &o).await?
+    } else {
+        None
+    };
     // Neighbours among the lessons the reader may open.
     let order: Vec<i64> = o
         .parts
@@ -421,12 +428,43 @@ async fn lesson_page(
         files,
         prev,
         next,
+        quiz,
     };
     if open {
         html(&page)
     } else {
         html_status(axum::http::StatusCode::FORBIDDEN, &page)
     }
+}
+
+/// Completes a lesson for a student inside `tx`; the first time publishes the event (which
+/// gamification may reward).
+pub async fn mark_completed(
+    tx: &mut crate::db::Tx<'_>,
+    course: &CourseRow,
+    lesson_id: i64,
+    student_id: i64,
+    by: i64,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<(), sqlx::Error> {
+    if repo::complete(tx, lesson_id, student_id, at).await? {
+        crate::events::publish(
+            &mut **tx,
+            &crate::events::SchoolEvent::CourseLessonCompleted(
+                crate::events::CourseLessonCompleted {
+                    course_id: course.id,
+                    lesson_id,
+                    student_id,
+                    class_id: course.class_id,
+                    subject_id: course.subject_id,
+                },
+            ),
+            Some(by),
+            at,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// A student marks an open lesson done; the first time publishes the event.
@@ -441,23 +479,7 @@ async fn complete(
         return Err(AppError::Forbidden);
     };
     let mut tx = crate::db::begin_write(&app.db).await?;
-    if repo::complete(&mut tx, id, student, ctx.now).await? {
-        crate::events::publish(
-            &mut *tx,
-            &crate::events::SchoolEvent::CourseLessonCompleted(
-                crate::events::CourseLessonCompleted {
-                    course_id: o.reader.course.id,
-                    lesson_id: id,
-                    student_id: student,
-                    class_id: o.reader.course.class_id,
-                    subject_id: o.reader.course.subject_id,
-                },
-            ),
-            Some(u.id),
-            ctx.now,
-        )
-        .await?;
-    }
+    mark_completed(&mut tx, &o.reader.course, id, student, u.id, ctx.now).await?;
     tx.commit().await?;
     ctx.flash("success", "course-lesson-completed").await?;
     let next = o

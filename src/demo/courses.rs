@@ -211,6 +211,7 @@ pub(super) async fn seed(
         let course =
             repo::insert_course(tx, class_id, subject_id, &title, SUMMARY, teacher_id, now).await?;
         let mut open_lessons = Vec::new();
+        let mut first_module = None;
         for (i, (module_title, lessons)) in modules.iter().enumerate() {
             // The first module is open, the second opens in ten days, the third is a draft.
             let (published, from) = match i {
@@ -220,6 +221,7 @@ pub(super) async fn seed(
             };
             let module =
                 repo::insert_module(&mut **tx, course, module_title, published, from).await?;
+            first_module = first_module.or(Some(module));
             let mut previous = None;
             for (j, (lesson_title, body)) in lessons.iter().enumerate() {
                 let l = NewLesson {
@@ -245,6 +247,11 @@ pub(super) async fn seed(
         .bind(class_id)
         .fetch_all(&mut **tx)
         .await?;
+        if let (Some(module), "MATH") = (first_module, code.as_str()) {
+            let ids: Vec<i64> = roster.iter().map(|r| r.0).collect();
+            let me = student.map(|s| s.0);
+            super::quizzes::seed(tx, rng, module, subject_id, teacher_id, &ids, me, now).await?;
+        }
         for (sid,) in roster {
             let k = match student {
                 Some((me, _)) if me == sid => 1,

@@ -28,6 +28,7 @@ mod life;
 mod momo;
 mod names;
 mod news;
+mod quizzes;
 mod sms;
 mod timetable;
 

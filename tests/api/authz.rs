@@ -341,6 +341,7 @@ async fn every_get_route_for_every_role() {
     };
     let lesson = crate::lessons::lesson(&app).await;
     let course = crate::courses::course(&app).await;
+    let (quiz, attempt, _) = crate::quizzes::attempt(&app).await;
     let retenue = crate::conduct::retenue(&app).await;
     let certificate = crate::certificates::certificate(&app).await;
     let (flow, flow_run, _) = crate::workflows::flow_run_task(&app).await;
@@ -383,6 +384,28 @@ async fn every_get_route_for_every_role() {
         ("/eleve".into(), vec!["student"], None),
         ("/eleve/a-faire".into(), vec!["student"], None),
         ("/eleve/cours".into(), vec!["student"], None),
+        (
+            format!("/enseignant/questions/{}", f.maths),
+            vec!["teacher_a"],
+            Some("Capitale du Togo"),
+        ),
+        (
+            format!("/enseignant/cours/lecons/{quiz}/quiz"),
+            vec!["teacher_a"],
+            Some("Capitale du Togo"),
+        ),
+        (
+            format!("/cours/tentatives/{attempt}"),
+            vec![
+                "student",
+                "parent_1",
+                "teacher_a",
+                "director",
+                "bursar",
+                "secretary",
+            ],
+            Some("Capitale du Togo"),
+        ),
         (
             format!("/parent/enfants/{}/cours", f.s1),
             vec!["parent_1"],
@@ -1192,6 +1215,8 @@ async fn every_post_route_for_every_role() {
         crate::lessons::lesson(&app).await,
     );
     let course = crate::courses::course(&app).await;
+    let (quiz, attempt, question) = crate::quizzes::attempt(&app).await;
+    let answer_field = format!("q{question}");
     let module_fields = || vec![("module_title", "Chapitre 2".to_string())];
     let lesson_fields = || {
         vec![
@@ -1287,6 +1312,55 @@ async fn every_post_route_for_every_role() {
             format!("/cours/lecons/{}/termine", course.lesson),
             vec![],
             vec!["student"],
+        ),
+        (
+            format!("/enseignant/questions/{}", f.maths),
+            vec![
+                ("kind", "true_false".to_string()),
+                ("prompt", "2 > 1".to_string()),
+                ("answer", "true".to_string()),
+            ],
+            vec!["teacher_a"],
+        ),
+        (
+            format!("/enseignant/cours/lecons/{quiz}/quiz"),
+            vec![("attempts", "5".to_string())],
+            vec!["teacher_a"],
+        ),
+        (
+            format!("/enseignant/cours/lecons/{quiz}/quiz/questions"),
+            vec![("question", question.to_string())],
+            vec!["teacher_a"],
+        ),
+        (
+            format!("/cours/tentatives/{attempt}/sauvegarde"),
+            vec![(answer_field.as_str(), "1".to_string())],
+            vec!["student"],
+        ),
+        (
+            format!("/cours/lecons/{quiz}/tentatives"),
+            vec![],
+            vec!["student"],
+        ),
+        (
+            format!("/cours/tentatives/{attempt}"),
+            vec![],
+            vec!["student"],
+        ),
+        (
+            format!("/cours/tentatives/{attempt}/revue"),
+            vec![],
+            vec!["teacher_a"],
+        ),
+        (
+            format!("/enseignant/cours/lecons/{quiz}/quiz/carnet"),
+            vec![],
+            vec!["teacher_a"],
+        ),
+        (
+            format!("/enseignant/cours/lecons/{quiz}/quiz/retrait"),
+            vec![("question_id", question.to_string())],
+            vec!["teacher_a"],
         ),
         (
             format!(
