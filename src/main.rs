@@ -262,8 +262,8 @@ async fn serve(pool: db::Pool, config: Config) -> anyhow::Result<()> {
     // that turned one off keeps it off).
     suku::workflows::templates::ensure_defaults(&pool, &state.i18n, state.clock.now()).await?;
     let store = suku::auth::store::SqlStore::new(pool.clone());
-    // Expired sessions and exports are swept hourly; the sweeps are idempotent, so several
-    // nodes may run them.
+    // Expired sessions and exports are swept hourly, and assignments due soon reminded; all
+    // are idempotent, so several nodes may run them.
     let sweeper = state.clone();
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
@@ -274,6 +274,10 @@ async fn serve(pool: db::Pool, config: Config) -> anyhow::Result<()> {
             }
             if let Err(e) = suku::export::batch::sweep(&sweeper).await {
                 tracing::warn!(error = %e, "export sweep failed");
+            }
+            // Classes are reminded of assignments due within a day, once each.
+            if let Err(e) = suku::courses::assignment::routes::remind(&sweeper).await {
+                tracing::warn!(error = %e, "assignment reminders failed");
             }
         }
     });

@@ -5,6 +5,7 @@
 //! class's courses (each view and completion is recorded), parents see their children's
 //! progress, and teachers see their class's progress lesson by lesson.
 
+pub mod assignment;
 pub mod copy;
 pub mod edit;
 pub mod gradebook;
@@ -19,7 +20,10 @@ pub use repo::{CourseRow, LessonRow, ModuleRow};
 
 /// The routes of online courses: writing them, and following them.
 pub fn router() -> axum::Router<crate::app::AppState> {
-    routes::router().merge(view::router()).merge(quiz::router())
+    routes::router()
+        .merge(view::router())
+        .merge(quiz::router())
+        .merge(assignment::routes::router())
 }
 
 /// The longest title of a course, a module or a lesson.

@@ -387,7 +387,12 @@ async fn lesson_page(
     let o = open_lesson(&app.db, u, id, ctx.today()).await?;
     let open = o.reader.writer || o.state.is_open();
     let quiz = if open {
-        super::quiz::attempt::panel(&app, &ctx, &o).await?
+        let quiz = super::quiz::attempt::panel(&app, &ctx, &o).await?;
+        let work = super::assignment::routes::panel(&app, &ctx, &o).await?;
+        match (quiz, work) {
+            (Some(q), Some(w)) => Some(q + &w),
+            (q, w) => q.or(w),
+        }
     } else {
         None
     };

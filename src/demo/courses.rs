@@ -251,6 +251,7 @@ pub(super) async fn seed(
             let ids: Vec<i64> = roster.iter().map(|r| r.0).collect();
             let me = student.map(|s| s.0);
             super::quizzes::seed(tx, rng, module, subject_id, teacher_id, &ids, me, now).await?;
+            super::assignments::seed(tx, rng, module, teacher_id, &ids, today, now).await?;
         }
         for (sid,) in roster {
             let k = match student {

@@ -14,6 +14,7 @@ use crate::db::{Pool, Tx};
 use crate::school::{self, StudentInput};
 use crate::settings::{self, PeriodKind, SchoolSettings};
 
+mod assignments;
 mod chat;
 mod conduct;
 mod documents;

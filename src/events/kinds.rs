@@ -67,6 +67,12 @@ pub enum SchoolEvent {
     /// A student completed a lesson of an online course (the first time).
     #[serde(rename = "course.lesson_completed")]
     CourseLessonCompleted(CourseLessonCompleted),
+    /// A student handed in an assignment (the first time), on time or late.
+    #[serde(rename = "assignment.submitted")]
+    AssignmentSubmitted(AssignmentSubmitted),
+    /// An assignment is due within a day (its class is reminded once).
+    #[serde(rename = "assignment.due_soon")]
+    AssignmentDueSoon(AssignmentDueSoon),
 }
 
 /// The stored kinds of the events others look up by kind (a workflow's dry run lists the
@@ -414,4 +420,24 @@ pub struct CourseLessonCompleted {
     pub student_id: i64,
     pub class_id: i64,
     pub subject_id: i64,
+}
+
+/// An assignment handed in.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AssignmentSubmitted {
+    pub course_id: i64,
+    pub lesson_id: i64,
+    pub student_id: i64,
+    pub class_id: i64,
+    /// Before the due time.
+    pub on_time: bool,
+}
+
+/// An assignment due soon.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AssignmentDueSoon {
+    pub course_id: i64,
+    pub lesson_id: i64,
+    pub class_id: i64,
+    pub due_at: chrono::DateTime<chrono::Utc>,
 }

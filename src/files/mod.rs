@@ -265,6 +265,11 @@ async fn download(
         crate::courses::copy::FILE_OWNER => {
             crate::courses::view::may_download(&app.db, u, f.owner_id, ctx.today()).await?
         }
+        // Work handed in: its student, their parents, the course's teachers.
+        crate::courses::assignment::FILE_OWNER => {
+            crate::courses::assignment::routes::may_download(&app.db, u, f.owner_id, ctx.today())
+                .await?
+        }
         // A student's photo: whoever sees the student (their teachers know their faces).
         "student_photo" => crate::authz::can_see_student(&app.db, u, f.owner_id).await?,
         // A generated export: whoever may follow the job that made it.

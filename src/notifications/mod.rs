@@ -171,7 +171,10 @@ async fn notes_for(tx: &mut Tx<'_>, event: &Event) -> anyhow::Result<Vec<Note>> 
         | SchoolEvent::StudentEnrolled(_)
         | SchoolEvent::MessageReported(_) => Vec::new(),
         // A student's own progress: shown on their pages and their parents', not pushed.
-        SchoolEvent::CourseLessonCompleted(_) => Vec::new(),
+        SchoolEvent::CourseLessonCompleted(_) | SchoolEvent::AssignmentSubmitted(_) => Vec::new(),
+        SchoolEvent::AssignmentDueSoon(d) => {
+            timetable_notes(crate::courses::assignment::routes::reminder_notes(tx, d).await?)
+        }
     })
 }
 

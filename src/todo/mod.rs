@@ -1,6 +1,6 @@
 //! "Travail à faire": what a student has to do, day by day, gathered from every feature that
 //! gives work. Each such feature adds a [`Source`] to [`SOURCES`]: the cahier de textes
-//! gives homework today; e-learning's assignments will be another source. The list, the
+//! gives homework, e-learning its assignments. The list, the
 //! student's and parents' pages and the home cards read only [`for_student`].
 
 use chrono::NaiveDate;
@@ -41,7 +41,10 @@ pub type Source = for<'a> fn(&'a Pool, Ask) -> Pending<'a>;
 pub type Pending<'a> = Pin<Box<dyn Future<Output = Result<Vec<Item>, sqlx::Error>> + Send + 'a>>;
 
 /// Every feature that gives work.
-pub const SOURCES: &[Source] = &[crate::lessons::todo_source];
+pub const SOURCES: &[Source] = &[
+    crate::lessons::todo_source,
+    crate::courses::assignment::routes::todo_source,
+];
 
 /// The student's work due between the two days of `ask`, by due day then subject.
 pub async fn for_student(db: &Pool, ask: Ask) -> Result<Vec<Item>, sqlx::Error> {

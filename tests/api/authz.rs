@@ -342,6 +342,7 @@ async fn every_get_route_for_every_role() {
     let lesson = crate::lessons::lesson(&app).await;
     let course = crate::courses::course(&app).await;
     let (quiz, attempt, _) = crate::quizzes::attempt(&app).await;
+    let (work, copy) = crate::assignments::submission(&app).await;
     let retenue = crate::conduct::retenue(&app).await;
     let certificate = crate::certificates::certificate(&app).await;
     let (flow, flow_run, _) = crate::workflows::flow_run_task(&app).await;
@@ -384,6 +385,21 @@ async fn every_get_route_for_every_role() {
         ("/eleve".into(), vec!["student"], None),
         ("/eleve/a-faire".into(), vec!["student"], None),
         ("/eleve/cours".into(), vec!["student"], None),
+        (
+            format!("/cours/lecons/{work}/rendu"),
+            vec!["student"],
+            Some("1/3 + 1/6"),
+        ),
+        (
+            format!("/enseignant/cours/lecons/{work}/devoir"),
+            vec!["teacher_a"],
+            None,
+        ),
+        (
+            format!("/enseignant/copies/{copy}"),
+            vec!["teacher_a"],
+            Some("1/3 + 1/6"),
+        ),
         (
             format!("/enseignant/questions/{}", f.maths),
             vec!["teacher_a"],
@@ -1217,6 +1233,7 @@ async fn every_post_route_for_every_role() {
     let course = crate::courses::course(&app).await;
     let (quiz, attempt, question) = crate::quizzes::attempt(&app).await;
     let answer_field = format!("q{question}");
+    let (work, copy) = crate::assignments::submission(&app).await;
     let module_fields = || vec![("module_title", "Chapitre 2".to_string())];
     let lesson_fields = || {
         vec![
@@ -1360,6 +1377,30 @@ async fn every_post_route_for_every_role() {
         (
             format!("/enseignant/cours/lecons/{quiz}/quiz/retrait"),
             vec![("question_id", question.to_string())],
+            vec!["teacher_a"],
+        ),
+        (
+            format!("/cours/lecons/{work}/rendu"),
+            vec![("body", "1/3 + 1/6 = 3/6".to_string())],
+            vec!["student"],
+        ),
+        (
+            format!("/enseignant/cours/lecons/{work}/devoir"),
+            vec![
+                ("due_at", "2026-12-04T18:00".to_string()),
+                ("late_policy", "accept".to_string()),
+                ("accept_text", "1".to_string()),
+            ],
+            vec!["teacher_a"],
+        ),
+        (
+            format!("/enseignant/copies/{copy}"),
+            vec![("c0", "5".to_string())],
+            vec!["teacher_a"],
+        ),
+        (
+            format!("/enseignant/cours/lecons/{work}/devoir/carnet"),
+            vec![],
             vec!["teacher_a"],
         ),
         (

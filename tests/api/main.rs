@@ -5,6 +5,7 @@ mod accounts;
 mod admin;
 mod analytics;
 mod announcements;
+mod assignments;
 mod attendance;
 mod auth;
 mod authz;
