@@ -254,3 +254,5 @@ assignment-error-nothing-accepted = Accept at least a text or files.
 assignment-error-score = Between 0 and { $max } points.
 todo-assignment = Online assignment
 notif-assignment-due = Assignment “{ $title }” due before { $due }.
+course-pdf = Download as PDF
+course-pdf-printed = Printed on { $date }

@@ -254,3 +254,5 @@ assignment-error-nothing-accepted = Acceptez au moins un texte ou des fichiers.
 assignment-error-score = Entre 0 et { $max } points.
 todo-assignment = Devoir en ligne
 notif-assignment-due = Devoir « { $title } » à rendre avant le { $due }.
+course-pdf = Télécharger en PDF
+course-pdf-printed = Imprimé le { $date }

@@ -9,6 +9,7 @@ pub mod assignment;
 pub mod copy;
 pub mod edit;
 pub mod gradebook;
+pub mod pdf;
 pub mod quiz;
 pub mod repo;
 pub mod routes;

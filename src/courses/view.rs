@@ -38,6 +38,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/cours/lecons/{id}", get(lesson_page).allow(Rule::SignedIn))
         .route(
+            "/cours/lecons/{id}/pdf",
+            get(super::pdf::lesson_pdf).allow(Rule::SignedIn),
+        )
+        .route(
             "/cours/lecons/{id}/termine",
             post(complete).allow(Rule::STUDENT),
         )

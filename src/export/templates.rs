@@ -15,3 +15,6 @@ pub const CERTIFICATE: &str = include_str!("typ/certificate.typ");
 
 /// Student cards, ten to an A4 sheet.
 pub const CARDS: &str = include_str!("typ/cards.typ");
+
+/// A lesson of an online course, to read offline or print.
+pub const LESSON: &str = include_str!("typ/lesson.typ");

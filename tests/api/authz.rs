@@ -386,6 +386,18 @@ async fn every_get_route_for_every_role() {
         ("/eleve/a-faire".into(), vec!["student"], None),
         ("/eleve/cours".into(), vec!["student"], None),
         (
+            format!("/cours/lecons/{}/pdf", course.lesson),
+            vec![
+                "student",
+                "parent_1",
+                "teacher_a",
+                "director",
+                "bursar",
+                "secretary",
+            ],
+            None,
+        ),
+        (
             format!("/cours/lecons/{work}/rendu"),
             vec!["student"],
             Some("1/3 + 1/6"),

@@ -405,3 +405,42 @@ async fn the_markdown_preview_is_sanitised() {
     assert!(!r.body.contains("onerror"));
     assert!(!r.body.contains("javascript:"));
 }
+
+#[tokio::test]
+async fn a_lesson_downloads_as_a_pdf_for_its_readers_only() {
+    let app = TestApp::new().await;
+    let c = course(&app).await;
+    let mut t = app.login_as("teacher_a").await;
+    let r = t
+        .post(
+            &format!("/enseignant/cours/lecons/{}", c.lesson),
+            &[
+                ("title", "Qu’est-ce qu’une fraction ?"),
+                (
+                    "body",
+                    "## Définition\n\nUne **fraction** est un quotient.\n\n- numérateur\n- dénominateur\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n#set page(width: 1cm) #read(\"/etc/passwd\")",
+                ),
+                ("published", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.plain());
+    let mut s = app.login_as("student").await;
+    let pdf = s.get(&format!("/cours/lecons/{}/pdf", c.lesson)).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.headers["content-type"], "application/pdf");
+    let text = crate::export::pdf_text(&pdf.bytes);
+    for words in [
+        "Nombres et calculs",
+        "quotient",
+        "numérateur",
+        "dénominateur",
+        "#set page",
+    ] {
+        assert!(text.contains(words), "{words}: {text}");
+    }
+    // Not for another class's parent.
+    let mut p2 = app.login_as("parent_2").await;
+    let r = p2.get(&format!("/cours/lecons/{}/pdf", c.lesson)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
