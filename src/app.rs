@@ -98,6 +98,7 @@ pub fn jobs() -> crate::jobs::Registry {
         .with(crate::workflows::RunJob)
         .with(crate::timetable::GenerateJob)
         .with(crate::export::routes::TemplateExport)
+        .with(crate::courses::video::transcode::TranscodeJob)
         .with(crate::import::StudentsImport)
         .with(crate::mobile_money::reconcile::Check)
         .with(crate::mobile_money::reconcile::Start)
@@ -235,8 +236,8 @@ pub fn router_with(state: AppState, cluster: Option<crate::realtime::Cluster>) -
 /// style, no plugin, not framed. A script that got into a page (a name, a message) finds
 /// nothing to run it. Socket.IO connects to this site (`'self'` covers its WebSocket).
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
-    style-src 'self'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; \
-    media-src 'self' blob:; worker-src 'self'; manifest-src 'self'; object-src 'none'; \
+    style-src 'self'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; \
+    media-src 'self' blob:; worker-src 'self' blob:; manifest-src 'self'; object-src 'none'; \
     base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
 /// Browser features the portal never uses stay off, for every page and what it embeds.

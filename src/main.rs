@@ -167,6 +167,7 @@ async fn run() -> anyhow::Result<()> {
                 let files: suku::files::Files =
                     std::sync::Arc::new(suku::files::LocalDisk::new(&config.files_dir));
                 demo::photos(&pool, &files).await?;
+                demo::video::seed(&pool, &config.files_dir).await?;
                 tracing::info!(
                     seconds = started.elapsed().as_secs_f64(),
                     "demo school created"
@@ -276,7 +277,7 @@ async fn serve(pool: db::Pool, config: Config) -> anyhow::Result<()> {
                 tracing::warn!(error = %e, "export sweep failed");
             }
             // Classes are reminded of assignments due within a day, once each.
-            if let Err(e) = suku::courses::assignment::routes::remind(&sweeper).await {
+            if let Err(e) = suku::courses::assignment::remind::remind(&sweeper).await {
                 tracing::warn!(error = %e, "assignment reminders failed");
             }
         }

@@ -1,5 +1,6 @@
 //! Copying a course to another class (a sister class, or next year's): its modules and
-//! lessons in order, their prerequisites pointed at the copies, and their files, as drafts.
+//! lessons in order, their prerequisites pointed at the copies, their files and ready videos
+//! (the renditions shared, not copied), as drafts.
 
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -59,6 +60,8 @@ pub async fn course(
             };
             let lid = repo::insert_lesson(&mut *tx, mid, &copy, at).await?;
             new_ids.insert(l.id, lid);
+            // A ready video is shared: its files stay while a lesson shows them.
+            super::video::repo::copy(&mut *tx, l.id, lid, at).await?;
             for (f, bytes) in files.get(&l.id).into_iter().flatten() {
                 crate::files::save(
                     &mut *tx,

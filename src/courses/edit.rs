@@ -228,15 +228,11 @@ fn attachment(
     ctx: &Ctx,
     up: &crate::web::upload::Upload,
     errors: &mut FormErrors,
-) -> Option<(String, &'static str, Vec<u8>)> {
-    let (name, bytes) = up.file.as_ref()?;
-    match crate::chat::attachment_type(bytes) {
-        Some(ct) => Some((name.clone(), ct, bytes.clone())),
-        None => {
-            errors.add("file", ctx.t.t("lesson-error-file-type"));
-            None
-        }
-    }
+) -> Option<crate::files::Received> {
+    up.attachment()
+        .map_err(|key| errors.add("file", ctx.t.t(key)))
+        .ok()
+        .flatten()
 }
 
 /// Writes a new lesson (`editing` None) or an edited one, with its file, in one transaction.
@@ -267,19 +263,8 @@ async fn save(
         }
         None => repo::insert_lesson(&mut *tx, module.id, &lesson, ctx.now).await?,
     };
-    if let Some((name, ct, bytes)) = &file {
-        crate::files::save(
-            &mut *tx,
-            &app.files,
-            (FILE_OWNER, id),
-            name,
-            ct,
-            bytes,
-            Some(u.id),
-            ctx.now,
-        )
-        .await
-        .map_err(AppError::Internal)?;
+    if let Some(f) = &file {
+        crate::files::keep(&mut *tx, &app.files, (FILE_OWNER, id), f, u.id, ctx.now).await?;
     }
     tx.commit().await?;
     ctx.flash("success", "course-lesson-saved").await?;

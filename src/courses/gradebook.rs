@@ -5,10 +5,13 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::repo::CourseRow;
+use crate::app::AppState;
 use crate::db::{Pool, Tx};
+use crate::error::AppResult;
 use crate::grades::calc::{EvalKind, MarkValue};
 use crate::grades::model::MarkInput;
 use crate::grades::repo::{self as grades, NewEvaluation};
+use crate::web::Ctx;
 
 /// Why results could not go to the gradebook (a catalog key each).
 #[derive(Debug, thiserror::Error)]
@@ -40,9 +43,46 @@ pub struct Results<'a> {
     pub marks: &'a [(i64, i64)],
 }
 
+/// What fed the gradebook, which keeps the evaluation's id to update it next time.
+pub enum Source {
+    Quiz(i64),
+    Assignment(i64),
+}
+
+/// Sends the results and keeps the evaluation's id on their source, in one transaction; the
+/// teacher is told how many marks went, or why none did.
+pub async fn send_told(
+    app: &AppState,
+    ctx: &Ctx,
+    course: &CourseRow,
+    r: &Results<'_>,
+    by: i64,
+    source: Source,
+) -> AppResult<()> {
+    let mut tx = crate::db::begin_write(&app.db).await?;
+    match send(&app.db, &mut tx, course, r, by, ctx.today(), ctx.now).await {
+        Ok(eval) => {
+            match source {
+                Source::Quiz(id) => super::quiz::repo::set_evaluation(&mut *tx, id, eval).await?,
+                Source::Assignment(id) => {
+                    super::assignment::repo::set_evaluation(&mut *tx, id, eval).await?
+                }
+            }
+            tx.commit().await?;
+            let n = ctx.t.count("quiz-sent-to-gradebook", r.marks.len() as i64);
+            ctx.flash_text("success", n).await?;
+        }
+        Err(SendError::Db(e)) => return Err(e.into()),
+        Err(e) => {
+            drop(tx);
+            ctx.flash("error", e.key()).await?;
+        }
+    }
+    Ok(())
+}
+
 /// Writes the results inside `tx`; the evaluation's id.
-#[allow(clippy::too_many_arguments)]
-pub async fn send(
+async fn send(
     db: &Pool,
     tx: &mut Tx<'_>,
     course: &CourseRow,

@@ -13,6 +13,7 @@ pub mod pdf;
 pub mod quiz;
 pub mod repo;
 pub mod routes;
+pub mod video;
 pub mod view;
 
 use chrono::NaiveDate;
@@ -24,7 +25,8 @@ pub fn router() -> axum::Router<crate::app::AppState> {
     routes::router()
         .merge(view::router())
         .merge(quiz::router())
-        .merge(assignment::routes::router())
+        .merge(assignment::router())
+        .merge(video::routes::router())
 }
 
 /// The longest title of a course, a module or a lesson.

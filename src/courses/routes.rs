@@ -94,7 +94,20 @@ pub(super) async fn writable<'a>(
     Ok((u, course))
 }
 
-/// A module its teacher may change, with its course.
+/// A lesson its teacher may change, with its course.
+pub(super) async fn writable_lesson<'a>(
+    app: &AppState,
+    ctx: &'a Ctx,
+    lesson_id: i64,
+) -> AppResult<(&'a CurrentUser, CourseRow, super::repo::LessonRow)> {
+    let lesson = repo::lesson(&app.db, lesson_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (u, course, _) = writable_module(app, ctx, lesson.module_id).await?;
+    Ok((u, course, lesson))
+}
+
+/// A module the teacher may change, with its course.
 pub(super) async fn writable_module<'a>(
     app: &AppState,
     ctx: &'a Ctx,

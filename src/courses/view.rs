@@ -358,6 +358,8 @@ struct LessonPage<'a> {
     next: Option<i64>,
     /// The quiz of the lesson, if it holds one (its own panel).
     quiz: Option<String>,
+    /// The video's player, or word that it is on its way.
+    video: Option<String>,
 }
 
 impl LessonPage<'_> {
@@ -400,6 +402,11 @@ async fn lesson_page(
     } else {
         None
     };
+    let video = if open {
+        super::video::routes::panel(&app, &ctx, &o).await?
+    } else {
+        None
+    };
     // Neighbours among the lessons the reader may open.
     let order: Vec<i64> = o
         .parts
@@ -438,6 +445,7 @@ async fn lesson_page(
         prev,
         next,
         quiz,
+        video,
     };
     if open {
         html(&page)
@@ -511,6 +519,8 @@ pub struct ProgressLine {
     pub student: StudentRow,
     /// Per lesson of the table: None (not opened), Some(false) viewed, Some(true) completed.
     pub cells: Vec<Option<bool>>,
+    /// Per lesson of the table: the share of its video watched, if it has one and was played.
+    pub watched: Vec<Option<i64>>,
     pub done: usize,
 }
 
@@ -526,6 +536,14 @@ struct ProgressPage<'a> {
 impl ProgressPage<'_> {
     fn percent(&self, l: &ProgressLine) -> i64 {
         super::percent(l.done, self.lessons.len())
+    }
+
+    /// "▶ 80 %" under a lesson whose video the student played.
+    fn watched(&self, l: &ProgressLine, i: &usize) -> String {
+        match l.watched.get(*i).copied().flatten() {
+            Some(p) => self.ctx.t.t1("video-watched-short", "percent", p),
+            None => String::new(),
+        }
     }
 
     /// How many students completed the i-th lesson.
@@ -551,6 +569,7 @@ async fn progress_page(
         .flat_map(|p| p.steps.into_iter().map(|s| s.lesson))
         .collect();
     let progress = repo::progress_of_course(&app.db, id).await?;
+    let watched = super::video::repo::percents_of_course(&app.db, id).await?;
     let lines = school::roster(&app.db, r.course.class_id)
         .await?
         .into_iter()
@@ -565,9 +584,19 @@ async fn progress_page(
                 })
                 .collect();
             let done = cells.iter().filter(|c| **c == Some(true)).count();
+            let watched = lessons
+                .iter()
+                .map(|l| {
+                    watched
+                        .iter()
+                        .find(|(lesson, s, _)| *lesson == l.id && *s == student.id)
+                        .map(|(_, _, p)| *p)
+                })
+                .collect();
             ProgressLine {
                 student,
                 cells,
+                watched,
                 done,
             }
         })

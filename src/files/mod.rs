@@ -36,6 +36,15 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
     async fn stream(&self, key: &str) -> anyhow::Result<axum::body::Body>;
     /// Removes a key (an expired export); removing what is not there is no error.
     async fn delete(&self, key: &str) -> anyhow::Result<()>;
+    /// The size of a key's bytes.
+    async fn size(&self, key: &str) -> anyhow::Result<u64>;
+    /// Streams bytes `start..end` of a key (a range request).
+    async fn stream_range(
+        &self,
+        key: &str,
+        start: u64,
+        end: u64,
+    ) -> anyhow::Result<axum::body::Body>;
 }
 
 /// Files in a directory of the local disk.
@@ -109,6 +118,25 @@ impl Storage for LocalDisk {
             _ => Ok(()),
         }
     }
+
+    async fn size(&self, key: &str) -> anyhow::Result<u64> {
+        Ok(tokio::fs::metadata(self.path(key)?).await?.len())
+    }
+
+    async fn stream_range(
+        &self,
+        key: &str,
+        start: u64,
+        end: u64,
+    ) -> anyhow::Result<axum::body::Body> {
+        use tokio::io::{AsyncReadExt, AsyncSeekExt};
+        let mut file = tokio::fs::File::open(self.path(key)?).await?;
+        file.seek(std::io::SeekFrom::Start(start)).await?;
+        let part = file.take(end.saturating_sub(start));
+        Ok(axum::body::Body::from_stream(
+            tokio_util::io::ReaderStream::new(part),
+        ))
+    }
 }
 
 impl LocalDisk {
@@ -179,6 +207,24 @@ pub async fn save<'e>(
         at,
     )
     .await
+}
+
+/// A file received from a form: its name, its type recognised from its content, its bytes.
+pub type Received = (String, &'static str, Vec<u8>);
+
+/// Keeps a file received from a form in the caller's transaction (stored, then recorded);
+/// its id.
+pub async fn keep<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    storage: &Files,
+    owner: (&str, i64),
+    (name, content_type, bytes): &Received,
+    by: i64,
+    at: chrono::DateTime<Utc>,
+) -> AppResult<i64> {
+    save(db, storage, owner, name, content_type, bytes, Some(by), at)
+        .await
+        .map_err(AppError::Internal)
 }
 
 /// Stores a file of the local disk (moved into the store, never read into memory) and

@@ -41,6 +41,12 @@ crate::text_enum! {
     }
 }
 
+/// A failure that trying again cannot mend (a file ffmpeg cannot read): the job fails at
+/// once, with this reason.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Fatal(pub String);
+
 /// What a kind of job needs, typed: stored as JSON with the job, read back as this type
 /// by the job that runs it. Its kind is the name stored with each job.
 pub trait Payload: Serialize + DeserializeOwned + Send + Sync + 'static {
@@ -324,7 +330,7 @@ pub async fn run_once(app: &AppState, registry: &Registry, worker: &str) -> anyh
         }
         Err(e) => {
             tracing::warn!(job = job.id, kind = %job.kind, attempt = job.attempts, error = %format!("{e:#}"), "job failed");
-            if job.attempts < job.max_attempts {
+            if job.attempts < job.max_attempts && e.downcast_ref::<Fatal>().is_none() {
                 repo::retry(
                     &app.db,
                     job.id,

@@ -291,25 +291,16 @@ async fn log_page(
     .await
 }
 
-/// A file as received: its name, its type (from its content) and its bytes.
-type Attachment = (String, &'static str, Vec<u8>);
-
 /// The attachment, if one came: images and PDF only, recognised from their content.
 fn attachment(
     ctx: &Ctx,
     up: &crate::web::upload::Upload,
-) -> Result<Option<Attachment>, FormErrors> {
-    match &up.file {
-        Some((name, bytes)) if !bytes.is_empty() => match crate::chat::attachment_type(bytes) {
-            Some(ct) => Ok(Some((name.clone(), ct, bytes.clone()))),
-            None => {
-                let mut e = FormErrors::default();
-                e.add("file", ctx.t.t("lesson-error-file-type"));
-                Err(e)
-            }
-        },
-        _ => Ok(None),
-    }
+) -> Result<Option<crate::files::Received>, FormErrors> {
+    up.attachment().map_err(|key| {
+        let mut e = FormErrors::default();
+        e.add("file", ctx.t.t(key));
+        e
+    })
 }
 
 async fn create(
@@ -348,19 +339,8 @@ async fn create(
             ..lesson.clone()
         };
         let id = repo::insert(&mut tx, &l, ctx.now).await?;
-        if let Some((name, ct, bytes)) = &file {
-            crate::files::save(
-                &mut *tx,
-                &app.files,
-                ("lesson", id),
-                name,
-                ct,
-                bytes,
-                Some(u.id),
-                ctx.now,
-            )
-            .await
-            .map_err(AppError::Internal)?;
+        if let Some(f) = &file {
+            crate::files::keep(&mut *tx, &app.files, ("lesson", id), f, u.id, ctx.now).await?;
         }
     }
     tx.commit().await?;
@@ -423,19 +403,8 @@ async fn update(
     };
     let mut tx = crate::db::begin_write(&app.db).await?;
     repo::update(&mut tx, id, &lesson, ctx.now).await?;
-    if let Some((name, ct, bytes)) = &file {
-        crate::files::save(
-            &mut *tx,
-            &app.files,
-            ("lesson", id),
-            name,
-            ct,
-            bytes,
-            Some(u.id),
-            ctx.now,
-        )
-        .await
-        .map_err(AppError::Internal)?;
+    if let Some(f) = &file {
+        crate::files::keep(&mut *tx, &app.files, ("lesson", id), f, u.id, ctx.now).await?;
     }
     tx.commit().await?;
     ctx.flash("success", "lesson-updated").await?;

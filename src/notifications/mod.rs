@@ -160,10 +160,10 @@ async fn notes_for(tx: &mut Tx<'_>, event: &Event) -> anyhow::Result<Vec<Note>> 
         SchoolEvent::SanctionGiven(s) => sanction_notes(tx, s).await?,
         SchoolEvent::TeacherAbsent(a) => teacher_absence_notes(tx, a).await?,
         SchoolEvent::TimetableChanged(c) => {
-            timetable_notes(crate::timetable::notify::changed(tx, c).await?)
+            announcement_notes(crate::timetable::notify::changed(tx, c).await?)
         }
         SchoolEvent::TimetablePublished(p) => {
-            timetable_notes(crate::timetable::notify::published(tx, p).await?)
+            announcement_notes(crate::timetable::notify::published(tx, p).await?)
         }
         // Told through the workflows the school sets up, if it wants.
         SchoolEvent::InvoiceCreated(_)
@@ -173,7 +173,7 @@ async fn notes_for(tx: &mut Tx<'_>, event: &Event) -> anyhow::Result<Vec<Note>> 
         // A student's own progress: shown on their pages and their parents', not pushed.
         SchoolEvent::CourseLessonCompleted(_) | SchoolEvent::AssignmentSubmitted(_) => Vec::new(),
         SchoolEvent::AssignmentDueSoon(d) => {
-            timetable_notes(crate::courses::assignment::routes::reminder_notes(tx, d).await?)
+            announcement_notes(crate::courses::assignment::remind::reminder_notes(tx, d).await?)
         }
     })
 }
@@ -222,7 +222,8 @@ async fn sanction_notes(
         .collect())
 }
 
-fn timetable_notes(told: Vec<(i64, &'static str, Value, String)>) -> Vec<Note> {
+/// Notes of the "announcement" kind from (user, catalog key, arguments, link) lines.
+fn announcement_notes(told: Vec<(i64, &'static str, Value, String)>) -> Vec<Note> {
     told.into_iter()
         .map(|(user_id, key, args, link)| Note {
             user_id,

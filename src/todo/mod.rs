@@ -43,7 +43,7 @@ pub type Pending<'a> = Pin<Box<dyn Future<Output = Result<Vec<Item>, sqlx::Error
 /// Every feature that gives work.
 pub const SOURCES: &[Source] = &[
     crate::lessons::todo_source,
-    crate::courses::assignment::routes::todo_source,
+    crate::courses::assignment::remind::todo_source,
 ];
 
 /// The student's work due between the two days of `ask`, by due day then subject.

@@ -21,6 +21,18 @@ impl Upload {
     pub fn field(&self, name: &str) -> &str {
         self.fields.get(name).map(String::as_str).unwrap_or("")
     }
+
+    /// The file, if a non-empty one came, when it is an image or a PDF recognised from its
+    /// content; for anything else, the catalog key that says so.
+    pub fn attachment(&self) -> Result<Option<crate::files::Received>, &'static str> {
+        match &self.file {
+            Some((name, bytes)) if !bytes.is_empty() => match crate::chat::attachment_type(bytes) {
+                Some(ct) => Ok(Some((name.clone(), ct, bytes.clone()))),
+                None => Err("lesson-error-file-type"),
+            },
+            _ => Ok(None),
+        }
+    }
 }
 
 /// Reads the form. A body over the route's limit is `too_large` (a catalog key).

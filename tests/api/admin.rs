@@ -583,6 +583,21 @@ async fn demo_school_is_realistic() {
             .await
             .unwrap();
     assert!(done > 50, "{done}");
+    // The fractions lessons get a generated video, queued for its transcoding (ffmpeg is
+    // installed where the suite runs).
+    let files = tempfile::tempdir().unwrap();
+    let videos = suku::demo::video::seed(&db.pool, files.path())
+        .await
+        .unwrap();
+    assert!(videos >= 2, "{videos}");
+    let (queued,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM course_videos v JOIN jobs j ON j.id = v.job_id \
+         WHERE v.state = 'queued' AND v.source_size > 100000",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(queued, videos as i64);
     let (heads,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM classes c JOIN users u ON u.id = c.head_teacher_user_id WHERE u.email = $1")
         .bind(login("teacher"))
         .fetch_one(&db.pool)

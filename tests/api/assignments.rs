@@ -256,12 +256,12 @@ async fn the_class_is_reminded_once_the_day_before() {
     let f = app.f.clone();
     let lesson = assignment(&app, "2026-12-03T08:00", "accept").await;
     // S2 of 6e B is not in the class; S1 (a login) and parent 1 are told once.
-    let n = suku::courses::assignment::routes::remind(&app.state)
+    let n = suku::courses::assignment::remind::remind(&app.state)
         .await
         .unwrap();
     assert_eq!(n, 1);
     assert_eq!(
-        suku::courses::assignment::routes::remind(&app.state)
+        suku::courses::assignment::remind::remind(&app.state)
             .await
             .unwrap(),
         0

@@ -341,6 +341,7 @@ async fn every_get_route_for_every_role() {
     };
     let lesson = crate::lessons::lesson(&app).await;
     let course = crate::courses::course(&app).await;
+    let video = crate::videos::ready_video(&app, course.lesson).await;
     let (quiz, attempt, _) = crate::quizzes::attempt(&app).await;
     let (work, copy) = crate::assignments::submission(&app).await;
     let retenue = crate::conduct::retenue(&app).await;
@@ -385,6 +386,23 @@ async fn every_get_route_for_every_role() {
         ("/eleve".into(), vec!["student"], None),
         ("/eleve/a-faire".into(), vec!["student"], None),
         ("/eleve/cours".into(), vec!["student"], None),
+        (
+            format!("{video}/poster.jpg"),
+            vec![
+                "student",
+                "parent_1",
+                "teacher_a",
+                "director",
+                "bursar",
+                "secretary",
+            ],
+            None,
+        ),
+        (
+            format!("/enseignant/cours/lecons/{}/video", course.lesson),
+            vec!["teacher_a"],
+            Some("Nombres et calculs"),
+        ),
         (
             format!("/cours/lecons/{}/pdf", course.lesson),
             vec![
@@ -1243,6 +1261,7 @@ async fn every_post_route_for_every_role() {
         crate::lessons::lesson(&app).await,
     );
     let course = crate::courses::course(&app).await;
+    crate::videos::ready_video(&app, course.lesson).await;
     let (quiz, attempt, question) = crate::quizzes::attempt(&app).await;
     let answer_field = format!("q{question}");
     let (work, copy) = crate::assignments::submission(&app).await;
@@ -1341,6 +1360,29 @@ async fn every_post_route_for_every_role() {
             format!("/cours/lecons/{}/termine", course.lesson),
             vec![],
             vec!["student"],
+        ),
+        (
+            format!("/cours/lecons/{}/video/vue", course.lesson),
+            vec![("position", "1".to_string()), ("played", "0-1".to_string())],
+            vec!["student"],
+        ),
+        (
+            format!("/enseignant/cours/lecons/{}/video", course.lesson),
+            vec![("name", "a.mp4".to_string()), ("size", "10".to_string())],
+            vec!["teacher_a"],
+        ),
+        (
+            format!(
+                "/enseignant/cours/lecons/{}/video/morceau?jeton=x&debut=0",
+                course.lesson
+            ),
+            vec![],
+            vec!["teacher_a"],
+        ),
+        (
+            format!("/enseignant/cours/lecons/{}/video/retrait", course.lesson),
+            vec![],
+            vec!["teacher_a"],
         ),
         (
             format!("/enseignant/questions/{}", f.maths),

@@ -12,7 +12,7 @@ use crate::browser::{browser, chromedriver, click, login, shot, type_into, wait_
 use crate::helpers::{PASSWORD, TestApp, login_of};
 
 /// The test school served on a loopback port.
-async fn serve(app: &TestApp) -> String {
+pub(crate) async fn serve(app: &TestApp) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let router = app.router.clone();

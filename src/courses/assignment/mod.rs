@@ -5,8 +5,15 @@
 //! can go to the gradebook. The class is reminded the day before; handing in publishes a
 //! school event that says whether it was on time.
 
+pub mod manage;
+pub mod remind;
 pub mod repo;
 pub mod routes;
+
+/// The student's and the teacher's pages.
+pub fn router() -> axum::Router<crate::app::AppState> {
+    routes::router().merge(manage::router())
+}
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -369,11 +369,7 @@ async fn writable(
     ctx: &Ctx,
     id: i64,
 ) -> AppResult<(CurrentUser, CourseRow, LessonRow)> {
-    let lesson = crate::courses::repo::lesson(&app.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let (u, course, _) =
-        crate::courses::routes::writable_module(app, ctx, lesson.module_id).await?;
+    let (u, course, lesson) = crate::courses::routes::writable_lesson(app, ctx, id).await?;
     Ok((u.clone(), course, lesson))
 }
 
@@ -546,33 +542,15 @@ pub async fn to_gradebook(
         kind: crate::grades::calc::EvalKind::Interrogation,
         marks: &marks,
     };
-    let mut tx = crate::db::begin_write(&app.db).await?;
-    match crate::courses::gradebook::send(
-        &app.db,
-        &mut tx,
+    crate::courses::gradebook::send_told(
+        &app,
+        &ctx,
         &course,
         &results,
         u.id,
-        ctx.today(),
-        ctx.now,
+        crate::courses::gradebook::Source::Quiz(id),
     )
-    .await
-    {
-        Ok(eval) => {
-            qrepo::set_evaluation(&mut *tx, id, eval).await?;
-            tx.commit().await?;
-            ctx.flash_text(
-                "success",
-                ctx.t.count("quiz-sent-to-gradebook", marks.len() as i64),
-            )
-            .await?;
-        }
-        Err(crate::courses::gradebook::SendError::Db(e)) => return Err(e.into()),
-        Err(e) => {
-            drop(tx);
-            ctx.flash("error", e.key()).await?;
-        }
-    }
+    .await?;
     Ok(redirect(&format!(
         "/enseignant/cours/lecons/{id}/quiz#resultats"
     )))
