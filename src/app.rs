@@ -64,8 +64,7 @@ pub struct AppState {
 impl AppState {
     /// Builds the state on an open pool.
     pub fn new(db: Pool, config: Config) -> anyhow::Result<Self> {
-        let files: crate::files::Files =
-            std::sync::Arc::new(crate::files::LocalDisk::new(&config.files_dir));
+        let files = crate::files::from_config(&config)?;
         let clock = config.clock.clone().unwrap_or_default();
         let momo = crate::mobile_money::from_config(&config, &db, &clock)?;
         let sms = crate::sms::provider::from_config(&config.sms)?;

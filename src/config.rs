@@ -32,8 +32,11 @@ pub struct Config {
     pub login_window_minutes: i64,
     /// Maximum database connections.
     pub db_max_connections: u32,
-    /// Directory of uploaded and generated files (local disk storage).
+    /// Directory of uploaded and generated files (local disk storage), and of the files
+    /// being worked on whatever the storage (uploads on their way, transcoding).
     pub files_dir: std::path::PathBuf,
+    /// An S3-compatible object store for the files instead of the local disk.
+    pub s3: crate::files::s3::S3Config,
     /// SMTP server for e-mail notifications (`smtp://user:pass@host:587`); none: no e-mail.
     pub smtp_url: Option<String>,
     /// The sender of e-mails (`SUKU_MAIL_FROM`), as "Name <address>".
@@ -174,6 +177,7 @@ impl Config {
             redis_url: None,
             chat_max_per_10s: 20,
             momo: MomoConfig::default(),
+            s3: Default::default(),
             sms: SmsConfig::default(),
             clock: None,
         }
@@ -209,6 +213,11 @@ impl Config {
         var("SUKU_LOGIN_WINDOW_MINUTES", &mut self.login_window_minutes)?;
         var("SUKU_DB_MAX_CONNECTIONS", &mut self.db_max_connections)?;
         var("SUKU_FILES_DIR", &mut self.files_dir)?;
+        var("SUKU_S3_BUCKET", &mut self.s3.bucket)?;
+        var("SUKU_S3_ENDPOINT", &mut self.s3.endpoint)?;
+        var("SUKU_S3_REGION", &mut self.s3.region)?;
+        var("SUKU_S3_ACCESS_KEY_ID", &mut self.s3.access_key_id)?;
+        var("SUKU_S3_SECRET_ACCESS_KEY", &mut self.s3.secret_access_key)?;
         self.smtp_url = std::env::var("SUKU_SMTP_URL")
             .ok()
             .filter(|v| !v.is_empty());

@@ -164,8 +164,7 @@ async fn run() -> anyhow::Result<()> {
             let started = std::time::Instant::now();
             let school = if demo::is_empty(&pool).await? {
                 let s = demo::generate(&pool).await?;
-                let files: suku::files::Files =
-                    std::sync::Arc::new(suku::files::LocalDisk::new(&config.files_dir));
+                let files = suku::files::from_config(&config)?;
                 demo::photos(&pool, &files).await?;
                 demo::video::seed(&pool, &config.files_dir).await?;
                 tracing::info!(

@@ -58,6 +58,8 @@ gam-rule-average_up = Average going up
 gam-rule-average_up-help = A subject average rises by at least the threshold since the previous period.
 gam-rule-perfect_week = Week without absence
 gam-rule-perfect_week-help = A whole week without absence or lateness.
+gam-rule-homework_on_time = Homework on time
+gam-rule-homework_on_time-help = Online homework handed in before its due time.
 
 badge-first_perfect = First 20/20
 badge-first_perfect-how = Get the top mark in an evaluation.

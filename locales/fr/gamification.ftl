@@ -58,6 +58,8 @@ gam-rule-average_up = Moyenne en hausse
 gam-rule-average_up-help = La moyenne d’une matière monte d’au moins le seuil depuis la période précédente.
 gam-rule-perfect_week = Semaine sans absence
 gam-rule-perfect_week-help = Une semaine entière sans absence ni retard.
+gam-rule-homework_on_time = Devoir rendu à l’heure
+gam-rule-homework_on_time-help = Un devoir en ligne rendu avant son heure limite.
 
 badge-first_perfect = Premier 20/20
 badge-first_perfect-how = Obtenir la note maximale à une évaluation.

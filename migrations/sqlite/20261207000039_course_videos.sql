@@ -28,3 +28,7 @@ CREATE TABLE course_videos (
 ALTER TABLE course_progress ADD COLUMN video_position_ms BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE course_progress ADD COLUMN video_played TEXT NOT NULL DEFAULT '';
 ALTER TABLE course_progress ADD COLUMN video_percent BIGINT;
+
+-- Online homework handed in on time earns points (a rule the administration may tune).
+INSERT INTO gamification_rules (code, points, daily_cap, threshold) VALUES
+    ('homework_on_time', 5, 3, 0);

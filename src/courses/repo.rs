@@ -397,9 +397,12 @@ pub struct ProgressRow {
     pub last_viewed_at: DateTime<Utc>,
     pub views: i64,
     pub completed_at: Option<DateTime<Utc>>,
+    /// The share of the lesson's video watched, once played.
+    pub video_percent: Option<i64>,
 }
 
-const PROGRESS: &str = "SELECT p.lesson_id, p.student_id, p.last_viewed_at, p.views, p.completed_at \
+const PROGRESS: &str = "SELECT p.lesson_id, p.student_id, p.last_viewed_at, p.views, p.completed_at, \
+     p.video_percent \
      FROM course_progress p JOIN course_lessons l ON l.id = p.lesson_id \
      JOIN course_modules m ON m.id = l.module_id";
 

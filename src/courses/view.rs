@@ -79,6 +79,8 @@ pub async fn reader(db: &Pool, u: &CurrentUser, course_id: i64) -> AppResult<Rea
 pub struct Step {
     pub lesson: LessonRow,
     pub state: LessonState,
+    /// The share of its video the student watched, once played.
+    pub watched: Option<i64>,
 }
 
 /// A module as a reader sees it.
@@ -123,6 +125,7 @@ pub async fn outline(
                 Some(Step {
                     lesson: l.clone(),
                     state,
+                    watched: by_lesson.get(&l.id).and_then(|p| p.video_percent),
                 })
             })
             .collect();
@@ -569,7 +572,6 @@ async fn progress_page(
         .flat_map(|p| p.steps.into_iter().map(|s| s.lesson))
         .collect();
     let progress = repo::progress_of_course(&app.db, id).await?;
-    let watched = super::video::repo::percents_of_course(&app.db, id).await?;
     let lines = school::roster(&app.db, r.course.class_id)
         .await?
         .into_iter()
@@ -587,10 +589,10 @@ async fn progress_page(
             let watched = lessons
                 .iter()
                 .map(|l| {
-                    watched
+                    progress
                         .iter()
-                        .find(|(lesson, s, _)| *lesson == l.id && *s == student.id)
-                        .map(|(_, _, p)| *p)
+                        .find(|p| p.lesson_id == l.id && p.student_id == student.id)
+                        .and_then(|p| p.video_percent)
                 })
                 .collect();
             ProgressLine {

@@ -21,6 +21,7 @@ use crate::error::{AppError, AppResult};
 use crate::web::{Ctx, PathId};
 
 pub mod repo;
+pub mod s3;
 
 /// Where file bytes live.
 #[async_trait::async_trait]
@@ -149,6 +150,16 @@ impl LocalDisk {
 
 /// The storage of an application.
 pub type Files = Arc<dyn Storage>;
+
+/// The storage the configuration names: an S3-compatible store when it gives a bucket,
+/// else the local disk.
+pub fn from_config(config: &crate::config::Config) -> anyhow::Result<Files> {
+    Ok(if config.s3.bucket.is_empty() {
+        Arc::new(LocalDisk::new(&config.files_dir))
+    } else {
+        Arc::new(s3::S3::new(&config.s3)?)
+    })
+}
 
 /// A stored file.
 #[derive(Clone, Debug, FromRow)]

@@ -78,6 +78,12 @@ pub struct Award {
     pub awarded_on: NaiveDate,
 }
 
+/// Whether a rule is measured against a threshold (a mark, a rise of average); the others
+/// (a full week, homework on time) only happen or not.
+pub fn has_threshold(code: &str) -> bool {
+    !matches!(code, "perfect_week" | "homework_on_time")
+}
+
 /// Writes an award in the caller's transaction. Returns its id, or `None` when nothing was
 /// written: its source was already awarded, its rule's daily cap is reached, or there is no
 /// current school year.

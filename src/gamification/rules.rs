@@ -90,6 +90,15 @@ impl Subscriber for Gamifier {
                     self.touch(s);
                 }
             }
+            SchoolEvent::AssignmentSubmitted(a) => {
+                let rewarded = a.on_time
+                    && self
+                        .on_homework(tx, a.student_id, a.lesson_id, event.occurred_at)
+                        .await?;
+                if rewarded {
+                    self.touch(a.student_id);
+                }
+            }
             _ => {}
         }
         Ok(())
@@ -142,6 +151,31 @@ impl Gamifier {
             ..Default::default()
         };
         Ok(changed | self::award(tx, &award, at).await?.is_some())
+    }
+
+    /// Online homework handed in before its due time earns points, once per assignment.
+    async fn on_homework(
+        &self,
+        tx: &mut Tx<'_>,
+        student: i64,
+        lesson: i64,
+        at: DateTime<Utc>,
+    ) -> anyhow::Result<bool> {
+        let Some(rule) = repo::catalog::enabled_rule(&mut **tx, "homework_on_time").await? else {
+            return Ok(false);
+        };
+        let title = crate::courses::assignment::repo::lesson_title(&mut **tx, lesson).await?;
+        let award = Award {
+            student_id: student,
+            points: rule.points,
+            positive: true,
+            rule_code: Some("homework_on_time"),
+            reason: title.unwrap_or_default(),
+            source_key: Some(format!("homework:{lesson}:{student}")),
+            awarded_on: at.date_naive(),
+            ..Default::default()
+        };
+        Ok(self::award(tx, &award, at).await?.is_some())
     }
 
     /// A subject average that rose by the rule's threshold since the previous period earns

@@ -303,6 +303,8 @@ pub async fn run_once(app: &AppState, registry: &Registry, worker: &str) -> anyh
         }
     };
     beat.abort();
+    // When it ended, not when it was claimed.
+    let now = app.clock.now();
     match outcome {
         Ok(result) => {
             repo::finish(

@@ -101,6 +101,25 @@ async fn work_is_handed_in_marked_with_the_rubric_and_reaches_the_gradebook() {
             .await
             .unwrap();
     assert!(on_time.contains("\"on_time\":true"), "{on_time}");
+    // Gamification rewards homework on time, once.
+    for _ in 0..2 {
+        suku::events::dispatch(
+            &app.db.pool,
+            &suku::gamification::Gamifier::default(),
+            500,
+            app.state.clock.now(),
+        )
+        .await
+        .unwrap();
+    }
+    let (n, reason): (i64, String) = sqlx::query_as(
+        "SELECT COUNT(*), MAX(reason) FROM point_awards WHERE rule_code = 'homework_on_time' AND student_id = $1",
+    )
+    .bind(f.s1)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!((n, reason.as_str()), (1, "Qu’est-ce qu’une fraction ?"));
     let sub = scalar(&app.db.pool, "SELECT id FROM assignment_submissions", None).await;
     let file = scalar(
         &app.db.pool,

@@ -159,6 +159,9 @@ async fn marks_earn_points_once_within_the_daily_cap_and_corrections_follow() {
                 ("perfect_week_points", "5"),
                 ("perfect_week_cap", "1"),
                 ("perfect_week_enabled", "1"),
+                ("homework_on_time_points", "5"),
+                ("homework_on_time_cap", "3"),
+                ("homework_on_time_enabled", "1"),
             ],
         )
         .await;
@@ -179,6 +182,9 @@ async fn marks_earn_points_once_within_the_daily_cap_and_corrections_follow() {
                 ("perfect_week_points", "5"),
                 ("perfect_week_cap", "1"),
                 ("perfect_week_enabled", "1"),
+                ("homework_on_time_points", "5"),
+                ("homework_on_time_cap", "3"),
+                ("homework_on_time_enabled", "1"),
             ],
         )
         .await;

@@ -47,6 +47,7 @@ mod quizzes;
 mod realtime;
 mod reset;
 mod routes;
+mod s3;
 mod security;
 mod sms;
 mod timetable;

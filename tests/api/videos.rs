@@ -93,6 +93,17 @@ async fn run_jobs(app: &TestApp) {
     {}
 }
 
+/// Uploads `bytes` whole to a lesson's video and transcodes it.
+pub async fn upload_and_transcode(app: &TestApp, lesson: i64, bytes: &[u8]) {
+    let mut t = app.login_as("teacher_a").await;
+    let (status, plan) = start(&mut t, lesson, "cours.mp4", bytes.len()).await;
+    assert_eq!(status, StatusCode::OK, "{plan}");
+    let (status, done) = send(&mut t, plan["next"].as_str().unwrap(), 0, bytes).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(done["done"], true);
+    run_jobs(app).await;
+}
+
 /// A second student, S2 of 6e B, given a login: a student of another class.
 async fn other_student(app: &TestApp) -> Client {
     let hash = suku::auth::password::hash(PASSWORD.into()).await.unwrap();
@@ -409,6 +420,9 @@ async fn a_video_is_uploaded_in_chunks_transcoded_into_hls_and_served_to_the_cla
     // The teacher's class progress shows the share watched.
     let progress = t.get(&format!("/cours/{}/progression", c.course)).await;
     assert!(progress.plain().contains("▶ 100 %"), "{}", progress.plain());
+    // So does the parent's view of their child's courses.
+    let child = p1.get(&format!("/parent/enfants/{}/cours", app.f.s1)).await;
+    assert!(child.plain().contains("▶ 100 %"), "{}", child.plain());
 
     // Removed: the files go with it.
     let r = t

@@ -165,6 +165,9 @@ pub fn ffmpeg_args(src: &str, out: &str, ladder: &[Rendition]) -> Vec<String> {
         "0",
         "-force_key_frames",
         &gop,
+        // A source claiming hundreds of frames a second does not multiply the work.
+        "-fpsmax",
+        "30",
     ] {
         a.push(s.to_string());
     }

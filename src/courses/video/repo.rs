@@ -266,30 +266,3 @@ pub async fn record_watch<'e>(
     .await?;
     Ok(())
 }
-
-/// The share watched of each video of a course, by (lesson, student).
-pub async fn percents_of_course(
-    db: &Pool,
-    course_id: i64,
-) -> Result<Vec<(i64, i64, i64)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT p.lesson_id, p.student_id, p.video_percent FROM course_progress p \
-         JOIN course_lessons l ON l.id = p.lesson_id JOIN course_modules m ON m.id = l.module_id \
-         WHERE m.course_id = $1 AND p.video_percent IS NOT NULL",
-    )
-    .bind(course_id)
-    .fetch_all(db)
-    .await
-}
-
-/// The lessons of a course that have a video, ready or not.
-pub async fn lessons_with_video(db: &Pool, course_id: i64) -> Result<Vec<i64>, sqlx::Error> {
-    let rows: Vec<(i64,)> = sqlx::query_as(
-        "SELECT v.lesson_id FROM course_videos v JOIN course_lessons l ON l.id = v.lesson_id \
-         JOIN course_modules m ON m.id = l.module_id WHERE m.course_id = $1",
-    )
-    .bind(course_id)
-    .fetch_all(db)
-    .await?;
-    Ok(rows.into_iter().map(|(id,)| id).collect())
-}

@@ -398,7 +398,10 @@ async fn watched(
     );
     let percent = super::watched_percent(&stretches, length);
     let mut tx = crate::db::begin_write(&app.db).await?;
-    crate::courses::repo::record_view(&mut *tx, id, student, ctx.now).await?;
+    if stored.is_none() {
+        // Played from a page opened before: the lesson counts as viewed (once, not per report).
+        crate::courses::repo::record_view(&mut *tx, id, student, ctx.now).await?;
+    }
     let text = super::played_text(&stretches);
     vrepo::record_watch(&mut *tx, id, student, position_ms, &text, percent).await?;
     if percent >= super::COMPLETES_AT {

@@ -85,9 +85,10 @@ pub(super) async fn save_rules(
             .parse::<i64>()
             .ok()
             .filter(|p| (0..=100).contains(p));
-        let threshold = match c.as_str() {
-            "perfect_week" => Some(0),
-            _ => hundredths(field(&f, &format!("{c}_threshold"))).filter(|t| *t <= 2000),
+        let threshold = if crate::gamification::has_threshold(c) {
+            hundredths(field(&f, &format!("{c}_threshold"))).filter(|t| *t <= 2000)
+        } else {
+            Some(0)
         };
         if points.is_none() {
             errors.add(&format!("{c}_points"), ctx.t.t("gam-error-points"));
