@@ -48,6 +48,9 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
     ) -> anyhow::Result<axum::body::Body>;
 }
 
+/// The size of the pieces a file is streamed in (a video segment is one or two of them).
+const CHUNK: usize = 64 * 1024;
+
 /// Files in a directory of the local disk.
 #[derive(Debug)]
 pub struct LocalDisk {
@@ -109,7 +112,7 @@ impl Storage for LocalDisk {
     async fn stream(&self, key: &str) -> anyhow::Result<axum::body::Body> {
         let file = tokio::fs::File::open(self.path(key)?).await?;
         Ok(axum::body::Body::from_stream(
-            tokio_util::io::ReaderStream::new(file),
+            tokio_util::io::ReaderStream::with_capacity(file, CHUNK),
         ))
     }
 
@@ -135,7 +138,7 @@ impl Storage for LocalDisk {
         file.seek(std::io::SeekFrom::Start(start)).await?;
         let part = file.take(end.saturating_sub(start));
         Ok(axum::body::Body::from_stream(
-            tokio_util::io::ReaderStream::new(part),
+            tokio_util::io::ReaderStream::with_capacity(part, CHUNK),
         ))
     }
 }
