@@ -101,6 +101,7 @@ pub fn jobs() -> crate::jobs::Registry {
         .with(crate::import::StudentsImport)
         .with(crate::mobile_money::reconcile::Check)
         .with(crate::mobile_money::reconcile::Start)
+        .with(crate::prediction::train::TrainJob)
 }
 
 /// The whole application as a router, ready to serve or to call in tests (one node).
@@ -144,6 +145,7 @@ pub fn router_with(state: AppState, cluster: Option<crate::realtime::Cluster>) -
         .merge(crate::mobile_money::router())
         .merge(crate::gamification::router())
         .merge(crate::analytics::router())
+        .merge(crate::prediction::router())
         .merge(crate::export::router())
         .merge(crate::pwa::router())
         .merge(crate::admin::router())

@@ -55,6 +55,11 @@ enum Command {
         #[command(subcommand)]
         action: suku::timetable::cli::Action,
     },
+    /// Success prediction: evaluate the models on any table of past results.
+    Ml {
+        #[command(subcommand)]
+        action: suku::ml::cli::Action,
+    },
 }
 
 #[derive(Subcommand)]
@@ -82,7 +87,7 @@ enum UserAction {
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn,perpetual=error"));
     let json = std::env::var("SUKU_LOG_FORMAT").is_ok_and(|v| v == "json");
     // Logs go to standard error, so that standard output carries only what a command
     // prints for people and scripts (the demo logins).
@@ -134,6 +139,9 @@ async fn run() -> anyhow::Result<()> {
         && !action.needs_database()
     {
         return suku::timetable::cli::run(action, None).await;
+    }
+    if let Command::Ml { action } = &cli.command {
+        return suku::ml::cli::run(action);
     }
     let mut config = Config::new(cli.database_url.clone()).with_env()?;
     let pool = db::connect(&config.database_url, config.db_max_connections)
@@ -188,6 +196,7 @@ async fn run() -> anyhow::Result<()> {
         }
         Command::User { action } => user_command(&pool, action).await,
         Command::Timetable { action } => suku::timetable::cli::run(&action, Some(&pool)).await,
+        Command::Ml { .. } => Ok(()),
     }
 }
 
@@ -278,6 +287,21 @@ async fn serve(pool: db::Pool, config: Config) -> anyhow::Result<()> {
             // Classes are reminded of assignments due within a day, once each.
             if let Err(e) = suku::courses::assignment::remind::remind(&sweeper).await {
                 tracing::warn!(error = %e, "assignment reminders failed");
+            }
+            // The success model is trained again on the school's schedule.
+            if let Err(e) = suku::prediction::routes::train_if_due(&sweeper).await {
+                tracing::warn!(error = %e, "scheduled training failed");
+            }
+        }
+    });
+    // Students are predicted again a few minutes after new marks, and when a period begins.
+    let predictor = state.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(180));
+        loop {
+            every.tick().await;
+            if let Err(e) = suku::prediction::predict::refresh_if_stale(&predictor).await {
+                tracing::warn!(error = %e, "predictions failed");
             }
         }
     });

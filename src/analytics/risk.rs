@@ -1,7 +1,9 @@
-//! A simple success prediction: a risk score per student for the current period, from the
-//! general average (the bulletin's own computation), its trend, unjustified absences and
-//! missing marks, with the reasons in words. The thresholds are school settings. A trained
-//! model can later replace `score` behind the same screens.
+//! The risk of each student, behind the risk list, the dashboards and the workflows: the
+//! school's trained model's predictions (`crate::prediction`) once it has one, else this
+//! hand-made score for the current period, from the general average (the bulletin's own
+//! computation), its trend, unjustified absences and missing marks, with the reasons in
+//! words. The thresholds are school settings; with a model the score is the probability of
+//! failing the year, in percent.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -178,6 +180,9 @@ pub async fn class_risks(
     today: NaiveDate,
     s: &RiskSettings,
 ) -> anyhow::Result<Vec<Risk>> {
+    if let Some(predicted) = crate::prediction::class_risks(db, class_id, s).await? {
+        return Ok(predicted);
+    }
     let students = crate::school::class_students_named(db, class_id).await?;
     let ids: Vec<i64> = students.iter().map(|s| s.0).collect();
     let (_, now) = crate::bulletins::for_class(db, class_id, period.id, &ids).await?;

@@ -219,6 +219,8 @@ struct RisksPage<'a> {
     ctx: &'a Ctx,
     risks: Vec<Risk>,
     all: bool,
+    /// The school's trained model gives the risks (probabilities, in percent).
+    predicted: bool,
 }
 
 impl RisksPage<'_> {
@@ -299,6 +301,9 @@ async fn risks_page(
         ctx: &ctx,
         risks,
         all,
+        predicted: crate::prediction::repo::current_model(&app.db)
+            .await?
+            .is_some(),
     })
 }
 
@@ -319,6 +324,7 @@ struct ClassPage<'a> {
     evaluations: Vec<(i64, String)>,
     chosen: i64,
     risks: Vec<Risk>,
+    predicted: bool,
 }
 
 impl ClassPage<'_> {
@@ -375,6 +381,9 @@ async fn class_dashboard(
             .collect(),
         chosen,
         risks,
+        predicted: crate::prediction::repo::current_model(&app.db)
+            .await?
+            .is_some(),
     })
 }
 
@@ -387,11 +396,35 @@ struct StudentPage<'a> {
     student: crate::school::StudentRow,
     charts: Vec<ChartView>,
     risk: Option<Risk>,
+    /// The risk comes from the trained model (a probability).
+    predicted: bool,
+    followup: Option<Followup>,
+}
+
+/// The follow-up of a student, for the staff who teach them and the administration.
+struct Followup {
+    interventions: Vec<crate::prediction::repo::InterventionRow>,
+    /// (raised, cleared, probability in ten-thousandths).
+    alerts: Vec<(
+        chrono::DateTime<chrono::Utc>,
+        Option<chrono::DateTime<chrono::Utc>>,
+        i64,
+    )>,
+    /// The general average of each period of the year so far.
+    periods: Vec<(i64, Option<i64>)>,
 }
 
 impl StudentPage<'_> {
     fn reason(&self, r: &(&'static str, serde_json::Value)) -> String {
         self.ctx.t.tj(r.0, &r.1)
+    }
+
+    fn ten_thousandths(&self, p: &i64) -> String {
+        self.ctx.t.percent_hundredths(*p)
+    }
+
+    fn action_name(&self, a: &str) -> String {
+        self.ctx.t.t(format!("ml-action-{a}"))
     }
 }
 
@@ -405,17 +438,35 @@ async fn student_dashboard(
     let today = ctx.today();
     let mut charts = Vec::new();
     let mut own_risk = None;
+    let mut followup = None;
+    let staff = u.is_admin() || u.has(Role::Teacher);
+    let settings = crate::prediction::settings(&app.db).await?;
     if let Some(class) = student.class_id
         && let Some((period, previous)) = risk::current_period(&app.db, today).await?
     {
         charts.push(d::child_subjects_chart(&app.db, &ctx.t, class, period.id, id).await?);
-        // The family and the staff see the risk; the student sees their own results only.
-        if !u.has(Role::Student) || u.is_admin() || u.has(Role::Teacher) || u.has(Role::Parent) {
+        // The staff see the risk, the family when the school chooses; the student sees their
+        // own results only.
+        if staff || (u.has(Role::Parent) && settings.parents_see) {
             let s = risk::settings(&app.db).await?;
             own_risk = risk::class_risks(&app.db, class, &period, previous.as_ref(), today, &s)
                 .await?
                 .into_iter()
                 .find(|r| r.student_id == id && r.level != "low");
+        }
+        if staff && authz::can_see_roster(&app.db, u, class).await? {
+            let (periods, years) = crate::council::class_year(&app.db, class, &[id]).await?;
+            let year = years.into_iter().next().unwrap_or_default();
+            followup = Some(Followup {
+                interventions: crate::prediction::repo::interventions(&app.db, id).await?,
+                alerts: crate::prediction::repo::alerts_of(&app.db, id).await?,
+                periods: periods
+                    .iter()
+                    .zip(year.periods.iter().chain(std::iter::repeat(&None)))
+                    .filter(|(p, _)| p.starts_on <= today)
+                    .map(|(p, g)| (p.ordinal, *g))
+                    .collect(),
+            });
         }
     }
     let weeks = d::attendance_by_week(&app.db, student.class_id, Some(id)).await?;
@@ -425,5 +476,9 @@ async fn student_dashboard(
         student,
         charts,
         risk: own_risk,
+        predicted: crate::prediction::repo::current_model(&app.db)
+            .await?
+            .is_some(),
+        followup,
     })
 }

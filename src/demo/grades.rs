@@ -103,7 +103,7 @@ pub(super) async fn coefficients(
 }
 
 /// A normal draw (Box–Muller), for marks that spread like real ones.
-fn normal(rng: &mut ChaCha8Rng, mean: f64, sd: f64) -> f64 {
+pub(super) fn normal(rng: &mut ChaCha8Rng, mean: f64, sd: f64) -> f64 {
     let u1: f64 = rng.random_range(f64::EPSILON..1.0);
     let u2: f64 = rng.random_range(0.0..1.0);
     mean + sd * (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()

@@ -23,6 +23,7 @@ mod courses;
 mod families;
 mod fees;
 mod grades;
+mod history;
 mod journal;
 mod lessons;
 mod life;
@@ -542,6 +543,13 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
     )
     .await?;
 
+    // Three past years, last: nothing above reads them as this year's.
+    let (director,): (i64,) =
+        sqlx::query_as("SELECT id FROM users WHERE email = 'directeur@lumiere.tg'")
+            .fetch_one(&mut *tx)
+            .await?;
+    history::seed(&mut tx, &mut n, year_id, director).await?;
+
     let director_login = "directeur@lumiere.tg".to_string();
     let (teacher_email,): (String,) = sqlx::query_as("SELECT email FROM users WHERE id = $1")
         .bind(demo_teacher.unwrap_or(teacher_ids[0]))
@@ -582,6 +590,16 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
         ],
     };
     settings::store(&mut *tx, "demo", &demo).await?;
+    // The demo alerts on the clearest cases only: a new user's first hour is not a flood.
+    settings::store(
+        &mut *tx,
+        crate::prediction::SETTINGS,
+        &crate::prediction::PredictionSettings {
+            alert_at: 85,
+            ..Default::default()
+        },
+    )
+    .await?;
     tx.commit().await?;
     life::settle(db, today).await?;
     timetable::publish_first(db, year_id).await?;

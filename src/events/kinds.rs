@@ -73,6 +73,10 @@ pub enum SchoolEvent {
     /// An assignment is due within a day (its class is reminded once).
     #[serde(rename = "assignment.due_soon")]
     AssignmentDueSoon(AssignmentDueSoon),
+    /// A student's predicted risk of failing the year crossed the school's alert threshold
+    /// (once per crossing).
+    #[serde(rename = "risk.raised")]
+    RiskRaised(RiskRaised),
 }
 
 /// The stored kinds of the events others look up by kind (a workflow's dry run lists the
@@ -440,4 +444,15 @@ pub struct AssignmentDueSoon {
     pub lesson_id: i64,
     pub class_id: i64,
     pub due_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A student crossing the alert threshold of success prediction.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RiskRaised {
+    pub alert_id: i64,
+    pub student_id: i64,
+    pub school_year_id: i64,
+    pub class_id: i64,
+    /// Probability of failing, ten-thousandths.
+    pub probability: i64,
 }

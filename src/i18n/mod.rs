@@ -148,6 +148,11 @@ const CATALOGS: &[(&str, &str, &str)] = &[
         include_str!("../../locales/fr/courses.ftl"),
         include_str!("../../locales/en/courses.ftl"),
     ),
+    (
+        "prediction",
+        include_str!("../../locales/fr/prediction.ftl"),
+        include_str!("../../locales/en/prediction.ftl"),
+    ),
 ];
 
 /// The source text of every catalog file, per locale, for the consistency tests.

@@ -143,6 +143,20 @@ fn sniff(text: &str) -> u8 {
 }
 
 fn read_csv(text: &str) -> Result<Table, ReadError> {
+    read_csv_limited(text, MAX_ROWS)
+}
+
+/// A CSV table of at most `max_rows` data rows, from a file the operator names (the command
+/// line reads a school's whole history, larger than an upload may be).
+pub fn read_csv_file(bytes: &[u8], max_rows: usize) -> Result<Table, ReadError> {
+    let table = read_csv_limited(&decode(bytes), max_rows)?;
+    if table.header.iter().all(|h| h.is_empty()) || table.rows.is_empty() {
+        return Err(ReadError::Empty);
+    }
+    Ok(table)
+}
+
+fn read_csv_limited(text: &str, max_rows: usize) -> Result<Table, ReadError> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(sniff(text))
         .has_headers(false)
@@ -174,7 +188,7 @@ fn read_csv(text: &str) -> Result<Table, ReadError> {
         if i == 0 {
             table.header = cells;
         } else if !cells.is_empty() {
-            if table.rows.len() >= MAX_ROWS {
+            if table.rows.len() >= max_rows {
                 return Err(ReadError::TooBig);
             }
             table.rows.push((line, cells));

@@ -207,3 +207,14 @@ pub async fn done_payloads(db: &Pool, kind: &str) -> Result<Vec<(i64, String)>, 
         .fetch_all(db)
         .await
 }
+
+/// Jobs of a kind queued or running (a scheduled job is not queued twice).
+pub async fn pending_of_kind(db: &Pool, kind: &str) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM jobs WHERE kind = $1 AND state IN ('queued', 'running')",
+    )
+    .bind(kind)
+    .fetch_one(db)
+    .await?;
+    Ok(n)
+}

@@ -175,6 +175,17 @@ async fn notes_for(tx: &mut Tx<'_>, event: &Event) -> anyhow::Result<Vec<Note>> 
         SchoolEvent::AssignmentDueSoon(d) => {
             announcement_notes(crate::courses::assignment::remind::reminder_notes(tx, d).await?)
         }
+        SchoolEvent::RiskRaised(r) => crate::prediction::predict::alert_notes(tx, r)
+            .await?
+            .into_iter()
+            .map(|(user_id, key, args, link)| Note {
+                user_id,
+                kind: "bulletin",
+                key,
+                args,
+                link,
+            })
+            .collect(),
     })
 }
 

@@ -285,6 +285,7 @@ impl Ctx {
             Portal::Admin => &[
                 ("/admin", "nav-dashboard"),
                 ("/admin/analytique", "nav-analytics"),
+                ("/admin/prediction", "nav-prediction"),
                 ("/admin/eleves", "nav-students"),
                 ("/admin/classes", "nav-classes"),
                 ("/admin/parents", "nav-guardians"),
@@ -320,6 +321,7 @@ impl Ctx {
         let director = u.is_some_and(|u| u.has(crate::auth::Role::Director));
         let records = u.is_some_and(crate::authz::can_manage_records);
         let money = u.is_some_and(crate::authz::can_handle_money);
+        let risks = u.is_some_and(crate::authz::may_follow_school_risks);
         items
             .iter()
             // Only pages the user may open.
@@ -328,6 +330,7 @@ impl Ctx {
                 "/admin/journal" | "/admin/cahier" | "/admin/emplois-du-temps" => director,
                 "/admin/gamification" => records,
                 "/admin/mobile-money" => money,
+                "/admin/prediction" => risks,
                 "/admin/sms"
                 | "/admin/absences-enseignants"
                 | "/admin/saisie"

@@ -511,8 +511,12 @@ async fn demo_school_is_realistic() {
             n
         }
     };
-    assert_eq!(one("SELECT COUNT(*) FROM students").await, 2000);
-    let classes = one("SELECT COUNT(*) FROM classes").await;
+    assert_eq!(
+        one("SELECT COUNT(*) FROM enrollments e JOIN school_years y ON y.id = e.school_year_id WHERE y.current = TRUE").await,
+        2000
+    );
+    let classes =
+        one("SELECT COUNT(*) FROM classes c JOIN school_years y ON y.id = c.school_year_id WHERE y.current = TRUE").await;
     assert!((40..=50).contains(&classes), "{classes} classes");
     let staff = one("SELECT COUNT(*) FROM staff").await;
     assert!((70..=95).contains(&staff), "{staff} staff");
@@ -523,7 +527,7 @@ async fn demo_school_is_realistic() {
     );
     // Fees: every student billed five tranches, most paid the start of the year, receipts
     // numbered without gaps, no invoice paid beyond its amount.
-    let students = one("SELECT COUNT(*) FROM students").await;
+    let students = one("SELECT COUNT(*) FROM enrollments e JOIN school_years y ON y.id = e.school_year_id WHERE y.current = TRUE").await;
     assert_eq!(one("SELECT COUNT(*) FROM invoices").await, students * 5);
     let receipts = one("SELECT COUNT(*) FROM payments").await;
     assert!(receipts > students * 7 / 10, "{receipts} receipts");
@@ -604,6 +608,38 @@ async fn demo_school_is_realistic() {
         .await
         .unwrap();
     assert!(heads >= 1);
+    // Three past years for success prediction: full classes, closed terms, every student's
+    // decision, some repeating a level, roll calls every school day.
+    assert_eq!(
+        one("SELECT COUNT(*) FROM school_years WHERE current = FALSE").await,
+        3
+    );
+    assert_eq!(
+        one("SELECT COUNT(*) FROM enrollments e JOIN school_years y ON y.id = e.school_year_id WHERE y.current = FALSE").await,
+        6000
+    );
+    assert_eq!(
+        one("SELECT COUNT(*) FROM periods p JOIN school_years y ON y.id = p.school_year_id WHERE y.current = FALSE AND p.closed = FALSE").await,
+        0
+    );
+    assert_eq!(
+        one("SELECT COUNT(*) FROM council_records WHERE decision IS NOT NULL").await,
+        6000
+    );
+    let passed = one("SELECT COUNT(*) FROM council_records WHERE decision = 'passe'").await;
+    assert!((3600..5400).contains(&passed), "{passed} passed of 6000");
+    let repeaters = one(
+        "SELECT COUNT(*) FROM (SELECT e.student_id FROM enrollments e JOIN classes c ON c.id = e.class_id \
+         GROUP BY e.student_id, c.level_id HAVING COUNT(*) > 1) AS x",
+    )
+    .await;
+    assert!(repeaters > 300, "{repeaters} repeaters");
+    assert!(
+        suku::prediction::repo::history_size(&db.pool)
+            .await
+            .unwrap() as usize
+            >= suku::prediction::routes::MIN_ROWS
+    );
     // Deterministic: the same school every time.
     let db2 = crate::helpers::fresh_db().await;
     let again = suku::demo::generate(&db2.pool).await.unwrap();

@@ -134,10 +134,25 @@ async fn the_risk_list_gives_reasons_and_follows_the_schools_thresholds() {
         p1.get("/analytique/risques").await.status,
         StatusCode::FORBIDDEN
     );
-    // The family sees the reasons on their child's dashboard; another family does not.
+    // The family sees the reasons on their child's dashboard once the school lets them;
+    // another family never does.
     let mut p2 = app.login_as("parent_2").await;
     let child = p2.get(&format!("/analytique/eleves/{}", app.f.s3)).await;
     assert_eq!(child.status, StatusCode::OK);
+    assert!(!child.plain().contains("Points d’attention"));
+    let r = dir
+        .post(
+            "/admin/prediction/reglages",
+            &[
+                ("label", "decision"),
+                ("alert_at", "70"),
+                ("retrain_days", "30"),
+                ("parents_see", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let child = p2.get(&format!("/analytique/eleves/{}", app.f.s3)).await;
     assert!(
         child.plain().contains("Points d’attention"),
         "{}",

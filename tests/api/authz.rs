@@ -1048,6 +1048,7 @@ async fn every_get_route_for_every_role() {
         ("/defis/999999".into(), vec![], None),
         ("/admin/gamification".into(), managers.to_vec(), None),
         ("/admin/analytique".into(), admins.to_vec(), None),
+        ("/admin/prediction".into(), managers.to_vec(), None),
         (
             "/analytique/risques".into(),
             vec!["teacher_a", "director", "secretary"],
@@ -2178,6 +2179,28 @@ async fn every_post_route_for_every_role() {
             format!("/badges/{school_badge}/eleves/{}/annulation", f.s1),
             vec![],
             managers.clone(),
+        ),
+        (
+            "/admin/prediction/reglages".into(),
+            vec![
+                ("label", "decision".into()),
+                ("alert_at", "60".into()),
+                ("retrain_days", "30".into()),
+            ],
+            managers.clone(),
+        ),
+        (
+            "/admin/prediction/entrainer".into(),
+            vec![],
+            managers.clone(),
+        ),
+        (
+            format!("/analytique/eleves/{}/suivi", f.s1),
+            vec![
+                ("done_on", "2026-12-01".into()),
+                ("action", "entretien_eleve".into()),
+            ],
+            vec!["teacher_a", "director", "bursar", "secretary"],
         ),
         (
             "/admin/analytique/seuils".into(),

@@ -42,6 +42,7 @@ mod momo;
 mod notifications;
 mod page_cache;
 mod portals;
+mod prediction;
 mod push;
 mod quizzes;
 mod realtime;
