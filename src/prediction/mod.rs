@@ -10,12 +10,16 @@ use serde_json::{Value, json};
 use crate::db::Pool;
 
 pub mod features;
+pub mod import;
 pub mod predict;
 pub mod repo;
 pub mod routes;
 pub mod train;
 
-pub use routes::router;
+/// Routes of success prediction.
+pub fn router() -> axum::Router<crate::app::AppState> {
+    routes::router().merge(import::router())
+}
 
 /// The school's choices.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -510,3 +510,105 @@ pub async fn history_size(db: &Pool) -> Result<i64, sqlx::Error> {
     .await?;
     Ok(n)
 }
+
+// ---------------------------------------------------------------- spreadsheet uploads
+
+/// An upload waiting for (or done with) its column mapping.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ImportRow {
+    pub id: i64,
+    pub filename: String,
+    /// JSON list of titles.
+    pub header: String,
+    /// JSON list of (line, cells).
+    pub body: String,
+    pub row_count: i64,
+    pub uploaded_at: DateTime<Utc>,
+    pub imported: Option<i64>,
+}
+
+/// Keeps an uploaded table until its mapping; returns its id.
+pub async fn insert_import(
+    db: &Pool,
+    filename: &str,
+    header: &str,
+    body: &str,
+    row_count: i64,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO prediction_imports (filename, header, body, row_count, uploaded_by, uploaded_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(filename)
+    .bind(header)
+    .bind(body)
+    .bind(row_count)
+    .bind(by)
+    .bind(now)
+    .fetch_one(db)
+    .await?;
+    Ok(id)
+}
+
+const IMPORT_SELECT: &str =
+    "SELECT id, filename, header, body, row_count, uploaded_at, imported FROM prediction_imports";
+
+pub async fn import(db: &Pool, id: i64) -> Result<Option<ImportRow>, sqlx::Error> {
+    sqlx::query_as(crate::sql!("{IMPORT_SELECT} WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+/// The uploads, newest first.
+pub async fn imports(db: &Pool, limit: i64) -> Result<Vec<ImportRow>, sqlx::Error> {
+    sqlx::query_as(crate::sql!("{IMPORT_SELECT} ORDER BY id DESC LIMIT $1"))
+        .bind(limit)
+        .fetch_all(db)
+        .await
+}
+
+/// Marks an upload imported (its rows written in the same transaction), once: false when it
+/// already was.
+pub async fn mark_imported<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    id: i64,
+    rows: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE prediction_imports SET imported = $1, imported_at = $2 WHERE id = $3 AND imported IS NULL",
+    )
+    .bind(rows)
+    .bind(now)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Takes an import's rows out of the history (the upload stays, to map again).
+pub async fn remove_import<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    source: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM prediction_history WHERE source = $1")
+        .bind(source)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Forgets that an upload was imported (after its rows were taken out).
+pub async fn unmark_imported<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE prediction_imports SET imported = NULL, imported_at = NULL WHERE id = $1")
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}

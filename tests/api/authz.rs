@@ -207,6 +207,10 @@ const POST_ELSEWHERE: &[(&str, &str)] = &[
         "an upload: uploads_for_every_role",
     ),
     ("/admin/import/eleves", "an upload: uploads_for_every_role"),
+    (
+        "/admin/prediction/import",
+        "an upload: uploads_for_every_role",
+    ),
     ("/eleves/{id}/photo", "an upload: uploads_for_every_role"),
     (
         "/connexion/oubli",
@@ -242,12 +246,16 @@ async fn uploads_for_every_role() {
         crate::helpers::evaluation(&app, &mut t, f.class_a, 1, "2026-11-19").await
     };
     let csv = "matricule;note\nT-001;12\n";
-    let cases: [(String, Vec<&str>); 3] = [
+    let cases: [(String, Vec<&str>); 4] = [
         (
             format!("/enseignant/evaluations/{eval}/import"),
             vec!["teacher_a"],
         ),
         ("/admin/import/eleves".into(), vec!["director", "secretary"]),
+        (
+            "/admin/prediction/import".into(),
+            vec!["director", "secretary"],
+        ),
         (
             format!("/eleves/{}/photo", f.s1),
             vec!["director", "secretary"],
@@ -277,12 +285,28 @@ async fn uploads_for_every_role() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// A spreadsheet of past years uploaded for success prediction, waiting for its mapping.
+async fn history_upload(app: &TestApp) -> i64 {
+    suku::prediction::repo::insert_import(
+        &app.db.pool,
+        "annees.csv",
+        r#"["Matricule","Décision"]"#,
+        r#"[[2,["A1","Admis"]]]"#,
+        1,
+        app.f.director,
+        app.state.clock.now(),
+    )
+    .await
+    .unwrap()
+}
+
 #[tokio::test]
 async fn every_get_route_for_every_role() {
     let app = TestApp::new().await;
     let ff = crate::helpers::seed_fees(&app).await;
     let import = clean_import(&app).await;
     let momo = momo_attempt(&app).await;
+    let history = history_upload(&app).await;
     let f = app.f.clone();
     let admins = ["director", "bursar", "secretary"];
     let announcement = suku::announcements::repo::insert(
@@ -1049,6 +1073,13 @@ async fn every_get_route_for_every_role() {
         ("/admin/gamification".into(), managers.to_vec(), None),
         ("/admin/analytique".into(), admins.to_vec(), None),
         ("/admin/prediction".into(), managers.to_vec(), None),
+        ("/admin/prediction/import".into(), managers.to_vec(), None),
+        (
+            format!("/admin/prediction/import/{history}"),
+            managers.to_vec(),
+            Some("Matricule"),
+        ),
+        ("/admin/prediction/import/999999".into(), vec![], None),
         (
             "/analytique/risques".into(),
             vec!["teacher_a", "director", "secretary"],
@@ -1144,6 +1175,7 @@ async fn every_post_route_for_every_role() {
     let money = vec!["director", "bursar"];
     let (app_s1, conduct_s1) = (format!("app_{}", f.s1), format!("conduct_{}", f.s1));
     let import = clean_import(&app).await;
+    let history = history_upload(&app).await;
     let certificate = crate::certificates::certificate(&app).await;
     let (flow, _, task) = crate::workflows::flow_run_task(&app).await;
     let (timetable, tt_lesson) = crate::timetable::published(&app).await;
@@ -2191,6 +2223,16 @@ async fn every_post_route_for_every_role() {
         ),
         (
             "/admin/prediction/entrainer".into(),
+            vec![],
+            managers.clone(),
+        ),
+        (
+            format!("/admin/prediction/import/{history}"),
+            vec![("student", "0".into()), ("pass_mark", "10".into())],
+            managers.clone(),
+        ),
+        (
+            format!("/admin/prediction/import/{history}/retrait"),
             vec![],
             managers.clone(),
         ),

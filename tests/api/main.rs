@@ -43,6 +43,7 @@ mod notifications;
 mod page_cache;
 mod portals;
 mod prediction;
+mod prediction_import;
 mod push;
 mod quizzes;
 mod realtime;
