@@ -183,3 +183,4 @@ ml-import-pass-mark = Give a pass mark between 0 and 20.
 ml-import-empty = the student is missing
 ml-import-outcome-unknown = “{ $value }” is neither an average nor a decision (passes, repeats, excluded…)
 ml-import-done = This file is imported already.
+ml-training-pending = A training is already under way: the model will be up to date in a moment.

@@ -183,3 +183,4 @@ ml-import-pass-mark = Indiquez une moyenne de passage entre 0 et 20.
 ml-import-empty = l’élève n’est pas indiqué
 ml-import-outcome-unknown = « { $value } » n’est ni une moyenne ni une décision (passe, admis, redouble, exclu…)
 ml-import-done = Ce fichier est déjà importé.
+ml-training-pending = Un entraînement est déjà en cours : le modèle sera à jour dans quelques instants.

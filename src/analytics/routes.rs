@@ -439,11 +439,12 @@ async fn student_dashboard(
     let mut charts = Vec::new();
     let mut own_risk = None;
     let mut followup = None;
-    let staff = u.is_admin() || u.has(Role::Teacher);
     let settings = crate::prediction::settings(&app.db).await?;
     if let Some(class) = student.class_id
         && let Some((period, previous)) = risk::current_period(&app.db, today).await?
     {
+        // The staff of the student's class this year and the administration.
+        let staff = u.is_admin() || authz::can_see_roster(&app.db, u, class).await?;
         charts.push(d::child_subjects_chart(&app.db, &ctx.t, class, period.id, id).await?);
         // The staff see the risk, the family when the school chooses; the student sees their
         // own results only.
@@ -454,12 +455,12 @@ async fn student_dashboard(
                 .into_iter()
                 .find(|r| r.student_id == id && r.level != "low");
         }
-        if staff && authz::can_see_roster(&app.db, u, class).await? {
+        if staff && let Some(year_id) = crate::school::current_year(&app.db).await?.map(|y| y.id) {
             let (periods, years) = crate::council::class_year(&app.db, class, &[id]).await?;
             let year = years.into_iter().next().unwrap_or_default();
             followup = Some(Followup {
-                interventions: crate::prediction::repo::interventions(&app.db, id).await?,
-                alerts: crate::prediction::repo::alerts_of(&app.db, id).await?,
+                interventions: crate::prediction::repo::interventions(&app.db, id, year_id).await?,
+                alerts: crate::prediction::repo::alerts_of(&app.db, id, year_id).await?,
                 periods: periods
                     .iter()
                     .zip(year.periods.iter().chain(std::iter::repeat(&None)))

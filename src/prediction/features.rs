@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{Datelike, NaiveDate, TimeZone, Utc};
+use chrono::{NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::repo;
@@ -182,9 +182,10 @@ pub async fn read_year(
     id: i64,
     starts_on: NaiveDate,
     periods: usize,
+    active_only: bool,
 ) -> anyhow::Result<Year> {
     let all = repo::periods_of_year(db, id).await?;
-    let enrolled = repo::enrolled(db, id).await?;
+    let enrolled = repo::enrolled(db, id, active_only).await?;
     let mut by_class: HashMap<i64, Vec<i64>> = HashMap::new();
     for e in &enrolled {
         by_class.entry(e.class_id).or_default().push(e.student_id);
@@ -315,12 +316,17 @@ impl Year {
                     .filter(|f| f.0 > 0)
                     .map(|f| (f.1 as f64 / f.0 as f64).clamp(0.0, 1.0)),
             );
-            let annual = {
-                let g: Vec<i64> = (0..self.periods.len()).filter_map(general).collect();
-                (g.len() == self.periods.len() && !g.is_empty())
-                    .then(|| g.iter().sum::<i64>() / g.len() as i64)
-            };
+            // The council's own annual average (equal weights, missing periods left out).
+            let annual = crate::grades::calc::annual_average(
+                &(0..self.periods.len())
+                    .map(|k| (general(k), 1))
+                    .collect::<Vec<_>>(),
+            )
+            .map(|(a, _)| a);
+            // Only a year read whole has an outcome.
+            let whole = !self.periods.is_empty() && self.results.len() == self.periods.len();
             let passed = match (label, self.decisions.get(&id).map(String::as_str)) {
+                _ if !whole => None,
                 (Label::Decision, Some(d)) => Some(d == "passe"),
                 _ => annual.map(|a| a >= pass_mark),
             };
@@ -345,18 +351,4 @@ fn on20(h: i64) -> f64 {
 /// the outcome nearly certain, and the point is to know early).
 pub fn training_stages(periods: usize) -> std::ops::RangeInclusive<usize> {
     1..=periods.saturating_sub(1).max(1)
-}
-
-/// The stage of the current year on `today`: the periods begun.
-pub fn current_stage(periods: &[PeriodRow], today: NaiveDate) -> usize {
-    periods
-        .iter()
-        .filter(|p| p.starts_on <= today)
-        .count()
-        .max(1)
-}
-
-/// The year a school year's start falls in (for labels).
-pub fn start_year(d: NaiveDate) -> i32 {
-    d.year()
 }

@@ -231,7 +231,7 @@ pub fn read(
             continue;
         }
         let raw = cell(outcome);
-        let passed = match crate::ml::dataset::parse_number(raw) {
+        let passed = match crate::ml::dataset::parse_number(raw).filter(|v| v.is_finite()) {
             Some(v) => Some(v >= m.pass_mark),
             None => decision(raw),
         };
@@ -257,7 +257,7 @@ pub fn read(
                     _ => None,
                 }
             } else {
-                crate::ml::dataset::parse_number(v)
+                crate::ml::dataset::parse_number(v).filter(|x| x.is_finite())
             };
             match x {
                 Some(x) => {

@@ -40,10 +40,9 @@ pub async fn predict_current(app: &AppState, now: DateTime<Utc>) -> anyhow::Resu
     let trained: ml::Trained = serde_json::from_str(&json)?;
     let s = super::settings(db).await?;
     let pass_mark = crate::settings::grading(db).await?.pass_mark;
-    let periods = repo::periods_of_year(db, year.id).await?;
     let today = app.clock.today();
-    let stage = features::current_stage(&periods, today);
-    let records = features::read_year(db, year.id, year.starts_on, stage).await?;
+    let stage = stage_today(db, year.id, today).await?;
+    let records = features::read_year(db, year.id, year.starts_on, stage, true).await?;
     let rows: Vec<features::Row> = records
         .rows(db, stage, today, s.label, pass_mark)
         .await?
@@ -62,6 +61,7 @@ pub async fn predict_current(app: &AppState, now: DateTime<Utc>) -> anyhow::Resu
     let (names, x) = names;
     let threshold = s.alert_at * 100;
     let mut tx = crate::db::begin_write(db).await?;
+    repo::clear_predictions(&mut *tx, year.id).await?;
     for (i, r) in rows.iter().enumerate() {
         let pass = p.get(i).copied().unwrap_or(0.5);
         let fail = ((1.0 - pass) * 10_000.0).round().clamp(0.0, 10_000.0) as i64;
@@ -106,8 +106,11 @@ pub async fn predict_current(app: &AppState, now: DateTime<Utc>) -> anyhow::Resu
         let open = repo::open_alert(&mut *tx, r.student_id, year.id).await?;
         match open {
             None if fail >= threshold => {
-                let alert_id =
-                    repo::raise_alert(&mut *tx, r.student_id, year.id, fail, now).await?;
+                let Some(alert_id) =
+                    repo::raise_alert(&mut *tx, r.student_id, year.id, fail, now).await?
+                else {
+                    continue;
+                };
                 crate::events::publish(
                     &mut *tx,
                     &SchoolEvent::RiskRaised(RiskRaised {
@@ -126,8 +129,28 @@ pub async fn predict_current(app: &AppState, now: DateTime<Utc>) -> anyhow::Resu
             _ => {}
         }
     }
+    repo::clear_orphan_alerts(&mut *tx, year.id, now).await?;
     tx.commit().await?;
     Ok(rows.len())
+}
+
+/// The stage of the current year today, as the model learnt stages: the periods that have
+/// ended or have marks, at least one, at most the stages a past year gives (the last
+/// period's marks wait for the council).
+pub async fn stage_today(
+    db: &crate::db::Pool,
+    year: i64,
+    today: chrono::NaiveDate,
+) -> anyhow::Result<usize> {
+    let periods = repo::periods_of_year(db, year).await?;
+    let marked = repo::periods_with_marks(db, year).await?;
+    let known = periods
+        .iter()
+        .filter(|p| p.ends_on < today || marked.contains(&p.id))
+        .count();
+    Ok(known
+        .max(1)
+        .min(*features::training_stages(periods.len()).end()))
 }
 
 /// Whether a reason says something to a person: a value that is there, and that is not
@@ -156,13 +179,13 @@ pub async fn refresh_if_stale(app: &AppState) -> anyhow::Result<usize> {
         return Ok(0);
     };
     let (marks, made) = repo::staleness(db, year.id).await?;
-    let periods = repo::periods_of_year(db, year.id).await?;
-    let stage = features::current_stage(&periods, app.clock.today()) as i64;
+    let stage = stage_today(db, year.id, app.clock.today()).await? as i64;
     let stale = match (marks, made) {
         (_, None) => true,
         (Some(m), Some(p)) => m > p,
         (None, Some(_)) => false,
-    } || repo::stage_changed(db, year.id, stage).await?;
+    } || repo::stage_changed(db, year.id, stage).await?
+        || repo::stale_model(db, year.id).await?;
     if !stale {
         return Ok(0);
     }

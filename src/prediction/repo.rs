@@ -32,8 +32,13 @@ pub struct Enrolled {
     pub guardians: i64,
 }
 
-/// Everyone enrolled in `year` (active or not: past years count those who left since).
-pub async fn enrolled(db: &Pool, year: i64) -> Result<Vec<Enrolled>, sqlx::Error> {
+/// Everyone enrolled in `year`; with `active_only`, those still at the school (the current
+/// year: a past year counts those who left since).
+pub async fn enrolled(
+    db: &Pool,
+    year: i64,
+    active_only: bool,
+) -> Result<Vec<Enrolled>, sqlx::Error> {
     sqlx::query_as(
         "SELECT e.student_id, e.class_id, c.level_id, st.birth_date, st.sex, \
          (SELECT COUNT(*) FROM enrollments e2 JOIN classes c2 ON c2.id = e2.class_id \
@@ -42,9 +47,10 @@ pub async fn enrolled(db: &Pool, year: i64) -> Result<Vec<Enrolled>, sqlx::Error
          (SELECT COUNT(*) FROM student_guardians g WHERE g.student_id = e.student_id) AS guardians \
          FROM enrollments e JOIN classes c ON c.id = e.class_id JOIN students st ON st.id = e.student_id \
          JOIN school_years y ON y.id = e.school_year_id \
-         WHERE e.school_year_id = $1 ORDER BY e.class_id, e.student_id",
+         WHERE e.school_year_id = $1 AND (st.active = TRUE OR NOT $2) ORDER BY e.class_id, e.student_id",
     )
     .bind(year)
+    .bind(active_only)
     .fetch_all(db)
     .await
 }
@@ -70,8 +76,8 @@ pub async fn absences(
     .await
 }
 
-/// Per student of `year`: the evaluations of their class held by `until` that they missed
-/// (marked absent without excuse, or with no mark at all).
+/// Per student of `year`: the evaluations of their class held by `until` that they missed (marked absent without excuse, or left without a mark while
+/// classmates have theirs: an evaluation nobody is marked in yet is not missed).
 pub async fn missed(
     db: &Pool,
     year: i64,
@@ -82,7 +88,8 @@ pub async fn missed(
          CAST(COALESCE(SUM(CASE WHEN m.student_id IS NULL OR m.status = 'absent' THEN 1 ELSE 0 END), 0) AS BIGINT) \
          FROM evaluations e JOIN enrollments en ON en.class_id = e.class_id \
          LEFT JOIN marks m ON m.evaluation_id = e.id AND m.student_id = en.student_id \
-         WHERE en.school_year_id = $1 AND e.held_on <= $2 GROUP BY en.student_id",
+         WHERE en.school_year_id = $1 AND e.held_on <= $2 \
+           AND EXISTS (SELECT 1 FROM marks m2 WHERE m2.evaluation_id = e.id) GROUP BY en.student_id",
     )
     .bind(year)
     .bind(until)
@@ -244,18 +251,18 @@ pub async fn upsert_prediction<'e>(
     Ok(())
 }
 
-const PREDICTION_SELECT: &str = "SELECT student_id, class_id, model_id, probability, stage, reasons, computed_at \
-    FROM risk_predictions";
-
-/// The predictions of a class this year.
+/// The predictions of a class's students this year (by their enrolment today, whatever
+/// class they were predicted in).
 pub async fn class_predictions(
     db: &Pool,
     year: i64,
     class_id: i64,
 ) -> Result<Vec<PredictionRow>, sqlx::Error> {
-    sqlx::query_as(crate::sql!(
-        "{PREDICTION_SELECT} WHERE school_year_id = $1 AND class_id = $2"
-    ))
+    sqlx::query_as(
+        "SELECT p.student_id, e.class_id, p.model_id, p.probability, p.stage, p.reasons, p.computed_at \
+         FROM risk_predictions p JOIN enrollments e ON e.student_id = p.student_id AND e.school_year_id = p.school_year_id \
+         WHERE p.school_year_id = $1 AND e.class_id = $2",
+    )
     .bind(year)
     .bind(class_id)
     .fetch_all(db)
@@ -279,24 +286,77 @@ pub async fn open_alert<'e>(
     .await
 }
 
-/// Opens an alert; returns its id.
+/// Opens an alert; its id, or `None` when one is open already (another node raised it).
 pub async fn raise_alert<'e>(
     db: impl sqlx::Executor<'e, Database = Db>,
     student: i64,
     year: i64,
     probability: i64,
     at: DateTime<Utc>,
-) -> Result<i64, sqlx::Error> {
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO risk_alerts (student_id, school_year_id, probability, raised_at) VALUES ($1, $2, $3, $4) RETURNING id",
+) -> Result<Option<i64>, sqlx::Error> {
+    let id: Option<(i64,)> = sqlx::query_as(
+        "INSERT INTO risk_alerts (student_id, school_year_id, probability, raised_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (student_id, school_year_id) WHERE cleared_at IS NULL DO NOTHING RETURNING id",
     )
     .bind(student)
     .bind(year)
     .bind(probability)
     .bind(at)
-    .fetch_one(db)
+    .fetch_optional(db)
     .await?;
-    Ok(id)
+    Ok(id.map(|r| r.0))
+}
+
+/// Starts the year's predictions afresh (those who left are not predicted any more).
+pub async fn clear_predictions<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    year: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM risk_predictions WHERE school_year_id = $1")
+        .bind(year)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Closes the open alerts of students without a prediction this year (they left).
+pub async fn clear_orphan_alerts<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    year: i64,
+    at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE risk_alerts SET cleared_at = $1 WHERE school_year_id = $2 AND cleared_at IS NULL \
+         AND student_id NOT IN (SELECT student_id FROM risk_predictions WHERE school_year_id = $2)",
+    )
+    .bind(at)
+    .bind(year)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The periods of a year with at least one mark.
+pub async fn periods_with_marks(db: &Pool, year: i64) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT p.id FROM periods p WHERE p.school_year_id = $1 AND EXISTS \
+         (SELECT 1 FROM evaluations e JOIN marks m ON m.evaluation_id = e.id WHERE e.period_id = p.id)",
+    )
+    .bind(year)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// Takes the current model out of use (the school changed what it may use): the risk list
+/// goes back to the hand-made index until the next training.
+pub async fn retire_current<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE prediction_models SET current = FALSE WHERE current = TRUE")
+        .execute(db)
+        .await?;
+    Ok(())
 }
 
 /// Closes an alert: the risk fell back under the threshold.
@@ -317,11 +377,13 @@ pub async fn clear_alert<'e>(
 pub async fn alerts_of(
     db: &Pool,
     student: i64,
+    year: i64,
 ) -> Result<Vec<(DateTime<Utc>, Option<DateTime<Utc>>, i64)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT raised_at, cleared_at, probability FROM risk_alerts WHERE student_id = $1 ORDER BY id DESC",
+        "SELECT raised_at, cleared_at, probability FROM risk_alerts WHERE student_id = $1 AND school_year_id = $2 ORDER BY id DESC",
     )
     .bind(student)
+    .bind(year)
     .fetch_all(db)
     .await
 }
@@ -392,13 +454,18 @@ pub async fn insert_intervention<'e>(
 }
 
 /// The follow-up of a student, newest first.
-pub async fn interventions(db: &Pool, student: i64) -> Result<Vec<InterventionRow>, sqlx::Error> {
+pub async fn interventions(
+    db: &Pool,
+    student: i64,
+    year: i64,
+) -> Result<Vec<InterventionRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT i.id, i.done_on, i.action, i.note, i.probability, u.first_name || ' ' || u.last_name AS author \
-         FROM risk_interventions i JOIN users u ON u.id = i.author_id WHERE i.student_id = $1 \
+         FROM risk_interventions i JOIN users u ON u.id = i.author_id WHERE i.student_id = $1 AND i.school_year_id = $2 \
          ORDER BY i.done_on DESC, i.id DESC",
     )
     .bind(student)
+    .bind(year)
     .fetch_all(db)
     .await
 }
@@ -484,6 +551,18 @@ pub async fn staleness(
             .fetch_one(db)
             .await?;
     Ok((marks, made))
+}
+
+/// Whether some prediction of the year was made by a model no longer in use.
+pub async fn stale_model(db: &Pool, year: i64) -> Result<bool, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM risk_predictions p JOIN prediction_models m ON m.id = p.model_id \
+         WHERE p.school_year_id = $1 AND m.current = FALSE",
+    )
+    .bind(year)
+    .fetch_one(db)
+    .await?;
+    Ok(n > 0)
 }
 
 /// Whether some prediction of the year was made at another stage than `stage`.

@@ -284,8 +284,19 @@ async fn save_settings(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> Ap
     if !errors.is_empty() {
         return model_view(&app, &ctx, errors).await;
     }
+    let before = super::settings(&app.db).await?;
     let mut tx = crate::db::begin_write(&app.db).await?;
     crate::settings::store(&mut *tx, super::SETTINGS, &s).await?;
+    // What the model may use, or what it predicts, changed: the model in use goes (the
+    // hand-made index stands in) and a new one is trained with the school's new choice.
+    let retrain = before.sensitive != s.sensitive || before.label != s.label;
+    if retrain && repo::current_model(&app.db).await?.is_some() {
+        repo::retire_current(&mut *tx).await?;
+        if crate::jobs::repo::pending_of_kind(&app.db, super::train::KIND).await? == 0 {
+            crate::jobs::enqueue(&mut *tx, &super::train::TrainModel {}, Some(u.id), ctx.now)
+                .await?;
+        }
+    }
     crate::audit::record(
         &mut *tx,
         Some(u.id),
@@ -315,6 +326,10 @@ async fn train_now(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response>
                 .tn("ml-error-too-little-history", "rows", MIN_ROWS as i64),
         );
         return model_view(&app, &ctx, errors).await;
+    }
+    if crate::jobs::repo::pending_of_kind(&app.db, super::train::KIND).await? > 0 {
+        ctx.flash("success", "ml-training-pending").await?;
+        return Ok(redirect("/admin/prediction"));
     }
     let job =
         crate::jobs::enqueue(&app.db, &super::train::TrainModel {}, Some(u.id), ctx.now).await?;

@@ -72,7 +72,7 @@ pub async fn history(db: &Pool, s: &PredictionSettings) -> anyhow::Result<Histor
             continue;
         }
         let periods = repo::periods_of_year(db, y.id).await?;
-        let year = features::read_year(db, y.id, y.starts_on, periods.len()).await?;
+        let year = features::read_year(db, y.id, y.starts_on, periods.len(), false).await?;
         let mut any = false;
         for stage in features::training_stages(periods.len()) {
             let Some(until) = periods.get(stage - 1).map(|p| p.ends_on) else {
@@ -94,8 +94,11 @@ pub async fn history(db: &Pool, s: &PredictionSettings) -> anyhow::Result<Histor
     }
     let imported = repo::history(db).await?;
     for (json, passed, key) in &imported {
-        let values: std::collections::HashMap<String, f64> =
-            serde_json::from_str(json).unwrap_or_default();
+        // A row that does not read back is left out, not learnt as all-missing.
+        let Ok(values) = serde_json::from_str::<std::collections::HashMap<String, f64>>(json)
+        else {
+            continue;
+        };
         data.x.push(
             columns
                 .iter()

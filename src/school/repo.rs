@@ -224,10 +224,11 @@ pub async fn student_by_matricule(
 /// five digits), and the number after the highest of that pattern ("LUM-28001"). `None`
 /// when the school has no student yet or its matricules end with no number.
 pub async fn next_matricule(db: &Pool) -> Result<Option<String>, sqlx::Error> {
-    let latest: Option<(String,)> =
-        sqlx::query_as("SELECT matricule FROM students ORDER BY id DESC LIMIT 1")
-            .fetch_optional(db)
-            .await?;
+    let latest: Option<(String,)> = sqlx::query_as(
+        "SELECT matricule FROM students WHERE active = TRUE ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_optional(db)
+    .await?;
     let Some((latest,)) = latest else {
         return Ok(None);
     };
@@ -345,7 +346,8 @@ pub async fn search_students(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<StudentRow>, i64), sqlx::Error> {
-    let filter = "WHERE s.search_key LIKE $1 AND ($2 IS NULL OR c.id = $2)";
+    // Former students (gone, not enrolled this year) are not listed.
+    let filter = "WHERE s.search_key LIKE $1 AND ($2 IS NULL OR c.id = $2) AND (s.active = TRUE OR e.id IS NOT NULL)";
     let rows = sqlx::query_as(crate::sql!(
         "{STUDENT_SELECT} {filter} ORDER BY s.sort_name, s.id LIMIT $3 OFFSET $4"
     ))

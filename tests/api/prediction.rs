@@ -261,7 +261,7 @@ async fn features_come_from_the_records_as_the_bulletin_reads_them() {
             .fetch_one(pool)
             .await
             .unwrap();
-    let records = suku::prediction::features::read_year(pool, year, starts, 1)
+    let records = suku::prediction::features::read_year(pool, year, starts, 1, true)
         .await
         .unwrap();
     let today = app.state.clock.today();
@@ -512,6 +512,28 @@ async fn the_director_trains_a_model_that_predicts_explains_and_alerts_once_per_
         .unwrap();
     assert_eq!(alerts_told(&app, app.f.teacher_b).await, 2);
 
+    // A student who left is not predicted any more.
+    sqlx::query("UPDATE students SET active = FALSE WHERE id = $1")
+        .bind(app.f.s2)
+        .execute(pool)
+        .await
+        .unwrap();
+    suku::prediction::predict::predict_current(&app.state, app.state.clock.now())
+        .await
+        .unwrap();
+    let (left,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM risk_predictions WHERE student_id = $1")
+            .bind(app.f.s2)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    assert_eq!(left, 0);
+    sqlx::query("UPDATE students SET active = TRUE WHERE id = $1")
+        .bind(app.f.s2)
+        .execute(pool)
+        .await
+        .unwrap();
+
     // Who sees the prediction: the professeur principal, not another class's teacher.
     let class_page = tb
         .get(&format!("/analytique/classes/{}", app.f.class_b))
@@ -608,6 +630,14 @@ async fn the_director_trains_a_model_that_predicts_explains_and_alerts_once_per_
         ],
     )
     .await;
+    // The model that did not use it is out of use at once: the hand-made index stands in
+    // until the new one is trained.
+    assert!(
+        suku::prediction::repo::current_model(pool)
+            .await
+            .unwrap()
+            .is_none()
+    );
     dir.post("/admin/prediction/entrainer", &[]).await;
     run_jobs(&app).await;
     let text = dir.get("/admin/prediction").await.plain();
