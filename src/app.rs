@@ -124,6 +124,7 @@ pub fn router_with(state: AppState, cluster: Option<crate::realtime::Cluster>) -
     let pages = Router::new()
         .merge(crate::auth::router())
         .merge(crate::portals::router())
+        .merge(crate::dashboard::router())
         .merge(crate::grades::router())
         .merge(crate::bulletins::router())
         .merge(crate::attendance::router())

@@ -16,6 +16,7 @@ pub mod conduct;
 pub mod config;
 pub mod council;
 pub mod courses;
+pub mod dashboard;
 pub mod db;
 pub mod demo;
 pub mod domain;

@@ -1,6 +1,8 @@
 // Suku: the little JavaScript the portal needs on top of htmx. Pages work without it.
 (function () {
   "use strict";
+  // Styles may count on JavaScript (a form sent on change needs no button).
+  document.documentElement.classList.add("js");
   document.addEventListener("DOMContentLoaded", function () {
     if (window.htmx) {
       // Show server messages for validation errors and failures instead of swallowing them.
@@ -235,6 +237,9 @@
   document.addEventListener("submit", function (e) {
     var f = e.target;
     if (!f.matches || !f.matches('form[action="/deconnexion"]') || f.getAttribute("data-push-done")) return;
+    // The dashboards kept for offline go too.
+    if ("serviceWorker" in navigator && navigator.serviceWorker.controller) navigator.serviceWorker.controller.postMessage("logout");
+    if ("caches" in window) caches.delete("suku-data").catch(function () {});
     if (!("serviceWorker" in navigator) || !("PushManager" in window)) return;
     // Before htmx's boost takes it: this one is a plain navigation.
     e.preventDefault();
@@ -584,6 +589,99 @@
     var box = document.getElementById("messages");
     if (box && box.lastElementChild) box.lastElementChild.scrollIntoView({ block: "end" });
   });
+  // Dashboards. Each widget loads on its own after the page; one that fails or cannot be
+  // reached shows its own message and the others carry on. Offline, the service worker
+  // answers with the last copy it kept, marked with a header: the widget then says how old
+  // it is ("Mis à jour il y a 2 heures").
+  function dashboard() { return document.getElementById("dashboard"); }
+  function widgetBody(e) {
+    var elt = e.detail && e.detail.elt;
+    return elt && elt.matches && elt.matches("[data-widget]") ? elt : null;
+  }
+  function ago(iso) {
+    var then = Date.parse(iso);
+    if (!then) return "";
+    var s = Math.round((then - Date.now()) / 1000), a = Math.abs(s);
+    var rtf = new Intl.RelativeTimeFormat(lang(), { numeric: "auto" });
+    if (a < 60) return rtf.format(Math.round(s), "second");
+    if (a < 3600) return rtf.format(Math.round(s / 60), "minute");
+    if (a < 86400) return rtf.format(Math.round(s / 3600), "hour");
+    return rtf.format(Math.round(s / 86400), "day");
+  }
+  function widgetFailed(body, text) {
+    body.removeAttribute("aria-busy");
+    var p = document.createElement("p");
+    p.className = "widget-failed"; p.setAttribute("role", "alert"); p.textContent = text;
+    body.replaceChildren(p);
+  }
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var body = widgetBody(e);
+    if (!body) return;
+    body.removeAttribute("aria-busy");
+    var age = body.parentNode.querySelector(".widget-age");
+    var xhr = e.detail.xhr, d = dashboard();
+    var cached = xhr && xhr.getResponseHeader && xhr.getResponseHeader("X-Suku-Offline");
+    if (!age) return;
+    if (cached && d) {
+      var c = body.querySelector("[data-fetched]");
+      age.textContent = d.getAttribute("data-stale").replace("%AGE%", ago(c ? c.getAttribute("data-fetched") : cached));
+      age.hidden = false;
+    } else {
+      age.hidden = true;
+    }
+  });
+  ["htmx:sendError", "htmx:timeout"].forEach(function (name) {
+    document.addEventListener(name, function (e) {
+      var body = widgetBody(e), d = dashboard();
+      if (body && d) widgetFailed(body, d.getAttribute("data-error"));
+    });
+  });
+  // The editor: drag and drop with SortableJS (loaded only here), and the ↑ ↓ buttons that
+  // keep the keyboard's place after each move.
+  var SORTABLE = "/static/vendor/sortablejs-1.15.7/Sortable.min.js";
+  function editor() {
+    var ed = document.getElementById("dash-editor");
+    if (!ed) return;
+    var f = ed.getAttribute("data-focus");
+    if (f) {
+      var b = document.getElementById(f);
+      if (b && b.disabled) b = document.getElementById(f.replace(/-(up|down)$/, function (m, d) { return d === "up" ? "-down" : "-up"; }));
+      if (b) b.focus();
+      ed.removeAttribute("data-focus");
+    }
+    var list = ed.querySelector("[data-sortable]");
+    if (!list || list.getAttribute("data-sorting")) return;
+    if (!window.Sortable) {
+      if (document.getElementById("sortable-js")) return;
+      var s = document.createElement("script");
+      s.id = "sortable-js"; s.src = SORTABLE; s.onload = editor;
+      document.head.appendChild(s);
+      return;
+    }
+    list.setAttribute("data-sorting", "1");
+    window.Sortable.create(list, {
+      animation: 150, handle: ".dash-item-head", forceFallback: true, fallbackTolerance: 3,
+      onEnd: function (ev) {
+        if (ev.oldIndex === ev.newIndex) return;
+        var ids = [].map.call(list.querySelectorAll("li[data-id]"), function (li) { return li.getAttribute("data-id"); });
+        var csrf = document.querySelector('meta[name="csrf-token"]');
+        htmx.ajax("POST", list.getAttribute("data-sortable"), {
+          target: "#dash-editor", swap: "outerHTML",
+          values: { action: "ordre", role: list.getAttribute("data-role"), ids: ids.join(","), _csrf: csrf ? csrf.content : "" }
+        });
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", editor);
+  document.addEventListener("htmx:afterSettle", editor);
+  // The installed app's badge shows the unread notifications.
+  function badge() {
+    var bell = document.getElementById("bell");
+    if (!bell || !("setAppBadge" in navigator)) return;
+    var n = parseInt(bell.getAttribute("data-unread") || "0", 10);
+    (n > 0 ? navigator.setAppBadge(n) : navigator.clearAppBadge()).catch(function () {});
+  }
+  document.addEventListener("htmx:afterSettle", badge);
   if ("serviceWorker" in navigator) {
     window.addEventListener("load", function () {
       navigator.serviceWorker.register("/sw.js").catch(function () {});

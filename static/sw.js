@@ -1,6 +1,11 @@
 // Suku service worker: caches static assets, serves an offline page when the network is gone,
-// and shows the notifications the school pushes (Web Push), opening their page when tapped.
-const VERSION = "suku-v5";
+// keeps the last copy of the person's dashboard and of each of its widgets for offline
+// reading, and shows the notifications the school pushes (Web Push), opening their page
+// when tapped.
+const VERSION = "suku-v6";
+// The dashboards and their widgets, kept apart from the app's files (logging out empties it).
+const DATA = "suku-data";
+const HOMES = ["/eleve", "/enseignant", "/parent", "/admin"];
 const SHELL = [
   "/hors-ligne",
   "/static/suku.css?v=0.1.0",
@@ -41,10 +46,47 @@ self.addEventListener("fetch", (event) => {
     );
     return;
   }
+  if (url.pathname.startsWith("/tableau/widgets/") && !url.pathname.endsWith("/page")) {
+    // A widget: the network first; offline, the last copy, marked as such (the page says
+    // how old it is).
+    event.respondWith(
+      fetch(req).then((res) => {
+        if (res.ok) {
+          const copy = res.clone();
+          caches.open(DATA).then((c) => c.put(req, copy));
+        }
+        return res;
+      }).catch(() => caches.open(DATA).then((c) => c.match(req)).then((hit) => {
+        if (!hit) throw new Error("offline");
+        return hit.text().then((body) => {
+          const headers = new Headers(hit.headers);
+          headers.set("X-Suku-Offline", hit.headers.get("Date") || new Date().toUTCString());
+          return new Response(body, { status: 200, headers });
+        });
+      }))
+    );
+    return;
+  }
   if (req.mode === "navigate") {
     // Pages are personal and change: network first, the offline page when there is none.
-    event.respondWith(fetch(req).catch(() => caches.match("/hors-ligne")));
+    // A home (the dashboard) is kept, to open offline with its widgets' last copies.
+    const home = HOMES.includes(url.pathname) && !url.search;
+    event.respondWith(
+      fetch(req).then((res) => {
+        if (home && res.ok && !res.redirected) {
+          const copy = res.clone();
+          caches.open(DATA).then((c) => c.put(url.pathname, copy));
+        }
+        return res;
+      }).catch(() => (home ? caches.open(DATA).then((c) => c.match(url.pathname)) : Promise.resolve(null))
+        .then((hit) => hit || caches.match("/hors-ligne")))
+    );
   }
+});
+
+// Logging out forgets the dashboards kept for offline (a shared phone, a school PC).
+self.addEventListener("message", (event) => {
+  if (event.data === "logout") event.waitUntil(caches.delete(DATA));
 });
 
 self.addEventListener("push", (event) => {
@@ -77,4 +119,23 @@ self.addEventListener("notificationclick", (event) => {
       return self.clients.openWindow(url);
     })
   );
+});
+
+// Widgets of the installed app, where the platform shows them (Windows' widgets board): each
+// is filled from the template and data its definition in the manifest names, and refreshed
+// when shown again or on its schedule.
+async function fillWidget(widget) {
+  const def = widget && widget.definition;
+  if (!def || !self.widgets) return;
+  const [template, data] = await Promise.all([
+    fetch(def.msAcTemplate).then((r) => r.text()),
+    fetch(def.data, { credentials: "include" }).then((r) => r.text()),
+  ]);
+  await self.widgets.updateByTag(def.tag, { template, data });
+}
+self.addEventListener("widgetinstall", (event) => event.waitUntil(fillWidget(event.widget)));
+self.addEventListener("widgetresume", (event) => event.waitUntil(fillWidget(event.widget)));
+self.addEventListener("periodicsync", (event) => {
+  if (!self.widgets) return;
+  event.waitUntil(self.widgets.getByTag(event.tag).then((w) => w && fillWidget(w)));
 });

@@ -1,6 +1,5 @@
 //! The administration portal: dashboard, students, classes, guardians, staff and accounts.
 
-use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
@@ -11,8 +10,7 @@ use crate::app::AppState;
 use crate::auth::{CurrentUser, Portal};
 use crate::authz::{Allow, Rule};
 use crate::error::{AppError, AppResult};
-use crate::school::Counts;
-use crate::web::{Ctx, html};
+use crate::web::Ctx;
 
 mod classes;
 mod coefficients;
@@ -153,26 +151,9 @@ pub fn temporary_password() -> String {
     s
 }
 
-#[derive(Template)]
-#[template(path = "admin/dashboard.html")]
-struct Dashboard<'a> {
-    ctx: &'a Ctx,
-    year: Option<crate::school::Year>,
-    counts: Counts,
-}
-
+/// The administration's home: the user's dashboard of widgets.
 async fn dashboard(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    ctx.require(Portal::Admin)?;
-    let year = crate::school::current_year(&app.db).await?;
-    let counts = match &year {
-        Some(y) => crate::school::counts(&app.db, y.id).await?,
-        None => Counts::default(),
-    };
-    html(&Dashboard {
-        ctx: &ctx,
-        year,
-        counts,
-    })
+    crate::dashboard::home(&app, &ctx, Portal::Admin).await
 }
 
 /// The staff kind, for templates comparing kinds.

@@ -160,24 +160,34 @@ pub async fn class_results(db: &Pool, period: i64) -> anyhow::Result<Vec<ClassRe
     let classes = crate::school::current_classes_in_order(db).await?;
     let mut out = Vec::new();
     for (id, name) in classes {
-        let students = crate::school::class_student_ids(db, id).await?;
-        let (subjects, computed) = crate::bulletins::for_class(db, id, period, &students).await?;
-        out.push(ClassResult {
-            class_id: id,
-            name,
-            mean: computed.general_stats.mean,
-            subjects: subjects
-                .iter()
-                .map(|s| {
-                    (
-                        s.name.clone(),
-                        computed.subject_stats.get(&s.id).and_then(|x| x.mean),
-                    )
-                })
-                .collect(),
-        });
+        out.push(class_result(db, id, name, period).await?);
     }
     Ok(out)
+}
+
+/// One class's results for the period.
+pub async fn class_result(
+    db: &Pool,
+    id: i64,
+    name: String,
+    period: i64,
+) -> anyhow::Result<ClassResult> {
+    let students = crate::school::class_student_ids(db, id).await?;
+    let (subjects, computed) = crate::bulletins::for_class(db, id, period, &students).await?;
+    Ok(ClassResult {
+        class_id: id,
+        name,
+        mean: computed.general_stats.mean,
+        subjects: subjects
+            .iter()
+            .map(|s| {
+                (
+                    s.name.clone(),
+                    computed.subject_stats.get(&s.id).and_then(|x| x.mean),
+                )
+            })
+            .collect(),
+    })
 }
 
 /// Averages by class (bars), and by subject across the school.

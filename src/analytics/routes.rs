@@ -63,6 +63,8 @@ pub struct AdminData {
     pub collected: i64,
     /// Students at high risk.
     pub high_risk: usize,
+    /// The five of them most at risk.
+    pub top_risks: Vec<Risk>,
     pub charts: Vec<ChartView>,
     /// The best classes, then the weakest (name, mean).
     pub top: Vec<(String, Option<i64>)>,
@@ -80,7 +82,7 @@ async fn admin_data(app: &AppState, t: &crate::i18n::Tr) -> anyhow::Result<Admin
     let (fees, money) = d::fees_chart(db, t, today).await?;
     let mut charts = vec![enrollment, attendance];
     let (mut top, mut bottom) = (Vec::new(), Vec::new());
-    let mut high_risk = 0;
+    let mut high_risk = Vec::new();
     if let Some((period, previous)) = risk::current_period(db, today).await? {
         let results = d::class_results(db, period.id).await?;
         let (classes, subjects) = d::averages_charts(t, &results);
@@ -94,11 +96,12 @@ async fn admin_data(app: &AppState, t: &crate::i18n::Tr) -> anyhow::Result<Admin
         bottom = ranked.iter().rev().take(5).map(show).collect();
         let s = risk::settings(db).await?;
         for r in &results {
-            high_risk += risk::class_risks(db, r.class_id, &period, previous.as_ref(), today, &s)
-                .await?
-                .iter()
-                .filter(|x| x.level == "high")
-                .count();
+            high_risk.extend(
+                risk::class_risks(db, r.class_id, &period, previous.as_ref(), today, &s)
+                    .await?
+                    .into_iter()
+                    .filter(|x| x.level == "high"),
+            );
         }
     }
     charts.push(fees);
@@ -108,7 +111,12 @@ async fn admin_data(app: &AppState, t: &crate::i18n::Tr) -> anyhow::Result<Admin
         due_to_date: money.due_to_date,
         due_in_year: money.due_in_year,
         collected: money.collected,
-        high_risk,
+        high_risk: high_risk.len(),
+        top_risks: {
+            high_risk.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.name.cmp(&b.name)));
+            high_risk.truncate(5);
+            high_risk
+        },
         charts,
         top,
         bottom,
@@ -138,15 +146,23 @@ impl AdminPage<'_> {
     }
 }
 
+/// The whole school's numbers, computed at most once a minute for everyone (the
+/// administration's dashboard and its widgets).
+pub async fn school_overview(
+    app: &AppState,
+    t: &crate::i18n::Tr,
+) -> anyhow::Result<std::sync::Arc<AdminData>> {
+    let key = format!("admin:{:?}", t.locale);
+    let (owned, t) = (app.clone(), t.clone());
+    app.analytics
+        .get_or(key, move || async move { admin_data(&owned, &t).await })
+        .await
+}
+
 async fn admin_view(app: &AppState, ctx: &Ctx, errors: FormErrors) -> AppResult<Response> {
     let u = ctx.user()?;
     authz::require(u.is_admin())?;
-    let key = format!("admin:{:?}", ctx.t.locale);
-    let (owned, t) = (app.clone(), ctx.t.clone());
-    let data = app
-        .analytics
-        .get_or(key, move || async move { admin_data(&owned, &t).await })
-        .await?;
+    let data = school_overview(app, &ctx.t).await?;
     let status = errors.status();
     html_status(
         status,
@@ -231,12 +247,15 @@ impl RisksPage<'_> {
 
 /// The classes whose risks `u` sees: every class for the director and the secretary, the
 /// classes they head for a professeur principal.
-async fn risk_classes(app: &AppState, u: &CurrentUser) -> AppResult<Vec<i64>> {
+/// The classes whose risks `u` follows: every class for those who follow the whole
+/// school, the classes they head for a professeur principal.
+pub async fn risk_classes(app: &AppState, u: &CurrentUser) -> AppResult<Vec<i64>> {
     let all = may_administer(u);
     Ok(crate::school::current_classes_headed(&app.db, all, u.id).await?)
 }
 
-async fn risks_for(app: &AppState, classes: &[i64]) -> anyhow::Result<Vec<Risk>> {
+/// The students of `classes` at medium or high risk, most at risk first.
+pub async fn risks_for(app: &AppState, classes: &[i64]) -> anyhow::Result<Vec<Risk>> {
     let today = app.clock.today();
     let Some((period, previous)) = risk::current_period(&app.db, today).await? else {
         return Ok(Vec::new());

@@ -450,7 +450,8 @@ async fn fill(
                 t.duration(ints(new).last().copied().unwrap_or(0)),
             );
         }
-        "gamification_rules" | "gamification_levels" => {}
+        "gamification_rules" | "gamification_levels" | "api_token" => {}
+        "dashboard_default" => put("role", t.t(format!("role-{id}"))),
         _ => return Ok(false),
     }
     Ok(true)

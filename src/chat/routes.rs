@@ -103,13 +103,11 @@ fn askama_escape(s: &str) -> String {
 }
 
 /// The title of a conversation in the reader's language.
-fn title(ctx: &Ctx, kind: &str, class: Option<&str>, other: Option<&str>) -> String {
+pub fn title(t: &crate::i18n::Tr, kind: &str, class: Option<&str>, other: Option<&str>) -> String {
     match kind {
-        "class" => ctx.t.t1("chat-class-channel", "class", class.unwrap_or("")),
-        "class_parents" => ctx
-            .t
-            .t1("chat-parents-channel", "class", class.unwrap_or("")),
-        "broadcast" => ctx.t.t("chat-broadcast"),
+        "class" => t.t1("chat-class-channel", "class", class.unwrap_or("")),
+        "class_parents" => t.t1("chat-parents-channel", "class", class.unwrap_or("")),
+        "broadcast" => t.t("chat-broadcast"),
         _ => other.unwrap_or("—").to_string(),
     }
 }
@@ -125,7 +123,7 @@ struct Index<'a> {
 impl Index<'_> {
     fn title(&self, i: &ListItem) -> String {
         title(
-            self.ctx,
+            &self.ctx.t,
             &i.kind,
             i.class_name.as_deref(),
             i.other_name.as_deref(),
@@ -373,7 +371,7 @@ async fn show(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppR
         .await?
         .map(|t| ctx.t.datetime(&t));
     let title = title(
-        &ctx,
+        &ctx.t,
         &conv.kind,
         conv.class_name.as_deref(),
         other.as_deref(),

@@ -20,6 +20,7 @@ mod documents;
 mod workflows;
 pub use documents::photos;
 mod courses;
+mod dashboards;
 mod families;
 mod fees;
 mod grades;
@@ -549,6 +550,7 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
             .fetch_one(&mut *tx)
             .await?;
     history::seed(&mut tx, &mut n, year_id, director).await?;
+    dashboards::seed(&mut tx, director, Utc::now()).await?;
 
     let director_login = "directeur@lumiere.tg".to_string();
     let (teacher_email,): (String,) = sqlx::query_as("SELECT email FROM users WHERE id = $1")

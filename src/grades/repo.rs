@@ -591,3 +591,43 @@ pub async fn score_spread(
     }
     q.fetch_all(db).await
 }
+
+/// An evaluation already held whose marks are not all typed.
+#[derive(Clone, Debug, FromRow, serde::Serialize)]
+pub struct Unmarked {
+    pub id: i64,
+    pub title: String,
+    pub held_on: NaiveDate,
+    pub class_name: String,
+    pub subject: String,
+    /// Active students of the class with a mark (a score, absent or excused).
+    pub marked: i64,
+    /// Active students of the class.
+    pub students: i64,
+}
+
+/// The evaluations a teacher gave (in a class and subject they teach this year), held by
+/// `day` in a period still open, whose marks are not all typed: the oldest first.
+pub async fn unmarked_of_teacher(
+    db: &Pool,
+    teacher: i64,
+    day: NaiveDate,
+) -> Result<Vec<Unmarked>, sqlx::Error> {
+    let rows: Vec<Unmarked> = sqlx::query_as(
+        "SELECT e.id, e.title, e.held_on, c.name AS class_name, j.name AS subject, \
+           (SELECT COUNT(*) FROM marks m JOIN enrollments en ON en.student_id = m.student_id AND en.class_id = e.class_id \
+              JOIN students s ON s.id = m.student_id AND s.active = TRUE WHERE m.evaluation_id = e.id) AS marked, \
+           (SELECT COUNT(*) FROM enrollments en JOIN students s ON s.id = en.student_id AND s.active = TRUE \
+              WHERE en.class_id = e.class_id) AS students \
+         FROM evaluations e JOIN periods p ON p.id = e.period_id JOIN classes c ON c.id = e.class_id \
+         JOIN school_years y ON y.id = c.school_year_id AND y.current = TRUE JOIN subjects j ON j.id = e.subject_id \
+         WHERE p.closed = FALSE AND e.held_on <= $2 AND EXISTS (SELECT 1 FROM teaching_assignments t \
+           WHERE t.class_id = e.class_id AND t.subject_id = e.subject_id AND t.teacher_user_id = $1) \
+         ORDER BY e.held_on, e.id",
+    )
+    .bind(teacher)
+    .bind(day)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().filter(|r| r.marked < r.students).collect())
+}

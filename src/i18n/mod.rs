@@ -153,6 +153,11 @@ const CATALOGS: &[(&str, &str, &str)] = &[
         include_str!("../../locales/fr/prediction.ftl"),
         include_str!("../../locales/en/prediction.ftl"),
     ),
+    (
+        "dashboard",
+        include_str!("../../locales/fr/dashboard.ftl"),
+        include_str!("../../locales/en/dashboard.ftl"),
+    ),
 ];
 
 /// The source text of every catalog file, per locale, for the consistency tests.

@@ -17,18 +17,38 @@ use crate::web::{Ctx, PathId, html, redirect};
 /// Routes of the three family and teacher portals.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/eleve", get(student_home).allow(Rule::STUDENT))
-        .route("/enseignant", get(teacher_home).allow(Rule::TEACHER))
+        .route("/eleve", get(student_dashboard).allow(Rule::STUDENT))
+        .route("/eleve/notes", get(student_home).allow(Rule::STUDENT))
+        .route("/enseignant", get(teacher_dashboard).allow(Rule::TEACHER))
+        .route(
+            "/enseignant/classes",
+            get(teacher_home).allow(Rule::TEACHER),
+        )
         .route(
             "/enseignant/classes/{id}",
             get(teacher_class).allow(Rule::TEACHER),
         )
-        .route("/parent", get(parent_home).allow(Rule::PARENT))
+        .route("/parent", get(parent_dashboard).allow(Rule::PARENT))
+        .route("/parent/enfants", get(parent_home).allow(Rule::PARENT))
         .route(
             "/parent/enfants/{id}",
             get(parent_child).allow(Rule::PARENT),
         )
         .route("/parent/famille", get(family).allow(Rule::PARENT))
+}
+
+// Each portal's home is the user's dashboard of widgets (see `dashboard`); the pages that
+// were the homes are one link away.
+async fn student_dashboard(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    crate::dashboard::home(&app, &ctx, Portal::Student).await
+}
+
+async fn teacher_dashboard(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    crate::dashboard::home(&app, &ctx, Portal::Teacher).await
+}
+
+async fn parent_dashboard(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    crate::dashboard::home(&app, &ctx, Portal::Parent).await
 }
 
 #[derive(Template)]
@@ -96,7 +116,9 @@ async fn student_home(
     let u = ctx.require(Portal::Student)?;
     let student = school::student_by_user(&app.db, u.id).await?;
     let marks = match &student {
-        Some(s) => Some(marks_block(&app, s.id, q.periode.parse().ok(), "/eleve".into()).await?),
+        Some(s) => {
+            Some(marks_block(&app, s.id, q.periode.parse().ok(), "/eleve/notes".into()).await?)
+        }
         None => None,
     };
     let teachers = match student.as_ref().and_then(|s| s.class_id) {

@@ -98,10 +98,27 @@ async fn manifest_for(
     });
     if let Some(p) = portal {
         body["name"] = format!("{} · {}", school.name, t.t(p.label_key())).into();
-        body["shortcuts"] = shortcuts(p)
+        // The widgets first, each on its own page (to pin, and to open from the icon).
+        let widgets = crate::dashboard::cards::installable(p)
             .iter()
-            .map(|(url, key)| serde_json::json!({"name": t.t(key), "url": url}))
+            .take(2)
+            .map(|k| {
+                let url = match p {
+                    Portal::Admin => format!("/tableau/widgets/{}/page", k.code()),
+                    _ => crate::dashboard::cards::data_url(p, *k)
+                        .replace("/api/widgets/", "/tableau/widgets/")
+                        .replace('?', "/page?"),
+                };
+                serde_json::json!({"name": t.t(k.title_key()), "url": url})
+            });
+        body["shortcuts"] = widgets
+            .chain(
+                shortcuts(p)
+                    .iter()
+                    .map(|(url, key)| serde_json::json!({"name": t.t(key), "url": url})),
+            )
             .collect();
+        body["widgets"] = crate::dashboard::cards::manifest_widgets(t, p).into();
     }
     Ok((
         [(header::CONTENT_TYPE, "application/manifest+json")],

@@ -46,10 +46,23 @@ pub async fn web(
     };
     req.extensions_mut().insert(locale);
     // Read once here: the access rule of the route and the page context both need it.
-    let viewer = match crate::auth::current_user(&app, &session).await {
+    let mut viewer = match crate::auth::current_user(&app, &session).await {
         Ok(u) => u,
         Err(e) => return e.into_response(),
     };
+    // A program reading the API with a personal access token: the token's owner, for the
+    // token's scopes only (see `dashboard::tokens`).
+    if let Some(secret) = crate::dashboard::tokens::bearer(req.headers()) {
+        let t = Tr::new(app.i18n.clone(), locale);
+        let path = req.uri().path().to_string();
+        match crate::dashboard::tokens::authenticate(&app, &t, req.method(), &path, secret).await {
+            Ok((u, auth)) => {
+                viewer = Some(u);
+                req.extensions_mut().insert(auth);
+            }
+            Err(refused) => return refused,
+        }
+    }
     req.extensions_mut().insert(crate::authz::Viewer(viewer));
     req.extensions_mut()
         .insert(Tr::new(app.i18n.clone(), locale));

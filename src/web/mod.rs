@@ -104,6 +104,102 @@ pub struct NavItem {
     pub active: bool,
 }
 
+/// The pages of a portal's navigation that `u` may open: (address, catalog key).
+pub fn nav_items(u: &CurrentUser, portal: Portal) -> Vec<(&'static str, &'static str)> {
+    let items: &[(&'static str, &'static str)] = match portal {
+        Portal::Student => &[
+            ("/eleve", "nav-home"),
+            ("/eleve/notes", "nav-my-record"),
+            ("/eleve/a-faire", "nav-todo"),
+            ("/eleve/cours", "nav-courses"),
+            ("/eleve/emploi-du-temps", "nav-my-week"),
+            ("/progression", "nav-progress"),
+            ("/classements", "nav-boards"),
+            ("/defis", "nav-challenges"),
+            ("/annonces", "nav-announcements"),
+        ],
+        Portal::Teacher => &[
+            ("/enseignant", "nav-home"),
+            ("/enseignant/classes", "nav-my-classes"),
+            ("/enseignant/emploi-du-temps", "nav-my-week"),
+            ("/enseignant/cours", "nav-courses"),
+            ("/suivi", "nav-tasks"),
+            ("/classements", "nav-boards"),
+            ("/defis", "nav-challenges"),
+            ("/annonces", "nav-announcements"),
+        ],
+        Portal::Parent => &[
+            ("/parent", "nav-home"),
+            ("/parent/enfants", "nav-my-children"),
+            ("/parent/famille", "nav-family"),
+            ("/classements", "nav-boards"),
+            ("/defis", "nav-challenges"),
+            ("/annonces", "nav-announcements"),
+        ],
+        Portal::Admin => &[
+            ("/admin", "nav-dashboard"),
+            ("/admin/analytique", "nav-analytics"),
+            ("/admin/tableaux", "nav-dashboards"),
+            ("/admin/prediction", "nav-prediction"),
+            ("/admin/eleves", "nav-students"),
+            ("/admin/classes", "nav-classes"),
+            ("/admin/parents", "nav-guardians"),
+            ("/admin/personnel", "nav-staff"),
+            ("/admin/utilisateurs", "nav-users"),
+            ("/admin/absences", "nav-absences"),
+            ("/admin/cahier", "nav-lesson-log"),
+            ("/admin/emplois-du-temps", "nav-timetable"),
+            ("/admin/absences-enseignants", "nav-teacher-absences"),
+            ("/admin/vie-scolaire", "nav-conduct-rules"),
+            ("/admin/automatisations", "nav-workflows"),
+            ("/suivi", "nav-tasks"),
+            ("/admin/documents-scolaires", "nav-documents"),
+            ("/admin/import", "nav-import"),
+            ("/admin/frais", "nav-fees"),
+            ("/admin/impayes", "nav-arrears"),
+            ("/admin/caisse", "nav-cash"),
+            ("/admin/exports", "nav-exports"),
+            ("/admin/mobile-money", "nav-momo"),
+            ("/admin/sms", "nav-sms"),
+            ("/admin/periodes", "nav-periods"),
+            ("/admin/saisie", "nav-entry"),
+            ("/admin/coefficients", "nav-coefficients"),
+            ("/admin/notation", "nav-grading"),
+            ("/admin/annees", "nav-years"),
+            ("/admin/gamification", "nav-gamification"),
+            ("/admin/journal", "nav-journal"),
+            ("/admin/etablissement", "nav-school"),
+            ("/annonces", "nav-announcements"),
+        ],
+    };
+    let u = Some(u);
+    let director = u.is_some_and(|u| u.has(crate::auth::Role::Director));
+    let records = u.is_some_and(crate::authz::can_manage_records);
+    let money = u.is_some_and(crate::authz::can_handle_money);
+    let risks = u.is_some_and(crate::authz::may_follow_school_risks);
+    items
+        .iter()
+        // Only pages the user may open.
+        .filter(|(href, _)| match *href {
+            "/admin/import" => records,
+            "/admin/journal" | "/admin/cahier" | "/admin/emplois-du-temps" | "/admin/tableaux" => {
+                director
+            }
+            "/admin/gamification" => records,
+            "/admin/mobile-money" => money,
+            "/admin/prediction" => risks,
+            "/admin/sms"
+            | "/admin/absences-enseignants"
+            | "/admin/saisie"
+            | "/admin/documents-scolaires"
+            | "/admin/vie-scolaire"
+            | "/admin/automatisations" => records,
+            _ => true,
+        })
+        .copied()
+        .collect()
+}
+
 /// The request context every page handler takes: language, user, token, flash and branding.
 pub struct Ctx {
     /// The translator for this request's language.
@@ -126,6 +222,8 @@ pub struct Ctx {
     pub session: Session,
     /// The school's time when the request arrived.
     pub now: chrono::DateTime<chrono::Utc>,
+    /// The personal access token the request came with (a program reading the API).
+    pub token: Option<crate::dashboard::tokens::TokenAuth>,
 }
 
 impl<S> FromRequestParts<S> for Ctx
@@ -149,7 +247,16 @@ where
             Some(v) => v.0.clone(),
             None => crate::auth::current_user(&app, &session).await?,
         };
-        let csrf = csrf::token(&session).await?;
+        // A program with a personal access token has no session to keep a token in.
+        let token = parts
+            .extensions
+            .get::<crate::dashboard::tokens::TokenAuth>()
+            .cloned();
+        let csrf = if token.is_some() {
+            String::new()
+        } else {
+            csrf::token(&session).await?
+        };
         // `remove` marks the session modified (a database write) even when the key is absent.
         let flash = match session.get::<Flash>("flash").await? {
             Some(f) => {
@@ -159,7 +266,7 @@ where
             None => None,
         };
         let now = app.clock.now();
-        if user.is_some() {
+        if user.is_some() && token.is_none() {
             keep_alive(&session, now).await?;
         }
         let school = app.settings.school(&app.db).await?;
@@ -188,6 +295,7 @@ where
                 .unwrap_or_else(|| parts.uri.path().to_string()),
             htmx: HtmxInfo::from_headers(&parts.headers),
             session,
+            token,
         })
     }
 }
@@ -252,93 +360,11 @@ impl Ctx {
 
     /// The navigation of the active portal, only to pages that exist.
     pub fn nav(&self) -> Vec<NavItem> {
-        let Some(portal) = self.portal() else {
+        let Some(u) = self.user.as_ref() else {
             return Vec::new();
         };
-        let items: &[(&'static str, &str)] = match portal {
-            Portal::Student => &[
-                ("/eleve", "nav-home"),
-                ("/eleve/a-faire", "nav-todo"),
-                ("/eleve/cours", "nav-courses"),
-                ("/eleve/emploi-du-temps", "nav-my-week"),
-                ("/progression", "nav-progress"),
-                ("/classements", "nav-boards"),
-                ("/defis", "nav-challenges"),
-                ("/annonces", "nav-announcements"),
-            ],
-            Portal::Teacher => &[
-                ("/enseignant", "nav-my-classes"),
-                ("/enseignant/emploi-du-temps", "nav-my-week"),
-                ("/enseignant/cours", "nav-courses"),
-                ("/suivi", "nav-tasks"),
-                ("/classements", "nav-boards"),
-                ("/defis", "nav-challenges"),
-                ("/annonces", "nav-announcements"),
-            ],
-            Portal::Parent => &[
-                ("/parent", "nav-my-children"),
-                ("/parent/famille", "nav-family"),
-                ("/classements", "nav-boards"),
-                ("/defis", "nav-challenges"),
-                ("/annonces", "nav-announcements"),
-            ],
-            Portal::Admin => &[
-                ("/admin", "nav-dashboard"),
-                ("/admin/analytique", "nav-analytics"),
-                ("/admin/prediction", "nav-prediction"),
-                ("/admin/eleves", "nav-students"),
-                ("/admin/classes", "nav-classes"),
-                ("/admin/parents", "nav-guardians"),
-                ("/admin/personnel", "nav-staff"),
-                ("/admin/utilisateurs", "nav-users"),
-                ("/admin/absences", "nav-absences"),
-                ("/admin/cahier", "nav-lesson-log"),
-                ("/admin/emplois-du-temps", "nav-timetable"),
-                ("/admin/absences-enseignants", "nav-teacher-absences"),
-                ("/admin/vie-scolaire", "nav-conduct-rules"),
-                ("/admin/automatisations", "nav-workflows"),
-                ("/suivi", "nav-tasks"),
-                ("/admin/documents-scolaires", "nav-documents"),
-                ("/admin/import", "nav-import"),
-                ("/admin/frais", "nav-fees"),
-                ("/admin/impayes", "nav-arrears"),
-                ("/admin/caisse", "nav-cash"),
-                ("/admin/exports", "nav-exports"),
-                ("/admin/mobile-money", "nav-momo"),
-                ("/admin/sms", "nav-sms"),
-                ("/admin/periodes", "nav-periods"),
-                ("/admin/saisie", "nav-entry"),
-                ("/admin/coefficients", "nav-coefficients"),
-                ("/admin/notation", "nav-grading"),
-                ("/admin/annees", "nav-years"),
-                ("/admin/gamification", "nav-gamification"),
-                ("/admin/journal", "nav-journal"),
-                ("/admin/etablissement", "nav-school"),
-                ("/annonces", "nav-announcements"),
-            ],
-        };
-        let u = self.user.as_ref();
-        let director = u.is_some_and(|u| u.has(crate::auth::Role::Director));
-        let records = u.is_some_and(crate::authz::can_manage_records);
-        let money = u.is_some_and(crate::authz::can_handle_money);
-        let risks = u.is_some_and(crate::authz::may_follow_school_risks);
-        items
-            .iter()
-            // Only pages the user may open.
-            .filter(|(href, _)| match *href {
-                "/admin/import" => records,
-                "/admin/journal" | "/admin/cahier" | "/admin/emplois-du-temps" => director,
-                "/admin/gamification" => records,
-                "/admin/mobile-money" => money,
-                "/admin/prediction" => risks,
-                "/admin/sms"
-                | "/admin/absences-enseignants"
-                | "/admin/saisie"
-                | "/admin/documents-scolaires"
-                | "/admin/vie-scolaire"
-                | "/admin/automatisations" => records,
-                _ => true,
-            })
+        nav_items(u, u.active_portal())
+            .into_iter()
             .map(|(href, key)| NavItem {
                 href,
                 label: self.t.t(key),

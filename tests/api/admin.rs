@@ -238,7 +238,7 @@ async fn guardian_accounts_validate_phones_and_link_children() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let home = p.get("/parent").await;
+    let home = p.get("/parent/enfants").await;
     assert_eq!(home.location(), format!("/parent/enfants/{}", app.f.s3));
 }
 

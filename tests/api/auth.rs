@@ -117,7 +117,10 @@ async fn login_is_rate_limited_per_address() {
 async fn deactivated_account_cannot_log_in_and_loses_its_sessions() {
     let app = TestApp::new().await;
     let mut parent = app.login_as("parent_2").await;
-    assert_eq!(parent.get("/parent").await.status, StatusCode::SEE_OTHER); // one child: redirect
+    assert_eq!(
+        parent.get("/parent/enfants").await.status,
+        StatusCode::SEE_OTHER
+    ); // one child: redirect
     let mut director = app.login_as("director").await;
     let r = director
         .post(

@@ -135,6 +135,10 @@ const PUBLIC_GET: &[(&str, &str)] = &[
     ("/manifest.webmanifest", "/manifest.webmanifest"),
     ("/manifest/{portal}", "/manifest/parent"),
     ("/sw.js", "/sw.js"),
+    (
+        "/tableau/widgets/{kind}/carte.json",
+        "/tableau/widgets/balance/carte.json",
+    ),
 ];
 
 /// GET routes whose access another test walks, each with the reason.
@@ -157,6 +161,10 @@ const GET_ELSEWHERE: &[(&str, &str)] = &[
         "public: public_pages_answer_everyone_alike",
     ),
     ("/sw.js", "public: public_pages_answer_everyone_alike"),
+    (
+        "/tableau/widgets/{kind}/carte.json",
+        "public, no one's data: public_pages_answer_everyone_alike",
+    ),
     (
         "/connexion/oubli",
         "public: reset::the_request_page_answers_alike_for_an_unknown_account",
@@ -408,6 +416,65 @@ async fn every_get_route_for_every_role() {
             Some("Mathématiques"),
         ),
         ("/eleve".into(), vec!["student"], None),
+        ("/eleve/notes".into(), vec!["student"], Some("T-001")),
+        ("/enseignant/classes".into(), vec!["teacher_a"], None),
+        ("/parent/enfants".into(), vec!["parent_1", "parent_2"], None),
+        // Dashboards: a widget of a role, for those who hold it; the JSON alike.
+        (
+            "/tableau/widgets/balance?role=parent".into(),
+            vec!["parent_1", "parent_2"],
+            None,
+        ),
+        (
+            format!("/tableau/widgets/marks/page?role=parent&enfant={}", f.s1),
+            vec!["parent_1"],
+            Some("Elom"),
+        ),
+        (
+            format!(
+                "/tableau/widgets/attendance?role=teacher&classe={}",
+                f.class_a
+            ),
+            vec!["teacher_a"],
+            None,
+        ),
+        (
+            "/tableau/widgets/collection?role=director".into(),
+            vec!["director"],
+            Some("FCFA"),
+        ),
+        ("/admin/tableaux".into(), vec!["director"], None),
+        (
+            "/api/widgets".into(),
+            vec![
+                "student",
+                "parent_1",
+                "parent_2",
+                "teacher_a",
+                "director",
+                "bursar",
+                "secretary",
+            ],
+            None,
+        ),
+        (
+            format!("/api/widgets/marks?enfant={}", f.s1),
+            vec!["student", "parent_1"],
+            Some("Elom"),
+        ),
+        (
+            "/compte/jetons".into(),
+            vec![
+                "student",
+                "parent_1",
+                "parent_2",
+                "teacher_a",
+                "director",
+                "bursar",
+                "secretary",
+            ],
+            None,
+        ),
         ("/eleve/a-faire".into(), vec!["student"], None),
         ("/eleve/cours".into(), vec!["student"], None),
         (
@@ -1183,6 +1250,19 @@ async fn every_post_route_for_every_role() {
     let tt_constraint = crate::timetable::constraint(&app).await;
     let tt_parallel = crate::timetable_parallel::group(&app).await;
     let challenge = class_b_challenge(&app).await;
+    // Parent 1's personal access token.
+    let token = suku::dashboard::repo::insert_token(
+        &app.db.pool,
+        f.parent_1,
+        "Téléphone",
+        "hash-of-a-test-token",
+        "suku_abcd",
+        "balance",
+        app.state.clock.now(),
+        None,
+    )
+    .await
+    .unwrap();
     let (school_badge,): (i64,) = sqlx::query_as(
         "INSERT INTO badges (name, description, icon) VALUES ('Esprit d''équipe', '', 'team') RETURNING id",
     )
@@ -2243,6 +2323,44 @@ async fn every_post_route_for_every_role() {
                 ("action", "entretien_eleve".into()),
             ],
             vec!["teacher_a", "director", "bursar", "secretary"],
+        ),
+        (
+            "/tableau".into(),
+            vec![
+                ("role", "parent".into()),
+                ("action", "deplacer".into()),
+                ("id", "1".into()),
+                ("sens", "bas".into()),
+            ],
+            vec!["parent_1", "parent_2"],
+        ),
+        (
+            "/admin/tableaux".into(),
+            vec![
+                ("role", "teacher".into()),
+                ("action", "deplacer".into()),
+                ("id", "1".into()),
+                ("sens", "bas".into()),
+            ],
+            vec!["director"],
+        ),
+        (
+            "/compte/jetons".into(),
+            vec![("name", "Essai".into())],
+            vec![
+                "student",
+                "parent_1",
+                "parent_2",
+                "teacher_a",
+                "director",
+                "bursar",
+                "secretary",
+            ],
+        ),
+        (
+            format!("/compte/jetons/{token}/revoquer"),
+            vec![],
+            vec!["parent_1"],
         ),
         (
             "/admin/analytique/seuils".into(),

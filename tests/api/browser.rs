@@ -253,7 +253,7 @@ async fn each_demo_role_uses_its_portal_in_a_real_browser() {
     // Each role lands on its own portal.
     for (role, home, heading) in [
         ("admin", "/admin", "Tableau de bord"),
-        ("teacher", "/enseignant", "Mes classes"),
+        ("teacher", "/enseignant", "Espace enseignant"),
         ("student", "/eleve", "Espace élève"),
     ] {
         let l = login_of(role);
@@ -284,7 +284,9 @@ async fn each_demo_role_uses_its_portal_in_a_real_browser() {
     // The teacher opens a class roster (htmx-boosted navigation).
     let l = login_of("teacher");
     login(&c, &base, &l.login, &l.password).await;
-    click(&c, ".tile h2 a").await;
+    // From the dashboard's widget of their classes, once it has loaded.
+    wait_text(&c, "[data-kind=classes] .tile", "élèves").await;
+    click(&c, "[data-kind=classes] .tile h3 a").await;
     wait_text(&c, "#roster caption", "Liste de la classe").await;
     shot(&c, "teacher-roster").await;
 
@@ -471,6 +473,9 @@ async fn each_demo_role_uses_its_portal_in_a_real_browser() {
     let l = login_of("parent");
     login(&c, &base, &l.login, &l.password).await;
     assert!(c.current_url().await.unwrap().path().starts_with("/parent"));
+    // From the dashboard to the children's page.
+    click_menu(&c, ".main-nav a[href='/parent/enfants']").await;
+    wait_text(&c, "[data-testid=child-class]", "").await;
     let first_class = c
         .find(Locator::Css("[data-testid=child-class]"))
         .await

@@ -75,7 +75,10 @@ async fn every_family_page_opens_on_the_same_child() {
         .await
         .unwrap();
     let mut p = app.login_as("parent_1").await;
-    let home = p.get("/parent").await;
+    // The dashboard's widgets are about the same child.
+    let marks = p.get_htmx("/tableau/widgets/marks?role=parent").await;
+    assert!(marks.body.contains("Sena Agbodjan"), "{}", marks.body);
+    let home = p.get("/parent/enfants").await;
     assert_eq!(home.status, StatusCode::OK);
     assert!(
         home.body.contains(&format!(
@@ -102,7 +105,7 @@ async fn every_family_page_opens_on_the_same_child() {
         .execute(&app.db.pool)
         .await
         .unwrap();
-    let home = p.get("/parent").await;
+    let home = p.get("/parent/enfants").await;
     assert!(home.body.contains(&format!(
         "aria-current=\"page\" data-testid=\"child-{}\"",
         f.s1
@@ -159,7 +162,7 @@ async fn absent_and_excused_marks_read_as_words() {
     check(&page, "Absent", "Dispensé");
     assert!(page.plain().contains("12,5 /20 Devoir surveillé"));
     let mut s = app.login_as("student").await;
-    check(&s.get("/eleve").await, "Absent", "Dispensé");
+    check(&s.get("/eleve/notes").await, "Absent", "Dispensé");
     english(&mut p).await;
     let page = p.get(&format!("/parent/enfants/{}", f.s1)).await;
     check(&page, "Absent", "Excused");

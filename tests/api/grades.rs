@@ -297,7 +297,7 @@ async fn families_see_marks_as_they_come() {
     assert!(sibling.text().contains("Pas encore de note"));
     let mut s = app.login_as("student").await;
     assert!(
-        s.get("/eleve")
+        s.get("/eleve/notes")
             .await
             .text()
             .contains("moyenne\u{a0}: 14,50")

@@ -175,7 +175,7 @@ async fn a_good_file_imports_every_student_with_guardians_and_invoices() {
     let r = p.login("+22890123456", "").await;
     assert_ne!(r.status, StatusCode::SEE_OTHER);
     let mut p2 = app.login_as("parent_2").await;
-    assert!(p2.get("/parent").await.body.contains("Dela"));
+    assert!(p2.get("/parent/enfants").await.body.contains("Dela"));
 }
 
 #[tokio::test]

@@ -79,7 +79,10 @@ async fn a_lesson_with_homework_reaches_the_class_and_its_parents_only() {
         todo.plain().contains("Les fractions"),
         "the class's recent log is shown"
     );
-    let home = s.get("/eleve").await;
+    // The dashboard's widget, and the student's record.
+    let home = s.get_htmx("/tableau/widgets/todo?role=student").await;
+    assert!(home.plain().contains("Exercices 3 à 6 page 41"));
+    let home = s.get("/eleve/notes").await;
     assert!(home.plain().contains("Exercices 3 à 6 page 41"));
 
     // Parent 1 sees it for S1 (6e A), not for S2 (6e B); parent 2 may not open S1's list.

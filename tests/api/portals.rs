@@ -8,7 +8,7 @@ use crate::helpers::TestApp;
 async fn student_sees_their_class_and_teachers() {
     let app = TestApp::new().await;
     let mut s = app.login_as("student").await;
-    let r = s.get("/eleve").await;
+    let r = s.get("/eleve/notes").await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("T-001"));
     assert!(r.body.contains("6e A"));
@@ -23,7 +23,7 @@ async fn student_sees_their_class_and_teachers() {
 async fn teacher_sees_their_classes_and_rosters() {
     let app = TestApp::new().await;
     let mut t = app.login_as("teacher_a").await;
-    let r = t.get("/enseignant").await;
+    let r = t.get("/enseignant/classes").await;
     assert!(r.body.contains("6e A"));
     assert!(!r.body.contains("6e B"));
     assert!(r.body.contains("Vous êtes professeur principal"));
@@ -39,7 +39,7 @@ async fn teacher_sees_their_classes_and_rosters() {
 async fn parent_switches_between_children() {
     let app = TestApp::new().await;
     let mut p = app.login_as("parent_1").await;
-    let r = p.get("/parent").await;
+    let r = p.get("/parent/enfants").await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains(&format!("/parent/enfants/{}", app.f.s1)));
     assert!(r.body.contains(&format!("/parent/enfants/{}", app.f.s2)));
@@ -52,7 +52,7 @@ async fn parent_switches_between_children() {
     // A parent with one child goes straight to that child.
     let mut p2 = app.login_as("parent_2").await;
     assert_eq!(
-        p2.get("/parent").await.location(),
+        p2.get("/parent/enfants").await.location(),
         format!("/parent/enfants/{}", app.f.s3)
     );
 }

@@ -441,7 +441,10 @@ async fn the_roll_call_opens_on_the_lesson_of_the_hour_and_homes_show_today() {
         "the roll call starts at the lesson's hour"
     );
     assert!(form.contains("value=\"55\""));
-    let home = t.get("/enseignant").await.plain();
+    let home = t
+        .get_htmx("/tableau/widgets/today?role=teacher")
+        .await
+        .plain();
     assert!(
         home.contains("Aujourd’hui") && home.contains("08:50–09:45"),
         "{home}"
