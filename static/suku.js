@@ -237,9 +237,10 @@
   document.addEventListener("submit", function (e) {
     var f = e.target;
     if (!f.matches || !f.matches('form[action="/deconnexion"]') || f.getAttribute("data-push-done")) return;
-    // The dashboards kept for offline go too.
+    // The dashboards kept for offline go too, and htmx's copies of the last pages.
     if ("serviceWorker" in navigator && navigator.serviceWorker.controller) navigator.serviceWorker.controller.postMessage("logout");
     if ("caches" in window) caches.delete("suku-data").catch(function () {});
+    try { localStorage.removeItem("htmx-history-cache"); } catch (err) { /* private mode */ }
     if (!("serviceWorker" in navigator) || !("PushManager" in window)) return;
     // Before htmx's boost takes it: this one is a plain navigation.
     e.preventDefault();
@@ -674,6 +675,25 @@
   }
   document.addEventListener("DOMContentLoaded", editor);
   document.addEventListener("htmx:afterSettle", editor);
+  // The copies kept for offline are one person's: the login page forgets them (a session
+  // that ended without logging out), and another person's page replaces them.
+  function offlineOwner() {
+    if (!("caches" in window)) return;
+    var me = document.body.getAttribute("data-user");
+    if (!me) {
+      if (location.pathname.indexOf("/connexion") === 0) caches.delete("suku-data").catch(function () {});
+      return;
+    }
+    caches.open("suku-data").then(function (c) {
+      return c.match("/__owner").then(function (hit) { return hit ? hit.text() : null; }).then(function (owner) {
+        if (owner === me) return;
+        return (owner === null ? Promise.resolve() : caches.delete("suku-data"))
+          .then(function () { return caches.open("suku-data"); })
+          .then(function (c2) { return c2.put("/__owner", new Response(me)); });
+      });
+    }).catch(function () {});
+  }
+  document.addEventListener("DOMContentLoaded", offlineOwner);
   // The installed app's badge shows the unread notifications.
   function badge() {
     var bell = document.getElementById("bell");

@@ -6,6 +6,13 @@ const VERSION = "suku-v6";
 // The dashboards and their widgets, kept apart from the app's files (logging out empties it).
 const DATA = "suku-data";
 const HOMES = ["/eleve", "/enseignant", "/parent", "/admin"];
+// A copy older than this is not shown offline.
+const MAX_AGE = 14 * 24 * 3600 * 1000;
+function fresh(hit) {
+  if (!hit) return null;
+  const at = Date.parse(hit.headers.get("Date") || "");
+  return at && Date.now() - at < MAX_AGE ? hit : null;
+}
 const SHELL = [
   "/hors-ligne",
   "/static/suku.css?v=0.1.0",
@@ -51,18 +58,22 @@ self.addEventListener("fetch", (event) => {
     // how old it is).
     event.respondWith(
       fetch(req).then((res) => {
-        if (res.ok) {
+        // Only a widget's content (not a redirect to the login page, not an error).
+        if (res.ok && res.headers.get("X-Suku-Widget")) {
           const copy = res.clone();
           caches.open(DATA).then((c) => c.put(req, copy));
         }
         return res;
       }).catch(() => caches.open(DATA).then((c) => c.match(req)).then((hit) => {
+        hit = fresh(hit);
         if (!hit) throw new Error("offline");
-        return hit.text().then((body) => {
-          const headers = new Headers(hit.headers);
-          headers.set("X-Suku-Offline", hit.headers.get("Date") || new Date().toUTCString());
-          return new Response(body, { status: 200, headers });
-        });
+        return hit.text().then((body) => new Response(body, {
+          status: 200,
+          headers: {
+            "Content-Type": hit.headers.get("Content-Type") || "text/html; charset=utf-8",
+            "X-Suku-Offline": hit.headers.get("Date") || new Date().toUTCString(),
+          },
+        }));
       }))
     );
     return;
@@ -79,7 +90,7 @@ self.addEventListener("fetch", (event) => {
         }
         return res;
       }).catch(() => (home ? caches.open(DATA).then((c) => c.match(url.pathname)) : Promise.resolve(null))
-        .then((hit) => hit || caches.match("/hors-ligne")))
+        .then((hit) => fresh(hit) || caches.match("/hors-ligne")))
     );
   }
 });

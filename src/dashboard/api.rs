@@ -197,7 +197,7 @@ async fn page(
             row,
         })
         .collect();
-    html_status(
+    let mut res = html_status(
         status,
         &TokensPage {
             ctx,
@@ -207,7 +207,13 @@ async fn page(
             error,
             name,
         },
-    )
+    )?;
+    // A new token's secret is shown once: no copy in any cache.
+    res.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    Ok(res)
 }
 
 async fn tokens_page(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
@@ -262,6 +268,7 @@ async fn create(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult
         }
     };
     let (secret, hash) = tokens::new_secret();
+    let fp = tokens::password_fp(&crate::auth::repo::password_hash(&app.db, u.id).await?);
     let prefix: String = secret.chars().take(tokens::PREFIX.len() + 4).collect();
     let mut tx = crate::db::begin_write(&app.db).await?;
     let id = repo::insert_token(
@@ -273,6 +280,7 @@ async fn create(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult
         &scopes.join(" "),
         ctx.now,
         expires,
+        &fp,
     )
     .await?;
     crate::audit::record(

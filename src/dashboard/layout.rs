@@ -113,23 +113,30 @@ impl Refused {
 
 /// What a person of a role sees: their own arrangement if they made one, else the default.
 /// The default's locked widgets are always there (at their place in the default when a
-/// person's arrangement lacks them), and only the default locks.
+/// person's arrangement lacks them), and only the default locks. A widget is the default's
+/// when both its number and its kind match (the administration may have reused a number).
 pub fn effective(default: &[Item], own: Option<&[Item]>) -> Vec<Item> {
     let Some(own) = own else {
         return default.to_vec();
     };
-    let locked = |id: i64| default.iter().any(|d| d.id == id && d.locked);
+    let same = |a: &Item, b: &Item| a.id == b.id && a.kind == b.kind;
     let mut out: Vec<Item> = own
         .iter()
         .map(|i| Item {
-            locked: locked(i.id),
+            locked: default.iter().any(|d| d.locked && same(d, i)),
             ..i.clone()
         })
         .collect();
     for (at, d) in default.iter().enumerate() {
-        if d.locked && !out.iter().any(|i| i.id == d.id) {
-            out.insert(at.min(out.len()), d.clone());
+        if !d.locked || out.iter().any(|i| same(i, d)) {
+            continue;
         }
+        // A person's widget holding the number under another kind takes a number of its own.
+        if let Some(i) = out.iter().position(|i| i.id == d.id) {
+            let next = out.iter().map(|i| i.id).max().unwrap_or(0).max(OWN_IDS) + 1;
+            out[i].id = next;
+        }
+        out.insert(at.min(out.len()), d.clone());
     }
     out
 }
@@ -321,6 +328,15 @@ mod tests {
         let mut d = default.clone();
         apply(&mut d, Edit::Remove { id: 1 }, false).unwrap();
         assert_eq!(ids(&d), [2, 3]);
+        // The administration removed widget 3 and added another kind, numbered 3 again,
+        // and locked it: a person who kept the old 3 keeps it, and gets the new one too.
+        let default = vec![item(1, "a", false), item(3, "d", true)];
+        let own = vec![item(3, "c", false), item(1, "a", false)];
+        let seen = effective(&default, Some(&own));
+        let kinds: Vec<&str> = seen.iter().map(|i| i.kind.as_str()).collect();
+        assert_eq!(kinds, ["c", "d", "a"]);
+        assert_eq!(ids(&seen), [OWN_IDS + 1, 3, 1]);
+        assert!(!seen[0].locked && seen[1].locked);
     }
 
     #[test]

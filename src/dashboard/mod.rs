@@ -31,7 +31,11 @@ pub fn role_for(u: &CurrentUser, portal: Portal) -> Option<Role> {
 }
 
 fn parse(json: &str) -> Vec<Item> {
-    serde_json::from_str(json).unwrap_or_default()
+    serde_json::from_str(json).unwrap_or_else(|e| {
+        // Written by this code, so unreadable only if damaged: the default stands in.
+        tracing::warn!(error = %e, "dashboard: a stored arrangement does not read");
+        Vec::new()
+    })
 }
 
 fn json(items: &[Item]) -> AppResult<String> {
@@ -89,14 +93,12 @@ impl From<sqlx::Error> for EditError {
 }
 
 fn refused(r: Refused) -> EditError {
-    match r {
-        Refused::NotFound => EditError::Other(AppError::NotFound),
-        r => EditError::Refused(r.key()),
-    }
+    // A widget removed meanwhile (another tab) is said in the editor, which stays.
+    EditError::Refused(r.key())
 }
 
-/// Changes `user`'s dashboard as `role`, in one transaction (two tabs saving at once keep
-/// both changes in turn). `None` goes back to the role's default.
+/// Changes `user`'s dashboard as `role`, in one transaction under the dashboard's lock (two
+/// tabs saving at once keep both changes, in turn). `None` goes back to the role's default.
 pub async fn edit_own(
     db: &Pool,
     user: i64,
@@ -105,7 +107,12 @@ pub async fn edit_own(
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), EditError> {
     check_kind(role, edit.as_ref())?;
+    // Only the administration locks, on a role's default.
+    if matches!(edit, Some(Edit::Lock { .. })) {
+        return Err(EditError::Other(AppError::BadRequest("dash-error-form")));
+    }
     let mut tx = crate::db::begin_write(db).await?;
+    repo::lock(&mut tx, &format!("{user}:{}", role.code())).await?;
     let Some(edit) = edit else {
         repo::delete_layout(&mut *tx, user, role.code()).await?;
         tx.commit().await?;
@@ -140,6 +147,7 @@ pub async fn edit_default(
 ) -> Result<(), EditError> {
     check_kind(role, edit.as_ref())?;
     let mut tx = crate::db::begin_write(db).await?;
+    repo::lock(&mut tx, role.code()).await?;
     let before = repo::default_of(&mut *tx, role.code()).await?;
     let Some(edit) = edit else {
         repo::delete_default(&mut *tx, role.code()).await?;

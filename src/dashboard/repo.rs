@@ -115,10 +115,12 @@ pub struct Token {
     pub expires_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// The fingerprint of the password hash the token was made under.
+    pub password_fp: String,
 }
 
-const TOKEN: &str = "SELECT id, user_id, name, prefix, scopes, created_at, expires_at, last_used_at, revoked_at \
-                     FROM api_tokens";
+const TOKEN: &str = "SELECT id, user_id, name, prefix, scopes, created_at, expires_at, last_used_at, revoked_at, \
+                     password_fp FROM api_tokens";
 
 pub async fn tokens_of(db: &Pool, user: i64) -> Result<Vec<Token>, sqlx::Error> {
     sqlx::query_as(crate::sql!(
@@ -148,10 +150,11 @@ pub async fn insert_token<'e>(
     scopes: &str,
     at: DateTime<Utc>,
     expires: Option<DateTime<Utc>>,
+    password_fp: &str,
 ) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO api_tokens (user_id, name, token_hash, prefix, scopes, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO api_tokens (user_id, name, token_hash, prefix, scopes, created_at, expires_at, password_fp) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(user)
     .bind(name)
@@ -160,9 +163,24 @@ pub async fn insert_token<'e>(
     .bind(scopes)
     .bind(at)
     .bind(expires)
+    .bind(password_fp)
     .fetch_one(db)
     .await?;
     Ok(id)
+}
+
+/// Takes the lock of a dashboard (a person's for a role, or a role's default) until the
+/// transaction ends: two edits at once apply one after the other. SQLite's write
+/// transaction already does; PostgreSQL's read committed would lose one.
+pub async fn lock(tx: &mut crate::db::Tx<'_>, key: &str) -> Result<(), sqlx::Error> {
+    #[cfg(feature = "postgres")]
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+        .bind(format!("dashboard:{key}"))
+        .execute(&mut **tx)
+        .await?;
+    #[cfg(not(feature = "postgres"))]
+    let _ = (tx, key);
+    Ok(())
 }
 
 /// Revokes one of `user`'s tokens. False when they have no such live token.

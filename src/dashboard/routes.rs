@@ -241,7 +241,7 @@ pub async fn home(app: &AppState, ctx: &Ctx, portal: Portal) -> AppResult<Respon
 }
 
 #[derive(Template)]
-#[template(path = "dashboard/_editor.html")]
+#[template(path = "dashboard/editor_part.html")]
 struct EditorPart<'a> {
     ctx: &'a Ctx,
     editor: Editor,
@@ -539,7 +539,13 @@ async fn fragment(
     let kind = kind_of(&code)?;
     let (_, data) = computed(&app, &ctx, kind, &q).await?;
     let mut res = match data {
-        Ok(d) => super::render::widget(&ctx, &d)?.into_response(),
+        Ok(d) => {
+            let mut r = super::render::widget(&ctx, &d)?.into_response();
+            // What the service worker keeps for offline: a widget's content, nothing else.
+            r.headers_mut()
+                .insert("X-Suku-Widget", axum::http::HeaderValue::from_static("1"));
+            r
+        }
         Err(()) => super::render::failed(&ctx)?,
     };
     // Personal: never kept by a shared cache. The app's own cache (the service worker) keeps

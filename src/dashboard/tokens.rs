@@ -55,6 +55,11 @@ pub fn new_secret() -> (String, String) {
     (secret, hash)
 }
 
+/// The fingerprint of a password hash kept with a token: a new password ends the token.
+pub fn password_fp(password_hash: &str) -> String {
+    hash(password_hash)[..16].to_string()
+}
+
 pub fn hash(secret: &str) -> String {
     Sha256::digest(secret.as_bytes())
         .iter()
@@ -123,12 +128,18 @@ pub async fn authenticate(
     if row.revoked_at.is_some() || row.expires_at.is_some_and(|e| e <= now) {
         return Err(unauthorized());
     }
-    // A deactivated account's tokens die with it.
+    // A deactivated account's tokens die with it, and a token with the password it was
+    // made under (a reset, a change).
     let user = match crate::auth::user_by_id(&app.db, row.user_id).await {
-        Ok(Some(u)) if !u.must_change_password => u,
-        Ok(_) => return Err(unauthorized()),
+        Ok(Some(u)) => u,
+        Ok(None) => return Err(unauthorized()),
         Err(e) => return Err(crate::error::AppError::from(e).into_response()),
     };
+    match crate::auth::repo::password_hash(&app.db, row.user_id).await {
+        Ok(h) if !row.password_fp.is_empty() && password_fp(&h) == row.password_fp => {}
+        Ok(_) => return Err(unauthorized()),
+        Err(e) => return Err(crate::error::AppError::from(e).into_response()),
+    }
     let auth = TokenAuth {
         id: row.id,
         scopes: row.scopes.split_whitespace().map(str::to_string).collect(),

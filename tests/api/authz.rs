@@ -1260,6 +1260,7 @@ async fn every_post_route_for_every_role() {
         "balance",
         app.state.clock.now(),
         None,
+        "",
     )
     .await
     .unwrap();

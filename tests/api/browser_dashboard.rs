@@ -189,7 +189,7 @@ async fn people_arrange_their_dashboards_and_read_them_offline() {
         tokio::time::sleep(Duration::from_millis(30)).await;
     }
     assert_eq!(focused, "move-2-down");
-    wait_text(&p, "#dash-editor [role=status]", "position 1").await;
+    wait_text(&p, "#dash-status", "position 1").await;
 
     // With the mouse: the third widget dragged to the top.
     let third = p

@@ -243,8 +243,17 @@ async fn a_dashboard_arranged_once_follows_its_owner() {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let r = edit(&mut p, &[("action", "ajouter"), ("widget", "collection")]).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    // A widget removed meanwhile (another tab): said in the editor, which stays.
     let r = edit(&mut p, &[("action", "retirer"), ("id", "99")]).await;
-    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"dash-editor\"") && r.body.contains("n’est plus sur le tableau"));
+    // Locks are the administration's.
+    let r = edit(
+        &mut p,
+        &[("action", "verrou"), ("id", "2"), ("verrou", "1")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
     // The other parent is untouched, and a reset brings the default back.
     let mut other = app.login_as("parent_2").await;
     let defaults: Vec<String> = suku::dashboard::widgets::builtin(Role::Parent)
@@ -511,6 +520,17 @@ async fn tokens_read_their_scopes_of_their_owners_data_until_revoked() {
     let r = bearer(&app, "GET", "/api/widgets/balance", &t2).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     let r = bearer(&app, "GET", "/api/widgets/balance", "suku_nope").await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    // A new password (a reset, a change) ends the tokens made under the old one.
+    let t3 = make_token(&mut p, "Tablette", &["marks"]).await;
+    assert_eq!(
+        bearer(&app, "GET", "/api/widgets/marks", &t3).await.status,
+        StatusCode::OK
+    );
+    suku::auth::repo::set_password(&app.db.pool, f.parent_1, "$argon2id$another", false)
+        .await
+        .unwrap();
+    let r = bearer(&app, "GET", "/api/widgets/marks", &t3).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     // A bad form says why, without making a token.
     let r = p.post("/compte/jetons", &[("name", "Sans droit")]).await;

@@ -124,6 +124,8 @@ pub(super) async fn leaderboard(ask: &Ask<'_>) -> AppResult<LeaderboardW> {
         Role::Student | Role::Parent => ask.student().await?.and_then(|s| s.class_id),
         _ => match ask.class().await? {
             Some(c) => Some(c),
+            // A teacher without a class this year has no board.
+            None if ask.role == Role::Teacher => None,
             None => crate::school::current_classes_headed(db, true, ask.user.id)
                 .await?
                 .first()
