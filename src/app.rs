@@ -125,6 +125,7 @@ pub fn router_with(state: AppState, cluster: Option<crate::realtime::Cluster>) -
         .merge(crate::auth::router())
         .merge(crate::portals::router())
         .merge(crate::dashboard::router())
+        .merge(crate::assistant::router())
         .merge(crate::grades::router())
         .merge(crate::bulletins::router())
         .merge(crate::attendance::router())

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod analytics;
 pub mod announcements;
 pub mod app;
+pub mod assistant;
 pub mod attendance;
 pub mod audit;
 pub mod auth;

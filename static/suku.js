@@ -694,6 +694,50 @@
     }).catch(function () {});
   }
   document.addEventListener("DOMContentLoaded", offlineOwner);
+  // The assistant opens beside the page (over it on a phone); without JavaScript its link
+  // opens its own page. A question is sent with Enter (Shift+Enter: a new line).
+  function assistantPanel() { return document.getElementById("assistant-panel"); }
+  function assistantEnd() {
+    var list = document.getElementById("asst-messages");
+    if (list && list.lastElementChild) list.lastElementChild.scrollIntoView({ block: "end" });
+    var input = document.getElementById("asst-input");
+    if (input) input.focus();
+  }
+  document.addEventListener("click", function (e) {
+    var open = e.target.closest && e.target.closest("[data-assistant-open]");
+    var close = e.target.closest && e.target.closest("[data-assistant-close]");
+    var panel = assistantPanel();
+    if (!panel || !window.htmx || (!open && !close)) return;
+    e.preventDefault();
+    if (close || !panel.hidden) {
+      panel.hidden = true;
+      document.body.classList.remove("assistant-open");
+      return;
+    }
+    panel.hidden = false;
+    document.body.classList.add("assistant-open");
+    htmx.ajax("GET", "/assistant", { target: "#assistant-panel", swap: "innerHTML" }).then(assistantEnd);
+  });
+  document.addEventListener("keydown", function (e) {
+    var panel = assistantPanel();
+    if (e.key === "Escape" && panel && !panel.hidden) {
+      panel.hidden = true;
+      document.body.classList.remove("assistant-open");
+      return;
+    }
+    if (e.key !== "Enter" || e.shiftKey || !e.target.matches || !e.target.matches("#asst-input")) return;
+    e.preventDefault();
+    var f = e.target.form;
+    if (f.requestSubmit) f.requestSubmit(); else f.submit();
+  });
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var f = e.detail.elt;
+    if (!f || !f.matches || !f.closest(".asst")) return;
+    if (f.matches("[data-assistant-form]") && e.detail.successful) f.reset();
+    var s = f.closest(".asst").querySelector(".asst-suggestions");
+    if (s && e.detail.successful) s.remove();
+    assistantEnd();
+  });
   // The installed app's badge shows the unread notifications.
   function badge() {
     var bell = document.getElementById("bell");

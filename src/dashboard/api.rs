@@ -169,6 +169,7 @@ fn offered(ctx: &Ctx) -> Vec<(&'static str, String)> {
         .map(|k| (k.code(), ctx.t.t(k.title_key())))
         .collect();
     out.push((tokens::GAMIFICATION, ctx.t.t("token-scope-gamification")));
+    out.push((tokens::ASSISTANT, ctx.t.t("token-scope-assistant")));
     out
 }
 
@@ -191,7 +192,7 @@ async fn page(
                 .split_whitespace()
                 .map(|s| match Kind::parse(s) {
                     Some(k) => ctx.t.t(k.title_key()),
-                    None => ctx.t.t("token-scope-gamification"),
+                    None => ctx.t.t(format!("token-scope-{s}")),
                 })
                 .collect(),
             row,

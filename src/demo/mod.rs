@@ -14,6 +14,7 @@ use crate::db::{Pool, Tx};
 use crate::settings::{self, PeriodKind, SchoolSettings};
 
 mod assignments;
+mod assistant;
 mod chat;
 mod conduct;
 mod documents;
@@ -551,6 +552,7 @@ pub async fn generate(db: &Pool) -> anyhow::Result<DemoSchool> {
             .await?;
     history::seed(&mut tx, &mut n, year_id, director).await?;
     dashboards::seed(&mut tx, director, Utc::now()).await?;
+    assistant::seed(&mut tx).await?;
 
     let director_login = "directeur@lumiere.tg".to_string();
     let (teacher_email,): (String,) = sqlx::query_as("SELECT email FROM users WHERE id = $1")

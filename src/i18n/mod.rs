@@ -158,6 +158,11 @@ const CATALOGS: &[(&str, &str, &str)] = &[
         include_str!("../../locales/fr/dashboard.ftl"),
         include_str!("../../locales/en/dashboard.ftl"),
     ),
+    (
+        "assistant",
+        include_str!("../../locales/fr/assistant.ftl"),
+        include_str!("../../locales/en/assistant.ftl"),
+    ),
 ];
 
 /// The source text of every catalog file, per locale, for the consistency tests.

@@ -140,6 +140,7 @@ pub fn nav_items(u: &CurrentUser, portal: Portal) -> Vec<(&'static str, &'static
             ("/admin", "nav-dashboard"),
             ("/admin/analytique", "nav-analytics"),
             ("/admin/tableaux", "nav-dashboards"),
+            ("/admin/assistant", "nav-assistant-admin"),
             ("/admin/prediction", "nav-prediction"),
             ("/admin/eleves", "nav-students"),
             ("/admin/classes", "nav-classes"),
@@ -181,7 +182,7 @@ pub fn nav_items(u: &CurrentUser, portal: Portal) -> Vec<(&'static str, &'static
         .iter()
         // Only pages the user may open.
         .filter(|(href, _)| match *href {
-            "/admin/import" => records,
+            "/admin/import" | "/admin/assistant" => records,
             "/admin/journal" | "/admin/cahier" | "/admin/emplois-du-temps" | "/admin/tableaux" => {
                 director
             }

@@ -29,7 +29,16 @@ async fn a_student_follows_a_course_and_takes_its_quiz_on_a_phone() {
 
     let s = browser(&driver, 360, 780).await;
     login(&s, &base, &student.login, &student.password).await;
-    click(&s, "main a[href='/eleve/cours']").await;
+    // From the dashboard's quick links, once its widgets have loaded.
+    wait_text(&s, "[data-kind=links]", "Cours en ligne").await;
+    s.execute(
+        "document.querySelector('[data-kind=links]').scrollIntoView({block: 'center'});",
+        vec![],
+    )
+    .await
+    .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    click(&s, "[data-kind=links] a[href='/eleve/cours']").await;
     wait_text(&s, "main h1", "Mes cours en ligne").await;
     click(&s, &format!("a[href='/cours/{course}']")).await;
     wait_text(&s, "main", "Chapitre 1").await;

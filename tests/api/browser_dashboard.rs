@@ -5,7 +5,7 @@
 //! widget with the keyboard and another by dragging it, and finds both after a reload; a
 //! widget whose query fails shows its own message while the others work; with the server
 //! gone, the dashboard opens from the service worker with each widget's last copy and its
-//! age.
+//! age. The assistant opens from the header and answers what the family owes.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -260,6 +260,19 @@ async fn people_arrange_their_dashboards_and_read_them_offline() {
         .execute(&db.pool)
         .await
         .unwrap();
+
+    // The assistant opens beside the dashboard and answers from the family's own data.
+    click(&p, "[data-assistant-open]").await;
+    wait_text(&p, "#assistant-panel", "Assistant").await;
+    crate::browser::type_into(&p, "#asst-input", "combien je dois ?\u{E007}").await;
+    wait_text(&p, "#asst-messages .asst-assistant", "FCFA").await;
+    shot(&p, "assistant-panel").await;
+    p.execute(
+        "document.querySelector('[data-assistant-close]').click();",
+        vec![],
+    )
+    .await
+    .unwrap();
 
     // Offline: once the service worker runs the page, the dashboard and its widgets are
     // kept; with the server gone they open from it, each saying how old it is.

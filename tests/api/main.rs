@@ -6,6 +6,7 @@ mod admin;
 mod analytics;
 mod announcements;
 mod assignments;
+mod assistant;
 mod attendance;
 mod auth;
 mod authz;

@@ -1,0 +1,277 @@
+//! The SQL of the assistant: conversations and messages, the FAQ, each person's use per
+//! day, and flagged conversations.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::db::{Db, Pool};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Message {
+    pub id: i64,
+    /// user or assistant.
+    pub author: String,
+    pub body: String,
+    /// local (without a model), model, or refused.
+    pub mode: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A person's latest conversation as `role`, if any.
+pub async fn latest_conversation(
+    db: &Pool,
+    user: i64,
+    role: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT id FROM assistant_conversations WHERE user_id = $1 AND role = $2 \
+         ORDER BY started_at DESC, id DESC LIMIT 1",
+    )
+    .bind(user)
+    .bind(role)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// The owner of a conversation.
+pub async fn owner(db: &Pool, conversation: i64) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT user_id, role FROM assistant_conversations WHERE id = $1")
+        .bind(conversation)
+        .fetch_optional(db)
+        .await
+}
+
+pub async fn start<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    user: i64,
+    role: &str,
+    at: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO assistant_conversations (user_id, role, started_at) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(user)
+    .bind(role)
+    .bind(at)
+    .fetch_one(db)
+    .await?;
+    Ok(id)
+}
+
+pub async fn messages(db: &Pool, conversation: i64) -> Result<Vec<Message>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, author, body, mode, created_at FROM assistant_messages \
+         WHERE conversation_id = $1 ORDER BY id",
+    )
+    .bind(conversation)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn add<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    conversation: i64,
+    author: &str,
+    body: &str,
+    mode: &str,
+    tokens: i64,
+    at: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO assistant_messages (conversation_id, author, body, mode, tokens, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(conversation)
+    .bind(author)
+    .bind(body)
+    .bind(mode)
+    .bind(tokens)
+    .bind(at)
+    .fetch_one(db)
+    .await?;
+    Ok(id)
+}
+
+/// Messages a person sent since `since` (the rate limit).
+pub async fn sent_since(db: &Pool, user: i64, since: DateTime<Utc>) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM assistant_messages m JOIN assistant_conversations c ON c.id = m.conversation_id \
+         WHERE c.user_id = $1 AND m.author = 'user' AND m.created_at >= $2",
+    )
+    .bind(user)
+    .bind(since)
+    .fetch_one(db)
+    .await?;
+    Ok(n)
+}
+
+/// A person's use of a day: (messages, tokens).
+pub async fn usage<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    user: i64,
+    day: NaiveDate,
+) -> Result<(i64, i64), sqlx::Error> {
+    let row: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT messages, tokens FROM assistant_usage WHERE user_id = $1 AND day = $2",
+    )
+    .bind(user)
+    .bind(day)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.unwrap_or((0, 0)))
+}
+
+/// Counts a message and its tokens in a person's day.
+pub async fn count<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    user: i64,
+    day: NaiveDate,
+    tokens: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO assistant_usage (user_id, day, messages, tokens) VALUES ($1, $2, 1, $3) \
+         ON CONFLICT (user_id, day) DO UPDATE SET messages = assistant_usage.messages + 1, \
+         tokens = assistant_usage.tokens + excluded.tokens",
+    )
+    .bind(user)
+    .bind(day)
+    .bind(tokens)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// One line of the usage report: a role's use over the days since `from`.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct UsageLine {
+    pub role: String,
+    pub people: i64,
+    pub messages: i64,
+    pub tokens: i64,
+}
+
+pub async fn usage_by_role(db: &Pool, from: NaiveDate) -> Result<Vec<UsageLine>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT r.role, COUNT(DISTINCT u.user_id) AS people, CAST(SUM(u.messages) AS BIGINT) AS messages, \
+         CAST(SUM(u.tokens) AS BIGINT) AS tokens FROM assistant_usage u \
+         JOIN user_roles r ON r.user_id = u.user_id WHERE u.day >= $1 GROUP BY r.role ORDER BY r.role",
+    )
+    .bind(from)
+    .fetch_all(db)
+    .await
+}
+
+// ---------------------------------------------------------------- the FAQ
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Faq {
+    pub id: i64,
+    pub question: String,
+    pub answer: String,
+    pub keywords: String,
+}
+
+pub async fn faq(db: &Pool) -> Result<Vec<Faq>, sqlx::Error> {
+    sqlx::query_as("SELECT id, question, answer, keywords FROM assistant_faq ORDER BY id")
+        .fetch_all(db)
+        .await
+}
+
+pub async fn add_faq<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    question: &str,
+    answer: &str,
+    keywords: &str,
+    by: Option<i64>,
+    at: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO assistant_faq (question, answer, keywords, updated_by, updated_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(question)
+    .bind(answer)
+    .bind(keywords)
+    .bind(by)
+    .bind(at)
+    .fetch_one(db)
+    .await?;
+    Ok(id)
+}
+
+pub async fn delete_faq<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    id: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query("DELETE FROM assistant_faq WHERE id = $1")
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+// ---------------------------------------------------------------- flags
+
+pub async fn flag<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    conversation: i64,
+    reason: &str,
+    note: &str,
+    by: Option<i64>,
+    at: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO assistant_flags (conversation_id, reason, note, raised_by, raised_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(conversation)
+    .bind(reason)
+    .bind(note)
+    .bind(by)
+    .bind(at)
+    .fetch_one(db)
+    .await?;
+    Ok(id)
+}
+
+/// A flagged conversation, for the administration.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Flag {
+    pub id: i64,
+    pub conversation_id: i64,
+    pub reason: String,
+    pub note: String,
+    pub raised_at: DateTime<Utc>,
+    /// The conversation's owner, "Prénom NOM".
+    pub person: String,
+    pub role: String,
+    pub handled_at: Option<DateTime<Utc>>,
+}
+
+pub async fn flags(db: &Pool) -> Result<Vec<Flag>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT f.id, f.conversation_id, f.reason, f.note, f.raised_at, \
+         u.first_name || ' ' || u.last_name AS person, c.role, f.handled_at \
+         FROM assistant_flags f JOIN assistant_conversations c ON c.id = f.conversation_id \
+         JOIN users u ON u.id = c.user_id ORDER BY f.handled_at IS NOT NULL, f.raised_at DESC LIMIT 200",
+    )
+    .fetch_all(db)
+    .await
+}
+
+pub async fn handle_flag<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    id: i64,
+    by: i64,
+    at: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE assistant_flags SET handled_by = $2, handled_at = $3 WHERE id = $1 AND handled_at IS NULL",
+    )
+    .bind(id)
+    .bind(by)
+    .bind(at)
+    .execute(db)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
