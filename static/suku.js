@@ -703,32 +703,39 @@
     var input = document.getElementById("asst-input");
     if (input) input.focus();
   }
+  function assistantToggle(open) {
+    var panel = assistantPanel(), toggle = document.querySelector("[data-assistant-open]");
+    panel.hidden = !open;
+    document.body.classList.toggle("assistant-open", open);
+    if (toggle) toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    // Closed: the keyboard goes back where it was.
+    if (!open && toggle) toggle.focus();
+  }
   document.addEventListener("click", function (e) {
     var open = e.target.closest && e.target.closest("[data-assistant-open]");
     var close = e.target.closest && e.target.closest("[data-assistant-close]");
     var panel = assistantPanel();
     if (!panel || !window.htmx || (!open && !close)) return;
+    // A new tab or window stays the browser's.
+    if (open && (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0)) return;
     e.preventDefault();
     if (close || !panel.hidden) {
-      panel.hidden = true;
-      document.body.classList.remove("assistant-open");
+      assistantToggle(false);
       return;
     }
-    panel.hidden = false;
-    document.body.classList.add("assistant-open");
+    assistantToggle(true);
     htmx.ajax("GET", "/assistant", { target: "#assistant-panel", swap: "innerHTML" }).then(assistantEnd);
   });
   document.addEventListener("keydown", function (e) {
     var panel = assistantPanel();
     if (e.key === "Escape" && panel && !panel.hidden) {
-      panel.hidden = true;
-      document.body.classList.remove("assistant-open");
+      assistantToggle(false);
       return;
     }
-    if (e.key !== "Enter" || e.shiftKey || !e.target.matches || !e.target.matches("#asst-input")) return;
+    if (e.key !== "Enter" || e.shiftKey || e.isComposing || !e.target.matches || !e.target.matches("#asst-input")) return;
     e.preventDefault();
     var f = e.target.form;
-    if (f.requestSubmit) f.requestSubmit(); else f.submit();
+    if (f.requestSubmit) f.requestSubmit();
   });
   document.addEventListener("htmx:afterRequest", function (e) {
     var f = e.detail.elt;

@@ -109,3 +109,6 @@ audit-assistant_faq-create = { $actor } added a question to the assistant’s FA
 audit-assistant_faq-delete = { $actor } deleted a question from the assistant’s FAQ.
 audit-settings-assistant = of the assistant
 token-scope-assistant = Ask the assistant questions
+asst-balance-staff = Families’ accounts are on the administration’s School fees page and arrears list; the school’s instalment dates are in its FAQ.
+asst-thanks = You are welcome! Ask me another question whenever you like.
+asst-token-scope = This access token may not read this information. Make one with this right, or ask in the portal.

@@ -109,3 +109,6 @@ audit-assistant_faq-create = { $actor } a ajouté une question à la FAQ de l’
 audit-assistant_faq-delete = { $actor } a supprimé une question de la FAQ de l’assistant.
 audit-settings-assistant = de l’assistant
 token-scope-assistant = Poser des questions à l’assistant
+asst-balance-staff = Les comptes des familles sont à la page Frais scolaires et à la liste des impayés de l’administration ; l’échéancier de l’école est dans sa FAQ.
+asst-thanks = Avec plaisir ! Posez-moi une autre question quand vous voulez.
+asst-token-scope = Ce jeton d’accès ne permet pas de lire cette information. Créez-en un avec ce droit, ou posez la question dans le portail.

@@ -6,6 +6,7 @@ use super::intent::{self, Intent};
 use super::repo::Faq;
 use super::tools::{self, Asker};
 use crate::auth::Role;
+use crate::dashboard::widgets::Kind;
 use crate::error::{AppError, AppResult};
 
 /// An FAQ entry counts from this share of its words found in the question.
@@ -39,16 +40,30 @@ pub async fn answer(a: &Asker<'_>, question: &str, faq: &[Faq]) -> AppResult<Str
     }
     let Some(i) = data_intent else {
         return Ok(match intents.first() {
+            Some(Intent::Greeting) if intent::thanks(question) => a.t.t("asst-thanks"),
             Some(Intent::Greeting) => a.t.t1("asst-hello", "name", &a.user.first_name),
             Some(Intent::Help) => a.t.t(format!("asst-help-{}", a.role.code())),
             _ => unknown(a).await?,
         });
     };
+    // A program's token reads only the widgets of its scopes.
+    let widget = match i {
+        Intent::Balance => Kind::Balance,
+        Intent::Marks => Kind::Marks,
+        Intent::Timetable => Kind::Today,
+        Intent::Absences => Kind::Absences,
+        Intent::Homework => Kind::Todo,
+        _ => Kind::Announcements,
+    };
+    if !a.may_read(widget) {
+        return Ok(a.t.t("asst-token-scope"));
+    }
     let students = tools::named(&a.students().await?, &words);
     let family = matches!(a.role, Role::Parent | Role::Student);
     let found = match i {
         Intent::Balance if a.role == Role::Parent => tools::balance(a, &students).await,
-        Intent::Balance => return Ok(a.t.t("asst-balance-parents")),
+        Intent::Balance if a.role == Role::Student => return Ok(a.t.t("asst-balance-parents")),
+        Intent::Balance => return Ok(a.t.t("asst-balance-staff")),
         Intent::Marks if family => tools::marks(a, &students).await,
         Intent::Timetable if family => {
             tools::timetable(a, &students, intent::day_offset(question)).await

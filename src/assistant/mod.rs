@@ -133,12 +133,35 @@ const DISTRESS: &[&str] = &[
     "suicidal",
 ];
 
-/// Does the text touch a word of `list` (folded, misspellings forgiven)?
-fn touches(text: &str, list: &[String]) -> bool {
+/// Does the text say one of the distress words (as written, folded: a slip must not hand a
+/// private conversation to the school)?
+fn distressed(text: &str) -> bool {
+    intent::words(text)
+        .iter()
+        .any(|w| DISTRESS.contains(&w.as_str()))
+}
+
+/// Does the text touch one of the blocked topics: every word of a topic of more than two
+/// letters is there ("fin de vie" needs "fin" and "vie", not "de").
+fn blocked(text: &str, topics: &[String]) -> bool {
     let words = intent::words(text);
-    list.iter()
-        .flat_map(|l| intent::words(l))
-        .any(|k| words.iter().any(|w| intent::matches(w, &k)))
+    topics.iter().any(|topic| {
+        let keys: Vec<String> = intent::words(topic)
+            .into_iter()
+            .filter(|k| k.chars().count() > 2)
+            .collect();
+        !keys.is_empty()
+            && keys
+                .iter()
+                .all(|k| words.iter().any(|w| intent::matches(w, k)))
+    })
+}
+
+/// What a program's personal access token lets the assistant read for it: the widgets of
+/// its scopes, nothing else of the person's (the session reads all the person may see).
+#[derive(Clone, Copy, Default)]
+pub struct Limits<'a> {
+    pub token: Option<&'a crate::dashboard::tokens::TokenAuth>,
 }
 
 /// Answers `question` from `user` as `role` in their current conversation (their latest as
@@ -150,6 +173,18 @@ pub async fn ask(
     t: &Tr,
     question: &str,
 ) -> Result<Reply, Refusal> {
+    ask_with(app, user, role, t, question, Limits::default()).await
+}
+
+/// The same for a program, within its token's scopes.
+pub async fn ask_with(
+    app: &AppState,
+    user: &CurrentUser,
+    role: Role,
+    t: &Tr,
+    question: &str,
+    limits: Limits<'_>,
+) -> Result<Reply, Refusal> {
     let question = question.trim();
     if question.is_empty() {
         return Err(Refusal::Invalid("asst-error-empty"));
@@ -160,30 +195,39 @@ pub async fn ask(
     let s = settings(app).await.map_err(AppError::from)?;
     let now = app.clock.now();
     let today = app.clock.today();
-    if repo::sent_since(&app.db, user.id, now - chrono::Duration::seconds(60)).await?
-        >= s.per_minute
-    {
-        return Err(Refusal::TooFast);
-    }
-    if repo::usage(&app.db, user.id, today).await?.0 >= s.daily_messages {
-        return Err(Refusal::Budget);
-    }
-    let distress = touches(
-        question,
-        &DISTRESS.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
-    );
-    let blocked = !distress && touches(question, &s.blocked_topics);
+    // Distress is answered and flagged whatever the limits.
+    let distress = distressed(question);
+    let blocked = !distress && blocked(question, &s.blocked_topics);
     let (answer, mode) = if distress {
         (t.t("asst-distress"), "refused")
     } else if blocked {
         (t.t("asst-blocked"), "refused")
     } else {
-        let asker = tools::Asker { app, user, role, t };
+        let asker = tools::Asker {
+            app,
+            user,
+            role,
+            t,
+            scopes: limits.token.map(|a| a.scopes.as_slice()),
+        };
         let faq = repo::faq(&app.db).await?;
         (local::answer(&asker, question, &faq).await?, "local")
     };
     let mut tx = crate::db::begin_write(&app.db).await?;
-    let conversation = match repo::latest_conversation(&app.db, user.id, role.code()).await? {
+    // The limits are read in the transaction that counts the message, under the person's
+    // lock: two messages at once cannot both pass the last place.
+    repo::lock(&mut tx, user.id).await?;
+    if !distress {
+        if repo::sent_since(&mut *tx, user.id, now - chrono::Duration::seconds(60)).await?
+            >= s.per_minute
+        {
+            return Err(Refusal::TooFast);
+        }
+        if repo::usage(&mut *tx, user.id, today).await?.0 >= s.daily_messages {
+            return Err(Refusal::Budget);
+        }
+    }
+    let conversation = match repo::latest_conversation(&mut *tx, user.id, role.code()).await? {
         Some(c) => c,
         None => repo::start(&mut *tx, user.id, role.code(), now).await?,
     };

@@ -16,9 +16,22 @@ pub struct Message {
     pub created_at: DateTime<Utc>,
 }
 
+/// Takes the lock of a person's assistant until the transaction ends (their limits and
+/// their conversation). SQLite's write transaction already serialises.
+pub async fn lock(tx: &mut crate::db::Tx<'_>, user: i64) -> Result<(), sqlx::Error> {
+    #[cfg(feature = "postgres")]
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+        .bind(format!("assistant:{user}"))
+        .execute(&mut **tx)
+        .await?;
+    #[cfg(not(feature = "postgres"))]
+    let _ = (tx, user);
+    Ok(())
+}
+
 /// A person's latest conversation as `role`, if any.
-pub async fn latest_conversation(
-    db: &Pool,
+pub async fn latest_conversation<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
     user: i64,
     role: &str,
 ) -> Result<Option<i64>, sqlx::Error> {
@@ -93,7 +106,11 @@ pub async fn add<'e>(
 }
 
 /// Messages a person sent since `since` (the rate limit).
-pub async fn sent_since(db: &Pool, user: i64, since: DateTime<Utc>) -> Result<i64, sqlx::Error> {
+pub async fn sent_since<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    user: i64,
+    since: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
     let (n,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM assistant_messages m JOIN assistant_conversations c ON c.id = m.conversation_id \
          WHERE c.user_id = $1 AND m.author = 'user' AND m.created_at >= $2",
@@ -150,11 +167,13 @@ pub struct UsageLine {
     pub tokens: i64,
 }
 
-pub async fn usage_by_role(db: &Pool, from: NaiveDate) -> Result<Vec<UsageLine>, sqlx::Error> {
+/// The questions asked since `from`, by the role they were asked as.
+pub async fn usage_by_role(db: &Pool, from: DateTime<Utc>) -> Result<Vec<UsageLine>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT r.role, COUNT(DISTINCT u.user_id) AS people, CAST(SUM(u.messages) AS BIGINT) AS messages, \
-         CAST(SUM(u.tokens) AS BIGINT) AS tokens FROM assistant_usage u \
-         JOIN user_roles r ON r.user_id = u.user_id WHERE u.day >= $1 GROUP BY r.role ORDER BY r.role",
+        "SELECT c.role, COUNT(DISTINCT c.user_id) AS people, COUNT(*) AS messages, \
+         CAST(COALESCE(SUM(m.tokens), 0) AS BIGINT) AS tokens \
+         FROM assistant_messages m JOIN assistant_conversations c ON c.id = m.conversation_id \
+         WHERE m.author = 'user' AND m.created_at >= $1 GROUP BY c.role ORDER BY c.role",
     )
     .bind(from)
     .fetch_all(db)
@@ -246,6 +265,32 @@ pub struct Flag {
     pub person: String,
     pub role: String,
     pub handled_at: Option<DateTime<Utc>>,
+}
+
+/// Was the conversation flagged (its only way to the administration's eyes)? With its
+/// owner's name.
+pub async fn flagged_owner(db: &Pool, conversation: i64) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT u.first_name || ' ' || u.last_name FROM assistant_conversations c \
+         JOIN users u ON u.id = c.user_id WHERE c.id = $1 \
+         AND EXISTS (SELECT 1 FROM assistant_flags f WHERE f.conversation_id = c.id)",
+    )
+    .bind(conversation)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// An open report by `user` on the conversation already?
+pub async fn reported(db: &Pool, conversation: i64, user: i64) -> Result<bool, sqlx::Error> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT id FROM assistant_flags WHERE conversation_id = $1 AND raised_by = $2 AND handled_at IS NULL",
+    )
+    .bind(conversation)
+    .bind(user)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.is_some())
 }
 
 pub async fn flags(db: &Pool) -> Result<Vec<Flag>, sqlx::Error> {

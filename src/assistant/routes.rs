@@ -158,7 +158,13 @@ async fn report(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult
     let Some(c) = repo::latest_conversation(&app.db, u.id, u.active_role.code()).await? else {
         return Err(AppError::BadRequest("asst-error-nothing-to-report"));
     };
-    repo::flag(&app.db, c, "report", &note, Some(u.id), ctx.now).await?;
+    // An empty conversation has nothing to read; one already reported waits for the school.
+    if repo::messages(&app.db, c).await?.is_empty() {
+        return Err(AppError::BadRequest("asst-error-nothing-to-report"));
+    }
+    if !repo::reported(&app.db, c, u.id).await? {
+        repo::flag(&app.db, c, "report", &note, Some(u.id), ctx.now).await?;
+    }
     ctx.flash("success", "asst-reported").await?;
     Ok(redirect("/assistant"))
 }
@@ -168,6 +174,9 @@ async fn report(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult
 #[derive(serde::Deserialize)]
 struct ApiQuestion {
     message: String,
+    /// The role to answer as (one the person holds), else their active one.
+    #[serde(default)]
+    role: Option<String>,
 }
 
 /// `POST /api/assistant` with `{"message": "..."}`: `{"answer": "...", "conversation": ID}`.
@@ -183,7 +192,17 @@ async fn api(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Re
     let Ok(q) = serde_json::from_slice::<ApiQuestion>(&body) else {
         return Ok(error(StatusCode::BAD_REQUEST, "asst-error-json"));
     };
-    match super::ask(&app, u, u.active_role, &ctx.t, &q.message).await {
+    let role = match q.role.as_deref() {
+        None => u.active_role,
+        Some(r) => match Role::parse(r).filter(|r| u.has(*r)) {
+            Some(r) => r,
+            None => return Ok(error(StatusCode::FORBIDDEN, "error-forbidden")),
+        },
+    };
+    let asker = super::Limits {
+        token: ctx.token.as_ref(),
+    };
+    match super::ask_with(&app, u, role, &ctx.t, &q.message, asker).await {
         Ok(r) => {
             Ok(Json(json!({ "answer": r.answer, "conversation": r.conversation })).into_response())
         }
@@ -212,14 +231,13 @@ struct Admin<'a> {
 
 async fn admin_page(app: &AppState, ctx: &Ctx, errors: FormErrors) -> AppResult<Response> {
     let u = ctx.user()?;
-    let today = ctx.today();
     html_status(
         errors.status(),
         &Admin {
             faq: repo::faq(&app.db).await?,
             settings: super::settings(app).await?,
-            week: repo::usage_by_role(&app.db, today - chrono::Duration::days(6)).await?,
-            month: repo::usage_by_role(&app.db, today - chrono::Duration::days(29)).await?,
+            week: repo::usage_by_role(&app.db, ctx.now - chrono::Duration::days(7)).await?,
+            month: repo::usage_by_role(&app.db, ctx.now - chrono::Duration::days(30)).await?,
             flags: repo::flags(&app.db).await?,
             may_set: u.has(Role::Director),
             errors,
@@ -356,13 +374,11 @@ async fn flagged_conversation(
     ctx: Ctx,
     PathId(id): PathId,
 ) -> AppResult<Response> {
-    let flags = repo::flags(&app.db).await?;
-    let flag = flags
-        .iter()
-        .find(|f| f.conversation_id == id)
+    let person = repo::flagged_owner(&app.db, id)
+        .await?
         .ok_or(AppError::NotFound)?;
     html(&Flagged {
-        person: flag.person.clone(),
+        person,
         messages: repo::messages(&app.db, id).await?,
         ctx: &ctx,
     })

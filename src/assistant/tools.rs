@@ -19,9 +19,17 @@ pub struct Asker<'a> {
     pub user: &'a CurrentUser,
     pub role: Role,
     pub t: &'a Tr,
+    /// A program's token: the widgets it may read (`None`: a person in their session).
+    pub scopes: Option<&'a [String]>,
 }
 
 impl Asker<'_> {
+    /// May the assistant read this widget's data for the asker?
+    pub fn may_read(&self, kind: Kind) -> bool {
+        self.scopes
+            .is_none_or(|s| s.iter().any(|x| x == kind.code()))
+    }
+
     /// The students the asker may ask about: themself, or their children.
     pub async fn students(&self) -> AppResult<Vec<StudentRow>> {
         let db = &self.app.db;
@@ -64,7 +72,9 @@ pub fn named(students: &[StudentRow], words: &[String]) -> Vec<StudentRow> {
         return by_name;
     }
     let said = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
-    let sex = if said(&["fils", "garcon", "son", "boy"]) {
+    // "son" is French too ("son emploi du temps"): the English son only after "my".
+    let my_son = words.windows(2).any(|w| w[0] == "my" && w[1] == "son");
+    let sex = if said(&["fils", "garcon", "boy"]) || my_son {
         Some("M")
     } else if said(&["fille", "daughter", "girl"]) {
         Some("F")

@@ -243,21 +243,18 @@ async fn the_json_endpoint_takes_the_session_or_a_token() {
     );
     // A token with the assistant's scope; one without it is refused.
     p.get("/compte/jetons").await;
-    let token = |scope: &'static str| {
+    let token = |scopes: &'static [&'static str]| {
         let mut p = p.clone();
         async move {
-            let r = p
-                .post(
-                    "/compte/jetons",
-                    &[("name", "App"), ("scope", scope), ("duree", "30")],
-                )
-                .await;
+            let mut f = vec![("name", "App"), ("duree", "30")];
+            f.extend(scopes.iter().map(|s| ("scope", *s)));
+            let r = p.post("/compte/jetons", &f).await;
             let at = r.body.find("data-testid=\"token-secret\">").unwrap() + 27;
             r.body[at..at + 45].to_string()
         }
     };
-    let with = token("assistant").await;
-    let without = token("balance").await;
+    let with = token(&["assistant", "balance"]).await;
+    let without = token(&["balance"]).await;
     let r = api(
         &app,
         None,
@@ -268,6 +265,32 @@ async fn the_json_endpoint_takes_the_session_or_a_token() {
     .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.body.contains("FCFA"));
+    // The assistant reads for a token only the widgets of its scopes.
+    let narrow = token(&["assistant"]).await;
+    let r = api(
+        &app,
+        None,
+        Some(&narrow),
+        false,
+        r#"{"message": "combien je dois ?"}"#,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        !r.body.contains("FCFA") && r.body.contains("ne permet pas"),
+        "{}",
+        r.body
+    );
+    // A role the person does not hold.
+    let r = api(
+        &app,
+        None,
+        Some(&with),
+        false,
+        r#"{"message": "combien je dois ?", "role": "director"}"#,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
     let r = api(
         &app,
         None,
@@ -290,6 +313,9 @@ async fn distress_and_reports_reach_the_administration() {
     let app = TestApp::new().await;
     let mut s = app.login_as("student").await;
     s.get("/assistant").await;
+    // A word that only looks like one of distress is not flagged.
+    let a = answer(&ask(&mut s, "il s'amuse en classe").await);
+    assert!(!a.contains("adulte de confiance"), "{a}");
     let a = answer(&ask(&mut s, "on me frappe à la maison").await);
     assert!(a.contains("adulte de confiance"), "{a}");
     let mut p = app.login_as("parent_1").await;
