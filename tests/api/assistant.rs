@@ -11,21 +11,7 @@ use serde_json::Value;
 use crate::helpers::{Client, Res, TestApp};
 
 async fn ask(c: &mut Client, q: &str) -> Res {
-    let body = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs([("message", q), ("_csrf", c.csrf.clone().unwrap().as_str())])
-        .finish();
-    let req = Request::builder()
-        .method("POST")
-        .uri("/assistant")
-        .header(
-            header::COOKIE,
-            format!("suku_session={}", c.cookie.clone().unwrap()),
-        )
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header("HX-Request", "true")
-        .body(Body::from(body))
-        .unwrap();
-    c.send(req).await
+    c.post_htmx("/assistant", &[("message", q)]).await
 }
 
 /// The assistant's last answer in a response, as text.

@@ -162,23 +162,7 @@ async fn widgets_show_only_ones_own_children_and_classes() {
 async fn edit(c: &mut Client, fields: &[(&str, &str)]) -> crate::helpers::Res {
     let mut all = vec![("role", "parent")];
     all.extend_from_slice(fields);
-    let token = c.csrf.clone().unwrap();
-    all.push(("_csrf", &token));
-    let body = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(&all)
-        .finish();
-    let req = Request::builder()
-        .method("POST")
-        .uri("/tableau")
-        .header(
-            header::COOKIE,
-            format!("suku_session={}", c.cookie.clone().unwrap()),
-        )
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header("HX-Request", "true")
-        .body(Body::from(body))
-        .unwrap();
-    c.send(req).await
+    c.post_htmx("/tableau", &all).await
 }
 
 #[tokio::test]

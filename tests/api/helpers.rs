@@ -644,6 +644,23 @@ impl Client {
         self.post_raw(path, &all).await
     }
 
+    /// Posts a form as htmx does (the `HX-Request` header), with the CSRF token added.
+    pub async fn post_htmx(&mut self, path: &str, fields: &[(&str, &str)]) -> Res {
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        let token = self.csrf.clone().unwrap_or_default();
+        all.push(("_csrf", &token));
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&all)
+            .finish();
+        let req = self
+            .builder("POST", path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("HX-Request", "true")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
     /// Posts a form exactly as given (no token added).
     pub async fn post_raw(&mut self, path: &str, fields: &[(&str, &str)]) -> Res {
         let body = form_urlencoded::Serializer::new(String::new())
