@@ -9,7 +9,6 @@
 //! Run with `cargo bench --bench momo_callbacks` (SQLite), or with `--features postgres`
 //! and `SUKU_BENCH_PG_URL` pointing at an empty database.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -17,6 +16,10 @@ use axum::Json;
 use axum::routing::post;
 use serde_json::{Value, json};
 use tokio::sync::Semaphore;
+
+mod common;
+
+use common::{pct, serve};
 
 const PAYMENTS: usize = 400;
 const DUPLICATES: usize = 100;
@@ -32,20 +35,6 @@ async fn paygate_status(Json(b): Json<Value>) -> Json<Value> {
         "datetime": "2026-11-24 10:00:00",
         "payment_method": "T-Money",
     }))
-}
-
-async fn serve(router: axum::Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
-    url
 }
 
 /// Sends `bodies` (None: a GET of `url`) `CONCURRENCY` at a time; returns the sorted
@@ -79,11 +68,6 @@ async fn burst(url: &str, bodies: Vec<Option<Value>>) -> (Vec<Duration>, Duratio
     let wall = started.elapsed();
     times.sort();
     (times, wall)
-}
-
-fn pct(times: &[Duration], p: f64) -> f64 {
-    let i = ((times.len() as f64 - 1.0) * p).round() as usize;
-    times[i].as_secs_f64() * 1000.0
 }
 
 #[tokio::main]

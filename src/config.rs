@@ -54,6 +54,9 @@ pub struct Config {
     pub momo: MomoConfig,
     /// Text messages: which provider, and its keys.
     pub sms: SmsConfig,
+    /// The assistant's language model (`SUKU_LLM_*`); the director's settings page may set
+    /// another.
+    pub llm: LlmConfig,
     /// The school's clock, if not the system's: the tests live on a fixed school day, and
     /// every node a test starts from this configuration reads the same clock. Not read
     /// from the environment.
@@ -102,6 +105,16 @@ pub struct MomoConfig {
     pub timeout_secs: u64,
     /// The demo operator may be used (set by `suku demo`, never from the environment).
     pub demo_allowed: bool,
+}
+
+/// An OpenAI-compatible Chat Completions endpoint for the assistant: `SUKU_LLM_URL` (the
+/// base URL, e.g. `http://127.0.0.1:8000/v1`), `SUKU_LLM_MODEL`, `SUKU_LLM_KEY` (optional).
+/// No URL: the assistant answers without a model.
+#[derive(Clone, Debug, Default)]
+pub struct LlmConfig {
+    pub url: String,
+    pub model: String,
+    pub key: Secret,
 }
 
 /// Text messages (`SUKU_SMS_*`, `SUKU_TWILIO_*`).
@@ -179,6 +192,7 @@ impl Config {
             momo: MomoConfig::default(),
             s3: Default::default(),
             sms: SmsConfig::default(),
+            llm: LlmConfig::default(),
             clock: None,
         }
     }
@@ -241,6 +255,9 @@ impl Config {
         var("SUKU_TWILIO_ACCOUNT_SID", &mut self.sms.twilio_sid)?;
         var("SUKU_TWILIO_AUTH_TOKEN", &mut self.sms.twilio_token)?;
         var("SUKU_SMS_URL_TEMPLATE", &mut self.sms.url_template)?;
+        var("SUKU_LLM_URL", &mut self.llm.url)?;
+        var("SUKU_LLM_MODEL", &mut self.llm.model)?;
+        var("SUKU_LLM_KEY", &mut self.llm.key)?;
         self.redis_url = std::env::var("REDIS_URL").ok().filter(|v| !v.is_empty());
         self.vapid_private_key = std::env::var("SUKU_VAPID_PRIVATE_KEY")
             .ok()

@@ -745,6 +745,49 @@
     if (s && e.detail.successful) s.remove();
     assistantEnd();
   });
+  // An answer the model is writing comes as server-sent events: the tool being read, the
+  // text as it is written, then the whole text. Without event streams (or when the stream
+  // breaks), the answer is fetched whole once written.
+  function assistantWhole(li) {
+    htmx.ajax("GET", li.getAttribute("data-stream"), { target: li, swap: "outerHTML" }).then(assistantEnd);
+  }
+  function assistantStream(li) {
+    if (li.getAttribute("data-streaming")) return;
+    li.setAttribute("data-streaming", "1");
+    if (!window.EventSource) { assistantWhole(li); return; }
+    var status = li.querySelector(".asst-status"), text = li.querySelector("p:not(.asst-status)");
+    var list = li.parentNode, es = new EventSource(li.getAttribute("data-stream")), done = false;
+    function follow() {
+      if (list && list.scrollHeight - list.scrollTop - list.clientHeight < 120) li.scrollIntoView({ block: "end" });
+    }
+    es.addEventListener("tool", function (e) { if (status) status.textContent = e.data; });
+    es.addEventListener("delta", function (e) {
+      if (status) { status.remove(); status = null; }
+      text.textContent += e.data;
+      follow();
+    });
+    es.addEventListener("done", function (e) {
+      done = true;
+      es.close();
+      if (status) status.remove();
+      text.textContent = e.data;
+      li.classList.remove("asst-pending");
+      li.removeAttribute("data-stream");
+      li.removeAttribute("aria-busy");
+      follow();
+    });
+    es.onerror = function () {
+      es.close();
+      if (!done) assistantWhole(li);
+    };
+  }
+  if (window.htmx) {
+    htmx.onLoad(function (el) {
+      var found = el.matches && el.matches("[data-stream]") ? [el] : [];
+      if (el.querySelectorAll) found = found.concat(Array.prototype.slice.call(el.querySelectorAll("[data-stream]")));
+      found.forEach(assistantStream);
+    });
+  }
   // The installed app's badge shows the unread notifications.
   function badge() {
     var bell = document.getElementById("bell");

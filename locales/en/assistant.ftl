@@ -112,3 +112,54 @@ token-scope-assistant = Ask the assistant questions
 asst-balance-staff = Families’ accounts are on the administration’s School fees page and arrears list; the school’s instalment dates are in its FAQ.
 asst-thanks = You are welcome! Ask me another question whenever you like.
 asst-token-scope = This access token may not read this information. Make one with this right, or ask in the portal.
+
+## The language model
+asst-thinking = The assistant is thinking…
+asst-see-answer = See the answer
+asst-reading-balance = Reading the fees balance…
+asst-reading-marks = Reading the marks…
+asst-reading-absences = Reading the absences…
+asst-reading-homework = Reading the work to do…
+asst-reading-timetable = Reading the timetable…
+asst-reading-announcements = Reading the announcements…
+asst-reading-faq = Reading the school’s answers…
+asst-model-busy = The language model is very busy right now. Here is what I can say without it:
+asst-model-down = The language model does not answer. Here is what I can say without it:
+asst-model-refused = The language model refused the request (the administration should check its settings). Here is what I can say without it:
+asst-model-cut = (The language model stopped: the answer may be incomplete.)
+asst-model-lost = The answer could not be written. Please ask again.
+asst-token-budget = You have used all of today’s model time set for you. Here is what I can say without it:
+asst-answer-taken = This answer is already being written.
+asst-daily-tokens = Model tokens per person per day (0: never the model)
+asst-error-daily-tokens = Between 0 and 1,000,000 tokens a day.
+asst-homework-hints = Homework help by hints for students
+asst-homework-hints-help = With a model, the assistant guides students with hints and questions, never giving the answer. Unticked, it sends them to their teacher.
+asst-model = Language model
+asst-model-is = The assistant uses the model “{ $model }” at { $url }.
+asst-model-from-server = (set on the server)
+asst-model-none = No language model is set: the assistant answers the frequent questions from the records and the FAQ.
+asst-model-help = Any service compatible with OpenAI’s Chat Completions API: an online service, or a model installed on one of the school’s servers. Leave the address empty to use the server’s, or none.
+asst-model-url = API address (often ends with /v1)
+asst-model-url-example = http://127.0.0.1:8000/v1
+asst-model-name = Model name
+asst-model-key = API key (optional)
+asst-model-key-none = No key saved
+asst-model-key-kept = A key is saved: leave empty to keep it
+asst-model-key-forget = Forget the saved key
+asst-model-wait = Longest wait for the rest of an answer (seconds)
+asst-model-save = Save and check
+asst-model-check = Check the connection
+asst-model-ok = Connected: the model “{ $model }” is available.
+asst-model-unlisted = The service answers, but does not list the model “{ $model }”. Check its name.
+asst-model-failed = The connection failed: { $detail }
+asst-error-url = The address must start with http:// or https://.
+asst-error-model = Give the model’s name.
+asst-error-wait = Between 2 and 120 seconds.
+asst-usage-model-month = Model answers (30 days)
+asst-usage-tokens-month = Tokens (30 days)
+asst-homework-guide = I will not give you the answer, but we can find it together:
+    1. Read the question again: what exactly are you asked?
+    2. What data do you have? Underline it.
+    3. Which lesson or rule of the course is about this?
+    4. Try a first step and write it down.
+    Tell me what you have already tried, or ask your teacher for help.

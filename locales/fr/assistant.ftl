@@ -112,3 +112,54 @@ token-scope-assistant = Poser des questions à l’assistant
 asst-balance-staff = Les comptes des familles sont à la page Frais scolaires et à la liste des impayés de l’administration ; l’échéancier de l’école est dans sa FAQ.
 asst-thanks = Avec plaisir ! Posez-moi une autre question quand vous voulez.
 asst-token-scope = Ce jeton d’accès ne permet pas de lire cette information. Créez-en un avec ce droit, ou posez la question dans le portail.
+
+## The language model
+asst-thinking = L’assistant réfléchit…
+asst-see-answer = Voir la réponse
+asst-reading-balance = Je consulte le solde des frais…
+asst-reading-marks = Je consulte les notes…
+asst-reading-absences = Je consulte les absences…
+asst-reading-homework = Je consulte le travail à faire…
+asst-reading-timetable = Je consulte l’emploi du temps…
+asst-reading-announcements = Je consulte les annonces…
+asst-reading-faq = Je consulte les réponses de l’établissement…
+asst-model-busy = Le modèle de langue est très demandé en ce moment. Voici ce que je peux dire sans lui :
+asst-model-down = Le modèle de langue ne répond pas. Voici ce que je peux dire sans lui :
+asst-model-refused = Le modèle de langue a refusé la demande (sa configuration est à vérifier par la direction). Voici ce que je peux dire sans lui :
+asst-model-cut = (Le modèle de langue s’est interrompu : la réponse peut être incomplète.)
+asst-model-lost = La réponse n’a pas pu être écrite. Posez la question à nouveau.
+asst-token-budget = Vous avez utilisé aujourd’hui tout le temps de modèle prévu pour vous. Voici ce que je peux dire sans lui :
+asst-answer-taken = Cette réponse est déjà en cours d’écriture.
+asst-daily-tokens = Jetons du modèle par personne et par jour (0 : jamais le modèle)
+asst-error-daily-tokens = Entre 0 et 1 000 000 jetons par jour.
+asst-homework-hints = Aide aux devoirs par indices pour les élèves
+asst-homework-hints-help = Avec un modèle, l’assistant guide l’élève par des indices et des questions, sans jamais donner la réponse. Décoché, il renvoie l’élève vers son enseignant.
+asst-model = Modèle de langue
+asst-model-is = L’assistant utilise le modèle « { $model } » à l’adresse { $url }.
+asst-model-from-server = (configuré sur le serveur)
+asst-model-none = Aucun modèle de langue n’est configuré : l’assistant répond aux questions fréquentes à partir des données et de la FAQ.
+asst-model-help = Tout service compatible avec l’API Chat Completions d’OpenAI : un service en ligne, ou un modèle installé sur un serveur de l’établissement. Laissez l’adresse vide pour utiliser celui du serveur, ou aucun.
+asst-model-url = Adresse de l’API (se termine souvent par /v1)
+asst-model-url-example = http://127.0.0.1:8000/v1
+asst-model-name = Nom du modèle
+asst-model-key = Clé d’API (facultative)
+asst-model-key-none = Aucune clé enregistrée
+asst-model-key-kept = Clé enregistrée : laisser vide pour la garder
+asst-model-key-forget = Oublier la clé enregistrée
+asst-model-wait = Attente maximale de la suite de la réponse (secondes)
+asst-model-save = Enregistrer et vérifier
+asst-model-check = Vérifier la connexion
+asst-model-ok = Connexion réussie : le modèle « { $model } » est disponible.
+asst-model-unlisted = Le service répond, mais ne liste pas le modèle « { $model } ». Vérifiez son nom.
+asst-model-failed = La connexion a échoué : { $detail }
+asst-error-url = L’adresse doit commencer par http:// ou https://.
+asst-error-model = Indiquez le nom du modèle.
+asst-error-wait = Entre 2 et 120 secondes.
+asst-usage-model-month = Réponses du modèle (30 jours)
+asst-usage-tokens-month = Jetons (30 jours)
+asst-homework-guide = Je ne vais pas te donner la réponse, mais on peut la trouver ensemble :
+    1. Relis l’énoncé : que te demande-t-on exactement ?
+    2. Quelles données as-tu ? Souligne-les.
+    3. Quelle leçon ou quelle règle du cours parle de cela ?
+    4. Essaie une première étape et écris-la.
+    Dis-moi ce que tu as déjà essayé, ou demande de l’aide à ton enseignant.

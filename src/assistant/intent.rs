@@ -328,6 +328,38 @@ pub fn day_offset(text: &str) -> i64 {
     }
 }
 
+/// Does a student ask for help with an exercise (to be guided, not given the answer)?
+pub fn exercise_help(text: &str) -> bool {
+    let w = words(text);
+    let said = |list: &[&str]| w.iter().any(|x| list.contains(&x.as_str()));
+    said(&[
+        "resoudre",
+        "resous",
+        "resout",
+        "solution",
+        "solutions",
+        "calcule",
+        "calculer",
+        "explique",
+        "expliquer",
+        "corrige",
+        "corriger",
+        "solve",
+        "explain",
+        "correct",
+    ]) || (said(&[
+        "aide", "aider", "aidez", "help", "comment", "how", "reponse", "answer",
+    ]) && said(&[
+        "exercice",
+        "exercices",
+        "probleme",
+        "equation",
+        "exercise",
+        "problem",
+        "question",
+    ]))
+}
+
 /// Is the question a thank-you?
 pub fn thanks(text: &str) -> bool {
     words(text)
@@ -377,6 +409,26 @@ pub fn faq_score(question: &str, entry_question: &str, keywords: &str) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_student_stuck_on_an_exercise_asks_for_help() {
+        for q in [
+            "aide moi pour l'exercice 3",
+            "comment on résout cette équation 2x+3=7",
+            "tu peux me donner la solution du problème ?",
+            "explique moi le théorème de Pythagore",
+            "How do I solve this exercise?",
+        ] {
+            assert!(exercise_help(q), "{q}");
+        }
+        for q in [
+            "quels devoirs dois-je rendre ?",
+            "aide",
+            "combien je dois ?",
+        ] {
+            assert!(!exercise_help(q), "{q}");
+        }
+    }
 
     #[test]
     fn families_questions_as_they_type_them() {

@@ -22,6 +22,10 @@ pub fn faq_match<'a>(faq: &'a [Faq], question: &str) -> Option<(&'a Faq, u32)> {
 
 /// The answer to `question` from the asker's data and the FAQ.
 pub async fn answer(a: &Asker<'_>, question: &str, faq: &[Faq]) -> AppResult<String> {
+    // A student stuck on an exercise is guided, never given an answer.
+    if a.role == Role::Student && intent::exercise_help(question) {
+        return Ok(a.t.t("asst-homework-guide"));
+    }
     let scored = intent::recognise_scored(question);
     let intents: Vec<Intent> = scored.iter().map(|(i, _)| *i).collect();
     let words = intent::words(question);

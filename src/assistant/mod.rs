@@ -6,7 +6,9 @@
 //! administration.
 
 pub mod intent;
+pub mod llm;
 pub mod local;
+pub mod model;
 pub mod repo;
 mod routes;
 pub mod tools;
@@ -30,6 +32,18 @@ pub struct AssistantSettings {
     pub per_minute: i64,
     /// Topics the assistant does not discuss (one per line), beside the safety rules.
     pub blocked_topics: Vec<String>,
+    /// Tokens of the model a person may use a day (then it answers without the model).
+    pub daily_tokens: i64,
+    /// With a model, students get hints and questions on their homework, never the answers;
+    /// off: the model declines homework and sends them to their teacher.
+    pub homework_hints: bool,
+    /// The model's endpoint as the director set it (empty: the server's `SUKU_LLM_URL`).
+    pub llm_url: String,
+    pub llm_model: String,
+    /// Its key (never shown back).
+    pub llm_key: String,
+    /// The longest wait, in seconds, for the model's next word.
+    pub llm_wait_seconds: i64,
 }
 
 impl Default for AssistantSettings {
@@ -38,6 +52,12 @@ impl Default for AssistantSettings {
             daily_messages: 60,
             per_minute: 8,
             blocked_topics: vec!["politique".into(), "religion".into()],
+            daily_tokens: 20_000,
+            homework_hints: true,
+            llm_url: String::new(),
+            llm_model: String::new(),
+            llm_key: String::new(),
+            llm_wait_seconds: 20,
         }
     }
 }
@@ -52,7 +72,36 @@ impl AssistantSettings {
         if !(1..=60).contains(&self.per_minute) {
             e.push(("per_minute", "asst-error-per-minute"));
         }
+        if !(0..=1_000_000).contains(&self.daily_tokens) {
+            e.push(("daily_tokens", "asst-error-daily-tokens"));
+        }
         e
+    }
+
+    /// Invalid fields of the model's connection.
+    pub fn validate_model(&self) -> Vec<(&'static str, &'static str)> {
+        let mut e = Vec::new();
+        let url = self.llm_url.trim();
+        if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
+            e.push(("llm_url", "asst-error-url"));
+        }
+        if !url.is_empty() && self.llm_model.trim().is_empty() {
+            e.push(("llm_model", "asst-error-model"));
+        }
+        if !(2..=120).contains(&self.llm_wait_seconds) {
+            e.push(("llm_wait_seconds", "asst-error-wait"));
+        }
+        e
+    }
+
+    /// The model to use: the director's, else the server's; `None`: answers without one.
+    pub fn endpoint(&self, config: &crate::config::LlmConfig) -> Option<llm::Endpoint> {
+        let wait = self.llm_wait_seconds.clamp(2, 120) as u64;
+        if self.llm_url.trim().is_empty() {
+            llm::Endpoint::new(&config.url, &config.model, &config.key.0, wait)
+        } else {
+            llm::Endpoint::new(&self.llm_url, &self.llm_model, &self.llm_key, wait)
+        }
     }
 }
 
@@ -108,6 +157,8 @@ pub struct Reply {
     pub question_id: i64,
     pub answer_id: i64,
     pub answer: String,
+    /// The answer is still to be written by the model ([`complete`]).
+    pub pending: bool,
 }
 
 /// The safety rules: words that mean a child may be in danger or in distress. The
@@ -164,6 +215,34 @@ pub struct Limits<'a> {
     pub token: Option<&'a crate::dashboard::tokens::TokenAuth>,
 }
 
+impl Limits<'_> {
+    /// Who asks, as `role`, within these limits.
+    fn asker<'b>(
+        &'b self,
+        app: &'b AppState,
+        user: &'b CurrentUser,
+        role: Role,
+        t: &'b Tr,
+    ) -> tools::Asker<'b> {
+        tools::Asker {
+            app,
+            user,
+            role,
+            t,
+            scopes: self.token.map(|a| a.scopes.as_slice()),
+        }
+    }
+}
+
+/// The HTTP client of the model's requests (its connections kept between answers).
+pub(crate) static HTTP: std::sync::LazyLock<reqwest::Client> =
+    std::sync::LazyLock::new(llm::http_client);
+
+/// The longest an answer may take while the person waits for the whole of it (under the
+/// router's 30 seconds), and while it streams.
+const WHOLE_ANSWER: std::time::Duration = std::time::Duration::from_secs(25);
+const STREAMED_ANSWER: std::time::Duration = std::time::Duration::from_secs(90);
+
 /// Answers `question` from `user` as `role` in their current conversation (their latest as
 /// that role, or a new one), within their budget and rate.
 pub async fn ask(
@@ -176,8 +255,26 @@ pub async fn ask(
     ask_with(app, user, role, t, question, Limits::default()).await
 }
 
-/// The same for a program, within its token's scopes.
+/// The same for a program, within its token's scopes: the whole answer at once.
 pub async fn ask_with(
+    app: &AppState,
+    user: &CurrentUser,
+    role: Role,
+    t: &Tr,
+    question: &str,
+    limits: Limits<'_>,
+) -> Result<Reply, Refusal> {
+    let mut r = begin(app, user, role, t, question, limits).await?;
+    if r.pending {
+        r.answer = complete(app, user, t, r.answer_id, limits, WHOLE_ANSWER, &mut |_| {}).await?;
+        r.pending = false;
+    }
+    Ok(r)
+}
+
+/// Takes a question: refused, or answered without a model at once, or (with a model) kept
+/// with its answer pending, for [`complete`] to write (streamed to the panel).
+pub async fn begin(
     app: &AppState,
     user: &CurrentUser,
     role: Role,
@@ -198,20 +295,23 @@ pub async fn ask_with(
     // Distress is answered and flagged whatever the limits.
     let distress = distressed(question);
     let blocked = !distress && blocked(question, &s.blocked_topics);
+    let model = s.endpoint(&app.config.llm).is_some();
+    let tokens_left = repo::usage(&app.db, user.id, today).await?.1 < s.daily_tokens;
     let (answer, mode) = if distress {
         (t.t("asst-distress"), "refused")
     } else if blocked {
         (t.t("asst-blocked"), "refused")
+    } else if model && tokens_left {
+        (String::new(), "pending")
     } else {
-        let asker = tools::Asker {
-            app,
-            user,
-            role,
-            t,
-            scopes: limits.token.map(|a| a.scopes.as_slice()),
-        };
+        let asker = limits.asker(app, user, role, t);
         let faq = repo::faq(&app.db).await?;
-        (local::answer(&asker, question, &faq).await?, "local")
+        let local = local::answer(&asker, question, &faq).await?;
+        if model {
+            (format!("{}\n\n{local}", t.t("asst-token-budget")), "local")
+        } else {
+            (local, "local")
+        }
     };
     let mut tx = crate::db::begin_write(&app.db).await?;
     // The limits are read in the transaction that counts the message, under the person's
@@ -231,9 +331,11 @@ pub async fn ask_with(
         Some(c) => c,
         None => repo::start(&mut *tx, user.id, role.code(), now).await?,
     };
-    let question_id = repo::add(&mut *tx, conversation, "user", question, mode, 0, now).await?;
+    let asked_mode = if mode == "pending" { "model" } else { mode };
+    let question_id =
+        repo::add(&mut *tx, conversation, "user", question, asked_mode, 0, now).await?;
     let answer_id = repo::add(&mut *tx, conversation, "assistant", &answer, mode, 0, now).await?;
-    repo::count(&mut *tx, user.id, today, 0).await?;
+    repo::count(&mut *tx, user.id, today, 1, 0).await?;
     if distress {
         repo::flag(&mut *tx, conversation, "safety", question, None, now).await?;
     }
@@ -243,5 +345,133 @@ pub async fn ask_with(
         question_id,
         answer_id,
         answer,
+        pending: mode == "pending",
     })
+}
+
+/// Writes a pending answer with the model, telling `progress` its text as it comes; when
+/// the model fails, says why and answers without it. The answer is claimed first, so that
+/// it is written once (a page opened twice waits for it, see [`wait`]).
+pub async fn complete(
+    app: &AppState,
+    user: &CurrentUser,
+    t: &Tr,
+    answer_id: i64,
+    limits: Limits<'_>,
+    within: std::time::Duration,
+    progress: &mut (dyn FnMut(model::Progress<'_>) + Send),
+) -> Result<String, Refusal> {
+    let Some(found) = repo::claim(&app.db, answer_id, user.id).await? else {
+        return Err(Refusal::Other(AppError::Conflict("asst-answer-taken")));
+    };
+    let role = Role::parse(&found.role)
+        .filter(|r| user.has(*r))
+        .ok_or(Refusal::Other(AppError::Forbidden))?;
+    let s = settings(app).await.map_err(AppError::from)?;
+    let asker = limits.asker(app, user, role, t);
+    let faq = repo::faq(&app.db).await?;
+    let messages = repo::messages(&app.db, found.conversation).await?;
+    let at = messages.iter().position(|m| m.id == answer_id).unwrap_or(0);
+    let question = at
+        .checked_sub(1)
+        .and_then(|i| messages.get(i))
+        .map(|m| m.body.clone())
+        .unwrap_or_default();
+    let history = &messages[..at.saturating_sub(1)];
+    let mut seen = String::new();
+    let outcome = match s.endpoint(&app.config.llm) {
+        None => Err(model::Failed {
+            partial: String::new(),
+            tokens: 0,
+            error: llm::LlmError::Down("no model".into()),
+        }),
+        Some(ep) => {
+            let mut on = |p: model::Progress<'_>| {
+                if let model::Progress::Text(x) = &p {
+                    seen.push_str(x);
+                }
+                progress(p)
+            };
+            let run = model::answer(
+                &asker,
+                &HTTP,
+                &ep,
+                s.homework_hints,
+                &s.blocked_topics,
+                history,
+                &question,
+                &faq,
+                &mut on,
+            );
+            let r = tokio::time::timeout(within, run).await;
+            match r {
+                Ok(r) => r,
+                Err(_) => Err(model::Failed {
+                    partial: std::mem::take(&mut seen),
+                    tokens: 0,
+                    error: llm::LlmError::Down("timeout".into()),
+                }),
+            }
+        }
+    };
+    let (body, mode, tokens) = match outcome {
+        Ok(a) => (a.text.trim().to_string(), "model", a.tokens),
+        Err(f) => {
+            tracing::warn!(error = %f.error.detail(), "assistant: the model failed");
+            let cut =
+                !f.partial.trim().is_empty() && !matches!(f.error, llm::LlmError::Protocol(_));
+            if cut {
+                (
+                    format!("{}\n\n{}", f.partial.trim(), t.t("asst-model-cut")),
+                    "model",
+                    f.tokens,
+                )
+            } else {
+                let local = local::answer(&asker, &question, &faq).await?;
+                (
+                    format!("{}\n\n{local}", t.t(f.error.key())),
+                    "local",
+                    f.tokens,
+                )
+            }
+        }
+    };
+    let mut tx = crate::db::begin_write(&app.db).await?;
+    repo::finish(&mut *tx, answer_id, &body, mode, tokens).await?;
+    repo::count(&mut *tx, user.id, app.clock.today(), 0, tokens).await?;
+    tx.commit().await?;
+    Ok(body)
+}
+
+/// Waits for an answer being written elsewhere (the same page opened twice, a lost
+/// connection opened again): its text once written, or `None` after `within`.
+pub async fn wait(
+    app: &AppState,
+    user: &CurrentUser,
+    answer_id: i64,
+    within: std::time::Duration,
+) -> crate::error::AppResult<Option<repo::Message>> {
+    let until = tokio::time::Instant::now() + within;
+    loop {
+        let m = repo::message_of(&app.db, answer_id, user.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !matches!(m.mode.as_str(), "pending" | "running") {
+            return Ok(Some(m));
+        }
+        if tokio::time::Instant::now() >= until {
+            return Ok(None);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
+}
+
+/// How long an answer may take while the person waits for the whole of it.
+pub fn whole_within() -> std::time::Duration {
+    WHOLE_ANSWER
+}
+
+/// How long a streamed answer may take.
+pub fn streamed_within() -> std::time::Duration {
+    STREAMED_ANSWER
 }

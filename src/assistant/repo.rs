@@ -105,6 +105,58 @@ pub async fn add<'e>(
     Ok(id)
 }
 
+/// A pending answer claimed for writing.
+pub struct Claimed {
+    pub conversation: i64,
+    /// The role the conversation is held as.
+    pub role: String,
+}
+
+/// Claims a pending answer of the person's, once: `None` if it is not theirs or already
+/// taken.
+pub async fn claim(db: &Pool, answer: i64, user: i64) -> Result<Option<Claimed>, sqlx::Error> {
+    let row: Option<(i64, String)> = sqlx::query_as(
+        "UPDATE assistant_messages SET mode = 'running' WHERE id = $1 AND mode = 'pending' \
+         AND conversation_id IN (SELECT id FROM assistant_conversations WHERE user_id = $2) \
+         RETURNING conversation_id, (SELECT c.role FROM assistant_conversations c WHERE c.id = assistant_messages.conversation_id)",
+    )
+    .bind(answer)
+    .bind(user)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|(conversation, role)| Claimed { conversation, role }))
+}
+
+/// Writes a claimed answer.
+pub async fn finish<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    answer: i64,
+    body: &str,
+    mode: &str,
+    tokens: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE assistant_messages SET body = $2, mode = $3, tokens = $4 WHERE id = $1")
+        .bind(answer)
+        .bind(body)
+        .bind(mode)
+        .bind(tokens)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// One message of the person's conversations.
+pub async fn message_of(db: &Pool, id: i64, user: i64) -> Result<Option<Message>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT m.id, m.author, m.body, m.mode, m.created_at FROM assistant_messages m \
+         JOIN assistant_conversations c ON c.id = m.conversation_id WHERE m.id = $1 AND c.user_id = $2",
+    )
+    .bind(id)
+    .bind(user)
+    .fetch_optional(db)
+    .await
+}
+
 /// Messages a person sent since `since` (the rate limit).
 pub async fn sent_since<'e>(
     db: impl sqlx::Executor<'e, Database = Db>,
@@ -138,20 +190,23 @@ pub async fn usage<'e>(
     Ok(row.unwrap_or((0, 0)))
 }
 
-/// Counts a message and its tokens in a person's day.
+/// Counts messages and tokens in a person's day: a question when asked, the model's tokens
+/// when it has answered.
 pub async fn count<'e>(
     db: impl sqlx::Executor<'e, Database = Db>,
     user: i64,
     day: NaiveDate,
+    messages: i64,
     tokens: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO assistant_usage (user_id, day, messages, tokens) VALUES ($1, $2, 1, $3) \
-         ON CONFLICT (user_id, day) DO UPDATE SET messages = assistant_usage.messages + 1, \
+        "INSERT INTO assistant_usage (user_id, day, messages, tokens) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (user_id, day) DO UPDATE SET messages = assistant_usage.messages + excluded.messages, \
          tokens = assistant_usage.tokens + excluded.tokens",
     )
     .bind(user)
     .bind(day)
+    .bind(messages)
     .bind(tokens)
     .execute(db)
     .await?;
@@ -164,16 +219,20 @@ pub struct UsageLine {
     pub role: String,
     pub people: i64,
     pub messages: i64,
+    /// Answers the model wrote.
+    pub with_model: i64,
     pub tokens: i64,
 }
 
 /// The questions asked since `from`, by the role they were asked as.
 pub async fn usage_by_role(db: &Pool, from: DateTime<Utc>) -> Result<Vec<UsageLine>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT c.role, COUNT(DISTINCT c.user_id) AS people, COUNT(*) AS messages, \
+        "SELECT c.role, COUNT(DISTINCT c.user_id) AS people, \
+         CAST(SUM(CASE WHEN m.author = 'user' THEN 1 ELSE 0 END) AS BIGINT) AS messages, \
+         CAST(SUM(CASE WHEN m.author = 'assistant' AND m.mode = 'model' THEN 1 ELSE 0 END) AS BIGINT) AS with_model, \
          CAST(COALESCE(SUM(m.tokens), 0) AS BIGINT) AS tokens \
          FROM assistant_messages m JOIN assistant_conversations c ON c.id = m.conversation_id \
-         WHERE m.author = 'user' AND m.created_at >= $1 GROUP BY c.role ORDER BY c.role",
+         WHERE m.created_at >= $1 GROUP BY c.role ORDER BY c.role",
     )
     .bind(from)
     .fetch_all(db)

@@ -5,11 +5,14 @@
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::json;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::UnboundedReceiverStream;
 
 use super::{AssistantSettings, Refusal, repo};
 use crate::app::AppState;
@@ -24,6 +27,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/assistant", get(panel).post(send).allow(user))
         .route("/assistant/nouvelle", post(new_conversation).allow(user))
+        .route("/assistant/reponses/{id}", get(answer).allow(user))
         .route("/assistant/signaler", post(report).allow(user))
         .route("/api/assistant", post(api).allow(Rule::Api))
         .route("/admin/assistant", get(admin).allow(records))
@@ -35,6 +39,14 @@ pub fn router() -> Router<AppState> {
         .route(
             "/admin/assistant/reglages",
             post(save_settings).allow(Rule::DIRECTOR),
+        )
+        .route(
+            "/admin/assistant/modele",
+            post(save_model).allow(Rule::DIRECTOR),
+        )
+        .route(
+            "/admin/assistant/modele/verification",
+            post(check_model).allow(Rule::DIRECTOR),
         )
         .route(
             "/admin/assistant/signalements/{id}",
@@ -104,11 +116,25 @@ struct Exchange<'a> {
     error: Option<String>,
 }
 
-/// A question from the panel: the question and its answer, added to the conversation.
-async fn send(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
+/// A question from the panel: the question and its answer, added to the conversation. The
+/// panel asks for the answer streamed (`X-Suku-Stream`): it then comes pending, for the
+/// panel to read from [`answer`] as the model writes it.
+async fn send(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    body: Bytes,
+) -> AppResult<Response> {
     let u = ctx.user()?;
     let f = form(&body);
-    let reply = match super::ask(&app, u, u.active_role, &ctx.t, field(&f, "message")).await {
+    let message = field(&f, "message");
+    let streamed = ctx.htmx.request && headers.contains_key("x-suku-stream");
+    let reply = if streamed {
+        super::begin(&app, u, u.active_role, &ctx.t, message, Default::default()).await
+    } else {
+        super::ask(&app, u, u.active_role, &ctx.t, message).await
+    };
+    let reply = match reply {
         Err(Refusal::Other(e)) => return Err(e),
         other => other,
     };
@@ -141,6 +167,111 @@ async fn send(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult<R
             error,
         },
     )
+}
+
+#[derive(Template)]
+#[template(path = "assistant/_message.html")]
+struct OneMessage<'a> {
+    ctx: &'a Ctx,
+    m: repo::Message,
+}
+
+/// One answer of the person's: streamed as the model writes it (server-sent events: `tool`
+/// while a tool is read, `delta` for each piece of text, `done` with the whole text), or
+/// whole once written (the fragment, for a browser without event streams).
+async fn answer(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    PathId(id): PathId,
+) -> AppResult<Response> {
+    let u = ctx.user()?.clone();
+    let m = repo::message_of(&app.db, id, u.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if m.author != "assistant" {
+        return Err(AppError::NotFound);
+    }
+    let streamed = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/event-stream"));
+    if !streamed {
+        if m.mode == "pending" {
+            match super::complete(
+                &app,
+                &u,
+                &ctx.t,
+                id,
+                Default::default(),
+                super::whole_within(),
+                &mut |_| {},
+            )
+            .await
+            {
+                Ok(_) | Err(Refusal::Other(AppError::Conflict(_))) => {}
+                Err(Refusal::Other(e)) => return Err(e),
+                Err(_) => return Err(AppError::BadRequest("asst-model-down")),
+            }
+        }
+        let m = match super::wait(&app, &u, id, super::whole_within()).await? {
+            Some(m) => m,
+            None => repo::Message {
+                body: ctx.t.t("asst-model-lost"),
+                mode: "local".into(),
+                ..m
+            },
+        };
+        return html(&OneMessage { ctx: &ctx, m });
+    }
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
+    let t = ctx.t.clone();
+    let clean = |s: &str| s.replace("\r\n", "\n").replace('\r', "\n");
+    tokio::spawn(async move {
+        let mut written = None;
+        if m.mode == "pending" {
+            let r = super::complete(
+                &app,
+                &u,
+                &t,
+                id,
+                Default::default(),
+                super::streamed_within(),
+                &mut |p| {
+                    let e = match p {
+                        super::model::Progress::Text(x) => {
+                            Event::default().event("delta").data(clean(x))
+                        }
+                        super::model::Progress::Tool(n) => Event::default()
+                            .event("tool")
+                            .data(t.t(super::model::tool_label(n))),
+                    };
+                    let _ = tx.send(e);
+                },
+            )
+            .await;
+            match r {
+                Ok(body) => written = Some(body),
+                Err(Refusal::Other(AppError::Conflict(_))) => {}
+                Err(e) => {
+                    tracing::warn!(error = ?e, "assistant: the answer failed");
+                    written = Some(t.t("asst-model-down"));
+                }
+            }
+        }
+        let text = match written {
+            Some(w) => w,
+            None => match super::wait(&app, &u, id, super::streamed_within()).await {
+                Ok(Some(m)) => m.body,
+                _ => t.t("asst-model-lost"),
+            },
+        };
+        let _ = tx.send(Event::default().event("done").data(clean(&text)));
+    });
+    let events = UnboundedReceiverStream::new(rx).map(Ok::<_, std::convert::Infallible>);
+    Ok(Sse::new(events)
+        .keep_alive(KeepAlive::default())
+        .into_response())
 }
 
 async fn new_conversation(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
@@ -227,19 +358,25 @@ struct Admin<'a> {
     flags: Vec<repo::Flag>,
     errors: FormErrors,
     may_set: bool,
+    /// The model the assistant uses, and whether the server's environment sets it.
+    model: Option<super::llm::Endpoint>,
+    from_server: bool,
 }
 
 async fn admin_page(app: &AppState, ctx: &Ctx, errors: FormErrors) -> AppResult<Response> {
     let u = ctx.user()?;
+    let settings = super::settings(app).await?;
     html_status(
         errors.status(),
         &Admin {
             faq: repo::faq(&app.db).await?,
-            settings: super::settings(app).await?,
             week: repo::usage_by_role(&app.db, ctx.now - chrono::Duration::days(7)).await?,
             month: repo::usage_by_role(&app.db, ctx.now - chrono::Duration::days(30)).await?,
             flags: repo::flags(&app.db).await?,
             may_set: u.has(Role::Director),
+            model: settings.endpoint(&app.config.llm),
+            from_server: settings.llm_url.is_empty() && !app.config.llm.url.is_empty(),
+            settings,
             errors,
             ctx,
         },
@@ -313,19 +450,26 @@ async fn delete_faq(
 }
 
 async fn save_settings(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
-    let u = ctx.user()?;
     let f = form(&body);
-    let int = |k: &str| field(&f, k).trim().parse::<i64>().unwrap_or(-1);
-    let s = AssistantSettings {
-        daily_messages: int("daily_messages"),
-        per_minute: int("per_minute"),
-        blocked_topics: field(&f, "blocked_topics")
-            .lines()
-            .map(|l| l.trim().chars().take(60).collect::<String>())
-            .filter(|l| !l.is_empty())
-            .take(50)
-            .collect(),
+    let mut s = super::settings(&app).await?;
+    // A field the form does not send keeps its value; one sent empty or wrong is an error.
+    let int = |k: &str, now: i64| {
+        if f.iter().any(|(n, _)| n == k) {
+            field(&f, k).trim().parse::<i64>().unwrap_or(-1)
+        } else {
+            now
+        }
     };
+    s.daily_messages = int("daily_messages", s.daily_messages);
+    s.per_minute = int("per_minute", s.per_minute);
+    s.daily_tokens = int("daily_tokens", s.daily_tokens);
+    s.homework_hints = field(&f, "homework_hints") == "1";
+    s.blocked_topics = field(&f, "blocked_topics")
+        .lines()
+        .map(|l| l.trim().chars().take(60).collect::<String>())
+        .filter(|l| !l.is_empty())
+        .take(50)
+        .collect();
     let mut errors = FormErrors::default();
     for (field, key) in s.validate() {
         errors.add(field, ctx.t.t(key));
@@ -333,13 +477,25 @@ async fn save_settings(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> Ap
     if !errors.is_empty() {
         return admin_page(&app, &ctx, errors).await;
     }
+    store_settings(&app, &ctx, &s, "assistant").await?;
+    ctx.flash("success", "saved").await?;
+    Ok(redirect("/admin/assistant#reglages"))
+}
+
+async fn store_settings(
+    app: &AppState,
+    ctx: &Ctx,
+    s: &AssistantSettings,
+    what: &str,
+) -> AppResult<()> {
+    let u = ctx.user()?;
     let mut tx = crate::db::begin_write(&app.db).await?;
-    crate::settings::store(&mut *tx, "assistant", &s).await?;
+    crate::settings::store(&mut *tx, "assistant", s).await?;
     crate::audit::record(
         &mut *tx,
         Some(u.id),
         "settings",
-        "assistant",
+        what,
         "update",
         None,
         None,
@@ -347,8 +503,56 @@ async fn save_settings(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> Ap
     )
     .await?;
     tx.commit().await?;
-    ctx.flash("success", "saved").await?;
-    Ok(redirect("/admin/assistant#reglages"))
+    Ok(())
+}
+
+/// The model's connection, as the director sets it (empty address: the server's own), then
+/// its check.
+async fn save_model(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
+    let f = form(&body);
+    let mut s = super::settings(&app).await?;
+    s.llm_url = field(&f, "llm_url").trim().chars().take(300).collect();
+    s.llm_model = field(&f, "llm_model").trim().chars().take(120).collect();
+    s.llm_wait_seconds = field(&f, "llm_wait_seconds").trim().parse().unwrap_or(-1);
+    // The key is never shown back: empty keeps it, unless it is to be forgotten.
+    let key = field(&f, "llm_key").trim();
+    if field(&f, "llm_key_forget") == "1" || s.llm_url.is_empty() {
+        s.llm_key.clear();
+    } else if !key.is_empty() {
+        s.llm_key = key.chars().take(300).collect();
+    }
+    let mut errors = FormErrors::default();
+    for (field, key) in s.validate_model() {
+        errors.add(field, ctx.t.t(key));
+    }
+    if !errors.is_empty() {
+        return admin_page(&app, &ctx, errors).await;
+    }
+    store_settings(&app, &ctx, &s, "assistant-model").await?;
+    let check = check_text(&app, &ctx, &s).await;
+    ctx.flash_text(check.0, format!("{} {}", ctx.t.t("saved"), check.1))
+        .await?;
+    Ok(redirect("/admin/assistant#modele"))
+}
+
+async fn check_model(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let s = super::settings(&app).await?;
+    let (kind, text) = check_text(&app, &ctx, &s).await;
+    ctx.flash_text(kind, text).await?;
+    Ok(redirect("/admin/assistant#modele"))
+}
+
+/// The connection check's result: (flash kind, message).
+async fn check_text(app: &AppState, ctx: &Ctx, s: &AssistantSettings) -> (&'static str, String) {
+    let t = &ctx.t;
+    let Some(ep) = s.endpoint(&app.config.llm) else {
+        return ("info", t.t("asst-model-none"));
+    };
+    match super::llm::check(&super::HTTP, &ep).await {
+        Ok(true) => ("success", t.t1("asst-model-ok", "model", &ep.model)),
+        Ok(false) => ("info", t.t1("asst-model-unlisted", "model", &ep.model)),
+        Err(e) => ("error", t.t1("asst-model-failed", "detail", e.detail())),
+    }
 }
 
 async fn handled(State(app): State<AppState>, ctx: Ctx, PathId(id): PathId) -> AppResult<Response> {

@@ -93,6 +93,43 @@ pub fn named(students: &[StudentRow], words: &[String]) -> Vec<StudentRow> {
     }
 }
 
+/// The students a model's tool call names (`student`: a first name, "mon fils", "ma
+/// fille"), strictly among those the asker may see: `None` when it names someone else (no
+/// fallback to all, unlike a question typed in the panel); all of them when it names none.
+pub fn chosen(students: &[StudentRow], student: Option<&str>) -> Option<Vec<StudentRow>> {
+    let said = student.map(str::trim).unwrap_or_default();
+    if said.is_empty() {
+        return Some(students.to_vec());
+    }
+    let words = super::intent::words(said);
+    let by_name: Vec<StudentRow> = students
+        .iter()
+        .filter(|s| {
+            super::intent::words(&s.first_name)
+                .iter()
+                .any(|n| words.iter().any(|w| w == n))
+        })
+        .cloned()
+        .collect();
+    if !by_name.is_empty() {
+        return Some(by_name);
+    }
+    let kin = [
+        "fils", "fille", "garcon", "son", "daughter", "girl", "boy", "enfant", "child",
+    ];
+    if words.iter().all(|w| {
+        kin.contains(&w.as_str())
+            || matches!(
+                w.as_str(),
+                "mon" | "ma" | "mes" | "my" | "notre" | "nos" | "our" | "enfants" | "children"
+            )
+    }) {
+        let by = named(students, &words);
+        return (!by.is_empty()).then_some(by);
+    }
+    None
+}
+
 /// A tool's answer: the data, and the same in a sentence.
 pub struct Found {
     pub data: Value,
@@ -376,4 +413,45 @@ pub async fn teacher_timetable(a: &Asker<'_>, ahead: i64) -> AppResult<Found> {
         data: json!({ "date": date }),
         text,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn student(id: i64, first: &str, sex: &str) -> StudentRow {
+        StudentRow {
+            id,
+            matricule: format!("M{id}"),
+            first_name: first.into(),
+            last_name: "Agbodjan".into(),
+            sex: sex.into(),
+            birth_date: None,
+            birth_place: None,
+            active: true,
+            class_id: None,
+            class_name: None,
+            room: None,
+            head_teacher: None,
+        }
+    }
+
+    #[test]
+    fn a_tool_call_names_only_the_askers_own_students() {
+        let mine = [student(1, "Elom", "M"), student(2, "Sena", "F")];
+        let ids =
+            |v: Option<Vec<StudentRow>>| v.map(|v| v.iter().map(|s| s.id).collect::<Vec<_>>());
+        assert_eq!(ids(chosen(&mine, None)), Some(vec![1, 2]));
+        assert_eq!(ids(chosen(&mine, Some(" "))), Some(vec![1, 2]));
+        assert_eq!(ids(chosen(&mine, Some("Sena"))), Some(vec![2]));
+        assert_eq!(ids(chosen(&mine, Some("élom agbodjan"))), Some(vec![1]));
+        assert_eq!(ids(chosen(&mine, Some("mon fils"))), Some(vec![1]));
+        assert_eq!(ids(chosen(&mine, Some("my daughter"))), Some(vec![2]));
+        assert_eq!(ids(chosen(&mine, Some("mes enfants"))), Some(vec![1, 2]));
+        // Someone else, or everyone: nobody (never a fallback to all).
+        assert_eq!(ids(chosen(&mine, Some("Yawo"))), None);
+        assert_eq!(ids(chosen(&mine, Some("all students"))), None);
+        assert_eq!(ids(chosen(&mine, Some("tous les élèves"))), None);
+        assert_eq!(ids(chosen(&[], Some("mon fils"))), None);
+    }
 }

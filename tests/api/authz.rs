@@ -459,6 +459,7 @@ async fn every_get_route_for_every_role() {
         ),
         ("/admin/assistant".into(), managers.to_vec(), None),
         ("/admin/assistant/conversations/999999".into(), vec![], None),
+        ("/assistant/reponses/999999".into(), vec![], None),
         (
             "/api/widgets".into(),
             vec![
@@ -2411,6 +2412,16 @@ async fn every_post_route_for_every_role() {
             "/admin/assistant/signalements/999999".into(),
             vec![],
             vec![],
+        ),
+        (
+            "/admin/assistant/modele".into(),
+            vec![("llm_url", "".into()), ("llm_wait_seconds", "20".into())],
+            vec!["director"],
+        ),
+        (
+            "/admin/assistant/modele/verification".into(),
+            vec![],
+            vec!["director"],
         ),
         (
             "/tableau".into(),

@@ -13,7 +13,9 @@ use std::time::Duration;
 use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
 use fantoccini::{Client, Locator};
 
-use crate::browser::{browser, chromedriver, click, login, serve_demo_live, shot, wait_text};
+use crate::browser::{
+    browser, chromedriver, click, login, serve_demo_live, shot, type_into, wait_text,
+};
 
 /// A TCP relay in front of the server, which can be cut: the browser then finds nothing
 /// at the address, as when a phone loses the network or the school's server stops.
@@ -264,9 +266,83 @@ async fn people_arrange_their_dashboards_and_read_them_offline() {
     // The assistant opens beside the dashboard and answers from the family's own data.
     click(&p, "[data-assistant-open]").await;
     wait_text(&p, "#assistant-panel", "Assistant").await;
-    crate::browser::type_into(&p, "#asst-input", "combien je dois ?\u{E007}").await;
+    type_into(&p, "#asst-input", "combien je dois ?\u{E007}").await;
     wait_text(&p, "#asst-messages .asst-assistant", "FCFA").await;
     shot(&p, "assistant-panel").await;
+
+    // The director connects a language model (a loopback server that follows OpenAI's
+    // API); the parent's next answer is written before their eyes, piece by piece.
+    let (llm_url, llm) = crate::fake_llm::start().await;
+    d.goto(&format!("{base}/admin/assistant#modele"))
+        .await
+        .unwrap();
+    type_into(&d, "#llm_url", &llm_url).await;
+    type_into(&d, "#llm_model", crate::fake_llm::MODEL).await;
+    type_into(&d, "#llm_key", crate::fake_llm::KEY).await;
+    click(&d, "#modele button.primary").await;
+    wait_text(&d, "main", "Connexion réussie").await;
+    llm.script([
+        crate::fake_llm::Turn::Call(vec![("get_marks".into(), serde_json::json!({}))]),
+        crate::fake_llm::Turn::SlowQuote(
+            "Voici les moyennes : ".into(),
+            Duration::from_millis(120),
+        ),
+    ]);
+    type_into(
+        &p,
+        "#asst-input",
+        "quelle est la moyenne de mes enfants ?\u{E007}",
+    )
+    .await;
+    // Seen while it is written: the answer pending, with part of its text.
+    let mut partial = None;
+    let mut seen = Vec::new();
+    for _ in 0..600 {
+        let v = p
+            .execute(
+                "const all = [...document.querySelectorAll('#asst-messages .asst-assistant')];
+                 if (all.length < 2) return [true, ''];
+                 const a = all[1], t = a.querySelector('p:not(.asst-status)');
+                 return [a.classList.contains('asst-pending'), t ? t.textContent : ''];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (pending, text) = (v[0].as_bool().unwrap(), v[1].as_str().unwrap().to_string());
+        seen.push(format!(
+            "{pending} {}",
+            text.chars().take(40).collect::<String>()
+        ));
+        if pending && text.starts_with("Voici les moyennes") && partial.is_none() {
+            shot(&p, "assistant-streaming").await;
+            partial = Some(text.clone());
+        }
+        if !pending {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let partial = partial
+        .unwrap_or_else(|| panic!("the answer was never seen while it was written: {seen:?}"));
+    wait_text(
+        &p,
+        "#asst-messages .asst-assistant:last-child",
+        "general_average",
+    )
+    .await;
+    let whole = p
+        .execute(
+            "return document.querySelector('#asst-messages .asst-assistant:last-child p').textContent;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let whole = whole.as_str().unwrap();
+    assert!(
+        whole.len() > partial.len() && whole.starts_with(&partial),
+        "{partial} / {whole}"
+    );
+    assert_eq!(llm.received().len(), 2);
     p.execute(
         "document.querySelector('[data-assistant-close]').click();",
         vec![],

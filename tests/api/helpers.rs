@@ -646,19 +646,39 @@ impl Client {
 
     /// Posts a form as htmx does (the `HX-Request` header), with the CSRF token added.
     pub async fn post_htmx(&mut self, path: &str, fields: &[(&str, &str)]) -> Res {
+        self.post_htmx_with(path, fields, &[]).await
+    }
+
+    /// The same with more request headers.
+    pub async fn post_htmx_with(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Res {
         let mut all: Vec<(&str, &str)> = fields.to_vec();
         let token = self.csrf.clone().unwrap_or_default();
         all.push(("_csrf", &token));
         let body = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(&all)
             .finish();
-        let req = self
+        let mut b = self
             .builder("POST", path)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header("HX-Request", "true")
-            .body(Body::from(body))
-            .unwrap();
-        self.send(req).await
+            .header("HX-Request", "true");
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        self.send(b.body(Body::from(body)).unwrap()).await
+    }
+
+    /// A GET with more request headers.
+    pub async fn get_with(&mut self, path: &str, headers: &[(&str, &str)]) -> Res {
+        let mut b = self.builder("GET", path);
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        self.send(b.body(Body::empty()).unwrap()).await
     }
 
     /// Posts a form exactly as given (no token added).

@@ -1,0 +1,409 @@
+//! The connection to a language model: any endpoint that follows OpenAI's Chat Completions
+//! API (a hosted one, or a model on the school's own server). Requests and answers are
+//! async-openai's published types; Suku sends them over its one HTTP client with a retry
+//! policy of its own: a few seconds at most, honouring `Retry-After`, then a clear message
+//! (async-openai's client retries for up to fifteen minutes and never retries a stream).
+
+use std::time::Duration;
+
+use async_openai::types::chat::{
+    ChatCompletionMessageToolCall, CreateChatCompletionRequest, CreateChatCompletionStreamResponse,
+    FunctionCall,
+};
+use serde_json::Value;
+use tokio::time::Instant;
+
+/// Attempts of one request (the first and two retries).
+const ATTEMPTS: u32 = 3;
+/// The longest the retries of one request may wait in all.
+const RETRY_BUDGET: Duration = Duration::from_secs(6);
+/// The longest a connection may take.
+const CONNECT: Duration = Duration::from_secs(5);
+
+/// Where the model is, as the school set it (or the server's environment).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Endpoint {
+    /// The base URL, without the final `/` (`…/v1`).
+    pub url: String,
+    pub model: String,
+    /// The bearer key; empty: none sent.
+    pub key: String,
+    /// The longest wait for the model's next word.
+    pub idle: Duration,
+}
+
+impl Endpoint {
+    pub fn new(url: &str, model: &str, key: &str, idle_seconds: u64) -> Option<Endpoint> {
+        let url = url.trim().trim_end_matches('/');
+        if url.is_empty() || model.trim().is_empty() {
+            return None;
+        }
+        Some(Endpoint {
+            url: url.to_string(),
+            model: model.trim().to_string(),
+            key: key.trim().to_string(),
+            idle: Duration::from_secs(idle_seconds.clamp(1, 120)),
+        })
+    }
+
+    fn post(&self, http: &reqwest::Client, path: &str) -> reqwest::RequestBuilder {
+        self.with_key(http.post(format!("{}{path}", self.url)))
+    }
+
+    fn with_key(&self, r: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        if self.key.is_empty() {
+            r
+        } else {
+            r.bearer_auth(&self.key)
+        }
+    }
+}
+
+/// The HTTP client of the model's requests: a short connection time, no redirects (the
+/// key must not follow one elsewhere).
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .connect_timeout(CONNECT)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_default()
+}
+
+/// Why the model gave no answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LlmError {
+    /// Too many requests (429) after the retries: the seconds it asked to wait, if it said.
+    Busy(Option<u64>),
+    /// Unreachable, failing (5xx), or silent longer than the wait.
+    Down(String),
+    /// The request was refused (a wrong key, an unknown model): the status and its message.
+    Refused(u16, String),
+    /// An answer that does not follow the API.
+    Protocol(String),
+}
+
+impl LlmError {
+    /// The catalog key of the message the person reads.
+    pub fn key(&self) -> &'static str {
+        match self {
+            LlmError::Busy(_) => "asst-model-busy",
+            LlmError::Down(_) => "asst-model-down",
+            LlmError::Refused(..) => "asst-model-refused",
+            LlmError::Protocol(_) => "asst-model-down",
+        }
+    }
+
+    /// What happened, for the administration's connection check and the logs.
+    pub fn detail(&self) -> String {
+        match self {
+            LlmError::Busy(Some(s)) => format!("429 (Retry-After: {s} s)"),
+            LlmError::Busy(None) => "429".into(),
+            LlmError::Down(d) | LlmError::Protocol(d) => d.clone(),
+            LlmError::Refused(s, m) => format!("{s}: {m}"),
+        }
+    }
+}
+
+/// The seconds a `Retry-After` header asks for: a number of seconds, or an HTTP date
+/// (RFC 9110 §10.2.3); `retry-after-ms` as some servers send it.
+pub fn retry_after(
+    h: &reqwest::header::HeaderMap,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<Duration> {
+    if let Some(ms) = h
+        .get("retry-after-ms")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|v| v.is_finite() && *v >= 0.0)
+    {
+        return Some(Duration::from_millis(ms as u64));
+    }
+    let v = h.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(s) = v.parse::<u64>() {
+        return Some(Duration::from_secs(s));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(v).ok()?;
+    Some(
+        (at.with_timezone(&chrono::Utc) - now)
+            .to_std()
+            .unwrap_or_default(),
+    )
+}
+
+/// The message of an error body (`{"error": {"message": …}}`), or its first characters.
+fn error_message(body: &str) -> String {
+    serde_json::from_str::<Value>(body)
+        .ok()
+        .and_then(|v| {
+            v.pointer("/error/message")
+                .and_then(|m| m.as_str())
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| body.chars().take(200).collect())
+}
+
+/// Sends a request, retrying a 429, a 5xx or a failed connection within [`RETRY_BUDGET`]:
+/// after `Retry-After` when the server says it (and gives up at once when that is longer than
+/// what is left), else after half a second, then a second.
+async fn send(
+    make: impl Fn() -> reqwest::RequestBuilder,
+    wait_headers: Duration,
+) -> Result<reqwest::Response, LlmError> {
+    let started = Instant::now();
+    let mut last = LlmError::Down(String::new());
+    for attempt in 1..=ATTEMPTS {
+        let r = tokio::time::timeout(wait_headers, make().send()).await;
+        let (err, wait) = match r {
+            Err(_) => (LlmError::Down("timeout".into()), None),
+            Ok(Err(e)) => (LlmError::Down(e.to_string()), None),
+            Ok(Ok(res)) if res.status().is_success() => return Ok(res),
+            Ok(Ok(res)) => {
+                let status = res.status().as_u16();
+                // An HTTP date is the server's real time, not the school's (a test's) clock.
+                let wait = retry_after(res.headers(), crate::clock::wall());
+                let body = res.text().await.unwrap_or_default();
+                match status {
+                    429 => (
+                        LlmError::Busy(wait.map(|w| w.as_secs_f64().ceil() as u64)),
+                        wait,
+                    ),
+                    500..=599 => (
+                        LlmError::Down(format!("{status}: {}", error_message(&body))),
+                        wait,
+                    ),
+                    _ => return Err(LlmError::Refused(status, error_message(&body))),
+                }
+            }
+        };
+        last = err;
+        if attempt == ATTEMPTS {
+            break;
+        }
+        let wait = wait.unwrap_or(Duration::from_millis(500 << (attempt - 1)));
+        if started.elapsed() + wait > RETRY_BUDGET {
+            break;
+        }
+        tracing::info!(attempt, wait_ms = wait.as_millis() as u64, error = %last.detail(), "model: retrying");
+        tokio::time::sleep(wait).await;
+    }
+    Err(last)
+}
+
+/// What one request to the model gave: its text, the tools it called, and the tokens it
+/// counted.
+#[derive(Debug, Default)]
+pub struct Round {
+    pub content: String,
+    pub tool_calls: Vec<ChatCompletionMessageToolCall>,
+    pub tokens: u32,
+}
+
+/// A stream that stopped: what had come, and why.
+#[derive(Debug)]
+pub struct Cut {
+    pub partial: Round,
+    pub error: LlmError,
+}
+
+/// Reads the server-sent events of a streamed answer (the `data:` lines of each event, up
+/// to `data: [DONE]`), gives each piece of text to `on_text` as it comes, and gathers the
+/// tool calls from their pieces (by `index`: the id and name first, the arguments after).
+pub async fn stream(
+    http: &reqwest::Client,
+    ep: &Endpoint,
+    request: &CreateChatCompletionRequest,
+    on_text: &mut (dyn FnMut(&str) + Send),
+) -> Result<Round, Cut> {
+    let cut = |partial: Round, error: LlmError| Cut { partial, error };
+    let mut res = send(
+        || {
+            ep.post(http, "/chat/completions")
+                .header(reqwest::header::ACCEPT, "text/event-stream")
+                .json(request)
+        },
+        ep.idle,
+    )
+    .await
+    .map_err(|e| cut(Round::default(), e))?;
+    let mut round = Round::default();
+    // Tool calls by index: (id, name, arguments).
+    let mut calls: Vec<(String, String, String)> = Vec::new();
+    let mut buf: Vec<u8> = Vec::new();
+    let mut done = false;
+    while !done {
+        let chunk = match tokio::time::timeout(ep.idle, res.chunk()).await {
+            Err(_) => return Err(cut(finish(round, calls), LlmError::Down("idle".into()))),
+            Ok(Err(e)) => return Err(cut(finish(round, calls), LlmError::Down(e.to_string()))),
+            Ok(Ok(None)) => break,
+            Ok(Ok(Some(c))) => c,
+        };
+        buf.extend_from_slice(&chunk);
+        if buf.len() > 4 << 20 {
+            return Err(cut(
+                finish(round, calls),
+                LlmError::Protocol("event too long".into()),
+            ));
+        }
+        while let Some((end, sep)) = event_end(&buf) {
+            let event: Vec<u8> = buf.drain(..end + sep).collect();
+            let text = String::from_utf8_lossy(&event[..end]);
+            let data: Vec<&str> = text
+                .lines()
+                .filter_map(|l| l.strip_prefix("data:"))
+                .map(|d| d.strip_prefix(' ').unwrap_or(d))
+                .collect();
+            if data.is_empty() {
+                continue;
+            }
+            let data = data.join("\n");
+            if data.trim() == "[DONE]" {
+                done = true;
+                break;
+            }
+            let v: Value = match serde_json::from_str(&data) {
+                Ok(v) => v,
+                Err(e) => {
+                    return Err(cut(finish(round, calls), LlmError::Protocol(e.to_string())));
+                }
+            };
+            if v.get("error").is_some() {
+                let m = error_message(&data);
+                return Err(cut(finish(round, calls), LlmError::Down(m)));
+            }
+            let chunk: CreateChatCompletionStreamResponse = match serde_json::from_value(v) {
+                Ok(c) => c,
+                Err(e) => {
+                    return Err(cut(finish(round, calls), LlmError::Protocol(e.to_string())));
+                }
+            };
+            if let Some(u) = &chunk.usage {
+                round.tokens = u.total_tokens;
+            }
+            for choice in chunk.choices.iter().filter(|c| c.index == 0) {
+                if let Some(t) = &choice.delta.content
+                    && !t.is_empty()
+                {
+                    round.content.push_str(t);
+                    on_text(t);
+                }
+                for tc in choice.delta.tool_calls.iter().flatten() {
+                    let i = tc.index as usize;
+                    if i >= 16 {
+                        continue;
+                    }
+                    if calls.len() <= i {
+                        calls.resize(i + 1, Default::default());
+                    }
+                    let c = &mut calls[i];
+                    if let Some(id) = &tc.id {
+                        c.0.push_str(id);
+                    }
+                    if let Some(f) = &tc.function {
+                        if let Some(n) = &f.name {
+                            c.1.push_str(n);
+                        }
+                        if let Some(a) = &f.arguments {
+                            c.2.push_str(a);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(finish(round, calls))
+}
+
+/// The end of the first complete event in `buf`: (its length, the separator's).
+fn event_end(buf: &[u8]) -> Option<(usize, usize)> {
+    let lf = buf.windows(2).position(|w| w == b"\n\n").map(|p| (p, 2));
+    let crlf = buf
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|p| (p, 4));
+    match (lf, crlf) {
+        (Some(a), Some(b)) => Some(if a.0 <= b.0 { a } else { b }),
+        (a, b) => a.or(b),
+    }
+}
+
+fn finish(mut round: Round, calls: Vec<(String, String, String)>) -> Round {
+    round.tool_calls = calls
+        .into_iter()
+        .filter(|(_, name, _)| !name.is_empty())
+        .enumerate()
+        .map(|(i, (id, name, arguments))| ChatCompletionMessageToolCall {
+            id: if id.is_empty() {
+                format!("call_{i}")
+            } else {
+                id
+            },
+            function: FunctionCall { name, arguments },
+        })
+        .collect();
+    round
+}
+
+/// Checks the connection: the model list (`GET /models`) answers with the key, and names
+/// the model when it lists it. `Ok(true)`: the model is listed; `Ok(false)`: the server
+/// answers but does not list it (some serve one model under any name).
+pub async fn check(http: &reqwest::Client, ep: &Endpoint) -> Result<bool, LlmError> {
+    let res = send(
+        || ep.with_key(http.get(format!("{}/models", ep.url))),
+        Duration::from_secs(10),
+    )
+    .await?;
+    let body: Value = res
+        .json()
+        .await
+        .map_err(|e| LlmError::Protocol(e.to_string()))?;
+    let listed = body
+        .get("data")
+        .and_then(|d| d.as_array())
+        .ok_or_else(|| LlmError::Protocol("no data list".into()))?;
+    Ok(listed
+        .iter()
+        .any(|m| m.get("id").and_then(|i| i.as_str()) == Some(ep.model.as_str())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_dates_and_milliseconds() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-12-07T10:00:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        let mut h = reqwest::header::HeaderMap::new();
+        assert_eq!(retry_after(&h, now), None);
+        h.insert("retry-after", "3".parse().unwrap());
+        assert_eq!(retry_after(&h, now), Some(Duration::from_secs(3)));
+        h.insert(
+            "retry-after",
+            "Mon, 07 Dec 2026 10:00:05 GMT".parse().unwrap(),
+        );
+        assert_eq!(retry_after(&h, now), Some(Duration::from_secs(5)));
+        h.insert(
+            "retry-after",
+            "Mon, 07 Dec 2026 09:00:05 GMT".parse().unwrap(),
+        );
+        assert_eq!(retry_after(&h, now), Some(Duration::ZERO));
+        h.insert("retry-after-ms", "250".parse().unwrap());
+        assert_eq!(retry_after(&h, now), Some(Duration::from_millis(250)));
+    }
+
+    #[test]
+    fn events_end_at_a_blank_line_either_way() {
+        assert_eq!(event_end(b"data: x\n\ndata: y"), Some((7, 2)));
+        assert_eq!(event_end(b"data: x\r\n\r\n"), Some((7, 4)));
+        assert_eq!(event_end(b"data: x\n"), None);
+    }
+
+    #[test]
+    fn an_endpoint_needs_a_url_and_a_model() {
+        assert!(Endpoint::new("", "m", "", 20).is_none());
+        assert!(Endpoint::new("http://x/v1", " ", "", 20).is_none());
+        let e = Endpoint::new("http://x/v1/", "m", "", 20).unwrap();
+        assert_eq!(e.url, "http://x/v1");
+    }
+}
