@@ -59,6 +59,9 @@ pub struct AppState {
     pub clock: crate::clock::Clock,
     /// Wakes this process's job runner.
     pub jobs: crate::jobs::Waker,
+    /// The assistant's HTTP client for its language model (connections kept between
+    /// answers).
+    pub llm: reqwest::Client,
 }
 
 impl AppState {
@@ -84,6 +87,7 @@ impl AppState {
             files,
             settings: Settings::default(),
             realtime: crate::realtime::Hub::default(),
+            llm: crate::assistant::llm::http_client(),
         })
     }
 }

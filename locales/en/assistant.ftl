@@ -163,3 +163,4 @@ asst-homework-guide = I will not give you the answer, but we can find it togethe
     3. Which lesson or rule of the course is about this?
     4. Try a first step and write it down.
     Tell me what you have already tried, or ask your teacher for help.
+notif-assistant-flagged = A conversation with the assistant is flagged: { $reason }.

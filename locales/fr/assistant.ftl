@@ -163,3 +163,4 @@ asst-homework-guide = Je ne vais pas te donner la réponse, mais on peut la trou
     3. Quelle leçon ou quelle règle du cours parle de cela ?
     4. Essaie une première étape et écris-la.
     Dis-moi ce que tu as déjà essayé, ou demande de l’aide à ton enseignant.
+notif-assistant-flagged = Une conversation avec l’assistant est signalée : { $reason }.

@@ -80,6 +80,8 @@ pub enum LlmError {
     Refused(u16, String),
     /// An answer that does not follow the API.
     Protocol(String),
+    /// The person's tokens of the day are spent.
+    Budget,
 }
 
 impl LlmError {
@@ -90,6 +92,7 @@ impl LlmError {
             LlmError::Down(_) => "asst-model-down",
             LlmError::Refused(..) => "asst-model-refused",
             LlmError::Protocol(_) => "asst-model-down",
+            LlmError::Budget => "asst-token-budget",
         }
     }
 
@@ -100,6 +103,7 @@ impl LlmError {
             LlmError::Busy(None) => "429".into(),
             LlmError::Down(d) | LlmError::Protocol(d) => d.clone(),
             LlmError::Refused(s, m) => format!("{s}: {m}"),
+            LlmError::Budget => "budget".into(),
         }
     }
 }
@@ -142,9 +146,25 @@ fn error_message(body: &str) -> String {
         .unwrap_or_else(|| body.chars().take(200).collect())
 }
 
-/// Sends a request, retrying a 429, a 5xx or a failed connection within [`RETRY_BUDGET`]:
-/// after `Retry-After` when the server says it (and gives up at once when that is longer than
-/// what is left), else after half a second, then a second.
+/// Reads at most `limit` bytes of a body (an error's, the model list): a server may send
+/// anything.
+async fn body_text(mut res: reqwest::Response, limit: usize) -> String {
+    let mut buf = Vec::new();
+    while let Ok(Ok(Some(c))) = tokio::time::timeout(Duration::from_secs(10), res.chunk()).await {
+        buf.extend_from_slice(&c);
+        if buf.len() >= limit {
+            buf.truncate(limit);
+            break;
+        }
+    }
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+/// Sends a request, retrying a 429, a 500, 502, 503 or 504, or a connection that failed,
+/// within [`RETRY_BUDGET`]: after `Retry-After` when the server says it (and gives up at once
+/// when that is longer than what is left), else after half a second, then a second. A
+/// request sent that got no answer in time is not sent again: the model may still be
+/// writing it (and counting its tokens).
 async fn send(
     make: impl Fn() -> reqwest::RequestBuilder,
     wait_headers: Duration,
@@ -154,23 +174,31 @@ async fn send(
     for attempt in 1..=ATTEMPTS {
         let r = tokio::time::timeout(wait_headers, make().send()).await;
         let (err, wait) = match r {
-            Err(_) => (LlmError::Down("timeout".into()), None),
-            Ok(Err(e)) => (LlmError::Down(e.to_string()), None),
+            Err(_) => return Err(LlmError::Down("timeout".into())),
+            Ok(Err(e)) if e.is_connect() => (LlmError::Down(e.to_string()), None),
+            Ok(Err(e)) => return Err(LlmError::Down(e.to_string())),
             Ok(Ok(res)) if res.status().is_success() => return Ok(res),
             Ok(Ok(res)) => {
                 let status = res.status().as_u16();
                 // An HTTP date is the server's real time, not the school's (a test's) clock.
-                let wait = retry_after(res.headers(), crate::clock::wall());
-                let body = res.text().await.unwrap_or_default();
+                let wait = retry_after(res.headers(), crate::clock::wall())
+                    .map(|w| w.min(Duration::from_secs(3600)));
+                let body = body_text(res, 64 << 10).await;
                 match status {
                     429 => (
                         LlmError::Busy(wait.map(|w| w.as_secs_f64().ceil() as u64)),
                         wait,
                     ),
-                    500..=599 => (
+                    500 | 502 | 503 | 504 => (
                         LlmError::Down(format!("{status}: {}", error_message(&body))),
                         wait,
                     ),
+                    500..=599 => {
+                        return Err(LlmError::Down(format!(
+                            "{status}: {}",
+                            error_message(&body)
+                        )));
+                    }
                     _ => return Err(LlmError::Refused(status, error_message(&body))),
                 }
             }
@@ -180,7 +208,7 @@ async fn send(
             break;
         }
         let wait = wait.unwrap_or(Duration::from_millis(500 << (attempt - 1)));
-        if started.elapsed() + wait > RETRY_BUDGET {
+        if started.elapsed().saturating_add(wait) > RETRY_BUDGET {
             break;
         }
         tracing::info!(attempt, wait_ms = wait.as_millis() as u64, error = %last.detail(), "model: retrying");
@@ -229,24 +257,38 @@ pub async fn stream(
     // Tool calls by index: (id, name, arguments).
     let mut calls: Vec<(String, String, String)> = Vec::new();
     let mut buf: Vec<u8> = Vec::new();
+    // How the answer ended: `[DONE]`, or a choice's `finish_reason`.
     let mut done = false;
+    let mut finish: Option<String> = None;
     while !done {
         let chunk = match tokio::time::timeout(ep.idle, res.chunk()).await {
-            Err(_) => return Err(cut(finish(round, calls), LlmError::Down("idle".into()))),
-            Ok(Err(e)) => return Err(cut(finish(round, calls), LlmError::Down(e.to_string()))),
+            Err(_) => {
+                return Err(cut(
+                    finish_round(round, calls, request),
+                    LlmError::Down("idle".into()),
+                ));
+            }
+            Ok(Err(e)) => {
+                return Err(cut(
+                    finish_round(round, calls, request),
+                    LlmError::Down(e.to_string()),
+                ));
+            }
             Ok(Ok(None)) => break,
             Ok(Ok(Some(c))) => c,
         };
         buf.extend_from_slice(&chunk);
-        if buf.len() > 4 << 20 {
+        if buf.len() > 1 << 20 || round.content.len() > MAX_TEXT {
             return Err(cut(
-                finish(round, calls),
-                LlmError::Protocol("event too long".into()),
+                finish_round(round, calls, request),
+                LlmError::Protocol("answer too long".into()),
             ));
         }
         while let Some((end, sep)) = event_end(&buf) {
             let event: Vec<u8> = buf.drain(..end + sep).collect();
             let text = String::from_utf8_lossy(&event[..end]);
+            // Lines of the event (RFC: `data:` fields joined by newlines; `:` comments and
+            // other fields ignored).
             let data: Vec<&str> = text
                 .lines()
                 .filter_map(|l| l.strip_prefix("data:"))
@@ -263,54 +305,140 @@ pub async fn stream(
             let v: Value = match serde_json::from_str(&data) {
                 Ok(v) => v,
                 Err(e) => {
-                    return Err(cut(finish(round, calls), LlmError::Protocol(e.to_string())));
+                    return Err(cut(
+                        finish_round(round, calls, request),
+                        LlmError::Protocol(e.to_string()),
+                    ));
                 }
             };
             if v.get("error").is_some() {
                 let m = error_message(&data);
-                return Err(cut(finish(round, calls), LlmError::Down(m)));
+                return Err(cut(finish_round(round, calls, request), LlmError::Down(m)));
             }
-            let chunk: CreateChatCompletionStreamResponse = match serde_json::from_value(v) {
-                Ok(c) => c,
-                Err(e) => {
-                    return Err(cut(finish(round, calls), LlmError::Protocol(e.to_string())));
-                }
-            };
-            if let Some(u) = &chunk.usage {
-                round.tokens = u.total_tokens;
+            let piece = Piece::of(v);
+            if let Some(t) = piece.tokens {
+                round.tokens = t;
             }
-            for choice in chunk.choices.iter().filter(|c| c.index == 0) {
-                if let Some(t) = &choice.delta.content
-                    && !t.is_empty()
-                {
-                    round.content.push_str(t);
-                    on_text(t);
+            if let Some(f) = piece.finish {
+                finish = Some(f);
+            }
+            if !piece.content.is_empty() {
+                round.content.push_str(&piece.content);
+                on_text(&piece.content);
+            }
+            for (i, id, name, arguments) in piece.calls {
+                if i >= 16 {
+                    continue;
                 }
-                for tc in choice.delta.tool_calls.iter().flatten() {
-                    let i = tc.index as usize;
-                    if i >= 16 {
-                        continue;
-                    }
-                    if calls.len() <= i {
-                        calls.resize(i + 1, Default::default());
-                    }
-                    let c = &mut calls[i];
-                    if let Some(id) = &tc.id {
-                        c.0.push_str(id);
-                    }
-                    if let Some(f) = &tc.function {
-                        if let Some(n) = &f.name {
-                            c.1.push_str(n);
-                        }
-                        if let Some(a) = &f.arguments {
-                            c.2.push_str(a);
-                        }
-                    }
+                if calls.len() <= i {
+                    calls.resize(i + 1, Default::default());
                 }
+                let c = &mut calls[i];
+                // The id and the name come once (some servers repeat them); the arguments in
+                // pieces.
+                if c.0.is_empty() {
+                    c.0 = id;
+                }
+                if c.1.is_empty() {
+                    c.1 = name;
+                }
+                c.2.push_str(&arguments);
             }
         }
     }
-    Ok(finish(round, calls))
+    // A stream that ended without saying it had (no `[DONE]`, no reason) was cut; one that
+    // ended for its length was too.
+    if !done && finish.is_none() {
+        return Err(cut(
+            finish_round(round, calls, request),
+            LlmError::Down("the stream ended early".into()),
+        ));
+    }
+    if finish.as_deref() == Some("length") {
+        return Err(cut(
+            finish_round(round, calls, request),
+            LlmError::Down("length".into()),
+        ));
+    }
+    Ok(finish_round(round, calls, request))
+}
+
+/// The longest answer taken, in bytes.
+const MAX_TEXT: usize = 32 << 10;
+
+/// What a chunk says, read by async-openai's published type, or loosely when a server
+/// strays from it (a missing `created`, a `finish_reason` of its own).
+#[derive(Default)]
+struct Piece {
+    content: String,
+    /// (index, id, name, arguments)
+    calls: Vec<(usize, String, String, String)>,
+    finish: Option<String>,
+    tokens: Option<u32>,
+}
+
+impl Piece {
+    fn of(v: Value) -> Piece {
+        match serde_json::from_value::<CreateChatCompletionStreamResponse>(v.clone()) {
+            Ok(chunk) => {
+                let mut p = Piece {
+                    tokens: chunk.usage.as_ref().map(|u| u.total_tokens),
+                    ..Default::default()
+                };
+                for choice in chunk.choices.iter().filter(|c| c.index == 0) {
+                    p.content
+                        .push_str(choice.delta.content.as_deref().unwrap_or_default());
+                    if let Some(f) = &choice.finish_reason {
+                        p.finish = serde_json::to_value(f)
+                            .ok()
+                            .and_then(|f| f.as_str().map(str::to_string));
+                    }
+                    for tc in choice.delta.tool_calls.iter().flatten() {
+                        let f = tc.function.as_ref();
+                        p.calls.push((
+                            tc.index as usize,
+                            tc.id.clone().unwrap_or_default(),
+                            f.and_then(|f| f.name.clone()).unwrap_or_default(),
+                            f.and_then(|f| f.arguments.clone()).unwrap_or_default(),
+                        ));
+                    }
+                }
+                p
+            }
+            Err(_) => {
+                let s = |v: &Value| v.as_str().unwrap_or_default().to_string();
+                let mut p = Piece {
+                    tokens: v
+                        .pointer("/usage/total_tokens")
+                        .and_then(|t| t.as_u64())
+                        .map(|t| t as u32),
+                    ..Default::default()
+                };
+                for choice in v["choices"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|c| c["index"].as_u64().unwrap_or(0) == 0)
+                {
+                    p.content.push_str(&s(&choice["delta"]["content"]));
+                    p.finish = choice["finish_reason"].as_str().map(str::to_string);
+                    for tc in choice["delta"]["tool_calls"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                    {
+                        p.calls.push((
+                            tc["index"].as_u64().unwrap_or(0) as usize,
+                            s(&tc["id"]),
+                            s(&tc["function"]["name"]),
+                            s(&tc["function"]["arguments"]),
+                        ));
+                    }
+                }
+                p
+            }
+        }
+    }
 }
 
 /// The end of the first complete event in `buf`: (its length, the separator's).
@@ -326,7 +454,19 @@ fn event_end(buf: &[u8]) -> Option<(usize, usize)> {
     }
 }
 
-fn finish(mut round: Round, calls: Vec<(String, String, String)>) -> Round {
+fn finish_round(
+    mut round: Round,
+    calls: Vec<(String, String, String)>,
+    request: &CreateChatCompletionRequest,
+) -> Round {
+    // A server that does not count (no usage chunk, or a stream cut before it): about four
+    // characters a token, so that the day's budget still counts it.
+    if round.tokens == 0 {
+        let asked = serde_json::to_vec(request).map(|v| v.len()).unwrap_or(0);
+        let written =
+            round.content.len() + calls.iter().map(|c| c.1.len() + c.2.len()).sum::<usize>();
+        round.tokens = ((asked + written) / 4) as u32;
+    }
     round.tool_calls = calls
         .into_iter()
         .filter(|(_, name, _)| !name.is_empty())
@@ -352,9 +492,7 @@ pub async fn check(http: &reqwest::Client, ep: &Endpoint) -> Result<bool, LlmErr
         Duration::from_secs(10),
     )
     .await?;
-    let body: Value = res
-        .json()
-        .await
+    let body: Value = serde_json::from_str(&body_text(res, 1 << 20).await)
         .map_err(|e| LlmError::Protocol(e.to_string()))?;
     let listed = body
         .get("data")

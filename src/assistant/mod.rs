@@ -210,12 +210,20 @@ fn blocked(text: &str, topics: &[String]) -> bool {
 
 /// What a program's personal access token lets the assistant read for it: the widgets of
 /// its scopes, nothing else of the person's (the session reads all the person may see).
-#[derive(Clone, Copy, Default)]
-pub struct Limits<'a> {
-    pub token: Option<&'a crate::dashboard::tokens::TokenAuth>,
+#[derive(Clone, Debug, Default)]
+pub struct Limits {
+    /// The token's scopes (`None`: a person in their session).
+    pub scopes: Option<Vec<String>>,
 }
 
-impl Limits<'_> {
+impl Limits {
+    /// The limits of a request: its token's, if it came with one.
+    pub fn of(token: Option<&crate::dashboard::tokens::TokenAuth>) -> Limits {
+        Limits {
+            scopes: token.map(|a| a.scopes.clone()),
+        }
+    }
+
     /// Who asks, as `role`, within these limits.
     fn asker<'b>(
         &'b self,
@@ -229,19 +237,19 @@ impl Limits<'_> {
             user,
             role,
             t,
-            scopes: self.token.map(|a| a.scopes.as_slice()),
+            scopes: self.scopes.as_deref(),
         }
     }
 }
-
-/// The HTTP client of the model's requests (its connections kept between answers).
-pub(crate) static HTTP: std::sync::LazyLock<reqwest::Client> =
-    std::sync::LazyLock::new(llm::http_client);
 
 /// The longest an answer may take while the person waits for the whole of it (under the
 /// router's 30 seconds), and while it streams.
 const WHOLE_ANSWER: std::time::Duration = std::time::Duration::from_secs(25);
 const STREAMED_ANSWER: std::time::Duration = std::time::Duration::from_secs(90);
+/// An answer still being written after this long was lost (a restart): it may be taken over.
+const LOST_AFTER: chrono::Duration = chrono::Duration::minutes(3);
+/// Answers a person may have waiting at once.
+const UNFINISHED: i64 = 3;
 
 /// Answers `question` from `user` as `role` in their current conversation (their latest as
 /// that role, or a new one), within their budget and rate.
@@ -262,25 +270,57 @@ pub async fn ask_with(
     role: Role,
     t: &Tr,
     question: &str,
-    limits: Limits<'_>,
+    limits: Limits,
 ) -> Result<Reply, Refusal> {
-    let mut r = begin(app, user, role, t, question, limits).await?;
+    let mut r = begin(app, user, role, t, question, &limits, false).await?;
     if r.pending {
-        r.answer = complete(app, user, t, r.answer_id, limits, WHOLE_ANSWER, &mut |_| {}).await?;
+        // Taken by this request at once (nobody else may), and written in a task of its
+        // own: a client gone mid-answer does not leave it unwritten.
+        let (app, user, t) = (app.clone(), user.clone(), t.clone());
+        let (id, conversation) = (r.answer_id, r.conversation);
+        r.answer = detached(async move {
+            let claimed = repo::Claimed {
+                conversation,
+                role: role.code().to_string(),
+            };
+            write(
+                &app,
+                &user,
+                &t,
+                id,
+                claimed,
+                &limits,
+                WHOLE_ANSWER,
+                &mut |_| {},
+            )
+            .await
+        })
+        .await?;
         r.pending = false;
     }
     Ok(r)
 }
 
+/// Runs an answer's writing in a task of its own and waits for it.
+pub async fn detached(
+    f: impl std::future::Future<Output = Result<String, Refusal>> + Send + 'static,
+) -> Result<String, Refusal> {
+    tokio::spawn(f)
+        .await
+        .unwrap_or_else(|e| Err(Refusal::Other(anyhow::anyhow!("{e}").into())))
+}
+
 /// Takes a question: refused, or answered without a model at once, or (with a model) kept
-/// with its answer pending, for [`complete`] to write (streamed to the panel).
+/// with its answer to write: `streamed`, pending for [`complete`] (the panel reads it as it
+/// is written); else already taken by the caller.
 pub async fn begin(
     app: &AppState,
     user: &CurrentUser,
     role: Role,
     t: &Tr,
     question: &str,
-    limits: Limits<'_>,
+    limits: &Limits,
+    streamed: bool,
 ) -> Result<Reply, Refusal> {
     let question = question.trim();
     if question.is_empty() {
@@ -297,12 +337,13 @@ pub async fn begin(
     let blocked = !distress && blocked(question, &s.blocked_topics);
     let model = s.endpoint(&app.config.llm).is_some();
     let tokens_left = repo::usage(&app.db, user.id, today).await?.1 < s.daily_tokens;
+    let writing = if streamed { "pending" } else { "running" };
     let (answer, mode) = if distress {
         (t.t("asst-distress"), "refused")
     } else if blocked {
         (t.t("asst-blocked"), "refused")
     } else if model && tokens_left {
-        (String::new(), "pending")
+        (String::new(), writing)
     } else {
         let asker = limits.asker(app, user, role, t);
         let faq = repo::faq(&app.db).await?;
@@ -326,18 +367,24 @@ pub async fn begin(
         if repo::usage(&mut *tx, user.id, today).await?.0 >= s.daily_messages {
             return Err(Refusal::Budget);
         }
+        // Answers asked and never read pile up no further (nor spend the model's tokens).
+        if mode == writing
+            && repo::unfinished(&mut *tx, user.id, now - LOST_AFTER).await? >= UNFINISHED
+        {
+            return Err(Refusal::TooFast);
+        }
     }
     let conversation = match repo::latest_conversation(&mut *tx, user.id, role.code()).await? {
         Some(c) => c,
         None => repo::start(&mut *tx, user.id, role.code(), now).await?,
     };
-    let asked_mode = if mode == "pending" { "model" } else { mode };
+    let asked_mode = if mode == writing { "model" } else { mode };
     let question_id =
         repo::add(&mut *tx, conversation, "user", question, asked_mode, 0, now).await?;
     let answer_id = repo::add(&mut *tx, conversation, "assistant", &answer, mode, 0, now).await?;
     repo::count(&mut *tx, user.id, today, 1, 0).await?;
     if distress {
-        repo::flag(&mut *tx, conversation, "safety", question, None, now).await?;
+        flag(&mut tx, conversation, "safety", question, None, now).await?;
     }
     tx.commit().await?;
     Ok(Reply {
@@ -345,70 +392,127 @@ pub async fn begin(
         question_id,
         answer_id,
         answer,
-        pending: mode == "pending",
+        pending: mode == writing,
     })
 }
 
 /// Writes a pending answer with the model, telling `progress` its text as it comes; when
 /// the model fails, says why and answers without it. The answer is claimed first, so that
-/// it is written once (a page opened twice waits for it, see [`wait`]).
+/// it is written once (a page opened twice waits for it, see [`wait`]); one left unwritten
+/// longer than [`LOST_AFTER`] (a restart) is taken over.
 pub async fn complete(
     app: &AppState,
     user: &CurrentUser,
     t: &Tr,
     answer_id: i64,
-    limits: Limits<'_>,
+    limits: &Limits,
     within: std::time::Duration,
     progress: &mut (dyn FnMut(model::Progress<'_>) + Send),
 ) -> Result<String, Refusal> {
-    let Some(found) = repo::claim(&app.db, answer_id, user.id).await? else {
+    let lost = app.clock.now() - LOST_AFTER;
+    let Some(claimed) = repo::claim(&app.db, answer_id, user.id, lost).await? else {
         return Err(Refusal::Other(AppError::Conflict("asst-answer-taken")));
     };
-    let role = Role::parse(&found.role)
+    write(app, user, t, answer_id, claimed, limits, within, progress).await
+}
+
+/// Writes a claimed answer; whatever fails, the answer is not left unwritten.
+#[allow(clippy::too_many_arguments)]
+async fn write(
+    app: &AppState,
+    user: &CurrentUser,
+    t: &Tr,
+    answer_id: i64,
+    claimed: repo::Claimed,
+    limits: &Limits,
+    within: std::time::Duration,
+    progress: &mut (dyn FnMut(model::Progress<'_>) + Send),
+) -> Result<String, Refusal> {
+    let r = write_claimed(app, user, t, answer_id, claimed, limits, within, progress).await;
+    if r.is_err() {
+        let _ = repo::finish(&app.db, answer_id, &t.t("asst-model-lost"), "local", 0).await;
+    }
+    r
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn write_claimed(
+    app: &AppState,
+    user: &CurrentUser,
+    t: &Tr,
+    answer_id: i64,
+    claimed: repo::Claimed,
+    limits: &Limits,
+    within: std::time::Duration,
+    progress: &mut (dyn FnMut(model::Progress<'_>) + Send),
+) -> Result<String, Refusal> {
+    let role = Role::parse(&claimed.role)
         .filter(|r| user.has(*r))
         .ok_or(Refusal::Other(AppError::Forbidden))?;
     let s = settings(app).await.map_err(AppError::from)?;
     let asker = limits.asker(app, user, role, t);
     let faq = repo::faq(&app.db).await?;
-    let messages = repo::messages(&app.db, found.conversation).await?;
+    let messages = repo::messages(&app.db, claimed.conversation).await?;
     let at = messages.iter().position(|m| m.id == answer_id).unwrap_or(0);
     let question = at
         .checked_sub(1)
         .and_then(|i| messages.get(i))
         .map(|m| m.body.clone())
         .unwrap_or_default();
-    let history = &messages[..at.saturating_sub(1)];
+    // The conversation so far: the person's questions and the model's own answers, never
+    // the stored texts the answers without it quoted (FAQ, announcements, homework); none
+    // for a program's token, which must not read back what the session was told.
+    let history: Vec<repo::Message> = if limits.scopes.is_some() {
+        Vec::new()
+    } else {
+        messages[..at.saturating_sub(1)]
+            .iter()
+            .filter(|m| m.author == "user" || m.mode == "model")
+            .cloned()
+            .collect()
+    };
+    // The day's tokens, read again: answers asked together spend the same budget.
+    let spent_today = repo::usage(&app.db, user.id, app.clock.today()).await?.1;
+    let endpoint = s
+        .endpoint(&app.config.llm)
+        .filter(|_| spent_today < s.daily_tokens);
     let mut seen = String::new();
-    let outcome = match s.endpoint(&app.config.llm) {
+    let mut spent = 0i64;
+    let outcome = match &endpoint {
         None => Err(model::Failed {
             partial: String::new(),
             tokens: 0,
-            error: llm::LlmError::Down("no model".into()),
+            error: if s.endpoint(&app.config.llm).is_some() {
+                llm::LlmError::Budget
+            } else {
+                llm::LlmError::Down("no model".into())
+            },
         }),
         Some(ep) => {
             let mut on = |p: model::Progress<'_>| {
-                if let model::Progress::Text(x) = &p {
-                    seen.push_str(x);
+                match &p {
+                    model::Progress::Text(x) => seen.push_str(x),
+                    model::Progress::Tokens(n) => spent += *n as i64,
+                    model::Progress::Tool(_) => {}
                 }
                 progress(p)
             };
             let run = model::answer(
                 &asker,
-                &HTTP,
-                &ep,
+                &app.llm,
+                ep,
                 s.homework_hints,
                 &s.blocked_topics,
-                history,
+                &history,
                 &question,
                 &faq,
                 &mut on,
             );
-            let r = tokio::time::timeout(within, run).await;
-            match r {
+            match tokio::time::timeout(within, run).await {
                 Ok(r) => r,
                 Err(_) => Err(model::Failed {
                     partial: std::mem::take(&mut seen),
-                    tokens: 0,
+                    tokens: spent,
                     error: llm::LlmError::Down("timeout".into()),
                 }),
             }
@@ -443,13 +547,33 @@ pub async fn complete(
     Ok(body)
 }
 
+/// Flags a conversation to the administration, and tells them (a school event).
+pub async fn flag(
+    tx: &mut crate::db::Tx<'_>,
+    conversation: i64,
+    reason: &str,
+    note: &str,
+    by: Option<i64>,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<(), sqlx::Error> {
+    repo::flag(&mut **tx, conversation, reason, note, by, at).await?;
+    let event = crate::events::SchoolEvent::AssistantFlagged(crate::events::AssistantFlagged {
+        conversation_id: conversation,
+        reason: reason.into(),
+    });
+    crate::events::publish(&mut **tx, &event, by, at).await?;
+    Ok(())
+}
+
 /// Waits for an answer being written elsewhere (the same page opened twice, a lost
-/// connection opened again): its text once written, or `None` after `within`.
+/// connection opened again): its text once written, or `None` after `within` or once
+/// `gone` says nobody waits any more.
 pub async fn wait(
     app: &AppState,
     user: &CurrentUser,
     answer_id: i64,
     within: std::time::Duration,
+    gone: &(dyn Fn() -> bool + Send + Sync),
 ) -> crate::error::AppResult<Option<repo::Message>> {
     let until = tokio::time::Instant::now() + within;
     loop {
@@ -459,10 +583,10 @@ pub async fn wait(
         if !matches!(m.mode.as_str(), "pending" | "running") {
             return Ok(Some(m));
         }
-        if tokio::time::Instant::now() >= until {
+        if tokio::time::Instant::now() >= until || gone() {
             return Ok(None);
         }
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     }
 }
 

@@ -29,6 +29,8 @@ const ROUNDS: usize = 4;
 const CALLS_PER_ROUND: usize = 6;
 /// Messages of the conversation so far sent with the question.
 const HISTORY: usize = 10;
+/// The longest tool result sent, in characters.
+const TOOL_RESULT: usize = 12_000;
 /// Tokens the model may write in one round.
 const MAX_TOKENS: u32 = 700;
 
@@ -38,6 +40,8 @@ pub enum Progress<'a> {
     Text(&'a str),
     /// A tool the assistant is reading (its name).
     Tool(&'a str),
+    /// The tokens a request to the model took.
+    Tokens(u32),
 }
 
 /// The model's answer and the tokens it took.
@@ -271,26 +275,52 @@ pub async fn answer(
         .collect();
     let mut tokens = 0i64;
     let mut text = String::new();
+    // OpenAI's reasoning models refuse `max_tokens` and a temperature: once one says so,
+    // the request names `max_completion_tokens` and no temperature.
+    let mut recent = false;
     for _ in 0..ROUNDS {
-        #[allow(deprecated)]
-        let request = CreateChatCompletionRequest {
-            model: ep.model.clone(),
-            messages: messages.clone(),
-            tools: Some(tools.clone()),
-            stream: Some(true),
-            stream_options: Some(ChatCompletionStreamOptions {
-                include_usage: Some(true),
-                include_obfuscation: None,
-            }),
-            temperature: Some(0.2),
-            // `max_tokens` is what servers on a school's own machine read.
-            max_tokens: Some(MAX_TOKENS),
-            ..Default::default()
+        let mut round = None;
+        for _ in 0..2 {
+            #[allow(deprecated)]
+            let request = CreateChatCompletionRequest {
+                model: ep.model.clone(),
+                messages: messages.clone(),
+                tools: Some(tools.clone()),
+                stream: Some(true),
+                stream_options: Some(ChatCompletionStreamOptions {
+                    include_usage: Some(true),
+                    include_obfuscation: None,
+                }),
+                temperature: (!recent).then_some(0.2),
+                // `max_tokens` is what servers on a school's own machine read.
+                max_tokens: (!recent).then_some(MAX_TOKENS),
+                max_completion_tokens: recent.then_some(MAX_TOKENS),
+                ..Default::default()
+            };
+            let r = llm::stream(http, ep, &request, &mut |t| {
+                progress(Progress::Text(t));
+            })
+            .await;
+            match &r {
+                Err(Cut {
+                    error: LlmError::Refused(400, m),
+                    ..
+                }) if !recent && (m.contains("max_tokens") || m.contains("temperature")) => {
+                    recent = true;
+                }
+                _ => {
+                    round = Some(r);
+                    break;
+                }
+            }
+        }
+        let Some(round) = round else {
+            return Err(fail(
+                text,
+                tokens,
+                LlmError::Protocol("refused twice".into()),
+            ));
         };
-        let round = llm::stream(http, ep, &request, &mut |t| {
-            progress(Progress::Text(t));
-        })
-        .await;
         let round = match round {
             Ok(r) => r,
             Err(Cut { partial, error }) => {
@@ -299,6 +329,7 @@ pub async fn answer(
             }
         };
         tokens += round.tokens as i64;
+        progress(Progress::Tokens(round.tokens));
         text.push_str(&round.content);
         if round.tool_calls.is_empty() {
             return if text.trim().is_empty() {
@@ -331,7 +362,7 @@ pub async fn answer(
             };
             messages.push(ChatCompletionRequestMessage::Tool(
                 ChatCompletionRequestToolMessage {
-                    content: ChatCompletionRequestToolMessageContent::Text(result.to_string()),
+                    content: ChatCompletionRequestToolMessageContent::Text(bounded(result)),
                     tool_call_id: call.id.clone(),
                 },
             ));
@@ -369,7 +400,7 @@ async fn run_tool(a: &Asker<'_>, name: &str, arguments: &str, faq: &[Faq]) -> Ap
         // With nothing close, the whole FAQ (the model reads better than the matcher).
         let results = if results.is_empty() {
             faq.iter()
-                .take(20)
+                .take(8)
                 .map(|f| json!({"question": f.question, "answer": f.answer}))
                 .collect()
         } else {
@@ -420,6 +451,18 @@ async fn run_tool(a: &Asker<'_>, name: &str, arguments: &str, faq: &[Faq]) -> Ap
         }
         Err(e) => Err(e),
     }
+}
+
+/// A tool's result as sent: at most [`TOOL_RESULT`] characters (a long FAQ must not fill a
+/// small model's context).
+fn bounded(result: Value) -> String {
+    let text = result.to_string();
+    if text.chars().count() <= TOOL_RESULT {
+        return text;
+    }
+    let mut cut: String = text.chars().take(TOOL_RESULT).collect();
+    cut.push_str("… (truncated)");
+    cut
 }
 
 fn day(d: Option<&str>) -> i64 {

@@ -112,19 +112,43 @@ pub struct Claimed {
     pub role: String,
 }
 
-/// Claims a pending answer of the person's, once: `None` if it is not theirs or already
-/// taken.
-pub async fn claim(db: &Pool, answer: i64, user: i64) -> Result<Option<Claimed>, sqlx::Error> {
+/// Claims a pending answer of the person's, once (or one still being written since before
+/// `lost`: its writer is gone): `None` if it is not theirs or already taken.
+pub async fn claim(
+    db: &Pool,
+    answer: i64,
+    user: i64,
+    lost: DateTime<Utc>,
+) -> Result<Option<Claimed>, sqlx::Error> {
     let row: Option<(i64, String)> = sqlx::query_as(
-        "UPDATE assistant_messages SET mode = 'running' WHERE id = $1 AND mode = 'pending' \
+        "UPDATE assistant_messages SET mode = 'running' WHERE id = $1 \
+         AND (mode = 'pending' OR (mode = 'running' AND created_at < $3)) \
          AND conversation_id IN (SELECT id FROM assistant_conversations WHERE user_id = $2) \
          RETURNING conversation_id, (SELECT c.role FROM assistant_conversations c WHERE c.id = assistant_messages.conversation_id)",
     )
     .bind(answer)
     .bind(user)
+    .bind(lost)
     .fetch_optional(db)
     .await?;
     Ok(row.map(|(conversation, role)| Claimed { conversation, role }))
+}
+
+/// A person's answers waiting to be written, asked since `since`.
+pub async fn unfinished<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    user: i64,
+    since: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM assistant_messages m JOIN assistant_conversations c ON c.id = m.conversation_id \
+         WHERE c.user_id = $1 AND m.mode IN ('pending', 'running') AND m.created_at >= $2",
+    )
+    .bind(user)
+    .bind(since)
+    .fetch_one(db)
+    .await?;
+    Ok(n)
 }
 
 /// Writes a claimed answer.

@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::json;
 use tokio_stream::StreamExt;
-use tokio_stream::wrappers::UnboundedReceiverStream;
+use tokio_stream::wrappers::ReceiverStream;
 
 use super::{AssistantSettings, Refusal, repo};
 use crate::app::AppState;
@@ -130,7 +130,8 @@ async fn send(
     let message = field(&f, "message");
     let streamed = ctx.htmx.request && headers.contains_key("x-suku-stream");
     let reply = if streamed {
-        super::begin(&app, u, u.active_role, &ctx.t, message, Default::default()).await
+        let limits = super::Limits::default();
+        super::begin(&app, u, u.active_role, &ctx.t, message, &limits, true).await
     } else {
         super::ask(&app, u, u.active_role, &ctx.t, message).await
     };
@@ -197,24 +198,28 @@ async fn answer(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("text/event-stream"));
     if !streamed {
-        if m.mode == "pending" {
-            match super::complete(
-                &app,
-                &u,
-                &ctx.t,
-                id,
-                Default::default(),
-                super::whole_within(),
-                &mut |_| {},
-            )
-            .await
-            {
+        if matches!(m.mode.as_str(), "pending" | "running") {
+            let (app, u, t) = (app.clone(), u.clone(), ctx.t.clone());
+            let run = super::detached(async move {
+                let limits = super::Limits::default();
+                super::complete(
+                    &app,
+                    &u,
+                    &t,
+                    id,
+                    &limits,
+                    super::whole_within(),
+                    &mut |_| {},
+                )
+                .await
+            });
+            match run.await {
                 Ok(_) | Err(Refusal::Other(AppError::Conflict(_))) => {}
                 Err(Refusal::Other(e)) => return Err(e),
                 Err(_) => return Err(AppError::BadRequest("asst-model-down")),
             }
         }
-        let m = match super::wait(&app, &u, id, super::whole_within()).await? {
+        let m = match super::wait(&app, &u, id, super::whole_within(), &|| false).await? {
             Some(m) => m,
             None => repo::Message {
                 body: ctx.t.t("asst-model-lost"),
@@ -224,18 +229,20 @@ async fn answer(
         };
         return html(&OneMessage { ctx: &ctx, m });
     }
-    let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
+    // Bounded: a reader too slow for the pieces misses some, and the whole text ends it.
+    let (tx, rx) = tokio::sync::mpsc::channel::<Event>(256);
     let t = ctx.t.clone();
     let clean = |s: &str| s.replace("\r\n", "\n").replace('\r', "\n");
     tokio::spawn(async move {
         let mut written = None;
-        if m.mode == "pending" {
+        if matches!(m.mode.as_str(), "pending" | "running") {
+            let limits = super::Limits::default();
             let r = super::complete(
                 &app,
                 &u,
                 &t,
                 id,
-                Default::default(),
+                &limits,
                 super::streamed_within(),
                 &mut |p| {
                     let e = match p {
@@ -245,8 +252,9 @@ async fn answer(
                         super::model::Progress::Tool(n) => Event::default()
                             .event("tool")
                             .data(t.t(super::model::tool_label(n))),
+                        super::model::Progress::Tokens(_) => return,
                     };
-                    let _ = tx.send(e);
+                    let _ = tx.try_send(e);
                 },
             )
             .await;
@@ -255,20 +263,25 @@ async fn answer(
                 Err(Refusal::Other(AppError::Conflict(_))) => {}
                 Err(e) => {
                     tracing::warn!(error = ?e, "assistant: the answer failed");
-                    written = Some(t.t("asst-model-down"));
+                    written = Some(t.t("asst-model-lost"));
                 }
             }
         }
         let text = match written {
             Some(w) => w,
-            None => match super::wait(&app, &u, id, super::streamed_within()).await {
-                Ok(Some(m)) => m.body,
-                _ => t.t("asst-model-lost"),
-            },
+            None => {
+                let gone = || tx.is_closed();
+                match super::wait(&app, &u, id, super::streamed_within(), &gone).await {
+                    Ok(Some(m)) => m.body,
+                    _ => t.t("asst-model-lost"),
+                }
+            }
         };
-        let _ = tx.send(Event::default().event("done").data(clean(&text)));
+        let _ = tx
+            .send(Event::default().event("done").data(clean(&text)))
+            .await;
     });
-    let events = UnboundedReceiverStream::new(rx).map(Ok::<_, std::convert::Infallible>);
+    let events = ReceiverStream::new(rx).map(Ok::<_, std::convert::Infallible>);
     Ok(Sse::new(events)
         .keep_alive(KeepAlive::default())
         .into_response())
@@ -294,7 +307,9 @@ async fn report(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult
         return Err(AppError::BadRequest("asst-error-nothing-to-report"));
     }
     if !repo::reported(&app.db, c, u.id).await? {
-        repo::flag(&app.db, c, "report", &note, Some(u.id), ctx.now).await?;
+        let mut tx = crate::db::begin_write(&app.db).await?;
+        super::flag(&mut tx, c, "report", &note, Some(u.id), ctx.now).await?;
+        tx.commit().await?;
     }
     ctx.flash("success", "asst-reported").await?;
     Ok(redirect("/assistant"))
@@ -330,10 +345,8 @@ async fn api(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Re
             None => return Ok(error(StatusCode::FORBIDDEN, "error-forbidden")),
         },
     };
-    let asker = super::Limits {
-        token: ctx.token.as_ref(),
-    };
-    match super::ask_with(&app, u, role, &ctx.t, &q.message, asker).await {
+    let limits = super::Limits::of(ctx.token.as_ref());
+    match super::ask_with(&app, u, role, &ctx.t, &q.message, limits).await {
         Ok(r) => {
             Ok(Json(json!({ "answer": r.answer, "conversation": r.conversation })).into_response())
         }
@@ -511,12 +524,15 @@ async fn store_settings(
 async fn save_model(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
     let f = form(&body);
     let mut s = super::settings(&app).await?;
+    let before = s.llm_url.clone();
     s.llm_url = field(&f, "llm_url").trim().chars().take(300).collect();
     s.llm_model = field(&f, "llm_model").trim().chars().take(120).collect();
     s.llm_wait_seconds = field(&f, "llm_wait_seconds").trim().parse().unwrap_or(-1);
     // The key is never shown back: empty keeps it, unless it is to be forgotten.
     let key = field(&f, "llm_key").trim();
-    if field(&f, "llm_key_forget") == "1" || s.llm_url.is_empty() {
+    // A key saved for one server is not sent to another.
+    let moved = origin(&before) != origin(&s.llm_url);
+    if field(&f, "llm_key_forget") == "1" || s.llm_url.is_empty() || (moved && key.is_empty()) {
         s.llm_key.clear();
     } else if !key.is_empty() {
         s.llm_key = key.chars().take(300).collect();
@@ -535,6 +551,17 @@ async fn save_model(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> AppRe
     Ok(redirect("/admin/assistant#modele"))
 }
 
+/// The scheme, host and port of an address (`http://host:8000`).
+fn origin(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    format!(
+        "{}://{}",
+        scheme.to_ascii_lowercase(),
+        host.to_ascii_lowercase()
+    )
+}
+
 async fn check_model(State(app): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let s = super::settings(&app).await?;
     let (kind, text) = check_text(&app, &ctx, &s).await;
@@ -548,7 +575,7 @@ async fn check_text(app: &AppState, ctx: &Ctx, s: &AssistantSettings) -> (&'stat
     let Some(ep) = s.endpoint(&app.config.llm) else {
         return ("info", t.t("asst-model-none"));
     };
-    match super::llm::check(&super::HTTP, &ep).await {
+    match super::llm::check(&app.llm, &ep).await {
         Ok(true) => ("success", t.t1("asst-model-ok", "model", &ep.model)),
         Ok(false) => ("info", t.t1("asst-model-unlisted", "model", &ep.model)),
         Err(e) => ("error", t.t1("asst-model-failed", "detail", e.detail())),
@@ -581,9 +608,22 @@ async fn flagged_conversation(
     let person = repo::flagged_owner(&app.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    // An answer still being written is shown as such, not streamed to the administration.
+    let messages = repo::messages(&app.db, id)
+        .await?
+        .into_iter()
+        .map(|m| match m.mode.as_str() {
+            "pending" | "running" => repo::Message {
+                body: ctx.t.t("asst-thinking"),
+                mode: "local".into(),
+                ..m
+            },
+            _ => m,
+        })
+        .collect();
     html(&Flagged {
         person,
-        messages: repo::messages(&app.db, id).await?,
+        messages,
         ctx: &ctx,
     })
 }

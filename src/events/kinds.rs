@@ -77,6 +77,10 @@ pub enum SchoolEvent {
     /// (once per crossing).
     #[serde(rename = "risk.raised")]
     RiskRaised(RiskRaised),
+    /// A conversation with the assistant was flagged to the administration: its words
+    /// tripped the safety rules, or its owner reported it.
+    #[serde(rename = "assistant.flagged")]
+    AssistantFlagged(AssistantFlagged),
 }
 
 /// The stored kinds of the events others look up by kind (a workflow's dry run lists the
@@ -297,6 +301,14 @@ pub struct MessageReported {
     pub message_id: i64,
     pub conversation_id: i64,
     pub reporter_id: i64,
+}
+
+/// A conversation with the assistant, flagged.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AssistantFlagged {
+    pub conversation_id: i64,
+    /// `safety` (the safety rules) or `report` (its owner).
+    pub reason: String,
 }
 
 /// A challenge, settled.

@@ -175,6 +175,18 @@ async fn notes_for(tx: &mut Tx<'_>, event: &Event) -> anyhow::Result<Vec<Note>> 
         SchoolEvent::AssignmentDueSoon(d) => {
             announcement_notes(crate::courses::assignment::remind::reminder_notes(tx, d).await?)
         }
+        // The administration reads a flagged conversation (what it says stays out of the note).
+        SchoolEvent::AssistantFlagged(f) => school::records_staff(&mut **tx)
+            .await?
+            .into_iter()
+            .map(|user_id| Note {
+                user_id,
+                kind: "message",
+                key: "notif-assistant-flagged",
+                args: json!({ "reason": format!("@asst-flag-{}", f.reason) }),
+                link: format!("/admin/assistant/conversations/{}", f.conversation_id),
+            })
+            .collect(),
         SchoolEvent::RiskRaised(r) => crate::prediction::predict::alert_notes(tx, r)
             .await?
             .into_iter()

@@ -316,7 +316,29 @@ async fn distress_and_reports_reach_the_administration() {
         .post("/assistant/signaler", &[("note", "Réponse blessante")])
         .await;
     assert_eq!(r.location(), "/assistant");
+    // Both flags are told to the director and the secretary, without their words.
+    crate::helpers::notify(&app).await;
+    let told: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT user_id, link FROM notifications WHERE text_key = 'notif-assistant-flagged' ORDER BY user_id, id",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    let f = &app.f;
+    let mut who: Vec<i64> = told.iter().map(|t| t.0).collect();
+    who.dedup();
+    let mut staff = vec![f.director, f.secretary];
+    staff.sort();
+    assert_eq!(who, staff, "{told:?}");
+    assert_eq!(told.len(), 4);
+    assert!(told[0].1.starts_with("/admin/assistant/conversations/"));
     let mut d = app.login_as("director").await;
+    let bell = d.get("/notifications").await.plain();
+    assert!(
+        bell.contains("Une conversation avec l’assistant est signalée : Règles de sécurité"),
+        "{bell}"
+    );
+    assert!(!bell.contains("frappe"), "{bell}");
     let page = d.get("/admin/assistant").await;
     let text = page.text();
     assert!(

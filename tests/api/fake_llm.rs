@@ -43,6 +43,8 @@ use tokio_stream::StreamExt;
 
 pub const MODEL: &str = "suku-test-1";
 pub const KEY: &str = "sk-test-0123456789";
+/// A reasoning model (o-series), with its own rules for some parameters.
+pub const REASONING: &str = "o4-mini";
 
 /// What the model does with the next request.
 #[derive(Clone, Debug)]
@@ -62,6 +64,9 @@ pub enum Turn {
     Slow(String, Duration),
     /// Streams the first text, then says nothing for the duration, then the rest.
     Stall(String, Duration, String),
+    /// Sends these bytes as the body of a `text/event-stream`, each piece as it comes (to
+    /// try framings the API allows: CRLF, comments, an event split across writes).
+    Raw(Vec<String>),
 }
 
 /// A request the server received.
@@ -104,6 +109,8 @@ pub struct Llm {
     pub received: Mutex<Vec<Received>>,
     /// Models `GET /v1/models` lists.
     pub models: Mutex<Vec<String>>,
+    /// The base URL it serves (`http://127.0.0.1:PORT/v1`).
+    pub url: std::sync::OnceLock<String>,
     counter: Mutex<u64>,
 }
 
@@ -141,6 +148,7 @@ impl Llm {
 pub async fn start() -> (String, Arc<Llm>) {
     let llm = Arc::new(Llm::default());
     llm.models.lock().unwrap().push(MODEL.into());
+    llm.models.lock().unwrap().push(REASONING.into());
     let app = Router::new()
         .route("/v1/chat/completions", post(completions))
         .route("/v1/models", get(models))
@@ -150,7 +158,9 @@ pub async fn start() -> (String, Arc<Llm>) {
     tokio::spawn(async move {
         axum::serve(listener, app).await.unwrap();
     });
-    (format!("http://{addr}/v1"), llm)
+    let url = format!("http://{addr}/v1");
+    llm.url.set(url.clone()).unwrap();
+    (url, llm)
 }
 
 fn error(status: u16, kind: &str, code: &str, message: &str) -> Response {
@@ -285,6 +295,24 @@ async fn completions(State(llm): State<Arc<Llm>>, headers: HeaderMap, body: Byte
             &format!("The model `{model}` does not exist or you do not have access to it."),
         );
     }
+    // The reference: `max_tokens` "is not compatible with o-series models" (they take
+    // `max_completion_tokens`), which also take only the default temperature.
+    if model.starts_with('o') && !body["max_tokens"].is_null() {
+        return error(
+            400,
+            "invalid_request_error",
+            "unsupported_parameter",
+            "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+        );
+    }
+    if model.starts_with('o') && body["temperature"].as_f64().is_some_and(|t| t != 1.0) {
+        return error(
+            400,
+            "invalid_request_error",
+            "unsupported_value",
+            "Unsupported value: 'temperature' does not support this value with this model. Only the default (1) value is supported.",
+        );
+    }
     let turn = llm
         .turns
         .lock()
@@ -329,6 +357,13 @@ async fn completions(State(llm): State<Arc<Llm>>, headers: HeaderMap, body: Byte
         Turn::Slow(t, every) => (split(&t, every), vec![]),
         Turn::Stall(first, pause, rest) => (vec![(Duration::ZERO, first), (pause, rest)], vec![]),
         Turn::Call(calls) => (vec![], calls),
+        Turn::Raw(pieces) => {
+            let stream = tokio_stream::iter(pieces).map(|p| Ok::<_, Infallible>(Bytes::from(p)));
+            return Response::builder()
+                .header(header::CONTENT_TYPE, "text/event-stream")
+                .body(Body::from_stream(stream))
+                .unwrap();
+        }
     };
     let completion_text: String = pieces.iter().map(|(_, p)| p.as_str()).collect();
     let completion_tokens = (completion_text.len() / 4 + calls.len() * 10) as u64;
@@ -363,14 +398,29 @@ async fn completions(State(llm): State<Arc<Llm>>, headers: HeaderMap, body: Byte
         }
         (Duration::ZERO, format!("data: {c}\n\n"))
     };
-    let mut events: Vec<(Duration, String)> =
-        vec![chunk(json!({"role": "assistant", "content": ""}), None)];
+    // The first delta has the role (and, for a tool call, its first piece, without content).
+    let mut events: Vec<(Duration, String)> = if calls.is_empty() {
+        vec![chunk(
+            json!({"role": "assistant", "content": "", "refusal": null}),
+            None,
+        )]
+    } else {
+        Vec::new()
+    };
     for (pause, p) in &pieces {
         let (_, e) = chunk(json!({"content": p}), None);
         events.push((*pause, e));
     }
     for (i, (cid, name, args)) in calls.iter().enumerate() {
-        events.push(chunk(json!({"tool_calls": [{"index": i, "id": cid, "type": "function", "function": {"name": name, "arguments": ""}}]}), None));
+        let first = json!([{"index": i, "id": cid, "type": "function", "function": {"name": name, "arguments": ""}}]);
+        events.push(chunk(
+            if i == 0 {
+                json!({"role": "assistant", "content": null, "refusal": null, "tool_calls": first})
+            } else {
+                json!({ "tool_calls": first })
+            },
+            None,
+        ));
         // The arguments in two pieces, as they are written.
         let mid = args
             .char_indices()

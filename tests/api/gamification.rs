@@ -807,14 +807,7 @@ async fn a_challenge_is_measured_from_the_records_and_settled_once() {
         .unwrap();
     assert_eq!(c.state, ChallengeState::Settled);
     // The result is announced to each participant's family.
-    suku::events::dispatch(
-        pool,
-        &suku::notifications::Notifier::new(&app.state),
-        100,
-        app.state.clock.now(),
-    )
-    .await
-    .unwrap();
+    crate::helpers::notify(&app).await;
     let told: Vec<(i64, String)> = sqlx::query_as(
         "SELECT user_id, text_key FROM notifications WHERE kind = 'challenge' ORDER BY user_id",
     )

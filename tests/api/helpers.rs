@@ -1008,3 +1008,15 @@ pub struct Noop {}
 impl suku::jobs::Payload for Noop {
     const KIND: &'static str = "test.noop";
 }
+
+/// Hands the waiting school events to the notifications.
+pub async fn notify(app: &TestApp) {
+    suku::events::dispatch(
+        &app.db.pool,
+        &suku::notifications::Notifier::new(&app.state),
+        100,
+        app.state.clock.now(),
+    )
+    .await
+    .unwrap();
+}

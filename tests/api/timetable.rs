@@ -744,7 +744,7 @@ async fn a_move_after_publishing_tells_the_class_and_a_new_version_is_compared()
     let (id, lesson) = published(&app).await;
     let db = &app.db.pool;
     // Publishing told the family and the teachers.
-    notify(&app).await;
+    crate::helpers::notify(&app).await;
     let told = scalar(
         db,
         "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND text_key = 'notif-timetable-published'",
@@ -786,7 +786,7 @@ async fn a_move_after_publishing_tells_the_class_and_a_new_version_is_compared()
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.plain());
-    notify(&app).await;
+    crate::helpers::notify(&app).await;
     let student_user = app.f.student_user;
     let changed = scalar(
         db,
@@ -808,16 +808,4 @@ async fn a_move_after_publishing_tells_the_class_and_a_new_version_is_compared()
         .await;
     assert_eq!(cmp.status, StatusCode::OK);
     assert!(cmp.plain().contains("placée"), "{}", cmp.plain());
-}
-
-/// Hands the waiting school events to the notifications.
-async fn notify(app: &TestApp) {
-    suku::events::dispatch(
-        &app.db.pool,
-        &suku::notifications::Notifier::new(&app.state),
-        100,
-        app.state.clock.now(),
-    )
-    .await
-    .unwrap();
 }

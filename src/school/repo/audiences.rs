@@ -63,6 +63,20 @@ pub async fn bursars<'e>(
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
+/// The active accounts of the administration that keeps the records (the director, the
+/// secretary): who reads what is flagged to the school.
+pub async fn records_staff<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT DISTINCT u.id FROM users u JOIN user_roles r ON r.user_id = u.id \
+         AND r.role IN ('director', 'secretary') WHERE u.active = TRUE ORDER BY u.id",
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
 /// Where and in which language to write to a user.
 #[derive(Clone, Debug, FromRow)]
 pub struct Addressee {
